@@ -291,15 +291,5 @@ public readonly struct Fr : IEquatable<Fr>, IComparable<Fr>
     public override int GetHashCode() => HashCode.Combine(_l0, _l1, _l2, _l3);
 
     /// <summary>Orders by canonical value (as integers), not by Montgomery representation.</summary>
-    public int CompareTo(Fr other)
-    {
-        ToCanonicalLimbs(out var a0, out var a1, out var a2, out var a3);
-        other.ToCanonicalLimbs(out var b0, out var b1, out var b2, out var b3);
-        int c = a3.CompareTo(b3);
-        if (c != 0) return c;
-        c = a2.CompareTo(b2);
-        if (c != 0) return c;
-        c = a1.CompareTo(b1);
-        return c != 0 ? c : a0.CompareTo(b0);
-    }
+    public int CompareTo(Fr other) => new CanonicalKey(this).CompareTo(new CanonicalKey(other));
 }

@@ -1,0 +1,103 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Aggregator.Cli.Console;
+using Aggregator.Core.Assets;
+using Aggregator.Core.Errors;
+using Aggregator.Proofs.Commitment;
+
+namespace Aggregator.Cli.Commands;
+
+/// <summary><c>aggregator commit</c>: a ledger of liabilities into a Merkle-sum commitment.</summary>
+internal static class CommitCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var ledger = new Option<string>("--ledger")
+        {
+            Description = "CSV of liabilities: header account,<SYMBOL>,...; amounts in whole units; empty cell = 0",
+            Required = true,
+        };
+        var assets = new Option<string>("--assets")
+        {
+            Description = "The tree's assets in leaf order with their proof decimals, e.g. BTC:8,ETH:8,SOL:6,USDC:6 (at most 7)",
+            Required = true,
+        };
+        var depth = new Option<int>("--depth")
+        {
+            Description = "Tree depth D: room for 2^D accounts, padded so the size reveals nothing",
+            DefaultValueFactory = _ => 20,
+        };
+        var secret = new Option<string?>("--secret")
+        {
+            Description = "The epoch secret, hex, at most 31 bytes; fresh and random every epoch. Omitted: one is generated",
+        };
+        var output = new Option<string>("--out")
+        {
+            Description = "The epoch directory to create (it must not exist): manifest.json and private/",
+            Required = true,
+        };
+        var command = new Command("commit", "Commit to what the institution owes every account: a padded Poseidon Merkle-sum tree and its root.")
+        {
+            ledger, assets, depth, secret, output,
+        };
+        command.SetAction(parseResult => Run(
+            context,
+            parseResult.GetValue(ledger)!,
+            parseResult.GetValue(assets)!,
+            parseResult.GetValue(depth),
+            parseResult.GetValue(secret),
+            parseResult.GetValue(output)!));
+        return command;
+    }
+
+    private static int Run(CliContext context, string ledgerPath, string assetList, int depth, string? secretHex, string outputDirectory)
+    {
+        var parameters = ParseParameters(assetList, depth);
+        var secret = secretHex is null ? EpochSecret.Generate() : EpochSecret.ParseHex(secretHex);
+        var watch = Stopwatch.StartNew();
+        var rows = LedgerCsv.Read(ledgerPath, parameters);
+
+        MerkleSumTree tree;
+        using (var progress = new TerminalProgress(context.Error, context.Interactive, "hashing"))
+        {
+            tree = MerkleSumTree.Build(parameters, rows, secret, progress);
+        }
+        EpochDirectory.Write(outputDirectory, tree, secret, DateTimeOffset.UtcNow);
+
+        context.Output.WriteLine(tree.RootHash.ToString());
+        context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"committed {rows.Count:N0} accounts x {parameters.AssetCount} assets ({string.Join(",", parameters.Assets.Select(a => a.Id))}) at depth {depth} to {outputDirectory} in {watch.Elapsed.TotalSeconds:F2} s{(secretHex is null ? "; secret generated into private/secret.hex" : "")}"));
+        return ExitCodes.Success;
+    }
+
+    // "BTC:8,ETH:8" -> the commitment's asset columns, in that order.
+    private static CommitmentParameters ParseParameters(string assetList, int depth)
+    {
+        if (depth is < 1 or > CommitmentParameters.MaxDepth)
+        {
+            throw new InputException($"the depth must be 1..{CommitmentParameters.MaxDepth}, not {depth}", field: "--depth");
+        }
+        var assets = new List<CommitmentAsset>();
+        foreach (var item in assetList.Split(','))
+        {
+            var parts = item.Split(':');
+            if (parts.Length != 2 || !AssetId.IsValid(parts[0])
+                || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var decimals)
+                || decimals > CommitmentAsset.MaxProofDecimals)
+            {
+                throw new InputException($"'{item}' is not SYMBOL:PROOF_DECIMALS with 0..{CommitmentAsset.MaxProofDecimals} decimals (e.g. BTC:8)", field: "--assets");
+            }
+            if (assets.Any(a => a.Id.Symbol == parts[0]))
+            {
+                throw new InputException($"asset {parts[0]} is named twice", field: "--assets");
+            }
+            assets.Add(new CommitmentAsset(new AssetId(parts[0]), decimals));
+        }
+        if (assets.Count > CommitmentParameters.MaxAssets)
+        {
+            throw new InputException($"{assets.Count} assets; a commitment holds at most {CommitmentParameters.MaxAssets} (a node hashes 2K+2 <= 16 inputs)", field: "--assets");
+        }
+        return new CommitmentParameters(depth, assets);
+    }
+}

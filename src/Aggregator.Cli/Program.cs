@@ -1,0 +1,3 @@
+using Aggregator.Cli;
+
+return CliApplication.Run(args, Console.Out, Console.Error, interactive: !Console.IsOutputRedirected);

@@ -1,0 +1,19 @@
+using System.Globalization;
+using Aggregator.Bench;
+
+// Benchmarks whose figures go to bench/RESULTS.md. Run in Release:
+//   dotnet run -c Release --project bench/Aggregator.Bench -- tree [accounts] [depth] [assets]
+var mode = args.Length > 0 ? args[0] : "tree";
+switch (mode)
+{
+    case "tree":
+        TreeBenchmark.Run(
+            accounts: args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1 << 20,
+            depth: args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20,
+            assets: args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 4);
+        break;
+    default:
+        Console.Error.WriteLine($"unknown benchmark '{mode}'; known: tree");
+        return 2;
+}
+return 0;

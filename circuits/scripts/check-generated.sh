@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Regenerates every committed artefact that a script produces (Poseidon constants, golden vectors)
+# and fails if any differs from what is committed: they are generated, never edited by hand.
+# Needs `npm ci` in circuits/ first. Usable from any working directory.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$root"
+node circuits/scripts/gen-poseidon-constants.mjs
+node circuits/scripts/gen-poseidon-vectors.mjs
+node circuits/scripts/commitment-reference.mjs
+if ! git diff --quiet -- src/Aggregator.Proofs/Poseidon/poseidon-constants.bin circuits/test-vectors; then
+  git diff --stat -- src/Aggregator.Proofs/Poseidon/poseidon-constants.bin circuits/test-vectors
+  echo "generated artefacts differ from the committed ones: rerun the scripts above and commit their output"
+  exit 1
+fi
+echo "generated artefacts match"

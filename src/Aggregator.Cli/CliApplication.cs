@@ -13,6 +13,7 @@ public static class CliApplication
         var context = new CliContext(output, error, interactive);
         var root = new RootCommand("Aggregator: cross-chain collateral, margin, and zero-knowledge proofs of solvency.");
         root.Subcommands.Add(CommitCommand.Create(context));
+        root.Subcommands.Add(MarginCommand.Create(context));
 
         var parseResult = root.Parse(args);
         var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };

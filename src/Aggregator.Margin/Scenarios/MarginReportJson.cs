@@ -1,0 +1,183 @@
+using System.Globalization;
+using System.Text.Json;
+using Aggregator.Core.Assets;
+using Aggregator.Margin.Evaluation;
+using Aggregator.Margin.Liquidation;
+using Aggregator.Margin.Markets;
+using Aggregator.Margin.Oracles;
+using Aggregator.Margin.Stress;
+
+namespace Aggregator.Margin.Scenarios;
+
+/// <summary>
+/// The machine-readable output of <c>aggregator margin</c>: a stable contract that others script against
+/// (docs/margin.md, "Output"). Numbers are decimal strings; a missing health factor is null.
+/// </summary>
+public static class MarginReportJson
+{
+    private static readonly JsonWriterOptions Options = new() { Indented = true };
+
+    public static void WriteEvaluation(Stream output, MarketState market, IEnumerable<AccountHealth> accounts)
+    {
+        ArgumentNullException.ThrowIfNull(market);
+        ArgumentNullException.ThrowIfNull(accounts);
+        using var writer = new Utf8JsonWriter(output, Options);
+        writer.WriteStartObject();
+        writer.WriteStartArray("assets");
+        foreach (var asset in market.Assets.OrderBy(a => a.Id.Symbol, StringComparer.Ordinal))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("symbol", asset.Id.Symbol);
+            writer.WriteString("price", Text(asset.Price));
+            writer.WriteString("oracleStatus", StatusName(asset.OracleStatus));
+            writer.WriteString("liquidationThreshold", Text(asset.LiquidationThreshold));
+            writer.WriteString("effectiveLiquidationThreshold", Text(asset.EffectiveLiquidationThreshold));
+            writer.WriteString("effectiveLtv", Text(asset.EffectiveLtv));
+            writer.WriteString("volatility", Text(asset.Volatility));
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+        writer.WriteStartArray("accounts");
+        foreach (var account in accounts)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("id", account.AccountId);
+            WritePool(writer, account.Cross);
+            writer.WriteStartArray("isolated");
+            foreach (var (id, health) in account.Isolated)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("id", id);
+                WritePool(writer, health);
+                writer.WriteStartArray("perps");
+                foreach (var perp in health.PerpLiquidationPrices)
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("market", perp.Market);
+                    WriteNullable(writer, "liquidationPrice", perp.Price);
+                    writer.WriteEndObject();
+                }
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+            }
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    public static void WriteStress(Stream output, StressSettings settings, StressReport report)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(report);
+        using var writer = new Utf8JsonWriter(output, Options);
+        writer.WriteStartObject();
+        WriteMap(writer, "shocks", settings.Shocks);
+        WriteMap(writer, "impacts", settings.Impacts);
+        WriteMap(writer, "shockedPrices", report.ShockedPrices);
+        writer.WriteStartArray("rounds");
+        foreach (var round in report.Rounds)
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("round", round.Round);
+            writer.WriteNumber("liquidations", round.Liquidations);
+            WriteMap(writer, "sold", round.Sold);
+            WriteMap(writer, "repaid", round.Repaid);
+            WriteMap(writer, "pricesAfter", round.PricesAfter);
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+        writer.WriteStartObject("totals");
+        writer.WriteNumber("rounds", report.Rounds.Count);
+        writer.WriteBoolean("converged", report.Converged);
+        WriteMap(writer, "liquidatedVolume", report.LiquidatedVolume);
+        WriteMap(writer, "repaidDebt", report.RepaidDebt);
+        writer.WriteString("badDebt", Text(report.BadDebt));
+        writer.WriteStartArray("insolventAccounts");
+        foreach (var account in report.InsolventAccounts)
+        {
+            writer.WriteStringValue(account);
+        }
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
+    /// <summary>A decimal as the shortest exact string ("1.5", "0", "-3.25").</summary>
+    public static string Text(decimal value) => value.ToString("0.############################", CultureInfo.InvariantCulture);
+
+    /// <summary>The JSON name of a status: healthy, margin_call, liquidatable, insolvent, frozen.</summary>
+    public static string StatusName(MarginStatus status) => status switch
+    {
+        MarginStatus.MarginCall => "margin_call",
+        _ => status.ToString().ToLowerInvariant(),
+    };
+
+    private static string StatusName(OracleStatus status) => status.ToString().ToLowerInvariant();
+
+    private static void WritePool(Utf8JsonWriter writer, PoolHealth health)
+    {
+        writer.WriteString("collateralValue", Text(health.CollateralValue));
+        writer.WriteString("weightedCollateral", Text(health.WeightedCollateral));
+        writer.WriteString("debtValue", Text(health.DebtValue));
+        writer.WriteString("unrealizedPnl", Text(health.UnrealizedPnl));
+        writer.WriteString("requirement", Text(health.Requirement));
+        WriteNullable(writer, "healthFactor", health.HealthFactor);
+        writer.WriteString("status", StatusName(health.Status));
+        writer.WriteString("borrowingPower", Text(health.BorrowingPower));
+        if (health.Liquidation is { } plan)
+        {
+            WritePlan(writer, plan);
+        }
+    }
+
+    private static void WritePlan(Utf8JsonWriter writer, LiquidationPlan plan)
+    {
+        writer.WriteStartObject("liquidation");
+        writer.WriteString("closeFactor", Text(plan.CloseFactor));
+        if (plan.DebtAsset is { } debtAsset)
+        {
+            writer.WriteString("debtAsset", debtAsset.Symbol);
+            writer.WriteString("debtToCover", plan.DebtToCover!.Value.ToString());
+            WriteNullableString(writer, "collateralChain", plan.CollateralChain?.ToString());
+            WriteNullableString(writer, "collateralAsset", plan.CollateralAsset?.Symbol);
+            WriteNullableString(writer, "collateralToSeize", plan.CollateralToSeize?.ToString());
+        }
+        else
+        {
+            writer.WriteStartArray("perpsToClose");
+            foreach (var market in plan.PerpsToClose)
+            {
+                writer.WriteStringValue(market);
+            }
+            writer.WriteEndArray();
+        }
+        writer.WriteEndObject();
+    }
+
+    private static void WriteMap(Utf8JsonWriter writer, string name, IReadOnlyDictionary<AssetId, decimal> values)
+    {
+        writer.WriteStartObject(name);
+        foreach (var (asset, value) in values.OrderBy(p => p.Key.Symbol, StringComparer.Ordinal))
+        {
+            writer.WriteString(asset.Symbol, Text(value));
+        }
+        writer.WriteEndObject();
+    }
+
+    private static void WriteNullable(Utf8JsonWriter writer, string name, decimal? value) =>
+        WriteNullableString(writer, name, value is { } v ? Text(v) : null);
+
+    private static void WriteNullableString(Utf8JsonWriter writer, string name, string? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNull(name);
+        }
+        else
+        {
+            writer.WriteString(name, value);
+        }
+    }
+}

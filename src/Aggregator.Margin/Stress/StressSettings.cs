@@ -1,0 +1,9 @@
+using Aggregator.Core.Assets;
+
+namespace Aggregator.Margin.Stress;
+
+/// <summary>
+/// A stress scenario: relative price shocks per asset (−0.3 = −30%), the linear market impact of
+/// selling one whole unit (0.00001 = the price falls 0.001% per unit sold), and a bound on rounds.
+/// </summary>
+public sealed record StressSettings(IReadOnlyDictionary<AssetId, decimal> Shocks, IReadOnlyDictionary<AssetId, decimal> Impacts, int MaxRounds = 1000);

@@ -1,0 +1,130 @@
+using System.Numerics;
+using Aggregator.Core.Amounts;
+using Aggregator.Core.Assets;
+using Aggregator.Core.Positions;
+using Aggregator.Margin.Evaluation;
+using Aggregator.Margin.Markets;
+
+namespace Aggregator.Margin.Stress;
+
+/// <summary>
+/// Cascade simulation: shock prices, liquidate every liquidatable pool by its plan, let each sale move its
+/// asset's price by the linear impact, re-price and repeat until a round liquidates nothing. Debt
+/// positions are liquidated (their collateral sales are what move prices); perps are re-marked with
+/// their asset ("ETH-PERP" follows ETH) but not closed.
+/// </summary>
+public static class StressTest
+{
+    public static StressReport Run(IReadOnlyList<MarginAccount> accounts, MarketState market, StressSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(accounts);
+        ArgumentNullException.ThrowIfNull(market);
+        ArgumentNullException.ThrowIfNull(settings);
+        var prices = market.Assets.ToDictionary(a => a.Id, a => a.Price);
+        foreach (var (asset, shock) in settings.Shocks)
+        {
+            prices[asset] = Math.Max(0, market[asset].Price * (1 + shock));
+        }
+        var shocked = new Dictionary<AssetId, decimal>(prices);
+        var pools = accounts
+            .SelectMany(a => a.Isolated.Select(i => (Name: $"{a.Id}/{i.Id}", Pool: i.Positions)).Prepend((Name: a.Id, Pool: a.Cross)))
+            .ToArray();
+        var basePrices = market.Assets.ToDictionary(a => a.Id, a => a.Price);
+
+        var rounds = new List<StressRound>();
+        var totalSold = new Dictionary<AssetId, decimal>();
+        var totalRepaid = new Dictionary<AssetId, decimal>();
+        var converged = false;
+        while (rounds.Count < settings.MaxRounds)
+        {
+            var current = market.WithPrices(prices);
+            var sold = new Dictionary<AssetId, decimal>();
+            var repaid = new Dictionary<AssetId, decimal>();
+            var liquidations = 0;
+            for (var i = 0; i < pools.Length; i++)
+            {
+                var pool = Remark(pools[i].Pool, prices, basePrices);
+                var health = PoolEvaluator.Evaluate(pool, current, isolated: false);
+                if (health.Liquidation is not { DebtAsset: { } debtAsset, DebtToCover: { } cover } plan || cover.BaseUnits.IsZero)
+                {
+                    continue;
+                }
+                var seized = plan.CollateralToSeize?.BaseUnits ?? BigInteger.Zero;
+                pools[i].Pool = Apply(pools[i].Pool, plan, cover.BaseUnits, seized);
+                liquidations++;
+                Add(repaid, debtAsset, PoolEvaluator.WholeUnits(cover.BaseUnits, current[debtAsset]));
+                if (plan.CollateralAsset is { } collateralAsset)
+                {
+                    Add(sold, collateralAsset, PoolEvaluator.WholeUnits(seized, current[collateralAsset]));
+                }
+            }
+            if (liquidations == 0)
+            {
+                converged = true;
+                break;
+            }
+            foreach (var (asset, units) in sold)
+            {
+                var impact = settings.Impacts.TryGetValue(asset, out var perUnit) ? perUnit : 0;
+                prices[asset] = Math.Max(0, prices[asset] * (1 - impact * units));
+                Add(totalSold, asset, units);
+            }
+            foreach (var (asset, units) in repaid)
+            {
+                Add(totalRepaid, asset, units);
+            }
+            rounds.Add(new StressRound(rounds.Count + 1, liquidations, sold, repaid, new Dictionary<AssetId, decimal>(prices)));
+        }
+
+        var final = market.WithPrices(prices);
+        decimal badDebt = 0;
+        var insolvent = new List<string>();
+        foreach (var (name, pool) in pools)
+        {
+            var health = PoolEvaluator.Evaluate(Remark(pool, prices, basePrices), final, isolated: false);
+            var net = health.CollateralValue + health.UnrealizedPnl - health.DebtValue;
+            if (net < 0)
+            {
+                badDebt -= net;
+                insolvent.Add(name);
+            }
+        }
+        return new StressReport(shocked, rounds, totalSold, totalRepaid, badDebt, insolvent, converged);
+    }
+
+    private static MarginPositions Apply(MarginPositions pool, Liquidation.LiquidationPlan plan, BigInteger cover, BigInteger seized)
+    {
+        var debts = pool.Debts.ToList();
+        var d = debts.FindIndex(x => x.Asset == plan.DebtAsset);
+        debts[d] = debts[d] with { Amount = new Amount(debts[d].Amount.BaseUnits - cover, debts[d].Amount.Decimals) };
+        var collateral = pool.Collateral.ToList();
+        var c = collateral.FindIndex(x => x.Chain == plan.CollateralChain && x.Asset == plan.CollateralAsset);
+        if (c >= 0)
+        {
+            collateral[c] = collateral[c] with { Amount = new Amount(collateral[c].Amount.BaseUnits - seized, collateral[c].Amount.Decimals) };
+        }
+        return pool with { Debts = debts, Collateral = collateral };
+    }
+
+    // Perps follow their asset: "ETH-PERP" is re-marked by ETH's move from its starting price.
+    private static MarginPositions Remark(MarginPositions pool, Dictionary<AssetId, decimal> prices, Dictionary<AssetId, decimal> basePrices)
+    {
+        if (pool.Perps.Count == 0)
+        {
+            return pool;
+        }
+        return pool with
+        {
+            Perps = pool.Perps.Select(p =>
+            {
+                var symbol = p.Market.Split('-')[0];
+                return AssetId.IsValid(symbol) && basePrices.TryGetValue(new AssetId(symbol), out var start) && start > 0
+                    ? p with { MarkPrice = p.MarkPrice * prices[new AssetId(symbol)] / start }
+                    : p;
+            }).ToArray(),
+        };
+    }
+
+    private static void Add(Dictionary<AssetId, decimal> totals, AssetId asset, decimal amount) =>
+        totals[asset] = totals.TryGetValue(asset, out var existing) ? existing + amount : amount;
+}

@@ -45,18 +45,16 @@ public static class StressTest
             {
                 var pool = Remark(pools[i].Pool, prices, basePrices);
                 var health = PoolEvaluator.Evaluate(pool, current, isolated: false);
-                if (health.Liquidation is not { DebtAsset: { } debtAsset, DebtToCover: { } cover } plan || cover.BaseUnits.IsZero)
+                // A liquidator repays only against collateral it can seize; what is left is bad debt.
+                if (health.Liquidation is not { DebtAsset: { } debtAsset, DebtToCover: { } cover, CollateralAsset: { } collateralAsset, CollateralToSeize: { } seized } plan
+                    || cover.BaseUnits.IsZero || seized.BaseUnits.IsZero)
                 {
                     continue;
                 }
-                var seized = plan.CollateralToSeize?.BaseUnits ?? BigInteger.Zero;
-                pools[i].Pool = Apply(pools[i].Pool, plan, cover.BaseUnits, seized);
+                pools[i].Pool = Apply(pools[i].Pool, plan, cover.BaseUnits, seized.BaseUnits);
                 liquidations++;
                 Add(repaid, debtAsset, PoolEvaluator.WholeUnits(cover.BaseUnits, current[debtAsset]));
-                if (plan.CollateralAsset is { } collateralAsset)
-                {
-                    Add(sold, collateralAsset, PoolEvaluator.WholeUnits(seized, current[collateralAsset]));
-                }
+                Add(sold, collateralAsset, PoolEvaluator.WholeUnits(seized.BaseUnits, current[collateralAsset]));
             }
             if (liquidations == 0)
             {
@@ -99,10 +97,7 @@ public static class StressTest
         debts[d] = debts[d] with { Amount = new Amount(debts[d].Amount.BaseUnits - cover, debts[d].Amount.Decimals) };
         var collateral = pool.Collateral.ToList();
         var c = collateral.FindIndex(x => x.Chain == plan.CollateralChain && x.Asset == plan.CollateralAsset);
-        if (c >= 0)
-        {
-            collateral[c] = collateral[c] with { Amount = new Amount(collateral[c].Amount.BaseUnits - seized, collateral[c].Amount.Decimals) };
-        }
+        collateral[c] = collateral[c] with { Amount = new Amount(collateral[c].Amount.BaseUnits - seized, collateral[c].Amount.Decimals) };
         return pool with { Debts = debts, Collateral = collateral };
     }
 

@@ -1,0 +1,43 @@
+using Aggregator.Core.Errors;
+using Aggregator.Margin.Scenarios;
+
+namespace Aggregator.Margin.Tests.Scenarios;
+
+public class ScenarioJsonTests
+{
+    private const string Asset = """{ "symbol": "ETH", "decimals": 18, "ltv": "0.8", "liquidationThreshold": "0.825", "liquidationBonus": "0.05", "price": "2000" }""";
+
+    [Theory]
+    [InlineData("""{ "assets": [ { "symbol": "ETH", "decimals": 18, "ltv": "0.8", "liquidationThreshold": "1.2", "liquidationBonus": "0.05", "price": "1" } ], "accounts": [] }""", "$.assets[0].liquidationThreshold", "not between 0 and 1")]
+    [InlineData("""{ "assets": [ { "symbol": "ETH", "decimals": 18, "ltv": "0.9", "liquidationThreshold": "0.8", "liquidationBonus": "0.05", "price": "1" } ], "accounts": [] }""", "$.assets[0].ltv", "above the liquidation threshold")]
+    [InlineData("""{ "assets": [ { "symbol": "ETH", "decimals": 18, "ltv": "0.8", "liquidationThreshold": "0.8", "liquidationBonus": "0.05" } ], "accounts": [] }""", "$.assets[0]", "either \"price\" or \"prices\"")]
+    [InlineData("""{ "assets": [ ASSET ], "accounts": [ { "id": "a", "collateral": [ { "chain": "eip155:1", "asset": "DOGE", "amount": "1" } ] } ] }""", "$.accounts[0].collateral[0].asset", "unknown asset 'DOGE'")]
+    [InlineData("""{ "assets": [ ASSET ], "accounts": [ { "id": "a", "debt": [ { "asset": "ETH", "amount": "-1" } ] } ] }""", "$.accounts[0].debt[0].amount", "negative")]
+    [InlineData("""{ "assets": [ ASSET ], "accounts": [ { "id": "a", "collateral": [ { "chain": "eth", "asset": "ETH", "amount": "1" } ] } ] }""", "$.accounts[0].collateral[0].chain", "not a chain id")]
+    [InlineData("""{ "assets": [ ASSET ], "accounts": [ { "id": "a" }, { "id": "a" } ] }""", "$.accounts", "'a' appears twice")]
+    [InlineData("""{ "assets": [ ASSET, ASSET ], "accounts": [] }""", "$.assets[1].symbol", "defined twice")]
+    [InlineData("""{ "assets": [ ASSET ], "accounts": [ { "id": "a", "collateral": [ { "chain": "eip155:1", "asset": "ETH", "amount": "0.0000000000000000001" } ] } ] }""", "$.accounts[0].collateral[0].amount", "more than 18 decimal places")]
+    [InlineData("""{ "assets": [ ASSET ] }""", "$", "\"accounts\" is missing")]
+    public void Bad_input_names_the_path_and_the_problem(string json, string path, string problem)
+    {
+        var error = Assert.Throws<InputException>(() => ScenarioJson.Parse(json.Replace("ASSET", Asset), "s.json"));
+        Assert.Equal(path, error.Field);
+        Assert.Contains(problem, error.Message);
+        Assert.Equal("s.json", error.File);
+    }
+
+    [Fact]
+    public void Malformed_json_names_the_line()
+    {
+        var error = Assert.Throws<InputException>(() => ScenarioJson.Parse("{\n  \"assets\": [\n  oops ]\n}", "s.json"));
+        Assert.Equal(3, error.Line);
+    }
+
+    [Fact]
+    public void Numbers_may_be_json_numbers_or_strings_and_are_read_exactly()
+    {
+        var scenario = ScenarioJson.Parse("""{ "assets": [ { "symbol": "ETH", "decimals": 18, "ltv": 0.8, "liquidationThreshold": "0.825", "liquidationBonus": 0.05, "price": 2000.123456789012345678 } ], "accounts": [] }""", "s.json");
+        Assert.Equal(2000.123456789012345678m, scenario.ResolveMarket()[new Core.Assets.AssetId("ETH")].Price);
+        Assert.Equal(0.8m, scenario.Assets[0].Risk.Ltv);
+    }
+}

@@ -3,6 +3,7 @@ using Aggregator.Bench;
 
 // Benchmarks whose figures go to bench/RESULTS.md. Run in Release:
 //   dotnet run -c Release --project bench/Aggregator.Bench -- tree [accounts] [depth] [assets]
+//   dotnet run -c Release --project bench/Aggregator.Bench -- margin [accounts] [updates] [updatesPerTick]
 var mode = args.Length > 0 ? args[0] : "tree";
 switch (mode)
 {
@@ -12,8 +13,14 @@ switch (mode)
             depth: args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20,
             assets: args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 4);
         break;
+    case "margin":
+        MarginBenchmark.Run(
+            accounts: args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000,
+            updates: args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 10_000_000,
+            updatesPerTick: args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 100_000);
+        break;
     default:
-        Console.Error.WriteLine($"unknown benchmark '{mode}'; known: tree");
+        Console.Error.WriteLine($"unknown benchmark '{mode}'; known: tree, margin");
         return 2;
 }
 return 0;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using Aggregator.Core.Assets;
 using Aggregator.Proofs.Commitment;
@@ -19,7 +18,7 @@ internal static class TreeBenchmark
     {
         var cores = Environment.ProcessorCount;
         Console.WriteLine($"# Merkle-sum tree: {accounts:N0} accounts, K={assets}, D={depth}");
-        Console.WriteLine($"machine: {RuntimeInformation.OSDescription}, {cores} cores, {RuntimeInformation.ProcessArchitecture}, {RuntimeInformation.FrameworkDescription}, {CpuModel()}");
+        Console.WriteLine($"machine: {Machine.Describe()}");
         Console.WriteLine();
 
         int[] widths = [2, assets + 1, 2 * assets + 2];
@@ -124,13 +123,5 @@ internal static class TreeBenchmark
             }
         }
         throw new InvalidOperationException("run from inside the repository");
-    }
-
-    private static string CpuModel()
-    {
-        const string cpuinfo = "/proc/cpuinfo";
-        return File.Exists(cpuinfo)
-            ? File.ReadLines(cpuinfo).FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU"
-            : "unknown CPU";
     }
 }

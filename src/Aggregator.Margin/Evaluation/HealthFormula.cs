@@ -10,8 +10,12 @@ public static class HealthFormula
     public static decimal? HealthFactor(decimal weighted, decimal requirement) =>
         requirement > 0 ? weighted / requirement : null;
 
-    /// <summary>The first status that applies: frozen, insolvent, liquidatable, margin call, healthy.</summary>
-    public static MarginStatus Status(bool frozen, decimal netValue, decimal? healthFactor, decimal warningHealthFactor)
+    /// <summary>
+    /// The first status that applies: frozen, insolvent (net value below 0), liquidatable (HF &lt; 1),
+    /// margin call (HF below the warning level), healthy. Compares weighted collateral with the
+    /// requirement instead of dividing, so hot paths need no division.
+    /// </summary>
+    public static MarginStatus Status(bool frozen, decimal netValue, decimal weighted, decimal requirement, decimal warningHealthFactor)
     {
         if (frozen)
         {
@@ -21,13 +25,15 @@ public static class HealthFormula
         {
             return MarginStatus.Insolvent;
         }
-        return healthFactor switch
+        if (requirement <= 0)
         {
-            null => MarginStatus.Healthy,
-            < 1 => MarginStatus.Liquidatable,
-            { } hf when hf < warningHealthFactor => MarginStatus.MarginCall,
-            _ => MarginStatus.Healthy,
-        };
+            return MarginStatus.Healthy;
+        }
+        if (weighted < requirement)
+        {
+            return MarginStatus.Liquidatable;
+        }
+        return weighted < warningHealthFactor * requirement ? MarginStatus.MarginCall : MarginStatus.Healthy;
     }
 
     /// <summary>Aave v3's close factor: half the debt, or all of it below a health factor of 0.95.</summary>

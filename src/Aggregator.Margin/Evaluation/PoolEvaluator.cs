@@ -48,7 +48,7 @@ public static class PoolEvaluator
         weighted += pnl;
         var requirement = debtValue + maintenance;
         var healthFactor = HealthFormula.HealthFactor(weighted, requirement);
-        var status = HealthFormula.Status(frozen, collateralValue + pnl - debtValue, healthFactor, market.Settings.WarningHealthFactor);
+        var status = HealthFormula.Status(frozen, collateralValue + pnl - debtValue, weighted, requirement, market.Settings.WarningHealthFactor);
         var borrowingPower = status == MarginStatus.Frozen ? 0 : Math.Max(0, borrowBase + pnl - requirement);
         var plan = status is MarginStatus.Liquidatable or MarginStatus.Insolvent
             ? LiquidationPlanner.Plan(pool, healthFactor, market)

@@ -8,7 +8,7 @@ namespace Aggregator.Margin.Live;
 /// <summary>
 /// The live cross-margin book: every account's collateral per chain and debt per asset, with each
 /// health factor kept current as balances and prices change. A balance change recomputes one account;
-/// a price tick recomputes the holders of that asset, in parallel. Same formulas as
+/// a price tick recomputes every account holding or owing that asset, in parallel. Same formulas as
 /// <see cref="PoolEvaluator"/> (cross pools without perps), on arrays indexed by account, chain and asset.
 /// </summary>
 public sealed class CrossMarginBook
@@ -31,8 +31,7 @@ public sealed class CrossMarginBook
     private readonly decimal[] _held;              // Σ over chains, per account·asset
     private readonly decimal[] _effective;         // Σ over chains of amount · (1 - haircut)
     private readonly decimal[] _debt;              // whole units, per account·asset
-    private readonly bool[] _listed;               // account·asset is in _holders[asset]
-    private readonly List<int>[] _holders;
+    private readonly bool[] _involved;             // account·asset: ever held or owed, so a tick must re-evaluate it
 
     private readonly decimal[] _weighted;
     private readonly decimal[] _requirement;
@@ -73,8 +72,7 @@ public sealed class CrossMarginBook
         _held = new decimal[(long)accounts * _assets];
         _effective = new decimal[(long)accounts * _assets];
         _debt = new decimal[(long)accounts * _assets];
-        _listed = new bool[(long)accounts * _assets];
-        _holders = Enumerable.Range(0, _assets).Select(_ => new List<int>()).ToArray();
+        _involved = new bool[(long)accounts * _assets];
         _weighted = new decimal[accounts];
         _requirement = new decimal[accounts];
         _status = new MarginStatus[accounts];
@@ -92,10 +90,7 @@ public sealed class CrossMarginBook
     {
         CheckIndexes(account, asset);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)chain, (uint)_chains, nameof(chain));
-        if (StoreCollateral(account, chain, asset, baseUnits))
-        {
-            _holders[asset].Add(account);
-        }
+        StoreCollateral(account, chain, asset, baseUnits);
         Recompute(account);
     }
 
@@ -113,28 +108,17 @@ public sealed class CrossMarginBook
         }
         var workers = changes.Length < ChunkSize ? 1 : Environment.ProcessorCount;
         var batch = changes.ToArray();
-        var newHolders = new List<(int Asset, int Account)>[workers];
         Parallel.For(0, workers, worker =>
         {
-            var listed = new List<(int, int)>();
             foreach (var change in batch)
             {
-                if (change.Account % workers != worker)
+                if (change.Account % workers == worker)
                 {
-                    continue;
+                    StoreCollateral(change.Account, change.Chain, change.Asset, change.BaseUnits);
+                    Recompute(change.Account);
                 }
-                if (StoreCollateral(change.Account, change.Chain, change.Asset, change.BaseUnits))
-                {
-                    listed.Add((change.Asset, change.Account));
-                }
-                Recompute(change.Account);
             }
-            newHolders[worker] = listed;
         });
-        foreach (var (asset, account) in newHolders.SelectMany(l => l))
-        {
-            _holders[asset].Add(account);
-        }
     }
 
     /// <summary>An account's debt of an asset is now <paramref name="baseUnits"/>.</summary>
@@ -143,10 +127,7 @@ public sealed class CrossMarginBook
         CheckIndexes(account, asset);
         var cell = (long)account * _assets + asset;
         _debt[cell] = (decimal)baseUnits * _unitInverse[asset];
-        if (MarkListed(cell))
-        {
-            _holders[asset].Add(account);
-        }
+        _involved[cell] = true;
         Recompute(account);
     }
 
@@ -158,36 +139,18 @@ public sealed class CrossMarginBook
         _price[asset] = price;
         _weight[asset] = price * _liquidationThreshold[asset];
         _frozen[asset] = frozen;
-        var holders = _holders[asset];
-        var count = holders.Count;
-        if (count <= ChunkSize)
+        // A sequential scan of the involvement flags beats a list of holders: it stays in cache order.
+        ForEachAccount(account =>
         {
-            for (var i = 0; i < count; i++)
+            if (_involved[(long)account * _assets + asset])
             {
-                Recompute(holders[i]);
-            }
-            return;
-        }
-        Parallel.For(0, (count + ChunkSize - 1) / ChunkSize, chunk =>
-        {
-            var end = Math.Min(count, (chunk + 1) * ChunkSize);
-            for (var i = chunk * ChunkSize; i < end; i++)
-            {
-                Recompute(holders[i]);
+                Recompute(account);
             }
         });
     }
 
     /// <summary>Re-evaluates every account from its stored positions (what a naive engine does on every change).</summary>
-    public void RecomputeAll() =>
-        Parallel.For(0, (AccountCount + ChunkSize - 1) / ChunkSize, chunk =>
-        {
-            var end = Math.Min(AccountCount, (chunk + 1) * ChunkSize);
-            for (var account = chunk * ChunkSize; account < end; account++)
-            {
-                Recompute(account);
-            }
-        });
+    public void RecomputeAll() => ForEachAccount(Recompute);
 
     public decimal? HealthFactor(int account) => HealthFormula.HealthFactor(_weighted[account], _requirement[account]);
 
@@ -240,8 +203,7 @@ public sealed class CrossMarginBook
         _status[account] = HealthFormula.Status(frozen, netValue, weighted, debtValue, _warning);
     }
 
-    // Stores a collateral balance; true when the account now holds an asset it was not listed under.
-    private bool StoreCollateral(int account, int chain, int asset, UInt128 baseUnits)
+    private void StoreCollateral(int account, int chain, int asset, UInt128 baseUnits)
     {
         var amount = (decimal)baseUnits * _unitInverse[asset];
         var slot = ((long)account * _chains + chain) * _assets + asset;
@@ -250,18 +212,18 @@ public sealed class CrossMarginBook
         var cell = (long)account * _assets + asset;
         _held[cell] += change;
         _effective[cell] += change * _keep[chain * _assets + asset];
-        return MarkListed(cell);
+        _involved[cell] = true;
     }
 
-    private bool MarkListed(long cell)
-    {
-        if (_listed[cell])
+    private void ForEachAccount(Action<int> body) =>
+        Parallel.For(0, (AccountCount + ChunkSize - 1) / ChunkSize, chunk =>
         {
-            return false;
-        }
-        _listed[cell] = true;
-        return true;
-    }
+            var end = Math.Min(AccountCount, (chunk + 1) * ChunkSize);
+            for (var account = chunk * ChunkSize; account < end; account++)
+            {
+                body(account);
+            }
+        });
 
     private void CheckIndexes(int account, int asset)
     {

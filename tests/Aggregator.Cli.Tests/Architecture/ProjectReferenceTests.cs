@@ -28,4 +28,12 @@ public class ProjectReferenceTests
     {
         Assert.Equal(["Aggregator.Core"], AggregatorReferences(typeof(Proofs.Field.Fr).Assembly));
     }
+
+    [Fact]
+    public void Margin_depends_on_core_only_and_does_no_network_io()
+    {
+        var assembly = typeof(Margin.Evaluation.PoolEvaluator).Assembly;
+        Assert.Equal(["Aggregator.Core"], AggregatorReferences(assembly));
+        Assert.DoesNotContain("System.Net.Http", assembly.GetReferencedAssemblies().Select(a => a.Name));
+    }
 }

@@ -10,13 +10,7 @@ public sealed class CommitCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_workspace, recursive: true);
 
-    private static (int Exit, string Output, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exit = CliApplication.Run(args, output, error, interactive: false);
-        return (exit, output.ToString(), error.ToString());
-    }
+    private static (int Exit, string Output, string Error) Run(params string[] args) => CliRunner.Run(args);
 
     private string Ledger(string csv)
     {

@@ -1,0 +1,105 @@
+using System.Text.Json;
+using Aggregator.Testing;
+
+namespace Aggregator.Cli.Tests.Commands;
+
+public sealed class MarginCommandTests : IDisposable
+{
+    private readonly string _workspace = Directory.CreateTempSubdirectory("aggregator-margin-").FullName;
+
+    public void Dispose() => Directory.Delete(_workspace, recursive: true);
+
+    private static string Example => RepositoryPaths.Combine("docs", "examples", "margin-scenario.json");
+
+    private string Scenario(string json)
+    {
+        var path = Path.Combine(_workspace, $"{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, json);
+        return path;
+    }
+
+    [Fact]
+    public void Evaluate_prints_one_json_document_with_every_account_and_asset()
+    {
+        var (exit, stdout, stderr) = CliRunner.Run("margin", "evaluate", "--input", Example);
+        Assert.Equal(0, exit);
+        Assert.Equal("", stderr);
+        using var document = JsonDocument.Parse(stdout);
+        var accounts = document.RootElement.GetProperty("accounts").EnumerateArray().ToDictionary(a => a.GetProperty("id").GetString()!);
+        Assert.Equal(["alice", "bob", "carol", "dave", "erin", "frank"], accounts.Keys);
+        Assert.Equal("1.375", accounts["alice"].GetProperty("healthFactor").GetString());
+        Assert.Equal("margin_call", accounts["bob"].GetProperty("status").GetString());
+        var plan = accounts["carol"].GetProperty("liquidation");
+        Assert.Equal("USDC", plan.GetProperty("debtAsset").GetString());
+        Assert.Equal("7000", plan.GetProperty("debtToCover").GetString());
+        Assert.Equal("eip155:1", plan.GetProperty("collateralChain").GetString());
+        Assert.Equal("ETH", plan.GetProperty("collateralAsset").GetString());
+        Assert.Equal("3.675", plan.GetProperty("collateralToSeize").GetString());
+        Assert.Equal("frozen", accounts["frank"].GetProperty("status").GetString());
+        var isolated = accounts["erin"].GetProperty("isolated")[0];
+        Assert.StartsWith("137.905", isolated.GetProperty("perps")[0].GetProperty("liquidationPrice").GetString());
+        var doge = document.RootElement.GetProperty("assets").EnumerateArray().Single(a => a.GetProperty("symbol").GetString() == "DOGE");
+        Assert.Equal("stale", doge.GetProperty("oracleStatus").GetString());
+    }
+
+    [Fact]
+    public void Stress_prints_rounds_and_totals()
+    {
+        var (exit, stdout, _) = CliRunner.Run("margin", "stress", "--input", Example, "--shock", "ETH=-0.3,SOL=-0.4", "--impact", "ETH=0.01");
+        Assert.Equal(0, exit);
+        using var document = JsonDocument.Parse(stdout);
+        var root = document.RootElement;
+        Assert.Equal("1400", root.GetProperty("shockedPrices").GetProperty("ETH").GetString());
+        Assert.Equal(4, root.GetProperty("rounds")[0].GetProperty("liquidations").GetInt32());
+        Assert.Equal("14.5", root.GetProperty("rounds")[0].GetProperty("sold").GetProperty("ETH").GetString());
+        var totals = root.GetProperty("totals");
+        Assert.True(totals.GetProperty("converged").GetBoolean());
+        Assert.Equal(["carol", "dave", "erin/sol-long"], totals.GetProperty("insolventAccounts").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal("4933.333334", totals.GetProperty("badDebt").GetString());
+    }
+
+    [Theory]
+    [InlineData("--shock", "XRP=-0.3", "unknown asset 'XRP'")]
+    [InlineData("--shock", "ETH=-1.5", "below -1")]
+    [InlineData("--shock", "ETH", "not SYMBOL=NUMBER")]
+    [InlineData("--impact", "ETH=-0.1", "below 0")]
+    public void Stress_rejects_bad_shocks_and_impacts_with_exit_2(string option, string value, string expected)
+    {
+        string[] args = option == "--shock"
+            ? ["margin", "stress", "--input", Example, "--shock", value]
+            : ["margin", "stress", "--input", Example, "--shock", "ETH=-0.1", "--impact", value];
+        var (exit, stdout, stderr) = CliRunner.Run(args);
+        Assert.Equal(2, exit);
+        Assert.Equal("", stdout);
+        Assert.Contains(expected, stderr);
+    }
+
+    [Fact]
+    public void A_bad_scenario_fails_with_exit_2_naming_file_and_path()
+    {
+        var path = Scenario("""{ "assets": [ { "symbol": "ETH", "decimals": 18, "ltv": "0.9", "liquidationThreshold": "0.8", "liquidationBonus": "0.05", "price": "1" } ], "accounts": [] }""");
+        var (exit, stdout, stderr) = CliRunner.Run("margin", "evaluate", "--input", path);
+        Assert.Equal(2, exit);
+        Assert.Equal("", stdout);
+        Assert.Contains($"{path}, $.assets[0].ltv: ltv 0.9 is above the liquidation threshold 0.8", stderr);
+    }
+
+    [Fact]
+    public void A_missing_scenario_file_is_exit_2()
+    {
+        var (exit, _, stderr) = CliRunner.Run("margin", "evaluate", "--input", Path.Combine(_workspace, "none.json"));
+        Assert.Equal(2, exit);
+        Assert.Contains("does not exist", stderr);
+    }
+
+    [Theory]
+    [InlineData("margin")]
+    [InlineData("margin", "evaluate")]
+    [InlineData("margin", "stress")]
+    public void Help_is_available_on_every_margin_verb(params string[] verb)
+    {
+        var (exit, stdout, _) = CliRunner.Run([.. verb, "--help"]);
+        Assert.Equal(0, exit);
+        Assert.Contains("Usage:", stdout);
+    }
+}

@@ -32,6 +32,10 @@ internal static class CommitCommand
         {
             Description = "The epoch secret, hex, at most 31 bytes; fresh and random every epoch. Omitted: one is generated",
         };
+        var epoch = new Option<ulong?>("--epoch")
+        {
+            Description = "The epoch number, strictly increasing per institution (default: the creation time in unix seconds)",
+        };
         var output = new Option<string>("--out")
         {
             Description = "The epoch directory to create (it must not exist): manifest.json and private/",
@@ -39,7 +43,7 @@ internal static class CommitCommand
         };
         var command = new Command("commit", "Commit to what the institution owes every account: a padded Poseidon Merkle-sum tree and its root.")
         {
-            ledger, assets, depth, secret, output,
+            ledger, assets, depth, secret, epoch, output,
         };
         command.SetAction(parseResult => Run(
             context,
@@ -47,11 +51,12 @@ internal static class CommitCommand
             parseResult.GetValue(assets)!,
             parseResult.GetValue(depth),
             parseResult.GetValue(secret),
+            parseResult.GetValue(epoch),
             parseResult.GetValue(output)!));
         return command;
     }
 
-    private static int Run(CliContext context, string ledgerPath, string assetList, int depth, string? secretHex, string outputDirectory)
+    private static int Run(CliContext context, string ledgerPath, string assetList, int depth, string? secretHex, ulong? epoch, string outputDirectory)
     {
         var parameters = ParseParameters(assetList, depth);
         var secret = secretHex is null ? EpochSecret.Generate() : EpochSecret.ParseHex(secretHex);
@@ -63,7 +68,8 @@ internal static class CommitCommand
         {
             tree = MerkleSumTree.Build(parameters, rows, secret, progress);
         }
-        EpochDirectory.Write(outputDirectory, tree, secret, DateTimeOffset.UtcNow);
+        var now = DateTimeOffset.UtcNow;
+        EpochDirectory.Write(outputDirectory, tree, secret, epoch ?? (ulong)now.ToUnixTimeSeconds(), now);
 
         context.Output.WriteLine(tree.RootHash.ToString());
         context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -27,7 +27,7 @@ public static class EpochDirectory
 
     /// <summary>Writes a new epoch directory; an existing one is never overwritten.</summary>
     /// <exception cref="InputException">The directory already exists.</exception>
-    public static EpochManifest Write(string directory, MerkleSumTree tree, EpochSecret secret, DateTimeOffset createdAt)
+    public static EpochManifest Write(string directory, MerkleSumTree tree, EpochSecret secret, ulong epoch, DateTimeOffset createdAt)
     {
         ArgumentNullException.ThrowIfNull(directory);
         ArgumentNullException.ThrowIfNull(tree);
@@ -41,7 +41,7 @@ public static class EpochDirectory
         Directory.CreateDirectory(parent);
         var staging = Path.Combine(parent, $".{Path.GetFileName(target)}.tmp-{Guid.NewGuid():N}");
         var manifest = new EpochManifest(
-            EpochManifest.CurrentFormat, tree.RootHash.ToString(), tree.Depth,
+            EpochManifest.CurrentFormat, epoch, tree.RootHash.ToString(), tree.Depth,
             tree.Parameters.Assets.Select(a => new EpochManifest.AssetEntry(a.Id.Symbol, a.ProofDecimals)).ToArray(),
             DateTimeOffset.FromUnixTimeSeconds(createdAt.ToUnixTimeSeconds()));
         try
@@ -63,6 +63,28 @@ public static class EpochDirectory
             throw;
         }
         return manifest;
+    }
+
+    /// <summary>Replaces the manifest atomically (write, then rename), e.g. to add reserves or a publication.</summary>
+    public static void UpdateManifest(string directory, EpochManifest manifest)
+    {
+        var path = Path.Combine(directory, ManifestFile);
+        WriteAtomically(path, JsonSerializer.Serialize(manifest, Json) + "\n");
+    }
+
+    /// <summary>Writes a file through a temporary sibling renamed into place: readers see the old or the new file, never half of one.</summary>
+    public static void WriteAtomically(string path, string contents)
+    {
+        var temporary = $"{path}.tmp-{Guid.NewGuid():N}";
+        try
+        {
+            File.WriteAllText(temporary, contents);
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
     }
 
     /// <summary>Reads the public manifest.</summary>

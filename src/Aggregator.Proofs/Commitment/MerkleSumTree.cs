@@ -67,6 +67,13 @@ public sealed class MerkleSumTree
         return new LeafRecord(index, _accountIds[index], _salts[index], NodeSums(0, index).ToArray(), _hashes[0][index]);
     }
 
+    /// <summary>The leaf index of an account, or null when it is not in the tree.</summary>
+    public int? FindLeaf(string accountId)
+    {
+        var index = Array.IndexOf(_accountIds, accountId);
+        return index < 0 ? null : index;
+    }
+
     /// <summary>The authentication path of leaf <paramref name="index"/>: one sibling per level, leaf upwards.</summary>
     public MerklePath Path(int index)
     {

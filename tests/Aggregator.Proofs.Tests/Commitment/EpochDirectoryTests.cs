@@ -21,7 +21,7 @@ public sealed class EpochDirectoryTests : IDisposable
     {
         var tree = SampleTree(out var secret);
         var directory = Path.Combine(_workspace, "epoch-1");
-        EpochDirectory.Write(directory, tree, secret, DateTimeOffset.UnixEpoch);
+        EpochDirectory.Write(directory, tree, secret, 7, DateTimeOffset.UnixEpoch);
 
         var manifest = EpochDirectory.ReadManifest(directory);
         Assert.Equal(tree.RootHash.ToString(), manifest.RootHash);
@@ -45,13 +45,13 @@ public sealed class EpochDirectoryTests : IDisposable
     {
         var tree = SampleTree(out var secret);
         var directory = Path.Combine(_workspace, "epoch-2");
-        EpochDirectory.Write(directory, tree, secret, DateTimeOffset.UnixEpoch);
+        EpochDirectory.Write(directory, tree, secret, 7, DateTimeOffset.UnixEpoch);
         var text = File.ReadAllText(Path.Combine(directory, "manifest.json"));
         foreach (var secretValue in new[] { tree.RootSums[0].ToString(), tree.RootSums[1].ToString(), "77" })
         {
             Assert.DoesNotContain(secretValue, text, StringComparison.Ordinal);
         }
-        Assert.Equal(["format", "rootHash", "depth", "assets", "createdAt"],
+        Assert.Equal(["format", "epoch", "rootHash", "depth", "assets", "createdAt"],
             System.Text.Json.JsonDocument.Parse(text).RootElement.EnumerateObject().Select(p => p.Name));
     }
 
@@ -62,7 +62,7 @@ public sealed class EpochDirectoryTests : IDisposable
         var directory = Path.Combine(_workspace, "taken");
         Directory.CreateDirectory(directory);
         File.WriteAllText(Path.Combine(directory, "keep.txt"), "mine");
-        Assert.Throws<InputException>(() => EpochDirectory.Write(directory, tree, secret, DateTimeOffset.UnixEpoch));
+        Assert.Throws<InputException>(() => EpochDirectory.Write(directory, tree, secret, 7, DateTimeOffset.UnixEpoch));
         Assert.Equal("mine", File.ReadAllText(Path.Combine(directory, "keep.txt")));
         Assert.Single(Directory.GetFileSystemEntries(_workspace));
     }
@@ -72,7 +72,7 @@ public sealed class EpochDirectoryTests : IDisposable
     {
         var tree = SampleTree(out var secret);
         var directory = Path.Combine(_workspace, "epoch-3");
-        EpochDirectory.Write(directory, tree, secret, DateTimeOffset.UnixEpoch);
+        EpochDirectory.Write(directory, tree, secret, 7, DateTimeOffset.UnixEpoch);
         var treeFile = Path.Combine(directory, "private", "tree.bin");
         var bytes = File.ReadAllBytes(treeFile);
         File.WriteAllBytes(treeFile, bytes[..^5]);

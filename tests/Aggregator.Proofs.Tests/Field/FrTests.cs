@@ -21,11 +21,16 @@ public class FrTests
     public void Montgomery_constants_match_the_modulus()
     {
         Assert.Equal(BigInteger.Parse("30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001", System.Globalization.NumberStyles.HexNumber), R);
+        AssertMontgomeryConstants<FrModulus>(R);
+        AssertMontgomeryConstants<FqModulus>(BigInteger.Parse("21888242871839275222246405745257275088696311157297823662689037894645226208583"));
+    }
+
+    private static void AssertMontgomeryConstants<TModulus>(BigInteger modulus) where TModulus : struct, IModulus
+    {
         var twoTo64 = BigInteger.One << 64;
-        Assert.Equal((twoTo64 - BigInteger.ModPow(R, (twoTo64 >> 1) - 1, twoTo64)) % twoTo64, new BigInteger(Fr.QInvNeg));
-        Assert.Equal(0, (R * Fr.QInvNeg + 1) % twoTo64);
-        var r2 = (BigInteger.One << 512) % R;
-        Assert.Equal(r2, new BigInteger(Fr.R2_0) + (new BigInteger(Fr.R2_1) << 64) + (new BigInteger(Fr.R2_2) << 128) + (new BigInteger(Fr.R2_3) << 192));
+        Assert.Equal(modulus, Montgomery<TModulus>.Modulus);
+        Assert.Equal(0, (modulus * TModulus.QInvNeg + 1) % twoTo64);
+        Assert.Equal((BigInteger.One << 512) % modulus, TModulus.R2.ToBigInteger());
     }
 
     [Theory]
@@ -67,7 +72,7 @@ public class FrTests
         Assert.False(Fr.TryParse("12a", out _));
         Assert.False(Fr.TryParse("", out _));
         Assert.Throws<ArgumentOutOfRangeException>(() => Fr.FromBigInteger(R));
-        Assert.Throws<ArgumentOutOfRangeException>(() => Fr.FromCanonicalLimbs(Fr.Q0, Fr.Q1, Fr.Q2, Fr.Q3));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Fr.FromCanonicalLimbs(FrModulus.Q0, FrModulus.Q1, FrModulus.Q2, FrModulus.Q3));
         Assert.True(Fr.TryParse((R - 1).ToString(), out var max));
         Assert.Equal(R - 1, max.ToBigInteger());
     }

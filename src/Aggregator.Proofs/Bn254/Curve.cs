@@ -1,0 +1,25 @@
+using System.Globalization;
+using System.Numerics;
+using Aggregator.Proofs.Field;
+
+namespace Aggregator.Proofs.Bn254;
+
+/// <summary>The BN254 (alt_bn128) curve constants: y² = x³ + 3 over Fq, its twist over Fq2, the group order r.</summary>
+internal static class Curve
+{
+    /// <summary>u, the BN parameter: p and r are polynomials in it.</summary>
+    public static readonly BigInteger U = BigInteger.Parse("4965661367192848881", CultureInfo.InvariantCulture);
+
+    /// <summary>r, the order of G1 and G2 (the scalar field).</summary>
+    public static BigInteger Order => Fr.Modulus;
+
+    public static Fq B { get; } = Fq.From(3);
+
+    /// <summary>b' = 3/ξ, the coefficient of the D-type sextic twist y² = x³ + b' that carries G2.</summary>
+    public static Fq2 TwistB { get; } = new Fq2(Fq.From(3), Fq.Zero) * Fq2.Xi.Inverse();
+
+    public static AffinePoint<Fq> G1Generator { get; } = AffinePoint<Fq>.At(Fq.From(1), Fq.From(2));
+
+    /// <summary>True when the twist point lies in the order-r subgroup (r·Q = O): the twist has other points.</summary>
+    public static bool IsInG2Subgroup(in AffinePoint<Fq2> point) => point.ToJacobian().Multiply(Order).IsInfinity;
+}

@@ -1,0 +1,90 @@
+using System.Globalization;
+using System.Numerics;
+using Aggregator.Proofs.Field;
+
+namespace Aggregator.Proofs.Bn254;
+
+/// <summary>An element of the BN254 base field p (curve coordinates), in Montgomery form.</summary>
+internal readonly struct Fq : IEquatable<Fq>, IFieldElement<Fq>
+{
+    private readonly Limbs _value;
+
+    private Fq(Limbs montgomery) => _value = montgomery;
+
+    public static BigInteger Modulus => Montgomery<FqModulus>.Modulus;
+
+    public static Fq Zero => default;
+
+    public static Fq One { get; } = From(1);
+
+    public bool IsZero => _value.IsZero;
+
+    public static Fq From(ulong value) => new(Montgomery<FqModulus>.ToMontgomery(new Limbs(value, 0, 0, 0)));
+
+    public static Fq FromBigInteger(BigInteger value) =>
+        value.Sign >= 0 && value < Modulus
+            ? new Fq(Montgomery<FqModulus>.ToMontgomery(Limbs.FromBigInteger(value)))
+            : throw new ArgumentOutOfRangeException(nameof(value), "value is not in [0, p)");
+
+    /// <summary>Parses a decimal string below p.</summary>
+    public static bool TryParse(string? text, out Fq value)
+    {
+        value = default;
+        if (!FieldText.TryParse(text, Modulus, out var integer))
+        {
+            return false;
+        }
+        value = FromBigInteger(integer);
+        return true;
+    }
+
+    public BigInteger ToBigInteger() => Montgomery<FqModulus>.FromMontgomery(_value).ToBigInteger();
+
+    public override string ToString() => ToBigInteger().ToString(CultureInfo.InvariantCulture);
+
+    public static Fq operator +(in Fq a, in Fq b) => new(Montgomery<FqModulus>.Add(a._value, b._value));
+    public static Fq operator -(in Fq a, in Fq b) => new(Montgomery<FqModulus>.Subtract(a._value, b._value));
+    public static Fq operator -(in Fq a) => new(Montgomery<FqModulus>.Subtract(default, a._value));
+    public static Fq operator *(in Fq a, in Fq b) => new(Montgomery<FqModulus>.Multiply(a._value, b._value));
+    public static bool operator ==(Fq a, Fq b) => a.Equals(b);
+    public static bool operator !=(Fq a, Fq b) => !a.Equals(b);
+
+    public Fq Square() => this * this;
+
+    public Fq Negate() => -this;
+
+    public static Fq Add(in Fq a, in Fq b) => a + b;
+
+    public static Fq Subtract(in Fq a, in Fq b) => a - b;
+
+    public static Fq Multiply(in Fq a, in Fq b) => a * b;
+
+    public Fq Double() => this + this;
+
+    /// <summary>a^e for a non-negative exponent.</summary>
+    public Fq Pow(BigInteger exponent)
+    {
+        var result = One;
+        var square = this;
+        for (var e = exponent; !e.IsZero; e >>= 1)
+        {
+            if (!e.IsEven)
+            {
+                result *= square;
+            }
+            square = square.Square();
+        }
+        return result;
+    }
+
+    private static readonly BigInteger PMinus2 = Modulus - 2;
+
+    /// <summary>a^-1 = a^(p-2); zero has no inverse.</summary>
+    public Fq Inverse() => IsZero ? throw new DivideByZeroException("zero has no inverse in Fq") : Pow(PMinus2);
+
+    public bool Equals(Fq other) => _value == other._value;
+
+    public override bool Equals(object? obj) => obj is Fq other && Equals(other);
+
+    public override int GetHashCode() => _value.GetHashCode();
+}

@@ -1,0 +1,71 @@
+using System.Numerics;
+
+namespace Aggregator.Proofs.Bn254;
+
+/// <summary>
+/// Fq12 = Fq6[w] / (w² − v): C0 + C1·w. Over Fq2 its basis is w⁰…w⁵ with w² = v and w⁶ = ξ; the
+/// coefficient of wʲ is C0.Cj/2 for even j and C1.C(j−1)/2 for odd j.
+/// </summary>
+internal readonly record struct Fq12(Fq6 C0, Fq6 C1)
+{
+    public static Fq12 One => new(Fq6.One, Fq6.Zero);
+
+    public bool IsOne => C0 == Fq6.One && C1.IsZero;
+
+    public static Fq12 operator *(in Fq12 a, in Fq12 b)
+    {
+        var v0 = a.C0 * b.C0;
+        var v1 = a.C1 * b.C1;
+        return new Fq12(v0 + v1.MultiplyByV(), (a.C0 + a.C1) * (b.C0 + b.C1) - v0 - v1);
+    }
+
+    public Fq12 Square()
+    {
+        // (a + bw)² = a² + b²v + 2ab·w, with a² + b²v = (a + b)(a + bv) − ab − ab·v
+        var ab = C0 * C1;
+        var c0 = (C0 + C1) * (C0 + C1.MultiplyByV()) - ab - ab.MultiplyByV();
+        return new Fq12(c0, ab + ab);
+    }
+
+    /// <summary>The p⁶-power Frobenius: a + bw ↦ a − bw (the inverse on the cyclotomic subgroup).</summary>
+    public Fq12 Conjugate() => new(C0, -C1);
+
+    public Fq12 Inverse()
+    {
+        // 1/(a + bw) = (a − bw)/(a² − b²v)
+        var inverse = (C0.Square() - C1.Square().MultiplyByV()).Inverse();
+        return new Fq12(C0 * inverse, -(C1 * inverse));
+    }
+
+    /// <summary>a^e for a non-negative exponent.</summary>
+    public Fq12 Pow(BigInteger exponent)
+    {
+        var result = One;
+        var square = this;
+        for (var e = exponent; !e.IsZero; e >>= 1)
+        {
+            if (!e.IsEven)
+            {
+                result *= square;
+            }
+            square = square.Square();
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// The p-power Frobenius: conjugate each Fq2 coefficient of wʲ and multiply it by γⱼ = ξ^(j(p−1)/6),
+    /// since w^p = w·ξ^((p−1)/6).
+    /// </summary>
+    public Fq12 Frobenius()
+    {
+        var g = FrobeniusCoefficients;
+        return new Fq12(
+            new Fq6(C0.C0.Conjugate(), C0.C1.Conjugate() * g[2], C0.C2.Conjugate() * g[4]),
+            new Fq6(C1.C0.Conjugate() * g[1], C1.C1.Conjugate() * g[3], C1.C2.Conjugate() * g[5]));
+    }
+
+    /// <summary>γⱼ = ξ^(j(p−1)/6), j = 0..5, computed once from the definition.</summary>
+    public static Fq2[] FrobeniusCoefficients { get; } =
+        Enumerable.Range(0, 6).Select(j => Fq2.Xi.Pow(j * (Fq.Modulus - 1) / 6)).ToArray();
+}

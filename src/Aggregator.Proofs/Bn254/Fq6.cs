@@ -1,0 +1,45 @@
+namespace Aggregator.Proofs.Bn254;
+
+/// <summary>Fq6 = Fq2[v] / (v³ − ξ): C0 + C1·v + C2·v².</summary>
+internal readonly record struct Fq6(Fq2 C0, Fq2 C1, Fq2 C2)
+{
+    public static Fq6 Zero => default;
+
+    public static Fq6 One => new(Fq2.One, Fq2.Zero, Fq2.Zero);
+
+    public bool IsZero => C0.IsZero && C1.IsZero && C2.IsZero;
+
+    public static Fq6 operator +(in Fq6 a, in Fq6 b) => new(a.C0 + b.C0, a.C1 + b.C1, a.C2 + b.C2);
+    public static Fq6 operator -(in Fq6 a, in Fq6 b) => new(a.C0 - b.C0, a.C1 - b.C1, a.C2 - b.C2);
+    public static Fq6 operator -(in Fq6 a) => new(-a.C0, -a.C1, -a.C2);
+
+    public static Fq6 operator *(in Fq6 a, in Fq6 b)
+    {
+        // Karatsuba over the three coefficients, reducing v³ = ξ.
+        var v0 = a.C0 * b.C0;
+        var v1 = a.C1 * b.C1;
+        var v2 = a.C2 * b.C2;
+        var c0 = ((a.C1 + a.C2) * (b.C1 + b.C2) - v1 - v2).MultiplyByXi() + v0;
+        var c1 = (a.C0 + a.C1) * (b.C0 + b.C1) - v0 - v1 + v2.MultiplyByXi();
+        var c2 = (a.C0 + a.C2) * (b.C0 + b.C2) - v0 - v2 + v1;
+        return new Fq6(c0, c1, c2);
+    }
+
+    public static Fq6 operator *(in Fq6 a, in Fq2 b) => new(a.C0 * b, a.C1 * b, a.C2 * b);
+
+    public Fq6 Square() => this * this;
+
+    /// <summary>Multiplication by v: (c0 + c1v + c2v²)·v = ξc2 + c0v + c1v².</summary>
+    public Fq6 MultiplyByV() => new(C2.MultiplyByXi(), C0, C1);
+
+    public Fq6 Inverse()
+    {
+        // Standard formula for a cubic extension with v³ = ξ.
+        var t0 = C0.Square() - (C1 * C2).MultiplyByXi();
+        var t1 = C2.Square().MultiplyByXi() - C0 * C1;
+        var t2 = C1.Square() - C0 * C2;
+        var norm = C0 * t0 + (C2 * t1).MultiplyByXi() + (C1 * t2).MultiplyByXi();
+        var inverse = norm.Inverse();
+        return new Fq6(t0 * inverse, t1 * inverse, t2 * inverse);
+    }
+}

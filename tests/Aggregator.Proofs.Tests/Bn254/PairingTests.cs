@@ -1,0 +1,101 @@
+using System.Numerics;
+using Aggregator.Proofs.Bn254;
+
+namespace Aggregator.Proofs.Tests.Bn254;
+
+public class PairingTests
+{
+    internal static readonly AffinePoint<Fq2> G2 = AffinePoint<Fq2>.At(
+        new Fq2(Fq.FromBigInteger(BigInteger.Parse("10857046999023057135944570762232829481370756359578518086990519993285655852781")),
+                Fq.FromBigInteger(BigInteger.Parse("11559732032986387107991004021392285783925812861821192530917403151452391805634"))),
+        new Fq2(Fq.FromBigInteger(BigInteger.Parse("8495653923123431417604973247489272438418190587263600148770280649306958101930")),
+                Fq.FromBigInteger(BigInteger.Parse("4082367875863433681332203403145435568316851327593401208105741076214120093531"))));
+
+    private static readonly AffinePoint<Fq> G1 = Curve.G1Generator;
+
+    [Fact]
+    public void Generators_are_on_their_curves_and_of_order_r()
+    {
+        Assert.True(G1.IsOnCurve(Curve.B));
+        Assert.True(G2.IsOnCurve(Curve.TwistB));
+        Assert.True(G1.Multiply(Curve.Order).IsInfinity);
+        Assert.True(Curve.IsInG2Subgroup(G2));
+        Assert.False(G1.Multiply(Curve.Order - 1).IsInfinity);
+    }
+
+    [Fact]
+    public void Pairing_is_non_degenerate_and_of_order_r()
+    {
+        var e = Pairing.Pair(G1, G2);
+        Assert.False(e.IsOne);
+        Assert.True(e.Pow(Curve.Order).IsOne);
+    }
+
+    [Fact]
+    public void Pairing_is_bilinear()
+    {
+        var a = new BigInteger(123456789);
+        var b = BigInteger.Parse("98765432109876543210");
+        var e = Pairing.Pair(G1, G2);
+        Assert.Equal(e.Pow(a * b), Pairing.Pair(G1.Multiply(a), G2.Multiply(b)));
+        Assert.Equal(Pairing.Pair(G1.Multiply(a * b), G2), Pairing.Pair(G1, G2.Multiply(a * b)));
+    }
+
+    [Fact]
+    public void Product_of_a_pairing_and_its_inverse_is_one()
+    {
+        var p = G1.Multiply(77);
+        (AffinePoint<Fq>, AffinePoint<Fq2>)[] balanced = [(p, G2), (p.Negate(), G2)];
+        (AffinePoint<Fq>, AffinePoint<Fq2>)[] unbalanced = [(p, G2), (p, G2)];
+        Assert.True(Pairing.ProductIsOne(balanced));
+        Assert.False(Pairing.ProductIsOne(unbalanced));
+    }
+
+    [Fact]
+    public void The_hard_part_chain_equals_the_plain_exponent()
+    {
+        var p = Fq.Modulus;
+        var f = Pairing.MillerLoop(G1, G2);
+        var easy = f.Conjugate() * f.Inverse();
+        easy = easy.Frobenius().Frobenius() * easy;
+        var exponent = (BigInteger.Pow(p, 4) - BigInteger.Pow(p, 2) + 1) / Curve.Order;
+        Assert.Equal(easy.Pow(exponent), Pairing.HardPart(easy));
+    }
+
+    [Fact]
+    public void Frobenius_is_the_p_th_power()
+    {
+        var f = Pairing.MillerLoop(G1.Multiply(5), G2);
+        Assert.Equal(f.Pow(Fq.Modulus), f.Frobenius());
+    }
+
+    [Fact]
+    public void A_twist_point_outside_the_subgroup_is_detected()
+    {
+        // Arbitrary points of the twist are almost never in the r-subgroup (its cofactor is about r).
+        for (ulong x = 1; x < 50; x++)
+        {
+            var px = new Fq2(Fq.From(x), Fq.Zero);
+            if (SquareRoot(px.Square() * px + Curve.TwistB) is { } y)
+            {
+                var point = AffinePoint<Fq2>.At(px, y);
+                Assert.True(point.IsOnCurve(Curve.TwistB));
+                Assert.False(Curve.IsInG2Subgroup(point));
+                return;
+            }
+        }
+        Assert.Fail("no twist point found with small x");
+    }
+
+    // Square root in Fq2 for p = 3 mod 4 (Adj and Rodriguez-Henriquez, algorithm 9), checked by squaring.
+    private static Fq2? SquareRoot(Fq2 a)
+    {
+        var p = Fq.Modulus;
+        var a1 = a.Pow((p - 3) / 4);
+        var alpha = a1 * a1 * a;
+        var x0 = a1 * a;
+        var minusOne = -Fq2.One;
+        var root = alpha == minusOne ? new Fq2(Fq.Zero, Fq.One) * x0 : (Fq2.One + alpha).Pow((p - 1) / 2) * x0;
+        return root.Square() == a ? root : null;
+    }
+}

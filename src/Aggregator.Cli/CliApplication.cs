@@ -13,6 +13,9 @@ public static class CliApplication
         var context = new CliContext(output, error, interactive);
         var root = new RootCommand("Aggregator: cross-chain collateral, margin, and zero-knowledge proofs of solvency.");
         root.Subcommands.Add(CommitCommand.Create(context));
+        root.Subcommands.Add(ProveCommand.Create(context));
+        root.Subcommands.Add(VerifyCommand.Create(context));
+        root.Subcommands.Add(PublishCommand.Create(context));
         root.Subcommands.Add(MarginCommand.Create(context));
 
         var parseResult = root.Parse(args);
@@ -36,6 +39,11 @@ public static class CliApplication
             return ExitCodes.BadInput;
         }
         catch (Exception failure) when (failure is IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"error: {failure.Message}");
+            return ExitCodes.BadInput;
+        }
+        catch (Aggregator.Proofs.Circuits.ProverUnavailableException failure)
         {
             error.WriteLine($"error: {failure.Message}");
             return ExitCodes.BadInput;

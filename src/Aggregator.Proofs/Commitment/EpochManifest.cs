@@ -28,6 +28,6 @@ public sealed record EpochManifest(
     /// <summary>A reserve the solvency proof covers: whole units as given and in proof units (rounded down).</summary>
     public sealed record ReserveEntry(string Symbol, string Amount, string ProofUnits);
 
-    /// <summary>Where the commitment was published: chain id, registry address, transaction hash.</summary>
-    public sealed record PublicationEntry(string Chain, string Registry, string TransactionHash);
+    /// <summary>Where the commitment was published: chain (CAIP-2), registry and publisher addresses, transaction hash.</summary>
+    public sealed record PublicationEntry(string Chain, string Registry, string Publisher, string TransactionHash);
 }

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+/// The snarkjs-generated verifier of solvency(4): public signals [rootHash, reserves[0..3]].
+interface ISolvencyVerifier {
+    function verifyProof(uint256[2] calldata pA, uint256[2][2] calldata pB, uint256[2] calldata pC, uint256[5] calldata pubSignals)
+        external view returns (bool);
+}
+
+/// The snarkjs-generated verifier of inclusion(20, 4): public signals [leafHash, rootHash].
+interface IInclusionVerifier {
+    function verifyProof(uint256[2] calldata pA, uint256[2][2] calldata pB, uint256[2] calldata pC, uint256[2] calldata pubSignals)
+        external view returns (bool);
+}
+
+/// @title SolvencyRegistry
+/// @notice Stores each publisher's per-epoch Merkle-sum root, only when a Groth16 proof shows the
+/// committed liabilities are covered by the stated reserves. Publishers are authorized by the owner;
+/// each publisher's epochs strictly increase. Anyone can check an inclusion proof against a stored root.
+/// Proofs are uint256[8]: [a.x, a.y, b.x.c1, b.x.c0, b.y.c1, b.y.c0, c.x, c.y] (the verifier's G2 order).
+contract SolvencyRegistry {
+    struct Commitment {
+        uint256 rootHash;
+        uint256[4] reserves;
+        uint64 publishedAt;
+    }
+
+    address public immutable owner;
+    ISolvencyVerifier public immutable solvencyVerifier;
+    IInclusionVerifier public immutable inclusionVerifier;
+
+    mapping(address => bool) public authorized;
+    mapping(address => uint64) public latestEpoch;
+    mapping(address => mapping(uint64 => Commitment)) private commitments;
+
+    event PublisherAuthorized(address indexed publisher, bool authorized);
+    event CommitmentPublished(address indexed publisher, uint64 indexed epoch, uint256 rootHash, uint256[4] reserves);
+
+    error NotOwner();
+    error NotAuthorized(address publisher);
+    error EpochNotIncreasing(uint64 epoch, uint64 latest);
+    error InvalidSolvencyProof();
+    error UnknownEpoch(address publisher, uint64 epoch);
+
+    constructor(ISolvencyVerifier solvency, IInclusionVerifier inclusion) {
+        owner = msg.sender;
+        solvencyVerifier = solvency;
+        inclusionVerifier = inclusion;
+    }
+
+    function setPublisher(address publisher, bool allowed) external {
+        if (msg.sender != owner) revert NotOwner();
+        authorized[publisher] = allowed;
+        emit PublisherAuthorized(publisher, allowed);
+    }
+
+    /// @notice Publishes an epoch's root with its reserves; reverts unless the solvency proof verifies.
+    function publish(uint64 epoch, uint256 rootHash, uint256[4] calldata reserves, uint256[8] calldata proof) external {
+        if (!authorized[msg.sender]) revert NotAuthorized(msg.sender);
+        uint64 latest = latestEpoch[msg.sender];
+        if (epoch <= latest) revert EpochNotIncreasing(epoch, latest);
+        uint256[5] memory signals = [rootHash, reserves[0], reserves[1], reserves[2], reserves[3]];
+        bool valid = solvencyVerifier.verifyProof(
+            [proof[0], proof[1]], [[proof[2], proof[3]], [proof[4], proof[5]]], [proof[6], proof[7]], signals);
+        if (!valid) revert InvalidSolvencyProof();
+        latestEpoch[msg.sender] = epoch;
+        commitments[msg.sender][epoch] = Commitment(rootHash, reserves, uint64(block.timestamp));
+        emit CommitmentPublished(msg.sender, epoch, rootHash, reserves);
+    }
+
+    /// @notice The stored root of a publisher's epoch (reverts for an epoch never published).
+    function rootOf(address publisher, uint64 epoch) public view returns (uint256) {
+        Commitment storage commitment = commitments[publisher][epoch];
+        if (commitment.publishedAt == 0) revert UnknownEpoch(publisher, epoch);
+        return commitment.rootHash;
+    }
+
+    function reservesOf(address publisher, uint64 epoch) external view returns (uint256[4] memory) {
+        rootOf(publisher, epoch);
+        return commitments[publisher][epoch].reserves;
+    }
+
+    /// @notice True when the inclusion proof shows leafHash is a leaf of the stored root of that epoch.
+    function verifyInclusion(address publisher, uint64 epoch, uint256 leafHash, uint256[8] calldata proof) external view returns (bool) {
+        uint256 rootHash = rootOf(publisher, epoch);
+        return inclusionVerifier.verifyProof(
+            [proof[0], proof[1]], [[proof[2], proof[3]], [proof[4], proof[5]]], [proof[6], proof[7]], [leafHash, rootHash]);
+    }
+}

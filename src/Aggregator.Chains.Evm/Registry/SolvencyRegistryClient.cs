@@ -1,0 +1,115 @@
+using System.Numerics;
+using System.Text.Json;
+using Nethereum.Contracts;
+using Nethereum.Hex.HexTypes;
+using Nethereum.RPC.Eth.DTOs;
+using Nethereum.Web3;
+
+namespace Aggregator.Chains.Evm.Registry;
+
+/// <summary>
+/// The SolvencyRegistry contract (contracts/src/SolvencyRegistry.sol) over JSON-RPC. Every transaction
+/// carries an explicit gas limit: an estimated one can leave a Groth16 verifier short of gas, and
+/// the snarkjs verifier then answers false instead of reverting.
+/// </summary>
+public sealed class SolvencyRegistryClient
+{
+    /// <summary>Gas for publish: the verifier's pairing check alone takes about 200k.</summary>
+    public static readonly HexBigInteger PublishGas = new(1_000_000);
+
+    private static readonly Lazy<(string Abi, string Bytecode)> Artifact = new(LoadArtifact);
+
+    private readonly Contract _contract;
+    private readonly string _from;
+
+    public SolvencyRegistryClient(IWeb3 web3, string registryAddress, string from)
+    {
+        ArgumentNullException.ThrowIfNull(web3);
+        _contract = web3.Eth.GetContract(Artifact.Value.Abi, registryAddress);
+        _from = from;
+    }
+
+    public static string Abi => Artifact.Value.Abi;
+
+    public static string Bytecode => Artifact.Value.Bytecode;
+
+    /// <summary>
+    /// Publishes an epoch. A call first surfaces a revert with its reason (unauthorized publisher, epoch
+    /// not increasing, invalid proof); then the transaction is sent and its receipt awaited.
+    /// </summary>
+    /// <exception cref="RegistryRejectedException">The registry refused the publication.</exception>
+    public async Task<TransactionReceipt> PublishAsync(ulong epoch, BigInteger rootHash, IReadOnlyList<BigInteger> reserves, IReadOnlyList<BigInteger> proof, CancellationToken cancellationToken = default)
+    {
+        var publish = _contract.GetFunction("publish");
+        object[] arguments = [epoch, rootHash, reserves.ToList(), proof.ToList()];
+        try
+        {
+            await publish.CallAsync<bool>(_from, PublishGas, new HexBigInteger(0), arguments).ConfigureAwait(false);
+        }
+        catch (SmartContractCustomErrorRevertException error)
+        {
+            throw new RegistryRejectedException($"the registry rejects the publication: {ErrorName(error.ExceptionEncodedData)}");
+        }
+        catch (Nethereum.ABI.FunctionEncoding.SmartContractRevertException error)
+        {
+            throw new RegistryRejectedException($"the registry rejects the publication: {error.RevertMessage}");
+        }
+        var receipt = await publish.SendTransactionAndWaitForReceiptAsync(_from, PublishGas, new HexBigInteger(0), null, arguments).ConfigureAwait(false);
+        if (receipt.Status?.Value != 1)
+        {
+            throw new RegistryRejectedException($"the publication transaction {receipt.TransactionHash} reverted");
+        }
+        return receipt;
+    }
+
+    /// <summary>The root stored for a publisher's epoch, or null when that epoch was never published.</summary>
+    public async Task<BigInteger?> RootOfAsync(string publisher, ulong epoch)
+    {
+        try
+        {
+            return await _contract.GetFunction("rootOf").CallAsync<BigInteger>(publisher, epoch).ConfigureAwait(false);
+        }
+        catch (SmartContractCustomErrorRevertException)
+        {
+            return null;
+        }
+    }
+
+    public Task<ulong> LatestEpochAsync(string publisher) => _contract.GetFunction("latestEpoch").CallAsync<ulong>(publisher);
+
+    /// <summary>Checks an inclusion proof on chain against the stored root of a publisher's epoch.</summary>
+    public Task<bool> VerifyInclusionAsync(string publisher, ulong epoch, BigInteger leafHash, IReadOnlyList<BigInteger> proof) =>
+        _contract.GetFunction("verifyInclusion").CallAsync<bool>(publisher, epoch, leafHash, proof.ToList());
+
+    /// <summary>Gas an inclusion check takes, measured by estimation (it is a view call).</summary>
+    public async Task<BigInteger> EstimateInclusionGasAsync(string publisher, ulong epoch, BigInteger leafHash, IReadOnlyList<BigInteger> proof) =>
+        (await _contract.GetFunction("verifyInclusion").EstimateGasAsync(_from, null, null, publisher, epoch, leafHash, proof.ToList()).ConfigureAwait(false)).Value;
+
+    public Task<TransactionReceipt> SetPublisherAsync(string publisher, bool allowed) =>
+        _contract.GetFunction("setPublisher").SendTransactionAndWaitForReceiptAsync(_from, new HexBigInteger(100_000), new HexBigInteger(0), null, publisher, allowed);
+
+    // The name of the registry's custom error whose selector starts the revert data.
+    private static string ErrorName(string? encoded)
+    {
+        var data = (encoded ?? "").StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? encoded![2..] : encoded ?? "";
+        using var abi = JsonDocument.Parse(Artifact.Value.Abi);
+        foreach (var item in abi.RootElement.EnumerateArray().Where(i => i.GetProperty("type").GetString() == "error"))
+        {
+            var name = item.GetProperty("name").GetString()!;
+            var signature = $"{name}({string.Join(",", item.GetProperty("inputs").EnumerateArray().Select(i => i.GetProperty("type").GetString()))})";
+            if (data.StartsWith(new Nethereum.Util.Sha3Keccack().CalculateHash(signature)[..8], StringComparison.OrdinalIgnoreCase))
+            {
+                return name;
+            }
+        }
+        return $"revert data 0x{data}";
+    }
+
+    private static (string, string) LoadArtifact()
+    {
+        using var stream = typeof(SolvencyRegistryClient).Assembly.GetManifestResourceStream("SolvencyRegistry.json")
+            ?? throw new InvalidOperationException("the embedded SolvencyRegistry artifact is missing");
+        using var document = JsonDocument.Parse(stream);
+        return (document.RootElement.GetProperty("abi").GetRawText(), document.RootElement.GetProperty("bytecode").GetString()!);
+    }
+}

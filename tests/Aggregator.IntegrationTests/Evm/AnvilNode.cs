@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Aggregator.Testing;
+using Nethereum.Web3;
+
+namespace Aggregator.IntegrationTests.Evm;
+
+/// <summary>
+/// A real EVM JSON-RPC node: the one named by AGGREGATOR_EVM_RPC, else anvil (npm @foundry-rs/anvil,
+/// installed by `npm ci` in contracts/) started on a free 127.0.0.1 port and stopped at the end. A node
+/// that cannot be had fails the tests with the reason; it is never a skip.
+/// </summary>
+public sealed class AnvilNode : IAsyncLifetime
+{
+    /// <summary>anvil's well-known development keys (accounts 0, 1 and 2 of its default mnemonic).</summary>
+    public static readonly string[] DevelopmentKeys =
+    [
+        "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
+        "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
+        "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
+    ];
+
+    private Process? _process;
+
+    public string RpcUrl { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        var configured = Environment.GetEnvironmentVariable("AGGREGATOR_EVM_RPC");
+        if (!string.IsNullOrEmpty(configured))
+        {
+            RpcUrl = configured;
+            await WaitUntilAnswering(TimeSpan.FromSeconds(10), "AGGREGATOR_EVM_RPC").ConfigureAwait(false);
+            return;
+        }
+        var anvil = RepositoryPaths.Combine("contracts", "node_modules", ".bin", "anvil");
+        if (!File.Exists(anvil))
+        {
+            throw new InvalidOperationException($"no EVM node: set AGGREGATOR_EVM_RPC, or run `npm ci` in contracts/ to install anvil ({anvil} is missing)");
+        }
+        var port = FreePort();
+        _process = Process.Start(new ProcessStartInfo(anvil, ["--host", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--chain-id", "31337", "--silent"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        }) ?? throw new InvalidOperationException("anvil did not start");
+        RpcUrl = $"http://127.0.0.1:{port}";
+        await WaitUntilAnswering(TimeSpan.FromSeconds(15), "anvil").ConfigureAwait(false);
+    }
+
+    public Task DisposeAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+        _process?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    public Web3 Web3For(int account) => new(new Nethereum.Web3.Accounts.Account(DevelopmentKeys[account], 31337), RpcUrl);
+
+    private async Task WaitUntilAnswering(TimeSpan limit, string what)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        Exception? last = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                await new Web3(RpcUrl).Eth.ChainId.SendRequestAsync().ConfigureAwait(false);
+                return;
+            }
+            catch (Exception error) when (error is HttpRequestException or Nethereum.JsonRpc.Client.RpcClientUnknownException or TaskCanceledException)
+            {
+                last = error;
+                await Task.Delay(50).ConfigureAwait(false);
+            }
+        }
+        throw new InvalidOperationException($"{what} did not answer eth_chainId within {limit.TotalSeconds} s: {last?.Message}");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

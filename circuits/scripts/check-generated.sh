@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# Regenerates every committed artefact that a script produces (Poseidon constants, golden vectors)
-# and fails if any differs from what is committed: they are generated, never edited by hand.
-# Needs `npm ci` in circuits/ first. Usable from any working directory.
+# Regenerates every committed artefact that a script produces (Poseidon constants, golden vectors,
+# compiled contracts) and fails if any differs from what is committed: they are generated, never
+# edited by hand. Needs `npm ci` in circuits/ and contracts/ first. Usable from any working directory.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 node circuits/scripts/gen-poseidon-constants.mjs
 node circuits/scripts/gen-poseidon-vectors.mjs
 node circuits/scripts/commitment-reference.mjs
-if ! git diff --quiet -- src/Aggregator.Proofs/Poseidon/poseidon-constants.bin circuits/test-vectors; then
-  git diff --stat -- src/Aggregator.Proofs/Poseidon/poseidon-constants.bin circuits/test-vectors
+node contracts/scripts/compile.mjs
+generated=(src/Aggregator.Proofs/Poseidon/poseidon-constants.bin circuits/test-vectors contracts/artifacts)
+if ! git diff --quiet -- "${generated[@]}" || [ -n "$(git status --porcelain -- "${generated[@]}")" ]; then
+  git status --short -- "${generated[@]}"
   echo "generated artefacts differ from the committed ones: rerun the scripts above and commit their output"
   exit 1
 fi

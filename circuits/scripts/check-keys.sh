@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Fails when a circuit no longer matches the keys committed for it: compiles every circuit under
+# circuits/main/ and compares each r1cs's sha256 with circuits/keys/manifest.json. CI runs this instead
+# of the setup, which takes many minutes. Needs `npm ci` in circuits/. Usable from any working directory.
+set -euo pipefail
+circuits="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+out="$(mktemp -d)"
+trap 'rm -rf "$out"' EXIT
+bash "$circuits/scripts/compile.sh" "$out"
+status=0
+for r1cs in "$out"/*.r1cs; do
+  name="$(basename "$r1cs" .r1cs)"
+  actual="$(sha256sum "$r1cs" | cut -d' ' -f1)"
+  expected="$(node -e "const m=require('$circuits/keys/manifest.json'); process.stdout.write((m.circuits['$name']||{}).r1csSha256||'')")"
+  if [ "$actual" != "$expected" ]; then
+    echo "circuit $name no longer matches its committed keys (r1cs sha256 $actual, keys made for ${expected:-nothing}):"
+    echo "  rerun 'bash circuits/scripts/setup.sh' (about 15 minutes) and commit circuits/keys and contracts/generated"
+    status=1
+  else
+    echo "circuit $name matches its keys ($actual)"
+  fi
+done
+exit $status

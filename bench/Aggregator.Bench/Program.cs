@@ -4,6 +4,7 @@ using Aggregator.Bench;
 // Benchmarks whose figures go to bench/RESULTS.md. Run in Release:
 //   dotnet run -c Release --project bench/Aggregator.Bench -- tree [accounts] [depth] [assets]
 //   dotnet run -c Release --project bench/Aggregator.Bench -- margin [accounts] [updates] [updatesPerTick]
+//   dotnet run -c Release --project bench/Aggregator.Bench -- proofs [inclusionProofs] [verifications]
 var mode = args.Length > 0 ? args[0] : "tree";
 switch (mode)
 {
@@ -19,8 +20,13 @@ switch (mode)
             updates: args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 10_000_000,
             updatesPerTick: args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 100_000);
         break;
+    case "proofs":
+        await ProofBenchmark.Run(
+            inclusionProofs: args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5,
+            verifications: args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 50);
+        break;
     default:
-        Console.Error.WriteLine($"unknown benchmark '{mode}'; known: tree, margin");
+        Console.Error.WriteLine($"unknown benchmark '{mode}'; known: tree, margin, proofs");
         return 2;
 }
 return 0;

@@ -97,7 +97,7 @@ internal static class TreeBenchmark
 
     private static Dictionary<int, double> CircomlibjsMicroseconds(IEnumerable<int> widths)
     {
-        var script = Path.Combine(RepositoryRoot(), "bench", "poseidon-circomlibjs.mjs");
+        var script = Path.Combine(Repository.Root, "bench", "poseidon-circomlibjs.mjs");
         var start = new ProcessStartInfo("node", [script, .. widths.Select(w => w.ToString(CultureInfo.InvariantCulture))])
         {
             RedirectStandardOutput = true,
@@ -111,17 +111,5 @@ internal static class TreeBenchmark
         }
         return JsonSerializer.Deserialize<Dictionary<string, double>>(output)!
             .ToDictionary(p => int.Parse(p.Key, CultureInfo.InvariantCulture), p => p.Value);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory != null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Aggregator.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-        throw new InvalidOperationException("run from inside the repository");
     }
 }

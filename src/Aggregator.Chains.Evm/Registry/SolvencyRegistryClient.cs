@@ -81,9 +81,16 @@ public sealed class SolvencyRegistryClient
     public Task<bool> VerifyInclusionAsync(string publisher, ulong epoch, BigInteger leafHash, IReadOnlyList<BigInteger> proof) =>
         _contract.GetFunction("verifyInclusion").CallAsync<bool>(publisher, epoch, leafHash, proof.ToList());
 
-    /// <summary>Gas an inclusion check takes, measured by estimation (it is a view call).</summary>
-    public async Task<BigInteger> EstimateInclusionGasAsync(string publisher, ulong epoch, BigInteger leafHash, IReadOnlyList<BigInteger> proof) =>
-        (await _contract.GetFunction("verifyInclusion").EstimateGasAsync(_from, null, null, publisher, epoch, leafHash, proof.ToList()).ConfigureAwait(false)).Value;
+    /// <summary>
+    /// Gas an inclusion check uses, measured by running the view function as a transaction with an
+    /// explicit limit (estimation is useless here: short of gas, the verifier answers false instead of failing).
+    /// </summary>
+    public async Task<BigInteger> MeasureInclusionGasAsync(string publisher, ulong epoch, BigInteger leafHash, IReadOnlyList<BigInteger> proof)
+    {
+        var receipt = await _contract.GetFunction("verifyInclusion")
+            .SendTransactionAndWaitForReceiptAsync(_from, PublishGas, new HexBigInteger(0), null, publisher, epoch, leafHash, proof.ToList()).ConfigureAwait(false);
+        return receipt.GasUsed.Value;
+    }
 
     public Task<TransactionReceipt> SetPublisherAsync(string publisher, bool allowed) =>
         _contract.GetFunction("setPublisher").SendTransactionAndWaitForReceiptAsync(_from, new HexBigInteger(100_000), new HexBigInteger(0), null, publisher, allowed);

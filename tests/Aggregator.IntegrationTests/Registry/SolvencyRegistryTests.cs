@@ -31,8 +31,10 @@ public sealed class SolvencyRegistryTests : IClassFixture<AnvilNode>, IClassFixt
 
     private async Task<(SolvencyRegistryClient Publisher, string Registry)> FreshRegistry()
     {
-        var registry = await RegistryDeployment.DeployAsync(_node);
+        var owner = _node.Web3For(0);
+        var registry = await RegistryDeployment.DeployAsync(owner, Testing.RepositoryPaths.Combine("contracts", "artifacts"));
         var web3 = _node.Web3For(1);
+        await new SolvencyRegistryClient(owner, registry, owner.TransactionManager.Account.Address).SetPublisherAsync(web3.TransactionManager.Account.Address, true);
         return (new SolvencyRegistryClient(web3, registry, web3.TransactionManager.Account.Address), registry);
     }
 

@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Numerics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Aggregator.Chains.Evm.Registry;
+using Aggregator.Core.Assets;
+using Aggregator.Proofs.Circuits;
+using Aggregator.Proofs.Commitment;
+using Aggregator.Proofs.Groth16;
+using Nethereum.Web3;
+
+namespace Aggregator.Bench;
+
+/// <summary>
+/// Proofs end to end: an inclusion proof's wall time (witness and Groth16 proof through snarkjs), native
+/// verification beside snarkjs's in the same run, and the gas of publish and of the on-chain inclusion check.
+/// </summary>
+internal static class ProofBenchmark
+{
+    public static async Task Run(int inclusionProofs, int verifications)
+    {
+        var root = Repository.Root;
+        var circuits = Path.Combine(root, "circuits");
+        Console.WriteLine($"# Proofs: inclusion(20, 4) and solvency(4)");
+        Console.WriteLine($"machine: {Machine.Describe()}");
+        Console.WriteLine();
+        using var keys = JsonDocument.Parse(File.ReadAllText(Path.Combine(circuits, "keys", "manifest.json")));
+        var constraints = keys.RootElement.GetProperty("circuits").GetProperty("inclusion_20_4").GetProperty("constraints").GetInt32();
+
+        var workspace = Directory.CreateTempSubdirectory("aggregator-bench-proofs-").FullName;
+        try
+        {
+            var parameters = new CommitmentParameters(20, [new(new AssetId("BTC"), 8), new(new AssetId("ETH"), 8), new(new AssetId("SOL"), 6), new(new AssetId("USDC"), 6)]);
+            var random = new Random(3);
+            var rows = Enumerable.Range(0, 1000).Select(i => new LiabilityRow($"account-{i}", Enumerable.Range(0, 4).Select(_ => (ulong)random.NextInt64(1L << 40)).ToArray())).ToArray();
+            var tree = MerkleSumTree.Build(parameters, rows, EpochSecret.Generate());
+            var epoch = Path.Combine(workspace, "epoch");
+            EpochDirectory.Write(epoch, tree, EpochSecret.Generate(), 1, DateTimeOffset.UtcNow);
+            var proofs = new EpochProofs(new SnarkjsProver(circuits));
+
+            var times = new List<double>();
+            string inclusionFile = "";
+            for (var i = 0; i < inclusionProofs; i++)
+            {
+                inclusionFile = Path.Combine(workspace, $"inclusion-{i}.json");
+                var watch = Stopwatch.StartNew();
+                await proofs.ProveInclusionAsync(epoch, $"account-{i}", inclusionFile);
+                times.Add(watch.Elapsed.TotalSeconds);
+            }
+            var reservesPath = Path.Combine(workspace, "reserves.json");
+            File.WriteAllText(reservesPath, """{ "reserves": { "BTC": "100000000", "ETH": "100000000", "SOL": "1000000000", "USDC": "1000000000" } }""");
+            var solvencyWatch = Stopwatch.StartNew();
+            await proofs.ProveSolvencyAsync(epoch, reservesPath);
+            var solvencySeconds = solvencyWatch.Elapsed.TotalSeconds;
+
+            var vkey = Path.Combine(circuits, "keys", "inclusion_20_4.vkey.json");
+            var document = JsonNode.Parse(File.ReadAllText(inclusionFile))!;
+            var proofJson = document["proof"]!.ToJsonString();
+            var signals = document["publicSignals"]!.AsArray().Select(s => s!.GetValue<string>()).ToArray();
+            var verifier = Groth16Verifier.FromVerificationKey(File.ReadAllText(vkey));
+            for (var i = 0; i < 3; i++)
+            {
+                verifier.Verify(proofJson, signals);
+            }
+            var native = Stopwatch.StartNew();
+            var allValid = true;
+            for (var i = 0; i < verifications; i++)
+            {
+                allValid &= verifier.Verify(proofJson, signals).IsValid;
+            }
+            var nativeMs = native.Elapsed.TotalMilliseconds / verifications;
+            var snarkjs = RunNode(Path.Combine(root, "bench", "verify-snarkjs.mjs"), vkey, inclusionFile, verifications.ToString(CultureInfo.InvariantCulture));
+            var snarkjsMs = snarkjs.GetProperty("msPerVerify").GetDouble();
+
+            var (publishGas, inclusionGas) = await Gas(root, epoch, inclusionFile);
+
+            times.Sort();
+            Console.WriteLine("| figure | value |");
+            Console.WriteLine("|---|---:|");
+            Console.WriteLine(Line($"| inclusion(20, 4) constraints (circom2 --O2) | {constraints:N0} |"));
+            Console.WriteLine(Line($"| inclusion proof end to end (witness + Groth16 prove, snarkjs in a fresh Node process), median of {inclusionProofs} | {times[times.Count / 2]:F2} s (min {times[0]:F2} s) |"));
+            Console.WriteLine(Line($"| solvency proof end to end | {solvencySeconds:F2} s |"));
+            Console.WriteLine(Line($"| verify one inclusion proof: native C# (BN254 pairing), mean of {verifications} | {nativeMs:F2} ms |"));
+            Console.WriteLine(Line($"| verify one inclusion proof: snarkjs groth16.verify, warm process, mean of {verifications} | {snarkjsMs:F2} ms |"));
+            Console.WriteLine(Line($"| native speed-up over snarkjs | {snarkjsMs / nativeMs:F1}x |"));
+            Console.WriteLine(Line($"| gas: publish (solvency proof verified on chain, root and reserves stored) | {publishGas:N0} |"));
+            Console.WriteLine(Line($"| gas: verifyInclusion, run as a transaction (includes the 21,000 base and calldata) | {inclusionGas:N0} |"));
+            Console.WriteLine($"all native verifications valid: {allValid}; snarkjs valid: {snarkjs.GetProperty("valid").GetBoolean()}");
+        }
+        finally
+        {
+            Directory.Delete(workspace, recursive: true);
+        }
+    }
+
+    private static async Task<(BigInteger Publish, BigInteger Inclusion)> Gas(string root, string epoch, string inclusionFile)
+    {
+        var script = Path.Combine(root, "deploy", "local", "anvil.sh");
+        var runDirectory = Directory.CreateTempSubdirectory("aggregator-bench-anvil-").FullName;
+        var start = new ProcessStartInfo("bash", [script, "start", "18645"]) { RedirectStandardOutput = true };
+        start.Environment["AGGREGATOR_RUN_DIR"] = runDirectory;
+        string rpc;
+        using (var process = Process.Start(start)!)
+        {
+            rpc = process.StandardOutput.ReadToEnd().Trim();
+            process.WaitForExit();
+        }
+        try
+        {
+            // anvil's development account 0 owns and publishes.
+            var web3 = new Web3(new Nethereum.Web3.Accounts.Account("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80", 31337), rpc);
+            var owner = web3.TransactionManager.Account.Address;
+            var registry = await RegistryDeployment.DeployAsync(web3, Path.Combine(root, "contracts", "artifacts"));
+            var client = new SolvencyRegistryClient(web3, registry, owner);
+            await client.SetPublisherAsync(owner, true);
+            var solvency = JsonNode.Parse(File.ReadAllText(Path.Combine(epoch, EpochProofs.SolvencyProofFile)))!;
+            var signals = solvency["publicSignals"]!.AsArray().Select(s => BigInteger.Parse(s!.GetValue<string>(), CultureInfo.InvariantCulture)).ToArray();
+            var receipt = await client.PublishAsync(1, signals[0], signals[1..], SolidityCalldata.Proof(solvency["proof"]!.ToJsonString()));
+            var inclusion = JsonNode.Parse(File.ReadAllText(inclusionFile))!;
+            var leaf = BigInteger.Parse(inclusion["leafHash"]!.GetValue<string>(), CultureInfo.InvariantCulture);
+            var inclusionGas = await client.MeasureInclusionGasAsync(owner, 1, leaf, SolidityCalldata.Proof(inclusion["proof"]!.ToJsonString()));
+            return (receipt.GasUsed.Value, inclusionGas);
+        }
+        finally
+        {
+            var stop = new ProcessStartInfo("bash", [script, "stop"]);
+            stop.Environment["AGGREGATOR_RUN_DIR"] = runDirectory;
+            using (var process = Process.Start(stop)!)
+            {
+                process.WaitForExit();
+            }
+            Directory.Delete(runDirectory, recursive: true);
+        }
+    }
+
+    private static JsonElement RunNode(string script, params string[] args)
+    {
+        using var process = Process.Start(new ProcessStartInfo("node", [script, .. args]) { RedirectStandardOutput = true })!;
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return JsonDocument.Parse(output).RootElement.Clone();
+    }
+
+    private static string Line(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

@@ -77,10 +77,8 @@ internal readonly struct Fq : IEquatable<Fq>, IFieldElement<Fq>
         return result;
     }
 
-    private static readonly BigInteger PMinus2 = Modulus - 2;
-
-    /// <summary>a^-1 = a^(p-2); zero has no inverse.</summary>
-    public Fq Inverse() => IsZero ? throw new DivideByZeroException("zero has no inverse in Fq") : Pow(PMinus2);
+    /// <summary>a⁻¹; zero has no inverse.</summary>
+    public Fq Inverse() => new(Montgomery<FqModulus>.Inverse(_value));
 
     public bool Equals(Fq other) => _value == other._value;
 

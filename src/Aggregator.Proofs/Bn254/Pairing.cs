@@ -9,7 +9,7 @@ namespace Aggregator.Proofs.Bn254;
 /// </summary>
 internal static class Pairing
 {
-    private static readonly BigInteger AteLoopCount = 6 * Curve.U + 2;
+    internal static readonly BigInteger AteLoopCount = 6 * Curve.U + 2;
 
     /// <summary>e(P, Q) for P in G1 and Q in G2.</summary>
     public static Fq12 Pair(in AffinePoint<Fq> p, in AffinePoint<Fq2> q) => FinalExponentiation(MillerLoop(p, q));
@@ -17,72 +17,85 @@ internal static class Pairing
     /// <summary>True when Π e(Pᵢ, Qᵢ) = 1.</summary>
     public static bool ProductIsOne(ReadOnlySpan<(AffinePoint<Fq> P, AffinePoint<Fq2> Q)> pairs)
     {
-        var f = Fq12.One;
-        foreach (var (p, q) in pairs)
+        var prepared = new (AffinePoint<Fq>, PreparedG2)[pairs.Length];
+        for (var i = 0; i < pairs.Length; i++)
         {
-            f *= MillerLoop(p, q);
+            prepared[i] = (pairs[i].P, PreparedG2.Prepare(pairs[i].Q));
         }
-        return FinalExponentiation(f).IsOne;
+        return FinalExponentiation(MillerLoop(prepared)).IsOne;
     }
 
-    public static Fq12 MillerLoop(in AffinePoint<Fq> p, in AffinePoint<Fq2> q)
+    public static Fq12 MillerLoop(in AffinePoint<Fq> p, in AffinePoint<Fq2> q) => MillerLoop([(p, PreparedG2.Prepare(q))]);
+
+    /// <summary>
+    /// Π f_Qᵢ(Pᵢ) in one loop: one squaring of f per step whatever the number of pairs, and each G2
+    /// point's lines computed once (<see cref="PreparedG2"/>), so a verification key's fixed points cost
+    /// no inversion per proof.
+    /// </summary>
+    public static Fq12 MillerLoop(ReadOnlySpan<(AffinePoint<Fq> P, PreparedG2 Q)> pairs)
     {
-        if (p.IsInfinity || q.IsInfinity)
-        {
-            return Fq12.One;
-        }
-        var t = q;
         var f = Fq12.One;
-        for (var bit = (int)AteLoopCount.GetBitLength() - 2; bit >= 0; bit--)
+        var steps = PreparedG2.StepCount;
+        for (var step = 0; step < steps; step++)
         {
-            f = f.Square() * Line(ref t, t, p);
-            if (!((AteLoopCount >> bit) & 1).IsZero)
+            if (PreparedG2.SquaresBefore(step))
             {
-                f *= Line(ref t, q, p);
+                f = f.Square();
+            }
+            foreach (var (p, q) in pairs)
+            {
+                if (!p.IsInfinity && !q.IsInfinity)
+                {
+                    f *= q.Lines[step].At(p);
+                }
             }
         }
-        var q1 = TwistFrobenius(q);
-        var q2 = TwistFrobenius(q1).Negate();
-        f *= Line(ref t, q1, p);
-        f *= Line(ref t, q2, p);
         return f;
     }
 
     /// <summary>
-    /// The line through T and S (the tangent when S = T) evaluated at P, and T ← T + S. On the twist the
-    /// slope is λ = (yS − yT)/(xS − xT) or 3xT²/(2yT); untwisted by (x, y) ↦ (x·w², y·w³) the line at P is
-    /// yP − λ·xP·w + (λ·xT − yT)·w³.
+    /// The tangent at T in Jacobian coordinates (x = X/Z², y = Y/Z³), and T ← 2T. With slope
+    /// λ = 3X²/(2YZ), the line yP − λ·xP·w + (λ·xT − yT)·w³ scaled by 2YZ³ is
+    /// 2YZ³·yP − 3X²Z²·xP·w + (3X³ − 2Y²)·w³.
     /// </summary>
-    private static Fq12 Line(ref AffinePoint<Fq2> t, in AffinePoint<Fq2> s, in AffinePoint<Fq> p)
+    internal static LineCoefficients Tangent(ref JacobianPoint<Fq2> t)
     {
-        Fq2 lambda;
-        if (t.X == s.X)
-        {
-            if (t.Y != s.Y || t.Y.IsZero)
-            {
-                // T = −S: the vertical line x − xT, and T becomes the point at infinity.
-                var vertical = new Fq12(new Fq6(new Fq2(p.X, Fq.Zero), -t.X, Fq2.Zero), Fq6.Zero);
-                t = AffinePoint<Fq2>.Infinity;
-                return vertical;
-            }
-            var xx = t.X.Square();
-            lambda = (xx + xx + xx) * t.Y.Double().Inverse();
-        }
-        else
-        {
-            lambda = (s.Y - t.Y) * (s.X - t.X).Inverse();
-        }
-        var x3 = lambda.Square() - t.X - s.X;
-        var y3 = lambda * (t.X - x3) - t.Y;
-        var line = new Fq12(
-            new Fq6(new Fq2(p.Y, Fq.Zero), Fq2.Zero, Fq2.Zero),
-            new Fq6(-(lambda * p.X), lambda * t.X - t.Y, Fq2.Zero));
-        t = AffinePoint<Fq2>.At(x3, y3);
+        var zz = t.Z.Square();
+        var xx = t.X.Square();
+        var threeXX = xx + xx + xx;
+        var yzzz = t.Y * t.Z * zz;
+        var line = new LineCoefficients(yzzz + yzzz, -(threeXX * zz), threeXX * t.X - t.Y.Square().Double(), false);
+        t = t.Double();
         return line;
     }
 
-    // π(Q) on the twist: the p-power Frobenius of the untwisted point, twisted back.
-    private static AffinePoint<Fq2> TwistFrobenius(in AffinePoint<Fq2> q)
+    /// <summary>
+    /// The line through T (Jacobian) and the affine point S, and T ← T + S. With H = xS·Z² − X and
+    /// R = yS·Z³ − Y the slope is R/(ZH); scaled by Z³H the line is Z³H·yP − RZ²·xP·w + (RX − YH)·w³.
+    /// When S = −T it is the vertical line, scaled by Z²: Z²·xP − X·w², and T becomes the point at infinity.
+    /// </summary>
+    internal static LineCoefficients Chord(ref JacobianPoint<Fq2> t, in AffinePoint<Fq2> s)
+    {
+        var zz = t.Z.Square();
+        var zzz = zz * t.Z;
+        var h = s.X * zz - t.X;
+        var r = s.Y * zzz - t.Y;
+        if (h.IsZero)
+        {
+            if (r.IsZero)
+            {
+                return Tangent(ref t);
+            }
+            var vertical = new LineCoefficients(zz, Fq2.Zero, -t.X, true);
+            t = JacobianPoint<Fq2>.Infinity;
+            return vertical;
+        }
+        var line = new LineCoefficients(zzz * h, -(r * zz), r * t.X - t.Y * h, false);
+        t = t.Add(s.ToJacobian());
+        return line;
+    }
+
+    internal static AffinePoint<Fq2> TwistFrobenius(in AffinePoint<Fq2> q)
     {
         var g = Fq12.FrobeniusCoefficients;
         return AffinePoint<Fq2>.At(q.X.Conjugate() * g[2], q.Y.Conjugate() * g[3]);

@@ -13,16 +13,17 @@ namespace Aggregator.Proofs.Groth16;
 /// </summary>
 public sealed class Groth16Verifier
 {
-    private readonly AffinePoint<Fq> _alpha;
-    private readonly AffinePoint<Fq2> _beta, _gamma, _delta;
+    // The key's G2 points are fixed: their Miller-loop lines, and the whole of e(α, β)'s Miller loop,
+    // are computed once per key rather than once per proof.
+    private readonly Fq12 _alphaBeta;
+    private readonly PreparedG2 _gamma, _delta;
     private readonly AffinePoint<Fq>[] _ic;
 
     private Groth16Verifier(AffinePoint<Fq> alpha, AffinePoint<Fq2> beta, AffinePoint<Fq2> gamma, AffinePoint<Fq2> delta, AffinePoint<Fq>[] ic)
     {
-        _alpha = alpha;
-        _beta = beta;
-        _gamma = gamma;
-        _delta = delta;
+        _alphaBeta = Pairing.MillerLoop(alpha, beta);
+        _gamma = PreparedG2.Prepare(gamma);
+        _delta = PreparedG2.Prepare(delta);
         _ic = ic;
     }
 
@@ -108,8 +109,8 @@ public sealed class Groth16Verifier
             }
             vkX = vkX.Add(_ic[i + 1].ToJacobian().Multiply(signal.ToBigInteger()));
         }
-        (AffinePoint<Fq>, AffinePoint<Fq2>)[] pairs = [(a.Negate(), b), (_alpha, _beta), (vkX.ToAffine(), _gamma), (c, _delta)];
-        return Pairing.ProductIsOne(pairs)
+        (AffinePoint<Fq>, PreparedG2)[] pairs = [(a.Negate(), PreparedG2.Prepare(b)), (vkX.ToAffine(), _gamma), (c, _delta)];
+        return Pairing.FinalExponentiation(_alphaBeta * Pairing.MillerLoop(pairs)).IsOne
             ? VerificationResult.Valid
             : VerificationResult.Invalid("the pairing check fails: the proof does not prove these public signals");
     }

@@ -1,0 +1,13 @@
+namespace Aggregator.Proofs.Bn254;
+
+/// <summary>
+/// A Miller-loop line on the twist, independent of the G1 point, scaled by a factor in Fq2 (which the
+/// final exponentiation removes) so that no inversion is needed: its value at P is
+/// A·yP + B·xP·w + C·w³, or for a vertical line A·xP + C·w² (w² = v). Untwisting is (x, y) ↦ (x·w², y·w³).
+/// </summary>
+internal readonly record struct LineCoefficients(Fq2 A, Fq2 B, Fq2 C, bool IsVertical)
+{
+    public Fq12 At(in AffinePoint<Fq> p) => IsVertical
+        ? new Fq12(new Fq6(A * p.X, C, Fq2.Zero), Fq6.Zero)
+        : new Fq12(new Fq6(A * p.Y, Fq2.Zero, Fq2.Zero), new Fq6(B * p.X, C, Fq2.Zero));
+}

@@ -59,9 +59,9 @@ internal static class ProofBenchmark
             var proofJson = document["proof"]!.ToJsonString();
             var signals = document["publicSignals"]!.AsArray().Select(s => s!.GetValue<string>()).ToArray();
             var verifier = Groth16Verifier.FromVerificationKey(File.ReadAllText(vkey));
-            for (var i = 0; i < 3; i++)
+            for (var i = 0; i < 20; i++)
             {
-                verifier.Verify(proofJson, signals);
+                verifier.Verify(proofJson, signals); // warm-up: the JIT's tiers settle
             }
             var native = Stopwatch.StartNew();
             var allValid = true;

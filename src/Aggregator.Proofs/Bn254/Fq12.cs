@@ -19,6 +19,18 @@ internal readonly record struct Fq12(Fq6 C0, Fq6 C1)
         return new Fq12(v0 + v1.MultiplyByV(), (a.C0 + a.C1) * (b.C0 + b.C1) - v0 - v1);
     }
 
+    /// <summary>
+    /// Multiplication by a line's value a + (b + c·v)·w (a, b, c in Fq2): fifteen Fq2 products instead
+    /// of the eighteen of a full product.
+    /// </summary>
+    public Fq12 MultiplyByLine(in Fq2 a, in Fq2 b, in Fq2 c)
+    {
+        var t0 = C0 * a;
+        var t1 = C1.MultiplyBy01(b, c);
+        var c1 = (C0 + C1).MultiplyBy01(a + b, c) - t0 - t1;
+        return new Fq12(t0 + t1.MultiplyByV(), c1);
+    }
+
     public Fq12 Square()
     {
         // (a + bw)² = a² + b²v + 2ab·w, with a² + b²v = (a + b)(a + bv) − ab − ab·v

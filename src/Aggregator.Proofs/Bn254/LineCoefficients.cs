@@ -7,6 +7,10 @@ namespace Aggregator.Proofs.Bn254;
 /// </summary>
 internal readonly record struct LineCoefficients(Fq2 A, Fq2 B, Fq2 C, bool IsVertical)
 {
+    /// <summary>f times the line's value at P.</summary>
+    public Fq12 MultiplyInto(in Fq12 f, in AffinePoint<Fq> p) =>
+        IsVertical ? f * At(p) : f.MultiplyByLine(A * p.Y, B * p.X, C);
+
     public Fq12 At(in AffinePoint<Fq> p) => IsVertical
         ? new Fq12(new Fq6(A * p.X, C, Fq2.Zero), Fq6.Zero)
         : new Fq12(new Fq6(A * p.Y, Fq2.Zero, Fq2.Zero), new Fq6(B * p.X, C, Fq2.Zero));

@@ -46,7 +46,7 @@ internal static class Pairing
             {
                 if (!p.IsInfinity && !q.IsInfinity)
                 {
-                    f *= q.Lines[step].At(p);
+                    f = q.Lines[step].MultiplyInto(f, p);
                 }
             }
         }

@@ -18,6 +18,10 @@ public sealed class Groth16Verifier
     private readonly Fq12 _alphaBeta;
     private readonly PreparedG2 _gamma, _delta;
     private readonly AffinePoint<Fq>[] _ic;
+    private readonly FixedBaseTable[] _icTables; // for IC[1..]: public inputs scale them
+
+    /// <summary>How many public signals a proof must carry.</summary>
+    public int PublicInputCount => _ic.Length - 1;
 
     private Groth16Verifier(AffinePoint<Fq> alpha, AffinePoint<Fq2> beta, AffinePoint<Fq2> gamma, AffinePoint<Fq2> delta, AffinePoint<Fq>[] ic)
     {
@@ -25,10 +29,8 @@ public sealed class Groth16Verifier
         _gamma = PreparedG2.Prepare(gamma);
         _delta = PreparedG2.Prepare(delta);
         _ic = ic;
+        _icTables = ic.Skip(1).Select(point => new FixedBaseTable(point)).ToArray();
     }
-
-    /// <summary>How many public signals a proof must carry.</summary>
-    public int PublicInputCount => _ic.Length - 1;
 
     /// <summary>Reads a snarkjs verification key (protocol groth16, curve bn128).</summary>
     /// <exception cref="ProofFormatException">Not such a key, or a point that is not valid.</exception>
@@ -107,7 +109,7 @@ public sealed class Groth16Verifier
             {
                 return VerificationResult.Invalid($"public signal {i} is not a decimal number below r");
             }
-            vkX = vkX.Add(_ic[i + 1].ToJacobian().Multiply(signal.ToBigInteger()));
+            vkX = vkX.Add(_icTables[i].Multiply(signal.ToBigInteger()));
         }
         (AffinePoint<Fq>, PreparedG2)[] pairs = [(a.Negate(), PreparedG2.Prepare(b)), (vkX.ToAffine(), _gamma), (c, _delta)];
         return Pairing.FinalExponentiation(_alphaBeta * Pairing.MillerLoop(pairs)).IsOne

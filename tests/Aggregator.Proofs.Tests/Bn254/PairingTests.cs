@@ -20,7 +20,45 @@ public class PairingTests
         Assert.True(G2.IsOnCurve(Curve.TwistB));
         Assert.True(G1.Multiply(Curve.Order).IsInfinity);
         Assert.True(Curve.IsInG2Subgroup(G2));
+        Assert.True(Curve.IsInG2SubgroupByOrder(G2));
+        Assert.True(Curve.IsInG2Subgroup(G2.Multiply(123456789)));
         Assert.False(G1.Multiply(Curve.Order - 1).IsInfinity);
+    }
+
+    [Fact]
+    public void Fixed_base_multiplication_equals_double_and_add()
+    {
+        var table = new FixedBaseTable(G1.Multiply(7));
+        var random = new Random(5);
+        var bytes = new byte[32];
+        foreach (var scalar in new[] { BigInteger.Zero, BigInteger.One, new BigInteger(15), new BigInteger(16), Curve.Order - 1, (BigInteger.One << 256) - 1 })
+        {
+            Assert.Equal(G1.Multiply(7).Multiply(scalar), table.Multiply(scalar).ToAffine());
+        }
+        for (var i = 0; i < 20; i++)
+        {
+            random.NextBytes(bytes);
+            var scalar = new BigInteger(bytes, isUnsigned: true);
+            Assert.Equal(G1.Multiply(7).Multiply(scalar), table.Multiply(scalar).ToAffine());
+        }
+    }
+
+    [Fact]
+    public void Field_inverse_is_the_inverse()
+    {
+        var random = new Random(9);
+        var bytes = new byte[40];
+        for (var i = 0; i < 200; i++)
+        {
+            random.NextBytes(bytes);
+            var x = Fq.FromBigInteger(new BigInteger(bytes, isUnsigned: true) % Fq.Modulus);
+            if (!x.IsZero)
+            {
+                Assert.Equal(Fq.One, x * x.Inverse());
+            }
+        }
+        Assert.Equal(Fq.One, Fq.One.Inverse());
+        Assert.Throws<DivideByZeroException>(() => Fq.Zero.Inverse());
     }
 
     [Fact]
@@ -81,6 +119,13 @@ public class PairingTests
                 var point = AffinePoint<Fq2>.At(px, y);
                 Assert.True(point.IsOnCurve(Curve.TwistB));
                 Assert.False(Curve.IsInG2Subgroup(point));
+                Assert.False(Curve.IsInG2SubgroupByOrder(point));
+                // Clearing the cofactor lands in G2: both tests must then agree that it is there.
+                var cofactor = (2 * Fq.Modulus - Curve.Order);
+                var cleared = point.Multiply(cofactor);
+                Assert.True(Curve.IsInG2SubgroupByOrder(cleared));
+                Assert.True(Curve.IsInG2Subgroup(cleared));
+                Assert.False(Curve.IsInG2Subgroup(point.Multiply(Curve.Order)));
                 return;
             }
         }

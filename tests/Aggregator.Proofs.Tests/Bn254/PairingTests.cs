@@ -101,6 +101,17 @@ public class PairingTests
     }
 
     [Fact]
+    public void Cyclotomic_squaring_equals_squaring_after_the_easy_part()
+    {
+        var f = Pairing.MillerLoop(G1.Multiply(11), G2);
+        var easy = f.Conjugate() * f.Inverse();
+        easy = easy.Frobenius().Frobenius() * easy;
+        Assert.Equal(easy.Square(), easy.CyclotomicSquare());
+        Assert.Equal(easy.Pow(Curve.U), easy.CyclotomicPow(Curve.U));
+        Assert.NotEqual(f.Square(), f.CyclotomicSquare()); // only valid in the subgroup
+    }
+
+    [Fact]
     public void Frobenius_is_the_p_th_power()
     {
         var f = Pairing.MillerLoop(G1.Multiply(5), G2);

@@ -14,7 +14,7 @@ const vkey = JSON.parse(readFileSync(vkeyPath, "utf8"));
 const { proof, publicSignals } = JSON.parse(readFileSync(proofPath, "utf8"));
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 let valid = true;
-for (let i = 0; i < 20; i++) valid = (await snarkjs.groth16.verify(vkey, publicSignals, proof, silent)) && valid; // warm-up
+for (let i = 0; i < 100; i++) valid = (await snarkjs.groth16.verify(vkey, publicSignals, proof, silent)) && valid; // warm-up
 const n = Number(iterations);
 const start = process.hrtime.bigint();
 for (let i = 0; i < n; i++) valid = (await snarkjs.groth16.verify(vkey, publicSignals, proof, silent)) && valid;

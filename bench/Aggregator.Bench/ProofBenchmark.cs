@@ -59,7 +59,7 @@ internal static class ProofBenchmark
             var proofJson = document["proof"]!.ToJsonString();
             var signals = document["publicSignals"]!.AsArray().Select(s => s!.GetValue<string>()).ToArray();
             var verifier = Groth16Verifier.FromVerificationKey(File.ReadAllText(vkey));
-            for (var i = 0; i < 20; i++)
+            for (var i = 0; i < 100; i++)
             {
                 verifier.Verify(proofJson, signals); // warm-up: the JIT's tiers settle
             }

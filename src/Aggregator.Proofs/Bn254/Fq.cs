@@ -61,22 +61,6 @@ internal readonly struct Fq : IEquatable<Fq>, IFieldElement<Fq>
 
     public Fq Double() => this + this;
 
-    /// <summary>a^e for a non-negative exponent.</summary>
-    public Fq Pow(BigInteger exponent)
-    {
-        var result = One;
-        var square = this;
-        for (var e = exponent; !e.IsZero; e >>= 1)
-        {
-            if (!e.IsEven)
-            {
-                result *= square;
-            }
-            square = square.Square();
-        }
-        return result;
-    }
-
     /// <summary>a⁻¹; zero has no inverse.</summary>
     public Fq Inverse() => new(Montgomery<FqModulus>.Inverse(_value));
 

@@ -6,7 +6,7 @@ namespace Aggregator.Proofs.Bn254;
 /// Fq12 = Fq6[w] / (w² − v): C0 + C1·w. Over Fq2 its basis is w⁰…w⁵ with w² = v and w⁶ = ξ; the
 /// coefficient of wʲ is C0.Cj/2 for even j and C1.C(j−1)/2 for odd j.
 /// </summary>
-internal readonly record struct Fq12(Fq6 C0, Fq6 C1)
+internal readonly record struct Fq12(Fq6 C0, Fq6 C1) : IMultiplicative<Fq12>
 {
     public static Fq12 One => new(Fq6.One, Fq6.Zero);
 
@@ -73,19 +73,7 @@ internal readonly record struct Fq12(Fq6 C0, Fq6 C1)
     }
 
     /// <summary>a^e in the cyclotomic subgroup, squaring with <see cref="CyclotomicSquare"/>.</summary>
-    public Fq12 CyclotomicPow(BigInteger exponent)
-    {
-        var result = One;
-        for (var bit = (int)exponent.GetBitLength() - 1; bit >= 0; bit--)
-        {
-            result = result.CyclotomicSquare();
-            if (!((exponent >> bit) & 1).IsZero)
-            {
-                result *= this;
-            }
-        }
-        return result;
-    }
+    public Fq12 CyclotomicPow(BigInteger exponent) => Exponentiation.Pow(this, exponent, static x => x.CyclotomicSquare());
 
     /// <summary>The p⁶-power Frobenius: a + bw ↦ a − bw (the inverse on the cyclotomic subgroup).</summary>
     public Fq12 Conjugate() => new(C0, -C1);
@@ -98,20 +86,9 @@ internal readonly record struct Fq12(Fq6 C0, Fq6 C1)
     }
 
     /// <summary>a^e for a non-negative exponent.</summary>
-    public Fq12 Pow(BigInteger exponent)
-    {
-        var result = One;
-        var square = this;
-        for (var e = exponent; !e.IsZero; e >>= 1)
-        {
-            if (!e.IsEven)
-            {
-                result *= square;
-            }
-            square = square.Square();
-        }
-        return result;
-    }
+    public Fq12 Pow(BigInteger exponent) => Exponentiation.Pow(this, exponent);
+
+    public static Fq12 Multiply(in Fq12 a, in Fq12 b) => a * b;
 
     /// <summary>
     /// The p-power Frobenius: conjugate each Fq2 coefficient of wʲ and multiply it by γⱼ = ξ^(j(p−1)/6),

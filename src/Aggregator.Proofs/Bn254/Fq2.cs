@@ -69,18 +69,5 @@ internal readonly record struct Fq2(Fq C0, Fq C1) : IFieldElement<Fq2>
         return new Fq2(C0 * norm, -(C1 * norm));
     }
 
-    public Fq2 Pow(BigInteger exponent)
-    {
-        var result = One;
-        var square = this;
-        for (var e = exponent; !e.IsZero; e >>= 1)
-        {
-            if (!e.IsEven)
-            {
-                result *= square;
-            }
-            square = square.Square();
-        }
-        return result;
-    }
+    public Fq2 Pow(BigInteger exponent) => Exponentiation.Pow(this, exponent);
 }

@@ -58,7 +58,7 @@ public class Groth16VerifierTests(ProvenEpochFixture epoch)
             yield return new Case($"{name}: pi_c off the curve", vkey, With(proof, p => p["pi_c"]![0] = "1"), signals);
             yield return new Case($"{name}: pi_b coordinates swapped", vkey, With(proof, p => p["pi_b"]![0] = new JsonArray(Coordinate(proof, "pi_b", 0, 1), Coordinate(proof, "pi_b", 0, 0))), signals);
             yield return new Case($"{name}: pi_b off the twist", vkey, With(proof, p => p["pi_b"]![1]![0] = "5"), signals);
-            var outside = TwistPointOutsideTheSubgroup();
+            var outside = Bn254.TwistPoints.FirstWithSmallX();
             yield return new Case($"{name}: pi_b outside the subgroup", vkey, With(proof, p => p["pi_b"] = new JsonArray(
                 new JsonArray(outside.X.C0.ToString(), outside.X.C1.ToString()), new JsonArray(outside.Y.C0.ToString(), outside.Y.C1.ToString()), new JsonArray("1", "0"))), signals);
             for (var i = 0; i < signals.Length; i++)
@@ -69,22 +69,6 @@ public class Groth16VerifierTests(ProvenEpochFixture epoch)
                 yield return new Case($"{name}: signal {i} + r", vkey, proof.ToJsonString(), signals.Select((s, j) => j == index ? (value + Fr.Modulus).ToString() : s).ToArray());
             }
             yield return new Case($"{name}: a signal missing", vkey, proof.ToJsonString(), signals[..^1]);
-        }
-    }
-
-    private static AffinePoint<Fq2> TwistPointOutsideTheSubgroup()
-    {
-        for (ulong x = 1; ; x++)
-        {
-            var px = new Fq2(Fq.From(x), Fq.Zero);
-            var rhs = px.Square() * px + Curve.TwistB;
-            var a1 = rhs.Pow((P - 3) / 4);
-            var alpha = a1 * a1 * rhs;
-            var root = alpha == -Fq2.One ? new Fq2(Fq.Zero, Fq.One) * (a1 * rhs) : (Fq2.One + alpha).Pow((P - 1) / 2) * (a1 * rhs);
-            if (root.Square() == rhs && !Curve.IsInG2Subgroup(AffinePoint<Fq2>.At(px, root)))
-            {
-                return AffinePoint<Fq2>.At(px, root);
-            }
         }
     }
 

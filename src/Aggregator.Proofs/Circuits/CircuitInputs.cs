@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Aggregator.Proofs.Commitment;
-using Aggregator.Proofs.Field;
 
 namespace Aggregator.Proofs.Circuits;
 
@@ -53,11 +52,4 @@ public static class CircuitInputs
 
     private static JsonArray Numbers(IEnumerable<ulong> values) =>
         new([.. values.Select(v => JsonValue.Create(v.ToString(CultureInfo.InvariantCulture)))]);
-
-    /// <summary>The public signals snarkjs lists for inclusion: [leafHash, rootHash].</summary>
-    public static string[] InclusionPublicSignals(Fr leafHash, Fr rootHash) => [leafHash.ToString(), rootHash.ToString()];
-
-    /// <summary>The public signals snarkjs lists for solvency: [rootHash, reserves[0..K-1]].</summary>
-    public static string[] SolvencyPublicSignals(Fr rootHash, IEnumerable<ulong> reserves) =>
-        [rootHash.ToString(), .. reserves.Select(r => r.ToString(CultureInfo.InvariantCulture))];
 }

@@ -1,0 +1,14 @@
+using Aggregator.Core.Chains;
+
+namespace Aggregator.Core.Observations;
+
+/// <summary>
+/// Every balance a chain adapter read at one pinned height of one chain, with the block hash that
+/// identifies that height (a changed hash at a reported height is a reorg), and the reads that failed.
+/// </summary>
+public sealed record ObservationBatch(
+    ChainId Chain,
+    ulong Height,
+    string BlockHash,
+    IReadOnlyList<BalanceObservation> Balances,
+    IReadOnlyList<ReadFailure> Failures);

@@ -1,0 +1,113 @@
+using System.Numerics;
+using Aggregator.Chains.Evm;
+using Aggregator.Chains.Evm.Balances;
+using Aggregator.IntegrationTests.Evm;
+using Aggregator.Testing;
+using Nethereum.Hex.HexTypes;
+using Nethereum.JsonRpc.Client;
+using Nethereum.RPC.Eth.DTOs;
+using Nethereum.Web3;
+
+namespace Aggregator.IntegrationTests.Balances;
+
+/// <summary>The EVM adapter against a real node: real contracts, real balances, pinned heights.</summary>
+public sealed class EvmBalanceReaderTests(AnvilNode node) : IClassFixture<AnvilNode>
+{
+    private static readonly string Artifacts = RepositoryPaths.Combine("contracts", "artifacts");
+    private static readonly HexBigInteger Gas = new(10_000_000);
+
+    private sealed record Setup(string Multicall, string Usdc, string Wbtc, string Broken, string[] Holders);
+
+    private static async Task<Setup> Deploy(Web3 web3, int holders)
+    {
+        var multicall = await ContractArtifact.DeployAsync(web3, Artifacts, "Multicall3", []);
+        var usdc = await ContractArtifact.DeployAsync(web3, Artifacts, "TestToken", ["USD Coin", "USDC", (byte)6, false]);
+        var wbtc = await ContractArtifact.DeployAsync(web3, Artifacts, "TestToken", ["Wrapped BTC", "WBTC", (byte)8, false]);
+        var broken = await ContractArtifact.DeployAsync(web3, Artifacts, "TestToken", ["Broken", "BRK", (byte)18, true]);
+        var addresses = Enumerable.Range(0, holders).Select(_ => Nethereum.Signer.EthECKey.GenerateKey().GetPublicAddress()).ToArray();
+        var (abi, _) = await ContractArtifact.LoadAsync(Artifacts, "TestToken");
+        await web3.Eth.GetContract(abi, usdc).GetFunction("mintMany").SendTransactionAndWaitForReceiptAsync(web3.TransactionManager.Account.Address, Gas, null, null, addresses.ToList(), new BigInteger(1_000_000));
+        await web3.Eth.GetContract(abi, wbtc).GetFunction("mintMany").SendTransactionAndWaitForReceiptAsync(web3.TransactionManager.Account.Address, Gas, null, null, addresses.ToList(), new BigInteger(5_000));
+        for (var i = 0; i < holders; i += 10)
+        {
+            await web3.Client.SendRequestAsync(new RpcRequest(1, "anvil_setBalance", addresses[i], new HexBigInteger(new BigInteger(1_000_000_000_000_000) * (i + 1)).HexValue));
+        }
+        return new Setup(multicall, usdc, wbtc, broken, addresses);
+    }
+
+    private EvmChainOptions Options(Setup setup, uint confirmations) => new()
+    {
+        Name = "anvil",
+        ChainId = 31337,
+        RpcUrl = node.RpcUrl,
+        Confirmations = confirmations,
+        Multicall3Address = setup.Multicall,
+        Tokens = [new("USDC", setup.Usdc, 6), new("WBTC", setup.Wbtc, 8), new("BRK", setup.Broken, 18)],
+        Addresses = setup.Holders,
+        CallsPerBatch = 97, // several chunks, the last one partial
+    };
+
+    [Fact]
+    public async Task Every_balance_is_read_at_the_pinned_block_through_multicall()
+    {
+        var web3 = node.Web3For(0);
+        var setup = await Deploy(web3, 150);
+        await web3.Client.SendRequestAsync(new RpcRequest(2, "anvil_mine", "0x5"));
+        var batch = await new EvmBalanceReader(web3, Options(setup, 3)).ReadAsync();
+
+        var latest = (await web3.Eth.Blocks.GetBlockNumber.SendRequestAsync()).Value;
+        Assert.Equal((ulong)(latest - 3), batch.Height);
+        var block = await web3.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(new BlockParameter(batch.Height));
+        Assert.Equal(block.BlockHash, batch.BlockHash);
+        Assert.Equal("eip155:31337", batch.Chain.ToString());
+
+        Assert.Equal(3 * 150, batch.Balances.Count);
+        for (var i = 0; i < 150; i++)
+        {
+            var address = setup.Holders[i];
+            Assert.Equal(new BigInteger(1_000_000 + i), batch.Balances.Single(b => b.Address == address && b.Asset.Symbol == "USDC").Amount.BaseUnits);
+            Assert.Equal(new BigInteger(5_000 + i), batch.Balances.Single(b => b.Address == address && b.Asset.Symbol == "WBTC").Amount.BaseUnits);
+            var expectedNative = i % 10 == 0 ? new BigInteger(1_000_000_000_000_000) * (i + 1) : BigInteger.Zero;
+            Assert.Equal(expectedNative, batch.Balances.Single(b => b.Address == address && b.Asset.Symbol == "ETH").Amount.BaseUnits);
+        }
+        Assert.Equal(8, batch.Balances.First(b => b.Asset.Symbol == "WBTC").Amount.Decimals);
+    }
+
+    [Fact]
+    public async Task A_token_that_reverts_is_reported_per_address_not_a_crash()
+    {
+        var web3 = node.Web3For(0);
+        var setup = await Deploy(web3, 20);
+        var batch = await new EvmBalanceReader(web3, Options(setup, 0)).ReadAsync();
+        Assert.Equal(20, batch.Failures.Count);
+        Assert.All(batch.Failures, f => Assert.Equal("BRK", f.Asset.Symbol));
+        Assert.All(batch.Failures, f => Assert.Equal("the call reverted", f.Reason));
+        Assert.Equal(60, batch.Balances.Count);
+    }
+
+    [Fact]
+    public async Task Changes_after_the_pinned_block_are_not_seen_until_confirmed()
+    {
+        var web3 = node.Web3For(0);
+        var setup = await Deploy(web3, 5);
+        var options = Options(setup, 4);
+        await web3.Client.SendRequestAsync(new RpcRequest(4, "anvil_mine", "0x4")); // the setup is now confirmed
+        var (abi, _) = await ContractArtifact.LoadAsync(Artifacts, "TestToken");
+        await web3.Eth.GetContract(abi, setup.Usdc).GetFunction("mint").SendTransactionAndWaitForReceiptAsync(web3.TransactionManager.Account.Address, Gas, null, null, setup.Holders[0], new BigInteger(7));
+        var before = await new EvmBalanceReader(web3, options).ReadAsync();
+        Assert.Equal(new BigInteger(1_000_000), before.Balances.Single(b => b.Address == setup.Holders[0] && b.Asset.Symbol == "USDC").Amount.BaseUnits);
+        await web3.Client.SendRequestAsync(new RpcRequest(3, "anvil_mine", "0x4"));
+        var after = await new EvmBalanceReader(web3, options).ReadAsync();
+        Assert.Equal(new BigInteger(1_000_007), after.Balances.Single(b => b.Address == setup.Holders[0] && b.Asset.Symbol == "USDC").Amount.BaseUnits);
+        Assert.True(after.Height > before.Height);
+    }
+
+    [Fact]
+    public async Task A_node_of_another_chain_is_refused()
+    {
+        var web3 = node.Web3For(0);
+        var options = new EvmChainOptions { Name = "mainnet?", ChainId = 1, RpcUrl = node.RpcUrl, Multicall3Address = "0x0000000000000000000000000000000000000001" };
+        var error = await Assert.ThrowsAsync<ChainMismatchException>(() => new EvmBalanceReader(web3, options).ReadAsync());
+        Assert.Contains("serves chain 31337, not the configured 1", error.Message);
+    }
+}

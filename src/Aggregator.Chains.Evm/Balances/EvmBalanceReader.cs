@@ -7,6 +7,7 @@ using Aggregator.Core.Observations;
 using Nethereum.Contracts;
 using Nethereum.RPC.Eth.DTOs;
 using Nethereum.Web3;
+using Polly;
 
 namespace Aggregator.Chains.Evm.Balances;
 
@@ -16,23 +17,42 @@ namespace Aggregator.Chains.Evm.Balances;
 /// block's number and hash. A token whose call fails is reported per address, not a crash; anything
 /// that cannot be read whole (an RPC failure) fails the read, so nothing half-read is ever returned.
 /// </summary>
-public sealed class EvmBalanceReader(IWeb3 web3, EvmChainOptions options)
+public sealed class EvmBalanceReader(IWeb3 web3, EvmChainOptions options, ResiliencePipeline? resilience = null)
 {
+    private readonly ResiliencePipeline _resilience = resilience ?? RpcResilience.Create();
+
     /// <summary>One chunked sweep at the pinned height.</summary>
     /// <exception cref="ChainMismatchException">The node serves another chain.</exception>
+    /// <exception cref="ChainReadFailedException">The node failed beyond the retries.</exception>
     public async Task<ObservationBatch> ReadAsync(CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var chainId = await web3.Eth.ChainId.SendRequestAsync().ConfigureAwait(false);
-        if (chainId.Value != options.ChainId)
+        var (height, hash) = await Resilient(async () =>
         {
-            throw new ChainMismatchException($"{options.Name}: the node serves chain {chainId.Value}, not the configured {options.ChainId}");
+            var chainId = await web3.Eth.ChainId.SendRequestAsync().ConfigureAwait(false);
+            if (chainId.Value != options.ChainId)
+            {
+                throw new ChainMismatchException($"{options.Name}: the node serves chain {chainId.Value}, not the configured {options.ChainId}");
+            }
+            var latest = (await web3.Eth.Blocks.GetBlockNumber.SendRequestAsync().ConfigureAwait(false)).Value;
+            var pinned = BigInteger.Max(BigInteger.Zero, latest - options.Confirmations);
+            var block = await web3.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(new BlockParameter((ulong)pinned)).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"{options.Name}: block {pinned} is missing");
+            return ((ulong)pinned, block.BlockHash);
+        }, "the pinned block", cancellationToken).ConfigureAwait(false);
+        return await ReadAtAsync(height, hash, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<T> Resilient<T>(Func<Task<T>> call, string what, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _resilience.ExecuteAsync(async _ => await call().ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         }
-        var latest = (await web3.Eth.Blocks.GetBlockNumber.SendRequestAsync().ConfigureAwait(false)).Value;
-        var pinned = BigInteger.Max(BigInteger.Zero, latest - options.Confirmations);
-        var block = await web3.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(new BlockParameter((ulong)pinned)).ConfigureAwait(false)
-            ?? throw new InvalidOperationException($"{options.Name}: block {pinned} is missing");
-        return await ReadAtAsync((ulong)pinned, block.BlockHash, cancellationToken).ConfigureAwait(false);
+        catch (Exception error) when (error is not ChainMismatchException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new ChainReadFailedException($"{options.Name}: could not read {what}: {error.Message}", error);
+        }
     }
 
     /// <summary>The same sweep at a given height, e.g. to re-check recorded reserves.</summary>
@@ -72,7 +92,9 @@ public sealed class EvmBalanceReader(IWeb3 web3, EvmChainOptions options)
             cancellationToken.ThrowIfCancellationRequested();
             var chunk = requests.Skip(start).Take(options.CallsPerBatch).ToList();
             var message = new Aggregate3Function { Calls = chunk.Select(r => r.Call).ToList() };
-            var output = await handler.QueryDeserializingToObjectAsync<Aggregate3Output>(message, options.Multicall3Address, at).ConfigureAwait(false);
+            var output = await Resilient(
+                () => handler.QueryDeserializingToObjectAsync<Aggregate3Output>(message, options.Multicall3Address, at),
+                $"balances {start}..{start + chunk.Count - 1} at block {height}", cancellationToken).ConfigureAwait(false);
             if (output.ReturnData.Count != chunk.Count)
             {
                 throw new InvalidOperationException($"{options.Name}: Multicall3 answered {output.ReturnData.Count} results for {chunk.Count} calls");

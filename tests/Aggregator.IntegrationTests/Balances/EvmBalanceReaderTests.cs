@@ -110,4 +110,29 @@ public sealed class EvmBalanceReaderTests(AnvilNode node) : IClassFixture<AnvilN
         var error = await Assert.ThrowsAsync<ChainMismatchException>(() => new EvmBalanceReader(web3, options).ReadAsync());
         Assert.Contains("serves chain 31337, not the configured 1", error.Message);
     }
+
+    [Fact]
+    public async Task A_node_that_fails_for_a_while_is_retried_to_a_full_read()
+    {
+        var web3 = node.Web3For(0);
+        var setup = await Deploy(web3, 10);
+        using var proxy = new FlakyProxy(node.RpcUrl, failures: 3);
+        var flaky = new Web3(proxy.Url);
+        var resilience = Chains.Evm.Balances.RpcResilience.Create(maxRetries: 5, firstDelay: TimeSpan.FromMilliseconds(10));
+        var batch = await new EvmBalanceReader(flaky, Options(setup, 0), resilience).ReadAsync();
+        Assert.Equal(30, batch.Balances.Count);
+        Assert.True(proxy.Requests > 3);
+    }
+
+    [Fact]
+    public async Task A_node_that_keeps_failing_is_a_failed_read_of_that_chain()
+    {
+        var web3 = node.Web3For(0);
+        var setup = await Deploy(web3, 3);
+        using var proxy = new FlakyProxy(node.RpcUrl, failures: -1);
+        var resilience = Chains.Evm.Balances.RpcResilience.Create(maxRetries: 2, firstDelay: TimeSpan.FromMilliseconds(10));
+        var error = await Assert.ThrowsAsync<ChainReadFailedException>(() => new EvmBalanceReader(new Web3(proxy.Url), Options(setup, 0), resilience).ReadAsync());
+        Assert.StartsWith("anvil: could not read the pinned block", error.Message);
+        Assert.Equal(3, proxy.Requests); // one try and two retries
+    }
 }

@@ -43,6 +43,15 @@ public sealed class EvmBalanceReader(IWeb3 web3, EvmChainOptions options, Resili
         return await ReadAtAsync(height, hash, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>The hash of the block at a height, as the node sees it now.</summary>
+    public Task<string> BlockHashAtAsync(ulong height, CancellationToken cancellationToken = default) =>
+        Resilient(async () =>
+        {
+            var block = await web3.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(new BlockParameter(height)).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"{options.Name}: block {height} is missing");
+            return block.BlockHash;
+        }, $"block {height}", cancellationToken);
+
     private async Task<T> Resilient<T>(Func<Task<T>> call, string what, CancellationToken cancellationToken)
     {
         try

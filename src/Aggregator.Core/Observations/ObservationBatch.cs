@@ -11,4 +11,8 @@ public sealed record ObservationBatch(
     ulong Height,
     string BlockHash,
     IReadOnlyList<BalanceObservation> Balances,
-    IReadOnlyList<ReadFailure> Failures);
+    IReadOnlyList<ReadFailure> Failures)
+{
+    /// <summary>Set when this batch corrects one reported earlier at the same height under another block hash (a reorg).</summary>
+    public string? ReplacesBlockHash { get; init; }
+}

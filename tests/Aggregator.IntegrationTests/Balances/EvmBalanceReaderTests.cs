@@ -135,4 +135,38 @@ public sealed class EvmBalanceReaderTests(AnvilNode node) : IClassFixture<AnvilN
         Assert.StartsWith("anvil: could not read the pinned block", error.Message);
         Assert.Equal(3, proxy.Requests); // one try and two retries
     }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_reorg_below_a_reported_height_is_reported_as_a_corrected_batch()
+    {
+        var web3 = node.Web3For(0);
+        var setup = await Deploy(web3, 4);
+        var (abi, _) = await ContractArtifact.LoadAsync(Artifacts, "TestToken");
+        var usdc = web3.Eth.GetContract(abi, setup.Usdc).GetFunction("mint");
+        var watcher = new EvmChainWatcher(new EvmBalanceReader(web3, Options(setup, 1)));
+        await web3.Client.SendRequestAsync(new RpcRequest(5, "anvil_mine", "0x2"));
+        var snapshot = await web3.Client.SendRequestAsync<string>(new RpcRequest(6, "evm_snapshot"));
+
+        await usdc.SendTransactionAndWaitForReceiptAsync(web3.TransactionManager.Account.Address, Gas, null, null, setup.Holders[1], new BigInteger(100));
+        await web3.Client.SendRequestAsync(new RpcRequest(7, "anvil_mine", "0x1"));
+        var first = Assert.Single(await watcher.PollAsync());
+        Assert.Null(first.ReplacesBlockHash);
+        Assert.Equal(new BigInteger(1_000_101), first.Balances.Single(b => b.Address == setup.Holders[1] && b.Asset.Symbol == "USDC").Amount.BaseUnits);
+
+        // Another history from the snapshot: the same heights, other blocks, another balance.
+        Assert.True(await web3.Client.SendRequestAsync<bool>(new RpcRequest(8, "evm_revert", snapshot)));
+        // A fresh account object: the old one's cached nonce belongs to the abandoned history.
+        web3 = node.Web3For(0);
+        usdc = web3.Eth.GetContract(abi, setup.Usdc).GetFunction("mint");
+        await usdc.SendTransactionAndWaitForReceiptAsync(web3.TransactionManager.Account.Address, Gas, null, null, setup.Holders[1], new BigInteger(5));
+        await web3.Client.SendRequestAsync(new RpcRequest(9, "anvil_mine", "0x1"));
+        var after = await watcher.PollAsync();
+
+        var corrected = Assert.Single(after, b => b.ReplacesBlockHash != null);
+        Assert.Equal(first.Height, corrected.Height);
+        Assert.Equal(first.BlockHash, corrected.ReplacesBlockHash);
+        Assert.NotEqual(first.BlockHash, corrected.BlockHash);
+        Assert.Equal(new BigInteger(1_000_006), corrected.Balances.Single(b => b.Address == setup.Holders[1] && b.Asset.Symbol == "USDC").Amount.BaseUnits);
+        Assert.Empty(await watcher.PollAsync()); // nothing new, nothing changed
+    }
 }

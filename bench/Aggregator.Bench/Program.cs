@@ -5,6 +5,7 @@ using Aggregator.Bench;
 //   dotnet run -c Release --project bench/Aggregator.Bench -- tree [accounts] [depth] [assets]
 //   dotnet run -c Release --project bench/Aggregator.Bench -- margin [accounts] [updates] [updatesPerTick]
 //   dotnet run -c Release --project bench/Aggregator.Bench -- proofs [inclusionProofs] [verifications]
+//   dotnet run -c Release --project bench/Aggregator.Bench -- evm [addresses] [naiveSample]
 var mode = args.Length > 0 ? args[0] : "tree";
 switch (mode)
 {
@@ -25,8 +26,13 @@ switch (mode)
             inclusionProofs: args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5,
             verifications: args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 50);
         break;
+    case "evm":
+        await EvmBenchmark.Run(
+            addresses: args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000,
+            naiveSample: args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 4_000);
+        break;
     default:
-        Console.Error.WriteLine($"unknown benchmark '{mode}'; known: tree, margin, proofs");
+        Console.Error.WriteLine($"unknown benchmark '{mode}'; known: tree, margin, proofs, evm");
         return 2;
 }
 return 0;

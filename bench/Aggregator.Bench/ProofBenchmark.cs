@@ -110,17 +110,8 @@ internal static class ProofBenchmark
 
     private static async Task<(BigInteger Publish, BigInteger Inclusion)> Gas(string root, string epoch, string inclusionFile)
     {
-        var script = Path.Combine(root, "deploy", "local", "anvil.sh");
-        var runDirectory = Directory.CreateTempSubdirectory("aggregator-bench-anvil-").FullName;
-        var start = new ProcessStartInfo("bash", [script, "start", "18645"]) { RedirectStandardOutput = true };
-        start.Environment["AGGREGATOR_RUN_DIR"] = runDirectory;
-        string rpc;
-        using (var process = Process.Start(start)!)
-        {
-            rpc = process.StandardOutput.ReadToEnd().Trim();
-            process.WaitForExit();
-        }
-        try
+        await using var anvil = await LocalAnvil.StartAsync(root, 18645);
+        var rpc = anvil.Url;
         {
             // anvil's development account 0 owns and publishes.
             var web3 = new Web3(new Nethereum.Web3.Accounts.Account("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80", 31337), rpc);
@@ -135,16 +126,6 @@ internal static class ProofBenchmark
             var leaf = BigInteger.Parse(inclusion["leafHash"]!.GetValue<string>(), CultureInfo.InvariantCulture);
             var inclusionGas = await client.MeasureInclusionGasAsync(owner, 1, leaf, SolidityCalldata.Proof(inclusion["proof"]!.ToJsonString()));
             return (receipt.GasUsed.Value, inclusionGas);
-        }
-        finally
-        {
-            var stop = new ProcessStartInfo("bash", [script, "stop"]);
-            stop.Environment["AGGREGATOR_RUN_DIR"] = runDirectory;
-            using (var process = Process.Start(stop)!)
-            {
-                process.WaitForExit();
-            }
-            Directory.Delete(runDirectory, recursive: true);
         }
     }
 

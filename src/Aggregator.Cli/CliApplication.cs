@@ -16,6 +16,7 @@ public static class CliApplication
         root.Subcommands.Add(ProveCommand.Create(context));
         root.Subcommands.Add(VerifyCommand.Create(context));
         root.Subcommands.Add(PublishCommand.Create(context));
+        root.Subcommands.Add(ReservesCommand.Create(context));
         root.Subcommands.Add(MarginCommand.Create(context));
 
         var parseResult = root.Parse(args);
@@ -42,6 +43,11 @@ public static class CliApplication
         {
             error.WriteLine($"error: {failure.Message}");
             return ExitCodes.BadInput;
+        }
+        catch (Aggregator.Chains.Evm.Balances.ChainReadFailedException failure)
+        {
+            error.WriteLine($"error: {failure.Message}");
+            return ExitCodes.CheckFailed;
         }
         catch (Aggregator.Proofs.Circuits.ProverUnavailableException failure)
         {

@@ -1,0 +1,100 @@
+using System.Numerics;
+using System.Text.Json.Nodes;
+using Aggregator.Chains.Evm;
+using Aggregator.Core.Chains;
+using Aggregator.Core.Ownership;
+using Aggregator.IntegrationTests.Evm;
+using Aggregator.Testing;
+using Nethereum.Hex.HexTypes;
+using Nethereum.JsonRpc.Client;
+using Nethereum.Signer;
+
+namespace Aggregator.IntegrationTests.Balances;
+
+/// <summary>`aggregator reserves` and `reserves verify` against a real node with real signatures.</summary>
+public sealed class ReservesCommandTests(AnvilNode node) : IClassFixture<AnvilNode>, IDisposable
+{
+    private const string Institution = "Example Custody Ltd";
+    private readonly string _workspace = Directory.CreateTempSubdirectory("aggregator-reserves-").FullName;
+
+    public void Dispose() => Directory.Delete(_workspace, recursive: true);
+
+    private static (int Exit, string Output, string Error) Cli(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exit = Aggregator.Cli.CliApplication.Run(args, output, error, interactive: false);
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    private async Task<string> Configure(ulong signedEpoch)
+    {
+        var web3 = node.Web3For(0);
+        var artifacts = RepositoryPaths.Combine("contracts", "artifacts");
+        var multicall = await ContractArtifact.DeployAsync(web3, artifacts, "Multicall3", []);
+        var usdc = await ContractArtifact.DeployAsync(web3, artifacts, "TestToken", ["USD Coin", "USDC", (byte)6, false]);
+        var (abi, _) = await ContractArtifact.LoadAsync(artifacts, "TestToken");
+        var keys = new[] { EthECKey.GenerateKey(), EthECKey.GenerateKey() };
+        var addresses = new JsonArray();
+        for (var i = 0; i < keys.Length; i++)
+        {
+            var address = keys[i].GetPublicAddress();
+            await web3.Client.SendRequestAsync(new RpcRequest(1, "anvil_setBalance", address, new HexBigInteger(BigInteger.Parse("1500000000000000000") * (i + 1)).HexValue));
+            await web3.Eth.GetContract(abi, usdc).GetFunction("mint").SendTransactionAndWaitForReceiptAsync(web3.TransactionManager.Account.Address, new HexBigInteger(200_000), null, null, address, new BigInteger(250_000_000));
+            var message = new OwnershipMessage(Institution, ChainId.Evm(31337), address, signedEpoch).Text;
+            addresses.Add(new JsonObject { ["address"] = address, ["signedText"] = message, ["signature"] = new EthereumMessageSigner().EncodeUTF8AndSign(message, keys[i]) });
+        }
+        await web3.Client.SendRequestAsync(new RpcRequest(2, "anvil_mine", "0x2"));
+        var config = new JsonObject
+        {
+            ["institution"] = Institution,
+            ["evm"] = new JsonArray(new JsonObject
+            {
+                ["name"] = "local", ["chainId"] = 31337, ["rpc"] = node.RpcUrl, ["confirmations"] = 1, ["multicall3"] = multicall,
+                ["tokens"] = new JsonArray(new JsonObject { ["symbol"] = "USDC", ["address"] = usdc, ["decimals"] = 6 }),
+                ["addresses"] = addresses,
+            }),
+        };
+        var path = Path.Combine(_workspace, $"config-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(path, config.ToJsonString());
+        return path;
+    }
+
+    [Fact]
+    public async Task Reserves_are_totalled_with_evidence_and_verify_against_the_chain()
+    {
+        var config = await Configure(signedEpoch: 3);
+        var output = Path.Combine(_workspace, "reserves.json");
+        var sweep = Cli("reserves", "--config", config, "--epoch", "3", "--out", output);
+        Assert.True(sweep.Exit == 0, sweep.Error);
+        Assert.Contains("| ETH | 4.5 |", sweep.Output);
+        Assert.Contains("| USDC | 500 |", sweep.Output);
+        var document = JsonNode.Parse(File.ReadAllText(output))!;
+        Assert.Equal("4.5", document["reserves"]!["ETH"]!.GetValue<string>());
+        var chain = document["chains"]![0]!;
+        Assert.Equal("eip155:31337", chain["chain"]!.GetValue<string>());
+        Assert.StartsWith("0x", chain["blockHash"]!.GetValue<string>());
+        Assert.All(chain["addresses"]!.AsArray(), a => Assert.Equal("verified", a!["ownership"]!.GetValue<string>()));
+
+        var verify = Cli("reserves", "verify", output, "--config", config);
+        Assert.True(verify.Exit == 0, verify.Output);
+        Assert.Contains("VALID: reserves of epoch 3", verify.Output);
+
+        document["chains"]![0]!["addresses"]![0]!["balances"]!["USDC"] = "250.000001";
+        var tampered = Path.Combine(_workspace, "tampered.json");
+        File.WriteAllText(tampered, document.ToJsonString());
+        var check = Cli("reserves", "verify", tampered, "--config", config);
+        Assert.Equal(1, check.Exit);
+        Assert.Contains("not the recorded ones", check.Output);
+    }
+
+    [Fact]
+    public async Task An_ownership_signature_for_another_epoch_is_not_counted()
+    {
+        var config = await Configure(signedEpoch: 2);
+        var sweep = Cli("reserves", "--config", config, "--epoch", "3", "--out", Path.Combine(_workspace, "r.json"));
+        Assert.Equal(1, sweep.Exit);
+        Assert.Contains("ownership not proved: signed for epoch 2, expected 3", sweep.Error);
+        Assert.DoesNotContain("| ETH |", sweep.Output);
+    }
+}

@@ -36,4 +36,11 @@ public class ProjectReferenceTests
         Assert.Equal(["Aggregator.Core"], AggregatorReferences(assembly));
         Assert.DoesNotContain("System.Net.Http", assembly.GetReferencedAssemblies().Select(a => a.Name));
     }
+
+    [Fact]
+    public void Chain_adapters_depend_on_core_only()
+    {
+        Assert.Equal(["Aggregator.Core"], AggregatorReferences(typeof(Chains.Evm.Balances.EvmBalanceReader).Assembly));
+        Assert.Equal(["Aggregator.Core"], AggregatorReferences(typeof(Chains.Solana.Ownership.SolanaOwnershipVerifier).Assembly));
+    }
 }

@@ -19,13 +19,7 @@ public sealed class ReservesCommandTests(AnvilNode node) : IClassFixture<AnvilNo
 
     public void Dispose() => Directory.Delete(_workspace, recursive: true);
 
-    private static (int Exit, string Output, string Error) Cli(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exit = Aggregator.Cli.CliApplication.Run(args, output, error, interactive: false);
-        return (exit, output.ToString(), error.ToString());
-    }
+    private static (int Exit, string Output, string Error) Cli(params string[] args) => Aggregator.Cli.Tests.CliRunner.Run(args);
 
     private async Task<string> Configure(ulong signedEpoch)
     {

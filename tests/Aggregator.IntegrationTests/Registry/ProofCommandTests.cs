@@ -7,13 +7,7 @@ namespace Aggregator.IntegrationTests.Registry;
 /// <summary>`aggregator prove` and `aggregator verify` as a person runs them, on a really proven epoch.</summary>
 public sealed class ProofCommandTests(ProvenEpochFixture epoch) : IClassFixture<ProvenEpochFixture>
 {
-    private static (int Exit, string Output, string Error) Cli(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exit = Aggregator.Cli.CliApplication.Run(args, output, error, interactive: false);
-        return (exit, output.ToString(), error.ToString());
-    }
+    private static (int Exit, string Output, string Error) Cli(params string[] args) => Aggregator.Cli.Tests.CliRunner.Run(args);
 
     [Fact]
     public void Verify_solvency_prints_each_check_and_exits_0()

@@ -130,13 +130,7 @@ public sealed class SolvencyRegistryTests : IClassFixture<AnvilNode>, IClassFixt
         Assert.Contains("EpochNotIncreasing", again.Error);
     }
 
-    private static (int Exit, string Output, string Error) Cli(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exit = Aggregator.Cli.CliApplication.Run(args, output, error, interactive: false);
-        return (exit, output.ToString(), error.ToString());
-    }
+    private static (int Exit, string Output, string Error) Cli(params string[] args) => Aggregator.Cli.Tests.CliRunner.Run(args);
 
     private static void CopyDirectory(string source, string target)
     {

@@ -52,6 +52,6 @@ public sealed class EpochSecret
     /// <summary>Lower-case hex without prefix.</summary>
     public string ToHex() => Convert.ToHexStringLower([.. Bytes]);
 
+    /// <summary>Never the secret itself: it must not reach logs.</summary>
     public override string ToString() => "EpochSecret(hidden)";
-
 }

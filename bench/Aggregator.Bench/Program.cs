@@ -6,6 +6,7 @@ using Aggregator.Bench;
 //   dotnet run -c Release --project bench/Aggregator.Bench -- margin [accounts] [updates] [updatesPerTick]
 //   dotnet run -c Release --project bench/Aggregator.Bench -- proofs [inclusionProofs] [verifications]
 //   dotnet run -c Release --project bench/Aggregator.Bench -- evm [addresses] [naiveSample]
+//   dotnet run -c Release --project bench/Aggregator.Bench -- solana [owners]
 var mode = args.Length > 0 ? args[0] : "tree";
 switch (mode)
 {
@@ -31,8 +32,11 @@ switch (mode)
             addresses: args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000,
             naiveSample: args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 4_000);
         break;
+    case "solana":
+        await SolanaBenchmark.Run(owners: args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000);
+        break;
     default:
-        Console.Error.WriteLine($"unknown benchmark '{mode}'; known: tree, margin, proofs, evm");
+        Console.Error.WriteLine($"unknown benchmark '{mode}'; known: tree, margin, proofs, evm, solana");
         return 2;
 }
 return 0;

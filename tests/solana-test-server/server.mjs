@@ -27,10 +27,23 @@ const svm = new LiteSVM();
 const payer = await generateKeyPairSigner();
 svm.airdrop(payer.address, lamports(1_000_000_000_000n));
 const mints = new Map(); // address -> { decimals, program }
+// owner -> set of token account addresses created through test_mintTo. Only addresses are indexed (a
+// scan of every program account per request would not scale to the benchmark's 10,000 owners); the
+// balances themselves are always read from the SVM.
+const tokenAccountsOf = new Map();
 
 const slot = () => svm.getClock().slot;
 
-async function send(instructions) {
+// Transactions go one at a time: each takes the latest blockhash and expires it afterwards, so two
+// interleaved sends (a batch of test_mintTo calls) would race for it.
+let queue = Promise.resolve();
+function send(instructions) {
+  const run = queue.then(() => sendNow(instructions));
+  queue = run.catch(() => {});
+  return run;
+}
+
+async function sendNow(instructions) {
   const message = pipe(createTransactionMessage({ version: 0 }),
     (m) => setTransactionMessageFeePayerSigner(payer, m),
     (m) => setTransactionMessageLifetimeUsingBlockhash({ blockhash: svm.latestBlockhash(), lastValidBlockHeight: 1_000_000n }, m),
@@ -124,15 +137,14 @@ const methods = {
   getTokenAccountsByOwner([owner, filter, config]) {
     checkMinContextSlot(config);
     if (config?.encoding !== "jsonParsed") throw rpcError(-32602, "this test server answers encoding jsonParsed only");
-    const programs = filter.programId ? [address(filter.programId)] : [mints.get(filter.mint)?.program ?? TOKEN_PROGRAM_ADDRESS];
+    const program = filter.programId ? address(filter.programId) : mints.get(filter.mint)?.program ?? TOKEN_PROGRAM_ADDRESS;
     const value = [];
-    for (const program of programs) {
-      for (const account of svm.getProgramAccounts(program)) {
-        if (account.data.length < 165) continue; // mints are 82 bytes
-        const parsed = parseTokenAccount(account.address, account);
-        const info = parsed.account.data.parsed.info;
-        if (info.owner === owner && (!filter.mint || info.mint === filter.mint)) value.push(parsed);
-      }
+    for (const key of tokenAccountsOf.get(owner) ?? []) {
+      const account = svm.getAccount(address(key));
+      if (!account.exists || account.programAddress !== program) continue;
+      const parsed = parseTokenAccount(key, account);
+      const info = parsed.account.data.parsed.info;
+      if (info.owner === owner && (!filter.mint || info.mint === filter.mint)) value.push(parsed);
     }
     return { context: context(), value };
   },
@@ -158,6 +170,8 @@ const methods = {
       await getCreateAssociatedTokenIdempotentInstructionAsync({ payer, mint: address(mint), owner: address(owner), tokenProgram: program }),
       getMintToInstruction({ mint: address(mint), token: ata, mintAuthority: payer, amount: BigInt(amount) }, { programAddress: program }),
     ]);
+    if (!tokenAccountsOf.has(owner)) tokenAccountsOf.set(owner, new Set());
+    tokenAccountsOf.get(owner).add(ata);
     return ata;
   },
   test_advanceSlot([by]) {

@@ -44,10 +44,15 @@ public static class CliApplication
             error.WriteLine($"error: {failure.Message}");
             return ExitCodes.BadInput;
         }
-        catch (Aggregator.Chains.Evm.Balances.ChainReadFailedException failure)
+        catch (Exception failure) when (failure is Aggregator.Chains.Evm.Balances.ChainReadFailedException or Aggregator.Chains.Solana.Balances.SolanaReadFailedException)
         {
             error.WriteLine($"error: {failure.Message}");
             return ExitCodes.CheckFailed;
+        }
+        catch (Exception failure) when (failure is Aggregator.Chains.Evm.Balances.ChainMismatchException or Aggregator.Chains.Solana.Balances.MintMismatchException)
+        {
+            error.WriteLine($"error: {failure.Message}");
+            return ExitCodes.BadInput;
         }
         catch (Aggregator.Proofs.Circuits.ProverUnavailableException failure)
         {

@@ -2,6 +2,9 @@ using System.Numerics;
 using System.Text.Json.Nodes;
 using Aggregator.Chains.Evm.Balances;
 using Aggregator.Chains.Evm.Ownership;
+using Aggregator.Chains.Solana.Balances;
+using Aggregator.Chains.Solana.Ownership;
+using Aggregator.Chains.Solana.Rpc;
 using Aggregator.Core.Amounts;
 using Aggregator.Core.Chains;
 using Aggregator.Core.Observations;
@@ -29,7 +32,14 @@ internal static class ReservesSweep
         {
             progress($"reading {chain.Options.Name} ({chain.Addresses.Count} addresses, {chain.Options.Tokens.Count + 1} assets)");
             var batch = await new EvmBalanceReader(new Web3(chain.Options.RpcUrl), chain.Options).ReadAsync(cancellationToken).ConfigureAwait(false);
-            chains.Add(Evidence(config, chain, batch, epoch, problems, totals));
+            chains.Add(Evidence(config.Institution, chain.Options.Name, chain.Addresses, batch, epoch, EvmOwnershipVerifier.Verify, problems, totals));
+        }
+        using var http = new HttpClient();
+        foreach (var cluster in config.Solana)
+        {
+            progress($"reading {cluster.Options.Name} ({cluster.Addresses.Count} addresses, {cluster.Options.Tokens.Count + 1} assets)");
+            var batch = await new SolanaBalanceReader(new SolanaRpcClient(http, cluster.Options.RpcUrl), cluster.Options).ReadAsync(cancellationToken).ConfigureAwait(false);
+            chains.Add(Evidence(config.Institution, cluster.Options.Name, cluster.Addresses, batch, epoch, SolanaOwnershipVerifier.Verify, problems, totals));
         }
         var document = new JsonObject
         {
@@ -43,17 +53,21 @@ internal static class ReservesSweep
     }
 
     /// <summary>One chain's evidence; adds its verified balances to the totals and its problems to the list.</summary>
-    internal static JsonObject Evidence(ReservesConfig config, ReservesConfig.EvmChain chain, ObservationBatch batch, ulong epoch, List<string> problems, Dictionary<string, Amount> totals)
+    internal static JsonObject Evidence(
+        string institution, string name, IReadOnlyList<ReservesConfig.ReserveAddress> reserves, ObservationBatch batch, ulong epoch,
+        Func<OwnershipClaim, OwnershipMessage, OwnershipCheck> verify, List<string> problems, Dictionary<string, Amount> totals)
     {
         var addresses = new JsonArray();
-        foreach (var reserve in chain.Addresses)
+        foreach (var reserve in reserves)
         {
-            var expected = new OwnershipMessage(config.Institution, ChainId.Evm(chain.Options.ChainId), reserve.Address, epoch);
-            var check = EvmOwnershipVerifier.Verify(new OwnershipClaim(reserve.SignedText, reserve.Signature), expected);
-            var balances = batch.Balances.Where(b => string.Equals(b.Address, reserve.Address, StringComparison.OrdinalIgnoreCase)).ToArray();
+            var expected = new OwnershipMessage(institution, batch.Chain, reserve.Address, epoch);
+            var check = verify(new OwnershipClaim(reserve.SignedText, reserve.Signature), expected);
+            // EVM addresses are case-insensitive hex; Solana's base58 is not.
+            var comparison = batch.Chain.Family == ChainFamily.Evm ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+            var balances = batch.Balances.Where(b => string.Equals(b.Address, reserve.Address, comparison)).ToArray();
             if (!check.IsValid)
             {
-                problems.Add($"{chain.Options.Name} {reserve.Address}: ownership not proved: {check.Reason}");
+                problems.Add($"{name} {reserve.Address}: ownership not proved: {check.Reason}");
             }
             else
             {
@@ -73,12 +87,12 @@ internal static class ReservesSweep
         }
         foreach (var failure in batch.Failures)
         {
-            problems.Add($"{chain.Options.Name} {failure.Address}: {failure.Asset} unreadable ({failure.Reason}); not counted");
+            problems.Add($"{name} {failure.Address}: {failure.Asset} unreadable ({failure.Reason}); not counted");
         }
         return new JsonObject
         {
             ["chain"] = batch.Chain.ToString(),
-            ["name"] = chain.Options.Name,
+            ["name"] = name,
             ["height"] = batch.Height,
             ["blockHash"] = batch.BlockHash,
             ["addresses"] = addresses,

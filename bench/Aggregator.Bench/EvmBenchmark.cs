@@ -8,6 +8,8 @@ using Nethereum.Hex.HexTypes;
 using Nethereum.RPC.Eth.DTOs;
 using Nethereum.Web3;
 
+using Aggregator.Testing;
+
 namespace Aggregator.Bench;
 
 /// <summary>
@@ -21,7 +23,7 @@ internal static class EvmBenchmark
         Console.WriteLine($"# EVM balances: {addresses:N0} addresses x (native + 3 ERC-20) on anvil");
         Console.WriteLine($"machine: {Machine.Describe()}");
         Console.WriteLine();
-        var root = Repository.Root;
+        var root = RepositoryPaths.Root;
         var artifacts = Path.Combine(root, "contracts", "artifacts");
         await using var anvil = await LocalAnvil.StartAsync(root, 18745);
         var web3 = new Web3(new Nethereum.Web3.Accounts.Account("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80", 31337), anvil.Url);

@@ -10,6 +10,8 @@ using Aggregator.Proofs.Commitment;
 using Aggregator.Proofs.Groth16;
 using Nethereum.Web3;
 
+using Aggregator.Testing;
+
 namespace Aggregator.Bench;
 
 /// <summary>
@@ -20,7 +22,7 @@ internal static class ProofBenchmark
 {
     public static async Task Run(int inclusionProofs, int verifications)
     {
-        var root = Repository.Root;
+        var root = RepositoryPaths.Root;
         var circuits = Path.Combine(root, "circuits");
         Console.WriteLine($"# Proofs: inclusion(20, 4) and solvency(4)");
         Console.WriteLine($"machine: {Machine.Describe()}");

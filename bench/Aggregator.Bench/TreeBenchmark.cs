@@ -6,6 +6,8 @@ using Aggregator.Proofs.Commitment;
 using Aggregator.Proofs.Field;
 using Aggregator.Proofs.Poseidon;
 
+using Aggregator.Testing;
+
 namespace Aggregator.Bench;
 
 /// <summary>
@@ -97,7 +99,7 @@ internal static class TreeBenchmark
 
     private static Dictionary<int, double> CircomlibjsMicroseconds(IEnumerable<int> widths)
     {
-        var script = Path.Combine(Repository.Root, "bench", "poseidon-circomlibjs.mjs");
+        var script = Path.Combine(RepositoryPaths.Root, "bench", "poseidon-circomlibjs.mjs");
         var start = new ProcessStartInfo("node", [script, .. widths.Select(w => w.ToString(CultureInfo.InvariantCulture))])
         {
             RedirectStandardOutput = true,

@@ -10,9 +10,6 @@ namespace Aggregator.Proofs.Circuits;
 /// </summary>
 public sealed class SnarkjsProver
 {
-    public const string InclusionCircuit = "inclusion_20_4";
-    public const string SolvencyCircuit = "solvency_4";
-
     private readonly string _circuitsDirectory;
     private readonly string _node;
 

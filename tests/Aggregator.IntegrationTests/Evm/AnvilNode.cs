@@ -39,7 +39,7 @@ public sealed class AnvilNode : IAsyncLifetime
         {
             throw new InvalidOperationException($"no EVM node: set AGGREGATOR_EVM_RPC, or run `npm ci` in contracts/ to install anvil ({anvil} is missing)");
         }
-        var port = FreePort();
+        var port = LocalProcesses.FreePort();
         _process = Process.Start(new ProcessStartInfo(anvil, ["--host", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--chain-id", "31337", "--silent"])
         {
             RedirectStandardOutput = true,
@@ -51,12 +51,7 @@ public sealed class AnvilNode : IAsyncLifetime
 
     public Task DisposeAsync()
     {
-        if (_process is { HasExited: false })
-        {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit();
-        }
-        _process?.Dispose();
+        LocalProcesses.Stop(_process);
         return Task.CompletedTask;
     }
 
@@ -80,12 +75,5 @@ public sealed class AnvilNode : IAsyncLifetime
             }
         }
         throw new InvalidOperationException($"{what} did not answer eth_chainId within {limit.TotalSeconds} s: {last?.Message}");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

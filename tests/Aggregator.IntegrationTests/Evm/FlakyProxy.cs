@@ -21,7 +21,7 @@ public sealed class FlakyProxy : IDisposable
         _target = target;
         _failuresLeft = failures;
         _alwaysFail = failures < 0;
-        var port = FreePort();
+        var port = LocalProcesses.FreePort();
         Url = $"http://127.0.0.1:{port}/";
         _listener.Prefixes.Add(Url);
         _listener.Start();
@@ -67,12 +67,5 @@ public sealed class FlakyProxy : IDisposable
         _listener.Stop();
         _listener.Close();
         _client.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

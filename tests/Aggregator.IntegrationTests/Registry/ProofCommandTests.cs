@@ -57,10 +57,10 @@ public sealed class ProofCommandTests(ProvenEpochFixture epoch) : IClassFixture<
     public async Task A_missing_node_is_one_clear_error()
     {
         var prover = new SnarkjsProver(epoch.CircuitsDirectory, node: "/nonexistent/node");
-        var error = await Assert.ThrowsAsync<ProverUnavailableException>(() => prover.ProveAsync(SnarkjsProver.SolvencyCircuit, new JsonObject()));
+        var error = await Assert.ThrowsAsync<ProverUnavailableException>(() => prover.ProveAsync(EpochProofs.SolvencyCircuitName(4), new JsonObject()));
         Assert.Contains("Node.js", error.Message);
         var noKeys = new SnarkjsProver(epoch.Workspace);
-        error = await Assert.ThrowsAsync<ProverUnavailableException>(() => noKeys.ProveAsync(SnarkjsProver.SolvencyCircuit, new JsonObject()));
+        error = await Assert.ThrowsAsync<ProverUnavailableException>(() => noKeys.ProveAsync(EpochProofs.SolvencyCircuitName(4), new JsonObject()));
         Assert.Contains("setup.sh", error.Message);
     }
 }

@@ -41,12 +41,7 @@ public sealed class SolanaTestServer : IAsyncLifetime, IDisposable
 
     public Task DisposeAsync()
     {
-        if (_process is { HasExited: false })
-        {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit();
-        }
-        _process?.Dispose();
+        LocalProcesses.Stop(_process);
         return Task.CompletedTask;
     }
 

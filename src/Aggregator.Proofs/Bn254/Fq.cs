@@ -61,6 +61,9 @@ internal readonly struct Fq : IEquatable<Fq>, IFieldElement<Fq>
 
     public Fq Double() => this + this;
 
+    /// <summary>k·a + b for a small k (at most 15).</summary>
+    public static Fq MultiplySmallAdd(in Fq a, ulong k, in Fq b) => new(Montgomery<FqModulus>.MultiplySmallAdd(a._value, k, b._value));
+
     /// <summary>a⁻¹; zero has no inverse.</summary>
     public Fq Inverse() => new(Montgomery<FqModulus>.Inverse(_value));
 

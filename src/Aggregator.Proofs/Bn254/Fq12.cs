@@ -65,11 +65,12 @@ internal readonly record struct Fq12(Fq6 C0, Fq6 C1) : IMultiplicative<Fq12>
         return new Fq12(new Fq6(z0, z4, z3), new Fq6(z2, z1, z5));
     }
 
-    // (a + b·s)² in Fq2[s]/(s² − ξ) = (a² + ξb², 2ab)
+    // (a + b·s)² in Fq2[s]/(s² − ξ) = (a² + ξb², 2ab), from three squarings (2ab = (a + b)² − a² − b²).
     private static (Fq2, Fq2) Fq4Square(in Fq2 a, in Fq2 b)
     {
-        var ab = a * b;
-        return ((a + b) * (b.MultiplyByXi() + a) - ab - ab.MultiplyByXi(), ab.Double());
+        var aa = a.Square();
+        var bb = b.Square();
+        return (bb.MultiplyByXi() + aa, (a + b).Square() - aa - bb);
     }
 
     /// <summary>a^e in the cyclotomic subgroup, squaring with <see cref="CyclotomicSquare"/>.</summary>

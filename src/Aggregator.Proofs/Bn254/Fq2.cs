@@ -49,18 +49,7 @@ internal readonly record struct Fq2(Fq C0, Fq C1) : IFieldElement<Fq2>
     public Fq2 Conjugate() => new(C0, -C1);
 
     /// <summary>Multiplication by ξ = 9 + u: (a + bu)(9 + u) = (9a − b) + (a + 9b)u.</summary>
-    public Fq2 MultiplyByXi()
-    {
-        var nine0 = Times9(C0);
-        var nine1 = Times9(C1);
-        return new Fq2(nine0 - C1, C0 + nine1);
-    }
-
-    private static Fq Times9(in Fq x)
-    {
-        var eight = x.Double().Double().Double();
-        return eight + x;
-    }
+    public Fq2 MultiplyByXi() => new(Fq.MultiplySmallAdd(C0, 9, -C1), Fq.MultiplySmallAdd(C1, 9, C0));
 
     public Fq2 Inverse()
     {

@@ -62,6 +62,46 @@ public class PairingTests
     }
 
     [Fact]
+    public void Small_multiple_plus_addend_matches_integer_arithmetic_at_the_edges_and_at_random()
+    {
+        var p = Fq.Modulus;
+        var edges = new[] { BigInteger.Zero, BigInteger.One, p - 1, p - 2, (p - 1) / 2, p / 9, p / 9 + 1, (BigInteger.One << 253) - 1 };
+        var random = new Random(11);
+        var bytes = new byte[40];
+        var values = edges.Concat(Enumerable.Range(0, 300).Select(_ =>
+        {
+            random.NextBytes(bytes);
+            return new BigInteger(bytes, isUnsigned: true) % p;
+        })).ToArray();
+        for (var i = 0; i < values.Length; i++)
+        {
+            var a = values[i];
+            var b = values[(i * 7 + 3) % values.Length];
+            foreach (var k in new ulong[] { 0, 1, 2, 9, 15 })
+            {
+                Assert.Equal((k * a + b) % p, Fq.MultiplySmallAdd(Fq.FromBigInteger(a), k, Fq.FromBigInteger(b)).ToBigInteger());
+            }
+        }
+    }
+
+    [Fact]
+    public void Multiplying_by_xi_is_multiplying_by_nine_plus_u()
+    {
+        var random = new Random(12);
+        var bytes = new byte[40];
+        BigInteger Next()
+        {
+            random.NextBytes(bytes);
+            return new BigInteger(bytes, isUnsigned: true) % Fq.Modulus;
+        }
+        for (var i = 0; i < 100; i++)
+        {
+            var x = new Fq2(Fq.FromBigInteger(Next()), Fq.FromBigInteger(i == 0 ? Fq.Modulus - 1 : Next()));
+            Assert.Equal(x * Fq2.Xi, x.MultiplyByXi());
+        }
+    }
+
+    [Fact]
     public void Pairing_is_non_degenerate_and_of_order_r()
     {
         var e = Pairing.Pair(G1, G2);

@@ -73,8 +73,46 @@ internal readonly record struct Fq12(Fq6 C0, Fq6 C1) : IMultiplicative<Fq12>
         return (bb.MultiplyByXi() + aa, (a + b).Square() - aa - bb);
     }
 
-    /// <summary>a^e in the cyclotomic subgroup, squaring with <see cref="CyclotomicSquare"/>.</summary>
-    public Fq12 CyclotomicPow(BigInteger exponent) => Exponentiation.Pow(this, exponent, static x => x.CyclotomicSquare());
+    /// <summary>
+    /// a^e in the cyclotomic subgroup from e's <see cref="SignedDigits"/> (least significant first):
+    /// squaring with <see cref="CyclotomicSquare"/>, negative digits through the free inverse (conjugation).
+    /// </summary>
+    public Fq12 CyclotomicPow(ReadOnlySpan<sbyte> digits)
+    {
+        // a, a³, a⁵, … up to the largest digit.
+        var largest = 1;
+        foreach (var digit in digits)
+        {
+            largest = Math.Max(largest, Math.Abs((int)digit));
+        }
+        Span<Fq12> oddPowers = stackalloc Fq12[(largest + 1) / 2];
+        oddPowers[0] = this;
+        if (oddPowers.Length > 1)
+        {
+            var square = CyclotomicSquare();
+            for (var i = 1; i < oddPowers.Length; i++)
+            {
+                oddPowers[i] = oddPowers[i - 1] * square;
+            }
+        }
+        var result = One;
+        var started = false;
+        for (var i = digits.Length - 1; i >= 0; i--)
+        {
+            if (started)
+            {
+                result = result.CyclotomicSquare();
+            }
+            int digit = digits[i];
+            if (digit != 0)
+            {
+                var term = digit > 0 ? oddPowers[digit / 2] : oddPowers[-digit / 2].Conjugate();
+                result = started ? result * term : term;
+                started = true;
+            }
+        }
+        return result;
+    }
 
     /// <summary>The p⁶-power Frobenius: a + bw ↦ a − bw (the inverse on the cyclotomic subgroup).</summary>
     public Fq12 Conjugate() => new(C0, -C1);

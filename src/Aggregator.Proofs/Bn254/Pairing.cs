@@ -101,6 +101,9 @@ internal static class Pairing
         return AffinePoint<Fq2>.At(q.X.Conjugate() * g[2], q.Y.Conjugate() * g[3]);
     }
 
+    // Width 4: 14 non-zero digits and three precomputed odd powers, 17 products per power against 27 in binary.
+    private static readonly sbyte[] UDigits = SignedDigits.Compute(Curve.U, 4);
+
     /// <summary>f^((p¹² − 1)/r): the easy part (p⁶ − 1)(p² + 1), then the hard part (p⁴ − p² + 1)/r.</summary>
     public static Fq12 FinalExponentiation(in Fq12 f)
     {
@@ -119,9 +122,9 @@ internal static class Pairing
         var fp = t1.Frobenius();
         var fp2 = fp.Frobenius();
         var fp3 = fp2.Frobenius();
-        var fu = t1.CyclotomicPow(Curve.U);
-        var fu2 = fu.CyclotomicPow(Curve.U);
-        var fu3 = fu2.CyclotomicPow(Curve.U);
+        var fu = t1.CyclotomicPow(UDigits);
+        var fu2 = fu.CyclotomicPow(UDigits);
+        var fu3 = fu2.CyclotomicPow(UDigits);
         var y3 = fu.Frobenius().Conjugate();
         var fu2p = fu2.Frobenius();
         var fu3p = fu3.Frobenius();

@@ -147,8 +147,41 @@ public class PairingTests
         var easy = f.Conjugate() * f.Inverse();
         easy = easy.Frobenius().Frobenius() * easy;
         Assert.Equal(easy.Square(), easy.CyclotomicSquare());
-        Assert.Equal(easy.Pow(Curve.U), easy.CyclotomicPow(Curve.U));
+        foreach (var width in new[] { 2, 3, 4, 5 })
+        {
+            Assert.Equal(easy.Pow(Curve.U), easy.CyclotomicPow(SignedDigits.Compute(Curve.U, width)));
+        }
+        foreach (var exponent in new BigInteger[] { 1, 2, 3, 7, 8, 255, BigInteger.Parse("340282366920938463463374607431768211457") })
+        {
+            Assert.Equal(easy.Pow(exponent), easy.CyclotomicPow(SignedDigits.Compute(exponent, 4)));
+        }
         Assert.NotEqual(f.Square(), f.CyclotomicSquare()); // only valid in the subgroup
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(6)]
+    public void Signed_digits_sum_to_the_value_and_are_sparse(int width)
+    {
+        foreach (var value in new[] { BigInteger.One, new BigInteger(6), Curve.U, 6 * Curve.U + 2, Fq.Modulus })
+        {
+            var digits = SignedDigits.Compute(value, width);
+            var sum = BigInteger.Zero;
+            for (var i = digits.Length - 1; i >= 0; i--)
+            {
+                sum = 2 * sum + digits[i];
+                Assert.True(digits[i] == 0 || (Math.Abs((int)digits[i]) % 2 == 1 && Math.Abs((int)digits[i]) < 1 << (width - 1)));
+            }
+            Assert.Equal(value, sum);
+            for (var i = 0; i < digits.Length; i++)
+            {
+                Assert.True(digits[i] == 0 || digits.Skip(i + 1).Take(width - 1).All(d => d == 0), $"digits within {width} of each other at {i}");
+            }
+        }
+        Assert.Equal(14, SignedDigits.Compute(Curve.U, 4).Count(d => d != 0));
+        Assert.Equal(22, SignedDigits.Compute(6 * Curve.U + 2, 2).Count(d => d != 0));
     }
 
     [Fact]

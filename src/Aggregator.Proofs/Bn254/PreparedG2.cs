@@ -1,12 +1,15 @@
 namespace Aggregator.Proofs.Bn254;
 
 /// <summary>
-/// The Miller-loop lines of one G2 point, in loop order: per bit of 6u + 2 (most significant first,
-/// skipping the top one) a doubling line, then an addition line where the bit is set, and finally the
-/// lines adding π(Q) and −π²(Q). Computed once per point, in Jacobian coordinates without inversion.
+/// The Miller-loop lines of one G2 point, in loop order: per signed digit of 6u + 2 (non-adjacent form,
+/// most significant first, skipping the top one) a doubling line, then the line adding Q or −Q where the
+/// digit is ±1, and finally the lines adding π(Q) and −π²(Q). Computed once per point, in Jacobian
+/// coordinates without inversion.
 /// </summary>
 internal sealed class PreparedG2
 {
+    private static readonly sbyte[] LoopDigits = SignedDigits.Compute(Pairing.AteLoopCount, 2);
+
     private static readonly bool[] SquareBefore = Schedule();
 
     private PreparedG2(LineCoefficients[] lines, bool isInfinity)
@@ -33,14 +36,14 @@ internal sealed class PreparedG2
         }
         var lines = new LineCoefficients[StepCount];
         var t = q.ToJacobian();
+        var negated = q.Negate();
         var step = 0;
-        var loop = Pairing.AteLoopCount;
-        for (var bit = (int)loop.GetBitLength() - 2; bit >= 0; bit--)
+        for (var i = LoopDigits.Length - 2; i >= 0; i--)
         {
             lines[step++] = Pairing.Tangent(ref t);
-            if (!((loop >> bit) & 1).IsZero)
+            if (LoopDigits[i] != 0)
             {
-                lines[step++] = Pairing.Chord(ref t, q);
+                lines[step++] = Pairing.Chord(ref t, LoopDigits[i] > 0 ? q : negated);
             }
         }
         var q1 = Pairing.TwistFrobenius(q);
@@ -53,11 +56,10 @@ internal sealed class PreparedG2
     private static bool[] Schedule()
     {
         var schedule = new List<bool>();
-        var loop = Pairing.AteLoopCount;
-        for (var bit = (int)loop.GetBitLength() - 2; bit >= 0; bit--)
+        for (var i = LoopDigits.Length - 2; i >= 0; i--)
         {
             schedule.Add(true);
-            if (!((loop >> bit) & 1).IsZero)
+            if (LoopDigits[i] != 0)
             {
                 schedule.Add(false);
             }

@@ -12,6 +12,8 @@ internal readonly record struct Fq12(Fq6 C0, Fq6 C1) : IMultiplicative<Fq12>
 
     public bool IsOne => C0 == Fq6.One && C1.IsZero;
 
+    public bool IsZero => C0.IsZero && C1.IsZero;
+
     public static Fq12 operator *(in Fq12 a, in Fq12 b)
     {
         var v0 = a.C0 * b.C0;
@@ -20,7 +22,7 @@ internal readonly record struct Fq12(Fq6 C0, Fq6 C1) : IMultiplicative<Fq12>
     }
 
     /// <summary>
-    /// Multiplication by a line's value a + (b + c·v)·w (a, b, c in Fq2): fifteen Fq2 products instead
+    /// Multiplication by a line's value a + (b + c·v)·w (a, b, c in Fq2): thirteen Fq2 products instead
     /// of the eighteen of a full product.
     /// </summary>
     public Fq12 MultiplyByLine(in Fq2 a, in Fq2 b, in Fq2 c)

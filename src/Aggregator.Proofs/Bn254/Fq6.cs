@@ -29,9 +29,16 @@ internal readonly record struct Fq6(Fq2 C0, Fq2 C1, Fq2 C2)
 
     public Fq6 Square() => this * this;
 
-    /// <summary>Multiplication by b0 + b1·v (a sparse element, as Miller-loop lines are): six Fq2 products instead of nine.</summary>
-    public Fq6 MultiplyBy01(in Fq2 b0, in Fq2 b1) =>
-        new(C0 * b0 + (C2 * b1).MultiplyByXi(), C0 * b1 + C1 * b0, C1 * b1 + C2 * b0);
+    /// <summary>
+    /// Multiplication by b0 + b1·v (a sparse element, as Miller-loop lines are): five Fq2 products
+    /// instead of nine, the middle coefficient by Karatsuba.
+    /// </summary>
+    public Fq6 MultiplyBy01(in Fq2 b0, in Fq2 b1)
+    {
+        var v0 = C0 * b0;
+        var v1 = C1 * b1;
+        return new(v0 + (C2 * b1).MultiplyByXi(), (C0 + C1) * (b0 + b1) - v0 - v1, v1 + C2 * b0);
+    }
 
     /// <summary>Multiplication by v: (c0 + c1v + c2v²)·v = ξc2 + c0v + c1v².</summary>
     public Fq6 MultiplyByV() => new(C2.MultiplyByXi(), C0, C1);

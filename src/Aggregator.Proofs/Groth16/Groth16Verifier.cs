@@ -112,34 +112,24 @@ public sealed class Groth16Verifier
             signals[i] = signal.ToBigInteger();
         }
 
-        // The proof's G2 point (its subgroup check, its lines and its pair) on one core, the key's pairs
-        // on the other; the final exponentiation of the product follows.
-        var inSubgroup = false;
-        var proofPair = Fq12.One;
-        var keyPairs = Fq12.One;
-        Parallel.Invoke(
-            () =>
-            {
-                inSubgroup = Curve.IsInG2Subgroup(b);
-                if (inSubgroup)
-                {
-                    proofPair = Pairing.MillerLoop([(a.Negate(), PreparedG2.Prepare(b))]);
-                }
-            },
-            () =>
-            {
-                var vkX = _ic[0].ToJacobian();
-                for (var i = 0; i < signals.Length; i++)
-                {
-                    vkX = vkX.Add(_icTables[i].Multiply(signals[i]));
-                }
-                keyPairs = Pairing.MillerLoop([(vkX.ToAffine(), _gamma), (c, _delta)]);
-            });
-        if (!inSubgroup)
+        // Two cores: the proof's pair (B's lines, then its Miller loop) and afterwards B's subgroup check
+        // on a worker, while this thread computes the key's pairs and then the final exponentiation. The
+        // subgroup check is needed only for the verdict, so it overlaps the final exponentiation.
+        var proofPair = Task.Run(() => Pairing.MillerLoop([(a.Negate(), PreparedG2.Prepare(b))]));
+        var bInSubgroup = proofPair.ContinueWith(_ => Curve.IsInG2Subgroup(b), TaskScheduler.Default);
+        var vkX = _ic[0].ToJacobian();
+        for (var i = 0; i < signals.Length; i++)
+        {
+            vkX = vkX.Add(_icTables[i].Multiply(signals[i]));
+        }
+        var product = _alphaBeta * Pairing.MillerLoop([(vkX.ToAffine(), _gamma), (c, _delta)]) * proofPair.Result;
+        // A point outside G2 can drive the Miller loop to zero, which has no final exponentiation.
+        var pairingHolds = !product.IsZero && Pairing.FinalExponentiation(product).IsOne;
+        if (!bInSubgroup.Result)
         {
             return VerificationResult.Invalid("pi_b is not a point of G2");
         }
-        return Pairing.FinalExponentiation(_alphaBeta * proofPair * keyPairs).IsOne
+        return pairingHolds
             ? VerificationResult.Valid
             : VerificationResult.Invalid("the pairing check fails: the proof does not prove these public signals");
     }

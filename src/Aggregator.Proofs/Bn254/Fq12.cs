@@ -33,6 +33,14 @@ internal readonly record struct Fq12(Fq6 C0, Fq6 C1) : IMultiplicative<Fq12>
         return new Fq12(t0 + t1.MultiplyByV(), c1);
     }
 
+    /// <summary>Multiplication by 1 + (b + c·v)·w: ten Fq2 products.</summary>
+    public Fq12 MultiplyByNormalizedLine(in Fq2 b, in Fq2 c)
+    {
+        var t1 = C1.MultiplyBy01(b, c);
+        var c1 = (C0 + C1).MultiplyBy01(b + Fq2.One, c) - C0 - t1;
+        return new Fq12(C0 + t1.MultiplyByV(), c1);
+    }
+
     public Fq12 Square()
     {
         // (a + bw)² = a² + b²v + 2ab·w, with a² + b²v = (a + b)(a + bv) − ab − ab·v

@@ -20,10 +20,8 @@ internal readonly record struct Fq2(Fq C0, Fq C1) : IFieldElement<Fq2>
 
     public static Fq2 operator *(in Fq2 a, in Fq2 b)
     {
-        // Karatsuba: three products instead of four.
-        var v0 = a.C0 * b.C0;
-        var v1 = a.C1 * b.C1;
-        return new Fq2(v0 - v1, (a.C0 + a.C1) * (b.C0 + b.C1) - v0 - v1);
+        var (c0, c1) = Fq.MultiplyComplex(a.C0, a.C1, b.C0, b.C1);
+        return new Fq2(c0, c1);
     }
 
     public static Fq2 operator *(in Fq2 a, in Fq b) => new(a.C0 * b, a.C1 * b);

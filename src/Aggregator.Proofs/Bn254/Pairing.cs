@@ -34,6 +34,17 @@ internal static class Pairing
     /// </summary>
     public static Fq12 MillerLoop(ReadOnlySpan<(AffinePoint<Fq> P, PreparedG2 Q)> pairs)
     {
+        // Normalized lines take P as (xP/yP, 1/yP); yP is never zero on a curve of odd order.
+        Span<(Fq X, Fq Y)> at = stackalloc (Fq, Fq)[pairs.Length];
+        for (var i = 0; i < pairs.Length; i++)
+        {
+            var (p, q) = pairs[i];
+            if (q.IsNormalized && !p.IsInfinity)
+            {
+                var inverseY = p.Y.Inverse();
+                at[i] = (p.X * inverseY, inverseY);
+            }
+        }
         var f = Fq12.One;
         var steps = PreparedG2.StepCount;
         for (var step = 0; step < steps; step++)
@@ -42,12 +53,14 @@ internal static class Pairing
             {
                 f = f.Square();
             }
-            foreach (var (p, q) in pairs)
+            for (var i = 0; i < pairs.Length; i++)
             {
-                if (!p.IsInfinity && !q.IsInfinity)
+                var (p, q) = pairs[i];
+                if (p.IsInfinity || q.IsInfinity)
                 {
-                    f = q.Lines[step].MultiplyInto(f, p);
+                    continue;
                 }
+                f = q.IsNormalized ? q.Lines[step].MultiplyNormalizedInto(f, at[i].X, at[i].Y) : q.Lines[step].MultiplyInto(f, p);
             }
         }
         return f;

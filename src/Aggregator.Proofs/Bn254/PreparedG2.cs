@@ -12,13 +12,17 @@ internal sealed class PreparedG2
 
     private static readonly bool[] SquareBefore = Schedule();
 
-    private PreparedG2(LineCoefficients[] lines, bool isInfinity)
+    private PreparedG2(LineCoefficients[] lines, bool isInfinity, bool isNormalized = false)
     {
         Lines = lines;
         IsInfinity = isInfinity;
+        IsNormalized = isNormalized;
     }
 
     public LineCoefficients[] Lines { get; }
+
+    /// <summary>Every line scaled to A = 1 (see <see cref="LineCoefficients.MultiplyNormalizedInto"/>).</summary>
+    public bool IsNormalized { get; }
 
     public bool IsInfinity { get; }
 
@@ -51,6 +55,21 @@ internal sealed class PreparedG2
         lines[step++] = Pairing.Chord(ref t, q1);
         lines[step] = Pairing.Chord(ref t, q2);
         return new PreparedG2(lines, false);
+    }
+
+    /// <summary>
+    /// The lines scaled to A = 1, for a point used in many Miller loops (a verification key's γ and δ):
+    /// an inversion per line once, three Fq2 products fewer per line and proof. Points whose loop meets a
+    /// vertical line (none of order r) are left as prepared.
+    /// </summary>
+    public static PreparedG2 PrepareNormalized(in AffinePoint<Fq2> q)
+    {
+        var prepared = Prepare(q);
+        if (prepared.IsInfinity || prepared.Lines.Any(line => line.IsVertical))
+        {
+            return prepared;
+        }
+        return new PreparedG2([.. prepared.Lines.Select(line => line.Normalized())], false, true);
     }
 
     private static bool[] Schedule()

@@ -45,6 +45,17 @@ internal readonly struct Limbs : IEquatable<Limbs>
     }
 }
 
+/// <summary>Eight little-endian 64-bit limbs: an unreduced 512-bit product.</summary>
+internal readonly struct WideLimbs
+{
+    public readonly ulong L0, L1, L2, L3, L4, L5, L6, L7;
+
+    public WideLimbs(ulong l0, ulong l1, ulong l2, ulong l3, ulong l4, ulong l5, ulong l6, ulong l7)
+    {
+        L0 = l0; L1 = l1; L2 = l2; L3 = l3; L4 = l4; L5 = l5; L6 = l6; L7 = l7;
+    }
+}
+
 /// <summary>A prime modulus below 2^254 with its Montgomery constants (R = 2^256).</summary>
 internal interface IModulus
 {
@@ -125,6 +136,101 @@ internal static class Montgomery<TModulus> where TModulus : struct, IModulus
         hi = MultiplyHigh(m, Q3); lo = m * Q3; lo += u; hi += lo < u ? 1UL : 0UL; lo += carryM; hi += lo < carryM ? 1UL : 0UL; carryM = hi; t2 = lo;
         t3 = carryM + carryA;
         return ReduceProduct(t0, t1, t2, t3);
+    }
+
+    /// <summary>The full 512-bit product a·b, unreduced (for sums of products reduced once, as in Fq2).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static WideLimbs MultiplyWide(in Limbs a, in Limbs b)
+    {
+        ulong r0, r1, r2, r3, r4, r5, r6, r7, hi, lo, carry;
+        hi = MultiplyHigh(a.L0, b.L0); r0 = a.L0 * b.L0; carry = hi;
+        hi = MultiplyHigh(a.L1, b.L0); lo = a.L1 * b.L0; lo += carry; hi += lo < carry ? 1UL : 0UL; r1 = lo; carry = hi;
+        hi = MultiplyHigh(a.L2, b.L0); lo = a.L2 * b.L0; lo += carry; hi += lo < carry ? 1UL : 0UL; r2 = lo; carry = hi;
+        hi = MultiplyHigh(a.L3, b.L0); lo = a.L3 * b.L0; lo += carry; hi += lo < carry ? 1UL : 0UL; r3 = lo; carry = hi;
+        r4 = carry;
+        hi = MultiplyHigh(a.L0, b.L1); lo = a.L0 * b.L1; lo += r1; hi += lo < r1 ? 1UL : 0UL; r1 = lo; carry = hi;
+        hi = MultiplyHigh(a.L1, b.L1); lo = a.L1 * b.L1; lo += r2; hi += lo < r2 ? 1UL : 0UL; lo += carry; hi += lo < carry ? 1UL : 0UL; r2 = lo; carry = hi;
+        hi = MultiplyHigh(a.L2, b.L1); lo = a.L2 * b.L1; lo += r3; hi += lo < r3 ? 1UL : 0UL; lo += carry; hi += lo < carry ? 1UL : 0UL; r3 = lo; carry = hi;
+        hi = MultiplyHigh(a.L3, b.L1); lo = a.L3 * b.L1; lo += r4; hi += lo < r4 ? 1UL : 0UL; lo += carry; hi += lo < carry ? 1UL : 0UL; r4 = lo; carry = hi;
+        r5 = carry;
+        hi = MultiplyHigh(a.L0, b.L2); lo = a.L0 * b.L2; lo += r2; hi += lo < r2 ? 1UL : 0UL; r2 = lo; carry = hi;
+        hi = MultiplyHigh(a.L1, b.L2); lo = a.L1 * b.L2; lo += r3; hi += lo < r3 ? 1UL : 0UL; lo += carry; hi += lo < carry ? 1UL : 0UL; r3 = lo; carry = hi;
+        hi = MultiplyHigh(a.L2, b.L2); lo = a.L2 * b.L2; lo += r4; hi += lo < r4 ? 1UL : 0UL; lo += carry; hi += lo < carry ? 1UL : 0UL; r4 = lo; carry = hi;
+        hi = MultiplyHigh(a.L3, b.L2); lo = a.L3 * b.L2; lo += r5; hi += lo < r5 ? 1UL : 0UL; lo += carry; hi += lo < carry ? 1UL : 0UL; r5 = lo; carry = hi;
+        r6 = carry;
+        hi = MultiplyHigh(a.L0, b.L3); lo = a.L0 * b.L3; lo += r3; hi += lo < r3 ? 1UL : 0UL; r3 = lo; carry = hi;
+        hi = MultiplyHigh(a.L1, b.L3); lo = a.L1 * b.L3; lo += r4; hi += lo < r4 ? 1UL : 0UL; lo += carry; hi += lo < carry ? 1UL : 0UL; r4 = lo; carry = hi;
+        hi = MultiplyHigh(a.L2, b.L3); lo = a.L2 * b.L3; lo += r5; hi += lo < r5 ? 1UL : 0UL; lo += carry; hi += lo < carry ? 1UL : 0UL; r5 = lo; carry = hi;
+        hi = MultiplyHigh(a.L3, b.L3); lo = a.L3 * b.L3; lo += r6; hi += lo < r6 ? 1UL : 0UL; lo += carry; hi += lo < carry ? 1UL : 0UL; r6 = lo; carry = hi;
+        r7 = carry;
+        return new WideLimbs(r0, r1, r2, r3, r4, r5, r6, r7);
+    }
+
+    /// <summary>
+    /// Montgomery reduction t·2^-256 mod q for t below q·2^256 (so the quotient fits four limbs and is
+    /// below 2q before the final subtraction).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static Limbs Reduce(in WideLimbs t)
+    {
+        ulong t0 = t.L0, t1 = t.L1, t2 = t.L2, t3 = t.L3, t4 = t.L4, t5 = t.L5, t6 = t.L6, t7 = t.L7, m, hi, lo, carry, extra;
+        m = t0 * QInvNeg;
+        hi = MultiplyHigh(m, Q0); lo = m * Q0; lo += t0; carry = hi + (lo < t0 ? 1UL : 0UL);
+        hi = MultiplyHigh(m, Q1); lo = m * Q1; lo += t1; hi += lo < t1 ? 1UL : 0UL; lo += carry; hi += lo < carry ? 1UL : 0UL; t1 = lo; carry = hi;
+        hi = MultiplyHigh(m, Q2); lo = m * Q2; lo += t2; hi += lo < t2 ? 1UL : 0UL; lo += carry; hi += lo < carry ? 1UL : 0UL; t2 = lo; carry = hi;
+        hi = MultiplyHigh(m, Q3); lo = m * Q3; lo += t3; hi += lo < t3 ? 1UL : 0UL; lo += carry; hi += lo < carry ? 1UL : 0UL; t3 = lo; carry = hi;
+        t4 += carry; extra = t4 < carry ? 1UL : 0UL;
+        m = t1 * QInvNeg;
+        hi = MultiplyHigh(m, Q0); lo = m * Q0; lo += t1; carry = hi + (lo < t1 ? 1UL : 0UL);
+        hi = MultiplyHigh(m, Q1); lo = m * Q1; lo += t2; hi += lo < t2 ? 1UL : 0UL; lo += carry; hi += lo < carry ? 1UL : 0UL; t2 = lo; carry = hi;
+        hi = MultiplyHigh(m, Q2); lo = m * Q2; lo += t3; hi += lo < t3 ? 1UL : 0UL; lo += carry; hi += lo < carry ? 1UL : 0UL; t3 = lo; carry = hi;
+        hi = MultiplyHigh(m, Q3); lo = m * Q3; lo += t4; hi += lo < t4 ? 1UL : 0UL; lo += carry; hi += lo < carry ? 1UL : 0UL; t4 = lo; carry = hi;
+        carry += extra; extra = carry < extra ? 1UL : 0UL; t5 += carry; extra += t5 < carry ? 1UL : 0UL;
+        m = t2 * QInvNeg;
+        hi = MultiplyHigh(m, Q0); lo = m * Q0; lo += t2; carry = hi + (lo < t2 ? 1UL : 0UL);
+        hi = MultiplyHigh(m, Q1); lo = m * Q1; lo += t3; hi += lo < t3 ? 1UL : 0UL; lo += carry; hi += lo < carry ? 1UL : 0UL; t3 = lo; carry = hi;
+        hi = MultiplyHigh(m, Q2); lo = m * Q2; lo += t4; hi += lo < t4 ? 1UL : 0UL; lo += carry; hi += lo < carry ? 1UL : 0UL; t4 = lo; carry = hi;
+        hi = MultiplyHigh(m, Q3); lo = m * Q3; lo += t5; hi += lo < t5 ? 1UL : 0UL; lo += carry; hi += lo < carry ? 1UL : 0UL; t5 = lo; carry = hi;
+        carry += extra; extra = carry < extra ? 1UL : 0UL; t6 += carry; extra += t6 < carry ? 1UL : 0UL;
+        m = t3 * QInvNeg;
+        hi = MultiplyHigh(m, Q0); lo = m * Q0; lo += t3; carry = hi + (lo < t3 ? 1UL : 0UL);
+        hi = MultiplyHigh(m, Q1); lo = m * Q1; lo += t4; hi += lo < t4 ? 1UL : 0UL; lo += carry; hi += lo < carry ? 1UL : 0UL; t4 = lo; carry = hi;
+        hi = MultiplyHigh(m, Q2); lo = m * Q2; lo += t5; hi += lo < t5 ? 1UL : 0UL; lo += carry; hi += lo < carry ? 1UL : 0UL; t5 = lo; carry = hi;
+        hi = MultiplyHigh(m, Q3); lo = m * Q3; lo += t6; hi += lo < t6 ? 1UL : 0UL; lo += carry; hi += lo < carry ? 1UL : 0UL; t6 = lo; carry = hi;
+        carry += extra; extra = carry < extra ? 1UL : 0UL; t7 += carry; extra += t7 < carry ? 1UL : 0UL;
+        return ReduceProduct(t4, t5, t6, t7);
+    }
+
+    /// <summary>a − b, plus q·2^256 when that is negative: congruent to a − b and below q·2^256 when a and b are products of values below q.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static WideLimbs SubtractWide(in WideLimbs a, in WideLimbs b)
+    {
+        ulong borrow;
+        ulong d0 = SubtractWithBorrow(a.L0, b.L0, 0, out borrow);
+        ulong d1 = SubtractWithBorrow(a.L1, b.L1, borrow, out borrow);
+        ulong d2 = SubtractWithBorrow(a.L2, b.L2, borrow, out borrow);
+        ulong d3 = SubtractWithBorrow(a.L3, b.L3, borrow, out borrow);
+        ulong d4 = SubtractWithBorrow(a.L4, b.L4, borrow, out borrow);
+        ulong d5 = SubtractWithBorrow(a.L5, b.L5, borrow, out borrow);
+        ulong d6 = SubtractWithBorrow(a.L6, b.L6, borrow, out borrow);
+        ulong d7 = SubtractWithBorrow(a.L7, b.L7, borrow, out borrow);
+        ulong mask = 0UL - borrow, carry;
+        d4 = AddWithCarry(d4, Q0 & mask, 0, out carry);
+        d5 = AddWithCarry(d5, Q1 & mask, carry, out carry);
+        d6 = AddWithCarry(d6, Q2 & mask, carry, out carry);
+        d7 += (Q3 & mask) + carry;
+        return new WideLimbs(d0, d1, d2, d3, d4, d5, d6, d7);
+    }
+
+    /// <summary>a + b without reduction: below 2q, which a wide product still takes (4q² &lt; q·2^256).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Limbs AddUnreduced(in Limbs a, in Limbs b)
+    {
+        ulong carry;
+        ulong s0 = AddWithCarry(a.L0, b.L0, 0, out carry);
+        ulong s1 = AddWithCarry(a.L1, b.L1, carry, out carry);
+        ulong s2 = AddWithCarry(a.L2, b.L2, carry, out carry);
+        return new Limbs(s0, s1, s2, a.L3 + b.L3 + carry);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

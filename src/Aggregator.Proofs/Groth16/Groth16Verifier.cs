@@ -26,8 +26,8 @@ public sealed class Groth16Verifier
     private Groth16Verifier(AffinePoint<Fq> alpha, AffinePoint<Fq2> beta, AffinePoint<Fq2> gamma, AffinePoint<Fq2> delta, AffinePoint<Fq>[] ic)
     {
         _alphaBeta = Pairing.MillerLoop(alpha, beta);
-        _gamma = PreparedG2.Prepare(gamma);
-        _delta = PreparedG2.Prepare(delta);
+        _gamma = PreparedG2.PrepareNormalized(gamma);
+        _delta = PreparedG2.PrepareNormalized(delta);
         _ic = ic;
         _icTables = ic.Skip(1).Select(point => new FixedBaseTable(point)).ToArray();
     }

@@ -130,6 +130,24 @@ public class PairingTests
     }
 
     [Fact]
+    public void Normalized_lines_give_the_same_pairing()
+    {
+        var q = G2.Multiply(31);
+        var normalized = PreparedG2.PrepareNormalized(q);
+        var plain = PreparedG2.Prepare(q);
+        Assert.True(normalized.IsNormalized);
+        Assert.All(normalized.Lines, line => Assert.Equal(Fq2.One, line.A));
+        var p1 = G1.Multiply(5);
+        var p2 = G1.Multiply(1234567);
+        var expected = Pairing.FinalExponentiation(Pairing.MillerLoop([(p1, plain), (p2, PreparedG2.Prepare(G2))]));
+        var mixed = Pairing.FinalExponentiation(Pairing.MillerLoop([(p1, normalized), (p2, PreparedG2.Prepare(G2))]));
+        Assert.Equal(expected, mixed);
+        Assert.Equal(Pairing.Pair(G1, G2).Pow(5 * 31), Pairing.FinalExponentiation(Pairing.MillerLoop([(p1, normalized)])));
+        // The Miller values differ (by factors in Fq and Fq2); only the exponentiated ones agree.
+        Assert.NotEqual(Pairing.MillerLoop([(p1, plain)]), Pairing.MillerLoop([(p1, normalized)]));
+    }
+
+    [Fact]
     public void The_hard_part_chain_equals_the_plain_exponent()
     {
         var p = Fq.Modulus;

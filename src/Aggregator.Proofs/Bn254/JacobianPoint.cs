@@ -4,7 +4,7 @@ namespace Aggregator.Proofs.Bn254;
 
 /// <summary>
 /// A point in Jacobian coordinates (x = X/Z², y = Y/Z³; Z = 0 at infinity) of a curve y² = x³ + b, for
-/// additions without inversions. Formulas dbl-2009-l and add-2007-bl (a = 0).
+/// additions without inversions. Formulas dbl-2009-l, add-2007-bl and madd-2007-bl (a = 0).
 /// </summary>
 internal readonly record struct JacobianPoint<T>(T X, T Y, T Z) where T : struct, IFieldElement<T>
 {
@@ -68,6 +68,37 @@ internal readonly record struct JacobianPoint<T>(T X, T Y, T Z) where T : struct
         return new JacobianPoint<T>(x3, y3, z3);
     }
 
+    /// <summary>This plus an affine point (Z = 1): seven products and four squarings instead of eleven and five.</summary>
+    public JacobianPoint<T> Add(in AffinePoint<T> other)
+    {
+        if (other.IsInfinity)
+        {
+            return this;
+        }
+        if (IsInfinity)
+        {
+            return other.ToJacobian();
+        }
+        var z1z1 = Z.Square();
+        var h = T.Subtract(T.Multiply(other.X, z1z1), X);
+        var r = T.Subtract(T.Multiply(T.Multiply(other.Y, Z), z1z1), Y);
+        if (h.IsZero)
+        {
+            return r.IsZero ? Double() : Infinity;
+        }
+        var hh = h.Square();
+        var i = T.Add(hh, hh);
+        i = T.Add(i, i);
+        var j = T.Multiply(h, i);
+        r = T.Add(r, r);
+        var v = T.Multiply(X, i);
+        var x3 = T.Subtract(T.Subtract(r.Square(), j), T.Add(v, v));
+        var yj = T.Multiply(Y, j);
+        var y3 = T.Subtract(T.Multiply(r, T.Subtract(v, x3)), T.Add(yj, yj));
+        var z3 = T.Subtract(T.Subtract(T.Add(Z, h).Square(), z1z1), hh);
+        return new JacobianPoint<T>(x3, y3, z3);
+    }
+
     public JacobianPoint<T> Multiply(BigInteger scalar)
     {
         if (scalar.Sign < 0)
@@ -84,6 +115,36 @@ internal readonly record struct JacobianPoint<T>(T X, T Y, T Z) where T : struct
             }
         }
         return result;
+    }
+
+    /// <summary>Many points to affine with one inversion (Montgomery's trick: three products per point).</summary>
+    public static AffinePoint<T>[] ToAffine(ReadOnlySpan<JacobianPoint<T>> points)
+    {
+        var affine = new AffinePoint<T>[points.Length];
+        var prefix = new T[points.Length]; // product of the non-zero Z before each point
+        var running = T.One;
+        for (var i = 0; i < points.Length; i++)
+        {
+            prefix[i] = running;
+            if (!points[i].IsInfinity)
+            {
+                running = T.Multiply(running, points[i].Z);
+            }
+        }
+        var inverse = running.Inverse(); // of the product of all Z still to be handled
+        for (var i = points.Length - 1; i >= 0; i--)
+        {
+            if (points[i].IsInfinity)
+            {
+                affine[i] = AffinePoint<T>.Infinity;
+                continue;
+            }
+            var zInverse = T.Multiply(inverse, prefix[i]);
+            inverse = T.Multiply(inverse, points[i].Z);
+            var zInverse2 = zInverse.Square();
+            affine[i] = AffinePoint<T>.At(T.Multiply(points[i].X, zInverse2), T.Multiply(points[i].Y, T.Multiply(zInverse2, zInverse)));
+        }
+        return affine;
     }
 
     public AffinePoint<T> ToAffine()

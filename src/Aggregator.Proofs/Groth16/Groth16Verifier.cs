@@ -113,16 +113,34 @@ public sealed class Groth16Verifier
         }
 
         // Two cores: the proof's pair (B's lines, then its Miller loop) and afterwards B's subgroup check
-        // on a worker, while this thread computes the key's pairs and then the final exponentiation. The
-        // subgroup check is needed only for the verdict, so it overlaps the final exponentiation.
-        var proofPair = Task.Run(() => Pairing.MillerLoop([(a.Negate(), PreparedG2.Prepare(b))]));
-        var bInSubgroup = proofPair.ContinueWith(_ => Curve.IsInG2Subgroup(b), TaskScheduler.Default);
+        // on a second thread, while this one computes the key's pairs and then the final exponentiation.
+        // The subgroup check is needed only for the verdict, so it overlaps the final exponentiation.
+        // A thread of its own rather than the pool's: a pool worker woken here was often left on this
+        // thread's core, running the halves one after the other (measured: median 1.9 ms against 1.5).
+        var proofPair = new TaskCompletionSource<Fq12>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var bInSubgroup = Task.Factory.StartNew(
+            () =>
+            {
+                try
+                {
+                    proofPair.SetResult(Pairing.MillerLoop([(a.Negate(), PreparedG2.Prepare(b))]));
+                }
+                catch (Exception error)
+                {
+                    proofPair.SetException(error); // never leave this thread waiting
+                    throw;
+                }
+                return Curve.IsInG2Subgroup(b);
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
         var vkX = _ic[0].ToJacobian();
         for (var i = 0; i < signals.Length; i++)
         {
             vkX = vkX.Add(_icTables[i].Multiply(signals[i]));
         }
-        var product = _alphaBeta * Pairing.MillerLoop([(vkX.ToAffine(), _gamma), (c, _delta)]) * proofPair.Result;
+        var product = _alphaBeta * Pairing.MillerLoop([(vkX.ToAffine(), _gamma), (c, _delta)]) * proofPair.Task.Result;
         // A point outside G2 can drive the Miller loop to zero, which has no final exponentiation.
         var pairingHolds = !product.IsZero && Pairing.FinalExponentiation(product).IsOne;
         if (!bInSubgroup.Result)

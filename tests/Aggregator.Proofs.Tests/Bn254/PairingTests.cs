@@ -44,6 +44,21 @@ public class PairingTests
     }
 
     [Fact]
+    public void Mixed_addition_and_batch_normalization_match_the_general_formulas()
+    {
+        var p = G1.Multiply(3);
+        var q = G1.Multiply(10);
+        var jacobian = G1.Multiply(5).ToJacobian().Add(G1.Multiply(2).ToJacobian()); // Z ≠ 1
+        Assert.Equal(jacobian.Add(q.ToJacobian()).ToAffine(), jacobian.Add(q).ToAffine());
+        Assert.Equal(G1.Multiply(14), jacobian.Add(G1.Multiply(7)).ToAffine()); // doubling case
+        Assert.True(jacobian.Add(G1.Multiply(7).Negate()).IsInfinity);
+        Assert.Equal(p, JacobianPoint<Fq>.Infinity.Add(p).ToAffine());
+        Assert.Equal(jacobian.ToAffine(), jacobian.Add(AffinePoint<Fq>.Infinity).ToAffine());
+        JacobianPoint<Fq>[] points = [jacobian, JacobianPoint<Fq>.Infinity, p.ToJacobian(), jacobian.Double()];
+        Assert.Equal(points.Select(point => point.ToAffine()), JacobianPoint<Fq>.ToAffine(points));
+    }
+
+    [Fact]
     public void Field_inverse_is_the_inverse()
     {
         var random = new Random(9);

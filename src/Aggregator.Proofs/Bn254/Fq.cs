@@ -61,20 +61,12 @@ internal readonly struct Fq : IEquatable<Fq>, IFieldElement<Fq>
 
     public Fq Double() => this + this;
 
-    /// <summary>
-    /// a0·b0 − a1·b1 and a0·b1 + a1·b0 (the Fq2 product) with three wide products and two reductions
-    /// instead of three full multiplications: Karatsuba, reduced lazily.
-    /// </summary>
-    public static (Fq Real, Fq Imaginary) MultiplyComplex(in Fq a0, in Fq a1, in Fq b0, in Fq b1)
-    {
-        var v0 = Montgomery<FqModulus>.MultiplyWide(a0._value, b0._value);
-        var v1 = Montgomery<FqModulus>.MultiplyWide(a1._value, b1._value);
-        var sums = Montgomery<FqModulus>.MultiplyWide(
-            Montgomery<FqModulus>.AddUnreduced(a0._value, a1._value), Montgomery<FqModulus>.AddUnreduced(b0._value, b1._value));
-        // The cross term (a0 + a1)(b0 + b1) − v0 − v1 = a0·b1 + a1·b0 is never negative.
-        var cross = Montgomery<FqModulus>.SubtractWide(Montgomery<FqModulus>.SubtractWide(sums, v0), v1);
-        return (new Fq(Montgomery<FqModulus>.Reduce(Montgomery<FqModulus>.SubtractWide(v0, v1))), new Fq(Montgomery<FqModulus>.Reduce(cross)));
-    }
+    /// <summary>The Fq2 product (a0 + a1·u)(b0 + b1·u), u² = −1, unreduced (see <see cref="Montgomery{TModulus}.ComplexProductWide"/>).</summary>
+    public static void ComplexProductWide(in Fq a0, in Fq a1, in Fq b0, in Fq b1, out WideLimbs real, out WideLimbs imaginary) =>
+        Montgomery<FqModulus>.ComplexProductWide(a0._value, a1._value, b0._value, b1._value, out real, out imaginary);
+
+    /// <summary>A sum of at most three unreduced complex products' coefficients, reduced.</summary>
+    public static Fq Reduce(in WideLimbs value) => new(Montgomery<FqModulus>.Reduce(value));
 
     /// <summary>k·a + b for a small k (at most 15).</summary>
     public static Fq MultiplySmallAdd(in Fq a, ulong k, in Fq b) => new(Montgomery<FqModulus>.MultiplySmallAdd(a._value, k, b._value));

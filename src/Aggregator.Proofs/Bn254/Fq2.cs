@@ -1,4 +1,5 @@
 using System.Numerics;
+using Aggregator.Proofs.Field;
 
 namespace Aggregator.Proofs.Bn254;
 
@@ -18,10 +19,31 @@ internal readonly record struct Fq2(Fq C0, Fq C1) : IFieldElement<Fq2>
     public static Fq2 operator -(in Fq2 a, in Fq2 b) => new(a.C0 - b.C0, a.C1 - b.C1);
     public static Fq2 operator -(in Fq2 a) => new(-a.C0, -a.C1);
 
-    public static Fq2 operator *(in Fq2 a, in Fq2 b)
+    /// <summary>Karatsuba with lazy reduction: three wide products, two reductions.</summary>
+    public static Fq2 operator *(in Fq2 a, in Fq2 b) => Product.Of(a, b).Reduce();
+
+    /// <summary>a·b + c·d, reduced once per coefficient.</summary>
+    public static Fq2 SumOfProducts(in Fq2 a, in Fq2 b, in Fq2 c, in Fq2 d) => (Product.Of(a, b) + Product.Of(c, d)).Reduce();
+
+    /// <summary>a·b + c·d + e·f, reduced once per coefficient (an Fq6 product's coefficients are such sums).</summary>
+    public static Fq2 SumOfProducts(in Fq2 a, in Fq2 b, in Fq2 c, in Fq2 d, in Fq2 e, in Fq2 f) =>
+        (Product.Of(a, b) + Product.Of(c, d) + Product.Of(e, f)).Reduce();
+
+    /// <summary>An unreduced product or sum of up to three products (each coefficient below 6q²).</summary>
+    private readonly struct Product(WideLimbs real, WideLimbs imaginary)
     {
-        var (c0, c1) = Fq.MultiplyComplex(a.C0, a.C1, b.C0, b.C1);
-        return new Fq2(c0, c1);
+        private readonly WideLimbs _real = real, _imaginary = imaginary;
+
+        public static Product Of(in Fq2 a, in Fq2 b)
+        {
+            Fq.ComplexProductWide(a.C0, a.C1, b.C0, b.C1, out var real, out var imaginary);
+            return new Product(real, imaginary);
+        }
+
+        public static Product operator +(in Product x, in Product y) =>
+            new(Montgomery<FqModulus>.AddWide(x._real, y._real), Montgomery<FqModulus>.AddWide(x._imaginary, y._imaginary));
+
+        public Fq2 Reduce() => new(Fq.Reduce(_real), Fq.Reduce(_imaginary));
     }
 
     public static Fq2 operator *(in Fq2 a, in Fq b) => new(a.C0 * b, a.C1 * b);

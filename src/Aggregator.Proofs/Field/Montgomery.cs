@@ -140,7 +140,7 @@ internal static class Montgomery<TModulus> where TModulus : struct, IModulus
 
     /// <summary>The full 512-bit product a·b, unreduced (for sums of products reduced once, as in Fq2).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    public static WideLimbs MultiplyWide(in Limbs a, in Limbs b)
+    private static WideLimbs MultiplyWide(in Limbs a, in Limbs b)
     {
         ulong r0, r1, r2, r3, r4, r5, r6, r7, hi, lo, carry;
         hi = MultiplyHigh(a.L0, b.L0); r0 = a.L0 * b.L0; carry = hi;
@@ -167,8 +167,9 @@ internal static class Montgomery<TModulus> where TModulus : struct, IModulus
     }
 
     /// <summary>
-    /// Montgomery reduction t·2^-256 mod q for t below q·2^256 (so the quotient fits four limbs and is
-    /// below 2q before the final subtraction).
+    /// Montgomery reduction t·2^-256 mod q for t below 6q² (three complex products summed, see
+    /// <see cref="ComplexProductWide"/>): the quotient (t + m·q)/2^256 is then below 2.2q, so two
+    /// conditional subtractions bring it into [0, q).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static Limbs Reduce(in WideLimbs t)
@@ -197,13 +198,47 @@ internal static class Montgomery<TModulus> where TModulus : struct, IModulus
         hi = MultiplyHigh(m, Q1); lo = m * Q1; lo += t4; hi += lo < t4 ? 1UL : 0UL; lo += carry; hi += lo < carry ? 1UL : 0UL; t4 = lo; carry = hi;
         hi = MultiplyHigh(m, Q2); lo = m * Q2; lo += t5; hi += lo < t5 ? 1UL : 0UL; lo += carry; hi += lo < carry ? 1UL : 0UL; t5 = lo; carry = hi;
         hi = MultiplyHigh(m, Q3); lo = m * Q3; lo += t6; hi += lo < t6 ? 1UL : 0UL; lo += carry; hi += lo < carry ? 1UL : 0UL; t6 = lo; carry = hi;
-        carry += extra; extra = carry < extra ? 1UL : 0UL; t7 += carry; extra += t7 < carry ? 1UL : 0UL;
-        return ReduceProduct(t4, t5, t6, t7);
+        t7 += carry + extra; // no carry out: t + m·q < 2^512
+        var once = ReduceProduct(t4, t5, t6, t7);
+        return ReduceOnce(once.L0, once.L1, once.L2, once.L3);
     }
 
-    /// <summary>a − b, plus q·2^256 when that is negative: congruent to a − b and below q·2^256 when a and b are products of values below q.</summary>
+    /// <summary>q², the offset that keeps a difference of products non-negative and leaves it unchanged mod q.</summary>
+    private static readonly WideLimbs ModulusSquared = Wide(BigInteger.Pow(new Limbs(Q0, Q1, Q2, Q3).ToBigInteger(), 2));
+
+    /// <summary>
+    /// The complex product (a0 + a1·i)(b0 + b1·i) with i² = −1, unreduced, by Karatsuba: real part
+    /// a0·b0 + q² − a1·b1 and imaginary part (a0 + a1)(b0 + b1) − a0·b0 − a1·b1 = a0·b1 + a1·b0, both
+    /// non-negative and below 2q² for inputs below q, so up to three such products can be summed before
+    /// one <see cref="Reduce"/>.
+    /// </summary>
+    public static void ComplexProductWide(in Limbs a0, in Limbs a1, in Limbs b0, in Limbs b1, out WideLimbs real, out WideLimbs imaginary)
+    {
+        var v0 = MultiplyWide(a0, b0);
+        var v1 = MultiplyWide(a1, b1);
+        var sums = MultiplyWide(AddUnreduced(a0, a1), AddUnreduced(b0, b1));
+        real = SubtractWide(AddWide(v0, ModulusSquared), v1);
+        imaginary = SubtractWide(SubtractWide(sums, v0), v1);
+    }
+
+    /// <summary>a + b for wide values whose sum stays below 2^512 (the callers' bounds guarantee it).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static WideLimbs SubtractWide(in WideLimbs a, in WideLimbs b)
+    public static WideLimbs AddWide(in WideLimbs a, in WideLimbs b)
+    {
+        ulong carry;
+        ulong s0 = AddWithCarry(a.L0, b.L0, 0, out carry);
+        ulong s1 = AddWithCarry(a.L1, b.L1, carry, out carry);
+        ulong s2 = AddWithCarry(a.L2, b.L2, carry, out carry);
+        ulong s3 = AddWithCarry(a.L3, b.L3, carry, out carry);
+        ulong s4 = AddWithCarry(a.L4, b.L4, carry, out carry);
+        ulong s5 = AddWithCarry(a.L5, b.L5, carry, out carry);
+        ulong s6 = AddWithCarry(a.L6, b.L6, carry, out carry);
+        return new WideLimbs(s0, s1, s2, s3, s4, s5, s6, a.L7 + b.L7 + carry);
+    }
+
+    // a − b for wide values with a ≥ b (the callers' bounds guarantee it).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static WideLimbs SubtractWide(in WideLimbs a, in WideLimbs b)
     {
         ulong borrow;
         ulong d0 = SubtractWithBorrow(a.L0, b.L0, 0, out borrow);
@@ -213,18 +248,19 @@ internal static class Montgomery<TModulus> where TModulus : struct, IModulus
         ulong d4 = SubtractWithBorrow(a.L4, b.L4, borrow, out borrow);
         ulong d5 = SubtractWithBorrow(a.L5, b.L5, borrow, out borrow);
         ulong d6 = SubtractWithBorrow(a.L6, b.L6, borrow, out borrow);
-        ulong d7 = SubtractWithBorrow(a.L7, b.L7, borrow, out borrow);
-        ulong mask = 0UL - borrow, carry;
-        d4 = AddWithCarry(d4, Q0 & mask, 0, out carry);
-        d5 = AddWithCarry(d5, Q1 & mask, carry, out carry);
-        d6 = AddWithCarry(d6, Q2 & mask, carry, out carry);
-        d7 += (Q3 & mask) + carry;
-        return new WideLimbs(d0, d1, d2, d3, d4, d5, d6, d7);
+        return new WideLimbs(d0, d1, d2, d3, d4, d5, d6, a.L7 - b.L7 - borrow);
+    }
+
+    private static WideLimbs Wide(BigInteger value)
+    {
+        var low = Limbs.FromBigInteger(value & ((BigInteger.One << 256) - 1));
+        var high = Limbs.FromBigInteger(value >> 256);
+        return new WideLimbs(low.L0, low.L1, low.L2, low.L3, high.L0, high.L1, high.L2, high.L3);
     }
 
     /// <summary>a + b without reduction: below 2q, which a wide product still takes (4q² &lt; q·2^256).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Limbs AddUnreduced(in Limbs a, in Limbs b)
+    private static Limbs AddUnreduced(in Limbs a, in Limbs b)
     {
         ulong carry;
         ulong s0 = AddWithCarry(a.L0, b.L0, 0, out carry);

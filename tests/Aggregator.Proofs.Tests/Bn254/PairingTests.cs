@@ -1,5 +1,6 @@
 using System.Numerics;
 using Aggregator.Proofs.Bn254;
+using Aggregator.Proofs.Field;
 
 namespace Aggregator.Proofs.Tests.Bn254;
 
@@ -96,6 +97,101 @@ public class PairingTests
             {
                 Assert.Equal((k * a + b) % p, Fq.MultiplySmallAdd(Fq.FromBigInteger(a), k, Fq.FromBigInteger(b)).ToBigInteger());
             }
+        }
+    }
+
+    [Fact]
+    public void Lazily_reduced_products_match_integer_arithmetic_at_the_largest_values()
+    {
+        var p = Fq.Modulus;
+        var random = new Random(13);
+        var bytes = new byte[40];
+        BigInteger Next(int i) => i switch
+        {
+            0 => p - 1,
+            1 => p - 2,
+            2 => BigInteger.Zero,
+            _ => Random(),
+        };
+        BigInteger Random()
+        {
+            random.NextBytes(bytes);
+            return new BigInteger(bytes, isUnsigned: true) % p;
+        }
+        (BigInteger, BigInteger) Product((BigInteger A, BigInteger B) x, (BigInteger A, BigInteger B) y) =>
+            (x.A * y.A - x.B * y.B, x.A * y.B + x.B * y.A);
+        Fq2 ToFq2((BigInteger A, BigInteger B) x) => new(Fq.FromBigInteger(x.A), Fq.FromBigInteger(x.B));
+        for (var round = 0; round < 60; round++)
+        {
+            // Rounds 0..2 use one extreme value everywhere (p − 1 makes every product and sum largest).
+            var values = Enumerable.Range(0, 6).Select(_ => (Next(round), Next(round < 3 ? round : 3))).ToArray();
+            var expected = values.Chunk(2).Select(pair => Product(pair[0], pair[1])).Aggregate((BigInteger.Zero, BigInteger.Zero), (sum, x) => (sum.Item1 + x.Item1, sum.Item2 + x.Item2));
+            var sum = Fq2.SumOfProducts(ToFq2(values[0]), ToFq2(values[1]), ToFq2(values[2]), ToFq2(values[3]), ToFq2(values[4]), ToFq2(values[5]));
+            Assert.Equal(((expected.Item1 % p + p) % p, expected.Item2 % p), (sum.C0.ToBigInteger(), sum.C1.ToBigInteger()));
+            var single = ToFq2(values[0]) * ToFq2(values[1]);
+            var (real, imaginary) = Product(values[0], values[1]);
+            Assert.Equal(((real % p + p) % p, imaginary % p), (single.C0.ToBigInteger(), single.C1.ToBigInteger()));
+        }
+    }
+
+    [Fact]
+    public void Wide_reduction_is_exact_up_to_its_bound_of_six_q_squared()
+    {
+        var p = Fq.Modulus;
+        var rInverse = BigInteger.ModPow(BigInteger.One << 256, p - 2, p);
+        var bound = 6 * p * p;
+        var random = new Random(15);
+        var bytes = new byte[64];
+        var hitsSecondSubtraction = 0;
+        for (var i = 0; i < 2000; i++)
+        {
+            random.NextBytes(bytes);
+            // Mostly just under the bound, where the quotient can exceed 2q before the final subtractions.
+            var t = i < 1500 ? bound - 1 - new BigInteger(bytes, isUnsigned: true) % (bound / 8) : new BigInteger(bytes, isUnsigned: true) % bound;
+            var wide = new WideLimbs(
+                (ulong)(t & ulong.MaxValue), (ulong)((t >> 64) & ulong.MaxValue), (ulong)((t >> 128) & ulong.MaxValue), (ulong)((t >> 192) & ulong.MaxValue),
+                (ulong)((t >> 256) & ulong.MaxValue), (ulong)((t >> 320) & ulong.MaxValue), (ulong)((t >> 384) & ulong.MaxValue), (ulong)(t >> 448));
+            Assert.Equal(t * rInverse % p, Montgomery<FqModulus>.Reduce(wide).ToBigInteger());
+            var m = MontgomeryQuotient(t, p);
+            if ((t + m * p) >> 256 >= 2 * p)
+            {
+                hitsSecondSubtraction++;
+            }
+        }
+        Assert.True(hitsSecondSubtraction > 0, "no case needed the second subtraction");
+    }
+
+    // The m of Montgomery reduction, m = −t·p⁻¹ mod 2^256, so that t + m·p is divisible by 2^256.
+    private static BigInteger MontgomeryQuotient(BigInteger t, BigInteger p)
+    {
+        var r = BigInteger.One << 256;
+        var pInverse = BigInteger.ModPow(p, r / 2 - 1, r); // p odd: p^(2^255 − 1) = p⁻¹ mod 2^256
+        return (r - t % r * pInverse % r) % r;
+    }
+
+    [Fact]
+    public void Fq6_products_match_the_schoolbook_definition()
+    {
+        var random = new Random(14);
+        var bytes = new byte[40];
+        Fq2 Next()
+        {
+            random.NextBytes(bytes);
+            var a = new BigInteger(bytes, isUnsigned: true) % Fq.Modulus;
+            random.NextBytes(bytes);
+            return new Fq2(Fq.FromBigInteger(a), Fq.FromBigInteger(new BigInteger(bytes, isUnsigned: true) % Fq.Modulus));
+        }
+        var largest = new Fq2(Fq.FromBigInteger(Fq.Modulus - 1), Fq.FromBigInteger(Fq.Modulus - 1));
+        for (var i = 0; i < 50; i++)
+        {
+            var a = i == 0 ? new Fq6(largest, largest, largest) : new Fq6(Next(), Next(), Next());
+            var b = i == 0 ? a : new Fq6(Next(), Next(), Next());
+            // (a0 + a1v + a2v²)(b0 + b1v + b2v²) with v³ = ξ, term by term.
+            var c0 = a.C0 * b.C0 + (a.C1 * b.C2 + a.C2 * b.C1).MultiplyByXi();
+            var c1 = a.C0 * b.C1 + a.C1 * b.C0 + (a.C2 * b.C2).MultiplyByXi();
+            var c2 = a.C0 * b.C2 + a.C1 * b.C1 + a.C2 * b.C0;
+            Assert.Equal(new Fq6(c0, c1, c2), a * b);
+            Assert.Equal(a * new Fq6(b.C0, b.C1, Fq2.Zero), a.MultiplyBy01(b.C0, b.C1));
         }
     }
 

@@ -69,23 +69,30 @@ internal static class Pairing
     /// <summary>
     /// The tangent at T in Jacobian coordinates (x = X/Z², y = Y/Z³), and T ← 2T. With slope
     /// λ = 3X²/(2YZ), the line yP − λ·xP·w + (λ·xT − yT)·w³ scaled by 2YZ³ is
-    /// 2YZ³·yP − 3X²Z²·xP·w + (3X³ − 2Y²)·w³.
+    /// 2YZ³·yP − 3X²Z²·xP·w + (3X³ − 2Y²)·w³. The doubling (dbl-2009-l) shares X², Y² and 2YZ with it.
     /// </summary>
     internal static LineCoefficients Tangent(ref JacobianPoint<Fq2> t)
     {
-        var zz = t.Z.Square();
         var xx = t.X.Square();
+        var yy = t.Y.Square();
+        var zz = t.Z.Square();
         var threeXX = xx + xx + xx;
-        var yzzz = t.Y * t.Z * zz;
-        var line = new LineCoefficients(yzzz + yzzz, -(threeXX * zz), threeXX * t.X - t.Y.Square().Double(), false);
-        t = t.Double();
+        var yz = t.Y * t.Z;
+        var z3 = yz + yz;
+        var line = new LineCoefficients(z3 * zz, -(threeXX * zz), threeXX * t.X - yy.Double(), false);
+        var yyyy = yy.Square();
+        var d = ((t.X + yy).Square() - xx - yyyy).Double();
+        var x3 = threeXX.Square() - d.Double();
+        var eightYyyy = yyyy.Double().Double().Double();
+        t = new JacobianPoint<Fq2>(x3, threeXX * (d - x3) - eightYyyy, z3);
         return line;
     }
 
     /// <summary>
     /// The line through T (Jacobian) and the affine point S, and T ← T + S. With H = xS·Z² − X and
     /// R = yS·Z³ − Y the slope is R/(ZH); scaled by Z³H the line is Z³H·yP − RZ²·xP·w + (RX − YH)·w³.
-    /// When S = −T it is the vertical line, scaled by Z²: Z²·xP − X·w², and T becomes the point at infinity.
+    /// The addition (madd-2007-bl) reuses Z², H and R. When S = −T it is the vertical line, scaled by
+    /// Z²: Z²·xP − X·w², and T becomes the point at infinity.
     /// </summary>
     internal static LineCoefficients Chord(ref JacobianPoint<Fq2> t, in AffinePoint<Fq2> s)
     {
@@ -104,7 +111,15 @@ internal static class Pairing
             return vertical;
         }
         var line = new LineCoefficients(zzz * h, -(r * zz), r * t.X - t.Y * h, false);
-        t = t.Add(s.ToJacobian());
+        var hh = h.Square();
+        var i = hh.Double().Double();
+        var j = h * i;
+        var rr = r.Double();
+        var v = t.X * i;
+        var x3 = rr.Square() - j - v.Double();
+        var yj = t.Y * j;
+        var zh = t.Z * h;
+        t = new JacobianPoint<Fq2>(x3, rr * (v - x3) - yj.Double(), zh.Double());
         return line;
     }
 

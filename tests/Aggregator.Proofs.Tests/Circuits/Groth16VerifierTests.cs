@@ -87,6 +87,27 @@ public class Groth16VerifierTests(ProvenEpochFixture epoch)
         Assert.Equal(cases.Select(c => c.Name).Where(n => n.EndsWith("untouched", StringComparison.Ordinal) || n.EndsWith("+ p (same point)", StringComparison.Ordinal)), accepted);
     }
 
+    [Fact]
+    public void Concurrent_verifications_each_get_their_own_verdict()
+    {
+        // Eight callers at once: one at a time gets the helper thread, the others run both halves
+        // themselves; valid and tampered proofs interleave so a mixed-up half would show.
+        var cases = Cases().Where(c => c.Name.EndsWith("untouched", StringComparison.Ordinal) || c.Name.Contains("2·pi_a", StringComparison.Ordinal)
+            || c.Name.Contains("outside the subgroup", StringComparison.Ordinal) || c.Name.Contains("signal 0 + 1", StringComparison.Ordinal)).ToArray();
+        var verifiers = cases.Select(c => Groth16Verifier.FromVerificationKey(c.VerificationKey)).ToArray();
+        var expected = cases.Select((c, i) => verifiers[i].Verify(c.Proof, c.Signals)).ToArray();
+        Assert.Contains(expected, verdict => verdict.IsValid);
+        Assert.Contains(expected, verdict => !verdict.IsValid);
+        var runs = Enumerable.Range(0, 64).ToArray();
+        var verdicts = new VerificationResult[runs.Length];
+        Parallel.For(0, runs.Length, new ParallelOptions { MaxDegreeOfParallelism = 8 }, run =>
+        {
+            var i = run % cases.Length;
+            verdicts[run] = verifiers[i].Verify(cases[i].Proof, cases[i].Signals);
+        });
+        Assert.All(runs, run => Assert.Equal(expected[run % cases.Length], verdicts[run]));
+    }
+
     [Theory]
     [InlineData("{")]
     [InlineData("[]")]

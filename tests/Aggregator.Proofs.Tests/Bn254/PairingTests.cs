@@ -333,4 +333,27 @@ public class PairingTests
         Assert.True(Curve.IsInG2Subgroup(cleared));
         Assert.False(Curve.IsInG2Subgroup(point.Multiply(Curve.Order)));
     }
+
+    [Fact]
+    public void The_fast_subgroup_test_agrees_with_the_definition_on_every_kind_of_twist_point()
+    {
+        // The twist has r·(2p − r) points and 2p − r = 10069·c: try points with a component of each
+        // order (r only, 10069, c, mixed) and compare with r·Q = O.
+        var cofactor = 2 * Fq.Modulus - Curve.Order;
+        var points = TwistPoints.WithSmallX(12).ToArray();
+        Assert.Equal(12, points.Length);
+        var checkedPoints = 0;
+        foreach (var point in points)
+        {
+            foreach (var scalar in new[] { BigInteger.One, Curve.Order, cofactor, cofactor / 10069, Curve.Order * (cofactor / 10069), Curve.Order * 10069, 6 * Curve.U * Curve.U })
+            {
+                var candidate = point.Multiply(scalar);
+                Assert.Equal(Curve.IsInG2SubgroupByOrder(candidate), Curve.IsInG2Subgroup(candidate));
+                checkedPoints++;
+            }
+        }
+        Assert.True(Curve.IsInG2Subgroup(points[0].Multiply(cofactor)));
+        Assert.False(Curve.IsInG2Subgroup(points[0].Multiply(Curve.Order * (cofactor / 10069))));
+        Assert.Equal(84, checkedPoints);
+    }
 }

@@ -6,17 +6,21 @@ namespace Aggregator.Proofs.Tests.Bn254;
 internal static class TwistPoints
 {
     /// <summary>The first point with x = 1, 2, … on the twist: arbitrary points are almost never in G2 (the cofactor is about r).</summary>
-    public static AffinePoint<Fq2> FirstWithSmallX()
+    public static AffinePoint<Fq2> FirstWithSmallX() =>
+        WithSmallX(1).FirstOrDefault() is { IsInfinity: false } point ? point : throw new InvalidOperationException("no twist point with a small x");
+
+    /// <summary>The first <paramref name="count"/> twist points with x = 1, 2, … (x real).</summary>
+    public static IEnumerable<AffinePoint<Fq2>> WithSmallX(int count)
     {
-        for (ulong x = 1; x < 1000; x++)
+        for (ulong x = 1; x < 1000 && count > 0; x++)
         {
             var px = new Fq2(Fq.From(x), Fq.Zero);
             if (SquareRoot(px.Square() * px + Curve.TwistB) is { } y)
             {
-                return AffinePoint<Fq2>.At(px, y);
+                count--;
+                yield return AffinePoint<Fq2>.At(px, y);
             }
         }
-        throw new InvalidOperationException("no twist point with a small x");
     }
 
     // Square root in Fq2 for p = 3 mod 4 (Adj and Rodriguez-Henriquez, algorithm 9), checked by squaring.

@@ -133,11 +133,14 @@ internal static class Pairing
     private static readonly sbyte[] UDigits = SignedDigits.Compute(Curve.U, 4);
 
     /// <summary>f^((p¹² − 1)/r): the easy part (p⁶ − 1)(p² + 1), then the hard part (p⁴ − p² + 1)/r.</summary>
-    public static Fq12 FinalExponentiation(in Fq12 f)
+    public static Fq12 FinalExponentiation(in Fq12 f) => FinalExponentiation(f, static x => x.CyclotomicPow(UDigits));
+
+    /// <summary>The same, with the powers of u computed by <paramref name="powerOfU"/> (see <see cref="PowersOfUPipeline"/>).</summary>
+    public static Fq12 FinalExponentiation(in Fq12 f, Func<Fq12, Fq12> powerOfU)
     {
         var t = f.Conjugate() * f.Inverse();
         t = t.Frobenius().Frobenius() * t;
-        return HardPart(t);
+        return HardPart(t, powerOfU);
     }
 
     /// <summary>
@@ -145,14 +148,16 @@ internal static class Pairing
     /// calculating pairings on ordinary elliptic curves", 2009); after the easy part the value is in the
     /// cyclotomic subgroup, where conjugation is inversion and squaring has a cheaper form.
     /// </summary>
-    internal static Fq12 HardPart(in Fq12 t1)
+    internal static Fq12 HardPart(in Fq12 t1) => HardPart(t1, static x => x.CyclotomicPow(UDigits));
+
+    private static Fq12 HardPart(in Fq12 t1, Func<Fq12, Fq12> powerOfU)
     {
         var fp = t1.Frobenius();
         var fp2 = fp.Frobenius();
         var fp3 = fp2.Frobenius();
-        var fu = t1.CyclotomicPow(UDigits);
-        var fu2 = fu.CyclotomicPow(UDigits);
-        var fu3 = fu2.CyclotomicPow(UDigits);
+        var fu = powerOfU(t1);
+        var fu2 = powerOfU(fu);
+        var fu3 = powerOfU(fu2);
         var y3 = fu.Frobenius().Conjugate();
         var fu2p = fu2.Frobenius();
         var fu3p = fu3.Frobenius();

@@ -112,12 +112,12 @@ public sealed class Groth16Verifier
             signals[i] = signal.ToBigInteger();
         }
 
-        // Two cores: the proof's pair (B's lines, then its Miller loop) and afterwards B's subgroup check
-        // on the helper thread, while this one computes the key's pairs and then the final
-        // exponentiation. The subgroup check is needed only for the verdict, so it overlaps the latter.
+        // Two cores. The helper thread computes B's lines and the proof's Miller loop, checks that B is in
+        // G2 (needed only for the verdict), then multiplies for the final exponentiation's powers of u;
+        // this thread computes vk_x, the key's Miller loop and the rest of the final exponentiation.
         var proofPair = new TaskCompletionSource<Fq12>(TaskCreationOptions.RunContinuationsAsynchronously);
         var bInSubgroup = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        void ProofSide()
+        void ProofSide(PowersOfUPipeline? pipeline)
         {
             try
             {
@@ -129,19 +129,35 @@ public sealed class Groth16Verifier
                 proofPair.TrySetException(error);
                 bInSubgroup.TrySetException(error);
             }
+            finally
+            {
+                pipeline?.Multiply();
+            }
         }
-        if (!HelperThread.TryStart(ProofSide))
+        PowersOfUPipeline? pipeline = new();
+        if (!HelperThread.TryStart(() => ProofSide(pipeline)))
         {
-            ProofSide();
+            pipeline = null; // the helper is busy: both halves here, one after the other
+            ProofSide(null);
         }
-        var vkX = _ic[0].ToJacobian();
-        for (var i = 0; i < signals.Length; i++)
+        bool pairingHolds;
+        try
         {
-            vkX = vkX.Add(_icTables[i].Multiply(signals[i]));
+            var vkX = _ic[0].ToJacobian();
+            for (var i = 0; i < signals.Length; i++)
+            {
+                vkX = vkX.Add(_icTables[i].Multiply(signals[i]));
+            }
+            var product = _alphaBeta * Pairing.MillerLoop([(vkX.ToAffine(), _gamma), (c, _delta)]) * proofPair.Task.Result;
+            // A point outside G2 can drive the Miller loop to zero, which has no final exponentiation.
+            pairingHolds = !product.IsZero && (pipeline is null
+                ? Pairing.FinalExponentiation(product)
+                : Pairing.FinalExponentiation(product, pipeline.PowerOfU)).IsOne;
         }
-        var product = _alphaBeta * Pairing.MillerLoop([(vkX.ToAffine(), _gamma), (c, _delta)]) * proofPair.Task.Result;
-        // A point outside G2 can drive the Miller loop to zero, which has no final exponentiation.
-        var pairingHolds = !product.IsZero && Pairing.FinalExponentiation(product).IsOne;
+        finally
+        {
+            pipeline?.SquarerGone();
+        }
         if (!bInSubgroup.Task.Result)
         {
             return VerificationResult.Invalid("pi_b is not a point of G2");

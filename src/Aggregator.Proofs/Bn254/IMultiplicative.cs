@@ -13,17 +13,13 @@ internal interface IMultiplicative<T> where T : struct, IMultiplicative<T>
 /// <summary>Exponentiation by square-and-multiply, most significant bit first, for any of the tower's fields.</summary>
 internal static class Exponentiation
 {
-    public static T Pow<T>(in T value, BigInteger exponent) where T : struct, IMultiplicative<T> =>
-        Pow(value, exponent, static x => x.Square());
-
-    /// <summary>With a squaring of the caller's choice (the cyclotomic one, in the final exponentiation).</summary>
-    public static T Pow<T>(in T value, BigInteger exponent, Func<T, T> square) where T : struct, IMultiplicative<T>
+    public static T Pow<T>(in T value, BigInteger exponent) where T : struct, IMultiplicative<T>
     {
         ArgumentOutOfRangeException.ThrowIfNegative(exponent);
         var result = T.One;
         for (var bit = (int)exponent.GetBitLength() - 1; bit >= 0; bit--)
         {
-            result = square(result);
+            result = result.Square();
             if (!((exponent >> bit) & 1).IsZero)
             {
                 result = T.Multiply(result, value);

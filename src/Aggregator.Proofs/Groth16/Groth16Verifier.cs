@@ -134,11 +134,11 @@ public sealed class Groth16Verifier
                 pipeline?.Multiply();
             }
         }
-        PowersOfUPipeline? pipeline = new();
-        if (!HelperThread.TryStart(() => ProofSide(pipeline)))
+        var shared = new PowersOfUPipeline();
+        var pipeline = HelperThread.TryStart(() => ProofSide(shared)) ? shared : null;
+        if (pipeline is null)
         {
-            pipeline = null; // the helper is busy: both halves here, one after the other
-            ProofSide(null);
+            ProofSide(null); // the helper is busy: both halves here, one after the other
         }
         bool pairingHolds;
         try

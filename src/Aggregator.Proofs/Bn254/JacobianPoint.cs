@@ -12,22 +12,21 @@ internal readonly record struct JacobianPoint<T>(T X, T Y, T Z) where T : struct
 
     public bool IsInfinity => Z.IsZero;
 
-    public JacobianPoint<T> Double()
+    public JacobianPoint<T> Double() => IsInfinity || Y.IsZero ? Infinity : DoubleFrom(X.Square(), Y.Square());
+
+    /// <summary>
+    /// 2·this given X² and Y² (dbl-2009-l); the Miller loop's tangent computes those for its line too.
+    /// The new Z is 2YZ.
+    /// </summary>
+    internal JacobianPoint<T> DoubleFrom(in T xx, in T yy)
     {
-        if (IsInfinity || Y.IsZero)
-        {
-            return Infinity;
-        }
-        var a = X.Square();
-        var b = Y.Square();
-        var c = b.Square();
-        var xb = T.Add(X, b);
-        var d = T.Subtract(T.Subtract(xb.Square(), a), c);
+        var yyyy = yy.Square();
+        var xb = T.Add(X, yy);
+        var d = T.Subtract(T.Subtract(xb.Square(), xx), yyyy);
         d = T.Add(d, d);
-        var e = T.Add(T.Add(a, a), a);
-        var f = e.Square();
-        var x3 = T.Subtract(f, T.Add(d, d));
-        var c8 = T.Add(c, c);
+        var e = T.Add(T.Add(xx, xx), xx);
+        var x3 = T.Subtract(e.Square(), T.Add(d, d));
+        var c8 = T.Add(yyyy, yyyy);
         c8 = T.Add(c8, c8);
         c8 = T.Add(c8, c8);
         var y3 = T.Subtract(T.Multiply(e, T.Subtract(d, x3)), c8);
@@ -86,15 +85,24 @@ internal readonly record struct JacobianPoint<T>(T X, T Y, T Z) where T : struct
         {
             return r.IsZero ? Double() : Infinity;
         }
+        return AddFrom(z1z1, h, r);
+    }
+
+    /// <summary>
+    /// This plus an affine point S given Z², H = xS·Z² − X ≠ 0 and R = yS·Z³ − Y (madd-2007-bl); the
+    /// Miller loop's chord computes those for its line too.
+    /// </summary>
+    internal JacobianPoint<T> AddFrom(in T z1z1, in T h, in T r)
+    {
         var hh = h.Square();
         var i = T.Add(hh, hh);
         i = T.Add(i, i);
         var j = T.Multiply(h, i);
-        r = T.Add(r, r);
+        var rr = T.Add(r, r);
         var v = T.Multiply(X, i);
-        var x3 = T.Subtract(T.Subtract(r.Square(), j), T.Add(v, v));
+        var x3 = T.Subtract(T.Subtract(rr.Square(), j), T.Add(v, v));
         var yj = T.Multiply(Y, j);
-        var y3 = T.Subtract(T.Multiply(r, T.Subtract(v, x3)), T.Add(yj, yj));
+        var y3 = T.Subtract(T.Multiply(rr, T.Subtract(v, x3)), T.Add(yj, yj));
         var z3 = T.Subtract(T.Subtract(T.Add(Z, h).Square(), z1z1), hh);
         return new JacobianPoint<T>(x3, y3, z3);
     }

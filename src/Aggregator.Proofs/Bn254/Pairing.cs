@@ -77,14 +77,9 @@ internal static class Pairing
         var yy = t.Y.Square();
         var zz = t.Z.Square();
         var threeXX = xx + xx + xx;
-        var yz = t.Y * t.Z;
-        var z3 = yz + yz;
-        var line = new LineCoefficients(z3 * zz, -(threeXX * zz), threeXX * t.X - yy.Double(), false);
-        var yyyy = yy.Square();
-        var d = ((t.X + yy).Square() - xx - yyyy).Double();
-        var x3 = threeXX.Square() - d.Double();
-        var eightYyyy = yyyy.Double().Double().Double();
-        t = new JacobianPoint<Fq2>(x3, threeXX * (d - x3) - eightYyyy, z3);
+        var doubled = t.DoubleFrom(xx, yy); // its Z is 2YZ
+        var line = new LineCoefficients(doubled.Z * zz, -(threeXX * zz), threeXX * t.X - yy.Double(), false);
+        t = doubled;
         return line;
     }
 
@@ -111,15 +106,7 @@ internal static class Pairing
             return vertical;
         }
         var line = new LineCoefficients(zzz * h, -(r * zz), r * t.X - t.Y * h, false);
-        var hh = h.Square();
-        var i = hh.Double().Double();
-        var j = h * i;
-        var rr = r.Double();
-        var v = t.X * i;
-        var x3 = rr.Square() - j - v.Double();
-        var yj = t.Y * j;
-        var zh = t.Z * h;
-        t = new JacobianPoint<Fq2>(x3, rr * (v - x3) - yj.Double(), zh.Double());
+        t = t.AddFrom(zz, h, r);
         return line;
     }
 
@@ -132,8 +119,10 @@ internal static class Pairing
     // Width 4: 14 non-zero digits and three precomputed odd powers, 17 products per power against 27 in binary.
     private static readonly sbyte[] UDigits = SignedDigits.Compute(Curve.U, 4);
 
+    private static Fq12 PowerOfU(Fq12 x) => x.CyclotomicPow(UDigits);
+
     /// <summary>f^((p¹² − 1)/r): the easy part (p⁶ − 1)(p² + 1), then the hard part (p⁴ − p² + 1)/r.</summary>
-    public static Fq12 FinalExponentiation(in Fq12 f) => FinalExponentiation(f, static x => x.CyclotomicPow(UDigits));
+    public static Fq12 FinalExponentiation(in Fq12 f) => FinalExponentiation(f, PowerOfU);
 
     /// <summary>The same, with the powers of u computed by <paramref name="powerOfU"/> (see <see cref="PowersOfUPipeline"/>).</summary>
     public static Fq12 FinalExponentiation(in Fq12 f, Func<Fq12, Fq12> powerOfU)
@@ -148,7 +137,7 @@ internal static class Pairing
     /// calculating pairings on ordinary elliptic curves", 2009); after the easy part the value is in the
     /// cyclotomic subgroup, where conjugation is inversion and squaring has a cheaper form.
     /// </summary>
-    internal static Fq12 HardPart(in Fq12 t1) => HardPart(t1, static x => x.CyclotomicPow(UDigits));
+    internal static Fq12 HardPart(in Fq12 t1) => HardPart(t1, PowerOfU);
 
     private static Fq12 HardPart(in Fq12 t1, Func<Fq12, Fq12> powerOfU)
     {

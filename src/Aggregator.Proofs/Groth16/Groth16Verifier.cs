@@ -140,9 +140,8 @@ public sealed class Groth16Verifier
         // The helper only while no other verification runs: with every core already taken by a
         // caller, a third busy thread makes both slower (measured with two callers on two cores: 617
         // verifications/s with the helper in play).
-        var shared = new PowersOfUPipeline();
-        var alone = Interlocked.Increment(ref _verifying) < Environment.ProcessorCount;
-        var pipeline = alone && HelperThread.TryStart(() => ProofSide(shared)) ? shared : null;
+        var shared = Interlocked.Increment(ref _verifying) < Environment.ProcessorCount ? new PowersOfUPipeline() : null;
+        var pipeline = shared is not null && HelperThread.TryStart(() => ProofSide(shared)) ? shared : null;
         if (pipeline is null)
         {
             ProofSide(null); // both halves here, one after the other
@@ -156,7 +155,7 @@ public sealed class Groth16Verifier
             var vkX = _ic[0].ToJacobian();
             for (var i = 0; i < signals.Length; i++)
             {
-                vkX = vkX.Add(tables is null ? _ic[i + 1].Multiply(signals[i]).ToJacobian() : tables[i].Multiply(signals[i]));
+                vkX = vkX.Add(tables is null ? _ic[i + 1].ToJacobian().Multiply(signals[i]) : tables[i].Multiply(signals[i]));
             }
             var product = _alphaBeta * Pairing.MillerLoop([(vkX.ToAffine(), _gamma), (c, _delta)]) * proofPair.Task.Result;
             // A point outside G2 can drive the Miller loop to zero, which has no final exponentiation.

@@ -63,11 +63,9 @@ public class PairingTests
     public void Field_inverse_is_the_inverse()
     {
         var random = new Random(9);
-        var bytes = new byte[40];
         for (var i = 0; i < 200; i++)
         {
-            random.NextBytes(bytes);
-            var x = Fq.FromBigInteger(new BigInteger(bytes, isUnsigned: true) % Fq.Modulus);
+            var x = Fq.FromBigInteger(BelowP(random));
             if (!x.IsZero)
             {
                 Assert.Equal(Fq.One, x * x.Inverse());
@@ -83,12 +81,7 @@ public class PairingTests
         var p = Fq.Modulus;
         var edges = new[] { BigInteger.Zero, BigInteger.One, p - 1, p - 2, (p - 1) / 2, p / 9, p / 9 + 1, (BigInteger.One << 253) - 1 };
         var random = new Random(11);
-        var bytes = new byte[40];
-        var values = edges.Concat(Enumerable.Range(0, 300).Select(_ =>
-        {
-            random.NextBytes(bytes);
-            return new BigInteger(bytes, isUnsigned: true) % p;
-        })).ToArray();
+        var values = edges.Concat(Enumerable.Range(0, 300).Select(_ => BelowP(random))).ToArray();
         for (var i = 0; i < values.Length; i++)
         {
             var a = values[i];
@@ -105,19 +98,13 @@ public class PairingTests
     {
         var p = Fq.Modulus;
         var random = new Random(13);
-        var bytes = new byte[40];
         BigInteger Next(int i) => i switch
         {
             0 => p - 1,
             1 => p - 2,
             2 => BigInteger.Zero,
-            _ => Random(),
+            _ => BelowP(random),
         };
-        BigInteger Random()
-        {
-            random.NextBytes(bytes);
-            return new BigInteger(bytes, isUnsigned: true) % p;
-        }
         (BigInteger, BigInteger) Product((BigInteger A, BigInteger B) x, (BigInteger A, BigInteger B) y) =>
             (x.A * y.A - x.B * y.B, x.A * y.B + x.B * y.A);
         Fq2 ToFq2((BigInteger A, BigInteger B) x) => new(Fq.FromBigInteger(x.A), Fq.FromBigInteger(x.B));
@@ -161,6 +148,14 @@ public class PairingTests
         Assert.True(hitsSecondSubtraction > 0, "no case needed the second subtraction");
     }
 
+    // A value below p from 40 random bytes (the bias of the reduction does not matter here).
+    private static BigInteger BelowP(Random random)
+    {
+        var bytes = new byte[40];
+        random.NextBytes(bytes);
+        return new BigInteger(bytes, isUnsigned: true) % Fq.Modulus;
+    }
+
     // The m of Montgomery reduction, m = −t·p⁻¹ mod 2^256, so that t + m·p is divisible by 2^256.
     private static BigInteger MontgomeryQuotient(BigInteger t, BigInteger p)
     {
@@ -173,13 +168,10 @@ public class PairingTests
     public void Fq6_products_match_the_schoolbook_definition()
     {
         var random = new Random(14);
-        var bytes = new byte[40];
         Fq2 Next()
         {
-            random.NextBytes(bytes);
-            var a = new BigInteger(bytes, isUnsigned: true) % Fq.Modulus;
-            random.NextBytes(bytes);
-            return new Fq2(Fq.FromBigInteger(a), Fq.FromBigInteger(new BigInteger(bytes, isUnsigned: true) % Fq.Modulus));
+            var a = BelowP(random);
+            return new Fq2(Fq.FromBigInteger(a), Fq.FromBigInteger(BelowP(random)));
         }
         var largest = new Fq2(Fq.FromBigInteger(Fq.Modulus - 1), Fq.FromBigInteger(Fq.Modulus - 1));
         for (var i = 0; i < 50; i++)
@@ -199,15 +191,9 @@ public class PairingTests
     public void Multiplying_by_xi_is_multiplying_by_nine_plus_u()
     {
         var random = new Random(12);
-        var bytes = new byte[40];
-        BigInteger Next()
-        {
-            random.NextBytes(bytes);
-            return new BigInteger(bytes, isUnsigned: true) % Fq.Modulus;
-        }
         for (var i = 0; i < 100; i++)
         {
-            var x = new Fq2(Fq.FromBigInteger(Next()), Fq.FromBigInteger(i == 0 ? Fq.Modulus - 1 : Next()));
+            var x = new Fq2(Fq.FromBigInteger(BelowP(random)), Fq.FromBigInteger(i == 0 ? Fq.Modulus - 1 : BelowP(random)));
             Assert.Equal(x * Fq2.Xi, x.MultiplyByXi());
         }
     }

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Numerics;
 using Aggregator.Chains.Evm;
 using Aggregator.Chains.Evm.Balances;
-using Aggregator.Chains.Evm.Multicall;
+using Nethereum.Contracts.Standards.ERC20.ContractDefinition;
 using Nethereum.Hex.HexTypes;
 using Nethereum.RPC.Eth.DTOs;
 using Nethereum.Web3;

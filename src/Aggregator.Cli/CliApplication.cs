@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Aggregator.Cli.Commands;
+using Aggregator.Core.Chains;
 using Aggregator.Core.Errors;
+using Aggregator.Proofs.Circuits;
 
 namespace Aggregator.Cli;
 
@@ -11,7 +13,8 @@ public static class CliApplication
     public static int Run(string[] args, TextWriter output, TextWriter error, bool interactive)
     {
         var context = new CliContext(output, error, interactive);
-        var root = new RootCommand("Aggregator: cross-chain collateral, margin, and zero-knowledge proofs of solvency.");
+        var verbose = new Option<bool>("--verbose") { Description = "On an internal error, print the stack trace too", Recursive = true };
+        var root = new RootCommand("Aggregator: cross-chain collateral, margin, and zero-knowledge proofs of solvency.") { verbose };
         root.Subcommands.Add(CommitCommand.Create(context));
         root.Subcommands.Add(ProveCommand.Create(context));
         root.Subcommands.Add(VerifyCommand.Create(context));
@@ -34,37 +37,28 @@ public static class CliApplication
         {
             return parseResult.Invoke(configuration);
         }
-        catch (InputException failure)
+        catch (Exception failure)
         {
-            error.WriteLine($"error: {failure.Message}");
-            return ExitCodes.BadInput;
-        }
-        catch (Exception failure) when (failure is IOException or UnauthorizedAccessException)
-        {
-            error.WriteLine($"error: {failure.Message}");
-            return ExitCodes.BadInput;
-        }
-        catch (Exception failure) when (failure is Aggregator.Chains.Evm.Balances.ChainReadFailedException or Aggregator.Chains.Solana.Balances.SolanaReadFailedException)
-        {
-            error.WriteLine($"error: {failure.Message}");
-            return ExitCodes.CheckFailed;
-        }
-        catch (Exception failure) when (failure is Aggregator.Chains.Evm.Balances.ChainMismatchException or Aggregator.Chains.Solana.Balances.MintMismatchException)
-        {
-            error.WriteLine($"error: {failure.Message}");
-            return ExitCodes.BadInput;
-        }
-        catch (Aggregator.Proofs.Circuits.ProverUnavailableException failure)
-        {
-            error.WriteLine($"error: {failure.Message}");
-            return ExitCodes.BadInput;
-        }
-        catch (OperationCanceledException)
-        {
-            error.WriteLine("cancelled");
-            return ExitCodes.InternalError;
+            var (exit, line) = Describe(failure);
+            error.WriteLine(line);
+            if (exit == ExitCodes.InternalError && parseResult.GetValue(verbose))
+            {
+                error.WriteLine(failure.ToString());
+            }
+            return exit;
         }
     }
+
+    /// <summary>The one place a failure becomes an exit code and one line; only an internal error may add a stack trace (with --verbose).</summary>
+    private static (int Exit, string Line) Describe(Exception failure) => failure switch
+    {
+        InputException or IOException or UnauthorizedAccessException or ProverUnavailableException => (ExitCodes.BadInput, $"error: {failure.Message}"),
+        ChainReadFailedException => (ExitCodes.CheckFailed, $"error: {failure.Message}"),
+        OperationCanceledException => (ExitCodes.InternalError, "cancelled"),
+        _ => (ExitCodes.InternalError, $"internal error: {failure.GetType().Name}: {FirstLine(failure.Message)} (run with --verbose for the stack trace)"),
+    };
+
+    private static string FirstLine(string message) => message.Split('\n', 2)[0].TrimEnd('\r');
 
     private static List<string> CommandPath(ParseResult parseResult)
     {

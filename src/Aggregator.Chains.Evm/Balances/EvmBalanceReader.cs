@@ -1,127 +1,188 @@
 using System.Numerics;
 using Aggregator.Chains.Evm.Multicall;
+using Aggregator.Chains.Resilience;
 using Aggregator.Core.Amounts;
 using Aggregator.Core.Assets;
 using Aggregator.Core.Chains;
 using Aggregator.Core.Observations;
 using Nethereum.Contracts;
+using Nethereum.Contracts.QueryHandlers.MultiCall;
+using Nethereum.Contracts.Standards.ERC20.ContractDefinition;
+using Nethereum.JsonRpc.Client;
 using Nethereum.RPC.Eth.DTOs;
 using Nethereum.Web3;
-using Polly;
 
 namespace Aggregator.Chains.Evm.Balances;
 
 /// <summary>
 /// Reads native and ERC-20 balances of the configured addresses at the pinned block latest −
 /// confirmations, through Multicall3 in chunks (never one eth_call per balance), and records the
-/// block's number and hash. A token whose call fails is reported per address, not a crash; anything
-/// that cannot be read whole (an RPC failure) fails the read, so nothing half-read is ever returned.
+/// block's number and hash. Each token's decimals() is read in the same sweep and must equal the
+/// configured decimals, or nothing is returned. A token whose call fails is reported per address, not
+/// a crash; anything that cannot be read whole (an RPC failure) fails the read, so nothing half-read
+/// is ever returned.
 /// </summary>
-public sealed class EvmBalanceReader(IWeb3 web3, EvmChainOptions options, ResiliencePipeline? resilience = null)
+public sealed class EvmBalanceReader : IChainReader
 {
-    private readonly ResiliencePipeline _resilience = resilience ?? RpcResilience.Create();
+    private readonly IWeb3 _web3;
+    private readonly EvmChainOptions _options;
+    private readonly RpcPipeline _pipeline;
+
+    public EvmBalanceReader(IWeb3 web3, EvmChainOptions options, RpcResilienceOptions? resilience = null)
+    {
+        ArgumentNullException.ThrowIfNull(web3);
+        ArgumentNullException.ThrowIfNull(options);
+        _web3 = web3;
+        _options = options;
+        _pipeline = new RpcPipeline(resilience ?? new RpcResilienceOptions(), error =>
+            error is RpcClientTimeoutException or RpcClientUnknownException or RpcResponseException);
+    }
+
+    public string Name => _options.Name;
+
+    public ChainId Chain => ChainId.Evm(_options.ChainId);
 
     /// <summary>One chunked sweep at the pinned height.</summary>
-    /// <exception cref="ChainMismatchException">The node serves another chain.</exception>
-    /// <exception cref="ChainReadFailedException">The node failed beyond the retries.</exception>
     public async Task<ObservationBatch> ReadAsync(CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(options);
         var (height, hash) = await Resilient(async () =>
         {
-            var chainId = await web3.Eth.ChainId.SendRequestAsync().ConfigureAwait(false);
-            if (chainId.Value != options.ChainId)
+            var chainId = await _web3.Eth.ChainId.SendRequestAsync().ConfigureAwait(false);
+            if (chainId.Value != _options.ChainId)
             {
-                throw new ChainMismatchException($"{options.Name}: the node serves chain {chainId.Value}, not the configured {options.ChainId}");
+                throw new ChainMismatchException($"{_options.Name}: the node serves chain {chainId.Value}, not the configured {_options.ChainId}");
             }
-            var latest = (await web3.Eth.Blocks.GetBlockNumber.SendRequestAsync().ConfigureAwait(false)).Value;
-            var pinned = BigInteger.Max(BigInteger.Zero, latest - options.Confirmations);
-            var block = await web3.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(new BlockParameter((ulong)pinned)).ConfigureAwait(false)
-                ?? throw new InvalidOperationException($"{options.Name}: block {pinned} is missing");
-            return ((ulong)pinned, block.BlockHash);
+            var latest = (await _web3.Eth.Blocks.GetBlockNumber.SendRequestAsync().ConfigureAwait(false)).Value;
+            var pinned = (ulong)BigInteger.Max(BigInteger.Zero, latest - _options.Confirmations);
+            return (pinned, await HashAtAsync(pinned).ConfigureAwait(false));
         }, "the pinned block", cancellationToken).ConfigureAwait(false);
         return await ReadAtAsync(height, hash, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The hash of the block at a height, as the node sees it now.</summary>
-    public Task<string> BlockHashAtAsync(ulong height, CancellationToken cancellationToken = default) =>
-        Resilient(async () =>
+    /// <inheritdoc />
+    public async Task<ObservationBatch> RereadAsync(ulong height, string blockHash, CancellationToken cancellationToken = default)
+    {
+        await ExpectHashAsync(height, blockHash, cancellationToken).ConfigureAwait(false);
+        var batch = await ReadAtAsync(height, blockHash, cancellationToken).ConfigureAwait(false);
+        // eth_call takes a number: a reorg during the sweep would mix two blocks, so look again after it.
+        await ExpectHashAsync(height, blockHash, cancellationToken).ConfigureAwait(false);
+        return batch;
+    }
+
+    /// <inheritdoc />
+    public async Task<string?> BlockHashAtAsync(ulong height, CancellationToken cancellationToken = default) =>
+        await Resilient(() => HashAtAsync(height), $"block {height}", cancellationToken).ConfigureAwait(false);
+
+    private async Task ExpectHashAsync(ulong height, string blockHash, CancellationToken cancellationToken)
+    {
+        var now = await BlockHashAtAsync(height, cancellationToken).ConfigureAwait(false);
+        if (!string.Equals(now, blockHash, StringComparison.OrdinalIgnoreCase))
         {
-            var block = await web3.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(new BlockParameter(height)).ConfigureAwait(false)
-                ?? throw new InvalidOperationException($"{options.Name}: block {height} is missing");
-            return block.BlockHash;
-        }, $"block {height}", cancellationToken);
+            throw new ChainReorganizedException($"{_options.Name}: block {height} is now {now}, not the recorded {blockHash} (a reorg, or another chain)");
+        }
+    }
+
+    private async Task<string> HashAtAsync(ulong height)
+    {
+        var block = await _web3.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(new BlockParameter(height)).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"{_options.Name}: block {height} is missing");
+        return block.BlockHash;
+    }
 
     private async Task<T> Resilient<T>(Func<Task<T>> call, string what, CancellationToken cancellationToken)
     {
         try
         {
-            return await _resilience.ExecuteAsync(async _ => await call().ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            return await _pipeline.ExecuteAsync(_ => call(), cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception error) when (error is not ChainMismatchException && !cancellationToken.IsCancellationRequested)
+        catch (Exception error) when (error is not (ChainMismatchException or OperationCanceledException) || (error is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            throw new ChainReadFailedException($"{options.Name}: could not read {what}: {error.Message}", error);
+            throw new ChainReadFailedException($"{_options.Name}: could not read {what}: {error.Message}", error);
         }
     }
 
-    /// <summary>The same sweep at a given height, e.g. to re-check recorded reserves.</summary>
+    /// <summary>The sweep at a height whose hash the caller has read.</summary>
     public async Task<ObservationBatch> ReadAtAsync(ulong height, string blockHash, CancellationToken cancellationToken = default)
     {
-        var requests = new List<(string Address, AssetId Asset, int Decimals, Call3 Call)>();
-        var native = new AssetId(options.NativeSymbol);
-        foreach (var address in options.Addresses)
+        // decimals() of every token first, then the balances: one list of calls, chunked.
+        var requests = new List<Call3>();
+        foreach (var token in _options.Tokens)
         {
-            requests.Add((address, native, options.NativeDecimals, new Call3
-            {
-                Target = options.Multicall3Address,
-                AllowFailure = true,
-                CallData = new GetEthBalanceFunction { Account = address }.GetCallData(),
-            }));
+            requests.Add(new Call3 { Target = token.Address, AllowFailure = true, CallData = new DecimalsFunction().GetCallData() });
         }
-        foreach (var token in options.Tokens)
+        var balanceRequests = new List<(string Address, AssetId Asset, int Decimals)>();
+        foreach (var address in _options.Addresses)
         {
-            var asset = new AssetId(token.Symbol);
-            foreach (var address in options.Addresses)
+            balanceRequests.Add((address, new AssetId(_options.NativeSymbol), _options.NativeDecimals));
+            requests.Add(new Call3 { Target = _options.Multicall3Address, AllowFailure = true, CallData = new GetEthBalanceFunction { Account = address }.GetCallData() });
+        }
+        foreach (var token in _options.Tokens)
+        {
+            foreach (var address in _options.Addresses)
             {
-                requests.Add((address, asset, token.Decimals, new Call3
-                {
-                    Target = token.Address,
-                    AllowFailure = true,
-                    CallData = new BalanceOfFunction { Owner = address }.GetCallData(),
-                }));
+                balanceRequests.Add((address, new AssetId(token.Symbol), token.Decimals));
+                requests.Add(new Call3 { Target = token.Address, AllowFailure = true, CallData = new BalanceOfFunction { Owner = address }.GetCallData() });
             }
         }
 
-        var handler = web3.Eth.GetContractQueryHandler<Aggregate3Function>();
-        var at = new BlockParameter(height);
-        var balances = new List<BalanceObservation>(requests.Count);
-        var failures = new List<ReadFailure>();
-        for (var start = 0; start < requests.Count; start += options.CallsPerBatch)
+        var results = await CallAllAsync(requests, height, cancellationToken).ConfigureAwait(false);
+        var unreadableDecimals = new HashSet<string>(StringComparer.Ordinal);
+        for (var t = 0; t < _options.Tokens.Count; t++)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var chunk = requests.Skip(start).Take(options.CallsPerBatch).ToList();
-            var message = new Aggregate3Function { Calls = chunk.Select(r => r.Call).ToList() };
-            var output = await Resilient(
-                () => handler.QueryDeserializingToObjectAsync<Aggregate3Output>(message, options.Multicall3Address, at),
-                $"balances {start}..{start + chunk.Count - 1} at block {height}", cancellationToken).ConfigureAwait(false);
-            if (output.ReturnData.Count != chunk.Count)
+            var token = _options.Tokens[t];
+            if (!results[t].Success || Uint256(results[t].ReturnData) is not { } decimals)
             {
-                throw new InvalidOperationException($"{options.Name}: Multicall3 answered {output.ReturnData.Count} results for {chunk.Count} calls");
+                unreadableDecimals.Add(token.Symbol);
             }
-            for (var i = 0; i < chunk.Count; i++)
+            else if (decimals != token.Decimals)
             {
-                var (address, asset, decimals, _) = chunk[i];
-                var result = output.ReturnData[i];
-                if (result.Success && Uint256.Decode(result.ReturnData) is { } value)
-                {
-                    balances.Add(new BalanceObservation(address, asset, new Amount(value, decimals)));
-                }
-                else
-                {
-                    failures.Add(new ReadFailure(asset, address, result.Success ? "the call returned no uint256" : "the call reverted"));
-                }
+                throw new ChainMismatchException($"{_options.Name}: token {token.Symbol} at {token.Address} has {decimals} decimals on chain, not the configured {token.Decimals}");
             }
         }
-        return new ObservationBatch(ChainId.Evm(options.ChainId), height, blockHash, balances, failures);
+
+        var balances = new List<BalanceObservation>(balanceRequests.Count);
+        var failures = new List<ReadFailure>();
+        for (var i = 0; i < balanceRequests.Count; i++)
+        {
+            var (address, asset, decimals) = balanceRequests[i];
+            var result = results[_options.Tokens.Count + i];
+            if (unreadableDecimals.Contains(asset.Symbol))
+            {
+                failures.Add(new ReadFailure(asset, address, "decimals() failed, so the configured decimals cannot be checked"));
+            }
+            else if (result.Success && Uint256(result.ReturnData) is { } value)
+            {
+                balances.Add(new BalanceObservation(address, asset, new Amount(value, decimals)));
+            }
+            else
+            {
+                failures.Add(new ReadFailure(asset, address, result.Success ? "the call returned no uint256" : "the call reverted"));
+            }
+        }
+        return new ObservationBatch(Chain, height, blockHash, balances, failures);
     }
+
+    private async Task<List<Result>> CallAllAsync(List<Call3> requests, ulong height, CancellationToken cancellationToken)
+    {
+        var handler = _web3.Eth.GetContractQueryHandler<Aggregate3Function>();
+        var at = new BlockParameter(height);
+        var results = new List<Result>(requests.Count);
+        for (var start = 0; start < requests.Count; start += _options.CallsPerBatch)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var chunk = requests.GetRange(start, Math.Min(_options.CallsPerBatch, requests.Count - start));
+            var output = await Resilient(
+                () => handler.QueryDeserializingToObjectAsync<Aggregate3OutputDTO>(new Aggregate3Function { Calls = chunk }, _options.Multicall3Address, at),
+                $"calls {start}..{start + chunk.Count - 1} at block {height}", cancellationToken).ConfigureAwait(false);
+            if (output.ReturnData.Count != chunk.Count)
+            {
+                throw new ChainReadFailedException($"{_options.Name}: Multicall3 answered {output.ReturnData.Count} results for {chunk.Count} calls");
+            }
+            results.AddRange(output.ReturnData);
+        }
+        return results;
+    }
+
+    private static BigInteger? Uint256(byte[] data) =>
+        data.Length == 32 ? new BigInteger(data, isUnsigned: true, isBigEndian: true) : null;
 }

@@ -5,6 +5,9 @@ namespace Aggregator.Chains.Solana.Encoding;
 /// <summary>Base58 with Bitcoin's alphabet, as Solana writes addresses and signatures.</summary>
 public static class Base58
 {
+    /// <summary>Whether <paramref name="text"/> is a Solana address or mint: 32 bytes in base58.</summary>
+    public static bool IsAddress(string? text) => text is { Length: >= 32 and <= 44 } && TryDecode(text) is { Length: 32 };
+
     private const string Alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 
     public static string Encode(ReadOnlySpan<byte> bytes)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Numerics;
 using Aggregator.Chains.Evm.Registry;
+using Aggregator.Core.Chains;
 using Aggregator.Core.Errors;
 using Aggregator.Proofs.Circuits;
 using Aggregator.Proofs.Commitment;
@@ -37,6 +38,10 @@ internal static class PublishCommand
             var reserves = manifest.Reserves.Select(r => BigInteger.Parse(r.ProofUnits, CultureInfo.InvariantCulture)).ToArray();
             var web3 = await Connect(parseResult.GetValue(rpc)!, parseResult.GetValue(keyFile)!).ConfigureAwait(false);
             var address = parseResult.GetValue(registry)!;
+            if (!Chains.Evm.EvmAddress.IsValid(address))
+            {
+                throw new InputException($"'{address}' is not an EVM address (0x and 20 bytes of hex)", field: "--registry");
+            }
             var publisher = ((Account)web3.TransactionManager.Account).Address;
             var client = new SolvencyRegistryClient(web3, address, publisher);
             try
@@ -73,7 +78,20 @@ internal static class PublishCommand
             // Never echo the file's content: it is a private key.
             throw new InputException("the key file must hold a 32-byte private key in hex", file: keyFile);
         }
-        var chainId = await new Web3(rpc).Eth.ChainId.SendRequestAsync().ConfigureAwait(false);
+        if (!Uri.TryCreate(rpc, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+        {
+            throw new InputException("not an http(s) URL", field: "--rpc");
+        }
+        Nethereum.Hex.HexTypes.HexBigInteger chainId;
+        try
+        {
+            chainId = await new Web3(rpc).Eth.ChainId.SendRequestAsync().WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is HttpRequestException or TimeoutException or Nethereum.JsonRpc.Client.RpcClientUnknownException or Nethereum.JsonRpc.Client.RpcClientTimeoutException or Nethereum.JsonRpc.Client.RpcResponseException)
+        {
+            // The URL is not printed: it may carry credentials.
+            throw new ChainReadFailedException($"the node given by --rpc did not answer eth_chainId: {error.Message}", error);
+        }
         return new Web3(new Account(hex, chainId.Value), rpc);
     }
 }

@@ -8,6 +8,7 @@ namespace Aggregator.Core.Amounts;
 /// the number of decimals that turn base units into whole units. The only place where human decimal
 /// strings are parsed and printed.
 /// </summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(Aggregator.Core.Json.AmountJsonConverter))]
 public readonly record struct Amount
 {
     /// <summary>The most decimals an amount may have (EVM tokens use up to 18; some go further).</summary>

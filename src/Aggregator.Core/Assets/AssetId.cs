@@ -4,6 +4,7 @@ namespace Aggregator.Core.Assets;
 /// An asset's symbol as the deployment names it ("BTC", "USDC", "stETH"): 1 to 16 ASCII letters, digits,
 /// '.', '-' or '_', starting with a letter or digit ("1INCH"). Compared exactly (case-sensitive).
 /// </summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(Aggregator.Core.Json.AssetIdJsonConverter))]
 public readonly record struct AssetId
 {
     /// <summary>The longest symbol accepted.</summary>

@@ -4,13 +4,13 @@ namespace Aggregator.Core.Chains;
 /// A chain named the CAIP-2 way, "namespace:reference": "eip155:1" (Ethereum mainnet), "eip155:31337"
 /// (a local node), "solana:mainnet". The reference is 1..32 characters of [A-Za-z0-9_-].
 /// </summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(Aggregator.Core.Json.ChainIdJsonConverter))]
 public readonly record struct ChainId
 {
     /// <summary>Creates a chain id, validating the reference.</summary>
     public ChainId(ChainFamily family, string reference)
     {
-        if (string.IsNullOrEmpty(reference) || reference.Length > 32
-            || !reference.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+        if (!IsValidReference(reference))
         {
             throw new FormatException($"'{reference}' is not a CAIP-2 chain reference (1..32 of A-Z, a-z, 0-9, '-', '_')");
         }
@@ -21,6 +21,10 @@ public readonly record struct ChainId
         Family = family;
         Reference = reference;
     }
+
+    /// <summary>Whether <paramref name="reference"/> is a CAIP-2 reference: 1..32 of A-Z, a-z, 0-9, '-', '_'.</summary>
+    public static bool IsValidReference(string? reference) =>
+        !string.IsNullOrEmpty(reference) && reference.Length <= 32 && reference.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
 
     /// <summary>The chain family.</summary>
     public ChainFamily Family { get; }

@@ -1,6 +1,8 @@
 using System.Numerics;
 using Aggregator.Chains.Evm;
 using Aggregator.Chains.Evm.Balances;
+using Aggregator.Core.Chains;
+using Aggregator.Reserves.Chains;
 using Aggregator.IntegrationTests.Evm;
 using Aggregator.Testing;
 using Nethereum.Hex.HexTypes;
@@ -103,6 +105,56 @@ public sealed class EvmBalanceReaderTests(AnvilNode node) : IClassFixture<AnvilN
     }
 
     [Fact]
+    public async Task A_token_configured_with_other_decimals_than_its_contract_is_refused()
+    {
+        var web3 = node.Web3For(0);
+        var setup = await Deploy(web3, 3);
+        // USDC has 6 decimals on chain; configured with 4 it would count every balance 100 times over.
+        var options = Options(setup, 0) with { Tokens = [new("USDC", setup.Usdc, 4)] };
+        var error = await Assert.ThrowsAsync<ChainMismatchException>(() => new EvmBalanceReader(web3, options).ReadAsync());
+        Assert.Contains("token USDC", error.Message);
+        Assert.Contains("has 6 decimals on chain, not the configured 4", error.Message);
+    }
+
+    [Fact]
+    public async Task A_token_whose_decimals_cannot_be_read_is_not_counted()
+    {
+        var web3 = node.Web3For(0);
+        var setup = await Deploy(web3, 2);
+        // An address with no code answers decimals() with nothing: its scale cannot be checked.
+        var options = Options(setup, 0) with { Tokens = [new("GHOST", "0x00000000000000000000000000000000000000ff", 6)] };
+        var batch = await new EvmBalanceReader(web3, options).ReadAsync();
+        Assert.Equal(2, batch.Failures.Count);
+        Assert.All(batch.Failures, f => Assert.StartsWith("decimals() failed", f.Reason, StringComparison.Ordinal));
+        Assert.DoesNotContain(batch.Balances, b => b.Asset.Symbol == "GHOST");
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_node_that_accepts_and_never_answers_costs_one_attempt_timeout_per_try()
+    {
+        using var hanging = new HangingServer();
+        var options = new EvmChainOptions { Name = "hanging", ChainId = 31337, RpcUrl = hanging.Url, Multicall3Address = "0x0000000000000000000000000000000000000001" };
+        var resilience = new RpcResilienceOptions { MaxRetries = 1, FirstDelay = TimeSpan.FromMilliseconds(10), AttemptTimeout = TimeSpan.FromMilliseconds(300) };
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var error = await Assert.ThrowsAsync<ChainReadFailedException>(() => new EvmBalanceReader(new Web3(hanging.Url), options, resilience).ReadAsync());
+        // Two attempts of 0.3 s, not Nethereum's own 20 s per call.
+        Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(550), TimeSpan.FromSeconds(5));
+        Assert.Equal(2, hanging.Connections);
+        Assert.Contains("could not read the pinned block", error.Message);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Cancelling_a_read_of_a_hanging_node_returns_at_once()
+    {
+        using var hanging = new HangingServer();
+        var options = new EvmChainOptions { Name = "hanging", ChainId = 31337, RpcUrl = hanging.Url, Multicall3Address = "0x0000000000000000000000000000000000000001" };
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new EvmBalanceReader(new Web3(hanging.Url), options).ReadAsync(cancel.Token));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
+    }
+
+    [Fact]
     public async Task A_node_of_another_chain_is_refused()
     {
         var web3 = node.Web3For(0);
@@ -118,7 +170,7 @@ public sealed class EvmBalanceReaderTests(AnvilNode node) : IClassFixture<AnvilN
         var setup = await Deploy(web3, 10);
         using var proxy = new FlakyProxy(node.RpcUrl, failures: 3);
         var flaky = new Web3(proxy.Url);
-        var resilience = Chains.Evm.Balances.RpcResilience.Create(maxRetries: 5, firstDelay: TimeSpan.FromMilliseconds(10));
+        var resilience = new RpcResilienceOptions { MaxRetries = 5, FirstDelay = TimeSpan.FromMilliseconds(10) };
         var batch = await new EvmBalanceReader(flaky, Options(setup, 0), resilience).ReadAsync();
         Assert.Equal(30, batch.Balances.Count);
         Assert.True(proxy.Requests > 3);
@@ -130,7 +182,7 @@ public sealed class EvmBalanceReaderTests(AnvilNode node) : IClassFixture<AnvilN
         var web3 = node.Web3For(0);
         var setup = await Deploy(web3, 3);
         using var proxy = new FlakyProxy(node.RpcUrl, failures: -1);
-        var resilience = Chains.Evm.Balances.RpcResilience.Create(maxRetries: 2, firstDelay: TimeSpan.FromMilliseconds(10));
+        var resilience = new RpcResilienceOptions { MaxRetries = 2, FirstDelay = TimeSpan.FromMilliseconds(10) };
         var error = await Assert.ThrowsAsync<ChainReadFailedException>(() => new EvmBalanceReader(new Web3(proxy.Url), Options(setup, 0), resilience).ReadAsync());
         Assert.StartsWith("anvil: could not read the pinned block", error.Message);
         Assert.Equal(3, proxy.Requests); // one try and two retries
@@ -143,7 +195,7 @@ public sealed class EvmBalanceReaderTests(AnvilNode node) : IClassFixture<AnvilN
         var setup = await Deploy(web3, 4);
         var (abi, _) = await ContractArtifact.LoadAsync(Artifacts, "TestToken");
         var usdc = web3.Eth.GetContract(abi, setup.Usdc).GetFunction("mint");
-        var watcher = new EvmChainWatcher(new EvmBalanceReader(web3, Options(setup, 1)));
+        var watcher = new ChainWatcher(new EvmBalanceReader(web3, Options(setup, 1)));
         await web3.Client.SendRequestAsync(new RpcRequest(5, "anvil_mine", "0x2"));
         var snapshot = await web3.Client.SendRequestAsync<string>(new RpcRequest(6, "evm_snapshot"));
 

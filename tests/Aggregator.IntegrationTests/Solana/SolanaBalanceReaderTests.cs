@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Aggregator.Chains.Solana.Balances;
 using Aggregator.Chains.Solana.Encoding;
 using Aggregator.Chains.Solana.Rpc;
+using Aggregator.Core.Chains;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Security;
 
@@ -55,46 +56,96 @@ public sealed class SolanaBalanceReaderTests(SolanaTestServer server) : IClassFi
         batch.Balances.Single(b => b.Address == owner && b.Asset.Symbol == symbol).Amount.BaseUnits;
 
     [Fact]
-    public async Task Answers_have_the_documented_shape()
-    {
-        var mint = await server.CallAsync("test_createMint", 2, "token");
-        var owner = NewAddress();
-        await server.CallAsync("test_mintTo", mint, owner, "12345");
-        var answer = await server.RawAsync("getTokenAccountsByOwner", owner, new JsonObject { ["programId"] = SolanaPrograms.Token }, new JsonObject { ["encoding"] = "jsonParsed", ["commitment"] = "finalized" });
-        var result = answer["result"]!;
-        Assert.True(result["context"]!["slot"]!.GetValue<ulong>() > 0);
-        var account = result["value"]![0]!;
-        Assert.InRange(account["pubkey"]!.GetValue<string>().Length, 43, 44);
-        var info = account["account"]!["data"]!["parsed"]!["info"]!;
-        Assert.Equal("account", account["account"]!["data"]!["parsed"]!["type"]!.GetValue<string>());
-        Assert.Equal("spl-token", account["account"]!["data"]!["program"]!.GetValue<string>());
-        Assert.Equal("12345", info["tokenAmount"]!["amount"]!.GetValue<string>());
-        Assert.Equal(2, info["tokenAmount"]!["decimals"]!.GetValue<int>());
-        Assert.Equal(SolanaPrograms.Token, account["account"]!["owner"]!.GetValue<string>());
-        Assert.Equal(ulong.MaxValue, ulong.Parse(account["account"]!["rentEpoch"]!.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture));
-
-        var accounts = await new SolanaRpcClient(server.Http, server.Url).GetMultipleAccountsAsync([mint, NewAddress()], 0);
-        Assert.Equal(SolanaPrograms.Token, accounts[0]!.Value.Owner);
-        Assert.Equal(2, accounts[0]!.Value.Data[44]);
-        Assert.Equal(ulong.MaxValue, accounts[0]!.Value.RentEpoch);
-        Assert.Null(accounts[1]);
-    }
-
-    [Fact]
     public async Task A_token_configured_with_the_wrong_decimals_is_refused()
     {
         var mint = await server.CallAsync("test_createMint", 9, "token");
         var options = new SolanaChainOptions { Name = "litesvm", Cluster = "localnet", RpcUrl = server.Url, Addresses = [NewAddress()], Tokens = [new("X", mint, 6)] };
-        var error = await Assert.ThrowsAsync<MintMismatchException>(() => new SolanaBalanceReader(new SolanaRpcClient(server.Http, server.Url), options).ReadAsync());
+        var error = await Assert.ThrowsAsync<ChainMismatchException>(() => new SolanaBalanceReader(new SolanaRpcClient(server.Http, server.Url), options).ReadAsync());
         Assert.Contains("is not a 6-decimal mint", error.Message);
     }
 
     [Fact]
     public async Task A_slot_the_node_has_not_reached_is_retried_then_a_failed_read()
     {
-        var client = new SolanaRpcClient(server.Http, server.Url);
-        var slot = await client.GetSlotAsync();
-        var error = await Assert.ThrowsAsync<SolanaRpcException>(() => client.GetBalancesAsync([NewAddress()], slot + 1_000_000));
-        Assert.Equal(-32016, error.Code);
+        var owner = NewAddress();
+        await server.CallAsync("test_airdrop", owner, "5");
+        // A node that pins a slot it has not reached (a load balancer's other backend, say): every read at it fails.
+        using var proxy = new RewritingProxy(server.Url, (method, result) =>
+            method == "getSlot" ? JsonValue.Create(result!.GetValue<ulong>() + 1_000_000) : result);
+        var resilience = new RpcResilienceOptions { MaxRetries = 2, FirstDelay = TimeSpan.FromMilliseconds(5) };
+        var options = new SolanaChainOptions { Name = "litesvm", Cluster = "localnet", RpcUrl = proxy.Url, Addresses = [owner] };
+        var error = await Assert.ThrowsAsync<ChainReadFailedException>(() => new SolanaBalanceReader(new SolanaRpcClient(server.Http, proxy.Url, resilience), options).ReadAsync());
+        Assert.Contains("Minimum context slot has not been reached", error.Message);
+        Assert.Equal(3, proxy.Calls("getBalance")); // one try and two retries
+    }
+
+    [Fact]
+    public async Task A_read_at_a_slot_the_node_reaches_after_a_retry_succeeds()
+    {
+        var owner = NewAddress();
+        await server.CallAsync("test_airdrop", owner, "1000000000");
+        var lied = 0;
+        var advanced = 0;
+        ulong pinned = 0;
+        // The first getSlot answers one slot ahead; the node gets there before the retry of the balance read.
+        using var proxy = new RewritingProxy(server.Url,
+            (method, result) =>
+            {
+                if (method != "getSlot" || Interlocked.Increment(ref lied) != 1)
+                {
+                    return result;
+                }
+                pinned = result!.GetValue<ulong>() + 1;
+                return JsonValue.Create(pinned);
+            },
+            afterAnswer: async method =>
+            {
+                if (method == "getBalance" && Interlocked.Increment(ref advanced) == 1)
+                {
+                    await server.CallAsync("test_advanceSlot", 1);
+                }
+            });
+        var resilience = new RpcResilienceOptions { FirstDelay = TimeSpan.FromMilliseconds(5) };
+        var options = new SolanaChainOptions { Name = "litesvm", Cluster = "localnet", RpcUrl = proxy.Url, Addresses = [owner] };
+        var batch = await new SolanaBalanceReader(new SolanaRpcClient(server.Http, proxy.Url, resilience), options).ReadAsync();
+        Assert.Equal(2, proxy.Calls("getBalance")); // refused once, then answered
+        Assert.Equal(pinned, batch.Height);
+        Assert.Equal(new BigInteger(1_000_000_000), Balance(batch, owner, "SOL"));
+    }
+
+    [Fact]
+    public async Task Answers_from_different_slots_are_read_again_and_the_agreed_slot_is_the_height()
+    {
+        var mint = await server.CallAsync("test_createMint", 6, "token");
+        var owner = NewAddress();
+        await server.CallAsync("test_airdrop", owner, "9");
+        await server.CallAsync("test_mintTo", mint, owner, "42");
+        var advanced = 0;
+        // During the first read the cluster finalizes a slot between the SOL and the token reads.
+        using var proxy = new RewritingProxy(server.Url, afterAnswer: async method =>
+        {
+            if (method == "getBalance" && Interlocked.Increment(ref advanced) == 1)
+            {
+                await server.CallAsync("test_advanceSlot", 3);
+            }
+        });
+        var options = new SolanaChainOptions { Name = "litesvm", Cluster = "localnet", RpcUrl = proxy.Url, Addresses = [owner], Tokens = [new("USDC", mint, 6)] };
+        var batch = await new SolanaBalanceReader(new SolanaRpcClient(server.Http, proxy.Url), options).ReadAsync();
+        Assert.Equal(2, proxy.Calls("getSlot")); // the straddling read was done again
+        Assert.Equal(ulong.Parse(await server.CallAsync("getSlot"), System.Globalization.CultureInfo.InvariantCulture), batch.Height);
+        Assert.Equal(new BigInteger(42), Balance(batch, owner, "USDC"));
+    }
+
+    [Fact]
+    public async Task Answers_that_never_agree_on_a_slot_fail_the_read()
+    {
+        var mint = await server.CallAsync("test_createMint", 6, "token");
+        var owner = NewAddress();
+        using var proxy = new RewritingProxy(server.Url, afterAnswer: method =>
+            method == "getBalance" ? server.CallAsync("test_advanceSlot", 1) : Task.CompletedTask);
+        var options = new SolanaChainOptions { Name = "litesvm", Cluster = "localnet", RpcUrl = proxy.Url, Addresses = [owner], Tokens = [new("USDC", mint, 6)] };
+        var error = await Assert.ThrowsAsync<ChainReadFailedException>(() => new SolanaBalanceReader(new SolanaRpcClient(server.Http, proxy.Url), options).ReadAsync());
+        Assert.Contains("never came from one slot", error.Message);
+        Assert.Equal(SolanaBalanceReader.SlotAttempts, proxy.Calls("getSlot"));
     }
 }

@@ -22,48 +22,38 @@ public static class PoolEvaluator
     {
         ArgumentNullException.ThrowIfNull(pool);
         ArgumentNullException.ThrowIfNull(market);
-        decimal collateralValue = 0, weighted = 0, borrowBase = 0, debtValue = 0, pnl = 0, maintenance = 0;
-        var frozen = false;
+        var tally = new PoolTally();
         foreach (var position in pool.Collateral)
         {
             var asset = market[position.Asset];
-            var value = WholeUnits(position.Amount.BaseUnits, asset) * asset.Price;
-            var keep = 1 - market.Haircut(position.Chain, position.Asset);
-            collateralValue += value;
-            weighted += value * asset.EffectiveLiquidationThreshold * keep;
-            borrowBase += value * asset.EffectiveLtv * keep;
-            frozen |= asset.Frozen && !position.Amount.BaseUnits.IsZero;
+            var held = PoolTally.WholeUnits(position.Amount.BaseUnits, asset);
+            tally.AddCollateral(held, held * (1 - market.Haircut(position.Chain, position.Asset)), asset.Price, asset.EffectiveLiquidationThreshold, asset.EffectiveLtv, asset.Frozen);
         }
         foreach (var debt in pool.Debts)
         {
             var asset = market[debt.Asset];
-            debtValue += WholeUnits(debt.Amount.BaseUnits, asset) * asset.Price;
-            frozen |= asset.Frozen && !debt.Amount.BaseUnits.IsZero;
+            tally.AddDebt(PoolTally.WholeUnits(debt.Amount.BaseUnits, asset), asset.Price, asset.Frozen);
         }
         foreach (var perp in pool.Perps)
         {
-            pnl += perp.UnrealizedPnl;
-            maintenance += perp.MaintenanceMargin;
+            tally.AddPerp(perp);
         }
-        weighted += pnl;
-        var requirement = debtValue + maintenance;
-        var healthFactor = HealthFormula.HealthFactor(weighted, requirement);
-        var status = HealthFormula.Status(frozen, collateralValue + pnl - debtValue, weighted, requirement, market.Settings.WarningHealthFactor);
-        var borrowingPower = status == MarginStatus.Frozen ? 0 : Math.Max(0, borrowBase + pnl - requirement);
+        var healthFactor = tally.HealthFactor;
+        var status = tally.Status(market.Settings.WarningHealthFactor);
         var plan = status is MarginStatus.Liquidatable or MarginStatus.Insolvent
             ? LiquidationPlanner.Plan(pool, healthFactor, market)
             : null;
         var perpPrices = isolated
-            ? pool.Perps.Select(p => new PerpLiquidationPrice(p.Market, LiquidationPrice(p, weighted - p.UnrealizedPnl, requirement - p.MaintenanceMargin))).ToArray()
+            ? pool.Perps.Select(p => new PerpLiquidationPrice(p.Market, LiquidationPrice(p, tally.HealthWeighted - p.UnrealizedPnl, tally.Requirement - p.MaintenanceMargin))).ToArray()
             : [];
-        return new PoolHealth(collateralValue, weighted, debtValue, pnl, requirement, healthFactor, status, borrowingPower, plan, perpPrices);
+        return new PoolHealth(tally.CollateralValue, tally.HealthWeighted, tally.DebtValue, tally.Pnl, tally.Requirement, healthFactor, status, tally.BorrowingPower(status), plan, perpPrices);
     }
 
     /// <summary>Whole units of an amount in base units.</summary>
     public static decimal WholeUnits(System.Numerics.BigInteger baseUnits, AssetState asset)
     {
         ArgumentNullException.ThrowIfNull(asset);
-        return (decimal)baseUnits / asset.UnitScale;
+        return PoolTally.WholeUnits(baseUnits, asset);
     }
 
     // Solves weightedOthers + size·(P − entry) = requirementOthers + |size|·P·mmr for P.

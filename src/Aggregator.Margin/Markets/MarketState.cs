@@ -50,6 +50,10 @@ public sealed class MarketState
             _assets.Values.Select(a => prices.TryGetValue(a.Id, out var p) ? a with { Price = p } : a), _haircuts, Settings);
     }
 
+    /// <summary>The same market with one asset's price and oracle status replaced (a live price tick).</summary>
+    public MarketState WithQuote(AssetId asset, decimal price, OracleStatus status) =>
+        new(_assets.Values.Select(a => a.Id == asset ? a with { Price = price, OracleStatus = status } : a), _haircuts, Settings);
+
     private static AssetState ResolveAsset(MarginAsset asset, MarginSettings settings)
     {
         var oracle = OracleAggregator.Aggregate(asset.Quotes, settings.Oracle);

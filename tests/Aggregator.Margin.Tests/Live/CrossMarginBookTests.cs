@@ -5,6 +5,7 @@ using Aggregator.Core.Positions;
 using Aggregator.Margin.Evaluation;
 using Aggregator.Margin.Live;
 using Aggregator.Margin.Markets;
+using Aggregator.Margin.Oracles;
 
 namespace Aggregator.Margin.Tests.Live;
 
@@ -14,8 +15,9 @@ public class CrossMarginBookTests
     private static readonly AssetId[] Assets = [new("ETH"), new("BTC"), new("USDC")];
     private static readonly int[] Decimals = [18, 8, 6];
 
+    // Arbitrum: small haircuts; Solana: ETH there (a bridged form) counts for nothing toward health.
     private static MarketState Market() =>
-        ScenarioFixtures.WithAccounts("[]", """ "chains": [{ "id": "eip155:42161", "haircuts": { "ETH": "0.02", "USDC": "0.01" } }], """).ResolveMarket();
+        ScenarioFixtures.WithAccounts("[]", """ "chains": [{ "id": "eip155:42161", "haircuts": { "ETH": "0.02", "USDC": "0.01" } }, { "id": "solana:mainnet", "haircuts": { "ETH": "1" } }], """).ResolveMarket();
 
     private static decimal? Rounded(decimal? value) => value is { } v ? decimal.Round(v, 18) : null;
 
@@ -28,47 +30,144 @@ public class CrossMarginBookTests
         var book = new CrossMarginBook(market, Chains, Assets, accounts);
         var collateral = new UInt128[accounts, Chains.Length, Assets.Length];
         var debt = new UInt128[accounts, Assets.Length];
-        var prices = market.Assets.ToDictionary(a => a.Id, a => a.Price);
+        var perps = new PerpPosition[accounts][];
+        var isolated = new Dictionary<string, MarginPositions>[accounts];
+        for (var account = 0; account < accounts; account++)
+        {
+            perps[account] = [];
+            isolated[account] = [];
+        }
+        var expectedMarket = market;
 
-        for (var step = 0; step < 3000; step++)
+        for (var step = 0; step < 4000; step++)
         {
             var account = random.Next(accounts);
-            switch (random.Next(10))
+            switch (random.Next(20))
             {
-                case < 6:
+                case < 10:
                     var (c, a) = (random.Next(Chains.Length), random.Next(Assets.Length));
-                    collateral[account, c, a] = (UInt128)random.NextInt64(0, 20) * Pow10(Decimals[a] - 1) + (UInt128)random.NextInt64(1000);
+                    collateral[account, c, a] = RandomCollateral(random, a);
                     book.SetCollateral(account, c, a, collateral[account, c, a]);
                     break;
-                case < 9:
+                case < 15:
                     var d = random.Next(Assets.Length);
-                    debt[account, d] = (UInt128)random.NextInt64(0, 30000) * Pow10(Decimals[d]) / 2000;
+                    debt[account, d] = RandomDebt(random, d);
                     book.SetDebt(account, d, debt[account, d]);
                     break;
+                case 15:
+                    perps[account] = [.. Enumerable.Range(0, random.Next(3)).Select(_ => RandomPerp(random))];
+                    book.SetPerps(account, perps[account]);
+                    break;
+                case 16:
+                    var id = $"iso-{random.Next(2)}";
+                    if (random.Next(4) == 0)
+                    {
+                        isolated[account].Remove(id);
+                        book.SetIsolated(account, id, null);
+                    }
+                    else
+                    {
+                        var pool = new MarginPositions(
+                            [new CollateralPosition(Chains[random.Next(Chains.Length)], Assets[0], new Amount((System.Numerics.BigInteger)RandomCollateral(random, 0), Decimals[0]))],
+                            [new Debt(Assets[2], new Amount((System.Numerics.BigInteger)RandomDebt(random, 2), Decimals[2]))],
+                            random.Next(2) == 0 ? [] : [RandomPerp(random)]);
+                        isolated[account][id] = pool;
+                        book.SetIsolated(account, id, pool);
+                    }
+                    break;
                 default:
+                    // A price tick; one in four freezes the asset (a stale or deviating oracle), the next may thaw it.
                     var p = random.Next(Assets.Length);
-                    prices[Assets[p]] *= 0.9m + random.Next(21) / 100m;
-                    book.SetPrice(p, prices[Assets[p]]);
+                    var price = expectedMarket[Assets[p]].Price * (0.9m + random.Next(21) / 100m);
+                    var status = random.Next(4) == 0 ? OracleStatus.Stale : OracleStatus.Ok;
+                    expectedMarket = expectedMarket.WithQuote(Assets[p], price, status);
+                    book.SetPrice(p, price, status);
                     break;
             }
         }
 
-        var repriced = market.WithPrices(prices);
-        var liquidatable = 0;
+        // End on a frozen BTC oracle, so its holders and debtors are frozen whatever the walk left.
+        expectedMarket = expectedMarket.WithQuote(Assets[1], expectedMarket[Assets[1]].Price, OracleStatus.Deviation);
+        book.SetPrice(1, expectedMarket[Assets[1]].Price, OracleStatus.Deviation);
+
+        var seen = new HashSet<MarginStatus>();
         for (var account = 0; account < accounts; account++)
         {
             var pool = new MarginPositions(
                 [.. from c in Enumerable.Range(0, Chains.Length) from a in Enumerable.Range(0, Assets.Length)
                     select new CollateralPosition(Chains[c], Assets[a], new Amount((System.Numerics.BigInteger)collateral[account, c, a], Decimals[a]))],
                 [.. Enumerable.Range(0, Assets.Length).Select(a => new Debt(Assets[a], new Amount((System.Numerics.BigInteger)debt[account, a], Decimals[a])))],
-                []);
-            var expected = PoolEvaluator.Evaluate(pool, repriced, isolated: false);
+                perps[account]);
+            var expected = PoolEvaluator.Evaluate(pool, expectedMarket, isolated: false);
             Assert.Equal(Rounded(expected.HealthFactor), Rounded(book.HealthFactor(account)));
             Assert.Equal(expected.Status, book.Status(account));
-            liquidatable += expected.Status is MarginStatus.Liquidatable or MarginStatus.Insolvent ? 1 : 0;
+            seen.Add(expected.Status);
+            foreach (var (id, isolatedPool) in isolated[account])
+            {
+                var expectedIsolated = PoolEvaluator.Evaluate(isolatedPool, expectedMarket, isolated: true);
+                var actual = book.Isolated(account, id)!;
+                Assert.Equal(expectedIsolated.Status, actual.Status);
+                Assert.Equal(Rounded(expectedIsolated.HealthFactor), Rounded(actual.HealthFactor));
+            }
         }
-        Assert.InRange(liquidatable, 1, accounts - 1); // the random walk reached both sides of HF 1
+        // The walk reached frozen, healthy and liquidatable (or insolvent) accounts.
+        Assert.Contains(MarginStatus.Frozen, seen);
+        Assert.Contains(MarginStatus.Healthy, seen);
+        Assert.True(seen.Contains(MarginStatus.Liquidatable) || seen.Contains(MarginStatus.Insolvent));
     }
+
+    [Fact]
+    public void Eth_with_a_frozen_price_freezes_the_account_even_where_a_full_haircut_makes_it_count_for_nothing()
+    {
+        var market = Market();
+        var book = new CrossMarginBook(market, Chains, Assets, 1);
+        book.SetCollateral(0, 2, 0, 1_000_000_000_000_000_000UL); // 1 ETH on Solana: 100% haircut
+        book.SetCollateral(0, 0, 1, 100_000_000);                 // 1 BTC covers the debt
+        book.SetDebt(0, 2, 1_000_000_000);                        // 1000 USDC
+        book.SetPrice(0, market[Assets[0]].Price, OracleStatus.Stale);
+        var pool = new MarginPositions(
+            [new CollateralPosition(Chains[2], Assets[0], new Amount(System.Numerics.BigInteger.Pow(10, 18), 18)), new CollateralPosition(Chains[0], Assets[1], new Amount(100_000_000, 8))],
+            [new Debt(Assets[2], new Amount(1_000_000_000, 6))],
+            []);
+        Assert.Equal(MarginStatus.Frozen, PoolEvaluator.Evaluate(pool, book.Market, isolated: false).Status);
+        Assert.Equal(MarginStatus.Frozen, book.Status(0));
+    }
+
+    [Fact]
+    public async Task A_second_concurrent_writer_is_refused()
+    {
+        var book = new CrossMarginBook(Market(), Chains, Assets, 50_000);
+        var changes = Enumerable.Range(0, 50_000).Select(a => new CollateralChange(a, 0, 0, 1)).ToArray();
+        var refused = 0;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        void Write(Action write)
+        {
+            while (Volatile.Read(ref refused) == 0 && DateTime.UtcNow < deadline)
+            {
+                try
+                {
+                    write();
+                }
+                catch (InvalidOperationException)
+                {
+                    Interlocked.Increment(ref refused);
+                }
+            }
+        }
+        await Task.WhenAll(
+            Task.Run(() => Write(() => book.SetCollateral(changes))),
+            Task.Run(() => Write(() => book.SetDebt(0, 2, 1))));
+        Assert.True(refused > 0);
+    }
+
+    private static UInt128 RandomCollateral(Random random, int asset) =>
+        (UInt128)random.NextInt64(0, 20) * Pow10(Decimals[asset] - 1) + (UInt128)random.NextInt64(1000);
+
+    private static UInt128 RandomDebt(Random random, int asset) =>
+        (UInt128)random.NextInt64(0, 30000) * Pow10(Decimals[asset]) / 2000;
+
+    private static PerpPosition RandomPerp(Random random) =>
+        new("ETH-PERP", random.Next(-5, 6) / 2m, 2000m, 1500m + random.Next(1000), 0.03m);
 
     [Fact]
     public void A_price_tick_moves_only_the_holders_of_that_asset()
@@ -87,7 +186,7 @@ public class CrossMarginBookTests
         Assert.Equal(before, book.HealthFactor(1));
         Assert.Null(book.HealthFactor(2));
 
-        book.SetPrice(0, 1500m, frozen: true);
+        book.SetPrice(0, 1500m, OracleStatus.Stale);
         Assert.Equal(MarginStatus.Frozen, book.Status(0));
     }
 

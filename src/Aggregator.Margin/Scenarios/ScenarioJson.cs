@@ -87,7 +87,7 @@ public static class ScenarioJson
             {
                 Expect(p, JsonValueKind.Object, path);
                 if (Optional(p, "now") is { } n) now = Time(n, $"{path}.now");
-                if (Optional(p, "stalenessSeconds") is { } s) staleness = TimeSpan.FromSeconds((double)Positive(s, $"{path}.stalenessSeconds"));
+                if (Optional(p, "stalenessSeconds") is { } s) staleness = Staleness(s, $"{path}.stalenessSeconds");
                 if (Optional(p, "maxDeviation") is { } d) deviation = Fraction(d, $"{path}.maxDeviation");
                 if (Optional(p, "warningHealthFactor") is { } w) warning = Positive(w, $"{path}.warningHealthFactor");
                 if (Optional(p, "ewmaLambda") is { } l)
@@ -296,6 +296,16 @@ public static class ScenarioJson
         {
             var value = Number(element, path);
             return value is >= 0 and <= 1 ? value : throw Error(path, $"{value} is not between 0 and 1");
+        }
+
+        // Up to ten years, exactly in ticks (no binary floating point on the way).
+        private TimeSpan Staleness(JsonElement element, string path)
+        {
+            const decimal MaxSeconds = 10 * 365 * 24 * 3600m;
+            var seconds = Positive(element, path);
+            return seconds <= MaxSeconds
+                ? TimeSpan.FromTicks((long)(seconds * TimeSpan.TicksPerSecond))
+                : throw Error(path, $"{seconds} seconds is more than ten years ({MaxSeconds} s)");
         }
 
         private long Integer(JsonElement element, string path, long min, long max) =>

@@ -12,13 +12,16 @@ public sealed class SnarkjsProver
 {
     private readonly string _circuitsDirectory;
     private readonly string _node;
+    private readonly string _workRoot;
 
     /// <param name="circuitsDirectory">The repository's circuits/ folder (keys/, scripts/, node_modules/).</param>
     /// <param name="node">The Node executable; "node" finds it on PATH.</param>
-    public SnarkjsProver(string circuitsDirectory, string node = "node")
+    /// <param name="workRoot">Where each proof's temporary folder is made; the system's temporary folder by default.</param>
+    public SnarkjsProver(string circuitsDirectory, string node = "node", string? workRoot = null)
     {
         _circuitsDirectory = Path.GetFullPath(circuitsDirectory);
         _node = node;
+        _workRoot = workRoot ?? Path.GetTempPath();
     }
 
     /// <summary>Finds circuits/ from AGGREGATOR_CIRCUITS, else upward from the working and program directories.</summary>
@@ -57,7 +60,7 @@ public sealed class SnarkjsProver
             throw new ProverUnavailableException($"snarkjs is not installed: run `npm ci` in {_circuitsDirectory}");
         }
 
-        var work = Directory.CreateTempSubdirectory("aggregator-prove-").FullName;
+        var work = Directory.CreateDirectory(Path.Combine(_workRoot, $"aggregator-prove-{Guid.NewGuid():N}")).FullName;
         try
         {
             var inputPath = Path.Combine(work, "input.json");
@@ -80,9 +83,19 @@ public sealed class SnarkjsProver
             }
             using (process)
             {
-                var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-                await process.StandardOutput.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
-                await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+                var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
+                try
+                {
+                    await process.StandardOutput.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+                    await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Cancelled: node and anything it started must not outlive the request.
+                    process.Kill(entireProcessTree: true);
+                    await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+                    throw;
+                }
                 if (process.ExitCode != 0)
                 {
                     throw new InvalidOperationException($"snarkjs could not prove {circuit}: {(await stderr.ConfigureAwait(false)).Trim()}");

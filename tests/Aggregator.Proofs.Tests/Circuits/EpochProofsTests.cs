@@ -98,3 +98,52 @@ public class EpochProofsTests(ProvenEpochFixture epoch)
         Assert.Contains(problem, error.Message);
     }
 }
+
+public class SnarkjsProverTests
+{
+    [Fact]
+    public async Task A_cancelled_proof_leaves_no_node_process_behind()
+    {
+        var root = Directory.CreateTempSubdirectory("aggregator-cancel-").FullName;
+        try
+        {
+            var prover = new SnarkjsProver(Aggregator.Testing.RepositoryPaths.Combine("circuits"), workRoot: root);
+            using var cancel = new CancellationTokenSource();
+            var proving = prover.ProveAsync("inclusion_20_4", new JsonObject { ["leafHash"] = "1" }, cancel.Token);
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (ProcessesUsing(root).Length == 0 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(20);
+            }
+            Assert.NotEmpty(ProcessesUsing(root)); // node is running the proof
+            await cancel.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => proving);
+            Assert.Empty(ProcessesUsing(root));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    // Processes whose command line names a path under root (Linux: /proc/PID/cmdline).
+    private static string[] ProcessesUsing(string root) =>
+        Directory.GetDirectories("/proc")
+            .Where(d => int.TryParse(Path.GetFileName(d), out _))
+            .Where(d =>
+            {
+                try
+                {
+                    return File.ReadAllText(Path.Combine(d, "cmdline")).Contains(root, StringComparison.Ordinal);
+                }
+                catch (IOException)
+                {
+                    return false;
+                }
+                catch (UnauthorizedAccessException)
+                {
+                    return false;
+                }
+            })
+            .ToArray();
+}

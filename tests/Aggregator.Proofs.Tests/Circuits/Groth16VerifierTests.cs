@@ -52,7 +52,7 @@ public class Groth16VerifierTests(ProvenEpochFixture epoch)
             var a = AffinePoint<Fq>.At(Fq.FromBigInteger(BigInteger.Parse(Coordinate(proof, "pi_a", 0))), Fq.FromBigInteger(BigInteger.Parse(Coordinate(proof, "pi_a", 1))));
             var doubled = a.Multiply(2);
             yield return new Case($"{name}: pi_a replaced by 2·pi_a", vkey, With(proof, p => p["pi_a"] = new JsonArray(doubled.X.ToString(), doubled.Y.ToString(), "1")), signals);
-            yield return new Case($"{name}: pi_a off the curve", vkey, With(proof, p => p["pi_a"]![1] = (BigInteger.Parse(Coordinate(proof, "pi_a", 1)) + 1 % P).ToString()), signals);
+            yield return new Case($"{name}: pi_a off the curve", vkey, With(proof, p => p["pi_a"]![1] = ((BigInteger.Parse(Coordinate(proof, "pi_a", 1)) + 1) % P).ToString()), signals);
             yield return new Case($"{name}: pi_a.x + p (same point)", vkey, With(proof, p => p["pi_a"]![0] = (BigInteger.Parse(Coordinate(proof, "pi_a", 0)) + P).ToString()), signals);
             yield return new Case($"{name}: pi_c replaced by pi_a", vkey, With(proof, p => p["pi_c"] = JsonNode.Parse(proof["pi_a"]!.ToJsonString())), signals);
             yield return new Case($"{name}: pi_c off the curve", vkey, With(proof, p => p["pi_c"]![0] = "1"), signals);

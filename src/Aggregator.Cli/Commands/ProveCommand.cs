@@ -30,6 +30,10 @@ internal static class ProveCommand
         {
             var prover = new EpochProofs(new SnarkjsProver(SnarkjsProver.LocateCircuits()));
             var result = await prover.ProveSolvencyAsync(parseResult.GetValue(epoch)!, parseResult.GetValue(reserves)!, cancellationToken).ConfigureAwait(false);
+            foreach (var symbol in result.Ignored)
+            {
+                context.Error.WriteLine($"note: the reserves of {symbol} are ignored: the epoch commits to no liabilities in {symbol}");
+            }
             if (!result.Solvent)
             {
                 foreach (var shortfall in result.Shortfalls)

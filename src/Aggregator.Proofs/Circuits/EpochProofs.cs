@@ -17,7 +17,8 @@ public sealed class EpochProofs(SnarkjsProver prover)
     public const string InclusionFormat = "aggregator-inclusion-proof/1";
 
     /// <summary>The outcome of a solvency attempt: a proof, or the assets whose liabilities exceed reserves.</summary>
-    public sealed record SolvencyResult(bool Solvent, IReadOnlyList<string> Shortfalls, string? ProofPath);
+    /// <param name="Ignored">Symbols of the reserves file that the epoch does not commit to (not used).</param>
+    public sealed record SolvencyResult(bool Solvent, IReadOnlyList<string> Shortfalls, string? ProofPath, IReadOnlyList<string> Ignored);
 
     public static string InclusionCircuitName(int depth, int assets) =>
         string.Create(CultureInfo.InvariantCulture, $"inclusion_{depth}_{assets}");
@@ -33,7 +34,7 @@ public sealed class EpochProofs(SnarkjsProver prover)
     {
         var manifest = EpochDirectory.ReadManifest(epochDirectory);
         var tree = EpochDirectory.ReadTree(epochDirectory);
-        var reserves = ReservesFile.Read(reservesPath, tree.Parameters.Assets);
+        var (reserves, ignored) = ReservesFile.Read(reservesPath, tree.Parameters.Assets);
         var shortfalls = new List<string>();
         for (var k = 0; k < tree.AssetCount; k++)
         {
@@ -45,7 +46,7 @@ public sealed class EpochProofs(SnarkjsProver prover)
         }
         if (shortfalls.Count > 0)
         {
-            return new SolvencyResult(false, shortfalls, null);
+            return new SolvencyResult(false, shortfalls, null, ignored);
         }
 
         var circuit = SolvencyCircuitName(tree.AssetCount);
@@ -66,7 +67,7 @@ public sealed class EpochProofs(SnarkjsProver prover)
         {
             Reserves = reserves.Select(r => new EpochManifest.ReserveEntry(r.Symbol, r.Amount.ToString(), r.ProofUnits.ToString(CultureInfo.InvariantCulture))).ToArray(),
         });
-        return new SolvencyResult(true, [], path);
+        return new SolvencyResult(true, [], path, ignored);
     }
 
     /// <summary>

@@ -9,15 +9,19 @@ namespace Aggregator.Proofs.Circuits;
 /// <summary>
 /// RESERVES.json: <c>{ "reserves": { "BTC": "12.5", ... } }</c>, whole units per asset symbol (other
 /// properties, such as the evidence `aggregator reserves` records, are ignored here). Every asset of the
-/// commitment needs an entry. Amounts round down to proof units, so rounding never invents reserves; a
+/// commitment needs an entry; a reserve of an asset the epoch does not commit to (a token the
+/// institution holds but owes no one) cannot matter to solvency, so it is ignored and reported. Amounts round down to proof units, so rounding never invents reserves; a
 /// reserve above 2^64 - 1 proof units is capped there (still above any committed total, which is below 2^64).
 /// </summary>
 public static class ReservesFile
 {
     public sealed record Reserve(string Symbol, Amount Amount, ulong ProofUnits);
 
+    /// <summary>The reserves in the commitment's asset order, and the symbols present but not committed to.</summary>
+    public sealed record Contents(IReadOnlyList<Reserve> Reserves, IReadOnlyList<string> Ignored);
+
     /// <exception cref="InputException">Missing file, malformed JSON, a missing, unknown or bad amount.</exception>
-    public static IReadOnlyList<Reserve> Read(string path, IReadOnlyList<CommitmentAsset> assets)
+    public static Contents Read(string path, IReadOnlyList<CommitmentAsset> assets)
     {
         ArgumentNullException.ThrowIfNull(assets);
         if (!File.Exists(path))
@@ -40,15 +44,9 @@ public static class ReservesFile
             {
                 throw new InputException("expected an object \"reserves\" mapping asset symbols to whole-unit amounts", file: path, field: "$.reserves");
             }
-            foreach (var property in reserves.EnumerateObject())
-            {
-                if (!assets.Any(a => a.Id.Symbol == property.Name))
-                {
-                    throw new InputException($"'{property.Name}' is not an asset of this epoch ({string.Join(", ", assets.Select(a => a.Id))})", file: path, field: $"$.reserves.{property.Name}");
-                }
-            }
+            var ignored = reserves.EnumerateObject().Select(p => p.Name).Where(name => !assets.Any(a => a.Id.Symbol == name)).ToArray();
             var cap = new BigInteger(ulong.MaxValue);
-            return assets.Select(asset =>
+            var read = assets.Select(asset =>
             {
                 var field = $"$.reserves.{asset.Id}";
                 if (!reserves.TryGetProperty(asset.Id.Symbol, out var value))
@@ -72,6 +70,7 @@ public static class ReservesFile
                 }
                 return new Reserve(asset.Id.Symbol, amount, (ulong)BigInteger.Min(amount.BaseUnits, cap));
             }).ToArray();
+            return new Contents(read, ignored);
         }
     }
 }

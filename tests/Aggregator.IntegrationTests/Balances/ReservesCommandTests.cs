@@ -21,13 +21,21 @@ public sealed class ReservesCommandTests(AnvilNode node) : IClassFixture<AnvilNo
 
     private static (int Exit, string Output, string Error) Cli(params string[] args) => Aggregator.Cli.Tests.CliRunner.Run(args);
 
-    private async Task<string> Configure(ulong signedEpoch)
+    private async Task<string> Configure(ulong signedEpoch, params (string Symbol, byte Decimals, long PerAddress)[] moreTokens)
     {
         var web3 = node.Web3For(0);
         var artifacts = RepositoryPaths.Combine("contracts", "artifacts");
         var multicall = await ContractArtifact.DeployAsync(web3, artifacts, "Multicall3", []);
         var usdc = await ContractArtifact.DeployAsync(web3, artifacts, "TestToken", ["USD Coin", "USDC", (byte)6, false]);
         var (abi, _) = await ContractArtifact.LoadAsync(artifacts, "TestToken");
+        var tokens = new JsonArray(new JsonObject { ["symbol"] = "USDC", ["address"] = usdc, ["decimals"] = 6 });
+        var extra = new List<(string Address, long PerAddress)>();
+        foreach (var (symbol, decimals, perAddress) in moreTokens)
+        {
+            var token = await ContractArtifact.DeployAsync(web3, artifacts, "TestToken", [symbol, symbol, decimals, false]);
+            tokens.Add(new JsonObject { ["symbol"] = symbol, ["address"] = token, ["decimals"] = decimals });
+            extra.Add((token, perAddress));
+        }
         var keys = new[] { EthECKey.GenerateKey(), EthECKey.GenerateKey() };
         var addresses = new JsonArray();
         for (var i = 0; i < keys.Length; i++)
@@ -35,6 +43,10 @@ public sealed class ReservesCommandTests(AnvilNode node) : IClassFixture<AnvilNo
             var address = keys[i].GetPublicAddress();
             await web3.Client.SendRequestAsync(new RpcRequest(1, "anvil_setBalance", address, new HexBigInteger(BigInteger.Parse("1500000000000000000") * (i + 1)).HexValue));
             await web3.Eth.GetContract(abi, usdc).GetFunction("mint").SendTransactionAndWaitForReceiptAsync(web3.TransactionManager.Account.Address, new HexBigInteger(200_000), null, null, address, new BigInteger(250_000_000));
+            foreach (var (token, perAddress) in extra)
+            {
+                await web3.Eth.GetContract(abi, token).GetFunction("mint").SendTransactionAndWaitForReceiptAsync(web3.TransactionManager.Account.Address, new HexBigInteger(200_000), null, null, address, new BigInteger(perAddress));
+            }
             var message = new OwnershipMessage(Institution, ChainId.Evm(31337), address, signedEpoch).Text;
             addresses.Add(new JsonObject { ["address"] = address, ["signedText"] = message, ["signature"] = new EthereumMessageSigner().EncodeUTF8AndSign(message, keys[i]) });
         }
@@ -45,7 +57,7 @@ public sealed class ReservesCommandTests(AnvilNode node) : IClassFixture<AnvilNo
             ["evm"] = new JsonArray(new JsonObject
             {
                 ["name"] = "local", ["chainId"] = 31337, ["rpc"] = node.RpcUrl, ["confirmations"] = 1, ["multicall3"] = multicall,
-                ["tokens"] = new JsonArray(new JsonObject { ["symbol"] = "USDC", ["address"] = usdc, ["decimals"] = 6 }),
+                ["tokens"] = tokens,
                 ["addresses"] = addresses,
             }),
         };
@@ -90,5 +102,26 @@ public sealed class ReservesCommandTests(AnvilNode node) : IClassFixture<AnvilNo
         Assert.Equal(1, sweep.Exit);
         Assert.Contains("ownership not proved: signed for epoch 2, expected 3", sweep.Error);
         Assert.DoesNotContain("| ETH |", sweep.Output);
+    }
+
+    [Fact]
+    public async Task The_reserves_file_proves_an_epochs_solvency_and_an_uncommitted_asset_is_ignored_and_named()
+    {
+        // On chain: ETH 4.5, USDC 500, BTC 0.2, SOL 3 and DOGE, which the epoch does not commit to.
+        var config = await Configure(signedEpoch: 7, ("BTC", 8, 10_000_000), ("SOL", 9, 1_500_000_000), ("DOGE", 8, 100_000_000));
+        var reserves = Path.Combine(_workspace, "reserves.json");
+        var sweep = Cli("reserves", "--config", config, "--epoch", "7", "--out", reserves);
+        Assert.True(sweep.Exit == 0, sweep.Error);
+        var ledger = Path.Combine(_workspace, "ledger.csv");
+        File.WriteAllText(ledger, "account,BTC,ETH,SOL,USDC\nalice,0.1,2,1,200\nbob,0.1,2.5,2,300\n");
+        var epoch = Path.Combine(_workspace, "epoch");
+        Assert.Equal(0, Cli("commit", "--ledger", ledger, "--assets", "BTC:8,ETH:8,SOL:6,USDC:6", "--depth", "20", "--epoch", "7", "--out", epoch).Exit);
+
+        var prove = Cli("prove", "solvency", "--epoch", epoch, "--reserves", reserves);
+        Assert.True(prove.Exit == 0, prove.Error);
+        Assert.Contains("note: the reserves of DOGE are ignored", prove.Error);
+        var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(epoch, "manifest.json")))!;
+        Assert.Equal(["0.2", "4.5", "3", "500"], manifest["reserves"]!.AsArray().Select(r => r!["amount"]!.GetValue<string>()));
+        Assert.Equal(0, Cli("verify", "solvency", "--epoch", epoch).Exit);
     }
 }

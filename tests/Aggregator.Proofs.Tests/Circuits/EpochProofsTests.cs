@@ -87,7 +87,6 @@ public class EpochProofsTests(ProvenEpochFixture epoch)
 
     [Theory]
     [InlineData("""{ "reserves": { "BTC": "1", "ETH": "1", "SOL": "1" } }""", "no reserve for USDC")]
-    [InlineData("""{ "reserves": { "BTC": "1", "ETH": "1", "SOL": "1", "USDC": "1", "DOGE": "1" } }""", "'DOGE' is not an asset")]
     [InlineData("""{ "reserves": { "BTC": "-1", "ETH": "1", "SOL": "1", "USDC": "1" } }""", "negative")]
     [InlineData("""{ "BTC": "1" }""", "expected an object \"reserves\"")]
     public void Bad_reserves_files_are_input_errors(string json, string problem)
@@ -96,6 +95,17 @@ public class EpochProofsTests(ProvenEpochFixture epoch)
         File.WriteAllText(path, json);
         var error = Assert.Throws<InputException>(() => ReservesFile.Read(path, epoch.Tree.Parameters.Assets));
         Assert.Contains(problem, error.Message);
+    }
+
+    [Fact]
+    public void Reserves_of_an_asset_the_epoch_does_not_commit_to_are_ignored_and_named()
+    {
+        var path = Path.Combine(epoch.Workspace, $"extra-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, """{ "reserves": { "BTC": "1", "ETH": "2", "SOL": "3", "USDC": "4", "DOGE": "1000000" } }""");
+        var (reserves, ignored) = ReservesFile.Read(path, epoch.Tree.Parameters.Assets);
+        Assert.Equal(["BTC", "ETH", "SOL", "USDC"], reserves.Select(r => r.Symbol));
+        Assert.Equal(200_000_000UL, reserves[1].ProofUnits);
+        Assert.Equal(["DOGE"], ignored);
     }
 }
 

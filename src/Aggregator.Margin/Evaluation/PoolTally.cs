@@ -25,15 +25,35 @@ internal struct PoolTally
     /// </summary>
     public void AddCollateral(decimal held, decimal kept, decimal price, decimal liquidationThreshold, decimal ltv, bool frozen)
     {
+        AddHealthWeight(held, kept, price, liquidationThreshold, frozen);
+        if (held != 0)
+        {
+            AddCollateralValue(held, price);
+            BorrowBase += kept * price * ltv;
+        }
+    }
+
+    /// <summary>What a collateral amount adds to health alone (the live book's hot path): weighted value and the frozen rule.</summary>
+    public void AddHealthWeight(decimal held, decimal kept, decimal price, decimal liquidationThreshold, bool frozen)
+    {
         if (held == 0)
         {
             return;
         }
-        CollateralValue += held * price;
         Weighted += kept * price * liquidationThreshold;
-        BorrowBase += kept * price * ltv;
         Frozen |= frozen;
     }
+
+    public void AddCollateralValue(decimal held, decimal price) => CollateralValue += held * price;
+
+    /// <summary>
+    /// Whether the status needs the full collateral value. Weighted collateral never exceeds it (LT and
+    /// 1 − haircut are at most 1), so while weighted collateral plus PnL covers the debts the pool cannot
+    /// be insolvent, and weighted collateral stands in for the value (<see cref="UseWeightedAsValueBound"/>).
+    /// </summary>
+    public readonly bool NeedsCollateralValue => HealthWeighted < DebtValue;
+
+    public void UseWeightedAsValueBound() => CollateralValue = Weighted;
 
     public void AddDebt(decimal owed, decimal price, bool frozen)
     {

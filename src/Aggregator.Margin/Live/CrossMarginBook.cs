@@ -30,7 +30,6 @@ public sealed class CrossMarginBook
     private readonly decimal[] _unitInverse;       // 10^-decimals per asset
     private readonly decimal[] _keep;              // 1 - haircut, per chain·asset
     private readonly decimal[] _liquidationThreshold;
-    private readonly decimal[] _ltv;
     private readonly decimal[] _price;
     private readonly bool[] _frozen;
     private MarketState _market;                   // the same prices and statuses, for isolated pools
@@ -65,7 +64,6 @@ public sealed class CrossMarginBook
         _liquidationThreshold = new decimal[_assets];
         _market = market;
         _assetIndex = Assets.Select((a, i) => (a, i)).ToDictionary(p => p.a, p => p.i);
-        _ltv = new decimal[_assets];
         _price = new decimal[_assets];
         _frozen = new bool[_assets];
         _keep = new decimal[_chains * _assets];
@@ -74,7 +72,6 @@ public sealed class CrossMarginBook
             var state = market[assets[a]];
             _unitInverse[a] = 1 / state.UnitScale;
             _liquidationThreshold[a] = state.EffectiveLiquidationThreshold;
-            _ltv[a] = state.EffectiveLtv;
             _price[a] = state.Price;
             _frozen[a] = state.Frozen;
             for (var c = 0; c < _chains; c++)
@@ -236,12 +233,24 @@ public sealed class CrossMarginBook
         var row = (long)account * _assets;
         for (var a = 0; a < _assets; a++)
         {
-            tally.AddCollateral(_held[row + a], _effective[row + a], _price[a], _liquidationThreshold[a], _ltv[a], _frozen[a]);
+            tally.AddHealthWeight(_held[row + a], _effective[row + a], _price[a], _liquidationThreshold[a], _frozen[a]);
             tally.AddDebt(_debt[row + a], _price[a], _frozen[a]);
         }
         foreach (var perp in _perps[account])
         {
             tally.AddPerp(perp);
+        }
+        // Decimal products are the cost here: the full collateral value only when it can decide the status.
+        if (tally.NeedsCollateralValue)
+        {
+            for (var a = 0; a < _assets; a++)
+            {
+                tally.AddCollateralValue(_held[row + a], _price[a]);
+            }
+        }
+        else
+        {
+            tally.UseWeightedAsValueBound();
         }
         _weighted[account] = tally.HealthWeighted;
         _requirement[account] = tally.Requirement;

@@ -25,7 +25,7 @@ internal struct PoolTally
     /// </summary>
     public void AddCollateral(decimal held, decimal kept, decimal price, decimal liquidationThreshold, decimal ltv, bool frozen)
     {
-        AddHealthWeight(held, kept, price, liquidationThreshold, frozen);
+        AddHealthWeight(held, kept, price * liquidationThreshold, frozen);
         if (held != 0)
         {
             AddCollateralValue(held, price);
@@ -33,14 +33,18 @@ internal struct PoolTally
         }
     }
 
-    /// <summary>What a collateral amount adds to health alone (the live book's hot path): weighted value and the frozen rule.</summary>
-    public void AddHealthWeight(decimal held, decimal kept, decimal price, decimal liquidationThreshold, bool frozen)
+    /// <summary>
+    /// What a collateral amount adds to health alone (the live book's hot path): weighted value and the
+    /// frozen rule. <paramref name="weight"/> is price · liquidation threshold, which the book keeps per
+    /// asset (one decimal product per asset instead of two: they cost 36–70 ns each).
+    /// </summary>
+    public void AddHealthWeight(decimal held, decimal kept, decimal weight, bool frozen)
     {
         if (held == 0)
         {
             return;
         }
-        Weighted += kept * price * liquidationThreshold;
+        Weighted += kept * weight;
         Frozen |= frozen;
     }
 

@@ -31,6 +31,7 @@ public sealed class CrossMarginBook
     private readonly decimal[] _keep;              // 1 - haircut, per chain·asset
     private readonly decimal[] _liquidationThreshold;
     private readonly decimal[] _price;
+    private readonly decimal[] _weight;            // price · effective LT, per asset
     private readonly bool[] _frozen;
     private MarketState _market;                   // the same prices and statuses, for isolated pools
 
@@ -43,7 +44,7 @@ public sealed class CrossMarginBook
     private readonly decimal[] _weighted;
     private readonly decimal[] _requirement;
     private readonly MarginStatus[] _status;
-    private readonly IReadOnlyList<PerpPosition>[] _perps;
+    private readonly PerpPosition[][] _perps;
     private readonly Dictionary<string, (MarginPositions Pool, PoolHealth Health)>?[] _isolated;
     private readonly Dictionary<AssetId, int> _assetIndex;
     private int _writer;
@@ -65,6 +66,7 @@ public sealed class CrossMarginBook
         _market = market;
         _assetIndex = Assets.Select((a, i) => (a, i)).ToDictionary(p => p.a, p => p.i);
         _price = new decimal[_assets];
+        _weight = new decimal[_assets];
         _frozen = new bool[_assets];
         _keep = new decimal[_chains * _assets];
         for (var a = 0; a < _assets; a++)
@@ -73,6 +75,7 @@ public sealed class CrossMarginBook
             _unitInverse[a] = 1 / state.UnitScale;
             _liquidationThreshold[a] = state.EffectiveLiquidationThreshold;
             _price[a] = state.Price;
+            _weight[a] = state.Price * state.EffectiveLiquidationThreshold;
             _frozen[a] = state.Frozen;
             for (var c = 0; c < _chains; c++)
             {
@@ -88,7 +91,7 @@ public sealed class CrossMarginBook
         _requirement = new decimal[accounts];
         _status = new MarginStatus[accounts];
         Array.Fill(_status, MarginStatus.Healthy);
-        _perps = new IReadOnlyList<PerpPosition>[accounts];
+        _perps = new PerpPosition[accounts][];
         Array.Fill(_perps, []);
         _isolated = new Dictionary<string, (MarginPositions, PoolHealth)>?[accounts];
     }
@@ -193,6 +196,7 @@ public sealed class CrossMarginBook
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)asset, (uint)_assets, nameof(asset));
         ArgumentOutOfRangeException.ThrowIfNegative(price);
         _price[asset] = price;
+        _weight[asset] = price * _liquidationThreshold[asset];
         _frozen[asset] = status != OracleStatus.Ok;
         _market = _market.WithQuote(Assets[asset], price, status);
         // A sequential scan of the involvement flags beats a list of holders: it stays in cache order.
@@ -233,12 +237,13 @@ public sealed class CrossMarginBook
         var row = (long)account * _assets;
         for (var a = 0; a < _assets; a++)
         {
-            tally.AddHealthWeight(_held[row + a], _effective[row + a], _price[a], _liquidationThreshold[a], _frozen[a]);
+            tally.AddHealthWeight(_held[row + a], _effective[row + a], _weight[a], _frozen[a]);
             tally.AddDebt(_debt[row + a], _price[a], _frozen[a]);
         }
-        foreach (var perp in _perps[account])
+        var perps = _perps[account];
+        for (var i = 0; i < perps.Length; i++)
         {
-            tally.AddPerp(perp);
+            tally.AddPerp(perps[i]);
         }
         // Decimal products are the cost here: the full collateral value only when it can decide the status.
         if (tally.NeedsCollateralValue)

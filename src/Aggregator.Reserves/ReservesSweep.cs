@@ -30,8 +30,8 @@ public static class ReservesSweep
     }
 }
 
-/// <summary>The report, what was not counted and why, and the totals in base units.</summary>
-public sealed record ReservesOutcome(ReservesReport Report, IReadOnlyList<string> Problems, IReadOnlyDictionary<string, Amount> Totals);
+/// <summary>The report (its totals included) and what was not counted and why.</summary>
+public sealed record ReservesOutcome(ReservesReport Report, IReadOnlyList<string> Problems);
 
 /// <summary>Turns chain batches into evidence and totals: the one place a balance is counted or refused.</summary>
 internal sealed class ReservesTally(string institution, ulong epoch)
@@ -84,10 +84,8 @@ internal sealed class ReservesTally(string institution, ulong epoch)
         return evidence;
     }
 
-    public ReservesOutcome Outcome() => new(
-        new ReservesReport(ReservesReport.CurrentFormat, institution, epoch, Totals(), _chains.ToArray()),
-        _problems.ToArray(),
-        new Dictionary<string, Amount>(_totals, StringComparer.Ordinal));
+    public ReservesOutcome Outcome() =>
+        new(new ReservesReport(ReservesReport.CurrentFormat, institution, epoch, Totals(), _chains.ToArray()), _problems.ToArray());
 
     public SortedDictionary<string, string> Totals() =>
         new(_totals.ToDictionary(t => t.Key, t => t.Value.ToString()), StringComparer.Ordinal);

@@ -101,8 +101,8 @@ public sealed class EvmBalanceReader : IChainReader
         }
     }
 
-    /// <summary>The sweep at a height whose hash the caller has read.</summary>
-    public async Task<ObservationBatch> ReadAtAsync(ulong height, string blockHash, CancellationToken cancellationToken = default)
+    // The sweep at a height whose hash the caller has read.
+    private async Task<ObservationBatch> ReadAtAsync(ulong height, string blockHash, CancellationToken cancellationToken = default)
     {
         // decimals() of every token first, then the balances: one list of calls, chunked.
         var requests = new List<Call3>();

@@ -21,7 +21,8 @@ public sealed class SolanaBalanceReader(SolanaRpcClient client, SolanaChainOptio
     /// <summary>Reads of the whole batch before answers from different slots fail it.</summary>
     public const int SlotAttempts = 5;
 
-    private const int NativeDecimals = 9;
+    /// <summary>Lamports per SOL: 10^9.</summary>
+    public const int NativeDecimals = 9;
 
     public string Name => options.Name;
 

@@ -23,9 +23,7 @@ public static class JsonInput
             var problem = error.Message;
             var cut = problem.IndexOf(" Path:", StringComparison.Ordinal);
             problem = cut > 0 ? problem[..cut] : problem;
-            return error.LineNumber is { } line
-                ? throw new InputException(problem.TrimEnd('.'), file: source, line: line + 1, field: error.Path ?? "$", inner: error)
-                : throw new InputException(problem.TrimEnd('.'), file: source, field: error.Path ?? "$", inner: error);
+            throw new InputException(problem.TrimEnd('.'), file: source, line: error.LineNumber + 1, field: error.Path ?? "$", inner: error);
         }
     }
 }

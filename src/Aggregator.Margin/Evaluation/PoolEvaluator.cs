@@ -26,13 +26,13 @@ public static class PoolEvaluator
         foreach (var position in pool.Collateral)
         {
             var asset = market[position.Asset];
-            var held = PoolTally.WholeUnits(position.Amount.BaseUnits, asset);
+            var held = WholeUnits(position.Amount.BaseUnits, asset);
             tally.AddCollateral(held, held * (1 - market.Haircut(position.Chain, position.Asset)), asset.Price, asset.EffectiveLiquidationThreshold, asset.EffectiveLtv, asset.Frozen);
         }
         foreach (var debt in pool.Debts)
         {
             var asset = market[debt.Asset];
-            tally.AddDebt(PoolTally.WholeUnits(debt.Amount.BaseUnits, asset), asset.Price, asset.Frozen);
+            tally.AddDebt(WholeUnits(debt.Amount.BaseUnits, asset), asset.Price, asset.Frozen);
         }
         foreach (var perp in pool.Perps)
         {
@@ -53,7 +53,7 @@ public static class PoolEvaluator
     public static decimal WholeUnits(System.Numerics.BigInteger baseUnits, AssetState asset)
     {
         ArgumentNullException.ThrowIfNull(asset);
-        return PoolTally.WholeUnits(baseUnits, asset);
+        return (decimal)baseUnits / asset.UnitScale;
     }
 
     // Solves weightedOthers + size·(P − entry) = requirementOthers + |size|·P·mmr for P.

@@ -1,5 +1,4 @@
 using Aggregator.Core.Positions;
-using Aggregator.Margin.Markets;
 
 namespace Aggregator.Margin.Evaluation;
 
@@ -88,7 +87,4 @@ internal struct PoolTally
 
     public readonly decimal BorrowingPower(MarginStatus status) =>
         status == MarginStatus.Frozen ? 0 : Math.Max(0, BorrowBase + Pnl - Requirement);
-
-    /// <summary>Whole units of an amount in base units.</summary>
-    public static decimal WholeUnits(System.Numerics.BigInteger baseUnits, AssetState asset) => (decimal)baseUnits / asset.UnitScale;
 }

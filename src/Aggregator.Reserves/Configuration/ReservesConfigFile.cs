@@ -32,6 +32,9 @@ public static partial class ReservesConfigFile
     public static ReservesConfig Parse(string json, string source) =>
         new Validator(source).Config(JsonInput.Deserialize(json, ConfigJsonContext.Default.ConfigShape, source));
 
+    private const string EvmAddressText = "an EVM address (0x and 20 bytes of hex)";
+    private const string SolanaAddressText = "a Solana address (32 bytes in base58)";
+
     private sealed class Validator(string source)
     {
         // symbol -> (decimals, where they were set): one symbol, one scale, on every chain.
@@ -66,7 +69,7 @@ public static partial class ReservesConfigFile
             var rpc = Url(chain.Rpc, $"{at}.rpc");
             if (!EvmAddress.IsValid(chain.Multicall3))
             {
-                throw Error($"{at}.multicall3", $"'{chain.Multicall3}' is not an EVM address (0x and 20 bytes of hex)");
+                throw Error($"{at}.multicall3", $"'{chain.Multicall3}' is not {EvmAddressText}");
             }
             var native = Symbol(chain.NativeSymbol ?? "ETH", $"{at}.nativeSymbol");
             var nativeDecimals = Decimals(chain.NativeDecimals ?? 18, native, $"{at}.nativeDecimals");
@@ -75,17 +78,11 @@ public static partial class ReservesConfigFile
             var tokens = (chain.Tokens ?? []).Select((token, j) =>
             {
                 var tokenAt = $"{at}.tokens[{j}]";
-                var symbol = Symbol(token.Symbol, $"{tokenAt}.symbol");
-                Unique(symbols, symbol, $"{tokenAt}.symbol", $"asset {symbol}");
-                if (!EvmAddress.IsValid(token.Address))
-                {
-                    throw Error($"{tokenAt}.address", $"'{token.Address}' is not an EVM address (0x and 20 bytes of hex)");
-                }
-                Unique(contracts, token.Address!, $"{tokenAt}.address", $"token contract {token.Address}");
-                var decimals = Decimals(token.Decimals ?? throw Error($"{tokenAt}.decimals", "the token's decimals are required"), symbol, $"{tokenAt}.decimals");
-                return new EvmToken(symbol, token.Address!, decimals);
+                var symbol = TokenSymbol(token.Symbol, tokenAt, symbols);
+                var address = UniqueAddress(token.Address, $"{tokenAt}.address", EvmAddress.IsValid, EvmAddressText, contracts, "token contract");
+                return new EvmToken(symbol, address, TokenDecimals(token.Decimals, symbol, tokenAt));
             }).ToArray();
-            var addresses = Addresses(chain.Addresses, at, EvmAddress.IsValid, StringComparer.OrdinalIgnoreCase, "an EVM address (0x and 20 bytes of hex)");
+            var addresses = Addresses(chain.Addresses, at, EvmAddress.IsValid, StringComparer.OrdinalIgnoreCase, EvmAddressText);
             return new EvmReserveChain(new EvmChainOptions
             {
                 Name = name,
@@ -110,28 +107,22 @@ public static partial class ReservesConfigFile
             Unique(clusters, chain.Cluster, $"{at}.cluster", $"cluster {chain.Cluster}");
             var rpc = Url(chain.Rpc, $"{at}.rpc");
             var native = Symbol(chain.NativeSymbol ?? "SOL", $"{at}.nativeSymbol");
-            Decimals(9, native, $"{at}.nativeSymbol");
+            Decimals(SolanaBalanceReader.NativeDecimals, native, $"{at}.nativeSymbol");
             var symbols = new Dictionary<string, string>(StringComparer.Ordinal) { [native] = $"{at}.nativeSymbol" };
             var mints = new Dictionary<string, string>(StringComparer.Ordinal);
             var tokens = (chain.Tokens ?? []).Select((token, j) =>
             {
                 var tokenAt = $"{at}.tokens[{j}]";
-                var symbol = Symbol(token.Symbol, $"{tokenAt}.symbol");
-                Unique(symbols, symbol, $"{tokenAt}.symbol", $"asset {symbol}");
-                if (!Base58.IsAddress(token.Mint))
-                {
-                    throw Error($"{tokenAt}.mint", $"'{token.Mint}' is not a Solana address (32 bytes in base58)");
-                }
-                Unique(mints, token.Mint!, $"{tokenAt}.mint", $"mint {token.Mint}");
+                var symbol = TokenSymbol(token.Symbol, tokenAt, symbols);
+                var mint = UniqueAddress(token.Mint, $"{tokenAt}.mint", Base58.IsAddress, SolanaAddressText, mints, "mint");
                 var program = token.Program ?? SolanaPrograms.Token;
                 if (program is not (SolanaPrograms.Token or SolanaPrograms.Token2022))
                 {
                     throw Error($"{tokenAt}.program", $"'{program}' is neither the SPL Token nor the Token-2022 program");
                 }
-                var decimals = Decimals(token.Decimals ?? throw Error($"{tokenAt}.decimals", "the token's decimals are required"), symbol, $"{tokenAt}.decimals");
-                return new SolanaToken(symbol, token.Mint!, decimals, program);
+                return new SolanaToken(symbol, mint, TokenDecimals(token.Decimals, symbol, tokenAt), program);
             }).ToArray();
-            var addresses = Addresses(chain.Addresses, at, Base58.IsAddress, StringComparer.Ordinal, "a Solana address (32 bytes in base58)");
+            var addresses = Addresses(chain.Addresses, at, Base58.IsAddress, StringComparer.Ordinal, SolanaAddressText);
             return new SolanaReserveChain(new SolanaChainOptions
             {
                 Name = name,
@@ -163,11 +154,7 @@ public static partial class ReservesConfigFile
             return addresses.Select((a, k) =>
             {
                 var addressAt = $"{at}.addresses[{k}]";
-                if (!isValid(a.Address))
-                {
-                    throw Error($"{addressAt}.address", $"'{a.Address}' is not {expected}");
-                }
-                Unique(seen, a.Address!, $"{addressAt}.address", $"address {a.Address}");
+                var address = UniqueAddress(a.Address, $"{addressAt}.address", isValid, expected, seen, "address");
                 if (string.IsNullOrEmpty(a.SignedText))
                 {
                     throw Error($"{addressAt}.signedText", "the signed ownership message is required");
@@ -176,8 +163,30 @@ public static partial class ReservesConfigFile
                 {
                     throw Error($"{addressAt}.signature", "the ownership signature is required");
                 }
-                return new ReserveAddress(a.Address!, a.SignedText, a.Signature);
+                return new ReserveAddress(address, a.SignedText, a.Signature);
             }).ToList();
+        }
+
+        // A token's symbol: valid, and not another asset of the same chain.
+        private string TokenSymbol(string? symbol, string tokenAt, Dictionary<string, string> chainSymbols)
+        {
+            var valid = Symbol(symbol, $"{tokenAt}.symbol");
+            Unique(chainSymbols, valid, $"{tokenAt}.symbol", $"asset {valid}");
+            return valid;
+        }
+
+        private int TokenDecimals(int? decimals, string symbol, string tokenAt) =>
+            Decimals(decimals ?? throw Error($"{tokenAt}.decimals", "the token's decimals are required"), symbol, $"{tokenAt}.decimals");
+
+        // An address, mint or contract: well formed, and not listed before within its chain.
+        private string UniqueAddress(string? text, string at, Func<string?, bool> isValid, string expected, Dictionary<string, string> seen, string what)
+        {
+            if (!isValid(text))
+            {
+                throw Error(at, $"'{text}' is not {expected}");
+            }
+            Unique(seen, text!, at, $"{what} {text}");
+            return text!;
         }
 
         private string Symbol(string? symbol, string at) =>

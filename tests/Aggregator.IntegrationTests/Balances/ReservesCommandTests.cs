@@ -95,6 +95,32 @@ public sealed class ReservesCommandTests(AnvilNode node) : IClassFixture<AnvilNo
     }
 
     [Fact]
+    public async Task A_report_that_drops_a_configured_chain_or_names_another_institution_is_invalid()
+    {
+        var config = await Configure(signedEpoch: 4);
+        var output = Path.Combine(_workspace, "reserves.json");
+        Assert.Equal(0, Cli("reserves", "--config", config, "--epoch", "4", "--out", output).Exit);
+        var document = JsonNode.Parse(File.ReadAllText(output))!;
+
+        var dropped = document.DeepClone();
+        dropped["chains"] = new JsonArray();
+        dropped["reserves"] = new JsonObject();
+        var droppedPath = Path.Combine(_workspace, "dropped.json");
+        File.WriteAllText(droppedPath, dropped.ToJsonString());
+        var check = Cli("reserves", "verify", droppedPath, "--config", config);
+        Assert.Equal(1, check.Exit);
+        Assert.Contains("are not in the report", check.Output);
+
+        var renamed = document.DeepClone();
+        renamed["institution"] = "Someone Else Ltd";
+        var renamedPath = Path.Combine(_workspace, "renamed.json");
+        File.WriteAllText(renamedPath, renamed.ToJsonString());
+        check = Cli("reserves", "verify", renamedPath, "--config", config);
+        Assert.Equal(1, check.Exit);
+        Assert.Contains("is for institution 'Someone Else Ltd'", check.Output);
+    }
+
+    [Fact]
     public async Task An_ownership_signature_for_another_epoch_is_not_counted()
     {
         var config = await Configure(signedEpoch: 2);

@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
-
 namespace Aggregator.IntegrationTests.Evm;
 
 /// <summary>
@@ -9,63 +6,25 @@ namespace Aggregator.IntegrationTests.Evm;
 /// </summary>
 public sealed class FlakyProxy : IDisposable
 {
-    private readonly HttpListener _listener = new();
-    private readonly HttpClient _client = new();
-    private readonly string _target;
+    private readonly LoopbackProxy _proxy;
     private readonly bool _alwaysFail;
     private int _failuresLeft;
     private int _requests;
 
     public FlakyProxy(string target, int failures)
     {
-        _target = target;
         _failuresLeft = failures;
         _alwaysFail = failures < 0;
-        var port = LocalProcesses.FreePort();
-        Url = $"http://127.0.0.1:{port}/";
-        _listener.Prefixes.Add(Url);
-        _listener.Start();
-        _ = Task.Run(Serve);
+        _proxy = new LoopbackProxy(target, async body =>
+        {
+            Interlocked.Increment(ref _requests);
+            return _alwaysFail || Interlocked.Decrement(ref _failuresLeft) >= 0 ? null : await _proxy!.ForwardAsync(body);
+        });
     }
 
-    public string Url { get; }
+    public string Url => _proxy.Url;
 
     public int Requests => Volatile.Read(ref _requests);
 
-    private async Task Serve()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception error) when (error is HttpListenerException or ObjectDisposedException)
-            {
-                return;
-            }
-            Interlocked.Increment(ref _requests);
-            using var reader = new StreamReader(context.Request.InputStream);
-            var body = await reader.ReadToEndAsync();
-            if (_alwaysFail || Interlocked.Decrement(ref _failuresLeft) >= 0)
-            {
-                context.Response.StatusCode = 503;
-                context.Response.Close();
-                continue;
-            }
-            using var forwarded = await _client.PostAsync(_target, new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
-            var answer = await forwarded.Content.ReadAsByteArrayAsync();
-            context.Response.ContentType = "application/json";
-            await context.Response.OutputStream.WriteAsync(answer);
-            context.Response.Close();
-        }
-    }
-
-    public void Dispose()
-    {
-        _listener.Stop();
-        _listener.Close();
-        _client.Dispose();
-    }
+    public void Dispose() => _proxy.Dispose();
 }

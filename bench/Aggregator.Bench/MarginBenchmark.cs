@@ -28,12 +28,13 @@ internal static class MarginBenchmark
 
         var market = Market();
         ChainId[] chains = [ChainId.Parse("eip155:1"), ChainId.Parse("eip155:42161"), ChainId.Parse("solana:mainnet")];
-        var book = new CrossMarginBook(market, chains, Symbols.Select(s => new AssetId(s)).ToArray(), accounts);
+        var book = new CrossMarginBook(market, chains, Symbols.Select(s => new AssetId(s)).ToArray());
         var random = new XorShift(7);
 
         var load = Stopwatch.StartNew();
         for (var account = 0; account < accounts; account++)
         {
+            book.AddAccount($"account-{account}");
             decimal value = 0;
             for (var chain = 0; chain < chains.Length; chain++)
             {
@@ -46,6 +47,7 @@ internal static class MarginBenchmark
             book.SetDebt(account, 3, BaseUnits(decimal.Round(value * (40 + random.Next(46)) / 100m, 2), 3));
         }
         var loadSeconds = load.Elapsed.TotalSeconds;
+        book.TakeHealthChanges([]);
 
         var single = Stream(book, random, accounts, updates, updatesPerTick, batchSize: 1);
         var batched = Stream(book, random, accounts, updates, updatesPerTick, batchSize: 4096);
@@ -59,6 +61,7 @@ internal static class MarginBenchmark
             book.SetCollateral(random.Next(accounts), random.Next(3), random.Next(3), BaseUnits(random.Next(2000) / 100m, 0));
             book.RecomputeAll();
         }
+        book.TakeHealthChanges([]);
         var naivePerSecond = naiveUpdates / naive.Elapsed.TotalSeconds;
 
         var statuses = Enumerable.Range(0, accounts).GroupBy(book.Status).ToDictionary(g => g.Key, g => g.Count());
@@ -67,13 +70,14 @@ internal static class MarginBenchmark
         Console.WriteLine(Line($"| balance updates/s (health factors current after each) | {single.UpdatesPerSecond:N0} | {batched.UpdatesPerSecond:N0} | {naivePerSecond:N1} |"));
         Console.WriteLine(Line($"| full re-price after a tick (every holder), median / max | {single.TickMedian:F0} / {single.TickMax:F0} ms | {batched.TickMedian:F0} / {batched.TickMax:F0} ms | {1000 / naivePerSecond:F0} ms (one full pass) |"));
         Console.WriteLine(Line($"| whole stream: {updates:N0} updates incl. {single.Ticks} ticks | {single.Seconds:F1} s | {batched.Seconds:F1} s | ~{updates / naivePerSecond / 3600:N0} h (extrapolated) |"));
+        Console.WriteLine(Line($"| health changes reported (status or band) | {single.HealthChanges:N0} | {batched.HealthChanges:N0} | |"));
         Console.WriteLine(Line($"| initial load ({accounts * 4L:N0} positions) | {loadSeconds:F1} s | | |"));
         Console.WriteLine(Line($"| peak working set (whole process) | {peak / 1048576.0:N0} MiB | | |"));
         Console.WriteLine();
         Console.WriteLine("statuses at the end: " + string.Join(", ", statuses.OrderBy(p => p.Key).Select(p => $"{MarginReportJson.StatusName(p.Key)} {p.Value:N0}")));
     }
 
-    private sealed record StreamFigures(double UpdatesPerSecond, double TickMedian, double TickMax, int Ticks, double Seconds);
+    private sealed record StreamFigures(double UpdatesPerSecond, double TickMedian, double TickMax, int Ticks, double Seconds, long HealthChanges);
 
     // Drives the book with balance changes (applied one by one, or gathered into batches) and a price
     // tick every updatesPerTick updates; times balance work and ticks separately.
@@ -81,6 +85,9 @@ internal static class MarginBenchmark
     {
         var prices = (decimal[])StartPrices.Clone();
         var batch = new List<CollateralChange>(batchSize);
+        // The engine takes the book's health changes after every write, to publish them.
+        var changes = new List<HealthChange>();
+        var changeCount = 0L;
         var balanceWatch = new Stopwatch();
         var ticks = new List<double>();
         var balanceUpdates = 0L;
@@ -96,6 +103,8 @@ internal static class MarginBenchmark
             {
                 book.SetCollateral(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(batch));
             }
+            changeCount += book.TakeHealthChanges(changes);
+            changes.Clear();
             balanceWatch.Stop();
             balanceUpdates += batch.Count;
             batch.Clear();
@@ -110,6 +119,8 @@ internal static class MarginBenchmark
                 prices[asset] = decimal.Round(prices[asset] * (0.97m + random.Next(61) / 1000m), 8);
                 var tick = Stopwatch.StartNew();
                 book.SetPrice(asset, prices[asset]);
+                changeCount += book.TakeHealthChanges(changes);
+                changes.Clear();
                 ticks.Add(tick.Elapsed.TotalMilliseconds);
                 continue;
             }
@@ -122,7 +133,7 @@ internal static class MarginBenchmark
         }
         Flush();
         ticks.Sort();
-        return new StreamFigures(balanceUpdates / balanceWatch.Elapsed.TotalSeconds, ticks[ticks.Count / 2], ticks[^1], ticks.Count, total.Elapsed.TotalSeconds);
+        return new StreamFigures(balanceUpdates / balanceWatch.Elapsed.TotalSeconds, ticks[ticks.Count / 2], ticks[^1], ticks.Count, total.Elapsed.TotalSeconds, changeCount);
     }
 
     private static MarketState Market()

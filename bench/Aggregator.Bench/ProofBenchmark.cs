@@ -5,9 +5,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Aggregator.Chains.Evm.Registry;
 using Aggregator.Core.Assets;
-using Aggregator.Proofs.Circuits;
-using Aggregator.Proofs.Commitment;
-using Aggregator.Proofs.Groth16;
+using Aggregator.Proving;
+using Aggregator.Commitment;
+using Aggregator.Crypto.Groth16;
 using Nethereum.Web3;
 
 using Aggregator.Testing;

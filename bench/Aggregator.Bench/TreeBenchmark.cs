@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Aggregator.Core.Assets;
-using Aggregator.Proofs.Commitment;
-using Aggregator.Proofs.Field;
-using Aggregator.Proofs.Poseidon;
+using Aggregator.Commitment;
+using Aggregator.Crypto.Field;
+using Aggregator.Crypto.Poseidon;
 
 using Aggregator.Testing;
 

@@ -9,7 +9,7 @@ node circuits/scripts/gen-poseidon-constants.mjs
 node circuits/scripts/gen-poseidon-vectors.mjs
 node circuits/scripts/commitment-reference.mjs
 node contracts/scripts/compile.mjs
-generated=(src/Aggregator.Proofs/Poseidon/poseidon-constants.bin circuits/test-vectors contracts/artifacts)
+generated=(src/Aggregator.Crypto/Poseidon/poseidon-constants.bin circuits/test-vectors contracts/artifacts)
 if ! git diff --quiet -- "${generated[@]}" || [ -n "$(git status --porcelain -- "${generated[@]}")" ]; then
   git status --short -- "${generated[@]}"
   echo "generated artefacts differ from the committed ones: rerun the scripts above and commit their output"

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Extracts circomlib's optimized Poseidon parameters (POSEIDON_C, _M, _P, _S for t = 2..17) from
 // node_modules/circomlib/circuits/poseidon_constants.circom into the binary resource that
-// Aggregator.Proofs embeds. Generated; never edit the output by hand. Run from anywhere:
+// Aggregator.Crypto embeds. Generated; never edit the output by hand. Run from anywhere:
 //   node circuits/scripts/gen-poseidon-constants.mjs
 // Output layout (all integers little-endian):
 //   "POSEIDON" magic, u32 version = 1, u32 count of widths (16)
@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const source = join(here, "..", "node_modules", "circomlib", "circuits", "poseidon_constants.circom");
-const target = join(here, "..", "..", "src", "Aggregator.Proofs", "Poseidon", "poseidon-constants.bin");
+const target = join(here, "..", "..", "src", "Aggregator.Crypto", "Poseidon", "poseidon-constants.bin");
 const R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
 const PARTIAL_ROUNDS = [56, 57, 56, 60, 60, 63, 64, 63, 60, 66, 60, 65, 70, 60, 64, 68];
 const text = readFileSync(source, "utf8");

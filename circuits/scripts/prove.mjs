@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Groth16 proof with snarkjs: witness from the circuit's wasm, proof from its proving key.
 // Usage: node prove.mjs CIRCUIT.wasm CIRCUIT.zkey INPUT.json PROOF_OUT.json PUBLIC_OUT.json
-// Called by Aggregator.Proofs (SnarkjsProver); a failed witness (an unsatisfied constraint) exits 1.
+// Called by Aggregator.Proving (SnarkjsProver); a failed witness (an unsatisfied constraint) exits 1.
 import { readFileSync, writeFileSync, renameSync } from "node:fs";
 import { createRequire } from "node:module";
 

@@ -2,7 +2,7 @@ using System.CommandLine;
 using Aggregator.Cli.Commands;
 using Aggregator.Core.Chains;
 using Aggregator.Core.Errors;
-using Aggregator.Proofs.Circuits;
+using Aggregator.Proving;
 
 namespace Aggregator.Cli;
 

@@ -4,7 +4,7 @@ using System.Globalization;
 using Aggregator.Cli.Console;
 using Aggregator.Core.Assets;
 using Aggregator.Core.Errors;
-using Aggregator.Proofs.Commitment;
+using Aggregator.Commitment;
 
 namespace Aggregator.Cli.Commands;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Security.Cryptography;
 using System.Text;
-using Aggregator.Proofs.Circuits;
+using Aggregator.Proving;
 
 namespace Aggregator.Cli.Commands;
 

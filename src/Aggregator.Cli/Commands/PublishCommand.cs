@@ -4,9 +4,9 @@ using System.Numerics;
 using Aggregator.Chains.Evm.Registry;
 using Aggregator.Core.Chains;
 using Aggregator.Core.Errors;
-using Aggregator.Proofs.Circuits;
-using Aggregator.Proofs.Commitment;
-using Aggregator.Proofs.Groth16;
+using Aggregator.Proving;
+using Aggregator.Commitment;
+using Aggregator.Crypto.Groth16;
 using Nethereum.Web3;
 using Nethereum.Web3.Accounts;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Aggregator.Proofs.Commitment;
+using Aggregator.Commitment;
 using Aggregator.Reserves;
 using Aggregator.Reserves.Chains;
 using Aggregator.Reserves.Configuration;

@@ -2,8 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using Aggregator.Chains.Evm.Registry;
 using Aggregator.Core.Errors;
-using Aggregator.Proofs.Circuits;
-using Aggregator.Proofs.Commitment;
+using Aggregator.Proving;
+using Aggregator.Commitment;
 using Nethereum.Web3;
 
 namespace Aggregator.Cli.Commands;

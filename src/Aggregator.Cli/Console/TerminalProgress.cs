@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Aggregator.Proofs.Commitment;
+using Aggregator.Commitment;
 
 namespace Aggregator.Cli.Console;
 

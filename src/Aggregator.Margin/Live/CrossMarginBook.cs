@@ -1,7 +1,8 @@
+using System.Collections.Concurrent;
 using Aggregator.Core.Assets;
 using Aggregator.Core.Chains;
-using Aggregator.Margin.Evaluation;
 using Aggregator.Core.Positions;
+using Aggregator.Margin.Evaluation;
 using Aggregator.Margin.Markets;
 using Aggregator.Margin.Oracles;
 
@@ -14,17 +15,27 @@ namespace Aggregator.Margin.Live;
 /// parallel. The rules are <see cref="PoolTally"/>'s, the same as <see cref="PoolEvaluator"/>'s; the cross
 /// pool is kept on arrays indexed by account, chain and asset, isolated pools are evaluated by the
 /// evaluator itself against the book's current market.
+/// <para>
+/// Accounts are added at run time by id, each with its deposit addresses, and found by id or by
+/// (chain, address). Every write records the pools whose status or health band changed; the writer
+/// takes them with <see cref="TakeHealthChanges"/>.
+/// </para>
+/// <para>
 /// Single writer: one thread at a time may call the mutating methods (the engine's consumer); a second
 /// concurrent writer gets an <see cref="InvalidOperationException"/> instead of a silently torn state.
-/// Readers may read at any time and see each account's last complete evaluation.
+/// Read figures from the writer's thread or between writes: a status is read whole at any time, but a
+/// health factor read during a write may mix two evaluations (decimals are not read atomically).
+/// </para>
 /// </summary>
 public sealed class CrossMarginBook
 {
     private const int ChunkSize = 4096;
+    private static readonly decimal[] DefaultHealthBands = [1.25m, 1.5m, 2m];
 
     private readonly int _chains;
     private readonly int _assets;
     private readonly decimal _warning;
+    private readonly decimal[] _bands;             // health-factor thresholds, ascending
     // Amounts are whole units (base units · 10^-decimals, exact in decimal). Folding 10^-decimals into
     // the prices instead would be faster but loses digits: decimal holds at most 28 decimal places.
     private readonly decimal[] _unitInverse;       // 10^-decimals per asset
@@ -33,38 +44,52 @@ public sealed class CrossMarginBook
     private readonly decimal[] _price;
     private readonly decimal[] _weight;            // price · effective LT, per asset
     private readonly bool[] _frozen;
+    private readonly Dictionary<AssetId, int> _assetIndex;
+    private readonly Dictionary<ChainId, int> _chainIndex;
+    private readonly AccountDirectory _directory;
+    private readonly ConcurrentQueue<HealthChange> _changes = new();
     private MarketState _market;                   // the same prices and statuses, for isolated pools
 
-    private readonly decimal[] _perChain;          // whole units, per account·chain·asset
-    private readonly decimal[] _held;              // Σ over chains, per account·asset
-    private readonly decimal[] _effective;         // Σ over chains of amount · (1 - haircut)
-    private readonly decimal[] _debt;              // whole units, per account·asset
-    private readonly bool[] _involved;             // account·asset: ever held or owed, so a tick must re-evaluate it
-
-    private readonly decimal[] _weighted;
-    private readonly decimal[] _requirement;
-    private readonly MarginStatus[] _status;
-    private readonly PerpPosition[][] _perps;
-    private readonly Dictionary<string, (MarginPositions Pool, PoolHealth Health)>?[] _isolated;
-    private readonly Dictionary<AssetId, int> _assetIndex;
+    // Per account, grown by doubling as accounts are added.
+    private int _capacity;
+    private decimal[] _perChain = [];              // whole units, per account·chain·asset
+    private decimal[] _held = [];                  // Σ over chains, per account·asset
+    private decimal[] _effective = [];             // Σ over chains of amount · (1 - haircut)
+    private decimal[] _debt = [];                  // whole units, per account·asset
+    private bool[] _involved = [];                 // account·asset: ever held or owed, so a tick must re-evaluate it
+    private Figures[] _figures = [];               // the evaluation, in one array: one or two cache lines per update
+    private PerpPosition[][] _perps = [];
+    private Dictionary<string, (MarginPositions Pool, PoolHealth Health)>?[] _isolated = [];
     private int _writer;
 
-    public CrossMarginBook(MarketState market, IReadOnlyList<ChainId> chains, IReadOnlyList<AssetId> assets, int accounts)
+    /// <param name="healthBands">
+    /// Health-factor thresholds, ascending, whose crossing is reported as a change even when the status
+    /// stays (1.25, 1.5 and 2 by default); the status thresholds (1 and the warning level) always are.
+    /// </param>
+    public CrossMarginBook(MarketState market, IReadOnlyList<ChainId> chains, IReadOnlyList<AssetId> assets, IReadOnlyList<decimal>? healthBands = null)
     {
         ArgumentNullException.ThrowIfNull(market);
         ArgumentNullException.ThrowIfNull(chains);
         ArgumentNullException.ThrowIfNull(assets);
-        ArgumentOutOfRangeException.ThrowIfNegative(accounts);
         Chains = chains.ToArray();
         Assets = assets.ToArray();
-        AccountCount = accounts;
         _chains = chains.Count;
         _assets = assets.Count;
+        _chainIndex = IndexOf(Chains, "chain");
+        _assetIndex = IndexOf(Assets, "asset");
+        _bands = (healthBands ?? DefaultHealthBands).ToArray();
+        for (var i = 0; i < _bands.Length; i++)
+        {
+            if (_bands[i] <= 0 || (i > 0 && _bands[i] <= _bands[i - 1]))
+            {
+                throw new ArgumentException("health bands must be positive and strictly ascending", nameof(healthBands));
+            }
+        }
         _warning = market.Settings.WarningHealthFactor;
+        _market = market;
+        _directory = new AccountDirectory(Chains);
         _unitInverse = new decimal[_assets];
         _liquidationThreshold = new decimal[_assets];
-        _market = market;
-        _assetIndex = Assets.Select((a, i) => (a, i)).ToDictionary(p => p.a, p => p.i);
         _price = new decimal[_assets];
         _weight = new decimal[_assets];
         _frozen = new bool[_assets];
@@ -82,28 +107,73 @@ public sealed class CrossMarginBook
                 _keep[c * _assets + a] = 1 - market.Haircut(chains[c], assets[a]);
             }
         }
-        _perChain = new decimal[(long)accounts * _chains * _assets];
-        _held = new decimal[(long)accounts * _assets];
-        _effective = new decimal[(long)accounts * _assets];
-        _debt = new decimal[(long)accounts * _assets];
-        _involved = new bool[(long)accounts * _assets];
-        _weighted = new decimal[accounts];
-        _requirement = new decimal[accounts];
-        _status = new MarginStatus[accounts];
-        Array.Fill(_status, MarginStatus.Healthy);
-        _perps = new PerpPosition[accounts][];
-        Array.Fill(_perps, []);
-        _isolated = new Dictionary<string, (MarginPositions, PoolHealth)>?[accounts];
     }
 
     public IReadOnlyList<ChainId> Chains { get; }
 
     public IReadOnlyList<AssetId> Assets { get; }
 
+    /// <summary>The health-factor thresholds whose crossing is reported (<see cref="HealthChange"/>).</summary>
+    public IReadOnlyList<decimal> HealthBands => _bands;
+
     /// <summary>The market as the book sees it now (prices and oracle statuses as last set).</summary>
     public MarketState Market => _market;
 
-    public int AccountCount { get; }
+    public int AccountCount => _directory.Count;
+
+    /// <summary>The index of one of the book's chains.</summary>
+    /// <exception cref="ArgumentException">The book does not know the chain.</exception>
+    public int ChainIndex(ChainId chain) =>
+        _chainIndex.TryGetValue(chain, out var index) ? index : throw new ArgumentException($"chain {chain} is not one of the book's", nameof(chain));
+
+    /// <summary>The index of one of the book's assets.</summary>
+    /// <exception cref="ArgumentException">The book does not know the asset.</exception>
+    public int AssetIndex(AssetId asset) =>
+        _assetIndex.TryGetValue(asset, out var index) ? index : throw new ArgumentException($"asset {asset} is not one of the book's", nameof(asset));
+
+    /// <summary>
+    /// Adds an account with nothing in it (healthy, nothing required) and returns its index; indexes
+    /// are dense and stable. Deposit addresses are given with <see cref="AddDepositAddress"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The id is empty or already in the book.</exception>
+    public int AddAccount(string id)
+    {
+        using var writer = new WriterScope(this);
+        ArgumentNullException.ThrowIfNull(id);
+        if (_directory.Count == _capacity)
+        {
+            Grow(Math.Max(1024, _capacity * 2));
+        }
+        var account = _directory.Add(id);
+        _figures[account].Status = MarginStatus.Healthy;
+        _figures[account].Band = _bands.Length;
+        SetBandBounds(ref _figures[account], _bands.Length);
+        _perps[account] = [];
+        return account;
+    }
+
+    /// <summary>An address on a chain whose balances are the account's collateral there.</summary>
+    /// <exception cref="ArgumentException">The address already belongs to an account (its balance would count twice).</exception>
+    public void AddDepositAddress(int account, ChainId chain, string address)
+    {
+        using var writer = new WriterScope(this);
+        CheckAccount(account);
+        _directory.AddAddress(account, ChainIndex(chain), address);
+    }
+
+    /// <summary>The account whose deposit address this is, if any (EVM addresses in any case).</summary>
+    public bool TryFindAccount(int chain, string address, out int account) =>
+        _directory.TryFindByAddress(chain, address, out account);
+
+    /// <summary>The index of the account with this id, if the book has it.</summary>
+    public bool TryFindAccount(string id, out int account) => _directory.TryFind(id, out account);
+
+    /// <summary>The id of the account at an index.</summary>
+    public string AccountId(int account)
+    {
+        CheckAccount(account);
+        return _directory.Id(account);
+    }
 
     /// <summary>An account's collateral of an asset on a chain is now <paramref name="baseUnits"/>.</summary>
     public void SetCollateral(int account, int chain, int asset, UInt128 baseUnits)
@@ -158,9 +228,10 @@ public sealed class CrossMarginBook
     public void SetPerps(int account, IReadOnlyList<PerpPosition> perps)
     {
         using var writer = new WriterScope(this);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)account, (uint)AccountCount, nameof(account));
+        CheckAccount(account);
         ArgumentNullException.ThrowIfNull(perps);
         _perps[account] = perps.ToArray();
+        _figures[account].HasPerps = perps.Count > 0;
         Recompute(account);
     }
 
@@ -168,22 +239,23 @@ public sealed class CrossMarginBook
     public void SetIsolated(int account, string id, MarginPositions? pool)
     {
         using var writer = new WriterScope(this);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)account, (uint)AccountCount, nameof(account));
+        CheckAccount(account);
         ArgumentNullException.ThrowIfNull(id);
         if (pool is null)
         {
             _isolated[account]?.Remove(id);
             return;
         }
-        foreach (var asset in pool.Collateral.Select(c => c.Asset).Concat(pool.Debts.Select(d => d.Asset)))
+        var cells = pool.Collateral.Select(c => c.Asset).Concat(pool.Debts.Select(d => d.Asset))
+            .Select(asset => _assetIndex.TryGetValue(asset, out var index) ? index : throw new ArgumentException($"asset {asset} is not one of the book's", nameof(pool)))
+            .ToArray();
+        foreach (var index in cells)
         {
-            if (!_assetIndex.TryGetValue(asset, out var index))
-            {
-                throw new ArgumentException($"asset {asset} is not one of the book's", nameof(pool));
-            }
             _involved[(long)account * _assets + index] = true;
         }
-        (_isolated[account] ??= new(StringComparer.Ordinal))[id] = (pool, PoolEvaluator.Evaluate(pool, _market, isolated: true));
+        var pools = _isolated[account] ??= new(StringComparer.Ordinal);
+        var previous = pools.TryGetValue(id, out var entry) ? entry.Health : null;
+        EvaluateIsolated(account, pools, id, pool, previous);
     }
 
     /// <summary>
@@ -207,13 +279,30 @@ public sealed class CrossMarginBook
                 Recompute(account);
                 if (_isolated[account] is { } pools)
                 {
-                    foreach (var (id, (pool, _)) in pools.ToArray())
+                    foreach (var (id, (pool, health)) in pools.ToArray())
                     {
-                        pools[id] = (pool, PoolEvaluator.Evaluate(pool, _market, isolated: true));
+                        EvaluateIsolated(account, pools, id, pool, health);
                     }
                 }
             }
         });
+    }
+
+    /// <summary>
+    /// Moves the pools whose status or health band changed since the last call into
+    /// <paramref name="into"/>, and returns how many; the order across accounts is unspecified (a price
+    /// tick evaluates accounts in parallel). The writer calls it after its writes.
+    /// </summary>
+    public int TakeHealthChanges(List<HealthChange> into)
+    {
+        ArgumentNullException.ThrowIfNull(into);
+        var taken = 0;
+        while (_changes.TryDequeue(out var change))
+        {
+            into.Add(change);
+            taken++;
+        }
+        return taken;
     }
 
     /// <summary>The health of an account's isolated position, or null when it has none by that id.</summary>
@@ -221,45 +310,131 @@ public sealed class CrossMarginBook
         _isolated[account] is { } pools && pools.TryGetValue(id, out var entry) ? entry.Health : null;
 
     /// <summary>Re-evaluates every account from its stored positions (what a naive engine does on every change).</summary>
-    public void RecomputeAll() => ForEachAccount(Recompute);
+    public void RecomputeAll()
+    {
+        using var writer = new WriterScope(this);
+        ForEachAccount(Recompute);
+    }
 
-    public decimal? HealthFactor(int account) => HealthFormula.HealthFactor(_weighted[account], _requirement[account]);
+    public decimal? HealthFactor(int account) => HealthFormula.HealthFactor(_figures[account].Weighted, _figures[account].Requirement);
 
-    public MarginStatus Status(int account) => _status[account];
+    public MarginStatus Status(int account) => _figures[account].Status;
 
-    public decimal WeightedCollateral(int account) => _weighted[account];
+    public decimal WeightedCollateral(int account) => _figures[account].Weighted;
 
-    public decimal Requirement(int account) => _requirement[account];
+    public decimal Requirement(int account) => _figures[account].Requirement;
 
+    // PoolTally's rules over the arrays, summed in locals (see PoolTally on why not in the struct).
     private void Recompute(int account)
     {
-        var tally = new PoolTally();
+        decimal weighted = 0, debtValue = 0, pnl = 0, maintenance = 0;
+        var frozen = false;
         var row = (long)account * _assets;
         for (var a = 0; a < _assets; a++)
         {
-            tally.AddHealthWeight(_held[row + a], _effective[row + a], _weight[a], _frozen[a]);
-            tally.AddDebt(_debt[row + a], _price[a], _frozen[a]);
-        }
-        var perps = _perps[account];
-        for (var i = 0; i < perps.Length; i++)
-        {
-            tally.AddPerp(perps[i]);
-        }
-        // Decimal products are the cost here: the full collateral value only when it can decide the status.
-        if (tally.NeedsCollateralValue)
-        {
-            for (var a = 0; a < _assets; a++)
+            var held = _held[row + a];
+            var owed = _debt[row + a];
+            frozen |= PoolTally.Freezes(held, owed, _frozen[a]);
+            if (held != 0)
             {
-                tally.AddCollateralValue(_held[row + a], _price[a]);
+                weighted += _effective[row + a] * _weight[a];
+            }
+            if (owed != 0)
+            {
+                debtValue += owed * _price[a];
             }
         }
-        else
+        ref var figures = ref _figures[account];
+        // Perps live apart (an array load per account is a cache miss the perp-less majority skips).
+        if (figures.HasPerps)
         {
-            tally.UseWeightedAsValueBound();
+            foreach (var perp in _perps[account])
+            {
+                pnl += perp.UnrealizedPnl;
+                maintenance += perp.MaintenanceMargin;
+            }
         }
-        _weighted[account] = tally.HealthWeighted;
-        _requirement[account] = tally.Requirement;
-        _status[account] = tally.Status(_warning);
+        var healthWeighted = figures.HasPerps ? weighted + pnl : weighted;
+        var requirement = figures.HasPerps ? debtValue + maintenance : debtValue;
+        // Decimal products are the cost here: the full collateral value only when it can decide the status.
+        var collateralValue = weighted;
+        if (PoolTally.NeedsCollateralValue(healthWeighted, debtValue))
+        {
+            collateralValue = 0;
+            for (var a = 0; a < _assets; a++)
+            {
+                if (_held[row + a] != 0)
+                {
+                    collateralValue += _held[row + a] * _price[a];
+                }
+            }
+        }
+        var status = PoolTally.Status(frozen, collateralValue, healthWeighted, pnl, debtValue, requirement, _warning);
+        figures.Weighted = healthWeighted;
+        var band = figures.Band;
+        if (requirement != figures.Requirement)
+        {
+            figures.Requirement = requirement;
+            SetBandBounds(ref figures, band);
+        }
+        if (healthWeighted < figures.BandLow || healthWeighted >= figures.BandHigh)
+        {
+            band = Band(healthWeighted, requirement, band);
+            SetBandBounds(ref figures, band);
+        }
+        if (status != figures.Status || band != figures.Band)
+        {
+            _changes.Enqueue(new HealthChange(account, null, figures.Status, status, figures.Band, band, HealthFormula.HealthFactor(healthWeighted, requirement)));
+            figures.Status = status;
+            figures.Band = band;
+        }
+    }
+
+    // The weighted collateral at which the account leaves its band, kept so that most updates compare
+    // instead of multiplying (two full-precision decimal products cost a fifth of an update, measured).
+    private void SetBandBounds(ref Figures figures, int band)
+    {
+        if (figures.Requirement <= 0)
+        {
+            figures.BandLow = decimal.MinValue;
+            figures.BandHigh = decimal.MaxValue;
+            return;
+        }
+        figures.BandLow = band == 0 ? decimal.MinValue : _bands[band - 1] * figures.Requirement;
+        figures.BandHigh = band == _bands.Length ? decimal.MaxValue : _bands[band] * figures.Requirement;
+    }
+
+    private void EvaluateIsolated(int account, Dictionary<string, (MarginPositions, PoolHealth)> pools, string id, MarginPositions pool, PoolHealth? previous)
+    {
+        var health = PoolEvaluator.Evaluate(pool, _market, isolated: true);
+        pools[id] = (pool, health);
+        var previousStatus = previous?.Status ?? MarginStatus.Healthy;
+        var previousBand = previous is null ? _bands.Length : Band(previous.WeightedCollateral, previous.Requirement, _bands.Length);
+        var band = Band(health.WeightedCollateral, health.Requirement, previousBand);
+        if (health.Status != previousStatus || band != previousBand)
+        {
+            _changes.Enqueue(new HealthChange(account, id, previousStatus, health.Status, previousBand, band, health.HealthFactor));
+        }
+    }
+
+    // The number of thresholds at or below the health factor, without dividing: starting from the band
+    // the account was in, usually one or two products decide it.
+    private int Band(decimal weighted, decimal requirement, int from)
+    {
+        if (requirement <= 0)
+        {
+            return _bands.Length;
+        }
+        var band = from;
+        while (band > 0 && weighted < _bands[band - 1] * requirement)
+        {
+            band--;
+        }
+        while (band < _bands.Length && weighted >= _bands[band] * requirement)
+        {
+            band++;
+        }
+        return band;
     }
 
     private void StoreCollateral(int account, int chain, int asset, UInt128 baseUnits)
@@ -274,15 +449,57 @@ public sealed class CrossMarginBook
         _involved[cell] = true;
     }
 
-    private void ForEachAccount(Action<int> body) =>
-        Parallel.For(0, (AccountCount + ChunkSize - 1) / ChunkSize, chunk =>
+    private void Grow(int capacity)
+    {
+        Array.Resize(ref _perChain, capacity * _chains * _assets);
+        Array.Resize(ref _held, capacity * _assets);
+        Array.Resize(ref _effective, capacity * _assets);
+        Array.Resize(ref _debt, capacity * _assets);
+        Array.Resize(ref _involved, capacity * _assets);
+        Array.Resize(ref _figures, capacity);
+        Array.Resize(ref _perps, capacity);
+        Array.Resize(ref _isolated, capacity);
+        _capacity = capacity;
+    }
+
+    private void ForEachAccount(Action<int> body)
+    {
+        var count = _directory.Count;
+        Parallel.For(0, (count + ChunkSize - 1) / ChunkSize, chunk =>
         {
-            var end = Math.Min(AccountCount, (chunk + 1) * ChunkSize);
+            var end = Math.Min(count, (chunk + 1) * ChunkSize);
             for (var account = chunk * ChunkSize; account < end; account++)
             {
                 body(account);
             }
         });
+    }
+
+    private static Dictionary<T, int> IndexOf<T>(IReadOnlyList<T> items, string what)
+        where T : notnull
+    {
+        var index = new Dictionary<T, int>();
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (!index.TryAdd(items[i], i))
+            {
+                throw new ArgumentException($"{what} {items[i]} is listed twice");
+            }
+        }
+        return index;
+    }
+
+    // An account's cross-pool evaluation, and the band bounds that spare most updates a product.
+    private struct Figures
+    {
+        public decimal Weighted;                   // weighted collateral + unrealized PnL
+        public decimal Requirement;                // debts + perp maintenance
+        public decimal BandLow;                    // weighted collateral below which the band drops
+        public decimal BandHigh;                   // weighted collateral at which it rises
+        public MarginStatus Status;
+        public int Band;
+        public bool HasPerps;
+    }
 
     // Marks the book as being written by the current thread for the scope's lifetime; a second writer throws.
     private readonly ref struct WriterScope
@@ -301,9 +518,12 @@ public sealed class CrossMarginBook
         public void Dispose() => Volatile.Write(ref _book._writer, 0);
     }
 
+    private void CheckAccount(int account) =>
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)account, (uint)_directory.Count, nameof(account));
+
     private void CheckIndexes(int account, int asset)
     {
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)account, (uint)AccountCount, nameof(account));
+        CheckAccount(account);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)asset, (uint)_assets, nameof(asset));
     }
 }

@@ -29,10 +29,24 @@ public class ProjectReferenceTests
         Assert.Empty(references.Except(CoreMayReference));
     }
 
+    // What the verifier's cryptography may use besides: threads (the pairing's helper thread). No files,
+    // processes or network: a verifier's dependencies are its attack surface.
+    private static readonly string[] CryptoMayReference = [.. CoreMayReference, "System.Threading", "System.Threading.Thread", "System.Collections.Concurrent"];
+
     [Fact]
-    public void Proofs_depends_on_core_only_so_a_verifier_carries_nothing_else()
+    public void Crypto_references_no_project_and_does_no_io_so_a_verifier_carries_nothing_else()
     {
-        Assert.Equal(["Aggregator.Core"], AggregatorReferences(typeof(Proofs.Field.Fr).Assembly));
+        var assembly = typeof(Crypto.Field.Fr).Assembly;
+        Assert.Empty(AggregatorReferences(assembly));
+        Assert.Empty(assembly.GetReferencedAssemblies().Select(a => a.Name!).Except(CryptoMayReference));
+    }
+
+    [Fact]
+    public void Commitment_and_proving_build_on_crypto_and_core_only()
+    {
+        Assert.Equal(["Aggregator.Core", "Aggregator.Crypto"], AggregatorReferences(typeof(Commitment.MerkleSumTree).Assembly));
+        Assert.DoesNotContain("System.Diagnostics.Process", typeof(Commitment.MerkleSumTree).Assembly.GetReferencedAssemblies().Select(a => a.Name));
+        Assert.Equal(["Aggregator.Commitment", "Aggregator.Core", "Aggregator.Crypto"], AggregatorReferences(typeof(Proving.EpochProofs).Assembly));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Aggregator.Testing;
 
 namespace Aggregator.Cli.Tests.Commands;
 

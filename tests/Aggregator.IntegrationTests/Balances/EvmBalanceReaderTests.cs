@@ -13,7 +13,8 @@ using Nethereum.Web3;
 namespace Aggregator.IntegrationTests.Balances;
 
 /// <summary>The EVM adapter against a real node: real contracts, real balances, pinned heights.</summary>
-public sealed class EvmBalanceReaderTests(AnvilNode node) : IClassFixture<AnvilNode>
+[Collection(EvmNodeTests.Name)]
+public sealed class EvmBalanceReaderTests(AnvilNode node)
 {
     private static readonly string Artifacts = RepositoryPaths.Combine("contracts", "artifacts");
     private static readonly HexBigInteger Gas = new(10_000_000);

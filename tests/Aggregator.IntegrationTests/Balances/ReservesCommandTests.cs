@@ -12,14 +12,15 @@ using Nethereum.Signer;
 namespace Aggregator.IntegrationTests.Balances;
 
 /// <summary>`aggregator reserves` and `reserves verify` against a real node with real signatures.</summary>
-public sealed class ReservesCommandTests(AnvilNode node) : IClassFixture<AnvilNode>, IDisposable
+[Collection(EvmNodeTests.Name)]
+public sealed class ReservesCommandTests(AnvilNode node) : IDisposable
 {
     private const string Institution = "Example Custody Ltd";
     private readonly string _workspace = Directory.CreateTempSubdirectory("aggregator-reserves-").FullName;
 
     public void Dispose() => Directory.Delete(_workspace, recursive: true);
 
-    private static (int Exit, string Output, string Error) Cli(params string[] args) => Aggregator.Cli.Tests.CliRunner.Run(args);
+    private static (int Exit, string Output, string Error) Cli(params string[] args) => CliRunner.Run(args);
 
     private async Task<string> Configure(ulong signedEpoch, params (string Symbol, byte Decimals, long PerAddress)[] moreTokens)
     {

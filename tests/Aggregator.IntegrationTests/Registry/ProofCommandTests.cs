@@ -1,13 +1,14 @@
 using System.Text.Json.Nodes;
-using Aggregator.Proofs.Circuits;
-using Aggregator.Proofs.Tests.Circuits;
+using Aggregator.Proving;
+using Aggregator.Testing;
 
 namespace Aggregator.IntegrationTests.Registry;
 
 /// <summary>`aggregator prove` and `aggregator verify` as a person runs them, on a really proven epoch.</summary>
-public sealed class ProofCommandTests(ProvenEpochFixture epoch) : IClassFixture<ProvenEpochFixture>
+[Collection(EvmNodeTests.Name)]
+public sealed class ProofCommandTests(ProvenEpochFixture epoch)
 {
-    private static (int Exit, string Output, string Error) Cli(params string[] args) => Aggregator.Cli.Tests.CliRunner.Run(args);
+    private static (int Exit, string Output, string Error) Cli(params string[] args) => CliRunner.Run(args);
 
     [Fact]
     public void Verify_solvency_prints_each_check_and_exits_0()

@@ -3,15 +3,16 @@ using System.Numerics;
 using System.Text.Json.Nodes;
 using Aggregator.Chains.Evm.Registry;
 using Aggregator.IntegrationTests.Evm;
-using Aggregator.Proofs.Circuits;
-using Aggregator.Proofs.Commitment;
-using Aggregator.Proofs.Groth16;
-using Aggregator.Proofs.Tests.Circuits;
+using Aggregator.Proving;
+using Aggregator.Commitment;
+using Aggregator.Crypto.Groth16;
+using Aggregator.Testing;
 
 namespace Aggregator.IntegrationTests.Registry;
 
 /// <summary>The registry on a real node with real proofs: what it stores, and every way it refuses.</summary>
-public sealed class SolvencyRegistryTests : IClassFixture<AnvilNode>, IClassFixture<ProvenEpochFixture>
+[Collection(EvmNodeTests.Name)]
+public sealed class SolvencyRegistryTests
 {
     private readonly AnvilNode _node;
     private readonly ProvenEpochFixture _epoch;
@@ -130,7 +131,7 @@ public sealed class SolvencyRegistryTests : IClassFixture<AnvilNode>, IClassFixt
         Assert.Contains("EpochNotIncreasing", again.Error);
     }
 
-    private static (int Exit, string Output, string Error) Cli(params string[] args) => Aggregator.Cli.Tests.CliRunner.Run(args);
+    private static (int Exit, string Output, string Error) Cli(params string[] args) => CliRunner.Run(args);
 
     private static void CopyDirectory(string source, string target)
     {

@@ -10,7 +10,8 @@ using Org.BouncyCastle.Security;
 namespace Aggregator.IntegrationTests.Solana;
 
 /// <summary>The Solana adapter against a real SVM: real mints, real token accounts, real transfers of lamports.</summary>
-public sealed class SolanaBalanceReaderTests(SolanaTestServer server) : IClassFixture<SolanaTestServer>
+[Collection(SolanaServerTests.Name)]
+public sealed class SolanaBalanceReaderTests(SolanaTestServer server)
 {
     private static string NewAddress() => Base58.Encode(new Ed25519PrivateKeyParameters(new SecureRandom()).GeneratePublicKey().GetEncoded());
 

@@ -5,11 +5,13 @@ using Aggregator.Core.Ownership;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Crypto.Signers;
 using Org.BouncyCastle.Security;
+using Aggregator.Testing;
 
 namespace Aggregator.IntegrationTests.Solana;
 
 /// <summary>`aggregator reserves` over a Solana cluster: real token accounts, ed25519 ownership proofs.</summary>
-public sealed class SolanaReservesTests(SolanaTestServer server) : IClassFixture<SolanaTestServer>, IDisposable
+[Collection(SolanaServerTests.Name)]
+public sealed class SolanaReservesTests(SolanaTestServer server) : IDisposable
 {
     private readonly string _workspace = Directory.CreateTempSubdirectory("aggregator-solana-reserves-").FullName;
 
@@ -51,7 +53,7 @@ public sealed class SolanaReservesTests(SolanaTestServer server) : IClassFixture
             }),
         }.ToJsonString());
         var output = Path.Combine(_workspace, "reserves.json");
-        var sweep = Aggregator.Cli.Tests.CliRunner.Run("reserves", "--config", config, "--epoch", "9", "--out", output);
+        var sweep = CliRunner.Run("reserves", "--config", config, "--epoch", "9", "--out", output);
 
         Assert.Equal(1, sweep.Exit); // the third address signed for epoch 8: not counted
         Assert.Contains("ownership not proved: signed for epoch 8, expected 9", sweep.Error);
@@ -60,7 +62,7 @@ public sealed class SolanaReservesTests(SolanaTestServer server) : IClassFixture
         var document = JsonNode.Parse(File.ReadAllText(output))!;
         Assert.Equal("solana:localnet", document["chains"]![0]!["chain"]!.GetValue<string>());
 
-        var verify = Aggregator.Cli.Tests.CliRunner.Run("reserves", "verify", output, "--config", config);
+        var verify = CliRunner.Run("reserves", "verify", output, "--config", config);
         Assert.Contains("ok: litesvm", verify.Output);
         Assert.Contains("signed for epoch 8, expected 9", verify.Output); // the same refusal, found again
     }

@@ -19,6 +19,17 @@ public class CrossMarginBookTests
     private static MarketState Market() =>
         ScenarioFixtures.WithAccounts("[]", """ "chains": [{ "id": "eip155:42161", "haircuts": { "ETH": "0.02", "USDC": "0.01" } }, { "id": "solana:mainnet", "haircuts": { "ETH": "1" } }], """).ResolveMarket();
 
+    // A book over the test's chains and assets with accounts "account-0", "account-1", ...
+    private static CrossMarginBook Book(MarketState market, int accounts)
+    {
+        var book = new CrossMarginBook(market, Chains, Assets);
+        for (var account = 0; account < accounts; account++)
+        {
+            Assert.Equal(account, book.AddAccount($"account-{account}"));
+        }
+        return book;
+    }
+
     private static decimal? Rounded(decimal? value) => value is { } v ? decimal.Round(v, 18) : null;
 
     [Fact]
@@ -27,7 +38,7 @@ public class CrossMarginBookTests
         var random = new Random(12);
         var market = Market();
         const int accounts = 200;
-        var book = new CrossMarginBook(market, Chains, Assets, accounts);
+        var book = Book(market, accounts);
         var collateral = new UInt128[accounts, Chains.Length, Assets.Length];
         var debt = new UInt128[accounts, Assets.Length];
         var perps = new PerpPosition[accounts][];
@@ -120,7 +131,7 @@ public class CrossMarginBookTests
     public void Eth_with_a_frozen_price_freezes_the_account_even_where_a_full_haircut_makes_it_count_for_nothing()
     {
         var market = Market();
-        var book = new CrossMarginBook(market, Chains, Assets, 1);
+        var book = Book(market, 1);
         book.SetCollateral(0, 2, 0, 1_000_000_000_000_000_000UL); // 1 ETH on Solana: 100% haircut
         book.SetCollateral(0, 0, 1, 100_000_000);                 // 1 BTC covers the debt
         book.SetDebt(0, 2, 1_000_000_000);                        // 1000 USDC
@@ -136,7 +147,7 @@ public class CrossMarginBookTests
     [Fact]
     public async Task A_second_concurrent_writer_is_refused()
     {
-        var book = new CrossMarginBook(Market(), Chains, Assets, 50_000);
+        var book = Book(Market(), 50_000);
         var changes = Enumerable.Range(0, 50_000).Select(a => new CollateralChange(a, 0, 0, 1)).ToArray();
         var refused = 0;
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
@@ -172,7 +183,7 @@ public class CrossMarginBookTests
     [Fact]
     public void A_price_tick_moves_only_the_holders_of_that_asset()
     {
-        var book = new CrossMarginBook(Market(), Chains, Assets, 3);
+        var book = Book(Market(), 3);
         book.SetCollateral(0, 0, 0, 10UL * 1_000_000_000_000_000_000UL); // 10 ETH
         book.SetDebt(0, 2, 12_000_000_000);                              // 12000 USDC
         book.SetCollateral(1, 1, 1, 100_000_000);                         // 1 BTC on Arbitrum
@@ -193,7 +204,7 @@ public class CrossMarginBookTests
     [Fact]
     public void Haircuts_apply_per_chain()
     {
-        var book = new CrossMarginBook(Market(), Chains, Assets, 1);
+        var book = Book(Market(), 1);
         book.SetCollateral(0, 1, 0, 1_000_000_000_000_000_000UL); // 1 ETH on Arbitrum: 2% haircut
         book.SetDebt(0, 2, 1_000_000_000);                        // 1000 USDC
         Assert.Equal(1.617m, book.HealthFactor(0));               // 2000 · 0.825 · 0.98 / 1000
@@ -214,8 +225,8 @@ public class CrossMarginBookTests
     {
         var random = new Random(99);
         const int accounts = 500;
-        var one = new CrossMarginBook(Market(), Chains, Assets, accounts);
-        var batched = new CrossMarginBook(Market(), Chains, Assets, accounts);
+        var one = Book(Market(), accounts);
+        var batched = Book(Market(), accounts);
         for (var account = 0; account < accounts; account++)
         {
             one.SetDebt(account, 2, 1_000_000_000);
@@ -242,7 +253,7 @@ public class CrossMarginBookTests
     [Fact]
     public void Out_of_range_indexes_are_rejected_before_anything_changes()
     {
-        var book = new CrossMarginBook(Market(), Chains, Assets, 2);
+        var book = Book(Market(), 2);
         Assert.Throws<ArgumentOutOfRangeException>(() => book.SetCollateral(2, 0, 0, 1));
         Assert.Throws<ArgumentOutOfRangeException>(() => book.SetCollateral(0, 3, 0, 1));
         Assert.Throws<ArgumentOutOfRangeException>(() => book.SetCollateral([new CollateralChange(0, 0, 0, 5), new CollateralChange(0, 0, 9, 1)]));

@@ -1,0 +1,60 @@
+using Aggregator.Core.Chains;
+
+namespace Aggregator.Margin.Live;
+
+/// <summary>
+/// The book's accounts by id, and their deposit addresses by chain, so an observed balance finds its
+/// account. EVM addresses are compared case-insensitively (a checksummed and a lower-case spelling are
+/// one address); an address belongs to one account only, or its balance would count twice.
+/// </summary>
+internal sealed class AccountDirectory
+{
+    private readonly List<string> _ids = [];
+    private readonly Dictionary<string, int> _byId = new(StringComparer.Ordinal);
+    private readonly Dictionary<(int Chain, string Address), int> _byAddress = [];
+    private readonly IReadOnlyList<ChainId> _chains;
+
+    public AccountDirectory(IReadOnlyList<ChainId> chains) => _chains = chains;
+
+    public int Count => _ids.Count;
+
+    public string Id(int account) => _ids[account];
+
+    public bool TryFind(string id, out int account) => _byId.TryGetValue(id, out account);
+
+    public int Add(string id)
+    {
+        if (string.IsNullOrWhiteSpace(id))
+        {
+            throw new ArgumentException("an account id must not be empty", nameof(id));
+        }
+        if (_byId.ContainsKey(id))
+        {
+            throw new ArgumentException($"account '{id}' is already in the book", nameof(id));
+        }
+        _byId.Add(id, _ids.Count);
+        _ids.Add(id);
+        return _ids.Count - 1;
+    }
+
+    public void AddAddress(int account, int chain, string address)
+    {
+        var key = (chain, Canonical(chain, address));
+        if (_byAddress.TryGetValue(key, out var owner))
+        {
+            throw new ArgumentException(owner == account
+                ? $"address {address} on {_chains[chain]} is already account '{_ids[account]}''s"
+                : $"address {address} on {_chains[chain]} already belongs to account '{_ids[owner]}', not '{_ids[account]}'", nameof(address));
+        }
+        _byAddress.Add(key, account);
+    }
+
+    public bool TryFindByAddress(int chain, string address, out int account) =>
+        _byAddress.TryGetValue((chain, Canonical(chain, address)), out account);
+
+    private string Canonical(int chain, string address)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(address);
+        return _chains[chain].Family == ChainFamily.Evm ? address.ToLowerInvariant() : address;
+    }
+}

@@ -1,6 +1,0 @@
-using System.Text.Json.Nodes;
-
-namespace Aggregator.Proofs.Circuits;
-
-/// <summary>A Groth16 proof as snarkjs writes it (proof.json) with its public signals (public.json).</summary>
-public sealed record Groth16Proof(JsonObject Proof, IReadOnlyList<string> PublicSignals);

@@ -1,4 +1,0 @@
-namespace Aggregator.Proofs.Groth16;
-
-/// <summary>A verification key or proof document that is not in snarkjs's format.</summary>
-public sealed class ProofFormatException(string message) : Exception(message);

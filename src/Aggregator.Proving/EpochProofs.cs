@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Aggregator.Core.Amounts;
+using Aggregator.Core.Errors;
+using Aggregator.Commitment;
+
+namespace Aggregator.Proving;
+
+/// <summary>
+/// Proves an epoch's statements (docs/proofs.md): solvency against reserves, written into the epoch
+/// directory, and one account's inclusion, written as the file handed to that account.
+/// </summary>
+public sealed class EpochProofs(IProver prover)
+{
+    public const string SolvencyProofFile = "solvency-proof.json";
+    public const string SolvencyFormat = "aggregator-solvency-proof/1";
+    public const string InclusionFormat = "aggregator-inclusion-proof/1";
+
+    /// <summary>The outcome of a solvency attempt: a proof, or the assets whose liabilities exceed reserves.</summary>
+    /// <param name="Ignored">Symbols of the reserves file that the epoch does not commit to (not used).</param>
+    public sealed record SolvencyResult(bool Solvent, IReadOnlyList<string> Shortfalls, string? ProofPath, IReadOnlyList<string> Ignored);
+
+    public static string InclusionCircuitName(int depth, int assets) =>
+        string.Create(CultureInfo.InvariantCulture, $"inclusion_{depth}_{assets}");
+
+    public static string SolvencyCircuitName(int assets) => string.Create(CultureInfo.InvariantCulture, $"solvency_{assets}");
+
+    /// <summary>
+    /// Proves that the epoch's liabilities are covered by the reserves in <paramref name="reservesPath"/>;
+    /// writes DIR/solvency-proof.json and records the reserves in the manifest. An uncovered asset is not
+    /// an error but a failed check: no proof is written.
+    /// </summary>
+    public async Task<SolvencyResult> ProveSolvencyAsync(string epochDirectory, string reservesPath, CancellationToken cancellationToken = default)
+    {
+        var manifest = EpochDirectory.ReadManifest(epochDirectory);
+        var tree = EpochDirectory.ReadTree(epochDirectory);
+        var (reserves, ignored) = ReservesFile.Read(reservesPath, tree.Parameters.Assets);
+        var shortfalls = new List<string>();
+        for (var k = 0; k < tree.AssetCount; k++)
+        {
+            if (tree.RootSums[k] > reserves[k].ProofUnits)
+            {
+                var asset = tree.Parameters.Assets[k];
+                shortfalls.Add($"{asset.Id}: liabilities {new Amount(tree.RootSums[k], asset.ProofDecimals)} exceed reserves {new Amount(reserves[k].ProofUnits, asset.ProofDecimals)}");
+            }
+        }
+        if (shortfalls.Count > 0)
+        {
+            return new SolvencyResult(false, shortfalls, null, ignored);
+        }
+
+        var circuit = SolvencyCircuitName(tree.AssetCount);
+        var proof = await prover.ProveAsync(circuit, CircuitInputs.Solvency(tree, reserves.Select(r => r.ProofUnits).ToArray()), cancellationToken).ConfigureAwait(false);
+        var document = new JsonObject
+        {
+            ["format"] = SolvencyFormat,
+            ["circuit"] = circuit,
+            ["epoch"] = manifest.Epoch,
+            ["rootHash"] = manifest.RootHash,
+            ["reserves"] = new JsonArray([.. reserves.Select(r => new JsonObject { ["symbol"] = r.Symbol, ["proofUnits"] = r.ProofUnits.ToString(CultureInfo.InvariantCulture) })]),
+            ["proof"] = proof.Proof,
+            ["publicSignals"] = new JsonArray([.. proof.PublicSignals.Select(s => JsonValue.Create(s))]),
+        };
+        var path = Path.Combine(epochDirectory, SolvencyProofFile);
+        EpochDirectory.WriteDocument(path, document);
+        EpochDirectory.UpdateManifest(epochDirectory, manifest with
+        {
+            Reserves = reserves.Select(r => new EpochManifest.ReserveEntry(r.Symbol, r.Amount.ToString(), r.ProofUnits.ToString(CultureInfo.InvariantCulture))).ToArray(),
+        });
+        return new SolvencyResult(true, [], path, ignored);
+    }
+
+    /// <summary>
+    /// Proves that <paramref name="accountId"/> is counted in the epoch's tree with its balances, and writes
+    /// the file handed to that account: its id, salt, balances, leafHash, rootHash, epoch, the proof and
+    /// public signals; nothing about any other account.
+    /// </summary>
+    public async Task<string> ProveInclusionAsync(string epochDirectory, string accountId, string outputPath, CancellationToken cancellationToken = default)
+    {
+        var manifest = EpochDirectory.ReadManifest(epochDirectory);
+        var tree = EpochDirectory.ReadTree(epochDirectory);
+        var index = tree.FindLeaf(accountId) ?? throw new InputException($"account '{accountId}' is not in this epoch", field: "--account");
+        var leaf = tree.Leaf(index);
+        var circuit = InclusionCircuitName(tree.Depth, tree.AssetCount);
+        var proof = await prover.ProveAsync(circuit, CircuitInputs.Inclusion(tree, index), cancellationToken).ConfigureAwait(false);
+        var document = new JsonObject
+        {
+            ["format"] = InclusionFormat,
+            ["circuit"] = circuit,
+            ["epoch"] = manifest.Epoch,
+            ["account"] = leaf.AccountId,
+            ["salt"] = leaf.Salt.ToString(),
+            ["assets"] = new JsonArray([.. tree.Parameters.Assets.Select(a => new JsonObject { ["symbol"] = a.Id.Symbol, ["proofDecimals"] = a.ProofDecimals })]),
+            ["balances"] = new JsonArray([.. leaf.Balances.Select(b => JsonValue.Create(b.ToString(CultureInfo.InvariantCulture)))]),
+            ["leafHash"] = leaf.LeafHash.ToString(),
+            ["rootHash"] = manifest.RootHash,
+            ["proof"] = proof.Proof,
+            ["publicSignals"] = new JsonArray([.. proof.PublicSignals.Select(s => JsonValue.Create(s))]),
+        };
+        var directory = Path.GetDirectoryName(Path.GetFullPath(outputPath))!;
+        Directory.CreateDirectory(directory);
+        EpochDirectory.WriteDocument(outputPath, document);
+        return outputPath;
+    }
+}

@@ -1,0 +1,43 @@
+using System.Numerics;
+using System.Security.Cryptography;
+using System.Text;
+using Aggregator.Core.Errors;
+using Aggregator.Commitment;
+
+namespace Aggregator.Commitment.Tests;
+
+public class AccountIdentityTests
+{
+    [Theory]
+    [InlineData("alice@example.com")]
+    [InlineData("")]
+    [InlineData("Zoë – 東京")]
+    public void Account_field_is_the_first_31_bytes_of_sha256_big_endian(string accountId)
+    {
+        var digest = SHA256.HashData(Encoding.UTF8.GetBytes(accountId));
+        var expected = new BigInteger(digest.AsSpan(0, 31), isUnsigned: true, isBigEndian: true);
+        Assert.Equal(expected, AccountIdentity.AccountField(accountId).ToBigInteger());
+    }
+
+    [Fact]
+    public void Secret_is_big_endian_hex_of_at_most_31_bytes()
+    {
+        Assert.Equal(new BigInteger(0x1234abcd), EpochSecret.ParseHex("0x1234abcd").Value.ToBigInteger());
+        Assert.Equal(new BigInteger(0xabc), EpochSecret.ParseHex("abc").Value.ToBigInteger());
+        Assert.Equal((BigInteger.One << 248) - 1, EpochSecret.ParseHex(new string('f', 62)).Value.ToBigInteger());
+        Assert.Throws<InputException>(() => EpochSecret.ParseHex(new string('f', 64)));
+        Assert.Throws<InputException>(() => EpochSecret.ParseHex("xyz"));
+        Assert.Throws<InputException>(() => EpochSecret.ParseHex(""));
+        Assert.Contains("must not be zero", Assert.Throws<InputException>(() => EpochSecret.ParseHex("0000")).Message);
+    }
+
+    [Fact]
+    public void Generated_secrets_are_31_random_bytes_and_never_printed()
+    {
+        var a = EpochSecret.Generate();
+        var b = EpochSecret.Generate();
+        Assert.Equal(31, a.Bytes.Count);
+        Assert.NotEqual(a.ToHex(), b.ToHex());
+        Assert.DoesNotContain(a.ToHex(), a.ToString(), StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,23 @@
+
+using Aggregator.IntegrationTests.Evm;
+using Aggregator.IntegrationTests.Solana;
+using Aggregator.Testing;
+
+namespace Aggregator.IntegrationTests;
+
+// One isolation model: each real server is a fixture of one collection, started once for every test
+// class in it (the assembly runs collections one at a time, see AssemblyInfo.cs).
+
+/// <summary>The tests against the EVM node, and the proven epoch the registry tests publish.</summary>
+[CollectionDefinition(Name)]
+public sealed class EvmNodeTests : ICollectionFixture<AnvilNode>, ICollectionFixture<ProvenEpochFixture>
+{
+    public const string Name = "EVM node";
+}
+
+/// <summary>The tests against the Solana test server.</summary>
+[CollectionDefinition(Name)]
+public sealed class SolanaServerTests : ICollectionFixture<SolanaTestServer>
+{
+    public const string Name = "Solana test server";
+}

@@ -1,0 +1,160 @@
+using System.Text.Json.Nodes;
+using Aggregator.Core.Errors;
+using Aggregator.Proving;
+using Aggregator.Commitment;
+using Aggregator.Testing;
+
+namespace Aggregator.Proving.Tests;
+
+[Collection(ProvenEpochGroup.Name)]
+public class EpochProofsTests(ProvenEpochFixture epoch)
+{
+    [Fact]
+    public void Solvency_proof_carries_the_root_and_the_reserves_rounded_down()
+    {
+        var document = JsonNode.Parse(File.ReadAllText(Path.Combine(epoch.EpochDirectory, EpochProofs.SolvencyProofFile)))!;
+        string[] expected = [epoch.Tree.RootHash.ToString(), "1000000000", "20050000000", "1342500001", "2000000000000"];
+        Assert.Equal(expected, document["publicSignals"]!.AsArray().Select(s => s!.GetValue<string>()));
+        var manifest = EpochDirectory.ReadManifest(epoch.EpochDirectory);
+        Assert.Equal(["BTC", "ETH", "SOL", "USDC"], manifest.Reserves!.Select(r => r.Symbol));
+        Assert.Equal("200.5", manifest.Reserves![1].Amount);
+    }
+
+    [Fact]
+    public void The_inclusion_file_holds_the_account_and_nothing_about_others()
+    {
+        var text = File.ReadAllText(epoch.InclusionPath);
+        var document = JsonNode.Parse(text)!.AsObject();
+        Assert.Equal(
+            ["format", "circuit", "epoch", "account", "salt", "assets", "balances", "leafHash", "rootHash", "proof", "publicSignals"],
+            document.Select(p => p.Key));
+        Assert.Equal(ProvenEpochFixture.Account, document["account"]!.GetValue<string>());
+        Assert.Equal(["50000000", "1225000000", "0", "1500750000"], document["balances"]!.AsArray().Select(b => b!.GetValue<string>()));
+        foreach (var other in new[] { "bob", "carol", "frank", "erin" })
+        {
+            Assert.DoesNotContain(other, text, StringComparison.Ordinal);
+        }
+        var path = epoch.Tree.Path(epoch.Tree.FindLeaf(ProvenEpochFixture.Account)!.Value);
+        foreach (var sibling in path.Siblings.Where(s => !s.Hash.IsZero))
+        {
+            Assert.DoesNotContain(sibling.Hash.ToString(), text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Proof_checks_pass_for_the_real_documents()
+    {
+        var solvency = ProofChecks.Solvency(epoch.EpochDirectory, epoch.SolvencyVerificationKey);
+        Assert.True(solvency.IsValid, solvency.Failure);
+        var inclusion = ProofChecks.Inclusion(epoch.InclusionPath, epoch.InclusionVerificationKey, epoch.Tree.RootHash.ToString());
+        Assert.True(inclusion.IsValid, inclusion.Failure);
+        Assert.Equal(4, inclusion.Passed.Count);
+    }
+
+    [Fact]
+    public void A_changed_balance_in_the_account_file_is_caught_before_the_proof()
+    {
+        var document = JsonNode.Parse(File.ReadAllText(epoch.InclusionPath))!.AsObject();
+        document["balances"]![3] = "1500750001";
+        var tampered = Path.Combine(epoch.Workspace, "tampered.json");
+        File.WriteAllText(tampered, document.ToJsonString());
+        var report = ProofChecks.Inclusion(tampered, epoch.InclusionVerificationKey, null);
+        Assert.False(report.IsValid);
+        Assert.Contains("leafHash", report.Failure);
+    }
+
+    [Fact]
+    public void A_root_other_than_the_published_one_is_refused()
+    {
+        var report = ProofChecks.Inclusion(epoch.InclusionPath, epoch.InclusionVerificationKey, "12345");
+        Assert.False(report.IsValid);
+        Assert.Contains("not the published root 12345", report.Failure);
+    }
+
+    [Fact]
+    public async Task Reserves_below_liabilities_give_no_proof_and_name_the_asset()
+    {
+        var directory = Path.Combine(epoch.Workspace, "short");
+        EpochDirectory.Write(directory, epoch.Tree, EpochSecret.ParseHex("1234abcd"), 2, DateTimeOffset.UnixEpoch);
+        var reserves = Path.Combine(epoch.Workspace, "short-reserves.json");
+        await File.WriteAllTextAsync(reserves, """{ "reserves": { "BTC": "10", "ETH": "115.75", "SOL": "1342.5", "USDC": "2000000" } }""");
+        var result = await new EpochProofs(new SnarkjsProver(epoch.CircuitsDirectory)).ProveSolvencyAsync(directory, reserves);
+        Assert.False(result.Solvent);
+        Assert.Equal(2, result.Shortfalls.Count); // ETH 115.75000001 > 115.75; SOL 1342.500001 > 1342.5
+        Assert.StartsWith("ETH: liabilities 115.75000001 exceed reserves 115.75", result.Shortfalls[0]);
+        Assert.False(File.Exists(Path.Combine(directory, EpochProofs.SolvencyProofFile)));
+        Assert.Null(EpochDirectory.ReadManifest(directory).Reserves);
+    }
+
+    [Theory]
+    [InlineData("""{ "reserves": { "BTC": "1", "ETH": "1", "SOL": "1" } }""", "no reserve for USDC")]
+    [InlineData("""{ "reserves": { "BTC": "-1", "ETH": "1", "SOL": "1", "USDC": "1" } }""", "negative")]
+    [InlineData("""{ "BTC": "1" }""", "expected an object \"reserves\"")]
+    public void Bad_reserves_files_are_input_errors(string json, string problem)
+    {
+        var path = Path.Combine(epoch.Workspace, $"bad-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, json);
+        var error = Assert.Throws<InputException>(() => ReservesFile.Read(path, epoch.Tree.Parameters.Assets));
+        Assert.Contains(problem, error.Message);
+    }
+
+    [Fact]
+    public void Reserves_of_an_asset_the_epoch_does_not_commit_to_are_ignored_and_named()
+    {
+        var path = Path.Combine(epoch.Workspace, $"extra-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, """{ "reserves": { "BTC": "1", "ETH": "2", "SOL": "3", "USDC": "4", "DOGE": "1000000" } }""");
+        var (reserves, ignored) = ReservesFile.Read(path, epoch.Tree.Parameters.Assets);
+        Assert.Equal(["BTC", "ETH", "SOL", "USDC"], reserves.Select(r => r.Symbol));
+        Assert.Equal(200_000_000UL, reserves[1].ProofUnits);
+        Assert.Equal(["DOGE"], ignored);
+    }
+}
+
+public class SnarkjsProverTests
+{
+    [Fact]
+    public async Task A_cancelled_proof_leaves_no_node_process_behind()
+    {
+        var root = Directory.CreateTempSubdirectory("aggregator-cancel-").FullName;
+        try
+        {
+            var prover = new SnarkjsProver(Aggregator.Testing.RepositoryPaths.Combine("circuits"), workRoot: root);
+            using var cancel = new CancellationTokenSource();
+            var proving = prover.ProveAsync("inclusion_20_4", new JsonObject { ["leafHash"] = "1" }, cancel.Token);
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (ProcessesUsing(root).Length == 0 && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(20);
+            }
+            Assert.NotEmpty(ProcessesUsing(root)); // node is running the proof
+            await cancel.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => proving);
+            Assert.Empty(ProcessesUsing(root));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    // Processes whose command line names a path under root (Linux: /proc/PID/cmdline).
+    private static string[] ProcessesUsing(string root) =>
+        Directory.GetDirectories("/proc")
+            .Where(d => int.TryParse(Path.GetFileName(d), out _))
+            .Where(d =>
+            {
+                try
+                {
+                    return File.ReadAllText(Path.Combine(d, "cmdline")).Contains(root, StringComparison.Ordinal);
+                }
+                catch (IOException)
+                {
+                    return false;
+                }
+                catch (UnauthorizedAccessException)
+                {
+                    return false;
+                }
+            })
+            .ToArray();
+}

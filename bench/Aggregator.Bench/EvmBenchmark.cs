@@ -3,12 +3,11 @@ using System.Globalization;
 using System.Numerics;
 using Aggregator.Chains.Evm;
 using Aggregator.Chains.Evm.Balances;
+using Aggregator.Testing;
 using Nethereum.Contracts.Standards.ERC20.ContractDefinition;
 using Nethereum.Hex.HexTypes;
 using Nethereum.RPC.Eth.DTOs;
 using Nethereum.Web3;
-
-using Aggregator.Testing;
 
 namespace Aggregator.Bench;
 

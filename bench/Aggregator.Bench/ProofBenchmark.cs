@@ -4,13 +4,12 @@ using System.Numerics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Aggregator.Chains.Evm.Registry;
-using Aggregator.Core.Assets;
-using Aggregator.Proving;
 using Aggregator.Commitment;
+using Aggregator.Core.Assets;
 using Aggregator.Crypto.Groth16;
-using Nethereum.Web3;
-
+using Aggregator.Proving;
 using Aggregator.Testing;
+using Nethereum.Web3;
 
 namespace Aggregator.Bench;
 

@@ -5,10 +5,9 @@ using System.Text.Json.Nodes;
 using Aggregator.Chains.Solana.Balances;
 using Aggregator.Chains.Solana.Encoding;
 using Aggregator.Chains.Solana.Rpc;
+using Aggregator.Testing;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Security;
-
-using Aggregator.Testing;
 
 namespace Aggregator.Bench;
 

@@ -1,11 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Aggregator.Core.Assets;
 using Aggregator.Commitment;
+using Aggregator.Core.Assets;
 using Aggregator.Crypto.Field;
 using Aggregator.Crypto.Poseidon;
-
 using Aggregator.Testing;
 
 namespace Aggregator.Bench;

@@ -8,7 +8,7 @@ namespace Aggregator.Proving;
 /// The witness inputs of the circuits in circuits/src, as the JSON object snarkjs takes (every value a
 /// decimal string), built from the institution's private tree.
 /// </summary>
-public static class CircuitInputs
+internal static class CircuitInputs
 {
     /// <summary>inclusion(D, K) for the account at <paramref name="leafIndex"/>: its leaf, identity and path.</summary>
     public static JsonObject Inclusion(MerkleSumTree tree, int leafIndex)

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Aggregator.Commitment;
 using Aggregator.Core.Amounts;
 using Aggregator.Core.Errors;
-using Aggregator.Commitment;
 
 namespace Aggregator.Proving;
 

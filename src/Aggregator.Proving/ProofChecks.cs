@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Aggregator.Core.Errors;
 using Aggregator.Commitment;
+using Aggregator.Core.Errors;
 using Aggregator.Crypto.Field;
 using Aggregator.Crypto.Groth16;
 

@@ -1,8 +1,8 @@
 using System.Numerics;
 using System.Text.Json;
+using Aggregator.Commitment;
 using Aggregator.Core.Amounts;
 using Aggregator.Core.Errors;
-using Aggregator.Commitment;
 
 namespace Aggregator.Proving;
 
@@ -13,7 +13,7 @@ namespace Aggregator.Proving;
 /// institution holds but owes no one) cannot matter to solvency, so it is ignored and reported. Amounts round down to proof units, so rounding never invents reserves; a
 /// reserve above 2^64 - 1 proof units is capped there (still above any committed total, which is below 2^64).
 /// </summary>
-public static class ReservesFile
+internal static class ReservesFile
 {
     public sealed record Reserve(string Symbol, Amount Amount, ulong ProofUnits);
 

@@ -1,8 +1,8 @@
 using System.Numerics;
 using System.Security.Cryptography;
 using System.Text;
-using Aggregator.Core.Errors;
 using Aggregator.Commitment;
+using Aggregator.Core.Errors;
 
 namespace Aggregator.Commitment.Tests;
 

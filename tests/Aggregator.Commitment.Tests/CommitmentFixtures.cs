@@ -1,5 +1,5 @@
-using Aggregator.Core.Assets;
 using Aggregator.Commitment;
+using Aggregator.Core.Assets;
 
 namespace Aggregator.Commitment.Tests;
 

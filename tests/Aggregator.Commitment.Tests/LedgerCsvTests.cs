@@ -1,5 +1,5 @@
-using Aggregator.Core.Errors;
 using Aggregator.Commitment;
+using Aggregator.Core.Errors;
 
 namespace Aggregator.Commitment.Tests;
 

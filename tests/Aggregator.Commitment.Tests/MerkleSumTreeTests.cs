@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Aggregator.Core.Errors;
 using Aggregator.Commitment;
+using Aggregator.Core.Errors;
 using Aggregator.Crypto.Field;
 using Aggregator.Crypto.Poseidon;
 using Aggregator.Testing;

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
+using Aggregator.Commitment;
 using Aggregator.Core.Errors;
 using Aggregator.Proving;
-using Aggregator.Commitment;
 using Aggregator.Testing;
 
 namespace Aggregator.Proving.Tests;

@@ -3,9 +3,9 @@ using System.Numerics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Aggregator.Crypto.Bn254;
-using Aggregator.Proving;
 using Aggregator.Crypto.Field;
 using Aggregator.Crypto.Groth16;
+using Aggregator.Proving;
 using Aggregator.Testing;
 
 namespace Aggregator.Proving.Tests;

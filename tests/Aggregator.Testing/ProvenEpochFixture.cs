@@ -1,7 +1,7 @@
-using Aggregator.Core.Assets;
-using Xunit;
-using Aggregator.Proving;
 using Aggregator.Commitment;
+using Aggregator.Core.Assets;
+using Aggregator.Proving;
+using Xunit;
 
 namespace Aggregator.Testing;
 

@@ -48,7 +48,7 @@ public sealed class SolvencyRegistryClient
         }
         catch (SmartContractCustomErrorRevertException error)
         {
-            throw new RegistryRejectedException($"the registry rejects the publication: {ErrorName(error.ExceptionEncodedData)}");
+            throw new RegistryRejectedException($"the registry rejects the publication: {ErrorName(error)}");
         }
         catch (Nethereum.ABI.FunctionEncoding.SmartContractRevertException error)
         {
@@ -95,22 +95,10 @@ public sealed class SolvencyRegistryClient
     public Task<TransactionReceipt> SetPublisherAsync(string publisher, bool allowed) =>
         _contract.GetFunction("setPublisher").SendTransactionAndWaitForReceiptAsync(_from, new HexBigInteger(100_000), new HexBigInteger(0), null, publisher, allowed);
 
-    // The name of the registry's custom error whose selector starts the revert data.
-    private static string ErrorName(string? encoded)
-    {
-        var data = (encoded ?? "").StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? encoded![2..] : encoded ?? "";
-        using var abi = JsonDocument.Parse(Artifact.Value.Abi);
-        foreach (var item in abi.RootElement.EnumerateArray().Where(i => i.GetProperty("type").GetString() == "error"))
-        {
-            var name = item.GetProperty("name").GetString()!;
-            var signature = $"{name}({string.Join(",", item.GetProperty("inputs").EnumerateArray().Select(i => i.GetProperty("type").GetString()))})";
-            if (data.StartsWith(new Nethereum.Util.Sha3Keccack().CalculateHash(signature)[..8], StringComparison.OrdinalIgnoreCase))
-            {
-                return name;
-            }
-        }
-        return $"revert data 0x{data}";
-    }
+    // The name of the registry's custom error the revert data encodes, found by Nethereum's selector match.
+    private string ErrorName(SmartContractCustomErrorRevertException error) =>
+        _contract.ContractBuilder.ContractABI.Errors.FirstOrDefault(error.IsCustomErrorFor)?.Name
+            ?? $"revert data {error.ExceptionEncodedData}";
 
     private static (string, string) LoadArtifact()
     {

@@ -1,4 +1,4 @@
 namespace Aggregator.Chains.Solana.Rpc;
 
 /// <summary>A value read from a Solana node with the slot its answer's context names.</summary>
-public readonly record struct Slotted<T>(ulong Slot, T Value);
+internal readonly record struct Slotted<T>(ulong Slot, T Value);

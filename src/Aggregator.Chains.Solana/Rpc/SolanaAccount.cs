@@ -1,4 +1,4 @@
 namespace Aggregator.Chains.Solana.Rpc;
 
 /// <summary>A raw account as getMultipleAccounts (base64) answers it.</summary>
-public sealed record SolanaAccount(byte[] Data, string Owner, ulong Lamports, ulong RentEpoch);
+internal sealed record SolanaAccount(byte[] Data, string Owner, ulong Lamports, ulong RentEpoch);

@@ -40,14 +40,14 @@ public sealed class SolanaRpcClient
     }
 
     /// <summary>Lamports of each owner, batched, at or after <paramref name="minContextSlot"/>.</summary>
-    public async Task<IReadOnlyList<Slotted<ulong>>> GetBalancesAsync(IReadOnlyList<string> owners, ulong minContextSlot, CancellationToken cancellationToken = default)
+    internal async Task<IReadOnlyList<Slotted<ulong>>> GetBalancesAsync(IReadOnlyList<string> owners, ulong minContextSlot, CancellationToken cancellationToken = default)
     {
         var results = await BatchAsync(owners.Select(owner => ("getBalance", new JsonArray(owner, Config(minContextSlot)))).ToList(), cancellationToken).ConfigureAwait(false);
         return results.Select(r => new Slotted<ulong>(ContextSlot(r), r["value"]!.GetValue<ulong>())).ToArray();
     }
 
     /// <summary>Each owner's token accounts under one token program, batched, at or after <paramref name="minContextSlot"/>.</summary>
-    public async Task<IReadOnlyList<Slotted<IReadOnlyList<TokenAccount>>>> GetTokenAccountsByOwnerAsync(
+    internal async Task<IReadOnlyList<Slotted<IReadOnlyList<TokenAccount>>>> GetTokenAccountsByOwnerAsync(
         IReadOnlyList<string> owners, string programId, ulong minContextSlot, CancellationToken cancellationToken = default)
     {
         var requests = owners.Select(owner =>
@@ -61,7 +61,7 @@ public sealed class SolanaRpcClient
     }
 
     /// <summary>Raw accounts, null where none exists; at most 100 per call, each with its call's context slot.</summary>
-    public async Task<IReadOnlyList<Slotted<SolanaAccount?>>> GetMultipleAccountsAsync(IReadOnlyList<string> addresses, ulong minContextSlot, CancellationToken cancellationToken = default)
+    internal async Task<IReadOnlyList<Slotted<SolanaAccount?>>> GetMultipleAccountsAsync(IReadOnlyList<string> addresses, ulong minContextSlot, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(addresses);
         var accounts = new List<Slotted<SolanaAccount?>>();

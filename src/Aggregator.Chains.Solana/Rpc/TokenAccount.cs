@@ -3,4 +3,4 @@ using System.Numerics;
 namespace Aggregator.Chains.Solana.Rpc;
 
 /// <summary>A token account as getTokenAccountsByOwner (jsonParsed) describes it; the amount from tokenAmount.amount, never uiAmount.</summary>
-public sealed record TokenAccount(string Address, string Mint, string Owner, BigInteger Amount, int Decimals, string Program);
+internal sealed record TokenAccount(string Address, string Mint, string Owner, BigInteger Amount, int Decimals, string Program);

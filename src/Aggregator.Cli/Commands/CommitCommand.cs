@@ -2,9 +2,9 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Aggregator.Cli.Console;
+using Aggregator.Commitment;
 using Aggregator.Core.Assets;
 using Aggregator.Core.Errors;
-using Aggregator.Commitment;
 
 namespace Aggregator.Cli.Commands;
 

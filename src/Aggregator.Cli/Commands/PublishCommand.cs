@@ -2,11 +2,11 @@ using System.CommandLine;
 using System.Globalization;
 using System.Numerics;
 using Aggregator.Chains.Evm.Registry;
+using Aggregator.Commitment;
 using Aggregator.Core.Chains;
 using Aggregator.Core.Errors;
-using Aggregator.Proving;
-using Aggregator.Commitment;
 using Aggregator.Crypto.Groth16;
+using Aggregator.Proving;
 using Nethereum.Web3;
 using Nethereum.Web3.Accounts;
 

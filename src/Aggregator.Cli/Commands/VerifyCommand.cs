@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using Aggregator.Chains.Evm.Registry;
+using Aggregator.Commitment;
 using Aggregator.Core.Errors;
 using Aggregator.Proving;
-using Aggregator.Commitment;
 using Nethereum.Web3;
 
 namespace Aggregator.Cli.Commands;

@@ -13,9 +13,17 @@ public readonly struct CanonicalKey : IComparable<CanonicalKey>, IEquatable<Cano
     public int CompareTo(CanonicalKey other)
     {
         var c = _l3.CompareTo(other._l3);
-        if (c != 0) return c;
+        if (c != 0)
+        {
+            return c;
+        }
+
         c = _l2.CompareTo(other._l2);
-        if (c != 0) return c;
+        if (c != 0)
+        {
+            return c;
+        }
+
         c = _l1.CompareTo(other._l1);
         return c != 0 ? c : _l0.CompareTo(other._l0);
     }

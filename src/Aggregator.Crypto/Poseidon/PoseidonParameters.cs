@@ -8,7 +8,7 @@ namespace Aggregator.Crypto.Poseidon;
 /// the MDS matrix M, the pre-sparse matrix P and the sparse matrices S of the partial rounds.
 /// Loaded from the embedded resource written by circuits/scripts/gen-poseidon-constants.mjs.
 /// </summary>
-public sealed class PoseidonParameters
+internal sealed class PoseidonParameters
 {
     public const int FullRounds = 8;
     public const int MinWidth = 2;

@@ -4,7 +4,7 @@ namespace Aggregator.Margin.Evaluation;
 /// The formulas every evaluation shares, from a one-off report to the live book (docs/margin.md):
 /// health factor = weighted collateral / requirement, and the status ladder.
 /// </summary>
-public static class HealthFormula
+internal static class HealthFormula
 {
     /// <summary>weighted / requirement, or null when nothing is required (never liquidatable).</summary>
     public static decimal? HealthFactor(decimal weighted, decimal requirement) =>

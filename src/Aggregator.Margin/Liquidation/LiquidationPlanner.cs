@@ -11,7 +11,7 @@ namespace Aggregator.Margin.Liquidation;
 /// seizing repaid·debtPrice·(1 + bonus)/collateralPrice from the largest collateral position by value,
 /// capped by what it holds (the repaid amount then shrinks to match). Amounts round down to base units.
 /// </summary>
-public static class LiquidationPlanner
+internal static class LiquidationPlanner
 {
     public static LiquidationPlan? Plan(MarginPositions pool, decimal? healthFactor, MarketState market)
     {

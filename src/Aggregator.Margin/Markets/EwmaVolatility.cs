@@ -4,7 +4,7 @@ namespace Aggregator.Margin.Markets;
 /// Exponentially weighted volatility of simple returns (RiskMetrics): σ²₁ = r₁², σ²ᵢ = λσ²ᵢ₋₁ + (1 − λ)rᵢ²,
 /// with rᵢ = pᵢ / pᵢ₋₁ − 1 over a price history, oldest first.
 /// </summary>
-public static class EwmaVolatility
+internal static class EwmaVolatility
 {
     public const decimal DefaultLambda = 0.94m;
 

@@ -86,16 +86,38 @@ public static class ScenarioJson
             if (element is { } p)
             {
                 Expect(p, JsonValueKind.Object, path);
-                if (Optional(p, "now") is { } n) now = Time(n, $"{path}.now");
-                if (Optional(p, "stalenessSeconds") is { } s) staleness = Staleness(s, $"{path}.stalenessSeconds");
-                if (Optional(p, "maxDeviation") is { } d) deviation = Fraction(d, $"{path}.maxDeviation");
-                if (Optional(p, "warningHealthFactor") is { } w) warning = Positive(w, $"{path}.warningHealthFactor");
+                if (Optional(p, "now") is { } n)
+                {
+                    now = Time(n, $"{path}.now");
+                }
+
+                if (Optional(p, "stalenessSeconds") is { } s)
+                {
+                    staleness = Staleness(s, $"{path}.stalenessSeconds");
+                }
+
+                if (Optional(p, "maxDeviation") is { } d)
+                {
+                    deviation = Fraction(d, $"{path}.maxDeviation");
+                }
+
+                if (Optional(p, "warningHealthFactor") is { } w)
+                {
+                    warning = Positive(w, $"{path}.warningHealthFactor");
+                }
+
                 if (Optional(p, "ewmaLambda") is { } l)
                 {
                     lambda = Number(l, $"{path}.ewmaLambda");
-                    if (lambda is <= 0 or >= 1) throw Error($"{path}.ewmaLambda", "lambda must be strictly between 0 and 1");
+                    if (lambda is <= 0 or >= 1)
+                    {
+                        throw Error($"{path}.ewmaLambda", "lambda must be strictly between 0 and 1");
+                    }
                 }
-                if (Optional(p, "volatilityMultiplier") is { } k) multiplier = NonNegative(k, $"{path}.volatilityMultiplier");
+                if (Optional(p, "volatilityMultiplier") is { } k)
+                {
+                    multiplier = NonNegative(k, $"{path}.volatilityMultiplier");
+                }
             }
             // Without an explicit "now", the newest quote is now: the same file always evaluates the same way.
             now ??= LatestQuoteTime(root) ?? DateTimeOffset.UnixEpoch;
@@ -129,15 +151,26 @@ public static class ScenarioJson
         {
             Expect(element, JsonValueKind.Object, path);
             var symbol = String(Required(element, "symbol", path), $"{path}.symbol");
-            if (!AssetId.IsValid(symbol)) throw Error($"{path}.symbol", $"'{symbol}' is not an asset symbol");
+            if (!AssetId.IsValid(symbol))
+            {
+                throw Error($"{path}.symbol", $"'{symbol}' is not an asset symbol");
+            }
+
             var id = new AssetId(symbol);
             var decimals = (int)Integer(Required(element, "decimals", path), $"{path}.decimals", 0, Amount.MaxDecimals);
-            if (!_decimals.TryAdd(id, decimals)) throw Error($"{path}.symbol", $"asset {symbol} is defined twice");
+            if (!_decimals.TryAdd(id, decimals))
+            {
+                throw Error($"{path}.symbol", $"asset {symbol} is defined twice");
+            }
 
             var ltv = Fraction(Required(element, "ltv", path), $"{path}.ltv");
             var lt = Fraction(Required(element, "liquidationThreshold", path), $"{path}.liquidationThreshold");
             var bonus = Fraction(Required(element, "liquidationBonus", path), $"{path}.liquidationBonus");
-            if (ltv > lt) throw Error($"{path}.ltv", $"ltv {ltv} is above the liquidation threshold {lt}");
+            if (ltv > lt)
+            {
+                throw Error($"{path}.ltv", $"ltv {ltv} is above the liquidation threshold {lt}");
+            }
+
             var risk = new RiskParams(ltv, lt, bonus);
 
             var fixedPrice = Optional(element, "price");
@@ -160,14 +193,20 @@ public static class ScenarioJson
                     Expect(q, JsonValueKind.Object, qp);
                     return new PriceQuote(String(Required(q, "source", qp), $"{qp}.source"), NonNegative(Required(q, "price", qp), $"{qp}.price"), Time(Required(q, "timestamp", qp), $"{qp}.timestamp"));
                 }).ToArray();
-                if (quotes.Length == 0) throw Error($"{path}.prices", "at least one source is needed");
+                if (quotes.Length == 0)
+                {
+                    throw Error($"{path}.prices", "at least one source is needed");
+                }
             }
 
             decimal? ltMin = null;
             if (Optional(element, "liquidationThresholdMin") is { } m)
             {
                 ltMin = Fraction(m, $"{path}.liquidationThresholdMin");
-                if (ltMin > lt) throw Error($"{path}.liquidationThresholdMin", $"{ltMin} is above the liquidation threshold {lt}");
+                if (ltMin > lt)
+                {
+                    throw Error($"{path}.liquidationThresholdMin", $"{ltMin} is above the liquidation threshold {lt}");
+                }
             }
             var history = Optional(element, "priceHistory") is { } h
                 ? ArrayOf(h, $"{path}.priceHistory").Select((x, i) => Positive(x, $"{path}.priceHistory[{i}]")).ToArray()
@@ -179,7 +218,11 @@ public static class ScenarioJson
         {
             Expect(element, JsonValueKind.Object, path);
             var id = String(Required(element, "id", path), $"{path}.id");
-            if (string.IsNullOrWhiteSpace(id)) throw Error($"{path}.id", "the account id is empty");
+            if (string.IsNullOrWhiteSpace(id))
+            {
+                throw Error($"{path}.id", "the account id is empty");
+            }
+
             var isolated = Optional(element, "isolated") is { } iso
                 ? ArrayOf(iso, $"{path}.isolated").Select((e, i) =>
                 {
@@ -189,7 +232,11 @@ public static class ScenarioJson
                 }).ToArray()
                 : [];
             var duplicate = isolated.GroupBy(i => i.Id, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
-            if (duplicate != null) throw Error($"{path}.isolated", $"isolated position '{duplicate.Key}' appears twice");
+            if (duplicate != null)
+            {
+                throw Error($"{path}.isolated", $"isolated position '{duplicate.Key}' appears twice");
+            }
+
             return new MarginAccount(id, Pool(element, path), isolated);
         }
 
@@ -219,7 +266,11 @@ public static class ScenarioJson
                     var p = $"{path}.perps[{i}]";
                     Expect(e, JsonValueKind.Object, p);
                     var mmr = Fraction(Required(e, "maintenanceMarginRate", p), $"{p}.maintenanceMarginRate");
-                    if (mmr >= 1) throw Error($"{p}.maintenanceMarginRate", "must be below 1");
+                    if (mmr >= 1)
+                    {
+                        throw Error($"{p}.maintenanceMarginRate", "must be below 1");
+                    }
+
                     return new PerpPosition(
                         String(Required(e, "market", p), $"{p}.market"), Number(Required(e, "size", p), $"{p}.size"),
                         Positive(Required(e, "entryPrice", p), $"{p}.entryPrice"), Positive(Required(e, "markPrice", p), $"{p}.markPrice"), mmr);

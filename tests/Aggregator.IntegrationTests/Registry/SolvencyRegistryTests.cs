@@ -2,10 +2,10 @@ using System.Globalization;
 using System.Numerics;
 using System.Text.Json.Nodes;
 using Aggregator.Chains.Evm.Registry;
-using Aggregator.IntegrationTests.Evm;
-using Aggregator.Proving;
 using Aggregator.Commitment;
 using Aggregator.Crypto.Groth16;
+using Aggregator.IntegrationTests.Evm;
+using Aggregator.Proving;
 using Aggregator.Testing;
 
 namespace Aggregator.IntegrationTests.Registry;

@@ -2,10 +2,10 @@ using System.Text.Json.Nodes;
 using Aggregator.Chains.Solana.Encoding;
 using Aggregator.Core.Chains;
 using Aggregator.Core.Ownership;
+using Aggregator.Testing;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Crypto.Signers;
 using Org.BouncyCastle.Security;
-using Aggregator.Testing;
 
 namespace Aggregator.IntegrationTests.Solana;
 

@@ -1,5 +1,5 @@
-using Aggregator.Core.Chains;
 using Aggregator.Core.Assets;
+using Aggregator.Core.Chains;
 using Aggregator.Margin.Evaluation;
 using Aggregator.Margin.Live;
 using Aggregator.Margin.Markets;

@@ -37,7 +37,7 @@ internal static class ProofBenchmark
             var rows = Enumerable.Range(0, 1000).Select(i => new LiabilityRow($"account-{i}", Enumerable.Range(0, 4).Select(_ => (ulong)random.NextInt64(1L << 40)).ToArray())).ToArray();
             var tree = MerkleSumTree.Build(parameters, rows, EpochSecret.Generate());
             var epoch = Path.Combine(workspace, "epoch");
-            EpochDirectory.Write(epoch, tree, EpochSecret.Generate(), 1, DateTimeOffset.UtcNow);
+            EpochDirectory.Write(epoch, tree, EpochSecret.Generate(), 1, PublisherAddress.Parse(Publisher), DateTimeOffset.UtcNow);
             var proofs = new EpochProofs(new SnarkjsProver(circuits));
 
             var times = new List<double>();
@@ -131,6 +131,9 @@ internal static class ProofBenchmark
         }
     }
 
+    // anvil's development account 0: it publishes the benchmark's epoch (bound into the commitment).
+    private const string Publisher = "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266";
+
     private static async Task<(BigInteger Publish, BigInteger Inclusion)> Gas(string root, string epoch, string inclusionFile)
     {
         await using var anvil = await LocalAnvil.StartAsync(root, 18645);
@@ -144,7 +147,7 @@ internal static class ProofBenchmark
             await client.SetPublisherAsync(owner, true);
             var solvency = JsonNode.Parse(File.ReadAllText(Path.Combine(epoch, EpochProofs.SolvencyProofFile)))!;
             var signals = solvency["publicSignals"]!.AsArray().Select(s => BigInteger.Parse(s!.GetValue<string>(), CultureInfo.InvariantCulture)).ToArray();
-            var receipt = await client.PublishAsync(1, signals[0], signals[1..], SolidityCalldata.Proof(solvency["proof"]!.ToJsonString()));
+            var receipt = await client.PublishAsync(1, signals[0], signals[1], signals[4..], SolidityCalldata.Proof(solvency["proof"]!.ToJsonString()));
             var inclusion = JsonNode.Parse(File.ReadAllText(inclusionFile))!;
             var leaf = BigInteger.Parse(inclusion["leafHash"]!.GetValue<string>(), CultureInfo.InvariantCulture);
             var inclusionGas = await client.MeasureInclusionGasAsync(owner, 1, leaf, SolidityCalldata.Proof(inclusion["proof"]!.ToJsonString()));

@@ -68,18 +68,31 @@ function commit(csv, assets, depth, secretHex) {
   return nodes[0];
 }
 
+// What is published (docs/commitment.md): the root bound to the parameters, the epoch and the publisher.
+// assetCode = the symbol's ASCII bytes read as a big-endian integer.
+const assetCode = (symbol) => BigInt("0x" + Buffer.from(symbol, "ascii").toString("hex"));
+const paramsHash = (assets, depth) =>
+  H([BigInt(depth), BigInt(assets.length), ...assets.flatMap(([s, d]) => [assetCode(s), BigInt(d)])]);
+const commitment = (rootHash, params, epoch, publisher) => H([rootHash, params, BigInt(epoch), BigInt(publisher)]);
+
 const ledger = "samples/ledger.csv";
 const csv = readFileSync(join(root, ledger), "utf8");
 const cases = [
-  { ledger, assets: [["BTC", 8], ["ETH", 8], ["SOL", 6], ["USDC", 6]], depth: 20, secret: "1234abcd" },
-  { ledger, assets: [["USDC", 6], ["BTC", 8], ["ETH", 8], ["SOL", 6]], depth: 3, secret: "1234abcd" },
-  { ledger, assets: [["BTC", 0], ["ETH", 2], ["SOL", 0], ["USDC", 0]], depth: 4, secret: "ff".repeat(31) },
+  { ledger, assets: [["BTC", 8], ["ETH", 8], ["SOL", 6], ["USDC", 6]], depth: 20, secret: "00112233445566778899aabbccddeeff",
+    epoch: 1767225600, publisher: "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266" },
+  { ledger, assets: [["USDC", 6], ["BTC", 8], ["ETH", 8], ["SOL", 6]], depth: 3, secret: "00112233445566778899aabbccddeeff",
+    epoch: 1, publisher: "0x0000000000000000000000000000000000000001" },
+  { ledger, assets: [["BTC", 0], ["ETH", 2], ["SOL", 0], ["USDC", 0]], depth: 4, secret: "ff".repeat(31),
+    epoch: 18446744073709551615n, publisher: "0xffffffffffffffffffffffffffffffffffffffff" },
 ];
 const vectors = cases.map((c) => {
   const top = commit(csv, c.assets, c.depth, c.secret);
   return {
     ledger: c.ledger, assets: c.assets.map(([s, d]) => `${s}:${d}`).join(","), depth: c.depth, secret: c.secret,
+    epoch: c.epoch.toString(), publisher: c.publisher,
     rootHash: top.hash.toString(), rootSums: top.sums.map(String),
+    paramsHash: paramsHash(c.assets, c.depth).toString(),
+    commitment: commitment(top.hash, paramsHash(c.assets, c.depth), c.epoch, c.publisher).toString(),
   };
 });
 const target = join(here, "..", "test-vectors", "commitment.json");

@@ -2,14 +2,19 @@ pragma circom 2.1.6;
 
 include "merkle_sum.circom";
 
-// Proves that public `leafHash` = Poseidon(idHash, balances[0..K-1]) is a leaf of the Merkle-sum tree
-// whose root hash is public `rootHash`, with the leaf's sums equal to its balances. Private: idHash,
-// the balances, and the path (sibling hashes and sums, and which side each sibling is on).
+// Proves that public `leafHash` = Poseidon(idHash, balances[0..K-1]) is a leaf of a Merkle-sum tree whose
+// root hash, bound with the public `paramsHash`, `epoch` and `publisher`, is the public `commitment`,
+// with the leaf's sums equal to its balances. Private: idHash, the balances, the path (sibling hashes
+// and sums, and which side each sibling is on) and the root hash itself.
+// Public signals, in this order: leafHash, commitment, paramsHash, epoch, publisher.
 // Every balance, sibling sum and partial sum is range-checked to 64 bits, so no value on the path can
 // be negative or wrap around the field (docs/proofs.md, "Soundness").
 template Inclusion(D, K) {
     signal input leafHash;
-    signal input rootHash;
+    signal input commitment;
+    signal input paramsHash;
+    signal input epoch;
+    signal input publisher;
     signal input idHash;
     signal input balances[K];
     signal input siblingHashes[D];
@@ -57,5 +62,10 @@ template Inclusion(D, K) {
         }
         hashes[i + 1] <== nodes[i].hash;
     }
-    hashes[D] === rootHash;
+    component bound = Commitment();
+    bound.rootHash <== hashes[D];
+    bound.paramsHash <== paramsHash;
+    bound.epoch <== epoch;
+    bound.publisher <== publisher;
+    bound.commitment === commitment;
 }

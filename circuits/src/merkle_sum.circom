@@ -1,7 +1,7 @@
 pragma circom 2.1.6;
 
 // Building blocks of the Merkle-sum tree of docs/commitment.md, shared by the inclusion and solvency
-// circuits so both hash nodes exactly as Aggregator.Proofs does.
+// circuits so both hash nodes exactly as Aggregator.Commitment does.
 
 include "../node_modules/circomlib/circuits/poseidon.circom";
 include "../node_modules/circomlib/circuits/bitify.circom";
@@ -29,4 +29,22 @@ template NodeHash(K) {
         poseidon.inputs[K + 2 + k] <== rightSums[k];
     }
     hash <== poseidon.out;
+}
+
+// The published commitment (docs/commitment.md, "What is published"):
+// Poseidon(rootHash, paramsHash, epoch, publisher). It binds the tree to the meaning of its columns
+// (paramsHash), to the epoch and to the publisher, so one proof cannot be replayed under another.
+template Commitment() {
+    signal input rootHash;
+    signal input paramsHash;
+    signal input epoch;
+    signal input publisher;
+    signal output commitment;
+
+    component poseidon = Poseidon(4);
+    poseidon.inputs[0] <== rootHash;
+    poseidon.inputs[1] <== paramsHash;
+    poseidon.inputs[2] <== epoch;
+    poseidon.inputs[3] <== publisher;
+    commitment <== poseidon.out;
 }

@@ -3,12 +3,16 @@ pragma circom 2.1.6;
 include "merkle_sum.circom";
 include "../node_modules/circomlib/circuits/comparators.circom";
 
-// Proves that the tree with public root hash `rootHash` owes, per asset k, at most public `reserves[k]`:
-// the root's two children (private) hash to the root, their sums are below 2^64 and
-// leftSums[k] + rightSums[k] <= reserves[k]. Reserves are range-checked to 64 bits so the comparison
-// is exact.
+// Proves that the tree committed to by public `commitment` (its root hash bound with the public
+// `paramsHash`, `epoch` and `publisher`) owes, per asset k, at most public `reserves[k]`: the root's two
+// children (private) hash to the root, their sums are below 2^64 and leftSums[k] + rightSums[k] <=
+// reserves[k]. Reserves are range-checked to 64 bits so the comparison is exact.
+// Public signals, in this order: commitment, paramsHash, epoch, publisher, reserves[0..K-1].
 template Solvency(K) {
-    signal input rootHash;
+    signal input commitment;
+    signal input paramsHash;
+    signal input epoch;
+    signal input publisher;
     signal input reserves[K];
     signal input leftHash;
     signal input leftSums[K];
@@ -35,5 +39,10 @@ template Solvency(K) {
         covered[k].in[1] <== reserves[k];
         covered[k].out === 1;
     }
-    root.hash === rootHash;
+    component bound = Commitment();
+    bound.rootHash <== root.hash;
+    bound.paramsHash <== paramsHash;
+    bound.epoch <== epoch;
+    bound.publisher <== publisher;
+    bound.commitment === commitment;
 }

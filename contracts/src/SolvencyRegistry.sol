@@ -1,26 +1,33 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-/// The snarkjs-generated verifier of solvency(4): public signals [rootHash, reserves[0..3]].
+/// The snarkjs-generated verifier of solvency(4): public signals
+/// [commitment, paramsHash, epoch, publisher, reserves[0..3]].
 interface ISolvencyVerifier {
+    function verifyProof(uint256[2] calldata pA, uint256[2][2] calldata pB, uint256[2] calldata pC, uint256[8] calldata pubSignals)
+        external view returns (bool);
+}
+
+/// The snarkjs-generated verifier of inclusion(20, 4): public signals
+/// [leafHash, commitment, paramsHash, epoch, publisher].
+interface IInclusionVerifier {
     function verifyProof(uint256[2] calldata pA, uint256[2][2] calldata pB, uint256[2] calldata pC, uint256[5] calldata pubSignals)
         external view returns (bool);
 }
 
-/// The snarkjs-generated verifier of inclusion(20, 4): public signals [leafHash, rootHash].
-interface IInclusionVerifier {
-    function verifyProof(uint256[2] calldata pA, uint256[2][2] calldata pB, uint256[2] calldata pC, uint256[2] calldata pubSignals)
-        external view returns (bool);
-}
-
 /// @title SolvencyRegistry
-/// @notice Stores each publisher's per-epoch Merkle-sum root, only when a Groth16 proof shows the
-/// committed liabilities are covered by the stated reserves. Publishers are authorized by the owner;
-/// each publisher's epochs strictly increase. Anyone can check an inclusion proof against a stored root.
-/// Proofs are uint256[8]: [a.x, a.y, b.x.c1, b.x.c0, b.y.c1, b.y.c0, c.x, c.y] (the verifier's G2 order).
+/// @notice Stores each publisher's per-epoch commitment, only when a Groth16 proof shows the committed
+/// liabilities are covered by the stated reserves. The commitment is Poseidon(rootHash, paramsHash,
+/// epoch, publisher) (docs/commitment.md): the registry supplies the epoch and msg.sender as public
+/// signals itself, so a proof made for one epoch or publisher never verifies for another. Publishers
+/// are authorized by the owner; each publisher's epochs are unix times, strictly increasing and never
+/// in the future (so no epoch can lock a publisher out). Anyone can check an inclusion proof against a
+/// stored commitment. Proofs are uint256[8]: [a.x, a.y, b.x.c1, b.x.c0, b.y.c1, b.y.c0, c.x, c.y] (the
+/// verifier's G2 order).
 contract SolvencyRegistry {
     struct Commitment {
-        uint256 rootHash;
+        uint256 commitment;
+        uint256 paramsHash;
         uint256[4] reserves;
         uint64 publishedAt;
     }
@@ -34,11 +41,12 @@ contract SolvencyRegistry {
     mapping(address => mapping(uint64 => Commitment)) private commitments;
 
     event PublisherAuthorized(address indexed publisher, bool authorized);
-    event CommitmentPublished(address indexed publisher, uint64 indexed epoch, uint256 rootHash, uint256[4] reserves);
+    event CommitmentPublished(address indexed publisher, uint64 indexed epoch, uint256 commitment, uint256 paramsHash, uint256[4] reserves);
 
     error NotOwner();
     error NotAuthorized(address publisher);
     error EpochNotIncreasing(uint64 epoch, uint64 latest);
+    error EpochInFuture(uint64 epoch, uint256 blockTime);
     error InvalidSolvencyProof();
     error UnknownEpoch(address publisher, uint64 epoch);
 
@@ -54,36 +62,43 @@ contract SolvencyRegistry {
         emit PublisherAuthorized(publisher, allowed);
     }
 
-    /// @notice Publishes an epoch's root with its reserves; reverts unless the solvency proof verifies.
-    function publish(uint64 epoch, uint256 rootHash, uint256[4] calldata reserves, uint256[8] calldata proof) external {
+    /// @notice Publishes msg.sender's commitment for an epoch with its reserves; reverts unless the
+    /// solvency proof verifies for exactly this commitment, paramsHash, epoch, sender and reserves.
+    function publish(uint64 epoch, uint256 commitment, uint256 paramsHash, uint256[4] calldata reserves, uint256[8] calldata proof) external {
         if (!authorized[msg.sender]) revert NotAuthorized(msg.sender);
         uint64 latest = latestEpoch[msg.sender];
         if (epoch <= latest) revert EpochNotIncreasing(epoch, latest);
-        uint256[5] memory signals = [rootHash, reserves[0], reserves[1], reserves[2], reserves[3]];
+        if (epoch > block.timestamp) revert EpochInFuture(epoch, block.timestamp);
+        uint256[8] memory signals = [
+            commitment, paramsHash, uint256(epoch), uint256(uint160(msg.sender)),
+            reserves[0], reserves[1], reserves[2], reserves[3]
+        ];
         bool valid = solvencyVerifier.verifyProof(
             [proof[0], proof[1]], [[proof[2], proof[3]], [proof[4], proof[5]]], [proof[6], proof[7]], signals);
         if (!valid) revert InvalidSolvencyProof();
         latestEpoch[msg.sender] = epoch;
-        commitments[msg.sender][epoch] = Commitment(rootHash, reserves, uint64(block.timestamp));
-        emit CommitmentPublished(msg.sender, epoch, rootHash, reserves);
+        commitments[msg.sender][epoch] = Commitment(commitment, paramsHash, reserves, uint64(block.timestamp));
+        emit CommitmentPublished(msg.sender, epoch, commitment, paramsHash, reserves);
     }
 
-    /// @notice The stored root of a publisher's epoch (reverts for an epoch never published).
-    function rootOf(address publisher, uint64 epoch) public view returns (uint256) {
-        Commitment storage commitment = commitments[publisher][epoch];
-        if (commitment.publishedAt == 0) revert UnknownEpoch(publisher, epoch);
-        return commitment.rootHash;
+    /// @notice The stored commitment and paramsHash of a publisher's epoch (reverts for an epoch never published).
+    function commitmentOf(address publisher, uint64 epoch) public view returns (uint256 commitment, uint256 paramsHash) {
+        Commitment storage stored = commitments[publisher][epoch];
+        if (stored.publishedAt == 0) revert UnknownEpoch(publisher, epoch);
+        return (stored.commitment, stored.paramsHash);
     }
 
     function reservesOf(address publisher, uint64 epoch) external view returns (uint256[4] memory) {
-        rootOf(publisher, epoch);
+        commitmentOf(publisher, epoch);
         return commitments[publisher][epoch].reserves;
     }
 
-    /// @notice True when the inclusion proof shows leafHash is a leaf of the stored root of that epoch.
+    /// @notice True when the inclusion proof shows leafHash is a leaf of the tree committed to by that
+    /// publisher for that epoch.
     function verifyInclusion(address publisher, uint64 epoch, uint256 leafHash, uint256[8] calldata proof) external view returns (bool) {
-        uint256 rootHash = rootOf(publisher, epoch);
+        (uint256 commitment, uint256 paramsHash) = commitmentOf(publisher, epoch);
         return inclusionVerifier.verifyProof(
-            [proof[0], proof[1]], [[proof[2], proof[3]], [proof[4], proof[5]]], [proof[6], proof[7]], [leafHash, rootHash]);
+            [proof[0], proof[1]], [[proof[2], proof[3]], [proof[4], proof[5]]], [proof[6], proof[7]],
+            [leafHash, commitment, paramsHash, uint256(epoch), uint256(uint160(publisher))]);
     }
 }

@@ -1,4 +1,16 @@
+using Aggregator.Proving;
+
 namespace Aggregator.Cli;
 
 /// <summary>Where a command writes, and whether a person is watching (progress display).</summary>
-public sealed record CliContext(TextWriter Output, TextWriter Error, bool Interactive);
+public sealed record CliContext(TextWriter Output, TextWriter Error, bool Interactive)
+{
+    /// <summary>Every command that proves, verifies or publishes says so while the pinned keys are insecure.</summary>
+    public void WarnIfKeysInsecure()
+    {
+        if (VerificationKeys.PinnedKeysAreInsecure)
+        {
+            Error.WriteLine(VerificationKeys.InsecureWarning);
+        }
+    }
+}

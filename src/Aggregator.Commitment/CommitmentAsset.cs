@@ -1,4 +1,5 @@
 using Aggregator.Core.Assets;
+using Aggregator.Crypto.Field;
 
 namespace Aggregator.Commitment;
 
@@ -21,4 +22,7 @@ public sealed record CommitmentAsset
     public AssetId Id { get; }
 
     public int ProofDecimals { get; }
+
+    /// <summary>The symbol's ASCII bytes read as a big-endian integer ("BTC" = 0x425443): at most 16 bytes, so below the field.</summary>
+    public Fr Code => Fr.FromBigEndian(System.Text.Encoding.ASCII.GetBytes(Id.Symbol));
 }

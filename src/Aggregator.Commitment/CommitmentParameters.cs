@@ -1,3 +1,6 @@
+using Aggregator.Crypto.Field;
+using Aggregator.Crypto.Poseidon;
+
 namespace Aggregator.Commitment;
 
 /// <summary>The fixed shape of a deployment's tree: depth D and the K asset columns in leaf order.</summary>
@@ -32,6 +35,23 @@ public sealed record CommitmentParameters
     public IReadOnlyList<CommitmentAsset> Assets { get; }
 
     public int AssetCount => Assets.Count;
+
+    /// <summary>
+    /// paramsHash = Poseidon(D, K, code[0], proofDecimals[0], ..., code[K-1], proofDecimals[K-1]): what
+    /// each column means, bound into the published commitment (2K + 2 &lt;= 16 inputs).
+    /// </summary>
+    public Fr Hash()
+    {
+        var inputs = new Fr[2 + 2 * AssetCount];
+        inputs[0] = Fr.FromUInt64((ulong)Depth);
+        inputs[1] = Fr.FromUInt64((ulong)AssetCount);
+        for (var k = 0; k < AssetCount; k++)
+        {
+            inputs[2 + 2 * k] = Assets[k].Code;
+            inputs[3 + 2 * k] = Fr.FromUInt64((ulong)Assets[k].ProofDecimals);
+        }
+        return PoseidonHash.Hash(inputs);
+    }
 
     /// <summary>How many leaves the padded tree has: 2^D.</summary>
     public long Capacity => 1L << Depth;

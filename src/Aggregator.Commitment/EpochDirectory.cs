@@ -25,9 +25,16 @@ public static class EpochDirectory
 
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
-    /// <summary>Writes a new epoch directory; an existing one is never overwritten.</summary>
+    // The private files are the institution's alone: owner-only on Unix (0700 folder, 0600 files).
+    private const UnixFileMode OwnerOnlyFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+    private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    /// <summary>
+    /// Writes a new epoch directory, committing the tree to <paramref name="epoch"/> and
+    /// <paramref name="publisher"/>; an existing directory is never overwritten.
+    /// </summary>
     /// <exception cref="InputException">The directory already exists.</exception>
-    public static EpochManifest Write(string directory, MerkleSumTree tree, EpochSecret secret, ulong epoch, DateTimeOffset createdAt)
+    public static EpochManifest Write(string directory, MerkleSumTree tree, EpochSecret secret, ulong epoch, PublisherAddress publisher, DateTimeOffset createdAt)
     {
         ArgumentNullException.ThrowIfNull(directory);
         ArgumentNullException.ThrowIfNull(tree);
@@ -40,15 +47,20 @@ public static class EpochDirectory
         var parent = Path.GetDirectoryName(target)!;
         Directory.CreateDirectory(parent);
         var staging = Path.Combine(parent, $".{Path.GetFileName(target)}.tmp-{Guid.NewGuid():N}");
+        var binding = EpochCommitment.Of(tree, epoch, publisher);
         var manifest = new EpochManifest(
-            EpochManifest.CurrentFormat, epoch, tree.RootHash.ToString(), tree.Depth,
+            EpochManifest.CurrentFormat, epoch, publisher.Hex, tree.RootHash.ToString(), tree.Depth,
             tree.Parameters.Assets.Select(a => new EpochManifest.AssetEntry(a.Id.Symbol, a.ProofDecimals)).ToArray(),
+            binding.ParamsHash.ToString(), binding.Value.ToString(),
             DateTimeOffset.FromUnixTimeSeconds(createdAt.ToUnixTimeSeconds()));
         try
         {
             var privateFolder = Path.Combine(staging, PrivateFolder);
-            Directory.CreateDirectory(privateFolder);
-            File.WriteAllText(Path.Combine(privateFolder, SecretFile), secret.ToHex() + "\n");
+            CreatePrivateFolder(privateFolder);
+            using (var secretFile = CreatePrivateFile(Path.Combine(privateFolder, SecretFile), 64))
+            {
+                secretFile.Write(Encoding.ASCII.GetBytes(secret.ToHex() + "\n"));
+            }
             WriteAccounts(Path.Combine(privateFolder, AccountsFile), tree);
             WriteTree(Path.Combine(privateFolder, TreeFile), tree);
             File.WriteAllText(Path.Combine(staging, ManifestFile), JsonSerializer.Serialize(manifest, Json) + "\n");
@@ -103,18 +115,35 @@ public static class EpochDirectory
         {
             throw new InputException("no manifest.json: not an epoch directory", file: path);
         }
+        return ReadManifestFile(path);
+    }
+
+    /// <summary>Reads exactly the manifest file named (a published copy may have any name).</summary>
+    /// <exception cref="InputException">Missing, malformed, or its paramsHash or commitment do not recompute.</exception>
+    public static EpochManifest ReadManifestFile(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new InputException("the manifest does not exist", file: path);
+        }
         try
         {
             var manifest = JsonSerializer.Deserialize<EpochManifest>(File.ReadAllText(path), Json);
-            if (manifest is null || manifest.Format != EpochManifest.CurrentFormat || manifest.Assets is null || !Fr.TryParse(manifest.RootHash, out _))
+            if (manifest is null || manifest.Format != EpochManifest.CurrentFormat || manifest.Assets is null
+                || manifest.Publisher is null || manifest.ParamsHash is null || manifest.Commitment is null)
             {
                 throw new InputException($"not a manifest of format {EpochManifest.CurrentFormat}", file: path);
             }
+            manifest.Binding();
             return manifest;
         }
         catch (JsonException error)
         {
             throw new InputException($"malformed JSON: {error.Message}", file: path, line: error.LineNumber + 1);
+        }
+        catch (InputException error) when (error.File is null)
+        {
+            throw new InputException(error.Problem, file: path, field: error.Field);
         }
     }
 
@@ -123,8 +152,7 @@ public static class EpochDirectory
     public static MerkleSumTree ReadTree(string directory)
     {
         var manifest = ReadManifest(directory);
-        var parameters = new CommitmentParameters(
-            manifest.Depth, manifest.Assets.Select(a => new CommitmentAsset(new AssetId(a.Symbol), a.ProofDecimals)).ToArray());
+        var parameters = manifest.Parameters();
         var privateFolder = Path.Combine(directory, PrivateFolder);
         var treePath = Path.Combine(privateFolder, TreeFile);
         var (hashes, sums) = ReadLevels(treePath, parameters);
@@ -137,9 +165,32 @@ public static class EpochDirectory
         return tree;
     }
 
+    private static void CreatePrivateFolder(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(path);
+        }
+        else
+        {
+            Directory.CreateDirectory(path, OwnerOnlyFolder);
+        }
+    }
+
+    // A new file readable by its owner only from the moment it exists (not chmod after the write).
+    private static FileStream CreatePrivateFile(string path, int bufferSize)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = bufferSize };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = OwnerOnlyFile;
+        }
+        return new FileStream(path, options);
+    }
+
     private static void WriteAccounts(string path, MerkleSumTree tree)
     {
-        using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+        using var stream = CreatePrivateFile(path, 1 << 16);
         using var writer = new Utf8JsonWriter(stream);
         var newline = "\n"u8.ToArray();
         for (var i = 0; i < tree.LeafCount; i++)
@@ -203,7 +254,7 @@ public static class EpochDirectory
     // hashes (32-byte canonical little-endian) followed by its sums (K u64 per node), all little-endian.
     private static void WriteTree(string path, MerkleSumTree tree)
     {
-        using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
+        using var stream = CreatePrivateFile(path, 1 << 20);
         Span<byte> buffer = stackalloc byte[32];
         stream.Write(TreeMagic);
         BinaryPrimitives.WriteUInt32LittleEndian(buffer, (uint)tree.Depth);

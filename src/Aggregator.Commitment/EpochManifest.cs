@@ -4,18 +4,59 @@ namespace Aggregator.Commitment;
 
 /// <summary>
 /// The public description of an epoch's commitment (manifest.json): nothing in it reveals totals or the
-/// number of accounts. <see cref="Reserves"/> and <see cref="Publication"/> are added by later steps
+/// number of accounts. <see cref="Commitment"/> is the published value, Poseidon(rootHash, paramsHash,
+/// epoch, publisher). <see cref="Reserves"/> and <see cref="Publication"/> are added by later steps
 /// (proving solvency, publishing on chain).
 /// </summary>
 public sealed record EpochManifest(
     string Format,
     ulong Epoch,
+    string Publisher,
     string RootHash,
     int Depth,
     IReadOnlyList<EpochManifest.AssetEntry> Assets,
+    string ParamsHash,
+    string Commitment,
     DateTimeOffset CreatedAt)
 {
-    public const string CurrentFormat = "aggregator-commitment/1";
+    public const string CurrentFormat = "aggregator-commitment/2";
+
+    /// <summary>The commitment parameters the manifest names.</summary>
+    /// <exception cref="Core.Errors.InputException">A symbol, decimals or the depth out of range.</exception>
+    public CommitmentParameters Parameters()
+    {
+        try
+        {
+            return new CommitmentParameters(Depth, Assets.Select(a => new CommitmentAsset(new Core.Assets.AssetId(a.Symbol), a.ProofDecimals)).ToArray());
+        }
+        catch (Exception error) when (error is ArgumentException or FormatException)
+        {
+            throw new Core.Errors.InputException($"the manifest's parameters are invalid: {error.Message}", field: "assets");
+        }
+    }
+
+    /// <summary>
+    /// Recomputes paramsHash and the commitment from the manifest's own root, parameters, epoch and
+    /// publisher; a manifest whose recorded values disagree is refused.
+    /// </summary>
+    /// <exception cref="Core.Errors.InputException">A value is malformed or does not match its recomputation.</exception>
+    public EpochCommitment Binding()
+    {
+        if (!Crypto.Field.Fr.TryParse(RootHash, out var root) || !PublisherAddress.TryParse(Publisher, out var publisher))
+        {
+            throw new Core.Errors.InputException("the manifest's rootHash or publisher is malformed", field: "rootHash");
+        }
+        var binding = new EpochCommitment(root, Parameters().Hash(), Epoch, publisher);
+        if (binding.ParamsHash.ToString() != ParamsHash)
+        {
+            throw new Core.Errors.InputException($"the manifest's paramsHash {ParamsHash} is not the hash of its depth and assets ({binding.ParamsHash})", field: "paramsHash");
+        }
+        if (binding.Value.ToString() != Commitment)
+        {
+            throw new Core.Errors.InputException($"the manifest's commitment {Commitment} is not Poseidon(rootHash, paramsHash, epoch, publisher) ({binding.Value})", field: "commitment");
+        }
+        return binding;
+    }
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<ReserveEntry>? Reserves { get; init; }

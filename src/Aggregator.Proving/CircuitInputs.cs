@@ -10,17 +10,21 @@ namespace Aggregator.Proving;
 /// </summary>
 internal static class CircuitInputs
 {
-    /// <summary>inclusion(D, K) for the account at <paramref name="leafIndex"/>: its leaf, identity and path.</summary>
-    public static JsonObject Inclusion(MerkleSumTree tree, int leafIndex)
+    /// <summary>inclusion(D, K) for the account at <paramref name="leafIndex"/>: its leaf, identity and path, and the epoch's binding.</summary>
+    public static JsonObject Inclusion(MerkleSumTree tree, int leafIndex, EpochCommitment binding)
     {
         ArgumentNullException.ThrowIfNull(tree);
+        ArgumentNullException.ThrowIfNull(binding);
         var leaf = tree.Leaf(leafIndex);
         var path = tree.Path(leafIndex);
         var idHash = AccountIdentity.IdHash(AccountIdentity.AccountField(leaf.AccountId), leaf.Salt);
         return new JsonObject
         {
             ["leafHash"] = leaf.LeafHash.ToString(),
-            ["rootHash"] = tree.RootHash.ToString(),
+            ["commitment"] = binding.Value.ToString(),
+            ["paramsHash"] = binding.ParamsHash.ToString(),
+            ["epoch"] = binding.Epoch.ToString(CultureInfo.InvariantCulture),
+            ["publisher"] = binding.Publisher.ToField().ToString(),
             ["idHash"] = idHash.ToString(),
             ["balances"] = Numbers(leaf.Balances),
             ["siblingHashes"] = new JsonArray([.. path.Siblings.Select(s => JsonValue.Create(s.Hash.ToString()))]),
@@ -29,10 +33,11 @@ internal static class CircuitInputs
         };
     }
 
-    /// <summary>solvency(K): the root's two children and the reserves in proof units.</summary>
-    public static JsonObject Solvency(MerkleSumTree tree, IReadOnlyList<ulong> reserves)
+    /// <summary>solvency(K): the epoch's binding, the reserves in proof units and the root's two children.</summary>
+    public static JsonObject Solvency(MerkleSumTree tree, IReadOnlyList<ulong> reserves, EpochCommitment binding)
     {
         ArgumentNullException.ThrowIfNull(tree);
+        ArgumentNullException.ThrowIfNull(binding);
         ArgumentNullException.ThrowIfNull(reserves);
         if (reserves.Count != tree.AssetCount)
         {
@@ -41,7 +46,10 @@ internal static class CircuitInputs
         var childLevel = tree.Depth - 1;
         return new JsonObject
         {
-            ["rootHash"] = tree.RootHash.ToString(),
+            ["commitment"] = binding.Value.ToString(),
+            ["paramsHash"] = binding.ParamsHash.ToString(),
+            ["epoch"] = binding.Epoch.ToString(CultureInfo.InvariantCulture),
+            ["publisher"] = binding.Publisher.ToField().ToString(),
             ["reserves"] = Numbers(reserves),
             ["leftHash"] = tree.NodeHash(childLevel, 0).ToString(),
             ["leftSums"] = Numbers(tree.NodeSums(childLevel, 0).ToArray()),

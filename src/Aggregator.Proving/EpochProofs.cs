@@ -13,8 +13,8 @@ namespace Aggregator.Proving;
 public sealed class EpochProofs(IProver prover)
 {
     public const string SolvencyProofFile = "solvency-proof.json";
-    public const string SolvencyFormat = "aggregator-solvency-proof/1";
-    public const string InclusionFormat = "aggregator-inclusion-proof/1";
+    public const string SolvencyFormat = "aggregator-solvency-proof/2";
+    public const string InclusionFormat = "aggregator-inclusion-proof/2";
 
     /// <summary>The outcome of a solvency attempt: a proof, or the assets whose liabilities exceed reserves.</summary>
     /// <param name="Ignored">Symbols of the reserves file that the epoch does not commit to (not used).</param>
@@ -34,6 +34,7 @@ public sealed class EpochProofs(IProver prover)
     {
         var manifest = EpochDirectory.ReadManifest(epochDirectory);
         var tree = EpochDirectory.ReadTree(epochDirectory);
+        var binding = manifest.Binding();
         var (reserves, ignored) = ReservesFile.Read(reservesPath, tree.Parameters.Assets);
         var shortfalls = new List<string>();
         for (var k = 0; k < tree.AssetCount; k++)
@@ -50,13 +51,16 @@ public sealed class EpochProofs(IProver prover)
         }
 
         var circuit = SolvencyCircuitName(tree.AssetCount);
-        var proof = await prover.ProveAsync(circuit, CircuitInputs.Solvency(tree, reserves.Select(r => r.ProofUnits).ToArray()), cancellationToken).ConfigureAwait(false);
+        var proof = await prover.ProveAsync(circuit, CircuitInputs.Solvency(tree, reserves.Select(r => r.ProofUnits).ToArray(), binding), cancellationToken).ConfigureAwait(false);
         var document = new JsonObject
         {
             ["format"] = SolvencyFormat,
             ["circuit"] = circuit,
-            ["epoch"] = manifest.Epoch,
+            ["epoch"] = manifest.Epoch.ToString(CultureInfo.InvariantCulture),
+            ["publisher"] = manifest.Publisher,
             ["rootHash"] = manifest.RootHash,
+            ["paramsHash"] = manifest.ParamsHash,
+            ["commitment"] = manifest.Commitment,
             ["reserves"] = new JsonArray([.. reserves.Select(r => new JsonObject { ["symbol"] = r.Symbol, ["proofUnits"] = r.ProofUnits.ToString(CultureInfo.InvariantCulture) })]),
             ["proof"] = proof.Proof,
             ["publicSignals"] = new JsonArray([.. proof.PublicSignals.Select(s => JsonValue.Create(s))]),
@@ -72,8 +76,9 @@ public sealed class EpochProofs(IProver prover)
 
     /// <summary>
     /// Proves that <paramref name="accountId"/> is counted in the epoch's tree with its balances, and writes
-    /// the file handed to that account: its id, salt, balances, leafHash, rootHash, epoch, the proof and
-    /// public signals; nothing about any other account.
+    /// the file handed to that account: its id, salt, balances and leafHash, the epoch's published
+    /// parameters (epoch, publisher, depth, assets, rootHash, paramsHash, commitment), the proof and public
+    /// signals; nothing about any other account.
     /// </summary>
     public async Task<string> ProveInclusionAsync(string epochDirectory, string accountId, string outputPath, CancellationToken cancellationToken = default)
     {
@@ -82,18 +87,22 @@ public sealed class EpochProofs(IProver prover)
         var index = tree.FindLeaf(accountId) ?? throw new InputException($"account '{accountId}' is not in this epoch", field: "--account");
         var leaf = tree.Leaf(index);
         var circuit = InclusionCircuitName(tree.Depth, tree.AssetCount);
-        var proof = await prover.ProveAsync(circuit, CircuitInputs.Inclusion(tree, index), cancellationToken).ConfigureAwait(false);
+        var proof = await prover.ProveAsync(circuit, CircuitInputs.Inclusion(tree, index, manifest.Binding()), cancellationToken).ConfigureAwait(false);
         var document = new JsonObject
         {
             ["format"] = InclusionFormat,
             ["circuit"] = circuit,
-            ["epoch"] = manifest.Epoch,
             ["account"] = leaf.AccountId,
             ["salt"] = leaf.Salt.ToString(),
-            ["assets"] = new JsonArray([.. tree.Parameters.Assets.Select(a => new JsonObject { ["symbol"] = a.Id.Symbol, ["proofDecimals"] = a.ProofDecimals })]),
             ["balances"] = new JsonArray([.. leaf.Balances.Select(b => JsonValue.Create(b.ToString(CultureInfo.InvariantCulture)))]),
             ["leafHash"] = leaf.LeafHash.ToString(),
+            ["epoch"] = manifest.Epoch.ToString(CultureInfo.InvariantCulture),
+            ["publisher"] = manifest.Publisher,
+            ["depth"] = manifest.Depth,
+            ["assets"] = new JsonArray([.. tree.Parameters.Assets.Select(a => new JsonObject { ["symbol"] = a.Id.Symbol, ["proofDecimals"] = a.ProofDecimals })]),
             ["rootHash"] = manifest.RootHash,
+            ["paramsHash"] = manifest.ParamsHash,
+            ["commitment"] = manifest.Commitment,
             ["proof"] = proof.Proof,
             ["publicSignals"] = new JsonArray([.. proof.PublicSignals.Select(s => JsonValue.Create(s))]),
         };

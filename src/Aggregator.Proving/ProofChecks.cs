@@ -4,13 +4,13 @@ using System.Text.Json.Nodes;
 using Aggregator.Commitment;
 using Aggregator.Core.Errors;
 using Aggregator.Crypto.Field;
-using Aggregator.Crypto.Groth16;
 
 namespace Aggregator.Proving;
 
 /// <summary>
 /// What `aggregator verify` checks, step by step (docs/proofs.md, "Verifying"): the documents agree with
-/// each other, and the Groth16 proof verifies natively against the circuit's verification key.
+/// the published commitment, field by field, and the Groth16 proof verifies natively against a pinned
+/// verification key with public signals built from the published values, never taken from the file.
 /// </summary>
 public static class ProofChecks
 {
@@ -20,11 +20,31 @@ public static class ProofChecks
         public bool IsValid => Failure is null;
     }
 
-    /// <summary>Checks DIR/solvency-proof.json against DIR/manifest.json and the verification key.</summary>
-    /// <exception cref="InputException">Missing or malformed files.</exception>
-    public static Report Solvency(string epochDirectory, string verificationKeyPath)
+    /// <summary>
+    /// An epoch's published values, the trusted side of an inclusion check: from a manifest (which names
+    /// every parameter) or from the registry (which stores the commitment and paramsHash).
+    /// </summary>
+    public sealed record Published(string Source, ulong Epoch, PublisherAddress Publisher, Fr Commitment, Fr ParamsHash, EpochManifest? Manifest)
     {
+        /// <summary>The values of a manifest, read from exactly <paramref name="manifestPath"/> and checked to recompute.</summary>
+        public static Published FromManifest(string manifestPath)
+        {
+            var manifest = EpochDirectory.ReadManifestFile(manifestPath);
+            var binding = manifest.Binding();
+            return new Published($"the manifest {manifestPath}", manifest.Epoch, binding.Publisher, binding.Value, binding.ParamsHash, manifest);
+        }
+    }
+
+    /// <summary>
+    /// Checks DIR/solvency-proof.json: the manifest's commitment recomputes from its root, parameters,
+    /// epoch and publisher; the file names the same values; the proof verifies for them and the reserves.
+    /// </summary>
+    /// <exception cref="InputException">Missing or malformed files, or a key that is not the pinned one.</exception>
+    public static Report Solvency(string epochDirectory, VerificationKeys keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
         var manifest = EpochDirectory.ReadManifest(epochDirectory);
+        var binding = manifest.Binding();
         var proofPath = Path.Combine(epochDirectory, EpochProofs.SolvencyProofFile);
         var document = ReadObject(proofPath);
         var passed = new List<string>();
@@ -36,22 +56,34 @@ public static class ProofChecks
         {
             return new Report(passed, "the manifest records no reserves: the solvency proof was never completed");
         }
-        var signals = Signals(document, proofPath);
-        string[] expected = [manifest.RootHash, .. manifest.Reserves.Select(r => r.ProofUnits)];
-        if (!signals.SequenceEqual(expected))
+        passed.Add($"the manifest's commitment {manifest.Commitment} is Poseidon(rootHash, paramsHash, epoch {manifest.Epoch}, publisher {manifest.Publisher})");
+        var mismatch = FirstDifference(
+            ("epoch", Text(document, "epoch", proofPath), manifest.Epoch.ToString(CultureInfo.InvariantCulture)),
+            ("publisher", Text(document, "publisher", proofPath), manifest.Publisher),
+            ("rootHash", Text(document, "rootHash", proofPath), manifest.RootHash),
+            ("paramsHash", Text(document, "paramsHash", proofPath), manifest.ParamsHash),
+            ("commitment", Text(document, "commitment", proofPath), manifest.Commitment));
+        if (mismatch != null)
         {
-            return new Report(passed, $"the proof's public signals [{string.Join(", ", signals)}] are not the manifest's root hash and reserves [{string.Join(", ", expected)}]");
+            return new Report(passed, mismatch);
         }
-        passed.Add($"public signals are the manifest's root hash {manifest.RootHash} and reserves {string.Join(", ", manifest.Reserves.Select(r => $"{r.Amount} {r.Symbol}"))}");
-        return Groth16(document, signals, verificationKeyPath, proofPath, passed);
+        string[] expected = [.. BindingSignals(binding.Value, binding.ParamsHash, binding.Epoch, binding.Publisher), .. manifest.Reserves.Select(r => r.ProofUnits)];
+        var circuit = EpochProofs.SolvencyCircuitName(manifest.Assets.Count);
+        return Groth16(document, expected, keys.Load(circuit), proofPath, passed,
+            $"reserves {string.Join(", ", manifest.Reserves.Select(r => $"{r.Amount} {r.Symbol}"))}");
     }
 
     /// <summary>
-    /// Checks an account's inclusion file: leafHash recomputed from its id, salt and balances; public
-    /// signals [leafHash, rootHash]; the proof; and, when given, that rootHash is the published one.
+    /// Checks an account's inclusion file against the published values: leafHash recomputed from its id,
+    /// salt and balances; every parameter in the file equal to the published one (the first that differs
+    /// is named); the proof verifying for [leafHash, commitment, paramsHash, epoch, publisher] with the
+    /// published commitment.
     /// </summary>
-    public static Report Inclusion(string proofPath, string verificationKeyPath, string? publishedRootHash)
+    /// <exception cref="InputException">Missing or malformed files, or a key that is not the pinned one.</exception>
+    public static Report Inclusion(string proofPath, Published published, VerificationKeys keys)
     {
+        ArgumentNullException.ThrowIfNull(published);
+        ArgumentNullException.ThrowIfNull(keys);
         var document = ReadObject(proofPath);
         var passed = new List<string>();
         if (Text(document, "format", proofPath) != EpochProofs.InclusionFormat)
@@ -63,63 +95,99 @@ public static class ProofChecks
         {
             throw new InputException("the salt is not a field element", file: proofPath, field: "salt");
         }
-        var balances = document["balances"] is JsonArray array
-            ? array.Select(b => ulong.TryParse(b?.GetValue<string>(), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : throw new InputException("a balance is not a 64-bit unsigned decimal", file: proofPath, field: "balances")).ToArray()
-            : throw new InputException("\"balances\" is missing", file: proofPath, field: "balances");
-        var rootHash = Text(document, "rootHash", proofPath);
+        var balances = Array(document, "balances", proofPath)
+            .Select(b => ulong.TryParse(Value(b, "balances", proofPath), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : throw new InputException("a balance is not a 64-bit unsigned decimal", file: proofPath, field: "balances"))
+            .ToArray();
+        var parameters = FileParameters(document, proofPath);
+        if (balances.Length != parameters.AssetCount)
+        {
+            throw new InputException($"{balances.Length} balances for {parameters.AssetCount} assets", file: proofPath, field: "balances");
+        }
         var leafHash = AccountIdentity.LeafHash(AccountIdentity.IdHash(AccountIdentity.AccountField(account), salt), balances);
         if (leafHash.ToString() != Text(document, "leafHash", proofPath))
         {
             return new Report(passed, $"the leafHash in the file is not Poseidon(idHash, balances) of account '{account}' with this salt ({leafHash})");
         }
         passed.Add($"leafHash {leafHash} recomputed from account '{account}', its salt and balances [{string.Join(", ", balances)}]");
-        if (publishedRootHash != null)
+
+        // Every parameter the file states, against the published one: a relabelled column, other decimals,
+        // another epoch or publisher must fail here by name, not only in the pairing.
+        var manifest = published.Manifest;
+        var differences = new List<(string, string, string)>
         {
-            if (publishedRootHash != rootHash)
+            ("epoch", Text(document, "epoch", proofPath), published.Epoch.ToString(CultureInfo.InvariantCulture)),
+            ("publisher", Text(document, "publisher", proofPath).ToLowerInvariant(), published.Publisher.Hex),
+        };
+        if (manifest != null)
+        {
+            differences.Add(("depth", parameters.Depth.ToString(CultureInfo.InvariantCulture), manifest.Depth.ToString(CultureInfo.InvariantCulture)));
+            differences.Add(("number of assets", parameters.AssetCount.ToString(CultureInfo.InvariantCulture), manifest.Assets.Count.ToString(CultureInfo.InvariantCulture)));
+            for (var k = 0; k < Math.Min(parameters.AssetCount, manifest.Assets.Count); k++)
             {
-                return new Report(passed, $"the proof's root {rootHash} is not the published root {publishedRootHash}");
+                differences.Add(($"asset {k + 1}'s symbol", parameters.Assets[k].Id.Symbol, manifest.Assets[k].Symbol));
+                differences.Add(($"asset {k + 1} ({manifest.Assets[k].Symbol})'s proof decimals", parameters.Assets[k].ProofDecimals.ToString(CultureInfo.InvariantCulture), manifest.Assets[k].ProofDecimals.ToString(CultureInfo.InvariantCulture)));
             }
-            passed.Add($"rootHash {rootHash} is the published root");
+            differences.Add(("rootHash", Text(document, "rootHash", proofPath), manifest.RootHash));
         }
-        var signals = Signals(document, proofPath);
-        if (!signals.SequenceEqual([leafHash.ToString(), rootHash]))
+        differences.Add(("paramsHash (of the file's depth and assets)", parameters.Hash().ToString(), published.ParamsHash.ToString()));
+        differences.Add(("commitment", Text(document, "commitment", proofPath), published.Commitment.ToString()));
+        if (FirstDifference([.. differences]) is { } mismatch)
         {
-            return new Report(passed, "the proof's public signals are not [leafHash, rootHash] of this file");
+            return new Report(passed, $"{mismatch} ({published.Source})");
         }
-        passed.Add("public signals are [leafHash, rootHash]");
-        return Groth16(document, signals, verificationKeyPath, proofPath, passed);
+        passed.Add($"epoch {published.Epoch}, publisher {published.Publisher}, depth {parameters.Depth}, assets {string.Join(",", parameters.Assets.Select(a => $"{a.Id}:{a.ProofDecimals}"))} and commitment {published.Commitment} are {published.Source}'s");
+
+        var circuit = EpochProofs.InclusionCircuitName(parameters.Depth, parameters.AssetCount);
+        string[] expected = [leafHash.ToString(), .. BindingSignals(published.Commitment, published.ParamsHash, published.Epoch, published.Publisher)];
+        return Groth16(document, expected, keys.Load(circuit), proofPath, passed, $"account '{account}'");
     }
 
-    /// <summary>The verification key shipped in circuits/keys for the circuit a proof names.</summary>
-    public static string DefaultVerificationKey(string proofPath)
-    {
-        var circuit = Text(ReadObject(proofPath), "circuit", proofPath);
-        return Path.Combine(SnarkjsProver.LocateCircuits(), "keys", $"{circuit}.vkey.json");
-    }
+    private static string[] BindingSignals(Fr commitment, Fr paramsHash, ulong epoch, PublisherAddress publisher) =>
+        [commitment.ToString(), paramsHash.ToString(), epoch.ToString(CultureInfo.InvariantCulture), publisher.ToField().ToString()];
 
-    private static Report Groth16(JsonObject document, string[] signals, string verificationKeyPath, string proofPath, List<string> passed)
+    private static string? FirstDifference(params (string Name, string Actual, string Expected)[] fields) =>
+        fields.FirstOrDefault(f => f.Actual != f.Expected) is { Name: not null } first
+            ? $"the {first.Name} in the file is {first.Actual}, the published one is {first.Expected}"
+            : null;
+
+    // The signals verified are the published ones; the file's own must equal them, so that a file naming
+    // other signals is reported plainly rather than as a failed pairing.
+    private static Report Groth16(JsonObject document, string[] expected, VerificationKey key, string proofPath, List<string> passed, string statement)
     {
-        if (!File.Exists(verificationKeyPath))
+        var signals = Array(document, "publicSignals", proofPath).Select(s => Value(s, "publicSignals", proofPath)).ToArray();
+        if (!signals.SequenceEqual(expected))
         {
-            throw new InputException("the verification key does not exist", file: verificationKeyPath);
+            return new Report(passed, $"the file's public signals [{string.Join(", ", signals)}] are not the published [{string.Join(", ", expected)}]");
         }
-        Groth16Verifier verifier;
-        try
+        if (Text(document, "circuit", proofPath) != key.Circuit)
         {
-            verifier = Groth16Verifier.FromVerificationKey(File.ReadAllText(verificationKeyPath));
-        }
-        catch (ProofFormatException error)
-        {
-            throw new InputException(error.Message, file: verificationKeyPath);
+            return new Report(passed, $"the file names circuit '{Text(document, "circuit", proofPath)}', the published parameters make it {key.Circuit}");
         }
         var proof = document["proof"]?.ToJsonString() ?? throw new InputException("\"proof\" is missing", file: proofPath, field: "proof");
-        var result = verifier.Verify(proof, signals);
+        var result = key.Verifier.Verify(proof, expected);
         if (!result.IsValid)
         {
             return new Report(passed, result.Reason);
         }
-        passed.Add($"Groth16 proof verifies against {Path.GetFileName(verificationKeyPath)}");
+        passed.Add($"Groth16 proof of {statement} verifies against {key.Describe()}");
         return new Report(passed, null);
+    }
+
+    // The file's depth and assets, as stated (compared with the published ones, and hashed into paramsHash).
+    private static CommitmentParameters FileParameters(JsonObject document, string path)
+    {
+        try
+        {
+            var depth = document["depth"]?.GetValue<int>() ?? throw new InputException("\"depth\" is missing", file: path, field: "depth");
+            var assets = Array(document, "assets", path).Select(a => new CommitmentAsset(
+                new Core.Assets.AssetId(a?["symbol"]?.GetValue<string>() ?? throw new InputException("an asset has no symbol", file: path, field: "assets")),
+                a["proofDecimals"]?.GetValue<int>() ?? throw new InputException("an asset has no proofDecimals", file: path, field: "assets"))).ToArray();
+            return new CommitmentParameters(depth, assets);
+        }
+        catch (Exception error) when (error is InvalidOperationException or FormatException or ArgumentException)
+        {
+            throw new InputException($"the depth or assets are malformed: {error.Message}", file: path, field: "assets");
+        }
     }
 
     private static JsonObject ReadObject(string path)
@@ -138,29 +206,21 @@ public static class ProofChecks
         }
     }
 
-    private static string Text(JsonObject document, string name, string path)
+    private static string Text(JsonObject document, string name, string path) =>
+        Value(document[name] ?? throw new InputException($"\"{name}\" is missing", file: path, field: name), name, path);
+
+    private static string Value(JsonNode? node, string name, string path)
     {
         try
         {
-            return document[name]?.GetValue<string>() ?? throw new InputException($"\"{name}\" is missing", file: path, field: name);
+            return node?.GetValue<string>() ?? throw new InputException($"\"{name}\" has a null value", file: path, field: name);
         }
         catch (InvalidOperationException)
         {
-            throw new InputException($"\"{name}\" is not a string", file: path, field: name);
+            throw new InputException($"\"{name}\" must be a string", file: path, field: name);
         }
     }
 
-    private static string[] Signals(JsonObject document, string path)
-    {
-        try
-        {
-            return document["publicSignals"] is JsonArray signals
-                ? signals.Select(s => s!.GetValue<string>()).ToArray()
-                : throw new InputException("\"publicSignals\" is missing", file: path, field: "publicSignals");
-        }
-        catch (Exception error) when (error is InvalidOperationException or NullReferenceException)
-        {
-            throw new InputException("\"publicSignals\" must be decimal strings", file: path, field: "publicSignals");
-        }
-    }
+    private static JsonArray Array(JsonObject document, string name, string path) =>
+        document[name] as JsonArray ?? throw new InputException($"\"{name}\" is missing or not an array", file: path, field: name);
 }

@@ -20,15 +20,26 @@ public class AccountIdentityTests
     }
 
     [Fact]
-    public void Secret_is_big_endian_hex_of_at_most_31_bytes()
+    public void Secret_is_big_endian_hex_of_16_to_31_bytes()
     {
-        Assert.Equal(new BigInteger(0x1234abcd), EpochSecret.ParseHex("0x1234abcd").Value.ToBigInteger());
-        Assert.Equal(new BigInteger(0xabc), EpochSecret.ParseHex("abc").Value.ToBigInteger());
+        Assert.Equal(BigInteger.Parse("0112233445566778899aabbccddeeff0", System.Globalization.NumberStyles.HexNumber), EpochSecret.ParseHex("0x0112233445566778899aabbccddeeff0").Value.ToBigInteger());
         Assert.Equal((BigInteger.One << 248) - 1, EpochSecret.ParseHex(new string('f', 62)).Value.ToBigInteger());
         Assert.Throws<InputException>(() => EpochSecret.ParseHex(new string('f', 64)));
-        Assert.Throws<InputException>(() => EpochSecret.ParseHex("xyz"));
+        Assert.Throws<InputException>(() => EpochSecret.ParseHex(new string('x', 32)));
+        Assert.Throws<InputException>(() => EpochSecret.ParseHex(new string('a', 33)));
         Assert.Throws<InputException>(() => EpochSecret.ParseHex(""));
-        Assert.Contains("must not be zero", Assert.Throws<InputException>(() => EpochSecret.ParseHex("0000")).Message);
+        Assert.Contains("must not be zero", Assert.Throws<InputException>(() => EpochSecret.ParseHex(new string('0', 32))).Message);
+    }
+
+    [Theory]
+    [InlineData("1234abcd")]
+    [InlineData("ab")]
+    [InlineData("00112233445566778899aabbccddee")] // 15 bytes
+    public void A_secret_shorter_than_16_bytes_is_refused_without_echoing_it(string secret)
+    {
+        var error = Assert.Throws<InputException>(() => EpochSecret.ParseHex(secret));
+        Assert.Contains("16..31 bytes", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

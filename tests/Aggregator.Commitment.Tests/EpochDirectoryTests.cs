@@ -9,9 +9,11 @@ public sealed class EpochDirectoryTests : IDisposable
 
     public void Dispose() => Directory.Delete(_workspace, recursive: true);
 
+    private static readonly PublisherAddress Publisher = PublisherAddress.Parse("0x70997970C51812dc3A010C7d01b50e0d17dc79C8");
+
     private static MerkleSumTree SampleTree(out EpochSecret secret)
     {
-        secret = EpochSecret.ParseHex("0badc0de");
+        secret = EpochSecret.ParseHex("0badc0de0badc0de0badc0de0badc0de");
         var parameters = CommitmentFixtures.Parameters("BTC:8,ETH:8", 8);
         return MerkleSumTree.Build(parameters, CommitmentFixtures.RandomRows(77, 2, seed: 4), secret);
     }
@@ -21,13 +23,15 @@ public sealed class EpochDirectoryTests : IDisposable
     {
         var tree = SampleTree(out var secret);
         var directory = Path.Combine(_workspace, "epoch-1");
-        EpochDirectory.Write(directory, tree, secret, 7, DateTimeOffset.UnixEpoch);
+        EpochDirectory.Write(directory, tree, secret, 7, Publisher, DateTimeOffset.UnixEpoch);
 
         var manifest = EpochDirectory.ReadManifest(directory);
         Assert.Equal(tree.RootHash.ToString(), manifest.RootHash);
         Assert.Equal(8, manifest.Depth);
         Assert.Equal(["BTC", "ETH"], manifest.Assets.Select(a => a.Symbol));
-        Assert.Equal("0badc0de\n", File.ReadAllText(Path.Combine(directory, "private", "secret.hex")));
+        Assert.Equal("0badc0de0badc0de0badc0de0badc0de\n", File.ReadAllText(Path.Combine(directory, "private", "secret.hex")));
+        Assert.Equal("0x70997970c51812dc3a010c7d01b50e0d17dc79c8", manifest.Publisher);
+        Assert.Equal(EpochCommitment.Of(tree, 7, Publisher).Value.ToString(), manifest.Commitment);
 
         var loaded = EpochDirectory.ReadTree(directory);
         Assert.Equal(tree.LeafCount, loaded.LeafCount);
@@ -45,13 +49,17 @@ public sealed class EpochDirectoryTests : IDisposable
     {
         var tree = SampleTree(out var secret);
         var directory = Path.Combine(_workspace, "epoch-2");
-        EpochDirectory.Write(directory, tree, secret, 7, DateTimeOffset.UnixEpoch);
+        EpochDirectory.Write(directory, tree, secret, 7, Publisher, DateTimeOffset.UnixEpoch);
         var text = File.ReadAllText(Path.Combine(directory, "manifest.json"));
+        // No value of the manifest is a total or the count (a hash may contain their digits by chance).
+        var values = System.Text.Json.Nodes.JsonNode.Parse(text)!.AsObject()
+            .SelectMany(p => p.Value is System.Text.Json.Nodes.JsonArray array ? array.SelectMany(e => e!.AsObject().Select(q => q.Value)) : [p.Value])
+            .Select(v => v!.ToString()).ToArray();
         foreach (var secretValue in new[] { tree.RootSums[0].ToString(), tree.RootSums[1].ToString(), "77" })
         {
-            Assert.DoesNotContain(secretValue, text, StringComparison.Ordinal);
+            Assert.DoesNotContain(secretValue, values);
         }
-        Assert.Equal(["format", "epoch", "rootHash", "depth", "assets", "createdAt"],
+        Assert.Equal(["format", "epoch", "publisher", "rootHash", "depth", "assets", "paramsHash", "commitment", "createdAt"],
             System.Text.Json.JsonDocument.Parse(text).RootElement.EnumerateObject().Select(p => p.Name));
     }
 
@@ -62,7 +70,7 @@ public sealed class EpochDirectoryTests : IDisposable
         var directory = Path.Combine(_workspace, "taken");
         Directory.CreateDirectory(directory);
         File.WriteAllText(Path.Combine(directory, "keep.txt"), "mine");
-        Assert.Throws<InputException>(() => EpochDirectory.Write(directory, tree, secret, 7, DateTimeOffset.UnixEpoch));
+        Assert.Throws<InputException>(() => EpochDirectory.Write(directory, tree, secret, 7, Publisher, DateTimeOffset.UnixEpoch));
         Assert.Equal("mine", File.ReadAllText(Path.Combine(directory, "keep.txt")));
         Assert.Single(Directory.GetFileSystemEntries(_workspace));
     }
@@ -72,10 +80,46 @@ public sealed class EpochDirectoryTests : IDisposable
     {
         var tree = SampleTree(out var secret);
         var directory = Path.Combine(_workspace, "epoch-3");
-        EpochDirectory.Write(directory, tree, secret, 7, DateTimeOffset.UnixEpoch);
+        EpochDirectory.Write(directory, tree, secret, 7, Publisher, DateTimeOffset.UnixEpoch);
         var treeFile = Path.Combine(directory, "private", "tree.bin");
         var bytes = File.ReadAllBytes(treeFile);
         File.WriteAllBytes(treeFile, bytes[..^5]);
         Assert.Contains("truncated or corrupt", Assert.Throws<InputException>(() => EpochDirectory.ReadTree(directory)).Message);
+    }
+
+    [Fact]
+    public void Private_files_are_readable_by_their_owner_only()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // no Unix modes there; CI runs on Linux
+        }
+        var tree = SampleTree(out var secret);
+        var directory = Path.Combine(_workspace, "epoch-4");
+        EpochDirectory.Write(directory, tree, secret, 7, Publisher, DateTimeOffset.UnixEpoch);
+        var privateFolder = Path.Combine(directory, "private");
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(privateFolder));
+        foreach (var file in new[] { "secret.hex", "accounts.jsonl", "tree.bin" })
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(privateFolder, file)));
+        }
+    }
+
+    [Theory]
+    [InlineData("\"epoch\": 7", "\"epoch\": 8", "commitment")]
+    [InlineData("\"proofDecimals\": 8", "\"proofDecimals\": 6", "paramsHash")]
+    [InlineData("\"symbol\": \"BTC\"", "\"symbol\": \"WBTC\"", "paramsHash")]
+    [InlineData("\"publisher\": \"0x7", "\"publisher\": \"0x8", "commitment")]
+    public void A_manifest_whose_parameters_no_longer_hash_to_its_commitment_is_refused(string original, string tampered, string field)
+    {
+        var tree = SampleTree(out var secret);
+        var directory = Path.Combine(_workspace, "epoch-5");
+        EpochDirectory.Write(directory, tree, secret, 7, Publisher, DateTimeOffset.UnixEpoch);
+        var path = Path.Combine(directory, "manifest.json");
+        var text = File.ReadAllText(path);
+        Assert.Contains(original, text, StringComparison.Ordinal);
+        File.WriteAllText(path, text.Replace(original, tampered, StringComparison.Ordinal));
+        var error = Assert.Throws<InputException>(() => EpochDirectory.ReadManifest(directory));
+        Assert.Equal((path, field), (error.File, error.Field));
     }
 }

@@ -9,31 +9,47 @@ namespace Aggregator.Commitment.Tests;
 
 public class MerkleSumTreeTests
 {
-    private static readonly EpochSecret Secret = EpochSecret.ParseHex("1234abcd");
+    private static readonly EpochSecret Secret = EpochSecret.ParseHex("00112233445566778899aabbccddeeff");
 
     private sealed record VectorFile(Vector[] Vectors);
-    private sealed record Vector(string Ledger, string Assets, int Depth, string Secret, string RootHash, string[] RootSums);
 
-    public static TheoryData<string, string, int, string, string, string[]> ReferenceVectors()
-    {
-        var json = File.ReadAllText(RepositoryPaths.Combine("circuits", "test-vectors", "commitment.json"));
-        var data = new TheoryData<string, string, int, string, string, string[]>();
-        foreach (var v in JsonSerializer.Deserialize<VectorFile>(json, new JsonSerializerOptions(JsonSerializerDefaults.Web))!.Vectors)
-        {
-            data.Add(v.Ledger, v.Assets, v.Depth, v.Secret, v.RootHash, v.RootSums);
-        }
-        return data;
-    }
+    private sealed record Vector(string Ledger, string Assets, int Depth, string Secret, string Epoch, string Publisher, string RootHash, string[] RootSums, string ParamsHash, string Commitment);
+
+    private static Vector[] Vectors() => JsonSerializer.Deserialize<VectorFile>(
+        File.ReadAllText(RepositoryPaths.Combine("circuits", "test-vectors", "commitment.json")), new JsonSerializerOptions(JsonSerializerDefaults.Web))!.Vectors;
+
+    public static TheoryData<int> ReferenceVectors() => [.. Enumerable.Range(0, Vectors().Length)];
 
     [Theory]
     [MemberData(nameof(ReferenceVectors))]
-    public void Root_matches_the_independent_circomlibjs_reference(string ledger, string assets, int depth, string secret, string rootHash, string[] rootSums)
+    public void Root_and_published_commitment_match_the_independent_circomlibjs_reference(int index)
     {
-        var parameters = CommitmentFixtures.Parameters(assets, depth);
-        var rows = LedgerCsv.Read(RepositoryPaths.Combine(ledger), parameters);
-        var tree = MerkleSumTree.Build(parameters, rows, EpochSecret.ParseHex(secret));
-        Assert.Equal(rootHash, tree.RootHash.ToString());
-        Assert.Equal(rootSums, tree.RootSums.ToArray().Select(s => s.ToString()));
+        var v = Vectors()[index];
+        var parameters = CommitmentFixtures.Parameters(v.Assets, v.Depth);
+        var rows = LedgerCsv.Read(RepositoryPaths.Combine(v.Ledger), parameters);
+        var tree = MerkleSumTree.Build(parameters, rows, EpochSecret.ParseHex(v.Secret));
+        Assert.Equal(v.RootHash, tree.RootHash.ToString());
+        Assert.Equal(v.RootSums, tree.RootSums.ToArray().Select(s => s.ToString()));
+        var binding = EpochCommitment.Of(tree, ulong.Parse(v.Epoch, System.Globalization.CultureInfo.InvariantCulture), PublisherAddress.Parse(v.Publisher));
+        Assert.Equal(v.ParamsHash, binding.ParamsHash.ToString());
+        Assert.Equal(v.Commitment, binding.Value.ToString());
+    }
+
+    [Fact]
+    public void The_commitment_changes_with_every_parameter_it_binds()
+    {
+        var parameters = CommitmentFixtures.Parameters("BTC:8,ETH:8", 4);
+        var tree = MerkleSumTree.Build(parameters, CommitmentFixtures.RandomRows(5, 2, seed: 1), Secret);
+        var publisher = PublisherAddress.Parse("0x0000000000000000000000000000000000000001");
+        var reference = EpochCommitment.Of(tree, 10, publisher).Value;
+        Assert.NotEqual(reference, EpochCommitment.Of(tree, 11, publisher).Value);
+        Assert.NotEqual(reference, EpochCommitment.Of(tree, 10, PublisherAddress.Parse("0x0000000000000000000000000000000000000002")).Value);
+        // The same tree read with other decimals, columns swapped or another depth means other parameters.
+        foreach (var other in new[] { "BTC:6,ETH:8", "ETH:8,BTC:8", "BTC:8,WETH:8" })
+        {
+            Assert.NotEqual(parameters.Hash(), CommitmentFixtures.Parameters(other, 4).Hash());
+        }
+        Assert.NotEqual(parameters.Hash(), CommitmentFixtures.Parameters("BTC:8,ETH:8", 5).Hash());
     }
 
     [Fact]
@@ -54,7 +70,7 @@ public class MerkleSumTreeTests
         var parameters = CommitmentFixtures.Parameters("BTC:8,ETH:8", 8);
         var rows = CommitmentFixtures.RandomRows(50, 2, seed: 1);
         var root = MerkleSumTree.Build(parameters, rows, Secret).RootHash;
-        Assert.NotEqual(root, MerkleSumTree.Build(parameters, rows, EpochSecret.ParseHex("1234abce")).RootHash);
+        Assert.NotEqual(root, MerkleSumTree.Build(parameters, rows, EpochSecret.ParseHex("00112233445566778899aabbccddeefe")).RootHash);
         var changed = rows.ToArray();
         changed[17] = changed[17] with { Balances = [changed[17].Balances[0] + 1, changed[17].Balances[1]] };
         Assert.NotEqual(root, MerkleSumTree.Build(parameters, changed, Secret).RootHash);

@@ -10,12 +10,14 @@ namespace Aggregator.Proving.Tests;
 public class EpochProofsTests(ProvenEpochFixture epoch)
 {
     [Fact]
-    public void Solvency_proof_carries_the_root_and_the_reserves_rounded_down()
+    public void Solvency_proof_carries_the_commitment_its_binding_and_the_reserves_rounded_down()
     {
         var document = JsonNode.Parse(File.ReadAllText(Path.Combine(epoch.EpochDirectory, EpochProofs.SolvencyProofFile)))!;
-        string[] expected = [epoch.Tree.RootHash.ToString(), "1000000000", "20050000000", "1342500001", "2000000000000"];
-        Assert.Equal(expected, document["publicSignals"]!.AsArray().Select(s => s!.GetValue<string>()));
         var manifest = EpochDirectory.ReadManifest(epoch.EpochDirectory);
+        var publisher = PublisherAddress.Parse(ProvenEpochFixture.Publisher).ToField().ToString();
+        string[] expected = [manifest.Commitment, manifest.ParamsHash, "1700000000", publisher, "1000000000", "20050000000", "1342500001", "2000000000000"];
+        Assert.Equal(expected, document["publicSignals"]!.AsArray().Select(s => s!.GetValue<string>()));
+        Assert.Equal(EpochCommitment.Of(epoch.Tree, ProvenEpochFixture.Epoch, PublisherAddress.Parse(ProvenEpochFixture.Publisher)).Value.ToString(), manifest.Commitment);
         Assert.Equal(["BTC", "ETH", "SOL", "USDC"], manifest.Reserves!.Select(r => r.Symbol));
         Assert.Equal("200.5", manifest.Reserves![1].Amount);
     }
@@ -26,7 +28,7 @@ public class EpochProofsTests(ProvenEpochFixture epoch)
         var text = File.ReadAllText(epoch.InclusionPath);
         var document = JsonNode.Parse(text)!.AsObject();
         Assert.Equal(
-            ["format", "circuit", "epoch", "account", "salt", "assets", "balances", "leafHash", "rootHash", "proof", "publicSignals"],
+            ["format", "circuit", "account", "salt", "balances", "leafHash", "epoch", "publisher", "depth", "assets", "rootHash", "paramsHash", "commitment", "proof", "publicSignals"],
             document.Select(p => p.Key));
         Assert.Equal(ProvenEpochFixture.Account, document["account"]!.GetValue<string>());
         Assert.Equal(["50000000", "1225000000", "0", "1500750000"], document["balances"]!.AsArray().Select(b => b!.GetValue<string>()));
@@ -42,40 +44,31 @@ public class EpochProofsTests(ProvenEpochFixture epoch)
     }
 
     [Fact]
-    public void Proof_checks_pass_for_the_real_documents()
+    public void Proof_checks_pass_for_the_real_documents_and_name_the_pinned_keys()
     {
-        var solvency = ProofChecks.Solvency(epoch.EpochDirectory, epoch.SolvencyVerificationKey);
+        var solvency = ProofChecks.Solvency(epoch.EpochDirectory, VerificationKeys.Installed());
         Assert.True(solvency.IsValid, solvency.Failure);
-        var inclusion = ProofChecks.Inclusion(epoch.InclusionPath, epoch.InclusionVerificationKey, epoch.Tree.RootHash.ToString());
+        Assert.Contains($"solvency_4 (key SHA-256 {VerificationKeys.PinnedSha256("solvency_4")}", solvency.Passed[^1], StringComparison.Ordinal);
+        var inclusion = ProofChecks.Inclusion(epoch.InclusionPath, ProofChecks.Published.FromManifest(epoch.ManifestPath), VerificationKeys.Installed());
         Assert.True(inclusion.IsValid, inclusion.Failure);
-        Assert.Equal(4, inclusion.Passed.Count);
+        Assert.Equal(3, inclusion.Passed.Count);
+        Assert.Contains($"inclusion_20_4 (key SHA-256 {VerificationKeys.PinnedSha256("inclusion_20_4")}", inclusion.Passed[^1], StringComparison.Ordinal);
     }
 
     [Fact]
     public void A_changed_balance_in_the_account_file_is_caught_before_the_proof()
     {
-        var document = JsonNode.Parse(File.ReadAllText(epoch.InclusionPath))!.AsObject();
-        document["balances"]![3] = "1500750001";
-        var tampered = Path.Combine(epoch.Workspace, "tampered.json");
-        File.WriteAllText(tampered, document.ToJsonString());
-        var report = ProofChecks.Inclusion(tampered, epoch.InclusionVerificationKey, null);
+        var tampered = epoch.Tampered(document => document["balances"]![3] = "1500750001");
+        var report = ProofChecks.Inclusion(tampered, ProofChecks.Published.FromManifest(epoch.ManifestPath), VerificationKeys.Installed());
         Assert.False(report.IsValid);
         Assert.Contains("leafHash", report.Failure);
-    }
-
-    [Fact]
-    public void A_root_other_than_the_published_one_is_refused()
-    {
-        var report = ProofChecks.Inclusion(epoch.InclusionPath, epoch.InclusionVerificationKey, "12345");
-        Assert.False(report.IsValid);
-        Assert.Contains("not the published root 12345", report.Failure);
     }
 
     [Fact]
     public async Task Reserves_below_liabilities_give_no_proof_and_name_the_asset()
     {
         var directory = Path.Combine(epoch.Workspace, "short");
-        EpochDirectory.Write(directory, epoch.Tree, EpochSecret.ParseHex("1234abcd"), 2, DateTimeOffset.UnixEpoch);
+        EpochDirectory.Write(directory, epoch.Tree, EpochSecret.ParseHex(ProvenEpochFixture.SecretHex), 2, PublisherAddress.Parse(ProvenEpochFixture.Publisher), DateTimeOffset.UnixEpoch);
         var reserves = Path.Combine(epoch.Workspace, "short-reserves.json");
         await File.WriteAllTextAsync(reserves, """{ "reserves": { "BTC": "10", "ETH": "115.75", "SOL": "1342.5", "USDC": "2000000" } }""");
         var result = await new EpochProofs(new SnarkjsProver(epoch.CircuitsDirectory)).ProveSolvencyAsync(directory, reserves);

@@ -13,7 +13,9 @@ namespace Aggregator.Proving.Tests;
 [Collection(ProvenEpochGroup.Name)]
 public class Groth16VerifierTests(ProvenEpochFixture epoch)
 {
-    private sealed record Case(string Name, string VerificationKey, string Proof, string[] Signals);
+    // LooserSnarkjsAccepts: a spelling of the valid proof that snarkjs 0.7.6 accepts and the acceptance
+    // policy refuses (docs/proofs.md): the EVM verifier refuses it too, so one proof has one spelling.
+    private sealed record Case(string Name, string VerificationKey, string Proof, string[] Signals, bool LooserSnarkjsAccepts = false);
 
     private static readonly BigInteger P = Fq.Modulus;
 
@@ -54,7 +56,12 @@ public class Groth16VerifierTests(ProvenEpochFixture epoch)
             var doubled = a.Multiply(2);
             yield return new Case($"{name}: pi_a replaced by 2·pi_a", vkey, With(proof, p => p["pi_a"] = new JsonArray(doubled.X.ToString(), doubled.Y.ToString(), "1")), signals);
             yield return new Case($"{name}: pi_a off the curve", vkey, With(proof, p => p["pi_a"]![1] = ((BigInteger.Parse(Coordinate(proof, "pi_a", 1)) + 1) % P).ToString()), signals);
-            yield return new Case($"{name}: pi_a.x + p (same point)", vkey, With(proof, p => p["pi_a"]![0] = (BigInteger.Parse(Coordinate(proof, "pi_a", 0)) + P).ToString()), signals);
+            yield return new Case($"{name}: pi_a.x + p (same point)", vkey, With(proof, p => p["pi_a"]![0] = (BigInteger.Parse(Coordinate(proof, "pi_a", 0)) + P).ToString()), signals, LooserSnarkjsAccepts: true);
+            yield return new Case($"{name}: pi_a.y with a leading zero", vkey, With(proof, p => p["pi_a"]![1] = "0" + Coordinate(proof, "pi_a", 1)), signals, LooserSnarkjsAccepts: true);
+            yield return new Case($"{name}: pi_c.x in hex", vkey, With(proof, p => p["pi_c"]![0] = "0x" + BigInteger.Parse(Coordinate(proof, "pi_c", 0)).ToString("x")), signals, LooserSnarkjsAccepts: true);
+            // Jacobian coordinates (X, Y, Z) = (x·Z², y·Z³, Z) name the same point to snarkjs's curve code.
+            var (ax, ay) = (BigInteger.Parse(Coordinate(proof, "pi_a", 0)), BigInteger.Parse(Coordinate(proof, "pi_a", 1)));
+            yield return new Case($"{name}: pi_a projective (z = 2)", vkey, With(proof, p => p["pi_a"] = new JsonArray((ax * 4 % P).ToString(), (ay * 8 % P).ToString(), "2")), signals, LooserSnarkjsAccepts: true);
             yield return new Case($"{name}: pi_c replaced by pi_a", vkey, With(proof, p => p["pi_c"] = JsonNode.Parse(proof["pi_a"]!.ToJsonString())), signals);
             yield return new Case($"{name}: pi_c off the curve", vkey, With(proof, p => p["pi_c"]![0] = "1"), signals);
             yield return new Case($"{name}: pi_b coordinates swapped", vkey, With(proof, p => p["pi_b"]![0] = new JsonArray(Coordinate(proof, "pi_b", 0, 1), Coordinate(proof, "pi_b", 0, 0))), signals);
@@ -69,23 +76,25 @@ public class Groth16VerifierTests(ProvenEpochFixture epoch)
                 yield return new Case($"{name}: signal {i} + 1", vkey, proof.ToJsonString(), signals.Select((s, j) => j == index ? ((value + 1) % Fr.Modulus).ToString() : s).ToArray());
                 yield return new Case($"{name}: signal {i} + r", vkey, proof.ToJsonString(), signals.Select((s, j) => j == index ? (value + Fr.Modulus).ToString() : s).ToArray());
             }
+            yield return new Case($"{name}: signal 0 with a leading zero", vkey, proof.ToJsonString(), ["0" + signals[0], .. signals[1..]], LooserSnarkjsAccepts: true);
             yield return new Case($"{name}: a signal missing", vkey, proof.ToJsonString(), signals[..^1]);
         }
     }
 
     [Fact]
-    public void Native_verdicts_match_snarkjs_on_valid_and_every_tampered_proof()
+    public void Native_verdicts_follow_the_acceptance_policy_and_snarkjs_differs_only_where_it_is_looser()
     {
         var cases = Cases().ToArray();
         var native = cases.Select(c => Groth16Verifier.FromVerificationKey(c.VerificationKey).Verify(c.Proof, c.Signals)).ToArray();
         var snarkjs = SnarkjsVerdicts(cases);
-        var disagreements = Enumerable.Range(0, cases.Length)
-            .Where(i => snarkjs[i] != native[i].IsValid)
+        // Only the untouched proofs pass the policy; snarkjs accepts those and the looser spellings, nothing else.
+        var accepted = Enumerable.Range(0, cases.Length).Where(i => native[i].IsValid).Select(i => cases[i].Name);
+        Assert.Equal(cases.Select(c => c.Name).Where(n => n.EndsWith("untouched", StringComparison.Ordinal)), accepted);
+        var surprises = Enumerable.Range(0, cases.Length)
+            .Where(i => snarkjs[i] != (native[i].IsValid || cases[i].LooserSnarkjsAccepts))
             .Select(i => $"{cases[i].Name}: snarkjs says {snarkjs[i]}, native says {native[i].IsValid} ({native[i].Reason})")
             .ToArray();
-        Assert.Empty(disagreements);
-        var accepted = Enumerable.Range(0, cases.Length).Where(i => native[i].IsValid).Select(i => cases[i].Name);
-        Assert.Equal(cases.Select(c => c.Name).Where(n => n.EndsWith("untouched", StringComparison.Ordinal) || n.EndsWith("+ p (same point)", StringComparison.Ordinal)), accepted);
+        Assert.Empty(surprises);
     }
 
     [Fact]

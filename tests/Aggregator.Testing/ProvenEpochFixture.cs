@@ -15,11 +15,32 @@ public sealed class ProvenEpochFixture : IAsyncLifetime
 {
     public const string Account = "alice@example.com";
 
+    /// <summary>anvil's first development account, which the registry tests publish from.</summary>
+    public const string Publisher = "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266";
+
+    /// <summary>The epoch: a unix time in the past (2023-11-14), as the registry requires.</summary>
+    public const ulong Epoch = 1_700_000_000;
+
+    public const string SecretHex = "00112233445566778899aabbccddeeff";
+
     public string Workspace { get; } = Directory.CreateTempSubdirectory("aggregator-proven-").FullName;
 
     public string EpochDirectory => Path.Combine(Workspace, "epoch");
 
     public string InclusionPath => Path.Combine(Workspace, "alice.json");
+
+    public string ManifestPath => Path.Combine(EpochDirectory, Commitment.EpochDirectory.ManifestFile);
+
+    /// <summary>A copy of alice's inclusion file with <paramref name="change"/> applied, written beside it.</summary>
+    public string Tampered(Action<System.Text.Json.Nodes.JsonObject> change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var document = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(InclusionPath))!.AsObject();
+        change(document);
+        var path = Path.Combine(Workspace, $"tampered-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, document.ToJsonString());
+        return path;
+    }
 
     public string CircuitsDirectory { get; } = RepositoryPaths.Combine("circuits");
 
@@ -34,8 +55,8 @@ public sealed class ProvenEpochFixture : IAsyncLifetime
         var parameters = new CommitmentParameters(20,
             [new(new AssetId("BTC"), 8), new(new AssetId("ETH"), 8), new(new AssetId("SOL"), 6), new(new AssetId("USDC"), 6)]);
         var rows = LedgerCsv.Read(RepositoryPaths.Combine("samples", "ledger.csv"), parameters);
-        Tree = MerkleSumTree.Build(parameters, rows, EpochSecret.ParseHex("1234abcd"));
-        Commitment.EpochDirectory.Write(EpochDirectory, Tree, EpochSecret.ParseHex("1234abcd"), 1, DateTimeOffset.UnixEpoch);
+        Tree = MerkleSumTree.Build(parameters, rows, EpochSecret.ParseHex(SecretHex));
+        Commitment.EpochDirectory.Write(EpochDirectory, Tree, EpochSecret.ParseHex(SecretHex), Epoch, PublisherAddress.Parse(Publisher), DateTimeOffset.UnixEpoch);
         var reserves = Path.Combine(Workspace, "reserves.json");
         await File.WriteAllTextAsync(reserves, """{ "reserves": { "BTC": "10", "ETH": "200.5", "SOL": "1342.500001", "USDC": "2000000" } }""");
         var proofs = new EpochProofs(new SnarkjsProver(CircuitsDirectory));

@@ -34,14 +34,17 @@ public sealed class SolvencyRegistryClient
     public static string Bytecode => Artifact.Value.Bytecode;
 
     /// <summary>
-    /// Publishes an epoch. A call first surfaces a revert with its reason (unauthorized publisher, epoch
-    /// not increasing, invalid proof); then the transaction is sent and its receipt awaited.
+    /// Publishes the sender's commitment for an epoch. A call first surfaces a revert with its reason
+    /// (unauthorized publisher, epoch not increasing or in the future, invalid proof); then the
+    /// transaction is sent and its receipt awaited.
     /// </summary>
     /// <exception cref="RegistryRejectedException">The registry refused the publication.</exception>
-    public async Task<TransactionReceipt> PublishAsync(ulong epoch, BigInteger rootHash, IReadOnlyList<BigInteger> reserves, IReadOnlyList<BigInteger> proof, CancellationToken cancellationToken = default)
+    public async Task<TransactionReceipt> PublishAsync(ulong epoch, BigInteger commitment, BigInteger paramsHash, IReadOnlyList<BigInteger> reserves, IReadOnlyList<BigInteger> proof, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(reserves);
+        ArgumentNullException.ThrowIfNull(proof);
         var publish = _contract.GetFunction("publish");
-        object[] arguments = [epoch, rootHash, reserves.ToList(), proof.ToList()];
+        object[] arguments = [epoch, commitment, paramsHash, reserves.ToList(), proof.ToList()];
         try
         {
             await publish.CallAsync<bool>(_from, PublishGas, new HexBigInteger(0), arguments).ConfigureAwait(false);
@@ -62,18 +65,23 @@ public sealed class SolvencyRegistryClient
         return receipt;
     }
 
-    /// <summary>The root stored for a publisher's epoch, or null when that epoch was never published.</summary>
-    public async Task<BigInteger?> RootOfAsync(string publisher, ulong epoch)
+    /// <summary>The commitment and paramsHash stored for a publisher's epoch, or null when that epoch was never published.</summary>
+    public async Task<StoredCommitment?> CommitmentOfAsync(string publisher, ulong epoch)
     {
         try
         {
-            return await _contract.GetFunction("rootOf").CallAsync<BigInteger>(publisher, epoch).ConfigureAwait(false);
+            var stored = await _contract.GetFunction("commitmentOf").CallDeserializingToObjectAsync<StoredCommitment>(publisher, epoch).ConfigureAwait(false);
+            return stored;
         }
         catch (SmartContractCustomErrorRevertException)
         {
             return null;
         }
     }
+
+    /// <summary>The reserves (proof units, in the commitment's asset order) stored for a publisher's epoch.</summary>
+    public async Task<IReadOnlyList<BigInteger>> ReservesOfAsync(string publisher, ulong epoch) =>
+        await _contract.GetFunction("reservesOf").CallAsync<List<BigInteger>>(publisher, epoch).ConfigureAwait(false);
 
     public Task<ulong> LatestEpochAsync(string publisher) => _contract.GetFunction("latestEpoch").CallAsync<ulong>(publisher);
 

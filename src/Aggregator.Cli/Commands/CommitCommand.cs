@@ -30,11 +30,16 @@ internal static class CommitCommand
         };
         var secret = new Option<string?>("--secret")
         {
-            Description = "The epoch secret, hex, at most 31 bytes; fresh and random every epoch. Omitted: one is generated",
+            Description = "The epoch secret, hex, 16..31 bytes; fresh and random every epoch. Omitted: 31 random bytes are generated",
         };
         var epoch = new Option<ulong?>("--epoch")
         {
-            Description = "The epoch number, strictly increasing per institution (default: the creation time in unix seconds)",
+            Description = "The epoch: a unix time in seconds, strictly increasing per publisher and not in the future when published (default: now)",
+        };
+        var publisher = new Option<string>("--publisher")
+        {
+            Description = "The EVM address the epoch will be published from (the registry's msg.sender); bound into the commitment",
+            Required = true,
         };
         var output = new Option<string>("--out")
         {
@@ -43,7 +48,7 @@ internal static class CommitCommand
         };
         var command = new Command("commit", "Commit to what the institution owes every account: a padded Poseidon Merkle-sum tree and its root.")
         {
-            ledger, assets, depth, secret, epoch, output,
+            ledger, assets, depth, secret, epoch, publisher, output,
         };
         command.SetAction(parseResult => Run(
             context,
@@ -52,12 +57,18 @@ internal static class CommitCommand
             parseResult.GetValue(depth),
             parseResult.GetValue(secret),
             parseResult.GetValue(epoch),
+            parseResult.GetValue(publisher)!,
             parseResult.GetValue(output)!));
         return command;
     }
 
-    private static int Run(CliContext context, string ledgerPath, string assetList, int depth, string? secretHex, ulong? epoch, string outputDirectory)
+    private static int Run(CliContext context, string ledgerPath, string assetList, int depth, string? secretHex, ulong? epoch, string publisherText, string outputDirectory)
     {
+        if (!Chains.Evm.EvmAddress.IsValid(publisherText))
+        {
+            throw new InputException($"'{publisherText}' is not an EVM address (0x and 20 bytes of hex, a mixed-case one with a valid checksum)", field: "--publisher");
+        }
+        var publisher = PublisherAddress.Parse(publisherText);
         var parameters = ParseParameters(assetList, depth);
         var secret = secretHex is null ? EpochSecret.Generate() : EpochSecret.ParseHex(secretHex);
         var watch = Stopwatch.StartNew();
@@ -69,11 +80,11 @@ internal static class CommitCommand
             tree = MerkleSumTree.Build(parameters, rows, secret, progress);
         }
         var now = DateTimeOffset.UtcNow;
-        EpochDirectory.Write(outputDirectory, tree, secret, epoch ?? (ulong)now.ToUnixTimeSeconds(), now);
+        var manifest = EpochDirectory.Write(outputDirectory, tree, secret, epoch ?? (ulong)now.ToUnixTimeSeconds(), publisher, now);
 
-        context.Output.WriteLine(tree.RootHash.ToString());
+        context.Output.WriteLine(manifest.Commitment);
         context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"committed {rows.Count:N0} accounts x {parameters.AssetCount} assets ({string.Join(",", parameters.Assets.Select(a => a.Id))}) at depth {depth} to {outputDirectory} in {watch.Elapsed.TotalSeconds:F2} s{(secretHex is null ? "; secret generated into private/secret.hex" : "")}"));
+            $"committed {rows.Count:N0} accounts x {parameters.AssetCount} assets ({string.Join(",", parameters.Assets.Select(a => a.Id))}) at depth {depth}, epoch {manifest.Epoch}, publisher {manifest.Publisher}, root {manifest.RootHash}, to {outputDirectory} in {watch.Elapsed.TotalSeconds:F2} s{(secretHex is null ? "; secret generated into private/secret.hex" : "")}"));
         return ExitCodes.Success;
     }
 

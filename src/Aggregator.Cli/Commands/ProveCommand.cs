@@ -28,6 +28,7 @@ internal static class ProveCommand
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
+            context.WarnIfKeysInsecure();
             var prover = new EpochProofs(new SnarkjsProver(SnarkjsProver.LocateCircuits()));
             var result = await prover.ProveSolvencyAsync(parseResult.GetValue(epoch)!, parseResult.GetValue(reserves)!, cancellationToken).ConfigureAwait(false);
             foreach (var symbol in result.Ignored)
@@ -63,6 +64,7 @@ internal static class ProveCommand
             var directory = parseResult.GetValue(epoch)!;
             var id = parseResult.GetValue(account)!;
             var path = parseResult.GetValue(output) ?? Path.Combine(directory, "inclusion", FileNameFor(id));
+            context.WarnIfKeysInsecure();
             var prover = new EpochProofs(new SnarkjsProver(SnarkjsProver.LocateCircuits()));
             await prover.ProveInclusionAsync(directory, id, path, cancellationToken).ConfigureAwait(false);
             context.Output.WriteLine($"inclusion proof for '{id}' written to {path}");

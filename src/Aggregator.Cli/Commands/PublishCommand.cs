@@ -15,15 +15,22 @@ namespace Aggregator.Cli.Commands;
 /// <summary><c>aggregator publish</c>: the epoch's root, reserves and solvency proof into the SolvencyRegistry.</summary>
 internal static class PublishCommand
 {
+    // Anvil's and Hardhat's default chain ids: where development keys may be published without asking.
+    private static bool IsLocalChain(BigInteger? chainId) => chainId == 31337 || chainId == 1337;
+
     public static Command Create(CliContext context)
     {
         var epoch = new Option<string>("--epoch") { Description = "The epoch directory, with its solvency proof", Required = true };
         var rpc = new Option<string>("--rpc") { Description = "JSON-RPC URL of the EVM node (never printed: it may carry credentials)", Required = true };
         var registry = new Option<string>("--registry") { Description = "Address of the SolvencyRegistry", Required = true };
         var keyFile = new Option<string>("--key-file") { Description = "File holding the publisher's private key (hex)", Required = true };
-        var command = new Command("publish", "Publish the epoch's root and reserves on chain; the registry stores them only if the solvency proof verifies. Records the transaction in the manifest.")
+        var allowInsecure = new Option<bool>("--allow-insecure-keys")
         {
-            epoch, rpc, registry, keyFile,
+            Description = "Publish proofs made with the insecure development keys on a chain other than a local one (31337, 1337)",
+        };
+        var command = new Command("publish", "Publish the epoch's commitment and reserves on chain; the registry stores them only if the solvency proof verifies for this epoch and publisher. Records the transaction in the manifest.")
+        {
+            epoch, rpc, registry, keyFile, allowInsecure,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -34,6 +41,7 @@ internal static class PublishCommand
             {
                 throw new InputException("the epoch has no solvency proof yet: run `aggregator prove solvency` first", file: directory);
             }
+            context.WarnIfKeysInsecure();
             var proof = SolidityCalldata.Proof(System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(proofPath))!["proof"]!.ToJsonString());
             var reserves = manifest.Reserves.Select(r => BigInteger.Parse(r.ProofUnits, CultureInfo.InvariantCulture)).ToArray();
             var web3 = await Connect(parseResult.GetValue(rpc)!, parseResult.GetValue(keyFile)!).ConfigureAwait(false);
@@ -43,11 +51,21 @@ internal static class PublishCommand
                 throw new InputException($"'{address}' is not an EVM address (0x and 20 bytes of hex)", field: "--registry");
             }
             var publisher = ((Account)web3.TransactionManager.Account).Address;
+            if (!string.Equals(publisher, manifest.Publisher, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new InputException($"the epoch is committed to publisher {manifest.Publisher}, but the key is {publisher}'s: the registry would refuse it", field: "--key-file");
+            }
+            var chainId = ((Account)web3.TransactionManager.Account).ChainId;
+            if (VerificationKeys.PinnedKeysAreInsecure && !IsLocalChain(chainId) && !parseResult.GetValue(allowInsecure))
+            {
+                throw new InputException($"the proof was made with insecure development keys; chain {chainId} is not a local development chain (31337, 1337): pass --allow-insecure-keys to publish anyway", field: "--allow-insecure-keys");
+            }
             var client = new SolvencyRegistryClient(web3, address, publisher);
             try
             {
-                var receipt = await client.PublishAsync(manifest.Epoch, BigInteger.Parse(manifest.RootHash, CultureInfo.InvariantCulture), reserves, proof, cancellationToken).ConfigureAwait(false);
-                var chainId = ((Account)web3.TransactionManager.Account).ChainId;
+                var receipt = await client.PublishAsync(
+                    manifest.Epoch, BigInteger.Parse(manifest.Commitment, CultureInfo.InvariantCulture), BigInteger.Parse(manifest.ParamsHash, CultureInfo.InvariantCulture),
+                    reserves, proof, cancellationToken).ConfigureAwait(false);
                 EpochDirectory.UpdateManifest(directory, manifest with
                 {
                     Publication = new EpochManifest.PublicationEntry($"eip155:{chainId}", address, publisher, receipt.TransactionHash),

@@ -1,48 +1,64 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Numerics;
+using Aggregator.Chains.Evm;
 using Aggregator.Chains.Evm.Registry;
 using Aggregator.Commitment;
 using Aggregator.Core.Errors;
+using Aggregator.Crypto.Field;
 using Aggregator.Proving;
 using Nethereum.Web3;
 
 namespace Aggregator.Cli.Commands;
 
-/// <summary><c>aggregator verify solvency|inclusion</c>: native verification, printing what was checked.</summary>
+/// <summary>
+/// <c>aggregator verify solvency|inclusion</c>: native verification against the pinned verification keys,
+/// printing each check and which key was used. VALID only against a published commitment.
+/// </summary>
 internal static class VerifyCommand
 {
     public static Command Create(CliContext context)
     {
-        var command = new Command("verify", "Verify a solvency or inclusion proof natively (BN254 pairing), printing each check. Exit 0 valid, 1 invalid, 2 bad input.");
+        var command = new Command("verify", "Verify a solvency or inclusion proof natively (BN254 pairing) against the pinned keys, printing each check. Exit 0 valid, 1 invalid, 2 bad input.");
         command.Subcommands.Add(Solvency(context));
         command.Subcommands.Add(Inclusion(context));
         return command;
     }
 
-    private static Option<string?> VerificationKeyOption() => new("--vkey")
+    private static Option<string?> KeysOption() => new("--keys")
     {
-        Description = "The circuit's verification_key.json (default: circuits/keys/<circuit>.vkey.json)",
+        Description = "A directory of verification keys (default: the keys installed with aggregator); each must match its pinned SHA-256",
     };
+
+    private static Option<string?> RpcOption(string purpose) => new("--rpc") { Description = $"JSON-RPC URL of the chain holding the SolvencyRegistry: {purpose} (never printed)" };
+
+    private static Option<string?> RegistryOption() => new("--registry") { Description = "Address of the SolvencyRegistry" };
+
+    private static VerificationKeys Keys(ParseResult parseResult, Option<string?> keys) =>
+        parseResult.GetValue(keys) is { } directory ? VerificationKeys.At(directory) : VerificationKeys.Installed();
 
     private static Command Solvency(CliContext context)
     {
         var epoch = new Option<string>("--epoch") { Description = "The epoch directory (manifest.json, solvency-proof.json)", Required = true };
-        var vkey = VerificationKeyOption();
-        var rpc = new Option<string?>("--rpc") { Description = "With --registry: also check that the root on chain is the manifest's" };
-        var registry = new Option<string?>("--registry") { Description = "Address of the SolvencyRegistry the epoch was published to" };
-        var command = new Command("solvency", "Check DIR/solvency-proof.json against the manifest's root and reserves, and optionally the root on chain.")
+        var keys = KeysOption();
+        var rpc = RpcOption("also check that the registry holds the manifest's commitment and reserves");
+        var registry = RegistryOption();
+        var publisher = new Option<string?>("--publisher") { Description = "With --rpc: the publisher to look up (default: the manifest's)" };
+        var command = new Command("solvency", "Check DIR/solvency-proof.json against the manifest's commitment and reserves, and optionally what the registry holds.")
         {
-            epoch, vkey, rpc, registry,
+            epoch, keys, rpc, registry, publisher,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
+            context.WarnIfKeysInsecure();
             var directory = parseResult.GetValue(epoch)!;
-            var key = parseResult.GetValue(vkey) ?? ProofChecks.DefaultVerificationKey(Path.Combine(directory, EpochProofs.SolvencyProofFile));
-            var report = ProofChecks.Solvency(directory, key);
+            var report = ProofChecks.Solvency(directory, Keys(parseResult, keys));
             if (report.IsValid && parseResult.GetValue(rpc) is { } url)
             {
-                var address = parseResult.GetValue(registry) ?? throw new InputException("--rpc needs --registry", field: "--registry");
-                report = await OnChain(report, EpochDirectory.ReadManifest(directory), url, address).ConfigureAwait(false);
+                var manifest = EpochDirectory.ReadManifest(directory);
+                var address = RegistryAddress(parseResult.GetValue(registry));
+                var who = Publisher(parseResult.GetValue(publisher) ?? manifest.Publisher);
+                report = await OnChain(report, manifest, url, address, who).ConfigureAwait(false);
             }
             return Print(context, report);
         });
@@ -52,37 +68,81 @@ internal static class VerifyCommand
     private static Command Inclusion(CliContext context)
     {
         var proof = new Option<string>("--proof") { Description = "The account's inclusion file", Required = true };
-        var manifest = new Option<string?>("--manifest") { Description = "The epoch's published manifest.json: its root hash must be the proof's" };
-        var vkey = VerificationKeyOption();
-        var command = new Command("inclusion", "Recompute the leaf from the account's id, salt and balances, and check the proof against the root.") { proof, manifest, vkey };
-        command.SetAction(parseResult =>
+        var manifest = new Option<string?>("--manifest") { Description = "The epoch's published manifest file: every parameter of the proof must be its" };
+        var keys = KeysOption();
+        var rpc = RpcOption("take the published commitment from the registry (with --registry, --publisher, --epoch)");
+        var registry = RegistryOption();
+        var publisher = new Option<string?>("--publisher") { Description = "With --rpc: the publisher whose commitment to check against" };
+        var epoch = new Option<ulong?>("--epoch") { Description = "With --rpc: the epoch whose commitment to check against" };
+        var command = new Command("inclusion", "Recompute the leaf from the account's id, salt and balances, and check the proof against a published commitment: a manifest, or the registry.")
         {
+            proof, manifest, keys, rpc, registry, publisher, epoch,
+        };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            context.WarnIfKeysInsecure();
             var path = parseResult.GetValue(proof)!;
-            var published = parseResult.GetValue(manifest) is { } manifestPath
-                ? EpochDirectory.ReadManifest(Path.GetDirectoryName(Path.GetFullPath(manifestPath))!).RootHash
-                : null;
-            var key = parseResult.GetValue(vkey) ?? ProofChecks.DefaultVerificationKey(path);
-            return Print(context, ProofChecks.Inclusion(path, key, published));
+            ProofChecks.Published published;
+            if (parseResult.GetValue(manifest) is { } manifestPath)
+            {
+                published = ProofChecks.Published.FromManifest(manifestPath);
+            }
+            else if (parseResult.GetValue(rpc) is { } url)
+            {
+                published = await FromRegistry(
+                    url,
+                    RegistryAddress(parseResult.GetValue(registry)),
+                    Publisher(parseResult.GetValue(publisher) ?? throw new InputException("--rpc needs --publisher: whose commitment to check against", field: "--publisher")),
+                    parseResult.GetValue(epoch) ?? throw new InputException("--rpc needs --epoch: which epoch's commitment to check against", field: "--epoch")).ConfigureAwait(false);
+            }
+            else
+            {
+                throw new InputException("nothing published to check against: give --manifest FILE, or --rpc with --registry, --publisher and --epoch (a proof against its own root proves nothing)", field: "--manifest");
+            }
+            return Print(context, ProofChecks.Inclusion(path, published, Keys(parseResult, keys)));
         });
         return command;
     }
 
-    private static async Task<ProofChecks.Report> OnChain(ProofChecks.Report report, EpochManifest manifest, string rpc, string registry)
+    private static string RegistryAddress(string? address) =>
+        address is null ? throw new InputException("--rpc needs --registry", field: "--registry")
+        : EvmAddress.IsValid(address) ? address
+        : throw new InputException($"'{address}' is not an EVM address (0x and 20 bytes of hex)", field: "--registry");
+
+    private static PublisherAddress Publisher(string address) =>
+        EvmAddress.IsValid(address) ? PublisherAddress.Parse(address) : throw new InputException($"'{address}' is not an EVM address (0x and 20 bytes of hex)", field: "--publisher");
+
+    private static async Task<ProofChecks.Published> FromRegistry(string rpc, string registry, PublisherAddress publisher, ulong epoch)
     {
-        var publisher = manifest.Publication?.Publisher
-            ?? throw new InputException("the manifest records no publication (publisher address): run `aggregator publish` first");
-        var client = new SolvencyRegistryClient(new Web3(rpc), registry, publisher);
-        var root = await client.RootOfAsync(publisher, manifest.Epoch).ConfigureAwait(false);
+        var stored = await new SolvencyRegistryClient(new Web3(rpc), registry, publisher.Hex).CommitmentOfAsync(publisher.Hex, epoch).ConfigureAwait(false)
+            ?? throw new InputException($"the registry {registry} holds no commitment for publisher {publisher}, epoch {epoch}", field: "--epoch");
+        if (!Fr.TryParse(stored.Commitment.ToString(CultureInfo.InvariantCulture), out var commitment) || !Fr.TryParse(stored.ParamsHash.ToString(CultureInfo.InvariantCulture), out var paramsHash))
+        {
+            throw new InputException($"the registry {registry} returned values that are not field elements", field: "--registry");
+        }
+        return new ProofChecks.Published($"the registry {registry}", epoch, publisher, commitment, paramsHash, null);
+    }
+
+    private static async Task<ProofChecks.Report> OnChain(ProofChecks.Report report, EpochManifest manifest, string rpc, string registry, PublisherAddress publisher)
+    {
+        var client = new SolvencyRegistryClient(new Web3(rpc), registry, publisher.Hex);
         var passed = report.Passed.ToList();
-        if (root is null)
+        var stored = await client.CommitmentOfAsync(publisher.Hex, manifest.Epoch).ConfigureAwait(false);
+        if (stored is null)
         {
-            return new ProofChecks.Report(passed, $"the registry {registry} holds no root for publisher {publisher}, epoch {manifest.Epoch}");
+            return new ProofChecks.Report(passed, $"the registry {registry} holds no commitment for publisher {publisher}, epoch {manifest.Epoch}");
         }
-        if (root.Value.ToString(CultureInfo.InvariantCulture) != manifest.RootHash)
+        if (stored.Commitment.ToString(CultureInfo.InvariantCulture) != manifest.Commitment || stored.ParamsHash.ToString(CultureInfo.InvariantCulture) != manifest.ParamsHash)
         {
-            return new ProofChecks.Report(passed, $"the root on chain {root} is not the manifest's {manifest.RootHash}");
+            return new ProofChecks.Report(passed, $"the registry holds commitment {stored.Commitment} (paramsHash {stored.ParamsHash}) for publisher {publisher}, epoch {manifest.Epoch}, not the manifest's {manifest.Commitment} (paramsHash {manifest.ParamsHash})");
         }
-        passed.Add($"the registry {registry} holds root {manifest.RootHash} for publisher {publisher}, epoch {manifest.Epoch}");
+        var reserves = await client.ReservesOfAsync(publisher.Hex, manifest.Epoch).ConfigureAwait(false);
+        var expected = manifest.Reserves!.Select(r => BigInteger.Parse(r.ProofUnits, CultureInfo.InvariantCulture)).ToArray();
+        if (!reserves.Take(expected.Length).SequenceEqual(expected))
+        {
+            return new ProofChecks.Report(passed, $"the registry holds reserves [{string.Join(", ", reserves)}], not the manifest's [{string.Join(", ", expected)}]");
+        }
+        passed.Add($"the registry {registry} holds commitment {manifest.Commitment} and these reserves for publisher {publisher}, epoch {manifest.Epoch}");
         return new ProofChecks.Report(passed, null);
     }
 

@@ -7,8 +7,11 @@ namespace Aggregator.Crypto.Groth16;
 
 /// <summary>
 /// A native Groth16 verifier over BN254 for snarkjs's JSON (verification_key.json, proof.json, public
-/// signals). It checks every point is canonical, on its curve and (for G2) in the r-subgroup, every public
-/// signal is below r, and e(−A, B)·e(α, β)·e(vk_x, γ)·e(C, δ) = 1 with vk_x = IC₀ + Σ sᵢ·ICᵢ₊₁.
+/// signals), under one acceptance policy (docs/proofs.md): affine points (z = 1) whose coordinates are
+/// canonical decimals below p, on their curve and (for G2) in the r-subgroup; exactly the key's number of
+/// public signals, each a canonical decimal below r; and e(−A, B)·e(α, β)·e(vk_x, γ)·e(C, δ) = 1 with
+/// vk_x = IC₀ + Σ sᵢ·ICᵢ₊₁. Stricter than snarkjs (which reduces coordinates mod p, skips the G2 subgroup
+/// check and does not count signals); what it accepts, the EVM verifier accepts.
 /// Depends on nothing but this library's field and curve code.
 /// </summary>
 public sealed class Groth16Verifier
@@ -234,12 +237,12 @@ public sealed class Groth16Verifier
         return element.EnumerateArray().Select(e => e.GetString()!).ToArray();
     }
 
-    // snarkjs reads a coordinate as any non-negative integer reduced mod p, so x and x + p are the same
-    // point to it; so are they here (the EVM precompiles are stricter and refuse coordinates >= p).
+    // The acceptance policy (docs/proofs.md): a coordinate is a canonical decimal below p, as the EVM
+    // precompiles require. snarkjs would reduce x + p to x, so one point would have two spellings.
     private static Fq Coordinate(string text, string name) =>
-        text.Length is > 0 and <= 154 && text.All(char.IsAsciiDigit)
-            ? Fq.FromBigInteger(BigInteger.Parse(text, System.Globalization.CultureInfo.InvariantCulture) % Fq.Modulus)
-            : throw new ProofFormatException($"{name} has a coordinate that is not a non-negative decimal number");
+        FieldText.TryParse(text, Fq.Modulus, out var value)
+            ? Fq.FromBigInteger(value)
+            : throw new ProofFormatException($"{name} has a coordinate that is not a canonical decimal below p");
 
     private static AffinePoint<Fq> Valid(AffinePoint<Fq> point, string name) =>
         point.IsOnCurve(Curve.B) ? point : throw new ProofFormatException($"{name} is not on the curve");

@@ -5,7 +5,10 @@ namespace Aggregator.Cli.Tests.Commands;
 
 public sealed class CommitCommandTests : IDisposable
 {
-    private const string SampleRoot = "21054084322550423821926846988529615796815884378358180788899408446031965826260";
+    // circuits/test-vectors/commitment.json's first vector (the circomlibjs reference): the same ledger,
+    // assets, depth, secret, epoch and publisher.
+    private const string SampleRoot = "14048560816214441215464653774931258960354203520098582675759961682806908701398";
+    private const string SampleCommitment = "6235506612780523249138554859910606513084686227046360692747106182815012989900";
     private readonly string _workspace = Directory.CreateTempSubdirectory("aggregator-cli-").FullName;
 
     public void Dispose() => Directory.Delete(_workspace, recursive: true);
@@ -22,18 +25,20 @@ public sealed class CommitCommandTests : IDisposable
     private static string SampleLedger => RepositoryPaths.Combine("samples", "ledger.csv");
 
     [Fact]
-    public void Sample_ledger_commits_to_the_reference_root_and_prints_it()
+    public void Sample_ledger_commits_to_the_reference_root_and_prints_the_published_commitment()
     {
         var output = Path.Combine(_workspace, "epoch");
-        var (exit, stdout, stderr) = Run("commit", "--ledger", SampleLedger, "--assets", "BTC:8,ETH:8,SOL:6,USDC:6", "--depth", "20", "--secret", "1234abcd", "--out", output);
+        var (exit, stdout, stderr) = Run("commit", "--publisher", "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266", "--ledger", SampleLedger, "--assets", "BTC:8,ETH:8,SOL:6,USDC:6", "--depth", "20", "--secret", "00112233445566778899aabbccddeeff", "--epoch", "1767225600", "--out", output);
 
         Assert.Equal(0, exit);
         Assert.Equal("", stderr);
         var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(SampleRoot, lines[0]);
+        Assert.Equal(SampleCommitment, lines[0]);
+        Assert.Contains($"root {SampleRoot}", lines[1]);
         Assert.Contains("committed 6 accounts x 4 assets", lines[1]);
         using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "manifest.json")));
         Assert.Equal(SampleRoot, manifest.RootElement.GetProperty("rootHash").GetString());
+        Assert.Equal(SampleCommitment, manifest.RootElement.GetProperty("commitment").GetString());
         Assert.Equal(6, File.ReadAllLines(Path.Combine(output, "private", "accounts.jsonl")).Length);
         Assert.True(File.Exists(Path.Combine(output, "private", "tree.bin")));
     }
@@ -41,7 +46,7 @@ public sealed class CommitCommandTests : IDisposable
     [Fact]
     public void Same_inputs_give_the_same_root_twice()
     {
-        string[] common = ["commit", "--ledger", SampleLedger, "--assets", "BTC:8,ETH:8,SOL:6,USDC:6", "--depth", "8", "--secret", "0xfeed"];
+        string[] common = ["commit", "--ledger", SampleLedger, "--assets", "BTC:8,ETH:8,SOL:6,USDC:6", "--depth", "8", "--secret", "0xfeedfeedfeedfeedfeedfeedfeedfeed", "--epoch", "5", "--publisher", "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266"];
         var first = Run([.. common, "--out", Path.Combine(_workspace, "a")]);
         var second = Run([.. common, "--out", Path.Combine(_workspace, "b")]);
         Assert.Equal(0, first.Exit);
@@ -53,8 +58,8 @@ public sealed class CommitCommandTests : IDisposable
     {
         var a = Path.Combine(_workspace, "a");
         var b = Path.Combine(_workspace, "b");
-        var first = Run("commit", "--ledger", SampleLedger, "--assets", "BTC:8,ETH:8,SOL:6,USDC:6", "--depth", "6", "--out", a);
-        var second = Run("commit", "--ledger", SampleLedger, "--assets", "BTC:8,ETH:8,SOL:6,USDC:6", "--depth", "6", "--out", b);
+        var first = Run("commit", "--publisher", "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266", "--ledger", SampleLedger, "--assets", "BTC:8,ETH:8,SOL:6,USDC:6", "--depth", "6", "--out", a);
+        var second = Run("commit", "--publisher", "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266", "--ledger", SampleLedger, "--assets", "BTC:8,ETH:8,SOL:6,USDC:6", "--depth", "6", "--out", b);
         Assert.Equal(0, first.Exit);
         Assert.NotEqual(first.Output.Split('\n')[0], second.Output.Split('\n')[0]);
         var secret = File.ReadAllText(Path.Combine(a, "private", "secret.hex")).Trim();
@@ -72,7 +77,7 @@ public sealed class CommitCommandTests : IDisposable
     {
         var ledger = Ledger(csv);
         var output = Path.Combine(_workspace, "epoch");
-        var (exit, stdout, stderr) = Run("commit", "--ledger", ledger, "--assets", "BTC:8,ETH:8", "--out", output);
+        var (exit, stdout, stderr) = Run("commit", "--publisher", "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266", "--ledger", ledger, "--assets", "BTC:8,ETH:8", "--out", output);
 
         Assert.Equal(2, exit);
         Assert.Equal("", stdout);
@@ -89,12 +94,16 @@ public sealed class CommitCommandTests : IDisposable
     [InlineData("--assets", "A:1,B:1,C:1,D:1,E:1,F:1,G:1,H:1", "at most 7")]
     [InlineData("--assets", "BTC:19", "0..18 decimals")]
     [InlineData("--depth", "0", "the depth must be 1..32")]
-    [InlineData("--secret", "not-hex", "hex digits")]
+    [InlineData("--secret", "not-hex", "16..31 bytes of hex")]
+    [InlineData("--secret", "1234abcd", "a short secret can be searched out")]
+    [InlineData("--publisher", "0x1234", "is not an EVM address")]
+    [InlineData("--publisher", "0xF39fd6e51aad88f6f4ce6ab8827279cfffb92266", "is not an EVM address")]
     public void Bad_options_fail_with_exit_2(string option, string value, string expected)
     {
         var args = new Dictionary<string, string>
         {
             ["--ledger"] = SampleLedger, ["--assets"] = "BTC:8,ETH:8,SOL:6,USDC:6", ["--out"] = Path.Combine(_workspace, "epoch"),
+            ["--publisher"] = "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266",
         };
         args[option] = value;
         var (exit, _, stderr) = Run(["commit", .. args.SelectMany(p => new[] { p.Key, p.Value })]);
@@ -106,7 +115,7 @@ public sealed class CommitCommandTests : IDisposable
     [Fact]
     public void Too_many_accounts_for_the_depth_fails_with_exit_2()
     {
-        var (exit, _, stderr) = Run("commit", "--ledger", SampleLedger, "--assets", "BTC:8,ETH:8,SOL:6,USDC:6", "--depth", "2", "--out", Path.Combine(_workspace, "e"));
+        var (exit, _, stderr) = Run("commit", "--publisher", "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266", "--ledger", SampleLedger, "--assets", "BTC:8,ETH:8,SOL:6,USDC:6", "--depth", "2", "--out", Path.Combine(_workspace, "e"));
         Assert.Equal(2, exit);
         Assert.Contains("6 accounts do not fit a tree of depth 2 (at most 4)", stderr);
     }
@@ -115,7 +124,7 @@ public sealed class CommitCommandTests : IDisposable
     public void An_existing_output_directory_is_refused()
     {
         var output = Directory.CreateDirectory(Path.Combine(_workspace, "epoch")).FullName;
-        var (exit, _, stderr) = Run("commit", "--ledger", SampleLedger, "--assets", "BTC:8,ETH:8,SOL:6,USDC:6", "--out", output);
+        var (exit, _, stderr) = Run("commit", "--publisher", "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266", "--ledger", SampleLedger, "--assets", "BTC:8,ETH:8,SOL:6,USDC:6", "--out", output);
         Assert.Equal(2, exit);
         Assert.Contains("never overwritten", stderr);
         Assert.Empty(Directory.GetFileSystemEntries(output));
@@ -124,7 +133,7 @@ public sealed class CommitCommandTests : IDisposable
     [Fact]
     public void A_missing_required_option_is_exit_2_with_usage_hint()
     {
-        var (exit, _, stderr) = Run("commit", "--assets", "BTC:8");
+        var (exit, _, stderr) = Run("commit", "--publisher", "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266", "--assets", "BTC:8");
         Assert.Equal(2, exit);
         Assert.Contains("--ledger", stderr);
         Assert.Contains("aggregator commit --help", stderr);

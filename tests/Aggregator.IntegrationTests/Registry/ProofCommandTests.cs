@@ -11,12 +11,13 @@ public sealed class ProofCommandTests(ProvenEpochFixture epoch)
     private static (int Exit, string Output, string Error) Cli(params string[] args) => CliRunner.Run(args);
 
     [Fact]
-    public void Verify_solvency_prints_each_check_and_exits_0()
+    public void Verify_solvency_prints_each_check_the_key_used_and_exits_0()
     {
-        var (exit, output, _) = Cli("verify", "solvency", "--epoch", epoch.EpochDirectory, "--vkey", epoch.SolvencyVerificationKey);
+        var (exit, output, error) = Cli("verify", "solvency", "--epoch", epoch.EpochDirectory);
         Assert.Equal(0, exit);
-        Assert.Contains("ok: public signals are the manifest's root hash", output);
-        Assert.Contains("ok: Groth16 proof verifies", output);
+        Assert.Contains("ok: the manifest's commitment", output);
+        Assert.Contains($"ok: Groth16 proof of reserves 10 BTC, 200.5 ETH, 1342.500001 SOL, 2000000 USDC verifies against solvency_4 (key SHA-256 {VerificationKeys.PinnedSha256("solvency_4")}", output);
+        Assert.Contains("insecure development setup", error);
         Assert.EndsWith("VALID", output.Trim());
     }
 
@@ -26,20 +27,43 @@ public sealed class ProofCommandTests(ProvenEpochFixture epoch)
         var file = Path.Combine(epoch.Workspace, "bob.json");
         var prove = Cli("prove", "inclusion", "--epoch", epoch.EpochDirectory, "--account", "bob", "--out", file);
         Assert.True(prove.Exit == 0, prove.Error);
-        var verify = Cli("verify", "inclusion", "--proof", file, "--manifest", Path.Combine(epoch.EpochDirectory, "manifest.json"), "--vkey", epoch.InclusionVerificationKey);
+        // The manifest as published, under another name and folder: exactly that file is read.
+        var published = Path.Combine(epoch.Workspace, $"published-{Guid.NewGuid():N}", "epoch-1700000000.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(published)!);
+        File.Copy(epoch.ManifestPath, published);
+        var verify = Cli("verify", "inclusion", "--proof", file, "--manifest", published);
         Assert.True(verify.Exit == 0, verify.Output);
         Assert.Contains("recomputed from account 'bob'", verify.Output);
-        Assert.Contains("is the published root", verify.Output);
+        Assert.Contains($"are the manifest {published}'s", verify.Output);
+        Assert.EndsWith("VALID", verify.Output.Trim());
+    }
+
+    [Fact]
+    public void Without_a_published_commitment_verify_inclusion_never_says_valid()
+    {
+        var (exit, output, error) = Cli("verify", "inclusion", "--proof", epoch.InclusionPath);
+        Assert.Equal(2, exit);
+        Assert.DoesNotContain("VALID", output, StringComparison.Ordinal);
+        Assert.Contains("nothing published to check against", error);
+        var directoryOnly = Cli("verify", "inclusion", "--proof", epoch.InclusionPath, "--manifest", epoch.EpochDirectory);
+        Assert.Equal(2, directoryOnly.Exit);
+        Assert.DoesNotContain("VALID", directoryOnly.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_misstated_file_exits_1_naming_the_parameter()
+    {
+        var file = epoch.Tampered(document => document["assets"]![0]!["proofDecimals"] = 6);
+        var (exit, output, _) = Cli("verify", "inclusion", "--proof", file, "--manifest", epoch.ManifestPath);
+        Assert.Equal(1, exit);
+        Assert.Contains("INVALID: the asset 1 (BTC)'s proof decimals in the file is 6, the published one is 8", output);
     }
 
     [Fact]
     public void A_tampered_inclusion_proof_exits_1_with_the_reason()
     {
-        var document = JsonNode.Parse(File.ReadAllText(epoch.InclusionPath))!.AsObject();
-        document["proof"]!["pi_a"] = JsonNode.Parse(document["proof"]!["pi_c"]!.ToJsonString());
-        var file = Path.Combine(epoch.Workspace, "tampered-proof.json");
-        File.WriteAllText(file, document.ToJsonString());
-        var (exit, output, _) = Cli("verify", "inclusion", "--proof", file, "--vkey", epoch.InclusionVerificationKey);
+        var file = epoch.Tampered(document => document["proof"]!["pi_a"] = JsonNode.Parse(document["proof"]!["pi_c"]!.ToJsonString()));
+        var (exit, output, _) = Cli("verify", "inclusion", "--proof", file, "--manifest", epoch.ManifestPath);
         Assert.Equal(1, exit);
         Assert.Contains("INVALID: the pairing check fails", output);
     }
@@ -50,7 +74,7 @@ public sealed class ProofCommandTests(ProvenEpochFixture epoch)
         var unknown = Cli("prove", "inclusion", "--epoch", epoch.EpochDirectory, "--account", "nobody", "--out", Path.Combine(epoch.Workspace, "x.json"));
         Assert.Equal(2, unknown.Exit);
         Assert.Contains("account 'nobody' is not in this epoch", unknown.Error);
-        var missing = Cli("verify", "inclusion", "--proof", Path.Combine(epoch.Workspace, "none.json"), "--vkey", epoch.InclusionVerificationKey);
+        var missing = Cli("verify", "inclusion", "--proof", Path.Combine(epoch.Workspace, "none.json"), "--manifest", epoch.ManifestPath);
         Assert.Equal(2, missing.Exit);
     }
 

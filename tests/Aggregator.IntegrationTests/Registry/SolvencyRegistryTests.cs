@@ -23,108 +23,159 @@ public sealed class SolvencyRegistryTests
         _epoch = epoch;
     }
 
-    private (BigInteger Root, BigInteger[] Reserves, BigInteger[] Proof) SolvencyArguments()
+    private const ulong Epoch = ProvenEpochFixture.Epoch;
+
+    private (BigInteger Commitment, BigInteger ParamsHash, BigInteger[] Reserves, BigInteger[] Proof) SolvencyArguments()
     {
         var document = JsonNode.Parse(File.ReadAllText(Path.Combine(_epoch.EpochDirectory, EpochProofs.SolvencyProofFile)))!;
         var signals = document["publicSignals"]!.AsArray().Select(s => BigInteger.Parse(s!.GetValue<string>(), CultureInfo.InvariantCulture)).ToArray();
-        return (signals[0], signals[1..], SolidityCalldata.Proof(document["proof"]!.ToJsonString()));
+        // [commitment, paramsHash, epoch, publisher, reserves...]: the registry supplies epoch and publisher itself.
+        return (signals[0], signals[1], signals[4..], SolidityCalldata.Proof(document["proof"]!.ToJsonString()));
     }
 
-    private async Task<(SolvencyRegistryClient Publisher, string Registry)> FreshRegistry()
+    // A new registry owned by development account 0, which is also the epoch's publisher; account 1 is a
+    // second authorized publisher (the one a replayed proof must not serve).
+    private async Task<(SolvencyRegistryClient Publisher, SolvencyRegistryClient Other, string Registry)> FreshRegistry()
     {
         var owner = _node.Web3For(0);
+        Assert.Equal(ProvenEpochFixture.Publisher, owner.TransactionManager.Account.Address, ignoreCase: true);
         var registry = await RegistryDeployment.DeployAsync(owner, Testing.RepositoryPaths.Combine("contracts", "artifacts"));
-        var web3 = _node.Web3For(1);
-        await new SolvencyRegistryClient(owner, registry, owner.TransactionManager.Account.Address).SetPublisherAsync(web3.TransactionManager.Account.Address, true);
-        return (new SolvencyRegistryClient(web3, registry, web3.TransactionManager.Account.Address), registry);
+        var client = new SolvencyRegistryClient(owner, registry, owner.TransactionManager.Account.Address);
+        await client.SetPublisherAsync(owner.TransactionManager.Account.Address, true);
+        var other = _node.Web3For(1);
+        await client.SetPublisherAsync(other.TransactionManager.Account.Address, true);
+        return (client, new SolvencyRegistryClient(other, registry, other.TransactionManager.Account.Address), registry);
     }
 
     [Fact]
-    public async Task A_valid_solvency_proof_publishes_the_root()
+    public async Task A_valid_solvency_proof_publishes_the_commitment()
     {
-        var (publisher, _) = await FreshRegistry();
-        var (root, reserves, proof) = SolvencyArguments();
-        var receipt = await publisher.PublishAsync(1, root, reserves, proof);
+        var (publisher, _, _) = await FreshRegistry();
+        var (commitment, paramsHash, reserves, proof) = SolvencyArguments();
+        var receipt = await publisher.PublishAsync(Epoch, commitment, paramsHash, reserves, proof);
         Assert.Equal(1, (int)receipt.Status.Value);
         Assert.Single(receipt.Logs);
-        var address = _node.Web3For(1).TransactionManager.Account.Address;
-        Assert.Equal(root, await publisher.RootOfAsync(address, 1));
-        Assert.Equal(1UL, await publisher.LatestEpochAsync(address));
-        Assert.Null(await publisher.RootOfAsync(address, 2));
+        var stored = await publisher.CommitmentOfAsync(ProvenEpochFixture.Publisher, Epoch);
+        Assert.Equal((commitment, paramsHash), (stored!.Commitment, stored.ParamsHash));
+        Assert.Equal(reserves, await publisher.ReservesOfAsync(ProvenEpochFixture.Publisher, Epoch));
+        Assert.Equal(Epoch, await publisher.LatestEpochAsync(ProvenEpochFixture.Publisher));
+        Assert.Null(await publisher.CommitmentOfAsync(ProvenEpochFixture.Publisher, Epoch + 1));
     }
 
     [Fact]
     public async Task A_tampered_proof_is_rejected()
     {
-        var (publisher, _) = await FreshRegistry();
-        var (root, reserves, proof) = SolvencyArguments();
+        var (publisher, _, _) = await FreshRegistry();
+        var (commitment, paramsHash, reserves, proof) = SolvencyArguments();
         var swapped = proof.ToArray();
         (swapped[6], swapped[7]) = (proof[0], proof[1]); // pi_c := pi_a, a valid point but the wrong one
-        var error = await Assert.ThrowsAsync<RegistryRejectedException>(() => publisher.PublishAsync(1, root, reserves, swapped));
+        var error = await Assert.ThrowsAsync<RegistryRejectedException>(() => publisher.PublishAsync(Epoch, commitment, paramsHash, reserves, swapped));
         Assert.Contains("InvalidSolvencyProof", error.Message);
         var higherReserves = reserves.ToArray();
         higherReserves[0] += 1; // the proof is for other public signals
-        error = await Assert.ThrowsAsync<RegistryRejectedException>(() => publisher.PublishAsync(1, root, higherReserves, proof));
+        error = await Assert.ThrowsAsync<RegistryRejectedException>(() => publisher.PublishAsync(Epoch, commitment, paramsHash, higherReserves, proof));
+        Assert.Contains("InvalidSolvencyProof", error.Message);
+        error = await Assert.ThrowsAsync<RegistryRejectedException>(() => publisher.PublishAsync(Epoch, commitment, paramsHash + 1, reserves, proof));
         Assert.Contains("InvalidSolvencyProof", error.Message);
     }
 
     [Fact]
-    public async Task A_replayed_epoch_is_rejected()
+    public async Task A_proof_replayed_under_another_epoch_or_by_another_publisher_is_rejected()
     {
-        var (publisher, _) = await FreshRegistry();
-        var (root, reserves, proof) = SolvencyArguments();
-        await publisher.PublishAsync(5, root, reserves, proof);
-        var error = await Assert.ThrowsAsync<RegistryRejectedException>(() => publisher.PublishAsync(5, root, reserves, proof));
+        var (publisher, other, _) = await FreshRegistry();
+        var (commitment, paramsHash, reserves, proof) = SolvencyArguments();
+        var error = await Assert.ThrowsAsync<RegistryRejectedException>(() => publisher.PublishAsync(Epoch + 1, commitment, paramsHash, reserves, proof));
+        Assert.Contains("InvalidSolvencyProof", error.Message);
+        error = await Assert.ThrowsAsync<RegistryRejectedException>(() => other.PublishAsync(Epoch, commitment, paramsHash, reserves, proof));
+        Assert.Contains("InvalidSolvencyProof", error.Message);
+
+        await publisher.PublishAsync(Epoch, commitment, paramsHash, reserves, proof);
+        error = await Assert.ThrowsAsync<RegistryRejectedException>(() => publisher.PublishAsync(Epoch, commitment, paramsHash, reserves, proof));
         Assert.Contains("EpochNotIncreasing", error.Message);
-        error = await Assert.ThrowsAsync<RegistryRejectedException>(() => publisher.PublishAsync(4, root, reserves, proof));
+        error = await Assert.ThrowsAsync<RegistryRejectedException>(() => publisher.PublishAsync(Epoch - 1, commitment, paramsHash, reserves, proof));
         Assert.Contains("EpochNotIncreasing", error.Message);
+    }
+
+    [Fact]
+    public async Task An_epoch_in_the_future_is_rejected_so_no_epoch_locks_a_publisher_out()
+    {
+        var (publisher, _, _) = await FreshRegistry();
+        var (commitment, paramsHash, reserves, proof) = SolvencyArguments();
+        var error = await Assert.ThrowsAsync<RegistryRejectedException>(() => publisher.PublishAsync(ulong.MaxValue, commitment, paramsHash, reserves, proof));
+        Assert.Contains("EpochInFuture", error.Message);
+        Assert.Equal(0UL, await publisher.LatestEpochAsync(ProvenEpochFixture.Publisher));
+        await publisher.PublishAsync(Epoch, commitment, paramsHash, reserves, proof);
     }
 
     [Fact]
     public async Task A_foreign_publisher_is_rejected()
     {
-        var (_, registry) = await FreshRegistry();
+        var (_, _, registry) = await FreshRegistry();
         var web3 = _node.Web3For(2);
         var stranger = new SolvencyRegistryClient(web3, registry, web3.TransactionManager.Account.Address);
-        var (root, reserves, proof) = SolvencyArguments();
-        var error = await Assert.ThrowsAsync<RegistryRejectedException>(() => stranger.PublishAsync(1, root, reserves, proof));
+        var (commitment, paramsHash, reserves, proof) = SolvencyArguments();
+        var error = await Assert.ThrowsAsync<RegistryRejectedException>(() => stranger.PublishAsync(Epoch, commitment, paramsHash, reserves, proof));
         Assert.Contains("NotAuthorized", error.Message);
     }
 
     [Fact]
-    public async Task An_inclusion_proof_checks_on_chain_against_the_stored_root()
+    public async Task An_inclusion_proof_checks_on_chain_against_the_stored_commitment()
     {
-        var (publisher, _) = await FreshRegistry();
-        var (root, reserves, proof) = SolvencyArguments();
-        await publisher.PublishAsync(1, root, reserves, proof);
+        var (publisher, _, _) = await FreshRegistry();
+        var (commitment, paramsHash, reserves, proof) = SolvencyArguments();
+        await publisher.PublishAsync(Epoch, commitment, paramsHash, reserves, proof);
         var file = JsonNode.Parse(File.ReadAllText(_epoch.InclusionPath))!;
         var leaf = BigInteger.Parse(file["leafHash"]!.GetValue<string>(), CultureInfo.InvariantCulture);
         var inclusion = SolidityCalldata.Proof(file["proof"]!.ToJsonString());
-        var address = _node.Web3For(1).TransactionManager.Account.Address;
-        Assert.True(await publisher.VerifyInclusionAsync(address, 1, leaf, inclusion));
-        Assert.False(await publisher.VerifyInclusionAsync(address, 1, leaf + 1, inclusion));
+        Assert.True(await publisher.VerifyInclusionAsync(ProvenEpochFixture.Publisher, Epoch, leaf, inclusion));
+        Assert.False(await publisher.VerifyInclusionAsync(ProvenEpochFixture.Publisher, Epoch, leaf + 1, inclusion));
     }
 
     [Fact]
-    public async Task The_cli_publishes_and_verify_checks_the_root_on_chain()
+    public async Task The_cli_publishes_and_verify_checks_the_commitment_on_chain()
     {
-        var (_, registry) = await FreshRegistry();
+        var (_, _, registry) = await FreshRegistry();
         var directory = Path.Combine(_epoch.Workspace, $"cli-{Guid.NewGuid():N}");
         CopyDirectory(_epoch.EpochDirectory, directory);
         var keyFile = Path.Combine(_epoch.Workspace, $"key-{Guid.NewGuid():N}.txt");
-        await File.WriteAllTextAsync(keyFile, AnvilNode.DevelopmentKeys[1]);
+        await File.WriteAllTextAsync(keyFile, AnvilNode.DevelopmentKeys[0]);
+        var otherKey = Path.Combine(_epoch.Workspace, $"key-{Guid.NewGuid():N}.txt");
+        await File.WriteAllTextAsync(otherKey, AnvilNode.DevelopmentKeys[1]);
+
+        var wrongKey = Cli("publish", "--epoch", directory, "--rpc", _node.RpcUrl, "--registry", registry, "--key-file", otherKey);
+        Assert.Equal(2, wrongKey.Exit);
+        Assert.Contains("committed to publisher " + ProvenEpochFixture.Publisher, wrongKey.Error, StringComparison.Ordinal);
+
+        // The same node posing as Ethereum mainnet: development keys are refused there, before any transaction.
+        using (var mainnet = new RewritingProxy(new Uri(_node.RpcUrl), (method, result) => method == "eth_chainId" ? JsonValue.Create("0x1") : result))
+        {
+            var refused = Cli("publish", "--epoch", directory, "--rpc", mainnet.Url.ToString(), "--registry", registry, "--key-file", keyFile);
+            Assert.Equal(2, refused.Exit);
+            Assert.Contains("insecure development keys; chain 1 is not a local development chain", refused.Error, StringComparison.Ordinal);
+            Assert.Equal(0, mainnet.Calls("eth_sendRawTransaction") + mainnet.Calls("eth_call"));
+        }
 
         var publish = Cli("publish", "--epoch", directory, "--rpc", _node.RpcUrl, "--registry", registry, "--key-file", keyFile);
         Assert.True(publish.Exit == 0, publish.Error);
-        Assert.DoesNotContain(AnvilNode.DevelopmentKeys[1][2..], publish.Output + publish.Error, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("insecure development setup", publish.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(AnvilNode.DevelopmentKeys[0][2..], publish.Output + publish.Error, StringComparison.OrdinalIgnoreCase);
         var manifest = EpochDirectory.ReadManifest(directory);
         Assert.Equal("eip155:31337", manifest.Publication!.Chain);
         Assert.StartsWith("0x", manifest.Publication.TransactionHash);
 
-        var verify = Cli("verify", "solvency", "--epoch", directory, "--vkey", _epoch.SolvencyVerificationKey, "--rpc", _node.RpcUrl, "--registry", registry);
+        var verify = Cli("verify", "solvency", "--epoch", directory, "--rpc", _node.RpcUrl, "--registry", registry);
         Assert.True(verify.Exit == 0, verify.Output + verify.Error);
         Assert.Contains("the registry", verify.Output);
         Assert.EndsWith("VALID", verify.Output.Trim());
+
+        var inclusion = Cli("verify", "inclusion", "--proof", _epoch.InclusionPath, "--rpc", _node.RpcUrl, "--registry", registry,
+            "--publisher", ProvenEpochFixture.Publisher, "--epoch", Epoch.ToString(CultureInfo.InvariantCulture));
+        Assert.True(inclusion.Exit == 0, inclusion.Output + inclusion.Error);
+        Assert.EndsWith("VALID", inclusion.Output.Trim());
+        var unpublished = Cli("verify", "inclusion", "--proof", _epoch.InclusionPath, "--rpc", _node.RpcUrl, "--registry", registry,
+            "--publisher", ProvenEpochFixture.Publisher, "--epoch", (Epoch + 1).ToString(CultureInfo.InvariantCulture));
+        Assert.Equal(2, unpublished.Exit);
+        Assert.DoesNotContain("VALID", unpublished.Output, StringComparison.Ordinal);
 
         var again = Cli("publish", "--epoch", directory, "--rpc", _node.RpcUrl, "--registry", registry, "--key-file", keyFile);
         Assert.Equal(1, again.Exit);

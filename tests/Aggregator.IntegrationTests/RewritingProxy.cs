@@ -1,11 +1,11 @@
 using System.Text.Json.Nodes;
 
-namespace Aggregator.IntegrationTests.Solana;
+namespace Aggregator.IntegrationTests;
 
 /// <summary>
-/// A JSON-RPC proxy on 127.0.0.1 in front of the Solana test server: it counts calls per method, can
-/// rewrite the result of a single request (a node that lies about its slot) and can act after each
-/// answer (the cluster moving on between two requests of one read). Batched requests are forwarded
+/// A JSON-RPC proxy on 127.0.0.1 in front of a real node: it counts calls per method, can rewrite the
+/// result of a single request (a Solana node that lies about its slot, an EVM node that reports another
+/// chain id) and can act after each answer (the cluster moving on between two requests of one read). Batched requests are forwarded
 /// unchanged, with each of their methods counted.
 /// </summary>
 public sealed class RewritingProxy : IDisposable

@@ -1,4 +1,5 @@
 
+using Aggregator.IntegrationTests.Bus;
 using Aggregator.IntegrationTests.Evm;
 using Aggregator.IntegrationTests.Solana;
 using Aggregator.Testing;
@@ -20,4 +21,11 @@ public sealed class EvmNodeTests : ICollectionFixture<AnvilNode>, ICollectionFix
 public sealed class SolanaServerTests : ICollectionFixture<SolanaTestServer>
 {
     public const string Name = "Solana test server";
+}
+
+/// <summary>The tests against a real RabbitMQ.</summary>
+[CollectionDefinition(Name)]
+public sealed class RabbitMqTests : ICollectionFixture<RabbitMqBroker>
+{
+    public const string Name = "RabbitMQ";
 }

@@ -1,0 +1,94 @@
+using Aggregator.Core.Chains;
+using Aggregator.Core.Errors;
+using Aggregator.Core.Observations;
+using Aggregator.Margin.Live;
+
+namespace Aggregator.Host.Engine;
+
+/// <summary>
+/// The engine's state: the live margin book, and per chain the height and block hash last applied, so
+/// that every batch is applied at most once. A batch at an older height than the last applied one, or
+/// the same height and hash again, changes nothing; a batch at the same height under another hash is a
+/// reorg correction and is applied only if it names the hash it replaces. One writer at a time (the
+/// consumers serialize on this object).
+/// </summary>
+internal sealed class EngineBook(CrossMarginBook book)
+{
+    private readonly Dictionary<ChainId, (ulong Height, string BlockHash)> _applied = [];
+    private readonly object _gate = new();
+
+    public CrossMarginBook Book => book;
+
+    /// <summary>The height last applied for a chain, or null before its first batch.</summary>
+    public ulong? AppliedHeight(ChainId chain)
+    {
+        lock (_gate)
+        {
+            return _applied.TryGetValue(chain, out var last) ? last.Height : null;
+        }
+    }
+
+    /// <summary>The outcome of offering a batch: applied (with the health changes it caused) or why not.</summary>
+    public sealed record Outcome(bool Applied, string Reason, IReadOnlyList<HealthChange> Changes);
+
+    /// <exception cref="InputException">The batch names an asset the book does not know, or other decimals than the book's.</exception>
+    public Outcome Apply(ObservationBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        lock (_gate)
+        {
+            if (_applied.TryGetValue(batch.Chain, out var last))
+            {
+                if (batch.Height < last.Height)
+                {
+                    return new Outcome(false, $"height {batch.Height} is older than the applied {last.Height}", []);
+                }
+                if (batch.Height == last.Height && batch.BlockHash == last.BlockHash)
+                {
+                    return new Outcome(false, $"height {batch.Height} ({batch.BlockHash}) is already applied", []);
+                }
+                if (batch.Height == last.Height && batch.ReplacesBlockHash != last.BlockHash)
+                {
+                    return new Outcome(false, $"height {batch.Height} arrives under {batch.BlockHash} without replacing the applied {last.BlockHash}", []);
+                }
+            }
+            var chain = book.ChainIndex(batch.Chain);
+            var changes = new List<CollateralChange>(batch.Balances.Count);
+            foreach (var balance in batch.Balances)
+            {
+                if (!book.TryFindAccount(chain, balance.Address, out var account))
+                {
+                    continue; // not a deposit address (a reserve address, say)
+                }
+                var asset = AssetIndex(balance.Asset, batch);
+                var expected = book.Market[balance.Asset].Decimals;
+                if (balance.Amount.Decimals != expected)
+                {
+                    throw new InputException($"{balance.Asset} arrives with {balance.Amount.Decimals} decimals from {batch.Chain} at height {batch.Height}; the book counts it in {expected}", field: "balances");
+                }
+                if (balance.Amount.BaseUnits > UInt128.MaxValue)
+                {
+                    throw new InputException($"{balance.Address} holds {balance.Amount.BaseUnits} base units of {balance.Asset} on {batch.Chain} at height {batch.Height}: out of range", field: "balances");
+                }
+                changes.Add(new CollateralChange(account, chain, asset, (UInt128)balance.Amount.BaseUnits));
+            }
+            book.SetCollateral(changes.ToArray());
+            _applied[batch.Chain] = (batch.Height, batch.BlockHash);
+            var health = new List<HealthChange>();
+            book.TakeHealthChanges(health);
+            return new Outcome(true, $"{changes.Count} balances of {batch.Chain} at height {batch.Height} applied", health);
+        }
+    }
+
+    private int AssetIndex(Core.Assets.AssetId asset, ObservationBatch batch)
+    {
+        try
+        {
+            return book.AssetIndex(asset);
+        }
+        catch (ArgumentException)
+        {
+            throw new InputException($"{batch.Chain} at height {batch.Height} reports {asset}, which the engine's market does not list", field: "balances");
+        }
+    }
+}

@@ -1,0 +1,27 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Aggregator.Host.Engine;
+
+/// <summary>
+/// The engine role: consumes observations into the live book and publishes health changes and margin
+/// calls. One queue ("engine"), one message at a time: the book has a single writer.
+/// </summary>
+public static class EngineRole
+{
+    public const string QueueName = "engine";
+
+    /// <param name="queue">The engine's queue (one per partition; tests give each run its own).</param>
+    public static void Add(IServiceCollection services, IBusRegistrationConfigurator bus, EngineSettings settings, string queue = QueueName)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(bus);
+        ArgumentNullException.ThrowIfNull(settings);
+        services.AddSingleton(new EngineBook(settings.CreateBook()));
+        bus.AddConsumer<CollateralObservedConsumer>().Endpoint(e =>
+        {
+            e.Name = queue;
+            e.ConcurrentMessageLimit = 1;
+        });
+    }
+}

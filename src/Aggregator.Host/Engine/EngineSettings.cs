@@ -1,0 +1,31 @@
+using Aggregator.Core.Chains;
+using Aggregator.Margin.Live;
+using Aggregator.Margin.Markets;
+
+namespace Aggregator.Host.Engine;
+
+/// <summary>
+/// What the engine starts from: the market (assets, risk parameters, haircuts), the chains it follows,
+/// and the institution's accounts with their deposit addresses on each chain.
+/// </summary>
+public sealed record EngineSettings(MarketState Market, IReadOnlyList<ChainId> Chains, IReadOnlyList<EngineAccount> Accounts)
+{
+    /// <summary>A book with every account and deposit address in it, and nothing held yet.</summary>
+    internal CrossMarginBook CreateBook()
+    {
+        var book = new CrossMarginBook(Market, Chains, [.. Market.Assets.Select(a => a.Id).OrderBy(a => a.Symbol, StringComparer.Ordinal)]);
+        foreach (var account in Accounts)
+        {
+            var index = book.AddAccount(account.Id);
+            foreach (var (chain, address) in account.Deposits)
+            {
+                book.AddDepositAddress(index, chain, address);
+            }
+        }
+        book.TakeHealthChanges([]);
+        return book;
+    }
+}
+
+/// <summary>An account of the institution and the addresses whose balances are its collateral.</summary>
+public sealed record EngineAccount(string Id, IReadOnlyList<(ChainId Chain, string Address)> Deposits);

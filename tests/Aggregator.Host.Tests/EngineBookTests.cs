@@ -1,0 +1,84 @@
+using Aggregator.Core.Amounts;
+using Aggregator.Core.Errors;
+using Aggregator.Core.Observations;
+using Aggregator.Host.Engine;
+using Aggregator.Margin.Evaluation;
+using static Aggregator.Testing.EngineFixtures;
+
+namespace Aggregator.Host.Tests;
+
+public class EngineBookTests
+{
+    private static EngineBook Engine(int accounts = 3)
+    {
+        var engine = new EngineBook(Settings(accounts).CreateBook());
+        for (var i = 0; i < accounts; i++)
+        {
+            engine.Book.SetDebt(i, engine.Book.AssetIndex(Usdc), 1_500_000_000); // 1500 USDC each
+        }
+        engine.Book.TakeHealthChanges([]);
+        return engine;
+    }
+
+    [Fact]
+    public void A_batch_is_applied_once_and_reports_the_health_it_changed()
+    {
+        var engine = Engine();
+        var first = engine.Apply(Batch(10, "0xa", (0, OneEth), (1, 2 * OneEth)));
+        Assert.True(first.Applied);
+        Assert.Equal(2, first.Changes.Count); // both left insolvency
+        Assert.Equal(MarginStatus.Healthy, engine.Book.Status(1));
+
+        var replay = engine.Apply(Batch(10, "0xa", (0, OneEth), (1, 2 * OneEth)));
+        Assert.False(replay.Applied);
+        Assert.Contains("already applied", replay.Reason, StringComparison.Ordinal);
+        Assert.Equal(1.1m, engine.Book.HealthFactor(0));
+    }
+
+    [Fact]
+    public void An_older_height_never_overwrites_a_newer_one()
+    {
+        var engine = Engine();
+        engine.Apply(Batch(10, "0xa", (0, 3 * OneEth)));
+        var stale = engine.Apply(Batch(9, "0x9", (0, OneEth / 10)));
+        Assert.False(stale.Applied);
+        Assert.Equal(3.3m, engine.Book.HealthFactor(0));
+    }
+
+    [Fact]
+    public void A_reorg_correction_replaces_the_batch_it_names_and_nothing_else()
+    {
+        var engine = Engine();
+        engine.Apply(Batch(10, "0xa", (0, 3 * OneEth)));
+        var unexplained = engine.Apply(Batch(10, "0xb", (0, OneEth)));
+        Assert.False(unexplained.Applied);
+        var correction = engine.Apply(Batch(10, "0xb", (0, OneEth)) with { ReplacesBlockHash = "0xa" });
+        Assert.True(correction.Applied);
+        Assert.Equal(1.1m, engine.Book.HealthFactor(0));
+    }
+
+    [Fact]
+    public void Balances_of_addresses_that_are_no_account_s_deposit_are_ignored()
+    {
+        var engine = Engine(1);
+        var batch = Batch(10, "0xa", (0, OneEth)) with { };
+        var withReserve = batch with { Balances = [.. batch.Balances, new BalanceObservation("0x00000000000000000000000000000000000000ff", Eth, new Amount(System.Numerics.BigInteger.Pow(10, 21), 18))] };
+        Assert.True(engine.Apply(withReserve).Applied);
+        Assert.Equal(1.1m, engine.Book.HealthFactor(0));
+    }
+
+    [Fact]
+    public void An_unknown_asset_other_decimals_or_an_amount_past_the_book_s_range_is_refused_whole()
+    {
+        var engine = Engine();
+        var unknown = new ObservationBatch(Ethereum, 10, "0xa", [new BalanceObservation(Address(0), new("DOGE"), new Amount(5, 8))], []);
+        Assert.Contains("does not list", Assert.Throws<InputException>(() => engine.Apply(unknown)).Message, StringComparison.Ordinal);
+        var rescaled = new ObservationBatch(Ethereum, 10, "0xa", [new BalanceObservation(Address(0), Eth, new Amount(5, 6))], []);
+        Assert.Contains("the book counts it in 18", Assert.Throws<InputException>(() => engine.Apply(rescaled)).Message, StringComparison.Ordinal);
+        var huge = new ObservationBatch(Ethereum, 10, "0xa", [new BalanceObservation(Address(0), Eth, new Amount(System.Numerics.BigInteger.Pow(2, 130), 18))], []);
+        Assert.Contains("out of range", Assert.Throws<InputException>(() => engine.Apply(huge)).Message, StringComparison.Ordinal);
+        // Nothing of a refused batch counts, and its height is not taken: the next good batch at 10 applies.
+        Assert.Equal(MarginStatus.Insolvent, engine.Book.Status(0));
+        Assert.True(engine.Apply(Batch(10, "0xa", (0, OneEth))).Applied);
+    }
+}

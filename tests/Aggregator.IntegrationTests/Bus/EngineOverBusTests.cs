@@ -1,0 +1,177 @@
+using System.Collections.Concurrent;
+using Aggregator.Core.Observations;
+using Aggregator.Host;
+using Aggregator.Host.Engine;
+using Aggregator.Messages;
+using Aggregator.Testing;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using RabbitMQ.Client;
+using static Aggregator.Testing.EngineFixtures;
+
+namespace Aggregator.IntegrationTests.Bus;
+
+/// <summary>The engine role fed through the bus, in memory and over a real RabbitMQ: the same code, the same results.</summary>
+[Collection(RabbitMqTests.Name)]
+public sealed class EngineOverBusTests(RabbitMqBroker broker)
+{
+    private const int Accounts = 200;
+
+    /// <summary>Every health change the engine publishes, as a subscriber sees it.</summary>
+    public sealed class Published : IConsumer<AccountHealthChanged>
+    {
+        private readonly ConcurrentQueue<AccountHealthChanged> _seen;
+
+        public Published(ConcurrentQueue<AccountHealthChanged> seen) => _seen = seen;
+
+        public Task Consume(ConsumeContext<AccountHealthChanged> context)
+        {
+            _seen.Enqueue(context.Message);
+            return Task.CompletedTask;
+        }
+    }
+
+    private BusTransport Transport(string bus) => BusTransport.Parse(bus == "memory" ? "memory" : broker.Url);
+
+    private static (IHost Host, ConcurrentQueue<AccountHealthChanged> Seen) Start(BusTransport transport, string queue)
+    {
+        var seen = new ConcurrentQueue<AccountHealthChanged>();
+        var host = AggregatorHost.Build(transport, Settings(Accounts), bus =>
+        {
+            bus.AddSingleton(seen);
+            // One message at a time, as a subscriber that cares about order consumes.
+            bus.AddConsumer<Published>().Endpoint(e =>
+            {
+                e.Name = queue + "-subscriber";
+                e.ConcurrentMessageLimit = 1;
+            });
+        }, engineQueue: queue);
+        return (host, seen);
+    }
+
+    private static async Task WaitUntil(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting until {what}");
+            await Task.Delay(20);
+        }
+    }
+
+    [Theory]
+    [InlineData("memory")]
+    [InlineData("rabbitmq")]
+    public async Task A_stream_with_replays_and_stale_batches_ends_as_a_fresh_evaluation_of_the_final_balances(string bus)
+    {
+        var (host, seen) = Start(Transport(bus), $"engine-{Guid.NewGuid():N}");
+        await host.StartAsync();
+        try
+        {
+            var engine = host.Services.GetRequiredService<EngineBook>();
+            var usdc = engine.Book.AssetIndex(Usdc);
+            for (var i = 0; i < Accounts; i++)
+            {
+                engine.Book.SetDebt(i, usdc, 1_000_000_000); // 1000 USDC each, as the books say
+            }
+            engine.Book.TakeHealthChanges([]);
+
+            var random = new Random(5);
+            var final = new ulong[Accounts];
+            var batches = new List<ObservationBatch>();
+            for (ulong height = 1; height <= 30; height++)
+            {
+                var balances = Enumerable.Range(0, Accounts).Where(_ => random.Next(3) == 0)
+                    .Select(a => (a, (ulong)random.Next(0, 2000) * (OneEth / 1000))).ToArray();
+                foreach (var (account, wei) in balances)
+                {
+                    final[account] = wei;
+                }
+                batches.Add(Batch(height, $"0x{height:x}", balances));
+            }
+            var endpoint = host.Services.GetRequiredService<IPublishEndpoint>();
+            foreach (var (batch, index) in batches.Select((b, i) => (b, i)))
+            {
+                await endpoint.Publish(new CollateralObserved(batch));
+                if (index % 7 == 3)
+                {
+                    await endpoint.Publish(new CollateralObserved(batch)); // a redelivered batch
+                }
+                if (index % 5 == 4)
+                {
+                    await endpoint.Publish(new CollateralObserved(batches[index - 3])); // a stale one
+                }
+            }
+            await WaitUntil(() => engine.AppliedHeight(Ethereum) == 30, "the engine applied height 30");
+
+            // From scratch: the final balances into a fresh book.
+            var fresh = new EngineBook(Settings(Accounts).CreateBook());
+            for (var i = 0; i < Accounts; i++)
+            {
+                fresh.Book.SetDebt(i, usdc, 1_000_000_000);
+            }
+            fresh.Apply(Batch(1, "0xfinal", [.. final.Select((wei, account) => (account, wei))]));
+            for (var i = 0; i < Accounts; i++)
+            {
+                Assert.Equal(fresh.Book.Status(i), engine.Book.Status(i));
+                Assert.Equal(fresh.Book.HealthFactor(i), engine.Book.HealthFactor(i));
+            }
+            // A subscriber hears every change in order: each account's last published status ends as the book's.
+            string StatusOf(string account) =>
+                Margin.Scenarios.MarginReportJson.StatusName(engine.Book.Status(engine.Book.TryFindAccount(account, out var index) ? index : throw new InvalidOperationException(account)));
+            await WaitUntil(
+                () => seen.GroupBy(c => c.Account).Count(g => g.Last().Status == StatusOf(g.Key)) == seen.Select(c => c.Account).Distinct().Count()
+                    && seen.Select(c => c.Account).Distinct().Count() > Accounts / 2,
+                "every account's last published status is its status in the book");
+        }
+        finally
+        {
+            await host.StopAsync();
+            host.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task A_batch_the_engine_refuses_ends_in_the_error_queue_with_its_reason_and_the_stream_goes_on()
+    {
+        var queue = $"engine-{Guid.NewGuid():N}";
+        var (host, _) = Start(Transport("rabbitmq"), queue);
+        await host.StartAsync();
+        try
+        {
+            var engine = host.Services.GetRequiredService<EngineBook>();
+            var endpoint = host.Services.GetRequiredService<IPublishEndpoint>();
+            var unknown = new ObservationBatch(Ethereum, 1, "0x1", [new BalanceObservation(Address(0), new("DOGE"), new Core.Amounts.Amount(5, 8))], []);
+            await endpoint.Publish(new CollateralObserved(unknown));
+            await endpoint.Publish(new CollateralObserved(Batch(2, "0x2", (0, OneEth))));
+            await WaitUntil(() => engine.AppliedHeight(Ethereum) == 2, "the good batch after the bad one was applied");
+
+            var factory = new ConnectionFactory { Uri = new Uri(broker.Url.Replace("rabbitmq://", "amqp://", StringComparison.Ordinal)) };
+            await using var connection = await factory.CreateConnectionAsync();
+            BasicGetResult? faulted = null;
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (faulted is null)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the bad batch never reached the error queue");
+                // MassTransit declares the error queue when it first moves a message there.
+                await using var channel = await connection.CreateChannelAsync();
+                try
+                {
+                    faulted = await channel.BasicGetAsync(queue + "_error", autoAck: true);
+                }
+                catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+                {
+                    await Task.Delay(50);
+                }
+            }
+            var reason = System.Text.Encoding.UTF8.GetString((byte[])faulted!.BasicProperties.Headers!["MT-Fault-Message"]!);
+            Assert.Contains("which the engine's market does not list", reason, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await host.StopAsync();
+            host.Dispose();
+        }
+    }
+}

@@ -1,0 +1,41 @@
+using Aggregator.Core.Amounts;
+using Aggregator.Core.Assets;
+using Aggregator.Core.Chains;
+using Aggregator.Core.Observations;
+using Aggregator.Host.Engine;
+using Aggregator.Margin.Scenarios;
+
+namespace Aggregator.Testing;
+
+/// <summary>An engine over two chains and three assets, with accounts whose deposit addresses are known.</summary>
+public static class EngineFixtures
+{
+    public static readonly ChainId Ethereum = ChainId.Parse("eip155:31337");
+    public static readonly ChainId Solana = ChainId.Parse("solana:localnet");
+    public static readonly AssetId Eth = new("ETH");
+    public static readonly AssetId Usdc = new("USDC");
+    public const ulong OneEth = 1_000_000_000_000_000_000UL;
+
+    private const string Market = """
+        {
+          "assets": [
+            { "symbol": "ETH", "decimals": 18, "ltv": "0.80", "liquidationThreshold": "0.825", "liquidationBonus": "0.05", "price": "2000" },
+            { "symbol": "BTC", "decimals": 8, "ltv": "0.70", "liquidationThreshold": "0.75", "liquidationBonus": "0.06", "price": "60000" },
+            { "symbol": "USDC", "decimals": 6, "ltv": "0.85", "liquidationThreshold": "0.88", "liquidationBonus": "0.04", "price": "1" }
+          ],
+          "accounts": []
+        }
+        """;
+
+    public static string Address(int account) => $"0x{account + 1:x40}";
+
+    public static EngineSettings Settings(int accounts) => new(
+        ScenarioJson.Parse(Market, "engine-fixture").ResolveMarket(),
+        [Ethereum, Solana],
+        [.. Enumerable.Range(0, accounts).Select(i => new EngineAccount($"account-{i}", [(Ethereum, Address(i))]))]);
+
+    public static ObservationBatch Batch(ulong height, string hash, params (int Account, ulong Wei)[] balances) => new(
+        Ethereum, height, hash,
+        [.. balances.Select(b => new BalanceObservation(Address(b.Account), Eth, new Amount(b.Wei, 18)))],
+        []);
+}

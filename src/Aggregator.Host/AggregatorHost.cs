@@ -1,3 +1,5 @@
+using Aggregator.Core.Observations;
+using Aggregator.Host.Adapter;
 using Aggregator.Host.Engine;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
@@ -6,15 +8,32 @@ using Microsoft.Extensions.Logging;
 
 namespace Aggregator.Host;
 
-/// <summary>The services' composition root: one generic host with the bus and the roles asked for.</summary>
+/// <summary>What one process runs: which roles, on which bus.</summary>
+public sealed record HostPlan(BusTransport Transport)
+{
+    /// <summary>The engine role's starting state, or null when this process runs no engine.</summary>
+    public EngineSettings? Engine { get; init; }
+
+    /// <summary>The engine's queue (one per partition; tests give each run its own).</summary>
+    public string EngineQueue { get; init; } = EngineRole.QueueName;
+
+    /// <summary>One adapter per reader; none when this process runs no adapter.</summary>
+    public IReadOnlyList<IChainReader> Adapters { get; init; } = [];
+
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    public LogLevel LogLevel { get; init; } = LogLevel.Warning;
+}
+
+/// <summary>The services' composition root: one generic host with the bus and the roles of a plan.</summary>
 public static class AggregatorHost
 {
-    /// <summary>A host running <paramref name="engine"/>'s role on <paramref name="transport"/> (more roles join here).</summary>
-    public static IHost Build(BusTransport transport, EngineSettings? engine, Action<IBusRegistrationConfigurator>? extra = null, LogLevel logLevel = LogLevel.Warning, string engineQueue = EngineRole.QueueName)
+    /// <param name="extra">More registrations on the bus (a subscriber in tests, say).</param>
+    public static IHost Build(HostPlan plan, Action<IBusRegistrationConfigurator>? extra = null)
     {
-        ArgumentNullException.ThrowIfNull(transport);
+        ArgumentNullException.ThrowIfNull(plan);
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
-        builder.Logging.SetMinimumLevel(logLevel);
+        builder.Logging.SetMinimumLevel(plan.LogLevel);
         // Starting means ready: every endpoint bound before a role publishes (a message published to an
         // exchange with no queue bound yet would be dropped).
         builder.Services.Configure<MassTransitHostOptions>(options =>
@@ -25,13 +44,14 @@ public static class AggregatorHost
         });
         builder.Services.AddMassTransit(bus =>
         {
-            if (engine != null)
+            if (plan.Engine != null)
             {
-                EngineRole.Add(builder.Services, bus, engine, engineQueue);
+                EngineRole.Add(builder.Services, bus, plan.Engine, plan.EngineQueue);
             }
             extra?.Invoke(bus);
-            transport.Configure(bus);
+            plan.Transport.Configure(bus);
         });
+        AdapterRole.Add(builder.Services, plan.Adapters, plan.PollInterval);
         return builder.Build();
     }
 }

@@ -18,8 +18,8 @@ public sealed class VerificationKeys
     /// </summary>
     private static readonly Dictionary<string, string> Pinned = new(StringComparer.Ordinal)
     {
-        ["inclusion_20_4"] = "PIN_INCLUSION",
-        ["solvency_4"] = "PIN_SOLVENCY",
+        ["inclusion_20_4"] = "7b7c573e1f84712db471169fd561ab9e867246fca2c9e98085beca38f9d49192",
+        ["solvency_4"] = "06e70fdebc4c92dcdc5d124cc59c4b4497e4c3c06bab04dd0b23d1f84886e136",
     };
 
     /// <summary>

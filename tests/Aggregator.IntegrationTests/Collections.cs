@@ -29,3 +29,10 @@ public sealed class RabbitMqTests : ICollectionFixture<RabbitMqBroker>
 {
     public const string Name = "RabbitMQ";
 }
+
+/// <summary>The services end to end: a real EVM node under the adapters, a real RabbitMQ between the roles.</summary>
+[CollectionDefinition(Name)]
+public sealed class ServicesTests : ICollectionFixture<AnvilNode>, ICollectionFixture<RabbitMqBroker>
+{
+    public const string Name = "services";
+}

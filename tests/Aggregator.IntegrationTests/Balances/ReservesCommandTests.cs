@@ -142,7 +142,7 @@ public sealed class ReservesCommandTests(AnvilNode node) : IDisposable
         var ledger = Path.Combine(_workspace, "ledger.csv");
         File.WriteAllText(ledger, "account,BTC,ETH,SOL,USDC\nalice,0.1,2,1,200\nbob,0.1,2.5,2,300\n");
         var epoch = Path.Combine(_workspace, "epoch");
-        Assert.Equal(0, Cli("commit", "--ledger", ledger, "--assets", "BTC:8,ETH:8,SOL:6,USDC:6", "--depth", "20", "--epoch", "7", "--out", epoch).Exit);
+        Assert.Equal(0, Cli("commit", "--ledger", ledger, "--assets", "BTC:8,ETH:8,SOL:6,USDC:6", "--depth", "20", "--epoch", "7", "--publisher", "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266", "--out", epoch).Exit);
 
         var prove = Cli("prove", "solvency", "--epoch", epoch, "--reserves", reserves);
         Assert.True(prove.Exit == 0, prove.Error);

@@ -37,7 +37,7 @@ public sealed class EngineOverBusTests(RabbitMqBroker broker)
     private static (IHost Host, ConcurrentQueue<AccountHealthChanged> Seen) Start(BusTransport transport, string queue)
     {
         var seen = new ConcurrentQueue<AccountHealthChanged>();
-        var host = AggregatorHost.Build(transport, Settings(Accounts), bus =>
+        var host = AggregatorHost.Build(new HostPlan(transport) { Engine = Settings(Accounts), EngineQueue = queue }, bus =>
         {
             bus.AddSingleton(seen);
             // One message at a time, as a subscriber that cares about order consumes.
@@ -46,18 +46,8 @@ public sealed class EngineOverBusTests(RabbitMqBroker broker)
                 e.Name = queue + "-subscriber";
                 e.ConcurrentMessageLimit = 1;
             });
-        }, engineQueue: queue);
+        });
         return (host, seen);
-    }
-
-    private static async Task WaitUntil(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting until {what}");
-            await Task.Delay(20);
-        }
     }
 
     [Theory]
@@ -103,7 +93,7 @@ public sealed class EngineOverBusTests(RabbitMqBroker broker)
                     await endpoint.Publish(new CollateralObserved(batches[index - 3])); // a stale one
                 }
             }
-            await WaitUntil(() => engine.AppliedHeight(Ethereum) == 30, "the engine applied height 30");
+            await Eventually.Until(() => engine.AppliedHeight(Ethereum) == 30, "the engine applied height 30");
 
             // From scratch: the final balances into a fresh book.
             var fresh = new EngineBook(Settings(Accounts).CreateBook());
@@ -120,7 +110,7 @@ public sealed class EngineOverBusTests(RabbitMqBroker broker)
             // A subscriber hears every change in order: each account's last published status ends as the book's.
             string StatusOf(string account) =>
                 Margin.Scenarios.MarginReportJson.StatusName(engine.Book.Status(engine.Book.TryFindAccount(account, out var index) ? index : throw new InvalidOperationException(account)));
-            await WaitUntil(
+            await Eventually.Until(
                 () => seen.GroupBy(c => c.Account).Count(g => g.Last().Status == StatusOf(g.Key)) == seen.Select(c => c.Account).Distinct().Count()
                     && seen.Select(c => c.Account).Distinct().Count() > Accounts / 2,
                 "every account's last published status is its status in the book");
@@ -145,7 +135,7 @@ public sealed class EngineOverBusTests(RabbitMqBroker broker)
             var unknown = new ObservationBatch(Ethereum, 1, "0x1", [new BalanceObservation(Address(0), new("DOGE"), new Core.Amounts.Amount(5, 8))], []);
             await endpoint.Publish(new CollateralObserved(unknown));
             await endpoint.Publish(new CollateralObserved(Batch(2, "0x2", (0, OneEth))));
-            await WaitUntil(() => engine.AppliedHeight(Ethereum) == 2, "the good batch after the bad one was applied");
+            await Eventually.Until(() => engine.AppliedHeight(Ethereum) == 2, "the good batch after the bad one was applied");
 
             var factory = new ConnectionFactory { Uri = new Uri(broker.Url.Replace("rabbitmq://", "amqp://", StringComparison.Ordinal)) };
             await using var connection = await factory.CreateConnectionAsync();

@@ -1,0 +1,53 @@
+using System.CommandLine;
+using Aggregator.Core.Errors;
+using Aggregator.Host;
+using Aggregator.Host.Adapter;
+using Aggregator.Host.Configuration;
+using Microsoft.Extensions.Hosting;
+
+namespace Aggregator.Cli.Commands;
+
+/// <summary><c>aggregator run</c>: the services, until stopped (Ctrl-C or SIGTERM).</summary>
+internal static class RunCommand
+{
+    private static readonly string[] Roles = ["adapter", "engine", "all"];
+
+    public static Command Create(CliContext context)
+    {
+        var config = new Option<string>("--config") { Description = "AGGREGATOR-CONFIG.json: chains and reserves, market, accounts (docs/operations.md)", Required = true };
+        var role = new Option<string>("--role")
+        {
+            Description = "Which role this process runs: adapter, engine or all (default all)",
+            DefaultValueFactory = _ => "all",
+        };
+        role.AcceptOnlyFromAmong(Roles);
+        var bus = new Option<string>("--bus")
+        {
+            Description = "memory (one process) or rabbitmq://user:password@host:port/vhost (never printed)",
+            DefaultValueFactory = _ => "memory",
+        };
+        var command = new Command("run", "Run the services: adapters publish each chain's balances onto the bus, the engine keeps every account's health current and publishes changes and margin calls.")
+        {
+            config, role, bus,
+        };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var settings = RunConfigFile.Read(parseResult.GetValue(config)!);
+            var transport = BusTransport.Parse(parseResult.GetValue(bus)!);
+            var which = parseResult.GetValue(role)!;
+            using var http = new HttpClient();
+            var plan = new HostPlan(transport)
+            {
+                Engine = which is "engine" or "all" ? settings.Engine : null,
+                Adapters = which is "adapter" or "all" ? AdapterRole.Readers(settings.Reserves, settings.Engine, http) : [],
+                PollInterval = settings.PollInterval,
+                LogLevel = Microsoft.Extensions.Logging.LogLevel.Information,
+            };
+            using var host = AggregatorHost.Build(plan);
+            context.Error.WriteLine($"running {which} on {(transport.RabbitMq is null ? "the in-memory bus" : "RabbitMQ")}: {settings.Engine.Accounts.Count} accounts, {plan.Adapters.Count} chains followed; Ctrl-C stops");
+            await host.RunAsync(cancellationToken).ConfigureAwait(false);
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}

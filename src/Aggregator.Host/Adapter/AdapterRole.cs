@@ -1,0 +1,41 @@
+using Aggregator.Core.Chains;
+using Aggregator.Core.Observations;
+using Aggregator.Host.Engine;
+using Aggregator.Reserves.Chains;
+using Aggregator.Reserves.Configuration;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Aggregator.Host.Adapter;
+
+/// <summary>The adapter role: one watcher per configured chain, reading the reserve addresses and every account's deposit addresses.</summary>
+public static class AdapterRole
+{
+    /// <summary>Readers for every chain of <paramref name="reserves"/>, watching its reserve addresses and the accounts' deposits there.</summary>
+    public static IReadOnlyList<IChainReader> Readers(ReservesConfig reserves, EngineSettings engine, HttpClient http)
+    {
+        ArgumentNullException.ThrowIfNull(reserves);
+        ArgumentNullException.ThrowIfNull(engine);
+        string[] Deposits(ChainId chain, IEnumerable<string> reserveAddresses) =>
+            [.. reserveAddresses.Concat(engine.Accounts.SelectMany(a => a.Deposits).Where(d => d.Chain == chain).Select(d => d.Address)).Distinct(StringComparer.OrdinalIgnoreCase)];
+        var watched = reserves with
+        {
+            Evm = [.. reserves.Evm.Select(c => c with { Options = c.Options with { Addresses = Deposits(ChainId.Evm(c.Options.ChainId), c.Options.Addresses) } })],
+            Solana = [.. reserves.Solana.Select(c => c with { Options = c.Options with { Addresses = Deposits(new ChainId(ChainFamily.Solana, c.Options.Cluster), c.Options.Addresses) } })],
+        };
+        return [.. ReserveChains.Open(watched, http).Select(c => c.Reader)];
+    }
+
+    public static void Add(IServiceCollection services, IReadOnlyList<IChainReader> readers, TimeSpan interval)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(readers);
+        foreach (var reader in readers)
+        {
+            // One hosted service per chain (AddHostedService would keep only one of the same type).
+            services.AddSingleton<IHostedService>(provider => new AdapterService(reader, interval, provider.GetRequiredService<IBus>(), provider.GetRequiredService<ILogger<AdapterService>>()));
+        }
+    }
+}

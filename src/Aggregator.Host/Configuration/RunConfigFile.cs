@@ -1,0 +1,95 @@
+using System.Text.Json.Serialization;
+using Aggregator.Core.Chains;
+using Aggregator.Core.Errors;
+using Aggregator.Host.Engine;
+using Aggregator.Margin.Scenarios;
+using Aggregator.Reserves.Configuration;
+
+namespace Aggregator.Host.Configuration;
+
+/// <summary>
+/// AGGREGATOR-CONFIG.json (docs/operations.md, "Running the services"): the chains to follow and the
+/// institution's reserve addresses (a reserves configuration), the market (a scenario file: assets,
+/// risk parameters, haircuts, oracle settings), the accounts with their deposit addresses, and how often
+/// the adapters poll. Paths are relative to the configuration file. Checked whole before anything runs.
+/// </summary>
+public static partial class RunConfigFile
+{
+    /// <exception cref="InputException">The file, or a file it names, is missing or has a bad value.</exception>
+    public static RunConfig Read(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new InputException("the configuration does not exist", file: path);
+        }
+        var shape = JsonInput.Deserialize(File.ReadAllText(path), RunConfigJsonContext.Default.RunConfigShape, path);
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        var reserves = ReservesConfigFile.Read(Path.Combine(folder, shape.Reserves));
+        var marketPath = Path.Combine(folder, shape.Market);
+        if (!File.Exists(marketPath))
+        {
+            throw new InputException("the market file does not exist", file: marketPath);
+        }
+        var market = ScenarioJson.Parse(File.ReadAllText(marketPath), marketPath).ResolveMarket();
+        ChainId[] chains = [.. reserves.Evm.Select(c => ChainId.Evm(c.Options.ChainId)), .. reserves.Solana.Select(c => new ChainId(ChainFamily.Solana, c.Options.Cluster))];
+        var accounts = new List<EngineAccount>();
+        for (var i = 0; i < shape.Accounts.Count; i++)
+        {
+            var account = shape.Accounts[i];
+            var deposits = new List<(ChainId, string)>();
+            foreach (var (chainText, addresses) in account.Deposits)
+            {
+                if (!TryChain(chainText, out var chain) || !chains.Contains(chain))
+                {
+                    throw new InputException($"'{chainText}' is not one of the configured chains ({string.Join(", ", chains)})", file: path, field: $"$.accounts[{i}].deposits");
+                }
+                deposits.AddRange(addresses.Select(a => (chain, a)));
+            }
+            accounts.Add(new EngineAccount(account.Id, deposits));
+        }
+        if (shape.PollSeconds is <= 0 or > 3600)
+        {
+            throw new InputException("pollSeconds must be 1..3600", file: path, field: "$.pollSeconds");
+        }
+        var settings = new EngineSettings(market, chains, accounts);
+        try
+        {
+            settings.CreateBook(); // duplicate ids, an address claimed twice, an unknown asset: refused now
+        }
+        catch (ArgumentException error)
+        {
+            throw new InputException(error.Message.Split(" (Parameter", 2)[0], file: path, field: "$.accounts");
+        }
+        return new RunConfig(reserves, settings, TimeSpan.FromSeconds(shape.PollSeconds));
+    }
+
+    private static bool TryChain(string text, out ChainId chain)
+    {
+        try
+        {
+            chain = ChainId.Parse(text);
+            return true;
+        }
+        catch (FormatException)
+        {
+            chain = default;
+            return false;
+        }
+    }
+
+    internal sealed record RunConfigShape(string Reserves, string Market, IReadOnlyList<AccountShape> Accounts, double PollSeconds = 2);
+
+    internal sealed record AccountShape(string Id, IReadOnlyDictionary<string, IReadOnlyList<string>> Deposits);
+
+    [JsonSourceGenerationOptions(
+        PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+        AllowDuplicateProperties = false,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        RespectNullableAnnotations = true,
+        RespectRequiredConstructorParameters = true)]
+    [JsonSerializable(typeof(RunConfigShape))]
+    internal sealed partial class RunConfigJsonContext : JsonSerializerContext;
+}
+
+/// <summary>What the services run with, validated.</summary>
+public sealed record RunConfig(ReservesConfig Reserves, EngineSettings Engine, TimeSpan PollInterval);

@@ -103,7 +103,7 @@ internal static class ProofBenchmark
             var snarkjsCli = MedianSeconds(5, "node", Path.Combine(circuits, "node_modules", "snarkjs", "build", "cli.cjs"), "groth16", "verify", vkey, publicOnly, proofOnly);
             var aggregatorDll = Path.Combine(root, "src", "Aggregator.Cli", "bin", "Release", "net10.0", "aggregator.dll");
             var ourCli = File.Exists(aggregatorDll)
-                ? MedianSeconds(5, "dotnet", aggregatorDll, "verify", "inclusion", "--proof", inclusionFile, "--vkey", vkey)
+                ? MedianSeconds(5, "dotnet", aggregatorDll, "verify", "inclusion", "--proof", inclusionFile, "--manifest", Path.Combine(epoch, EpochDirectory.ManifestFile))
                 : double.NaN;
 
             var (publishGas, inclusionGas) = await Gas(root, epoch, inclusionFile);

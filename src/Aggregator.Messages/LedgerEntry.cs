@@ -4,7 +4,7 @@ using Aggregator.Core.Assets;
 namespace Aggregator.Messages;
 
 /// <summary>
-/// A movement in the institution's own books (docs/messages.md): an account borrows, repays, deposits or
+/// A movement in the institution's own books (docs/messages.md, "Ledger entries"): an account borrows, repays, deposits or
 /// withdraws off chain. <paramref name="EntryId"/> is unique per entry, so a replayed entry changes
 /// nothing; <paramref name="Amount"/> is in base units of <paramref name="Asset"/>.
 /// </summary>

@@ -159,6 +159,35 @@ public sealed class MalformedInputTests : IDisposable
         return error;
     }
 
+    public static TheoryData<string, string, string> RunConfigCases => new()
+    {
+        { "a deposit on a chain not configured", "$.accounts[0].deposits", """{ "eip155:10": ["0x00000000000000000000000000000000000000c1"] }""" },
+        { "not a chain id", "$.accounts[0].deposits", """{ "ethereum": ["0x00000000000000000000000000000000000000c1"] }""" },
+        { "one address for two accounts", "$.accounts", """{ "eip155:1": ["0x00000000000000000000000000000000000000C2"] }""" },
+    };
+
+    [Theory]
+    [MemberData(nameof(RunConfigCases))]
+    public void A_malformed_run_configuration_is_exit_2_naming_the_field_before_anything_starts(string name, string field, string deposits)
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(_workspace, Guid.NewGuid().ToString("N"))).FullName;
+        File.WriteAllText(Path.Combine(folder, "reserves.json"), ValidConfig().ToJsonString());
+        File.WriteAllText(Path.Combine(folder, "market.json"), """
+            { "assets": [{ "symbol": "USDC", "decimals": 6, "ltv": "0.85", "liquidationThreshold": "0.88", "liquidationBonus": "0.04", "price": "1" }], "accounts": [] }
+            """);
+        var config = Path.Combine(folder, "config.json");
+        File.WriteAllText(config, $$"""
+            { "reserves": "reserves.json", "market": "market.json", "accounts": [
+                { "id": "alice", "deposits": {{deposits}} },
+                { "id": "bob", "deposits": { "eip155:1": ["0x00000000000000000000000000000000000000c2"] } } ] }
+            """);
+        var (exit, output, error) = CliRunner.Run("run", "--config", config);
+        Assert.True(exit == 2, $"{name}: {error}");
+        Assert.Equal("", output);
+        Assert.Single(error.TrimEnd().Split('\n'));
+        Assert.Contains($"{config}, {field}", error, StringComparison.Ordinal);
+    }
+
     private string Write(string contents)
     {
         var path = Path.Combine(_workspace, $"{Guid.NewGuid():N}.json");

@@ -22,6 +22,7 @@ public static class CliApplication
         root.Subcommands.Add(ReservesCommand.Create(context));
         root.Subcommands.Add(MarginCommand.Create(context));
         root.Subcommands.Add(RunCommand.Create(context));
+        root.Subcommands.Add(LedgerCommand.Create(context));
 
         var parseResult = root.Parse(args);
         var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };

@@ -15,6 +15,8 @@ namespace Aggregator.Host.Engine;
 internal sealed class EngineBook(CrossMarginBook book)
 {
     private readonly Dictionary<ChainId, (ulong Height, string BlockHash)> _applied = [];
+    private readonly Dictionary<(int Account, int Asset), UInt128> _debts = [];
+    private readonly HashSet<string> _entries = new(StringComparer.Ordinal);
     private readonly object _gate = new();
 
     public CrossMarginBook Book => book;
@@ -77,6 +79,54 @@ internal sealed class EngineBook(CrossMarginBook book)
             var health = new List<HealthChange>();
             book.TakeHealthChanges(health);
             return new Outcome(true, $"{changes.Count} balances of {batch.Chain} at height {batch.Height} applied", health);
+        }
+    }
+
+    /// <summary>
+    /// Applies a ledger entry from the institution's books once (by its id): a borrow adds to the
+    /// account's debt, a repayment takes from it. Deposits and withdrawals held off chain are not
+    /// collateral the engine counts yet, so they are acknowledged and change nothing.
+    /// </summary>
+    /// <exception cref="InputException">An unknown account or asset, other decimals, or a repayment larger than the debt.</exception>
+    public Outcome Apply(Messages.LedgerEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        lock (_gate)
+        {
+            if (_entries.Contains(entry.EntryId))
+            {
+                return new Outcome(false, $"ledger entry {entry.EntryId} is already applied", []);
+            }
+            if (!book.TryFindAccount(entry.Account, out var account))
+            {
+                throw new InputException($"ledger entry {entry.EntryId} names account '{entry.Account}', which the engine does not know", field: "account");
+            }
+            if (!book.Market.Contains(entry.Asset))
+            {
+                throw new InputException($"ledger entry {entry.EntryId} names {entry.Asset}, which the engine's market does not list", field: "asset");
+            }
+            var asset = book.AssetIndex(entry.Asset);
+            var decimals = book.Market[entry.Asset].Decimals;
+            if (entry.Amount.Decimals != decimals || entry.Amount.BaseUnits > UInt128.MaxValue)
+            {
+                throw new InputException($"ledger entry {entry.EntryId}: {entry.Amount.BaseUnits} base units at {entry.Amount.Decimals} decimals, where {entry.Asset} has {decimals}", field: "amount");
+            }
+            var amount = (UInt128)entry.Amount.BaseUnits;
+            var owed = _debts.GetValueOrDefault((account, asset));
+            if (entry.Kind is Messages.LedgerEntryKind.Borrow or Messages.LedgerEntryKind.Repay)
+            {
+                if (entry.Kind == Messages.LedgerEntryKind.Repay && amount > owed)
+                {
+                    throw new InputException($"ledger entry {entry.EntryId} repays {amount} base units of {entry.Asset}; account '{entry.Account}' owes {owed}", field: "amount");
+                }
+                owed = entry.Kind == Messages.LedgerEntryKind.Borrow ? checked(owed + amount) : owed - amount;
+                _debts[(account, asset)] = owed;
+                book.SetDebt(account, asset, owed);
+            }
+            _entries.Add(entry.EntryId);
+            var health = new List<HealthChange>();
+            book.TakeHealthChanges(health);
+            return new Outcome(true, $"ledger entry {entry.EntryId} ({entry.Kind} {entry.Amount} {entry.Asset} for '{entry.Account}') applied", health);
         }
     }
 

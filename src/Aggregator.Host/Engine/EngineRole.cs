@@ -4,8 +4,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Aggregator.Host.Engine;
 
 /// <summary>
-/// The engine role: consumes observations into the live book and publishes health changes and margin
-/// calls. One queue ("engine"), one message at a time: the book has a single writer.
+/// The engine role: consumes observations and the institution's ledger entries into the live book and
+/// publishes health changes and margin calls. One queue ("engine"), one message at a time: the book has
+/// a single writer.
 /// </summary>
 public static class EngineRole
 {
@@ -18,10 +19,14 @@ public static class EngineRole
         ArgumentNullException.ThrowIfNull(bus);
         ArgumentNullException.ThrowIfNull(settings);
         services.AddSingleton(new EngineBook(settings.CreateBook()));
-        bus.AddConsumer<CollateralObservedConsumer>().Endpoint(e =>
+        // Both consumers on one queue, one message at a time: observations and ledger entries are applied
+        // in the order they arrive, by one writer.
+        void OneQueue(IEndpointRegistrationConfigurator e)
         {
             e.Name = queue;
             e.ConcurrentMessageLimit = 1;
-        });
+        }
+        bus.AddConsumer<CollateralObservedConsumer>().Endpoint(OneQueue);
+        bus.AddConsumer<LedgerEntryConsumer>().Endpoint(OneQueue);
     }
 }

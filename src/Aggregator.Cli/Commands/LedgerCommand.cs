@@ -1,0 +1,52 @@
+using System.CommandLine;
+using Aggregator.Host;
+using Aggregator.Host.Configuration;
+using Aggregator.Messages;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Aggregator.Cli.Commands;
+
+/// <summary><c>aggregator ledger publish</c>: the institution's book entries onto the bus, by hand.</summary>
+internal static class LedgerCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var file = new Option<string>("--file") { Description = "CSV: entryId,account,kind,asset,amount,at (amount in whole units, exact)", Required = true };
+        var config = new Option<string>("--config") { Description = "AGGREGATOR-CONFIG.json: the market gives each asset's decimals", Required = true };
+        var bus = new Option<string>("--bus") { Description = "rabbitmq://user:password@host:port/vhost of the running services (never printed)", Required = true };
+        var publish = new Command("publish", "Check every entry, then publish them in order as LedgerEntry messages; the engine applies each entry id once.")
+        {
+            file, config, bus,
+        };
+        publish.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var settings = RunConfigFile.Read(parseResult.GetValue(config)!);
+            var entries = LedgerEntriesFile.Read(parseResult.GetValue(file)!, settings.Engine.Market);
+            var transport = BusTransport.Parse(parseResult.GetValue(bus)!);
+            if (transport.RabbitMq is null)
+            {
+                throw new Core.Errors.InputException("an in-memory bus reaches no other process: give the services' rabbitmq:// URL", field: "--bus");
+            }
+            using var host = AggregatorHost.Build(new HostPlan(transport));
+            await host.StartAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var endpoint = host.Services.GetRequiredService<IPublishEndpoint>();
+                foreach (var entry in entries)
+                {
+                    await endpoint.Publish(entry, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            context.Output.WriteLine($"published {entries.Count} ledger entries");
+            return ExitCodes.Success;
+        });
+        var command = new Command("ledger", "The institution's books on the bus.");
+        command.Subcommands.Add(publish);
+        return command;
+    }
+}

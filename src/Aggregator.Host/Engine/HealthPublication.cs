@@ -1,0 +1,31 @@
+using Aggregator.Margin.Evaluation;
+using Aggregator.Margin.Live;
+using Aggregator.Margin.Scenarios;
+using Aggregator.Messages;
+using MassTransit;
+
+namespace Aggregator.Host.Engine;
+
+/// <summary>
+/// What the engine publishes after a write: every health change, and a margin call for a pool that fell
+/// to a margin call or below (frozen pools are not called: there is no price to act on).
+/// </summary>
+internal static class HealthPublication
+{
+    public static async Task PublishAsync(ConsumeContext context, EngineBook engine, IReadOnlyList<HealthChange> changes)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var health = changes.Select(c => new AccountHealthChanged(
+            engine.Book.AccountId(c.Account), c.Pool,
+            MarginReportJson.StatusName(c.PreviousStatus), MarginReportJson.StatusName(c.Status),
+            c.PreviousBand, c.Band, c.HealthFactor, now)).ToArray();
+        await context.PublishBatch(health, context.CancellationToken).ConfigureAwait(false);
+        var calls = changes.Where(NeedsCall)
+            .Select(c => new MarginCall(engine.Book.AccountId(c.Account), c.Pool, MarginReportJson.StatusName(c.Status), c.HealthFactor, now)).ToArray();
+        await context.PublishBatch(calls, context.CancellationToken).ConfigureAwait(false);
+    }
+
+    private static bool NeedsCall(HealthChange change) =>
+        change.Status is MarginStatus.MarginCall or MarginStatus.Liquidatable or MarginStatus.Insolvent
+        && change.Status < change.PreviousStatus;
+}

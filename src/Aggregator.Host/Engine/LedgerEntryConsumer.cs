@@ -1,0 +1,23 @@
+using Aggregator.Messages;
+using MassTransit;
+using Microsoft.Extensions.Logging;
+
+namespace Aggregator.Host.Engine;
+
+/// <summary>Applies each entry of the institution's books once, and publishes the health changes it caused.</summary>
+internal sealed partial class LedgerEntryConsumer(EngineBook engine, ILogger<LedgerEntryConsumer> log) : IConsumer<LedgerEntry>
+{
+    public async Task Consume(ConsumeContext<LedgerEntry> context)
+    {
+        var outcome = engine.Apply(context.Message);
+        if (!outcome.Applied)
+        {
+            Skipped(log, outcome.Reason);
+            return;
+        }
+        await HealthPublication.PublishAsync(context, engine, outcome.Changes).ConfigureAwait(false);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Reason}")]
+    private static partial void Skipped(ILogger logger, string reason);
+}

@@ -164,4 +164,54 @@ public sealed class EngineOverBusTests(RabbitMqBroker broker)
             host.Dispose();
         }
     }
+
+    [Fact]
+    public async Task Ledger_entries_published_by_hand_reach_the_running_engine_once()
+    {
+        var folder = Directory.CreateTempSubdirectory("aggregator-ledger-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(folder, "reserves.json"), """
+                { "institution": "Example Custody Ltd", "evm": [{ "name": "local", "chainId": 31337, "rpc": "http://127.0.0.1:9/",
+                  "multicall3": "0xcA11bde05977b3631167028862bE2a173976CA11",
+                  "addresses": [{ "address": "0x00000000000000000000000000000000000000aa", "signedText": "signed", "signature": "0x00" }] }] }
+                """);
+            File.WriteAllText(Path.Combine(folder, "market.json"), """
+                { "assets": [
+                    { "symbol": "ETH", "decimals": 18, "ltv": "0.80", "liquidationThreshold": "0.825", "liquidationBonus": "0.05", "price": "2000" },
+                    { "symbol": "USDC", "decimals": 6, "ltv": "0.85", "liquidationThreshold": "0.88", "liquidationBonus": "0.04", "price": "1" } ],
+                  "accounts": [] }
+                """);
+            var config = Path.Combine(folder, "config.json");
+            File.WriteAllText(config, """{ "reserves": "reserves.json", "market": "market.json", "accounts": [{ "id": "alice", "deposits": {} }, { "id": "bob", "deposits": {} }] }""");
+            var entries = Path.Combine(folder, "entries.csv");
+            File.WriteAllText(entries, "entryId,account,kind,asset,amount,at\ne1,alice,borrow,USDC,1000,2026-12-01T10:00:00Z\ne2,bob,borrow,USDC,250.5,2026-12-01T10:00:01Z\ne3,alice,repay,USDC,400,2026-12-01T10:00:02Z\n");
+
+            var settings = Host.Configuration.RunConfigFile.Read(config);
+            using var host = AggregatorHost.Build(new HostPlan(Transport("rabbitmq")) { Engine = settings.Engine, EngineQueue = $"engine-{Guid.NewGuid():N}" });
+            await host.StartAsync();
+            try
+            {
+                var engine = host.Services.GetRequiredService<EngineBook>();
+                for (var run = 0; run < 2; run++) // the second run replays every entry: nothing changes
+                {
+                    var (exit, output, error) = CliRunner.Run("ledger", "publish", "--file", entries, "--config", config, "--bus", broker.Url);
+                    Assert.True(exit == 0, error);
+                    Assert.Contains("published 3 ledger entries", output, StringComparison.Ordinal);
+                    Assert.DoesNotContain("guest", output + error, StringComparison.Ordinal);
+                }
+                await Eventually.Until(() => engine.Book.Requirement(0) == 600m && engine.Book.Requirement(1) == 250.5m, "both accounts' debts reached the engine");
+                await Task.Delay(500); // the replays, had they counted, would have landed by now
+                Assert.Equal((600m, 250.5m), (engine.Book.Requirement(0), engine.Book.Requirement(1)));
+            }
+            finally
+            {
+                await host.StopAsync();
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }

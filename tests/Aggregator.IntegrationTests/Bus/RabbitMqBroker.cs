@@ -10,26 +10,50 @@ namespace Aggregator.IntegrationTests.Bus;
 /// </summary>
 public sealed class RabbitMqBroker : IAsyncLifetime
 {
+    private readonly bool _own;
     private string? _runDirectory;
+    private int _port;
+
+    public RabbitMqBroker()
+    {
+    }
+
+    private RabbitMqBroker(bool own) => _own = own;
+
+    /// <summary>A broker of the caller's own, whatever AGGREGATOR_RABBITMQ says: a test that restarts it must not restart a shared one.</summary>
+    public static RabbitMqBroker OfItsOwn() => new(own: true);
 
     /// <summary>rabbitmq://user:password@host:port/ for <c>--bus</c>.</summary>
     public string Url { get; private set; } = "";
 
-    /// <summary>The AMQP port, for tests that talk to the broker directly.</summary>
-    public Uri Uri => new(Url);
-
     public async Task InitializeAsync()
     {
         var configured = Environment.GetEnvironmentVariable("AGGREGATOR_RABBITMQ");
-        if (!string.IsNullOrEmpty(configured))
+        if (!_own && !string.IsNullOrEmpty(configured))
         {
             Url = configured;
             return;
         }
         _runDirectory = Directory.CreateTempSubdirectory("aggregator-rabbitmq-").FullName;
         // The script takes the AMQP port and the two after it (epmd) and the one 20000 above (distribution).
-        var port = LocalProcesses.FreePort() % 15000 + 30000;
-        var (exit, output, error) = await Script("start", port.ToString(System.Globalization.CultureInfo.InvariantCulture)).ConfigureAwait(false);
+        _port = LocalProcesses.FreePort() % 15000 + 30000;
+        await StartAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Stops the broker and starts it again on the same port with the same data (durable queues and persistent messages survive).</summary>
+    public async Task RestartAsync()
+    {
+        if (_runDirectory is null)
+        {
+            throw new InvalidOperationException("only a broker started here can be restarted");
+        }
+        await Script("stop").ConfigureAwait(false);
+        await StartAsync().ConfigureAwait(false);
+    }
+
+    private async Task StartAsync()
+    {
+        var (exit, output, error) = await Script("start", _port.ToString(System.Globalization.CultureInfo.InvariantCulture)).ConfigureAwait(false);
         if (exit != 0)
         {
             throw new InvalidOperationException($"no RabbitMQ: set AGGREGATOR_RABBITMQ, or make deploy/local/rabbitmq.sh work here ({error.Trim()})");

@@ -7,6 +7,7 @@ using Aggregator.Bench;
 //   dotnet run -c Release --project bench/Aggregator.Bench -- proofs [inclusionProofs] [verifications]
 //   dotnet run -c Release --project bench/Aggregator.Bench -- evm [addresses] [naiveSample]
 //   dotnet run -c Release --project bench/Aggregator.Bench -- solana [owners]
+//   dotnet run -c Release --project bench/Aggregator.Bench -- bus [accounts] [batches] [batchSize] [rabbitmq://…]
 var mode = args.Length > 0 ? args[0] : "tree";
 switch (mode)
 {
@@ -35,8 +36,15 @@ switch (mode)
     case "solana":
         await SolanaBenchmark.Run(owners: args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000);
         break;
+    case "bus":
+        await BusBenchmark.Run(
+            accounts: args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000,
+            batches: args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 500,
+            batchSize: args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 1000,
+            rabbitMq: args.Length > 4 ? args[4] : null);
+        break;
     default:
-        Console.Error.WriteLine($"unknown benchmark '{mode}'; known: tree, margin, proofs, evm, solana");
+        Console.Error.WriteLine($"unknown benchmark '{mode}'; known: tree, margin, proofs, evm, solana, bus");
         return 2;
 }
 return 0;

@@ -1,7 +1,8 @@
 namespace Aggregator.Messages;
 
 /// <summary>
-/// A pool's status or health band changed (published only then, not on every update). <paramref name="Pool"/>
+/// A pool's status or health band changed (reported only then, not on every update; published in
+/// <see cref="AccountsHealthChanged"/>, all the changes of one engine write together). <paramref name="Pool"/>
 /// is null for the cross pool, else the isolated position's id. Statuses are the names of docs/margin.md
 /// (healthy, margin_call, liquidatable, insolvent, frozen).
 /// </summary>

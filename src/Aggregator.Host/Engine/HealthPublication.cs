@@ -7,8 +7,8 @@ using MassTransit;
 namespace Aggregator.Host.Engine;
 
 /// <summary>
-/// What the engine publishes after a write: every health change, and a margin call for a pool that fell
-/// to a margin call or below (frozen pools are not called: there is no price to act on).
+/// What the engine publishes after a write: its health changes in one message, and a margin call for each
+/// pool that fell to a margin call or below (frozen pools are not called: there is no price to act on).
 /// </summary>
 internal static class HealthPublication
 {
@@ -19,7 +19,10 @@ internal static class HealthPublication
             engine.Book.AccountId(c.Account), c.Pool,
             MarginReportJson.StatusName(c.PreviousStatus), MarginReportJson.StatusName(c.Status),
             c.PreviousBand, c.Band, c.HealthFactor, now)).ToArray();
-        await context.PublishBatch(health, context.CancellationToken).ConfigureAwait(false);
+        if (health.Length > 0)
+        {
+            await context.Publish(new AccountsHealthChanged(health), context.CancellationToken).ConfigureAwait(false);
+        }
         var calls = changes.Where(NeedsCall)
             .Select(c => new MarginCall(engine.Book.AccountId(c.Account), c.Pool, MarginReportJson.StatusName(c.Status), c.HealthFactor, now)).ToArray();
         await context.PublishBatch(calls, context.CancellationToken).ConfigureAwait(false);

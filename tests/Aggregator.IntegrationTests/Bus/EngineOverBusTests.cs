@@ -19,15 +19,18 @@ public sealed class EngineOverBusTests(RabbitMqBroker broker)
     private const int Accounts = 200;
 
     /// <summary>Every health change the engine publishes, as a subscriber sees it.</summary>
-    public sealed class Published : IConsumer<AccountHealthChanged>
+    public sealed class Published : IConsumer<AccountsHealthChanged>
     {
         private readonly ConcurrentQueue<AccountHealthChanged> _seen;
 
         public Published(ConcurrentQueue<AccountHealthChanged> seen) => _seen = seen;
 
-        public Task Consume(ConsumeContext<AccountHealthChanged> context)
+        public Task Consume(ConsumeContext<AccountsHealthChanged> context)
         {
-            _seen.Enqueue(context.Message);
+            foreach (var change in context.Message.Changes)
+            {
+                _seen.Enqueue(change);
+            }
             return Task.CompletedTask;
         }
     }

@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Globalization;
+using Aggregator.Core.Observations;
+using Aggregator.Host;
+using Aggregator.Host.Engine;
+using Aggregator.Messages;
+using Aggregator.Testing;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Aggregator.Bench;
+
+/// <summary>
+/// Balance observations through the bus into the engine: an adapter's stream of batches (one per height,
+/// published in order, each confirmed) consumed by the engine role, health current after each batch.
+/// Beside it in the same run, the anchor: the same messages to a consumer that does nothing (what the
+/// bus alone carries). In memory, and over RabbitMQ when a broker URL is given.
+/// </summary>
+internal static class BusBenchmark
+{
+    /// <summary>Counts what reaches it and does nothing else: the bus's own cost.</summary>
+    public sealed class NoOpConsumer(NoOpConsumer.Counter counter) : IConsumer<CollateralObserved>
+    {
+        public sealed class Counter
+        {
+            private long _height;
+
+            public ulong Height => (ulong)Interlocked.Read(ref _height);
+
+            public void Saw(ulong height) => Interlocked.Exchange(ref _height, (long)height);
+        }
+
+        public Task Consume(ConsumeContext<CollateralObserved> context)
+        {
+            counter.Saw(context.Message.Batch.Height);
+            return Task.CompletedTask;
+        }
+    }
+
+    public static async Task Run(int accounts, int batches, int batchSize, string? rabbitMq)
+    {
+        Console.WriteLine($"# Bus into the engine: {accounts:N0} accounts, {batches:N0} batches of {batchSize:N0} observations");
+        Console.WriteLine($"machine: {Machine.Describe()}");
+        Console.WriteLine();
+        var settings = EngineFixtures.Settings(accounts);
+        var random = new Random(1);
+        var stream = Enumerable.Range(1, batches).Select(h => EngineFixtures.Batch((ulong)h, $"0x{h:x}",
+            [.. Enumerable.Range(0, batchSize).Select(_ => (random.Next(accounts), (ulong)random.Next(1, 5000) * (EngineFixtures.OneEth / 1000)))])).ToArray();
+
+        // The engine alone, no bus: the same batches applied directly, health changes taken after each.
+        var alone = new EngineBook(settings.CreateBook());
+        var direct = Stopwatch.StartNew();
+        foreach (var batch in stream)
+        {
+            alone.Apply(batch);
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"engine alone (no bus): {stream.Sum(b => b.Balances.Count) / direct.Elapsed.TotalSeconds:N0} observations/s"));
+        Console.WriteLine();
+        Console.WriteLine("| transport | engine: observations/s (health current after each batch) | anchor, no-op consumer: observations/s |");
+        Console.WriteLine("|---|---:|---:|");
+        foreach (var (name, url) in new[] { ("in memory", "memory"), ("RabbitMQ (durable, confirms)", rabbitMq) })
+        {
+            if (url is null)
+            {
+                Console.WriteLine($"| {name} | not run: give a broker URL | |");
+                continue;
+            }
+            var engine = await Measure(BusTransport.Parse(url), settings, stream, withEngine: true);
+            var anchor = await Measure(BusTransport.Parse(url), settings, stream, withEngine: false);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {engine:N0} | {anchor:N0} |"));
+        }
+    }
+
+    private static async Task<double> Measure(BusTransport transport, EngineSettings settings, ObservationBatch[] stream, bool withEngine)
+    {
+        var queue = $"bench-{Guid.NewGuid():N}";
+        var counter = new NoOpConsumer.Counter();
+        var plan = new HostPlan(transport) { Engine = withEngine ? settings : null, EngineQueue = queue };
+        using var host = AggregatorHost.Build(plan, bus =>
+        {
+            if (!withEngine)
+            {
+                bus.AddSingleton(counter);
+                bus.AddConsumer<NoOpConsumer>().Endpoint(e =>
+                {
+                    e.Name = queue;
+                    e.ConcurrentMessageLimit = 1;
+                });
+            }
+        });
+        await host.StartAsync();
+        try
+        {
+            var engine = withEngine ? host.Services.GetRequiredService<EngineBook>() : null;
+            var endpoint = host.Services.GetRequiredService<IPublishEndpoint>();
+            var last = stream[^1].Height;
+            var watch = Stopwatch.StartNew();
+            foreach (var batch in stream)
+            {
+                await endpoint.Publish(new CollateralObserved(batch));
+            }
+            while ((engine?.AppliedHeight(EngineFixtures.Ethereum) ?? counter.Height) != last)
+            {
+                await Task.Delay(1);
+            }
+            return stream.Sum(b => b.Balances.Count) / watch.Elapsed.TotalSeconds;
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+}

@@ -17,6 +17,7 @@ internal sealed class EngineBook(CrossMarginBook book)
     private readonly Dictionary<ChainId, (ulong Height, string BlockHash)> _applied = [];
     private readonly Dictionary<(int Account, int Asset), UInt128> _debts = [];
     private readonly HashSet<string> _entries = new(StringComparer.Ordinal);
+    private readonly Dictionary<(Core.Assets.AssetId Asset, string Source), Core.Risk.PriceQuote> _quotes = [];
     private readonly object _gate = new();
 
     public CrossMarginBook Book => book;
@@ -127,6 +128,47 @@ internal sealed class EngineBook(CrossMarginBook book)
             var health = new List<HealthChange>();
             book.TakeHealthChanges(health);
             return new Outcome(true, $"ledger entry {entry.EntryId} ({entry.Kind} {entry.Amount} {entry.Asset} for '{entry.Account}') applied", health);
+        }
+    }
+
+    /// <summary>
+    /// Takes each source's newer quotes (an older or repeated quote of a source changes nothing), then
+    /// prices every asset they touch by the market's oracle rules as of <paramref name="now"/>: the median
+    /// of the fresh sources, frozen when none is fresh or they disagree beyond the allowed deviation.
+    /// </summary>
+    /// <exception cref="InputException">An asset the market does not list, or a price that is not positive.</exception>
+    public Outcome Apply(Messages.PricesObserved prices, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(prices);
+        lock (_gate)
+        {
+            foreach (var price in prices.Prices)
+            {
+                if (!book.Market.Contains(price.Asset) || price.Price <= 0)
+                {
+                    throw new InputException($"{price.Source} quotes {price.Price} for {price.Asset}: the market does not list the asset, or the price is not positive", field: "prices");
+                }
+            }
+            var touched = new HashSet<Core.Assets.AssetId>();
+            foreach (var price in prices.Prices)
+            {
+                var key = (price.Asset, price.Source);
+                if (!_quotes.TryGetValue(key, out var known) || price.At > known.Timestamp)
+                {
+                    _quotes[key] = new Core.Risk.PriceQuote(price.Source, price.Price, price.At);
+                    touched.Add(price.Asset);
+                }
+            }
+            var oracle = book.Market.Settings.Oracle with { Now = now };
+            foreach (var asset in touched)
+            {
+                var quotes = _quotes.Where(q => q.Key.Asset == asset).Select(q => q.Value).ToArray();
+                var priced = Margin.Oracles.OracleAggregator.Aggregate(quotes, oracle);
+                book.SetPrice(book.AssetIndex(asset), priced.Price, priced.Status);
+            }
+            var health = new List<HealthChange>();
+            book.TakeHealthChanges(health);
+            return new Outcome(touched.Count > 0, $"{touched.Count} assets repriced", health);
         }
     }
 

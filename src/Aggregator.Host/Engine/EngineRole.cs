@@ -1,10 +1,11 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Aggregator.Host.Engine;
 
 /// <summary>
-/// The engine role: consumes observations and the institution's ledger entries into the live book and
+/// The engine role: consumes observations, prices and the institution's ledger entries into the live book and
 /// publishes health changes and margin calls. One queue ("engine"), one message at a time: the book has
 /// a single writer.
 /// </summary>
@@ -28,5 +29,7 @@ public static class EngineRole
         }
         bus.AddConsumer<CollateralObservedConsumer>().Endpoint(OneQueue);
         bus.AddConsumer<LedgerEntryConsumer>().Endpoint(OneQueue);
+        bus.AddConsumer<PricesObservedConsumer>().Endpoint(OneQueue);
+        services.TryAddSingleton(TimeProvider.System);
     }
 }

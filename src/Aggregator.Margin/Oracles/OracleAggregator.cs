@@ -3,7 +3,7 @@ using Aggregator.Core.Risk;
 namespace Aggregator.Margin.Oracles;
 
 /// <summary>Turns several sources' quotes into one price: the median of the fresh ones, or a freeze.</summary>
-internal static class OracleAggregator
+public static class OracleAggregator
 {
     public static OraclePrice Aggregate(IReadOnlyList<PriceQuote> quotes, OracleSettings settings)
     {

@@ -5,7 +5,7 @@ namespace Aggregator.Margin.Oracles;
 /// price known (the median of fresh sources, else of all) so reports can show it, but nothing is
 /// liquidated or lent on it.
 /// </summary>
-internal sealed record OraclePrice(decimal Price, OracleStatus Status, int FreshSources)
+public sealed record OraclePrice(decimal Price, OracleStatus Status, int FreshSources)
 {
     public bool Frozen => Status != OracleStatus.Ok;
 }

@@ -1,0 +1,74 @@
+using Aggregator.Core.Errors;
+using Aggregator.Host.Engine;
+using Aggregator.Margin.Evaluation;
+using Aggregator.Messages;
+using static Aggregator.Testing.EngineFixtures;
+
+namespace Aggregator.Host.Tests;
+
+public class PricesTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
+
+    // Account 0 holds 1 ETH and owes 1500 USDC: healthy at 2000 (HF 1.1), liquidatable below 1818.18.
+    private static EngineBook Engine()
+    {
+        var engine = new EngineBook(Settings(2).CreateBook());
+        engine.Apply(Batch(1, "0x1", (0, OneEth), (1, 10 * OneEth)));
+        engine.Book.SetDebt(0, engine.Book.AssetIndex(Usdc), 1_500_000_000);
+        engine.Book.TakeHealthChanges([]);
+        return engine;
+    }
+
+    private static PricesObserved EthQuotes(params (string Source, decimal Price, DateTimeOffset At)[] quotes) =>
+        new([.. quotes.Select(q => new PriceObservation(Eth, q.Source, q.Price, q.At))]);
+
+    [Fact]
+    public void A_falling_price_moves_the_holders_and_reports_them()
+    {
+        var engine = Engine();
+        var outcome = engine.Apply(EthQuotes(("feed-a", 1800m, Now)), Now);
+        Assert.True(outcome.Applied);
+        Assert.Equal(MarginStatus.Liquidatable, engine.Book.Status(0));
+        Assert.Contains(outcome.Changes, c => c.Account == 0 && c.Status == MarginStatus.Liquidatable);
+        Assert.Equal(1800m, engine.Book.Market[Eth].Price);
+    }
+
+    [Fact]
+    public void An_older_quote_of_a_source_changes_nothing()
+    {
+        var engine = Engine();
+        engine.Apply(EthQuotes(("feed-a", 2100m, Now)), Now);
+        var late = engine.Apply(EthQuotes(("feed-a", 1000m, Now.AddSeconds(-5))), Now);
+        Assert.False(late.Applied);
+        Assert.Equal(2100m, engine.Book.Market[Eth].Price);
+    }
+
+    [Fact]
+    public void Sources_that_disagree_or_go_stale_freeze_the_asset_and_its_holders()
+    {
+        var engine = Engine();
+        engine.Apply(EthQuotes(("feed-a", 2000m, Now), ("feed-b", 2500m, Now)), Now); // 25% apart
+        Assert.Equal(MarginStatus.Frozen, engine.Book.Status(0));
+        Assert.Equal(MarginStatus.Frozen, engine.Book.Status(1));
+
+        var later = Now.AddHours(1); // both quotes far past the staleness window
+        engine.Apply(EthQuotes(("feed-c", 2000m, Now)), later);
+        Assert.Equal(Margin.Oracles.OracleStatus.Stale, engine.Book.Market[Eth].OracleStatus);
+        engine.Apply(EthQuotes(("feed-a", 2001m, later), ("feed-b", 2002m, later), ("feed-c", 2000m, later)), later);
+        Assert.Equal(MarginStatus.Healthy, engine.Book.Status(0));
+        Assert.Equal(2001m, engine.Book.Market[Eth].Price); // the median of the fresh ones
+    }
+
+    [Theory]
+    [InlineData("DOGE", 1)]
+    [InlineData("ETH", 0)]
+    [InlineData("ETH", -5)]
+    public void A_quote_for_an_unlisted_asset_or_a_price_that_is_not_positive_is_refused_whole(string asset, int price)
+    {
+        var engine = Engine();
+        var prices = new PricesObserved([new PriceObservation(Usdc, "feed-a", 1.01m, Now), new PriceObservation(new(asset), "feed-a", price, Now)]);
+        Assert.Throws<InputException>(() => engine.Apply(prices, Now));
+        Assert.Equal(1m, engine.Book.Market[Usdc].Price);
+    }
+}

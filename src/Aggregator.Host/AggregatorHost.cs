@@ -20,6 +20,9 @@ public sealed record HostPlan(BusTransport Transport)
     /// <summary>One adapter per reader; none when this process runs no adapter.</summary>
     public IReadOnlyList<IChainReader> Adapters { get; init; } = [];
 
+    /// <summary>The oracle role's feeds and fixed prices, or null when this process runs no oracle.</summary>
+    public Oracle.OracleSources? Oracle { get; init; }
+
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);
 
     public LogLevel LogLevel { get; init; } = LogLevel.Warning;
@@ -52,6 +55,10 @@ public static class AggregatorHost
             plan.Transport.Configure(bus);
         });
         AdapterRole.Add(builder.Services, plan.Adapters, plan.PollInterval);
+        if (plan.Oracle != null)
+        {
+            Oracle.OracleRole.Add(builder.Services, plan.Oracle, plan.PollInterval);
+        }
         return builder.Build();
     }
 }

@@ -26,7 +26,7 @@ public sealed class EvmBalanceReader : IChainReader
 {
     private readonly IWeb3 _web3;
     private readonly EvmChainOptions _options;
-    private readonly RpcPipeline _pipeline;
+    private readonly ResilientCalls _calls;
 
     public EvmBalanceReader(IWeb3 web3, EvmChainOptions options, RpcResilienceOptions? resilience = null)
     {
@@ -34,8 +34,7 @@ public sealed class EvmBalanceReader : IChainReader
         ArgumentNullException.ThrowIfNull(options);
         _web3 = web3;
         _options = options;
-        _pipeline = new RpcPipeline(resilience ?? new RpcResilienceOptions(), error =>
-            error is RpcClientTimeoutException or RpcClientUnknownException or RpcResponseException);
+        _calls = new ResilientCalls(options.Name, resilience);
     }
 
     public string Name => _options.Name;
@@ -89,17 +88,8 @@ public sealed class EvmBalanceReader : IChainReader
         return block.BlockHash;
     }
 
-    private async Task<T> Resilient<T>(Func<Task<T>> call, string what, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await _pipeline.ExecuteAsync(_ => call(), cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception error) when (error is not (ChainMismatchException or OperationCanceledException) || (error is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            throw new ChainReadFailedException($"{_options.Name}: could not read {what}: {error.Message}", error);
-        }
-    }
+    private Task<T> Resilient<T>(Func<Task<T>> call, string what, CancellationToken cancellationToken) =>
+        _calls.RunAsync(call, what, cancellationToken);
 
     // The sweep at a height whose hash the caller has read.
     private async Task<ObservationBatch> ReadAtAsync(ulong height, string blockHash, CancellationToken cancellationToken = default)

@@ -10,14 +10,14 @@ namespace Aggregator.Cli.Commands;
 /// <summary><c>aggregator run</c>: the services, until stopped (Ctrl-C or SIGTERM).</summary>
 internal static class RunCommand
 {
-    private static readonly string[] Roles = ["adapter", "engine", "all"];
+    private static readonly string[] Roles = ["adapter", "oracle", "engine", "all"];
 
     public static Command Create(CliContext context)
     {
         var config = new Option<string>("--config") { Description = "AGGREGATOR-CONFIG.json: chains and reserves, market, accounts (docs/operations.md)", Required = true };
         var role = new Option<string>("--role")
         {
-            Description = "Which role this process runs: adapter, engine or all (default all)",
+            Description = "Which role this process runs: adapter, oracle, engine or all (default all)",
             DefaultValueFactory = _ => "all",
         };
         role.AcceptOnlyFromAmong(Roles);
@@ -26,7 +26,7 @@ internal static class RunCommand
             Description = "memory (one process) or rabbitmq://user:password@host:port/vhost (never printed)",
             DefaultValueFactory = _ => "memory",
         };
-        var command = new Command("run", "Run the services: adapters publish each chain's balances onto the bus, the engine keeps every account's health current and publishes changes and margin calls.")
+        var command = new Command("run", "Run the services: adapters publish each chain's balances onto the bus, the oracle its prices, and the engine keeps every account's health current and publishes changes and margin calls.")
         {
             config, role, bus,
         };
@@ -40,6 +40,7 @@ internal static class RunCommand
             {
                 Engine = which is "engine" or "all" ? settings.Engine : null,
                 Adapters = which is "adapter" or "all" ? AdapterRole.Readers(settings.Reserves, settings.Engine, http) : [],
+                Oracle = which is "oracle" or "all" ? settings.Oracle.Sources(settings.Reserves) : null,
                 PollInterval = settings.PollInterval,
                 LogLevel = Microsoft.Extensions.Logging.LogLevel.Information,
             };

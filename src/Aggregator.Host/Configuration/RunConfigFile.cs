@@ -60,7 +60,43 @@ public static partial class RunConfigFile
         {
             throw new InputException(error.Message.Split(" (Parameter", 2)[0], file: path, field: "$.accounts");
         }
-        return new RunConfig(reserves, settings, TimeSpan.FromSeconds(shape.PollSeconds));
+        return new RunConfig(reserves, settings, TimeSpan.FromSeconds(shape.PollSeconds), Oracle(shape.Oracle, reserves, market, path));
+    }
+
+    // The oracle's feeds must sit on configured EVM chains (their RPC and Multicall3 are the reserves
+    // configuration's) and quote listed assets; fixed prices are exact positive decimals.
+    private static OracleConfig Oracle(OracleShape? shape, ReservesConfig reserves, Margin.Markets.MarketState market, string path)
+    {
+        var feeds = new List<(ChainId Chain, Core.Assets.AssetId Asset, string Address)>();
+        for (var i = 0; i < (shape?.Feeds.Count ?? 0); i++)
+        {
+            var feed = shape!.Feeds[i];
+            var at = $"$.oracle.feeds[{i}]";
+            if (!TryChain(feed.Chain, out var chain) || !reserves.Evm.Any(c => ChainId.Evm(c.Options.ChainId) == chain))
+            {
+                throw new InputException($"'{feed.Chain}' is not one of the configured EVM chains", file: path, field: $"{at}.chain");
+            }
+            if (!Core.Assets.AssetId.IsValid(feed.Asset) || !market.Contains(new Core.Assets.AssetId(feed.Asset)))
+            {
+                throw new InputException($"'{feed.Asset}' is not an asset of the market", file: path, field: $"{at}.asset");
+            }
+            if (!Chains.Evm.EvmAddress.IsValid(feed.Address))
+            {
+                throw new InputException($"'{feed.Address}' is not an EVM address", file: path, field: $"{at}.address");
+            }
+            feeds.Add((chain, new Core.Assets.AssetId(feed.Asset), feed.Address));
+        }
+        var fixedPrices = new Dictionary<Core.Assets.AssetId, decimal>();
+        foreach (var (symbol, text) in shape?.Fixed ?? new Dictionary<string, string>())
+        {
+            if (!Core.Assets.AssetId.IsValid(symbol) || !market.Contains(new Core.Assets.AssetId(symbol))
+                || !decimal.TryParse(text, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var price) || price <= 0)
+            {
+                throw new InputException($"'{symbol}': '{text}' is not a positive price of an asset of the market", file: path, field: $"$.oracle.fixed.{symbol}");
+            }
+            fixedPrices[new Core.Assets.AssetId(symbol)] = price;
+        }
+        return new OracleConfig(feeds, fixedPrices);
     }
 
     private static bool TryChain(string text, out ChainId chain)
@@ -77,7 +113,11 @@ public static partial class RunConfigFile
         }
     }
 
-    internal sealed record RunConfigShape(string Reserves, string Market, IReadOnlyList<AccountShape> Accounts, double PollSeconds = 2);
+    internal sealed record RunConfigShape(string Reserves, string Market, IReadOnlyList<AccountShape> Accounts, double PollSeconds = 2, OracleShape? Oracle = null);
+
+    internal sealed record OracleShape(IReadOnlyList<FeedShape> Feeds, IReadOnlyDictionary<string, string>? Fixed = null);
+
+    internal sealed record FeedShape(string Asset, string Chain, string Address);
 
     internal sealed record AccountShape(string Id, IReadOnlyDictionary<string, IReadOnlyList<string>> Deposits);
 
@@ -92,4 +132,22 @@ public static partial class RunConfigFile
 }
 
 /// <summary>What the services run with, validated.</summary>
-public sealed record RunConfig(ReservesConfig Reserves, EngineSettings Engine, TimeSpan PollInterval);
+public sealed record RunConfig(ReservesConfig Reserves, EngineSettings Engine, TimeSpan PollInterval, OracleConfig Oracle);
+
+/// <summary>The oracle's Chainlink-style feeds (chain, asset, address) and fixed prices.</summary>
+public sealed record OracleConfig(IReadOnlyList<(ChainId Chain, Core.Assets.AssetId Asset, string Address)> Feeds, IReadOnlyDictionary<Core.Assets.AssetId, decimal> FixedPrices)
+{
+    /// <summary>Readers for the feeds, one per chain, through that chain's configured node and Multicall3.</summary>
+    public Oracle.OracleSources Sources(ReservesConfig reserves)
+    {
+        ArgumentNullException.ThrowIfNull(reserves);
+        var readers = Feeds.GroupBy(f => f.Chain).Select(group =>
+        {
+            var chain = reserves.Evm.First(c => ChainId.Evm(c.Options.ChainId) == group.Key).Options;
+            return new Chains.Evm.Prices.EvmPriceFeedReader(
+                new Nethereum.Web3.Web3(chain.RpcUrl), group.Key, chain.Multicall3Address,
+                [.. group.Select(f => new Chains.Evm.Prices.PriceFeedSource(f.Asset, f.Address))]);
+        }).ToArray();
+        return new Oracle.OracleSources(readers, FixedPrices);
+    }
+}

@@ -166,9 +166,26 @@ public sealed class MalformedInputTests : IDisposable
         { "one address for two accounts", "$.accounts", """{ "eip155:1": ["0x00000000000000000000000000000000000000C2"] }""" },
     };
 
+    public static TheoryData<string, string, string, string> OracleCases => new()
+    {
+        { "a feed on a chain not configured", "$.oracle.feeds[0].chain", """{ "feeds": [{ "asset": "USDC", "chain": "eip155:5", "address": "0x00000000000000000000000000000000000000f1" }] }""", "" },
+        { "a feed of an unlisted asset", "$.oracle.feeds[0].asset", """{ "feeds": [{ "asset": "DOGE", "chain": "eip155:1", "address": "0x00000000000000000000000000000000000000f1" }] }""", "" },
+        { "a feed address that is none", "$.oracle.feeds[0].address", """{ "feeds": [{ "asset": "USDC", "chain": "eip155:1", "address": "feed" }] }""", "" },
+        { "a fixed price of zero", "$.oracle.fixed.USDC", """{ "feeds": [], "fixed": { "USDC": "0" } }""", "" },
+        { "a fixed price that is no number", "$.oracle.fixed.USDC", """{ "feeds": [], "fixed": { "USDC": "one" } }""", "" },
+    };
+
     [Theory]
-    [MemberData(nameof(RunConfigCases))]
-    public void A_malformed_run_configuration_is_exit_2_naming_the_field_before_anything_starts(string name, string field, string deposits)
+    [MemberData(nameof(OracleCases))]
+    public void A_malformed_oracle_section_is_exit_2_naming_the_field_before_anything_starts(string name, string field, string oracle, string deposits)
+    {
+        var (exit, output, error, config) = RunWith(deposits.Length > 0 ? deposits : "{}", oracle);
+        Assert.True(exit == 2, $"{name}: {error}");
+        Assert.Equal("", output);
+        Assert.Contains($"{config}, {field}", error, StringComparison.Ordinal);
+    }
+
+    private (int Exit, string Output, string Error, string Config) RunWith(string deposits, string? oracle = null)
     {
         var folder = Directory.CreateDirectory(Path.Combine(_workspace, Guid.NewGuid().ToString("N"))).FullName;
         File.WriteAllText(Path.Combine(folder, "reserves.json"), ValidConfig().ToJsonString());
@@ -177,11 +194,19 @@ public sealed class MalformedInputTests : IDisposable
             """);
         var config = Path.Combine(folder, "config.json");
         File.WriteAllText(config, $$"""
-            { "reserves": "reserves.json", "market": "market.json", "accounts": [
+            { "reserves": "reserves.json", "market": "market.json", {{(oracle is null ? "" : $"\"oracle\": {oracle},")}} "accounts": [
                 { "id": "alice", "deposits": {{deposits}} },
                 { "id": "bob", "deposits": { "eip155:1": ["0x00000000000000000000000000000000000000c2"] } } ] }
             """);
         var (exit, output, error) = CliRunner.Run("run", "--config", config);
+        return (exit, output, error, config);
+    }
+
+    [Theory]
+    [MemberData(nameof(RunConfigCases))]
+    public void A_malformed_run_configuration_is_exit_2_naming_the_field_before_anything_starts(string name, string field, string deposits)
+    {
+        var (exit, output, error, config) = RunWith(deposits);
         Assert.True(exit == 2, $"{name}: {error}");
         Assert.Equal("", output);
         Assert.Single(error.TrimEnd().Split('\n'));

@@ -14,8 +14,11 @@ public sealed record HostPlan(BusTransport Transport)
     /// <summary>The engine role's starting state, or null when this process runs no engine.</summary>
     public EngineSettings? Engine { get; init; }
 
-    /// <summary>The engine's queue (one per partition; tests give each run its own).</summary>
-    public string EngineQueue { get; init; } = EngineRole.QueueName;
+    /// <summary>Which accounts this process's engine owns (all by default).</summary>
+    public EnginePartition Partition { get; init; } = EnginePartition.Whole;
+
+    /// <summary>The engine's queue, when not the partition's own (tests give each run its own).</summary>
+    public string? EngineQueue { get; init; }
 
     /// <summary>One adapter per reader; none when this process runs no adapter.</summary>
     public IReadOnlyList<IChainReader> Adapters { get; init; } = [];
@@ -49,7 +52,7 @@ public static class AggregatorHost
         {
             if (plan.Engine != null)
             {
-                EngineRole.Add(builder.Services, bus, plan.Engine, plan.EngineQueue);
+                EngineRole.Add(builder.Services, bus, plan.Engine, plan.Partition, plan.EngineQueue);
             }
             extra?.Invoke(bus);
             plan.Transport.Configure(bus);

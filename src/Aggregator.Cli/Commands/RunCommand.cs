@@ -26,9 +26,14 @@ internal static class RunCommand
             Description = "memory (one process) or rabbitmq://user:password@host:port/vhost (never printed)",
             DefaultValueFactory = _ => "memory",
         };
+        var partition = new Option<string>("--partition")
+        {
+            Description = "With the engine role: INDEX/COUNT, the share of the accounts this replica owns (by a stable hash of the id), e.g. 0/2",
+            DefaultValueFactory = _ => "0/1",
+        };
         var command = new Command("run", "Run the services: adapters publish each chain's balances onto the bus, the oracle its prices, and the engine keeps every account's health current and publishes changes and margin calls.")
         {
-            config, role, bus,
+            config, role, bus, partition,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -39,6 +44,7 @@ internal static class RunCommand
             var plan = new HostPlan(transport)
             {
                 Engine = which is "engine" or "all" ? settings.Engine : null,
+                Partition = Host.Engine.EnginePartition.Parse(parseResult.GetValue(partition)!),
                 Adapters = which is "adapter" or "all" ? AdapterRole.Readers(settings.Reserves, settings.Engine, http) : [],
                 Oracle = which is "oracle" or "all" ? settings.Oracle.Sources(settings.Reserves) : null,
                 PollInterval = settings.PollInterval,

@@ -10,9 +10,10 @@ namespace Aggregator.Host.Engine;
 /// that every batch is applied at most once. A batch at an older height than the last applied one, or
 /// the same height and hash again, changes nothing; a batch at the same height under another hash is a
 /// reorg correction and is applied only if it names the hash it replaces. One writer at a time (the
-/// consumers serialize on this object).
+/// consumers serialize on this object). A partitioned replica's book holds its own accounts only;
+/// <c>otherPartitions</c> names the rest, whose ledger entries it passes over instead of refusing.
 /// </summary>
-internal sealed class EngineBook(CrossMarginBook book)
+internal sealed class EngineBook(CrossMarginBook book, IReadOnlySet<string>? otherPartitions = null)
 {
     private readonly Dictionary<ChainId, (ulong Height, string BlockHash)> _applied = [];
     private readonly Dictionary<(int Account, int Asset), UInt128> _debts = [];
@@ -100,7 +101,9 @@ internal sealed class EngineBook(CrossMarginBook book)
             }
             if (!book.TryFindAccount(entry.Account, out var account))
             {
-                throw new InputException($"ledger entry {entry.EntryId} names account '{entry.Account}', which the engine does not know", field: "account");
+                return otherPartitions?.Contains(entry.Account) == true
+                    ? new Outcome(false, $"ledger entry {entry.EntryId} is for '{entry.Account}', another partition's account", [])
+                    : throw new InputException($"ledger entry {entry.EntryId} names account '{entry.Account}', which the engine does not know", field: "account");
             }
             if (!book.Market.Contains(entry.Asset))
             {

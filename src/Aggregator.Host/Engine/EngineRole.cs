@@ -13,13 +13,16 @@ public static class EngineRole
 {
     public const string QueueName = "engine";
 
-    /// <param name="queue">The engine's queue (one per partition; tests give each run its own).</param>
-    public static void Add(IServiceCollection services, IBusRegistrationConfigurator bus, EngineSettings settings, string queue = QueueName)
+    /// <param name="partition">The accounts this replica owns (all by default).</param>
+    /// <param name="queue">The replica's queue (the partition's by default; tests give each run its own).</param>
+    public static void Add(IServiceCollection services, IBusRegistrationConfigurator bus, EngineSettings settings, EnginePartition partition, string? queue = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(bus);
         ArgumentNullException.ThrowIfNull(settings);
-        services.AddSingleton(new EngineBook(settings.CreateBook()));
+        queue ??= partition.Queue;
+        var others = partition.Count <= 1 ? null : settings.Accounts.Select(a => a.Id).Where(id => !partition.Owns(id)).ToHashSet(StringComparer.Ordinal);
+        services.AddSingleton(new EngineBook(settings.CreateBook(partition), others));
         // Both consumers on one queue, one message at a time: observations and ledger entries are applied
         // in the order they arrive, by one writer.
         void OneQueue(IEndpointRegistrationConfigurator e)

@@ -10,11 +10,11 @@ namespace Aggregator.Host.Engine;
 /// </summary>
 public sealed record EngineSettings(MarketState Market, IReadOnlyList<ChainId> Chains, IReadOnlyList<EngineAccount> Accounts)
 {
-    /// <summary>A book with every account and deposit address in it, and nothing held yet.</summary>
-    internal CrossMarginBook CreateBook()
+    /// <summary>A book with every account of <paramref name="partition"/> and its deposit addresses in it, and nothing held yet.</summary>
+    internal CrossMarginBook CreateBook(EnginePartition partition = default)
     {
         var book = new CrossMarginBook(Market, Chains, [.. Market.Assets.Select(a => a.Id).OrderBy(a => a.Symbol, StringComparer.Ordinal)]);
-        foreach (var account in Accounts)
+        foreach (var account in Accounts.Where(a => partition.Count <= 1 || partition.Owns(a.Id)))
         {
             var index = book.AddAccount(account.Id);
             foreach (var (chain, address) in account.Deposits)

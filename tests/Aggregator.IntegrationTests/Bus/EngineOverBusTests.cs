@@ -217,4 +217,60 @@ public sealed class EngineOverBusTests(RabbitMqBroker broker)
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task Two_engine_partitions_hold_exactly_what_one_engine_holds()
+    {
+        var run = Guid.NewGuid().ToString("N");
+        var transport = Transport("rabbitmq");
+        Microsoft.Extensions.Hosting.IHost Engine(EnginePartition partition) =>
+            AggregatorHost.Build(new HostPlan(transport) { Engine = Settings(Accounts), Partition = partition, EngineQueue = $"{partition.Queue}-{run}" });
+        using var whole = Engine(EnginePartition.Whole);
+        using var first = Engine(new EnginePartition(0, 2));
+        using var second = Engine(new EnginePartition(1, 2));
+        Microsoft.Extensions.Hosting.IHost[] hosts = [whole, first, second];
+        foreach (var host in hosts)
+        {
+            await host.StartAsync();
+        }
+        try
+        {
+            var books = hosts.Select(h => h.Services.GetRequiredService<EngineBook>()).ToArray();
+            Assert.Equal(Accounts, books[1].Book.AccountCount + books[2].Book.AccountCount);
+            Assert.InRange(books[1].Book.AccountCount, Accounts / 4, 3 * Accounts / 4); // the hash spreads them
+
+            var endpoint = whole.Services.GetRequiredService<IPublishEndpoint>();
+            var random = new Random(9);
+            for (var i = 0; i < 40; i++)
+            {
+                var account = $"account-{random.Next(Accounts)}";
+                await endpoint.Publish(new LedgerEntry($"{run}-{i}", account, LedgerEntryKind.Borrow, Usdc, new Core.Amounts.Amount(random.Next(1, 3000) * 1_000_000L, 6), DateTimeOffset.UtcNow));
+            }
+            for (ulong height = 1; height <= 20; height++)
+            {
+                var balances = Enumerable.Range(0, Accounts).Where(_ => random.Next(3) == 0).Select(a => (a, (ulong)random.Next(0, 3000) * (OneEth / 1000))).ToArray();
+                await endpoint.Publish(new CollateralObserved(Batch(height, $"0x{height:x}", balances)));
+            }
+            await endpoint.Publish(new PricesObserved([new PriceObservation(Eth, "feed", 1700m, DateTimeOffset.UtcNow)]));
+            // One queue per replica, consumed in order: once the last message is applied, the ledger entries before it are too.
+            await Eventually.Until(() => books.All(b => b.AppliedHeight(Ethereum) == 20 && b.Book.Market[Eth].Price == 1700m), "every replica applied the stream");
+
+            for (var i = 0; i < Accounts; i++)
+            {
+                var id = $"account-{i}";
+                var owner = books[1].Book.TryFindAccount(id, out var index) ? books[1] : books[2];
+                Assert.True(owner.Book.TryFindAccount(id, out index));
+                Assert.Equal(
+                    (books[0].Book.Status(i), books[0].Book.HealthFactor(i), books[0].Book.Requirement(i)),
+                    (owner.Book.Status(index), owner.Book.HealthFactor(index), owner.Book.Requirement(index)));
+            }
+        }
+        finally
+        {
+            foreach (var host in hosts)
+            {
+                await host.StopAsync();
+            }
+        }
+    }
 }

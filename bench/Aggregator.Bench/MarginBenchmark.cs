@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using Aggregator.Core.Assets;
 using Aggregator.Core.Chains;
-using Aggregator.Margin.Evaluation;
 using Aggregator.Margin.Live;
 using Aggregator.Margin.Markets;
 using Aggregator.Margin.Scenarios;

@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Aggregator.Core.Assets;
 using Aggregator.Core.Errors;
 using Aggregator.Crypto.Field;
 

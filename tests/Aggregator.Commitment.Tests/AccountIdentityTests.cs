@@ -1,7 +1,6 @@
 using System.Numerics;
 using System.Security.Cryptography;
 using System.Text;
-using Aggregator.Commitment;
 using Aggregator.Core.Errors;
 
 namespace Aggregator.Commitment.Tests;

@@ -1,4 +1,3 @@
-using Aggregator.Commitment;
 using Aggregator.Core.Assets;
 
 namespace Aggregator.Commitment.Tests;

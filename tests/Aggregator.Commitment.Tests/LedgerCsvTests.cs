@@ -1,4 +1,3 @@
-using Aggregator.Commitment;
 using Aggregator.Core.Errors;
 
 namespace Aggregator.Commitment.Tests;

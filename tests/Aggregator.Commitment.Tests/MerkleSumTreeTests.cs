@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Aggregator.Commitment;
 using Aggregator.Core.Errors;
 using Aggregator.Crypto.Field;
 using Aggregator.Crypto.Poseidon;

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Aggregator.Commitment;
 using Aggregator.Core.Errors;
-using Aggregator.Proving;
 using Aggregator.Testing;
 
 namespace Aggregator.Proving.Tests;

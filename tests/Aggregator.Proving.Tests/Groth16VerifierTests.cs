@@ -5,7 +5,6 @@ using System.Text.Json.Nodes;
 using Aggregator.Crypto.Bn254;
 using Aggregator.Crypto.Field;
 using Aggregator.Crypto.Groth16;
-using Aggregator.Proving;
 using Aggregator.Testing;
 
 namespace Aggregator.Proving.Tests;

@@ -1,6 +1,5 @@
 using System.Numerics;
 using Aggregator.Chains.Evm.Multicall;
-using Aggregator.Chains.Resilience;
 using Aggregator.Core.Amounts;
 using Aggregator.Core.Assets;
 using Aggregator.Core.Chains;
@@ -8,7 +7,6 @@ using Aggregator.Core.Observations;
 using Nethereum.Contracts;
 using Nethereum.Contracts.QueryHandlers.MultiCall;
 using Nethereum.Contracts.Standards.ERC20.ContractDefinition;
-using Nethereum.JsonRpc.Client;
 using Nethereum.RPC.Eth.DTOs;
 using Nethereum.Web3;
 

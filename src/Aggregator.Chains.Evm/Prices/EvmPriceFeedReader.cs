@@ -4,8 +4,8 @@ using Aggregator.Core.Chains;
 using Aggregator.Core.Risk;
 using Nethereum.Contracts;
 using Nethereum.Contracts.QueryHandlers.MultiCall;
-using Nethereum.Hex.HexConvertors.Extensions;
 using Nethereum.Contracts.Standards.ERC20.ContractDefinition;
+using Nethereum.Hex.HexConvertors.Extensions;
 using Nethereum.Web3;
 
 namespace Aggregator.Chains.Evm.Prices;

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Aggregator.Host;
 using Aggregator.Host.Configuration;
-using Aggregator.Messages;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Aggregator.Core.Errors;
 using Aggregator.Host;
 using Aggregator.Host.Adapter;
 using Aggregator.Host.Configuration;

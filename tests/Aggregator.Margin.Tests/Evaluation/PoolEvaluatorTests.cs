@@ -1,5 +1,4 @@
 using Aggregator.Margin.Evaluation;
-using Aggregator.Margin.Markets;
 using Aggregator.Margin.Scenarios;
 
 namespace Aggregator.Margin.Tests.Evaluation;

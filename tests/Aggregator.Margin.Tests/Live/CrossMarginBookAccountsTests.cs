@@ -2,7 +2,6 @@ using Aggregator.Core.Assets;
 using Aggregator.Core.Chains;
 using Aggregator.Margin.Evaluation;
 using Aggregator.Margin.Live;
-using Aggregator.Margin.Markets;
 using Aggregator.Margin.Oracles;
 
 namespace Aggregator.Margin.Tests.Live;

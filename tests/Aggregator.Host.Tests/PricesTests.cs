@@ -45,6 +45,16 @@ public class PricesTests
     }
 
     [Fact]
+    public void A_second_reading_of_a_source_in_the_same_second_replaces_the_first()
+    {
+        var engine = Engine();
+        engine.Apply(EthQuotes(("feed-a", 2100m, Now)), Now);
+        Assert.True(engine.Apply(EthQuotes(("feed-a", 1900m, Now)), Now).Applied); // two rounds in one second
+        Assert.Equal(1900m, engine.Book.Market[Eth].Price);
+        Assert.False(engine.Apply(EthQuotes(("feed-a", 1900m, Now)), Now).Applied); // the same reading again
+    }
+
+    [Fact]
     public void Sources_that_disagree_or_go_stale_freeze_the_asset_and_its_holders()
     {
         var engine = Engine();

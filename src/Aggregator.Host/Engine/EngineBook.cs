@@ -135,7 +135,8 @@ internal sealed class EngineBook(CrossMarginBook book, IReadOnlySet<string>? oth
     }
 
     /// <summary>
-    /// Takes each source's newer quotes (an older or repeated quote of a source changes nothing), then
+    /// Takes each source's newer quotes (an older or repeated quote of a source changes nothing; one of
+    /// the same time with another price replaces it), then
     /// prices every asset they touch by the market's oracle rules as of <paramref name="now"/>: the median
     /// of the fresh sources, frozen when none is fresh or they disagree beyond the allowed deviation.
     /// </summary>
@@ -156,7 +157,9 @@ internal sealed class EngineBook(CrossMarginBook book, IReadOnlySet<string>? oth
             foreach (var price in prices.Prices)
             {
                 var key = (price.Asset, price.Source);
-                if (!_quotes.TryGetValue(key, out var known) || price.At > known.Timestamp)
+                // A source's reading replaces its last unless older; feeds stamp whole seconds, so two
+                // rounds can share a time, and the later reading (later on the queue) wins.
+                if (!_quotes.TryGetValue(key, out var known) || price.At > known.Timestamp || (price.At == known.Timestamp && price.Price != known.Price))
                 {
                     _quotes[key] = new Core.Risk.PriceQuote(price.Source, price.Price, price.At);
                     touched.Add(price.Asset);

@@ -29,6 +29,23 @@ public sealed class OracleToEngineTests(AnvilNode node, RabbitMqBroker broker)
         }
     }
 
+    /// <summary>
+    /// The engine's and the oracle's clock set to the chain's: a shared development node mines ahead of the
+    /// wall clock, and the oracle rules count a quote stamped in the future as not fresh.
+    /// </summary>
+    public sealed class ChainClock : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = DateTimeOffset.UtcNow;
+
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+
+    private static async Task<DateTimeOffset> LatestBlockTime(Nethereum.Web3.Web3 web3)
+    {
+        var block = await web3.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(Nethereum.RPC.Eth.DTOs.BlockParameter.CreateLatest());
+        return DateTimeOffset.FromUnixTimeSeconds((long)block.Timestamp.Value);
+    }
+
     [Fact]
     public async Task A_falling_feed_makes_the_holder_liquidatable_and_a_margin_call_is_published()
     {
@@ -41,18 +58,20 @@ public sealed class OracleToEngineTests(AnvilNode node, RabbitMqBroker broker)
         Assert.Equal(2000m, first.Quote!.Price);
 
         var calls = new ConcurrentQueue<MarginCall>();
+        var clock = new ChainClock { Now = await LatestBlockTime(web3) };
         var queue = $"engine-{Guid.NewGuid():N}";
         using var host = AggregatorHost.Build(
             new HostPlan(BusTransport.Parse(broker.Url))
             {
                 Engine = Settings(1),
                 EngineQueue = queue,
-                Oracle = new OracleSources([reader], new Dictionary<Core.Assets.AssetId, decimal> { [Usdc] = 1m }),
+                Oracle = new OracleSources([reader], new Dictionary<Core.Assets.AssetId, decimal> { [Usdc] = 1.0001m }),
                 PollInterval = TimeSpan.FromMilliseconds(200),
             },
             bus =>
             {
                 bus.AddSingleton(calls);
+                bus.AddSingleton<TimeProvider>(clock);
                 bus.AddConsumer<Calls>().Endpoint(e => e.Name = queue + "-calls");
             });
         var engine = host.Services.GetRequiredService<EngineBook>();
@@ -62,10 +81,12 @@ public sealed class OracleToEngineTests(AnvilNode node, RabbitMqBroker broker)
         await host.StartAsync();
         try
         {
-            await Eventually.Until(() => engine.Book.Market[Usdc].OracleStatus == Margin.Oracles.OracleStatus.Ok && engine.Book.HealthFactor(0) == 1.1m, "the first prices reached the engine");
+            await Eventually.Until(() => engine.Book.Market[Usdc].Price == 1.0001m, "the oracle's first prices reached the engine");
+            Assert.Equal(2000m, engine.Book.Market[Eth].Price);
             var (abi, _) = await ContractArtifact.LoadAsync(artifacts, "PriceFeed");
             await web3.Eth.GetContract(abi, feed).GetFunction("setAnswer")
                 .SendTransactionAndWaitForReceiptAsync(web3.TransactionManager.Account.Address, new HexBigInteger(200_000), null, null, new BigInteger(1700_00000000));
+            clock.Now = await LatestBlockTime(web3);
             await Eventually.Until(() => engine.Book.Market[Eth].Price == 1700m, "the new answer reached the engine");
             Assert.Equal(MarginStatus.Liquidatable, engine.Book.Status(0)); // 1700 · 0.825 = 1402.5 < 1500
             await Eventually.Until(() => calls.Any(c => c.Account == "account-0" && c.Status == "liquidatable"), "a margin call for account-0 was published");

@@ -4,6 +4,7 @@ using Aggregator.Core.Chains;
 using Aggregator.Core.Observations;
 using Aggregator.Host.Engine;
 using Aggregator.Margin.Scenarios;
+using Xunit;
 
 namespace Aggregator.Testing;
 
@@ -38,4 +39,32 @@ public static class EngineFixtures
         Ethereum, height, hash,
         [.. balances.Select(b => new BalanceObservation(Address(b.Account), Eth, new Amount(b.Wei, 18)))],
         []);
+
+    /// <summary>
+    /// What any stream ending in <paramref name="finalWei"/> must leave: an engine over that many accounts,
+    /// each owing <paramref name="usdcOwed"/> base units of USDC, with the final ETH balances applied at once.
+    /// </summary>
+    internal static EngineBook FreshEngine(IReadOnlyList<ulong> finalWei, ulong usdcOwed)
+    {
+        ArgumentNullException.ThrowIfNull(finalWei);
+        var fresh = new EngineBook(Settings(finalWei.Count).CreateBook());
+        for (var i = 0; i < finalWei.Count; i++)
+        {
+            fresh.Book.SetDebt(i, fresh.Book.AssetIndex(Usdc), usdcOwed);
+        }
+        fresh.Apply(Batch(1, "0xfinal", [.. finalWei.Select((wei, account) => (account, wei))]));
+        return fresh;
+    }
+
+    /// <summary>Every account's status and health factor in <paramref name="actual"/> are <paramref name="expected"/>'s.</summary>
+    internal static void AssertSameHealth(EngineBook expected, EngineBook actual)
+    {
+        ArgumentNullException.ThrowIfNull(expected);
+        ArgumentNullException.ThrowIfNull(actual);
+        Assert.Equal(expected.Book.AccountCount, actual.Book.AccountCount);
+        for (var i = 0; i < expected.Book.AccountCount; i++)
+        {
+            Assert.Equal((expected.Book.Status(i), expected.Book.HealthFactor(i)), (actual.Book.Status(i), actual.Book.HealthFactor(i)));
+        }
+    }
 }

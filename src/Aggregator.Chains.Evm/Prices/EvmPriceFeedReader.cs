@@ -29,6 +29,9 @@ public sealed class EvmPriceFeedReader
     private readonly IReadOnlyList<PriceFeedSource> _feeds;
     private readonly ResilientCalls _calls;
 
+    // The last second a DateTimeOffset holds: a later updatedAt is reported, not a crash of the oracle.
+    private static readonly BigInteger MaxUnixSeconds = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
+
     public EvmPriceFeedReader(IWeb3 web3, ChainId chain, string multicall3Address, IReadOnlyList<PriceFeedSource> feeds, RpcResilienceOptions? resilience = null)
     {
         ArgumentNullException.ThrowIfNull(web3);
@@ -67,9 +70,9 @@ public sealed class EvmPriceFeedReader
             }
             var decimals = new BigInteger(decimalsResult.ReturnData, isUnsigned: true, isBigEndian: true);
             var round = new LatestRoundDataOutput().DecodeOutput(roundResult.ReturnData.ToHex(true));
-            if (round.Answer <= 0 || decimals > 28 || round.Answer >= BigInteger.Pow(2, 96) || round.UpdatedAt > long.MaxValue / 1000)
+            if (round.Answer <= 0 || decimals > 28 || round.Answer >= BigInteger.Pow(2, 96) || round.UpdatedAt > MaxUnixSeconds)
             {
-                readings.Add(Failed($"answer {round.Answer} at {decimals} decimals is not a positive price"));
+                readings.Add(Failed($"answer {round.Answer} at {decimals} decimals, updated at {round.UpdatedAt}, is not a positive price at a representable time"));
                 continue;
             }
             var price = (decimal)round.Answer / (decimal)BigInteger.Pow(10, (int)decimals);

@@ -11,10 +11,14 @@ internal sealed class AccountDirectory
 {
     private readonly List<string> _ids = [];
     private readonly Dictionary<string, int> _byId = new(StringComparer.Ordinal);
-    private readonly Dictionary<(int Chain, string Address), int> _byAddress = [];
+    private readonly Dictionary<string, int>[] _byAddress; // per chain, compared as that chain's family compares addresses
     private readonly IReadOnlyList<ChainId> _chains;
 
-    public AccountDirectory(IReadOnlyList<ChainId> chains) => _chains = chains;
+    public AccountDirectory(IReadOnlyList<ChainId> chains)
+    {
+        _chains = chains;
+        _byAddress = [.. chains.Select(c => new Dictionary<string, int>(c.Family == ChainFamily.Evm ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal))];
+    }
 
     public int Count => _ids.Count;
 
@@ -39,22 +43,15 @@ internal sealed class AccountDirectory
 
     public void AddAddress(int account, int chain, string address)
     {
-        var key = (chain, Canonical(chain, address));
-        if (_byAddress.TryGetValue(key, out var owner))
+        ArgumentException.ThrowIfNullOrWhiteSpace(address);
+        if (_byAddress[chain].TryGetValue(address, out var owner))
         {
             throw new ArgumentException(owner == account
                 ? $"address {address} on {_chains[chain]} is already account '{_ids[account]}''s"
                 : $"address {address} on {_chains[chain]} already belongs to account '{_ids[owner]}', not '{_ids[account]}'", nameof(address));
         }
-        _byAddress.Add(key, account);
+        _byAddress[chain].Add(address, account);
     }
 
-    public bool TryFindByAddress(int chain, string address, out int account) =>
-        _byAddress.TryGetValue((chain, Canonical(chain, address)), out account);
-
-    private string Canonical(int chain, string address)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(address);
-        return _chains[chain].Family == ChainFamily.Evm ? address.ToLowerInvariant() : address;
-    }
+    public bool TryFindByAddress(int chain, string address, out int account) => _byAddress[chain].TryGetValue(address, out account);
 }

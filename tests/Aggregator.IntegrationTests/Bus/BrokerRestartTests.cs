@@ -53,20 +53,6 @@ public sealed class BrokerRestartTests
         }
     }
 
-    private static void AssertAsFreshEvaluation(EngineBook engine, ulong[] final)
-    {
-        var fresh = new EngineBook(Settings(Accounts).CreateBook());
-        for (var i = 0; i < Accounts; i++)
-        {
-            fresh.Book.SetDebt(i, fresh.Book.AssetIndex(Usdc), 1_000_000_000);
-        }
-        fresh.Apply(Batch(1, "0xfinal", [.. final.Select((wei, account) => (account, wei))]));
-        for (var i = 0; i < Accounts; i++)
-        {
-            Assert.Equal((fresh.Book.Status(i), fresh.Book.HealthFactor(i)), (engine.Book.Status(i), engine.Book.HealthFactor(i)));
-        }
-    }
-
     private static EngineHost StartEngine(string url, string queue)
     {
         var host = AggregatorHost.Build(new HostPlan(BusTransport.Parse(url)) { Engine = Settings(Accounts), EngineQueue = queue });
@@ -110,7 +96,7 @@ public sealed class BrokerRestartTests
                 // One redelivered after the restart, as a publisher unsure of its last confirm would.
                 await PublishUntilConfirmed(endpoint, new CollateralObserved(second[^1]));
                 await Eventually.Until(() => engine.AppliedHeight(Ethereum) == 20, "the engine applied height 20 after the restart", TimeSpan.FromSeconds(90));
-                AssertAsFreshEvaluation(engine, final);
+                AssertSameHealth(FreshEngine(final, 1_000_000_000), engine);
             }
             finally
             {
@@ -154,7 +140,7 @@ public sealed class BrokerRestartTests
             try
             {
                 await Eventually.Until(() => engine.AppliedHeight(Ethereum) == 15, "a new engine consumed every batch published before the restart");
-                AssertAsFreshEvaluation(engine, final);
+                AssertSameHealth(FreshEngine(final, 1_000_000_000), engine);
             }
             finally
             {

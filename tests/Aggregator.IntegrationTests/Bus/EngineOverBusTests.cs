@@ -99,17 +99,7 @@ public sealed class EngineOverBusTests(RabbitMqBroker broker)
             await Eventually.Until(() => engine.AppliedHeight(Ethereum) == 30, "the engine applied height 30");
 
             // From scratch: the final balances into a fresh book.
-            var fresh = new EngineBook(Settings(Accounts).CreateBook());
-            for (var i = 0; i < Accounts; i++)
-            {
-                fresh.Book.SetDebt(i, usdc, 1_000_000_000);
-            }
-            fresh.Apply(Batch(1, "0xfinal", [.. final.Select((wei, account) => (account, wei))]));
-            for (var i = 0; i < Accounts; i++)
-            {
-                Assert.Equal(fresh.Book.Status(i), engine.Book.Status(i));
-                Assert.Equal(fresh.Book.HealthFactor(i), engine.Book.HealthFactor(i));
-            }
+            AssertSameHealth(FreshEngine(final, 1_000_000_000), engine);
             // A subscriber hears every change in order: each account's last published status ends as the book's.
             string StatusOf(string account) =>
                 Margin.Scenarios.MarginReportJson.StatusName(engine.Book.Status(engine.Book.TryFindAccount(account, out var index) ? index : throw new InvalidOperationException(account)));

@@ -22,7 +22,7 @@ internal static class SolanaBenchmark
         Console.WriteLine($"# Solana balances: {owners:N0} owners, each with one SPL token account, plus SOL");
         Console.WriteLine($"machine: {Machine.Describe()}");
         Console.WriteLine();
-        var script = Path.Combine(RepositoryPaths.Root, "tests", "solana-test-server", "server.mjs");
+        var script = Path.Combine(RepositoryPaths.Root, "deploy", "local", "solana-test-server", "server.mjs");
         using var server = Process.Start(new ProcessStartInfo("node", [script, "0"]) { RedirectStandardOutput = true })!;
         try
         {

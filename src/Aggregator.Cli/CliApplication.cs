@@ -23,6 +23,8 @@ public static class CliApplication
         root.Subcommands.Add(MarginCommand.Create(context));
         root.Subcommands.Add(RunCommand.Create(context));
         root.Subcommands.Add(LedgerCommand.Create(context));
+        root.Subcommands.Add(EpochCommand.Create(context));
+        root.Subcommands.Add(DemoCommand.Create(context));
 
         var parseResult = root.Parse(args);
         var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };

@@ -53,6 +53,41 @@ public sealed record CommitmentParameters
         return PoseidonHash.Hash(inputs);
     }
 
+    /// <summary>
+    /// Parameters from a depth and asset items written <c>SYMBOL:PROOF_DECIMALS</c> (e.g. BTC:8), in leaf
+    /// order; <paramref name="field"/> names where they came from in the error.
+    /// </summary>
+    /// <exception cref="Core.Errors.InputException">A bad item, a repeated asset, too many assets or a bad depth.</exception>
+    public static CommitmentParameters Parse(int depth, IEnumerable<string> items, string field, string? file = null)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        if (depth is < 1 or > MaxDepth)
+        {
+            throw new Core.Errors.InputException($"the depth must be 1..{MaxDepth}, not {depth}", file: file, field: field);
+        }
+        var assets = new List<CommitmentAsset>();
+        foreach (var item in items)
+        {
+            var parts = item.Split(':');
+            if (parts.Length != 2 || !Core.Assets.AssetId.IsValid(parts[0])
+                || !int.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var decimals)
+                || decimals > CommitmentAsset.MaxProofDecimals)
+            {
+                throw new Core.Errors.InputException($"'{item}' is not SYMBOL:PROOF_DECIMALS with 0..{CommitmentAsset.MaxProofDecimals} decimals (e.g. BTC:8)", file: file, field: field);
+            }
+            if (assets.Any(a => a.Id.Symbol == parts[0]))
+            {
+                throw new Core.Errors.InputException($"asset {parts[0]} is named twice", file: file, field: field);
+            }
+            assets.Add(new CommitmentAsset(new Core.Assets.AssetId(parts[0]), decimals));
+        }
+        if (assets.Count is < 1 or > MaxAssets)
+        {
+            throw new Core.Errors.InputException($"{assets.Count} assets; a commitment holds 1 to {MaxAssets} (a node hashes 2K+2 <= 16 inputs)", file: file, field: field);
+        }
+        return new CommitmentParameters(depth, assets);
+    }
+
     /// <summary>How many leaves the padded tree has: 2^D.</summary>
     public long Capacity => 1L << Depth;
 }

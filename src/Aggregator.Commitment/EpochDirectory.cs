@@ -31,9 +31,10 @@ public static class EpochDirectory
     /// <summary>
     /// Writes a new epoch directory, committing the tree to <paramref name="epoch"/> and
     /// <paramref name="publisher"/>; an existing directory is never overwritten.
+    /// <paramref name="publicFiles"/> (name to contents) go in with the rest, in the same rename.
     /// </summary>
     /// <exception cref="InputException">The directory already exists.</exception>
-    public static EpochManifest Write(string directory, MerkleSumTree tree, EpochSecret secret, ulong epoch, PublisherAddress publisher, DateTimeOffset createdAt)
+    public static EpochManifest Write(string directory, MerkleSumTree tree, EpochSecret secret, ulong epoch, PublisherAddress publisher, DateTimeOffset createdAt, IReadOnlyDictionary<string, string>? publicFiles = null)
     {
         ArgumentNullException.ThrowIfNull(directory);
         ArgumentNullException.ThrowIfNull(tree);
@@ -62,6 +63,10 @@ public static class EpochDirectory
             }
             WriteAccounts(Path.Combine(privateFolder, AccountsFile), tree);
             WriteTree(Path.Combine(privateFolder, TreeFile), tree);
+            foreach (var (name, contents) in publicFiles ?? new Dictionary<string, string>())
+            {
+                File.WriteAllText(Path.Combine(staging, Path.GetFileName(name)), contents);
+            }
             File.WriteAllText(Path.Combine(staging, ManifestFile), JsonSerializer.Serialize(manifest, Json) + "\n");
             Directory.Move(staging, target);
         }

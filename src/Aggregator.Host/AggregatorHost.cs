@@ -26,9 +26,33 @@ public sealed record HostPlan(BusTransport Transport)
     /// <summary>The oracle role's feeds and fixed prices, or null when this process runs no oracle.</summary>
     public Oracle.OracleSources? Oracle { get; init; }
 
+    /// <summary>The prover role's settings, or null when this process runs no prover.</summary>
+    public Prover.ProverSettings? Prover { get; init; }
+
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);
 
     public LogLevel LogLevel { get; init; } = LogLevel.Warning;
+
+    /// <summary>The roles ("adapter", "oracle", "engine", "prover" or "all") of a validated configuration, on a bus.</summary>
+    /// <exception cref="Core.Errors.InputException">The prover role without an "epochs" section.</exception>
+    public static HostPlan ForRole(Configuration.RunConfig config, string role, BusTransport transport, EnginePartition partition, HttpClient http)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (role == "prover" && config.Prover is null)
+        {
+            throw new Core.Errors.InputException("the prover role needs an \"epochs\" section in the configuration", field: "--role");
+        }
+        return new HostPlan(transport)
+        {
+            Engine = role is "engine" or "all" ? config.Engine : null,
+            Partition = partition,
+            Adapters = role is "adapter" or "all" ? AdapterRole.Readers(config.Reserves, config.Engine, http) : [],
+            Oracle = role is "oracle" or "all" ? config.Oracle.Sources(config.Reserves) : null,
+            Prover = role is "prover" or "all" ? config.Prover : null,
+            PollInterval = config.PollInterval,
+            LogLevel = LogLevel.Information,
+        };
+    }
 }
 
 /// <summary>The services' composition root: one generic host with the bus and the roles of a plan.</summary>
@@ -53,6 +77,10 @@ public static class AggregatorHost
             if (plan.Engine != null)
             {
                 EngineRole.Add(builder.Services, bus, plan.Engine, plan.Partition, plan.EngineQueue);
+            }
+            if (plan.Prover != null)
+            {
+                Prover.ProverRole.Add(builder.Services, bus, plan.Prover);
             }
             extra?.Invoke(bus);
             plan.Transport.Configure(bus);

@@ -1,4 +1,10 @@
 namespace Aggregator.Messages;
 
-/// <summary>An epoch was committed and published: its commitment, where its manifest is, and the registry transaction.</summary>
-public sealed record EpochClosed(ulong Epoch, string Commitment, string ManifestLocation, string? RegistryTransaction);
+/// <summary>
+/// An epoch was committed, proved solvent and published: its commitment, where its manifest is, the
+/// registry transaction, and the block per chain its liabilities and reserves were taken at.
+/// </summary>
+public sealed record EpochClosed(ulong Epoch, string Commitment, string ManifestLocation, string? RegistryTransaction, IReadOnlyList<AppliedBlock> Heights);
+
+/// <summary>An epoch could not be closed (a partition did not answer, reserves fall short, the registry refused): why.</summary>
+public sealed record EpochCloseFailed(ulong Epoch, string Reason);

@@ -20,6 +20,15 @@ public sealed class EpochProofs(IProver prover)
     /// <param name="Ignored">Symbols of the reserves file that the epoch does not commit to (not used).</param>
     public sealed record SolvencyResult(bool Solvent, IReadOnlyList<string> Shortfalls, string? ProofPath, IReadOnlyList<string> Ignored);
 
+    /// <summary>An account's inclusion file name, safe on every system: the id's plain characters, then a hash so distinct ids never collide.</summary>
+    public static string InclusionFileName(string accountId)
+    {
+        ArgumentNullException.ThrowIfNull(accountId);
+        var plain = new string(accountId.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '@' ? c : '_').Take(64).ToArray());
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(accountId)))[..12];
+        return $"{plain}-{hash}.json";
+    }
+
     public static string InclusionCircuitName(int depth, int assets) =>
         string.Create(CultureInfo.InvariantCulture, $"inclusion_{depth}_{assets}");
 

@@ -19,11 +19,25 @@ public static class ReservesSweep
         string institution, IReadOnlyList<ReserveChain> chains, ulong epoch, Action<string>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(chains);
-        var tally = new ReservesTally(institution, epoch);
+        var read = new List<(ReserveChain, ObservationBatch)>();
         foreach (var chain in chains)
         {
             progress?.Invoke($"reading {chain.Reader.Name} ({chain.Addresses.Count} addresses)");
-            var batch = await chain.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            read.Add((chain, await chain.Reader.ReadAsync(cancellationToken).ConfigureAwait(false)));
+        }
+        return Count(institution, epoch, read);
+    }
+
+    /// <summary>
+    /// The reserves in batches already read (each chain's, at the height the caller fixed): the batches
+    /// may hold other addresses too, and only each chain's reserve addresses count.
+    /// </summary>
+    public static ReservesOutcome Count(string institution, ulong epoch, IReadOnlyList<(ReserveChain Chain, ObservationBatch Batch)> read)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        var tally = new ReservesTally(institution, epoch);
+        foreach (var (chain, batch) in read)
+        {
             tally.Add(chain, batch);
         }
         return tally.Outcome();
@@ -75,7 +89,7 @@ internal sealed class ReservesTally(string institution, ulong epoch)
                 reserve.Address, reserve.SignedText, reserve.Signature, check.IsValid ? "verified" : check.Reason,
                 new SortedDictionary<string, string>(balances.ToDictionary(b => b.Asset.Symbol, b => b.Amount.ToString()), StringComparer.Ordinal)));
         }
-        foreach (var failure in batch.Failures)
+        foreach (var failure in batch.Failures.Where(f => chain.Addresses.Any(r => string.Equals(r.Address, f.Address, comparison))))
         {
             _problems.Add($"{name} {failure.Address}: {failure.Asset} unreadable ({failure.Reason}); not counted");
         }

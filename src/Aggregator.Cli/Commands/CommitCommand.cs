@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Globalization;
 using Aggregator.Cli.Console;
 using Aggregator.Commitment;
-using Aggregator.Core.Assets;
 using Aggregator.Core.Errors;
 
 namespace Aggregator.Cli.Commands;
@@ -69,7 +68,7 @@ internal static class CommitCommand
             throw new InputException($"'{publisherText}' is not an EVM address (0x and 20 bytes of hex, a mixed-case one with a valid checksum)", field: "--publisher");
         }
         var publisher = PublisherAddress.Parse(publisherText);
-        var parameters = ParseParameters(assetList, depth);
+        var parameters = CommitmentParameters.Parse(depth, assetList.Split(','), "--assets");
         var secret = secretHex is null ? EpochSecret.Generate() : EpochSecret.ParseHex(secretHex);
         var watch = Stopwatch.StartNew();
         var rows = LedgerCsv.Read(ledgerPath, parameters);
@@ -86,35 +85,5 @@ internal static class CommitCommand
         context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"committed {rows.Count:N0} accounts x {parameters.AssetCount} assets ({string.Join(",", parameters.Assets.Select(a => a.Id))}) at depth {depth}, epoch {manifest.Epoch}, publisher {manifest.Publisher}, root {manifest.RootHash}, to {outputDirectory} in {watch.Elapsed.TotalSeconds:F2} s{(secretHex is null ? "; secret generated into private/secret.hex" : "")}"));
         return ExitCodes.Success;
-    }
-
-    // "BTC:8,ETH:8" -> the commitment's asset columns, in that order.
-    private static CommitmentParameters ParseParameters(string assetList, int depth)
-    {
-        if (depth is < 1 or > CommitmentParameters.MaxDepth)
-        {
-            throw new InputException($"the depth must be 1..{CommitmentParameters.MaxDepth}, not {depth}", field: "--depth");
-        }
-        var assets = new List<CommitmentAsset>();
-        foreach (var item in assetList.Split(','))
-        {
-            var parts = item.Split(':');
-            if (parts.Length != 2 || !AssetId.IsValid(parts[0])
-                || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var decimals)
-                || decimals > CommitmentAsset.MaxProofDecimals)
-            {
-                throw new InputException($"'{item}' is not SYMBOL:PROOF_DECIMALS with 0..{CommitmentAsset.MaxProofDecimals} decimals (e.g. BTC:8)", field: "--assets");
-            }
-            if (assets.Any(a => a.Id.Symbol == parts[0]))
-            {
-                throw new InputException($"asset {parts[0]} is named twice", field: "--assets");
-            }
-            assets.Add(new CommitmentAsset(new AssetId(parts[0]), decimals));
-        }
-        if (assets.Count > CommitmentParameters.MaxAssets)
-        {
-            throw new InputException($"{assets.Count} assets; a commitment holds at most {CommitmentParameters.MaxAssets} (a node hashes 2K+2 <= 16 inputs)", field: "--assets");
-        }
-        return new CommitmentParameters(depth, assets);
     }
 }

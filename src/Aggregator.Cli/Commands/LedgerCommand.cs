@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Aggregator.Host;
 using Aggregator.Host.Configuration;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,7 +12,7 @@ internal static class LedgerCommand
     {
         var file = new Option<string>("--file") { Description = "CSV: entryId,account,kind,asset,amount,at (amount in whole units, exact)", Required = true };
         var config = new Option<string>("--config") { Description = "AGGREGATOR-CONFIG.json: the market gives each asset's decimals", Required = true };
-        var bus = new Option<string>("--bus") { Description = "rabbitmq://user:password@host:port/vhost of the running services (never printed)", Required = true };
+        var bus = BusClient.BusOption();
         var publish = new Command("publish", "Check every entry, then publish them in order as LedgerEntry messages; the engine applies each entry id once.")
         {
             file, config, bus,
@@ -22,25 +21,15 @@ internal static class LedgerCommand
         {
             var settings = RunConfigFile.Read(parseResult.GetValue(config)!);
             var entries = LedgerEntriesFile.Read(parseResult.GetValue(file)!, settings.Engine.Market);
-            var transport = BusTransport.Parse(parseResult.GetValue(bus)!);
-            if (transport.RabbitMq is null)
+            await BusClient.RunAsync(parseResult.GetValue(bus)!, async services =>
             {
-                throw new Core.Errors.InputException("an in-memory bus reaches no other process: give the services' rabbitmq:// URL", field: "--bus");
-            }
-            using var host = AggregatorHost.Build(new HostPlan(transport));
-            await host.StartAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                var endpoint = host.Services.GetRequiredService<IPublishEndpoint>();
+                var endpoint = services.GetRequiredService<IPublishEndpoint>();
                 foreach (var entry in entries)
                 {
                     await endpoint.Publish(entry, cancellationToken).ConfigureAwait(false);
                 }
-            }
-            finally
-            {
-                await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
-            }
+                return entries.Count;
+            }, cancellationToken).ConfigureAwait(false);
             context.Output.WriteLine($"published {entries.Count} ledger entries");
             return ExitCodes.Success;
         });

@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Security.Cryptography;
-using System.Text;
 using Aggregator.Proving;
 
 namespace Aggregator.Cli.Commands;
@@ -63,7 +61,7 @@ internal static class ProveCommand
         {
             var directory = parseResult.GetValue(epoch)!;
             var id = parseResult.GetValue(account)!;
-            var path = parseResult.GetValue(output) ?? Path.Combine(directory, "inclusion", FileNameFor(id));
+            var path = parseResult.GetValue(output) ?? Path.Combine(directory, "inclusion", EpochProofs.InclusionFileName(id));
             context.WarnIfKeysInsecure();
             var prover = new EpochProofs(new SnarkjsProver(SnarkjsProver.LocateCircuits()));
             await prover.ProveInclusionAsync(directory, id, path, cancellationToken).ConfigureAwait(false);
@@ -71,13 +69,5 @@ internal static class ProveCommand
             return ExitCodes.Success;
         });
         return command;
-    }
-
-    // A file name safe on every system: the id's plain characters, then a hash so distinct ids never collide.
-    private static string FileNameFor(string accountId)
-    {
-        var plain = new string(accountId.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '@' ? c : '_').Take(64).ToArray());
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(accountId)))[..12];
-        return $"{plain}-{hash}.json";
     }
 }

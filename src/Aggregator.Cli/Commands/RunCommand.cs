@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Aggregator.Host;
-using Aggregator.Host.Adapter;
 using Aggregator.Host.Configuration;
 using Microsoft.Extensions.Hosting;
 
@@ -9,14 +8,14 @@ namespace Aggregator.Cli.Commands;
 /// <summary><c>aggregator run</c>: the services, until stopped (Ctrl-C or SIGTERM).</summary>
 internal static class RunCommand
 {
-    private static readonly string[] Roles = ["adapter", "oracle", "engine", "all"];
+    private static readonly string[] Roles = ["adapter", "oracle", "engine", "prover", "all"];
 
     public static Command Create(CliContext context)
     {
         var config = new Option<string>("--config") { Description = "AGGREGATOR-CONFIG.json: chains and reserves, market, accounts (docs/operations.md)", Required = true };
         var role = new Option<string>("--role")
         {
-            Description = "Which role this process runs: adapter, oracle, engine or all (default all)",
+            Description = "Which role this process runs: adapter, oracle, engine, prover or all (default all; the prover runs when the configuration has an epochs section)",
             DefaultValueFactory = _ => "all",
         };
         role.AcceptOnlyFromAmong(Roles);
@@ -30,7 +29,7 @@ internal static class RunCommand
             Description = "With the engine role: INDEX/COUNT, the share of the accounts this replica owns (by a stable hash of the id), e.g. 0/2",
             DefaultValueFactory = _ => "0/1",
         };
-        var command = new Command("run", "Run the services: adapters publish each chain's balances onto the bus, the oracle its prices, and the engine keeps every account's health current and publishes changes and margin calls.")
+        var command = new Command("run", "Run the services: adapters publish each chain's balances onto the bus, the oracle its prices, the engine keeps every account's health current and publishes changes, margin calls and liquidation plans, and the prover closes epochs.")
         {
             config, role, bus, partition,
         };
@@ -40,15 +39,7 @@ internal static class RunCommand
             var transport = BusTransport.Parse(parseResult.GetValue(bus)!);
             var which = parseResult.GetValue(role)!;
             using var http = new HttpClient();
-            var plan = new HostPlan(transport)
-            {
-                Engine = which is "engine" or "all" ? settings.Engine : null,
-                Partition = Host.Engine.EnginePartition.Parse(parseResult.GetValue(partition)!),
-                Adapters = which is "adapter" or "all" ? AdapterRole.Readers(settings.Reserves, settings.Engine, http) : [],
-                Oracle = which is "oracle" or "all" ? settings.Oracle.Sources(settings.Reserves) : null,
-                PollInterval = settings.PollInterval,
-                LogLevel = Microsoft.Extensions.Logging.LogLevel.Information,
-            };
+            var plan = HostPlan.ForRole(settings, which, transport, Host.Engine.EnginePartition.Parse(parseResult.GetValue(partition)!), http);
             using var host = AggregatorHost.Build(plan);
             context.Error.WriteLine($"running {which} on {(transport.RabbitMq is null ? "the in-memory bus" : "RabbitMQ")}: {settings.Engine.Accounts.Count} accounts, {plan.Adapters.Count} chains followed; Ctrl-C stops");
             await host.RunAsync(cancellationToken).ConfigureAwait(false);

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Aggregator.Core.Chains;
 using Aggregator.Core.Errors;
 using Aggregator.Host.Engine;
+using Aggregator.Host.Prover;
 using Aggregator.Margin.Scenarios;
 using Aggregator.Reserves.Configuration;
 
@@ -60,7 +61,57 @@ public static partial class RunConfigFile
         {
             throw new InputException(error.Message.Split(" (Parameter", 2)[0], file: path, field: "$.accounts");
         }
-        return new RunConfig(reserves, settings, TimeSpan.FromSeconds(shape.PollSeconds), Oracle(shape.Oracle, reserves, market, path));
+        return new RunConfig(reserves, settings, TimeSpan.FromSeconds(shape.PollSeconds), Oracle(shape.Oracle, reserves, market, path))
+        {
+            Prover = shape.Epochs is null ? null : Epochs(shape.Epochs, reserves, settings, Path.Combine(folder, shape.Reserves), folder, path),
+        };
+    }
+
+    // The prover's settings: every asset of the market committed (an uncommitted asset's liabilities
+    // would go unseen) at no more decimals than the market counts in, a registry on a configured EVM
+    // chain, and a publisher key that reads.
+    private static ProverSettings Epochs(EpochsShape shape, ReservesConfig reserves, EngineSettings engine, string reservesPath, string folder, string path)
+    {
+        var parameters = Aggregator.Commitment.CommitmentParameters.Parse(shape.Depth, shape.Assets, "$.epochs.assets", path);
+        foreach (var asset in engine.Market.Assets)
+        {
+            var committed = parameters.Assets.FirstOrDefault(a => a.Id == asset.Id);
+            if (committed is null)
+            {
+                throw new InputException($"the market's {asset.Id} is not committed: its liabilities would be left out of every epoch", file: path, field: "$.epochs.assets");
+            }
+            if (committed.ProofDecimals > asset.Decimals)
+            {
+                throw new InputException($"{asset.Id} is committed at {committed.ProofDecimals} decimals; the market counts it in {asset.Decimals}", file: path, field: "$.epochs.assets");
+            }
+        }
+        if (shape.Partitions is < 1 or > 1024)
+        {
+            throw new InputException("partitions must be 1..1024", file: path, field: "$.epochs.partitions");
+        }
+        if (shape.CloseEverySeconds is <= 0)
+        {
+            throw new InputException("closeEverySeconds must be positive (or absent: close only when asked)", file: path, field: "$.epochs.closeEverySeconds");
+        }
+        var keyFile = Path.Combine(folder, shape.PublisherKeyFile);
+        Prover.RegistryPublisher.ReadKey(keyFile);
+        RegistryTarget? registry = null;
+        if (shape.Registry is { } target)
+        {
+            var chain = TryChain(target.Chain, out var id) ? reserves.Evm.FirstOrDefault(c => ChainId.Evm(c.Options.ChainId) == id) : null;
+            if (chain is null)
+            {
+                throw new InputException($"'{target.Chain}' is not one of the configured EVM chains", file: path, field: "$.epochs.registry.chain");
+            }
+            if (!Chains.Evm.EvmAddress.IsValid(target.Address))
+            {
+                throw new InputException($"'{target.Address}' is not an EVM address", file: path, field: "$.epochs.registry.address");
+            }
+            registry = new RegistryTarget(chain.Options.RpcUrl, target.Address);
+        }
+        return new ProverSettings(
+            reservesPath, Path.Combine(folder, shape.Directory), parameters, shape.Partitions, [.. engine.Accounts.Select(a => a.Id)], keyFile, registry,
+            shape.CloseEverySeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null);
     }
 
     // The oracle's feeds must sit on configured EVM chains (their RPC and Multicall3 are the reserves
@@ -113,7 +164,12 @@ public static partial class RunConfigFile
         }
     }
 
-    internal sealed record RunConfigShape(string Reserves, string Market, IReadOnlyList<AccountShape> Accounts, double PollSeconds = 2, OracleShape? Oracle = null);
+    internal sealed record RunConfigShape(string Reserves, string Market, IReadOnlyList<AccountShape> Accounts, double PollSeconds = 2, OracleShape? Oracle = null, EpochsShape? Epochs = null);
+
+    internal sealed record EpochsShape(
+        string Directory, IReadOnlyList<string> Assets, string PublisherKeyFile, int Depth = 20, int Partitions = 1, RegistryShape? Registry = null, double? CloseEverySeconds = null);
+
+    internal sealed record RegistryShape(string Chain, string Address);
 
     internal sealed record OracleShape(IReadOnlyList<FeedShape> Feeds, IReadOnlyDictionary<string, string>? Fixed = null);
 
@@ -132,7 +188,11 @@ public static partial class RunConfigFile
 }
 
 /// <summary>What the services run with, validated.</summary>
-public sealed record RunConfig(ReservesConfig Reserves, EngineSettings Engine, TimeSpan PollInterval, OracleConfig Oracle);
+public sealed record RunConfig(ReservesConfig Reserves, EngineSettings Engine, TimeSpan PollInterval, OracleConfig Oracle)
+{
+    /// <summary>The prover role's settings, or null when the configuration has no "epochs" section.</summary>
+    public ProverSettings? Prover { get; init; }
+}
 
 /// <summary>The oracle's Chainlink-style feeds (chain, asset, address) and fixed prices.</summary>
 public sealed record OracleConfig(IReadOnlyList<(ChainId Chain, Core.Assets.AssetId Asset, string Address)> Feeds, IReadOnlyDictionary<Core.Assets.AssetId, decimal> FixedPrices)

@@ -13,7 +13,7 @@ namespace Aggregator.Host.Engine;
 /// consumers serialize on this object). A partitioned replica's book holds its own accounts only;
 /// <c>otherPartitions</c> names the rest, whose ledger entries it passes over instead of refusing.
 /// </summary>
-internal sealed class EngineBook(CrossMarginBook book, IReadOnlySet<string>? otherPartitions = null)
+internal sealed class EngineBook(CrossMarginBook book, IReadOnlySet<string>? otherPartitions = null, EnginePartition partition = default)
 {
     private readonly Dictionary<ChainId, (ulong Height, string BlockHash)> _applied = [];
     private readonly Dictionary<(int Account, int Asset), UInt128> _debts = [];
@@ -22,6 +22,18 @@ internal sealed class EngineBook(CrossMarginBook book, IReadOnlySet<string>? oth
     private readonly object _gate = new();
 
     public CrossMarginBook Book => book;
+
+    /// <summary>How many ledger entries have been applied.</summary>
+    public int LedgerEntriesApplied
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _entries.Count;
+            }
+        }
+    }
 
     /// <summary>The height last applied for a chain, or null before its first batch.</summary>
     public ulong? AppliedHeight(ChainId chain)
@@ -175,6 +187,54 @@ internal sealed class EngineBook(CrossMarginBook book, IReadOnlySet<string>? oth
             var health = new List<HealthChange>();
             book.TakeHealthChanges(health);
             return new Outcome(touched.Count > 0, $"{touched.Count} assets repriced", health);
+        }
+    }
+
+    /// <summary>
+    /// The partition's answer to the prover: per chain the block last applied, and per account its
+    /// collateral per asset in base units, all taken between two writes (so at exactly those blocks).
+    /// </summary>
+    public Messages.LiabilitiesReported Liabilities(Guid requestId)
+    {
+        lock (_gate)
+        {
+            var heights = _applied.Select(a => new Messages.AppliedBlock(a.Key, a.Value.Height, a.Value.BlockHash))
+                .OrderBy(b => b.Chain.ToString(), StringComparer.Ordinal).ToArray();
+            var assets = book.Assets.Select(a => new Messages.LiabilityAsset(a, book.Market[a].Decimals)).ToArray();
+            var accounts = new Messages.AccountLiabilities[book.AccountCount];
+            for (var account = 0; account < accounts.Length; account++)
+            {
+                var owed = new UInt128[assets.Length];
+                for (var asset = 0; asset < owed.Length; asset++)
+                {
+                    owed[asset] = book.HeldBaseUnits(account, asset);
+                }
+                accounts[account] = new Messages.AccountLiabilities(book.AccountId(account), owed);
+            }
+            return new Messages.LiabilitiesReported(requestId, partition.Index, Math.Max(1, partition.Count), heights, assets, accounts);
+        }
+    }
+
+    /// <summary>The liquidation plan of each pool among <paramref name="changes"/> that became liquidatable or insolvent, evaluated now.</summary>
+    public IReadOnlyList<(HealthChange Change, Margin.Liquidation.LiquidationPlan Plan)> LiquidationPlans(IReadOnlyList<HealthChange> changes)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        lock (_gate)
+        {
+            var plans = new List<(HealthChange, Margin.Liquidation.LiquidationPlan)>();
+            foreach (var change in changes)
+            {
+                if (change.Status is not (Margin.Evaluation.MarginStatus.Liquidatable or Margin.Evaluation.MarginStatus.Insolvent) || change.Status == change.PreviousStatus)
+                {
+                    continue;
+                }
+                var pool = change.Pool is null ? book.CrossPositions(change.Account) : book.IsolatedPositions(change.Account, change.Pool);
+                if (pool is not null && Margin.Evaluation.PoolEvaluator.Evaluate(pool, book.Market, isolated: change.Pool is not null).Liquidation is { } plan)
+                {
+                    plans.Add((change, plan));
+                }
+            }
+            return plans;
         }
     }
 

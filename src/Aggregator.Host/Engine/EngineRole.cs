@@ -6,7 +6,7 @@ namespace Aggregator.Host.Engine;
 
 /// <summary>
 /// The engine role: consumes observations, prices and the institution's ledger entries into the live book and
-/// publishes health changes and margin calls. One queue ("engine"), one message at a time: the book has
+/// publishes health changes, margin calls and liquidation plans, and answers the prover's requests for liabilities. One queue ("engine"), one message at a time: the book has
 /// a single writer.
 /// </summary>
 public static class EngineRole
@@ -22,7 +22,7 @@ public static class EngineRole
         ArgumentNullException.ThrowIfNull(settings);
         queue ??= partition.Queue;
         var others = partition.Count <= 1 ? null : settings.Accounts.Select(a => a.Id).Where(id => !partition.Owns(id)).ToHashSet(StringComparer.Ordinal);
-        services.AddSingleton(new EngineBook(settings.CreateBook(partition), others));
+        services.AddSingleton(new EngineBook(settings.CreateBook(partition), others, partition));
         // Both consumers on one queue, one message at a time: observations and ledger entries are applied
         // in the order they arrive, by one writer.
         void OneQueue(IEndpointRegistrationConfigurator e)
@@ -33,6 +33,7 @@ public static class EngineRole
         bus.AddConsumer<CollateralObservedConsumer>().Endpoint(OneQueue);
         bus.AddConsumer<LedgerEntryConsumer>().Endpoint(OneQueue);
         bus.AddConsumer<PricesObservedConsumer>().Endpoint(OneQueue);
+        bus.AddConsumer<LiabilitiesRequestedConsumer>().Endpoint(OneQueue);
         services.TryAddSingleton(TimeProvider.System);
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Aggregator.Core.Amounts;
 using Aggregator.Core.Assets;
 using Aggregator.Core.Chains;
 using Aggregator.Core.Positions;
@@ -305,6 +306,50 @@ public sealed class CrossMarginBook
         return taken;
     }
 
+    /// <summary>
+    /// An account's collateral of an asset summed over its chains, in base units: exactly what was set
+    /// (whole units are stored as decimals, which hold base units · 10^-decimals without loss).
+    /// </summary>
+    public UInt128 HeldBaseUnits(int account, int asset)
+    {
+        CheckIndexes(account, asset);
+        UInt128 sum = 0;
+        for (var chain = 0; chain < _chains; chain++)
+        {
+            sum = checked(sum + BaseUnits(_perChain[((long)account * _chains + chain) * _assets + asset], asset));
+        }
+        return sum;
+    }
+
+    /// <summary>An account's cross pool as positions (collateral per chain and asset, debts, perps), for planning a liquidation.</summary>
+    public MarginPositions CrossPositions(int account)
+    {
+        CheckAccount(account);
+        var collateral = new List<CollateralPosition>();
+        var debts = new List<Debt>();
+        for (var asset = 0; asset < _assets; asset++)
+        {
+            var decimals = _market[Assets[asset]].Decimals;
+            for (var chain = 0; chain < _chains; chain++)
+            {
+                var held = _perChain[((long)account * _chains + chain) * _assets + asset];
+                if (held != 0)
+                {
+                    collateral.Add(new CollateralPosition(Chains[chain], Assets[asset], new Amount(BaseUnits(held, asset), decimals)));
+                }
+            }
+            if (_debt[(long)account * _assets + asset] is var owed && owed != 0)
+            {
+                debts.Add(new Debt(Assets[asset], new Amount(BaseUnits(owed, asset), decimals)));
+            }
+        }
+        return new MarginPositions(collateral, debts, _perps[account]);
+    }
+
+    /// <summary>An account's isolated position by id, or null when it has none.</summary>
+    public MarginPositions? IsolatedPositions(int account, string id) =>
+        _isolated[account] is { } pools && pools.TryGetValue(id, out var entry) ? entry.Pool : null;
+
     /// <summary>The health of an account's isolated position, or null when it has none by that id.</summary>
     public PoolHealth? Isolated(int account, string id) =>
         _isolated[account] is { } pools && pools.TryGetValue(id, out var entry) ? entry.Health : null;
@@ -436,6 +481,8 @@ public sealed class CrossMarginBook
         }
         return band;
     }
+
+    private UInt128 BaseUnits(decimal wholeUnits, int asset) => (UInt128)(wholeUnits * _market[Assets[asset]].UnitScale);
 
     private void StoreCollateral(int account, int chain, int asset, UInt128 baseUnits)
     {

@@ -6,7 +6,7 @@ using Aggregator.Testing;
 namespace Aggregator.IntegrationTests.Solana;
 
 /// <summary>
-/// The litesvm-backed JSON-RPC server of tests/solana-test-server (a real SVM running the real SPL
+/// The litesvm-backed JSON-RPC server of deploy/local/solana-test-server (a real SVM running the real SPL
 /// Token programs), started on a free 127.0.0.1 port and stopped at the end; a missing install fails
 /// the tests with what to run.
 /// </summary>
@@ -22,10 +22,10 @@ public sealed class SolanaTestServer : IAsyncLifetime, IDisposable
 
     public async Task InitializeAsync()
     {
-        var script = RepositoryPaths.Combine("tests", "solana-test-server", "server.mjs");
-        if (!Directory.Exists(RepositoryPaths.Combine("tests", "solana-test-server", "node_modules", "litesvm")))
+        var script = RepositoryPaths.Combine("deploy", "local", "solana-test-server", "server.mjs");
+        if (!Directory.Exists(RepositoryPaths.Combine("deploy", "local", "solana-test-server", "node_modules", "litesvm")))
         {
-            throw new InvalidOperationException("the Solana test server is not installed: run `npm ci` in tests/solana-test-server");
+            throw new InvalidOperationException("the Solana test server is not installed: run `npm ci` in deploy/local/solana-test-server");
         }
         _process = Process.Start(new ProcessStartInfo("node", [script, "0"]) { RedirectStandardOutput = true, RedirectStandardError = true })
             ?? throw new InvalidOperationException("node did not start");

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// A test-only Solana JSON-RPC server on 127.0.0.1 backed by litesvm: balances come from real
+// A local (demo and test) Solana JSON-RPC server on 127.0.0.1 backed by litesvm: balances come from real
 // transactions (system transfers, SPL Token and Token-2022 mints, associated token accounts) run by the
 // real programs. It answers, in Solana's documented response shapes, only what the adapter uses:
 // getSlot, getBalance, getMultipleAccounts, getTokenAccountsByOwner (jsonParsed), single or batched.
-// Test setup goes through extra methods: test_airdrop, test_createMint, test_mintTo, test_advanceSlot.
+// Setup goes through extra methods: test_airdrop, test_createMint, test_mintTo, test_advanceSlot.
 // Usage: node server.mjs PORT   (prints "listening <url>" once ready)
 import { createServer } from "node:http";
 import { LiteSVM } from "litesvm";

@@ -1,0 +1,208 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Numerics;
+using Aggregator.Chains.Evm.Registry;
+using Aggregator.Core.Amounts;
+using Aggregator.Core.Assets;
+using Aggregator.Host.Configuration;
+using Aggregator.Host.Engine;
+using Aggregator.Margin.Evaluation;
+using Aggregator.Messages;
+using Aggregator.Proving;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Aggregator.Host.Demo;
+
+/// <summary>
+/// `aggregator demo`: the whole product on this machine. Starts two anvils and the Solana test server,
+/// builds the <see cref="DemoWorld"/>, runs every role in this process on the chosen bus, publishes the
+/// institution's books, moves ETH's price so that margin calls and liquidation plans appear, closes an
+/// epoch (reserves with ownership proofs, commitment, solvency proof, publication) and proves and
+/// verifies one account's inclusion, reporting each step with its time. Everything it started is stopped
+/// at the end, or when cancelled.
+/// </summary>
+public static class DemoRun
+{
+    /// <summary>Runs the demo; each finished step is reported through <paramref name="report"/> as it ends.</summary>
+    /// <exception cref="DemoFailedException">A step did not reach its outcome.</exception>
+    public static async Task RunAsync(DemoOptions options, Action<string> report, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(report);
+        var total = Stopwatch.StartNew();
+        var step = Stopwatch.StartNew();
+        void Done(string what)
+        {
+            report(string.Create(CultureInfo.InvariantCulture, $"{step.Elapsed.TotalSeconds,6:F2} s  {what}"));
+            step.Restart();
+        }
+
+        using var chainA = await LocalServer.StartAnvilAsync(options.RepositoryRoot, 31337, cancellationToken).ConfigureAwait(false);
+        using var chainB = await LocalServer.StartAnvilAsync(options.RepositoryRoot, 31338, cancellationToken).ConfigureAwait(false);
+        using var solana = await LocalServer.StartSolanaAsync(options.RepositoryRoot, cancellationToken).ConfigureAwait(false);
+        Done($"local chains: anvil {DemoWorld.ChainA} at {chainA.Url}, anvil {DemoWorld.ChainB} at {chainB.Url}, Solana test server at {solana.Url}");
+
+        using var http = new HttpClient();
+        var world = await DemoWorld.CreateAsync(options.RepositoryRoot, http, chainA.Url, chainB.Url, solana.Url, options.Directory, options.Accounts, cancellationToken).ConfigureAwait(false);
+        Done($"institution: Multicall3, USDC, WBTC, 3 price feeds and the SolvencyRegistry deployed; {options.Accounts:N0} accounts funded on 3 chains, reserves funded; configuration in {world.ConfigPath}");
+
+        var config = RunConfigFile.Read(world.ConfigPath);
+        var observed = new Observed();
+        var plan = HostPlan.ForRole(config, "all", options.Bus, EnginePartition.Whole, http) with { LogLevel = LogLevel.Warning };
+        using var host = AggregatorHost.Build(plan, bus =>
+        {
+            bus.AddSingleton(observed);
+            bus.AddConsumer<ObservedConsumer>().Endpoint(e =>
+            {
+                e.Name = $"demo-{Guid.NewGuid():N}";
+                e.Temporary = true;
+            });
+        });
+        await host.StartAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var engine = host.Services.GetRequiredService<EngineBook>();
+            await Until(() => config.Engine.Chains.All(c => engine.AppliedHeight(c) is not null), TimeSpan.FromSeconds(60), "every chain's first batch reached the engine", cancellationToken).ConfigureAwait(false);
+            Done($"services on {(options.Bus.RabbitMq is null ? "the in-memory bus" : "RabbitMQ")}: adapters, oracle, engine, prover; every chain's balances applied ({string.Join(", ", config.Engine.Chains.Select(c => $"{c}@{engine.AppliedHeight(c)}"))})");
+
+            var publish = host.Services.GetRequiredService<IPublishEndpoint>();
+            var now = DateTimeOffset.UtcNow;
+            var usdc = new AssetId("USDC");
+            await publish.PublishBatch(world.Debts.Select((d, i) => new LedgerEntry($"demo-borrow-{i}", d.Account, LedgerEntryKind.Borrow, usdc, new Amount(d.Usdc, 6), now)), cancellationToken).ConfigureAwait(false);
+            await Until(() => engine.LedgerEntriesApplied == world.Debts.Count, TimeSpan.FromSeconds(60), "the books' borrow entries were applied", cancellationToken).ConfigureAwait(false);
+            Done($"books: {world.Debts.Count:N0} USDC borrows published as ledger entries and applied; {Statuses(engine)}");
+
+            var plansBefore = observed.Plans.Count;
+            var callsBefore = observed.Calls.Count;
+            var moved = world.EthPrice * 0.7m;
+            await world.MoveEthPriceAsync(moved, cancellationToken).ConfigureAwait(false);
+            var changedAt = Stopwatch.GetTimestamp();
+            await Until(() => engine.Book.Market[new AssetId("ETH")].Price == moved, TimeSpan.FromSeconds(30), "the new ETH price reached the engine", cancellationToken).ConfigureAwait(false);
+            await Until(() => observed.Plans.Count > plansBefore, TimeSpan.FromSeconds(30), "liquidation plans were published", cancellationToken).ConfigureAwait(false);
+            var firstPlan = Stopwatch.GetElapsedTime(changedAt, observed.FirstPlanAfter(changedAt));
+            await Settled(() => observed.Plans.Count + observed.Calls.Count, cancellationToken).ConfigureAwait(false);
+            var example = observed.Plans.Last();
+            Done(string.Create(CultureInfo.InvariantCulture,
+                $"ETH feed moved from {world.EthPrice / 0.7m:0} to {moved:0} USD: {observed.Calls.Count - callsBefore:N0} margin calls and {observed.Plans.Count - plansBefore:N0} liquidation plans published, the first {firstPlan.TotalMilliseconds:0} ms after the feed's transaction; {Statuses(engine)}; e.g. {example.Account}: repay {example.DebtToCover} {example.DebtAsset}, seize {example.CollateralToSeize} {example.CollateralAsset} on {example.CollateralChain}"));
+
+            await world.AdvanceAsync(cancellationToken).ConfigureAwait(false);
+            var epoch = (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 1;
+            world.SignOwnership(epoch);
+            var close = host.Services.GetRequiredService<IClientFactory>().CreateRequestClient<EpochCloseRequested>(RequestTimeout.After(m: 5));
+            var response = await close.GetResponse<EpochClosed, EpochCloseFailed>(new EpochCloseRequested(epoch, DateTimeOffset.UtcNow), cancellationToken).ConfigureAwait(false);
+            if (!response.Is(out Response<EpochClosed>? closed))
+            {
+                response.Is(out Response<EpochCloseFailed>? failed);
+                throw new DemoFailedException($"epoch {epoch} was not closed: {failed!.Message.Reason}");
+            }
+            var stored = await new SolvencyRegistryClient(new Nethereum.Web3.Web3(chainA.Url), world.Registry, plan.Prover!.Publisher()).CommitmentOfAsync(plan.Prover.Publisher(), epoch).ConfigureAwait(false);
+            if (stored?.Commitment.ToString(CultureInfo.InvariantCulture) != closed.Message.Commitment)
+            {
+                throw new DemoFailedException($"the registry does not hold epoch {epoch}'s commitment {closed.Message.Commitment}");
+            }
+            var reserves = observed.Reserves.LastOrDefault(r => r.Epoch == epoch);
+            Done($"epoch {epoch} closed at {string.Join(", ", closed.Message.Heights.Select(h => $"{h.Chain}@{h.Height}"))}: reserves {(reserves is null ? "?" : string.Join(", ", reserves.Totals.Select(t => $"{t.Amount} {t.Asset}")))} (ownership proved); solvency proved; commitment {closed.Message.Commitment} published in {closed.Message.RegistryTransaction} and read back from the registry; manifest {closed.Message.ManifestLocation}");
+
+            var account = world.Debts[0].Account;
+            var inclusion = host.Services.GetRequiredService<IClientFactory>().CreateRequestClient<InclusionProofRequested>(RequestTimeout.After(m: 2));
+            var answer = await inclusion.GetResponse<InclusionProofIssued, InclusionProofRefused>(new InclusionProofRequested(epoch, account), cancellationToken).ConfigureAwait(false);
+            if (!answer.Is(out Response<InclusionProofIssued>? issued))
+            {
+                answer.Is(out Response<InclusionProofRefused>? refused);
+                throw new DemoFailedException($"no inclusion proof for {account}: {refused!.Message.Reason}");
+            }
+            var proofPath = Path.Combine(options.Directory, $"{account}-inclusion.json");
+            Commitment.EpochDirectory.WriteAtomically(proofPath, issued.Message.Document);
+            var check = ProofChecks.Inclusion(proofPath, ProofChecks.Published.FromManifest(closed.Message.ManifestLocation), VerificationKeys.Installed());
+            if (!check.IsValid)
+            {
+                throw new DemoFailedException($"{account}'s inclusion proof does not verify: {check.Failure}");
+            }
+            Done($"inclusion: {account}'s proof issued over the bus to {proofPath} and VALID against the published manifest (native Groth16 verifier, pinned key)");
+        }
+        finally
+        {
+            await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        report(string.Create(CultureInfo.InvariantCulture, $"{total.Elapsed.TotalSeconds,6:F2} s  in all; the local chains are stopped; files stay in {options.Directory}"));
+    }
+
+    private static string Statuses(EngineBook engine)
+    {
+        var counts = new Dictionary<MarginStatus, int>();
+        for (var i = 0; i < engine.Book.AccountCount; i++)
+        {
+            counts[engine.Book.Status(i)] = counts.GetValueOrDefault(engine.Book.Status(i)) + 1;
+        }
+        return string.Join(", ", counts.OrderByDescending(c => c.Key).Select(c => $"{c.Value:N0} {Margin.Scenarios.MarginReportJson.StatusName(c.Key)}"));
+    }
+
+    private static async Task Until(Func<bool> condition, TimeSpan limit, string what, CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(limit.TotalSeconds * Stopwatch.Frequency);
+        while (!condition())
+        {
+            if (Stopwatch.GetTimestamp() > deadline)
+            {
+                throw new DemoFailedException($"not seen within {limit.TotalSeconds:0} s: {what}");
+            }
+            await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // Waits until a count has not moved for half a second (the last messages of a burst are in).
+    private static async Task Settled(Func<int> count, CancellationToken cancellationToken)
+    {
+        var last = -1;
+        while (count() != last)
+        {
+            last = count();
+            await Task.Delay(500, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    internal sealed class Observed
+    {
+        public ConcurrentQueue<(LiquidationPlanned Plan, long At)> PlanLog { get; } = new();
+
+        public IReadOnlyCollection<LiquidationPlanned> Plans => PlanLog.Select(p => p.Plan).ToArray();
+
+        public ConcurrentQueue<MarginCall> Calls { get; } = new();
+
+        public ConcurrentQueue<ReservesObserved> Reserves { get; } = new();
+
+        public long FirstPlanAfter(long timestamp) => PlanLog.Where(p => p.At >= timestamp).Min(p => p.At);
+    }
+
+    internal sealed class ObservedConsumer(Observed observed) : IConsumer<LiquidationPlanned>, IConsumer<MarginCall>, IConsumer<ReservesObserved>
+    {
+        public Task Consume(ConsumeContext<LiquidationPlanned> context)
+        {
+            observed.PlanLog.Enqueue((context.Message, Stopwatch.GetTimestamp()));
+            return Task.CompletedTask;
+        }
+
+        public Task Consume(ConsumeContext<MarginCall> context)
+        {
+            observed.Calls.Enqueue(context.Message);
+            return Task.CompletedTask;
+        }
+
+        public Task Consume(ConsumeContext<ReservesObserved> context)
+        {
+            observed.Reserves.Enqueue(context.Message);
+            return Task.CompletedTask;
+        }
+    }
+}
+
+/// <summary>Where and how the demo runs.</summary>
+/// <param name="RepositoryRoot">The checkout (contracts/artifacts, deploy/local, circuits/).</param>
+/// <param name="Directory">Where the configuration, epochs and proofs are written.</param>
+public sealed record DemoOptions(string RepositoryRoot, string Directory, int Accounts, BusTransport Bus);
+
+/// <summary>A demo step did not reach its outcome.</summary>
+public sealed class DemoFailedException(string message) : Exception(message);

@@ -1,0 +1,172 @@
+using System.Globalization;
+using System.Numerics;
+using Aggregator.Commitment;
+using Aggregator.Core.Amounts;
+using Aggregator.Core.Chains;
+using Aggregator.Core.Errors;
+using Aggregator.Core.Observations;
+using Aggregator.Messages;
+using Aggregator.Proving;
+using Aggregator.Reserves;
+using Aggregator.Reserves.Chains;
+using Aggregator.Reserves.Configuration;
+using Aggregator.Reserves.Evidence;
+using Microsoft.Extensions.Logging;
+
+namespace Aggregator.Host.Prover;
+
+/// <summary>
+/// Closes an epoch (docs/operations.md, "Closing an epoch"): asks every engine partition for its
+/// liabilities until all answer at the same block per chain, counts the reserves (ownership checked) in
+/// the adapters' batches at those very blocks, commits, proves solvency, publishes to the registry and
+/// returns what to announce. Each step leaves the epoch directory complete or untouched, so a close
+/// that is interrupted and asked again goes on from the last finished step.
+/// </summary>
+internal sealed partial class EpochCloser(ProverSettings settings, LiabilitiesCollector collector, ObservationHistory history, IProver prover, HttpClient http, ILogger<EpochCloser> log)
+{
+    public const string ReservesFile = "reserves.json";
+
+    /// <exception cref="EpochCloseException">The epoch cannot be closed; the reason says why.</exception>
+    public async Task<(EpochClosed Closed, ReservesObserved Reserves)> CloseAsync(ulong epoch, CancellationToken cancellationToken)
+    {
+        var directory = settings.EpochDirectory(epoch);
+        try
+        {
+            if (!Directory.Exists(directory))
+            {
+                await CommitAsync(epoch, directory, cancellationToken).ConfigureAwait(false);
+            }
+            var reservesPath = Path.Combine(directory, ReservesFile);
+            var report = ReservesReportFile.Read(reservesPath);
+            var problems = report.Chains.SelectMany(c => c.Addresses.Where(a => a.Ownership != "verified").Select(a => $"{c.Name} {a.Address}: {a.Ownership}")).ToArray();
+            if (!File.Exists(Path.Combine(directory, EpochProofs.SolvencyProofFile)))
+            {
+                var solvency = await new EpochProofs(prover).ProveSolvencyAsync(directory, reservesPath, cancellationToken).ConfigureAwait(false);
+                if (!solvency.Solvent)
+                {
+                    throw new EpochCloseException($"reserves do not cover liabilities: {string.Join("; ", solvency.Shortfalls.Concat(problems.Select(p => $"not counted: {p}")))}");
+                }
+                Proved(log, epoch);
+            }
+            string? transaction = null;
+            if (settings.Registry is { } registry)
+            {
+                var web3 = await RegistryPublisher.ConnectAsync(registry.RpcUrl, settings.PublisherKeyFile, "epochs.registry", cancellationToken).ConfigureAwait(false);
+                transaction = (await RegistryPublisher.PublishAsync(directory, web3, registry.Address, allowInsecureKeys: false, cancellationToken).ConfigureAwait(false)).TransactionHash;
+            }
+            var manifest = EpochDirectory.ReadManifest(directory);
+            var heights = report.Chains.Select(c => new AppliedBlock(ChainId.Parse(c.Chain), c.Height, c.BlockHash)).ToArray();
+            var totals = manifest.Reserves!.Zip(manifest.Assets, (r, a) => new ReserveTotal(
+                new Core.Assets.AssetId(r.Symbol), new Amount(BigInteger.Parse(r.ProofUnits, CultureInfo.InvariantCulture), a.ProofDecimals))).ToArray();
+            return (new EpochClosed(epoch, manifest.Commitment, Path.GetFullPath(Path.Combine(directory, EpochDirectory.ManifestFile)), transaction, heights),
+                    new ReservesObserved(epoch, heights, totals, problems));
+        }
+        catch (Exception error) when (error is InputException or ChainReadFailedException or ChainMismatchException or ChainReorganizedException
+            or Chains.Evm.Registry.RegistryRejectedException or ProverUnavailableException)
+        {
+            throw new EpochCloseException(error.Message);
+        }
+    }
+
+    // The snapshot, the reserves at its blocks, the tree: one epoch directory, written whole.
+    private async Task CommitAsync(ulong epoch, string directory, CancellationToken cancellationToken)
+    {
+        var reserves = ReservesConfigFile.Read(settings.ReservesConfigPath);
+        var chains = ReserveChains.Open(reserves, http);
+        var snapshot = await SnapshotAsync(epoch, chains, cancellationToken).ConfigureAwait(false);
+        var rows = Rows(snapshot);
+        var read = new List<(ReserveChain, ObservationBatch)>();
+        foreach (var chain in chains)
+        {
+            var block = snapshot[0].Heights.Single(h => h.Chain == chain.Reader.Chain);
+            var batch = history.Find(block.Chain, block.Height, block.BlockHash)
+                ?? (block.Chain.Family == ChainFamily.Evm
+                    ? await chain.Reader.RereadAsync(block.Height, block.BlockHash, cancellationToken).ConfigureAwait(false)
+                    : throw new EpochCloseException($"{chain.Reader.Name}: the adapter's batch at slot {block.Height} is no longer held, and Solana serves no past slot; ask again"));
+            read.Add((chain, batch));
+        }
+        var counted = ReservesSweep.Count(reserves.Institution, epoch, read);
+        var publisher = PublisherAddress.Parse(settings.Publisher().ToLowerInvariant());
+        var secret = EpochSecret.Generate();
+        var tree = MerkleSumTree.Build(settings.Parameters, rows, secret, cancellationToken: cancellationToken);
+        EpochDirectory.Write(directory, tree, secret, epoch, publisher, DateTimeOffset.UtcNow,
+            new Dictionary<string, string> { [ReservesFile] = ReservesReportFile.Serialize(counted.Report) });
+        var heights = Describe(snapshot[0].Heights);
+        Committed(log, epoch, rows.Count, heights);
+    }
+
+    // Every partition's answer, all at the same block of every chain of the reserves: asked again while
+    // they differ (a batch reaches the partitions one after another) or a chain has no block yet.
+    private async Task<IReadOnlyList<LiabilitiesReported>> SnapshotAsync(ulong epoch, IReadOnlyList<ReserveChain> chains, CancellationToken cancellationToken)
+    {
+        var why = "";
+        for (var attempt = 0; attempt < settings.SnapshotAttempts; attempt++)
+        {
+            var reports = await collector.CollectAsync(epoch, settings.Partitions, settings.PartitionTimeout, cancellationToken).ConfigureAwait(false);
+            var first = reports[0].Heights;
+            var differing = reports.FirstOrDefault(r => !r.Heights.SequenceEqual(first));
+            var unread = chains.Select(c => c.Reader.Chain).Where(chain => !first.Any(h => h.Chain == chain)).ToArray();
+            if (differing is null && unread.Length == 0)
+            {
+                return reports;
+            }
+            why = differing is not null
+                ? $"partition {differing.Partition} is at {Describe(differing.Heights)}, partition 0 at {Describe(first)}"
+                : $"the engines have applied no batch of {string.Join(", ", unread)} yet";
+            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken).ConfigureAwait(false);
+        }
+        throw new EpochCloseException($"no consistent snapshot after {settings.SnapshotAttempts} attempts: {why}");
+    }
+
+    private static string Describe(IEnumerable<AppliedBlock> heights) => string.Join(", ", heights.Select(h => $"{h.Chain}@{h.Height}"));
+
+    // One leaf row per account: each commitment asset's liability rounded up to proof units. An account
+    // answered twice or not at all, or an asset held that the commitment does not list, stops the close.
+    private List<LiabilityRow> Rows(IReadOnlyList<LiabilitiesReported> reports)
+    {
+        var parameters = settings.Parameters;
+        var rows = new List<LiabilityRow>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var report in reports)
+        {
+            var column = parameters.Assets.Select(a => report.Assets.ToList().FindIndex(r => r.Asset == a.Id)).ToArray();
+            var uncommitted = Enumerable.Range(0, report.Assets.Count).Where(i => !column.Contains(i)).ToArray();
+            foreach (var account in report.Accounts)
+            {
+                if (!seen.Add(account.Account))
+                {
+                    throw new EpochCloseException($"account '{account.Account}' is answered by two partitions");
+                }
+                if (uncommitted.FirstOrDefault(i => account.BaseUnits[i] != 0, -1) is var held and >= 0)
+                {
+                    throw new EpochCloseException($"account '{account.Account}' holds {report.Assets[held].Asset}, which the commitment does not list: its liabilities would go uncounted");
+                }
+                var balances = new ulong[parameters.AssetCount];
+                for (var k = 0; k < balances.Length; k++)
+                {
+                    if (column[k] < 0)
+                    {
+                        continue;
+                    }
+                    var proofUnits = new Amount(account.BaseUnits[column[k]], report.Assets[column[k]].Decimals).Rescale(parameters.Assets[k].ProofDecimals, Rounding.Up).BaseUnits;
+                    balances[k] = proofUnits <= ulong.MaxValue
+                        ? (ulong)proofUnits
+                        : throw new EpochCloseException($"account '{account.Account}' is owed {proofUnits} proof units of {parameters.Assets[k].Id}; a leaf holds at most 2^64 - 1");
+                }
+                rows.Add(new LiabilityRow(account.Account, balances));
+            }
+        }
+        var missing = settings.Accounts.Where(a => !seen.Contains(a)).ToArray();
+        if (missing.Length > 0)
+        {
+            throw new EpochCloseException($"{missing.Length} accounts are in no partition's answer (first: '{missing[0]}')");
+        }
+        return rows;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "epoch {Epoch}: committed {Accounts} accounts at {Heights}")]
+    private static partial void Committed(ILogger logger, ulong epoch, int accounts, string heights);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "epoch {Epoch}: solvency proved")]
+    private static partial void Proved(ILogger logger, ulong epoch);
+}

@@ -1,0 +1,49 @@
+using Aggregator.Core.Chains;
+using Aggregator.Core.Observations;
+
+namespace Aggregator.Host.Prover;
+
+/// <summary>
+/// The adapters' recent batches per chain, as the engines received them: the prover counts the reserves
+/// in the very batch whose height and hash the engines' liabilities are at (on Solana, whose RPC cannot
+/// read a past slot, this is the only way to have both at one slot). Keeps the last
+/// <paramref name="kept"/> heights per chain.
+/// </summary>
+internal sealed class ObservationHistory(int kept = 32)
+{
+    private readonly Dictionary<ChainId, SortedDictionary<ulong, List<ObservationBatch>>> _chains = [];
+
+    public void Add(ObservationBatch batch)
+    {
+        lock (_chains)
+        {
+            if (!_chains.TryGetValue(batch.Chain, out var heights))
+            {
+                _chains[batch.Chain] = heights = [];
+            }
+            if (!heights.TryGetValue(batch.Height, out var batches))
+            {
+                heights[batch.Height] = batches = [];
+            }
+            if (!batches.Any(b => b.BlockHash == batch.BlockHash))
+            {
+                batches.Add(batch);
+            }
+            while (heights.Count > kept)
+            {
+                heights.Remove(heights.Keys.First());
+            }
+        }
+    }
+
+    /// <summary>The batch of a chain at a height under a block hash, if it is still held.</summary>
+    public ObservationBatch? Find(ChainId chain, ulong height, string blockHash)
+    {
+        lock (_chains)
+        {
+            return _chains.TryGetValue(chain, out var heights) && heights.TryGetValue(height, out var batches)
+                ? batches.FirstOrDefault(b => b.BlockHash == blockHash)
+                : null;
+        }
+    }
+}

@@ -1,0 +1,95 @@
+using Aggregator.Core.Errors;
+using Aggregator.Messages;
+using Aggregator.Proving;
+using MassTransit;
+using Microsoft.Extensions.Logging;
+
+namespace Aggregator.Host.Prover;
+
+/// <summary>Closes the epoch asked for, one at a time, and announces it closed or why not (and answers the asker, if it waits).</summary>
+internal sealed partial class EpochCloseRequestedConsumer(EpochCloser closer, ILogger<EpochCloseRequestedConsumer> log) : IConsumer<EpochCloseRequested>
+{
+    public async Task Consume(ConsumeContext<EpochCloseRequested> context)
+    {
+        var epoch = context.Message.Epoch;
+        try
+        {
+            var (closed, reserves) = await closer.CloseAsync(epoch, context.CancellationToken).ConfigureAwait(false);
+            await context.Publish(reserves, context.CancellationToken).ConfigureAwait(false);
+            await context.Publish(closed, context.CancellationToken).ConfigureAwait(false);
+            if (context.ResponseAddress is not null)
+            {
+                await context.RespondAsync(closed).ConfigureAwait(false);
+            }
+            Closed(log, epoch, closed.Commitment, closed.RegistryTransaction ?? "not published");
+        }
+        catch (EpochCloseException failure)
+        {
+            Failed(log, epoch, failure.Message);
+            var failed = new EpochCloseFailed(epoch, failure.Message);
+            await context.Publish(failed, context.CancellationToken).ConfigureAwait(false);
+            if (context.ResponseAddress is not null)
+            {
+                await context.RespondAsync(failed).ConfigureAwait(false);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "epoch {Epoch} closed: commitment {Commitment}, {Transaction}")]
+    private static partial void Closed(ILogger logger, ulong epoch, string commitment, string transaction);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "epoch {Epoch} not closed: {Reason}")]
+    private static partial void Failed(ILogger logger, ulong epoch, string reason);
+}
+
+/// <summary>Hands each engine partition's answer to the request it belongs to.</summary>
+internal sealed class LiabilitiesReportedConsumer(LiabilitiesCollector collector) : IConsumer<LiabilitiesReported>
+{
+    public Task Consume(ConsumeContext<LiabilitiesReported> context)
+    {
+        collector.Report(context.Message);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Keeps the adapters' recent batches, for counting reserves at the engines' blocks.</summary>
+internal sealed class ObservationHistoryConsumer(ObservationHistory history) : IConsumer<CollateralObserved>
+{
+    public Task Consume(ConsumeContext<CollateralObserved> context)
+    {
+        history.Add(context.Message.Batch);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>
+/// Answers a request for an account's inclusion proof in a closed epoch: the file already written, or a
+/// new proof written into the epoch directory first.
+/// </summary>
+internal sealed class InclusionProofRequestedConsumer(ProverSettings settings, IProver prover) : IConsumer<InclusionProofRequested>
+{
+    public async Task Consume(ConsumeContext<InclusionProofRequested> context)
+    {
+        var (epoch, account) = (context.Message.Epoch, context.Message.Account);
+        var directory = settings.EpochDirectory(epoch);
+        if (!File.Exists(Path.Combine(directory, Commitment.EpochDirectory.ManifestFile)))
+        {
+            await context.RespondAsync(new InclusionProofRefused(epoch, account, $"epoch {epoch} is not closed here")).ConfigureAwait(false);
+            return;
+        }
+        var path = Path.Combine(directory, "inclusion", EpochProofs.InclusionFileName(account));
+        try
+        {
+            if (!File.Exists(path))
+            {
+                await new EpochProofs(prover).ProveInclusionAsync(directory, account, path, context.CancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (InputException refused)
+        {
+            await context.RespondAsync(new InclusionProofRefused(epoch, account, refused.Message)).ConfigureAwait(false);
+            return;
+        }
+        await context.RespondAsync(new InclusionProofIssued(epoch, account, await File.ReadAllTextAsync(path, context.CancellationToken).ConfigureAwait(false))).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,36 @@
+using Aggregator.Commitment;
+
+namespace Aggregator.Host.Prover;
+
+/// <summary>
+/// What the prover role closes epochs with: where the reserves configuration is (re-read at every close,
+/// since ownership signatures name the epoch), where epoch directories go, the commitment's depth and
+/// assets, how many engine partitions must answer, the accounts every close must cover, the publisher's
+/// key, the registry to publish to (none: the epoch is committed and proved, not published), and how
+/// often to close an epoch unasked (never when null).
+/// </summary>
+public sealed record ProverSettings(
+    string ReservesConfigPath,
+    string Directory,
+    CommitmentParameters Parameters,
+    int Partitions,
+    IReadOnlyList<string> Accounts,
+    string PublisherKeyFile,
+    RegistryTarget? Registry,
+    TimeSpan? CloseEvery)
+{
+    /// <summary>How long the partitions have to answer one request for liabilities.</summary>
+    public TimeSpan PartitionTimeout { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>How many times a snapshot is asked for again while the partitions are at different heights.</summary>
+    public int SnapshotAttempts { get; init; } = 40;
+
+    /// <summary>The publisher's address, from its key.</summary>
+    public string Publisher() => new Nethereum.Web3.Accounts.Account(RegistryPublisher.ReadKey(PublisherKeyFile)).Address;
+
+    /// <summary>An epoch's directory under <see cref="Directory"/>.</summary>
+    public string EpochDirectory(ulong epoch) => Path.Combine(Directory, epoch.ToString(System.Globalization.CultureInfo.InvariantCulture));
+}
+
+/// <summary>A SolvencyRegistry: the node to send through (never printed) and the contract's address.</summary>
+public sealed record RegistryTarget(string RpcUrl, string Address);

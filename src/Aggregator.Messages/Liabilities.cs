@@ -1,0 +1,34 @@
+using Aggregator.Core.Assets;
+using Aggregator.Core.Chains;
+
+namespace Aggregator.Messages;
+
+/// <summary>
+/// The prover asks every engine partition for its accounts' liabilities as of one consistent snapshot
+/// (docs/messages.md, "Closing an epoch"). Each partition answers with a <see cref="LiabilitiesReported"/>
+/// carrying the same <paramref name="RequestId"/>.
+/// </summary>
+public sealed record LiabilitiesRequested(Guid RequestId, ulong Epoch);
+
+/// <summary>
+/// One engine partition's answer: the block it last applied per chain (the heights its figures are
+/// at), and per account what the institution owes it per asset, in base units of each asset's
+/// decimals (its collateral summed over chains; debts owed to the institution are not netted).
+/// Taken between two writes of the partition's book, so every figure is at exactly those heights.
+/// </summary>
+public sealed record LiabilitiesReported(
+    Guid RequestId,
+    int Partition,
+    int PartitionCount,
+    IReadOnlyList<AppliedBlock> Heights,
+    IReadOnlyList<LiabilityAsset> Assets,
+    IReadOnlyList<AccountLiabilities> Accounts);
+
+/// <summary>A chain's block as applied: its height and hash.</summary>
+public sealed record AppliedBlock(ChainId Chain, ulong Height, string BlockHash);
+
+/// <summary>A column of <see cref="LiabilitiesReported.Accounts"/>: the asset and the decimals its base units count in.</summary>
+public sealed record LiabilityAsset(AssetId Asset, int Decimals);
+
+/// <summary>One account's liabilities, in the order of <see cref="LiabilitiesReported.Assets"/>.</summary>
+public sealed record AccountLiabilities(string Account, IReadOnlyList<UInt128> BaseUnits);

@@ -83,7 +83,7 @@ public sealed record CommitmentParameters
         }
         if (assets.Count is < 1 or > MaxAssets)
         {
-            throw new Core.Errors.InputException($"{assets.Count} assets; a commitment holds 1 to {MaxAssets} (a node hashes 2K+2 <= 16 inputs)", file: file, field: field);
+            throw new Core.Errors.InputException($"{assets.Count} assets; a commitment holds at least 1 and at most {MaxAssets} (a node hashes 2K+2 <= 16 inputs)", file: file, field: field);
         }
         return new CommitmentParameters(depth, assets);
     }

@@ -78,6 +78,7 @@ public static class AggregatorHost
             {
                 EngineRole.Add(builder.Services, bus, plan.Engine, plan.Partition, plan.EngineQueue);
             }
+            AdapterRole.Add(builder.Services, bus, plan.Adapters, plan.PollInterval);
             if (plan.Prover != null)
             {
                 Prover.ProverRole.Add(builder.Services, bus, plan.Prover);
@@ -85,7 +86,6 @@ public static class AggregatorHost
             extra?.Invoke(bus);
             plan.Transport.Configure(bus);
         });
-        AdapterRole.Add(builder.Services, plan.Adapters, plan.PollInterval);
         if (plan.Oracle != null)
         {
             Oracle.OracleRole.Add(builder.Services, plan.Oracle, plan.PollInterval);

@@ -8,7 +8,7 @@ using Xunit;
 
 namespace Aggregator.Testing;
 
-/// <summary>An engine over two chains and three assets, with accounts whose deposit addresses are known.</summary>
+/// <summary>An engine over one chain and three assets, with accounts whose deposit addresses are known.</summary>
 public static class EngineFixtures
 {
     public static readonly ChainId Ethereum = ChainId.Parse("eip155:31337");
@@ -32,7 +32,7 @@ public static class EngineFixtures
 
     public static EngineSettings Settings(int accounts) => new(
         ScenarioJson.Parse(Market, "engine-fixture").ResolveMarket(),
-        [Ethereum, Solana],
+        [Ethereum],
         [.. Enumerable.Range(0, accounts).Select(i => new EngineAccount($"account-{i}", [(Ethereum, Address(i))]))]);
 
     public static ObservationBatch Batch(ulong height, string hash, params (int Account, ulong Wei)[] balances) => new(

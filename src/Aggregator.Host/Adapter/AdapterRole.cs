@@ -28,14 +28,40 @@ public static class AdapterRole
         return [.. ReserveChains.Open(watched, http).Select(c => c.Reader)];
     }
 
-    public static void Add(IServiceCollection services, IReadOnlyList<IChainReader> readers, TimeSpan interval)
+    public static void Add(IServiceCollection services, IBusRegistrationConfigurator bus, IReadOnlyList<IChainReader> readers, TimeSpan interval)
     {
         ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(bus);
         ArgumentNullException.ThrowIfNull(readers);
-        foreach (var reader in readers)
+        if (readers.Count == 0)
         {
+            return;
+        }
+        services.AddSingleton(provider => new AdapterFleet([.. readers.Select(reader =>
+            new AdapterService(reader, interval, provider.GetRequiredService<IBus>(), provider.GetRequiredService<ILogger<AdapterService>>()))]));
+        for (var i = 0; i < readers.Count; i++)
+        {
+            var index = i;
             // One hosted service per chain (AddHostedService would keep only one of the same type).
-            services.AddSingleton<IHostedService>(provider => new AdapterService(reader, interval, provider.GetRequiredService<IBus>(), provider.GetRequiredService<ILogger<AdapterService>>()));
+            services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<AdapterFleet>().Services[index]);
+        }
+        // Each adapter process answers replay requests on a queue of its own (temporary: a request is
+        // for the adapters running now).
+        bus.AddConsumer<ReplayRequestedConsumer>().Endpoint(e => e.Temporary = true);
+    }
+}
+
+/// <summary>This process's adapters, one per chain.</summary>
+internal sealed record AdapterFleet(IReadOnlyList<AdapterService> Services);
+
+/// <summary>An engine replica is rebuilding: every adapter here publishes its chain's latest batch again.</summary>
+internal sealed class ReplayRequestedConsumer(AdapterFleet fleet) : IConsumer<Messages.ObservationsReplayRequested>
+{
+    public async Task Consume(ConsumeContext<Messages.ObservationsReplayRequested> context)
+    {
+        foreach (var adapter in fleet.Services)
+        {
+            await adapter.RepublishLatestAsync(context.CancellationToken).ConfigureAwait(false);
         }
     }
 }

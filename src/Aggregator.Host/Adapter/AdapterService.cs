@@ -16,6 +16,7 @@ namespace Aggregator.Host.Adapter;
 internal sealed partial class AdapterService(IChainReader reader, TimeSpan interval, IBus bus, ILogger<AdapterService> log) : BackgroundService
 {
     private readonly ChainWatcher _watcher = new(reader);
+    private ObservationBatch? _latest;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -26,6 +27,7 @@ internal sealed partial class AdapterService(IChainReader reader, TimeSpan inter
                 foreach (var batch in await _watcher.PollAsync(stoppingToken).ConfigureAwait(false))
                 {
                     await bus.Publish(new CollateralObserved(batch), stoppingToken).ConfigureAwait(false);
+                    Volatile.Write(ref _latest, batch);
                     Published(log, batch.Chain, batch.Height, batch.Balances.Count);
                 }
             }
@@ -34,6 +36,15 @@ internal sealed partial class AdapterService(IChainReader reader, TimeSpan inter
                 ReadFailed(log, reader.Name, error.Message);
             }
             await Task.Delay(interval, stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Publishes the latest batch again (for a replica rebuilding its book); nothing before the first.</summary>
+    public async Task RepublishLatestAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _latest) is { } latest)
+        {
+            await bus.Publish(new CollateralObserved(latest), cancellationToken).ConfigureAwait(false);
         }
     }
 

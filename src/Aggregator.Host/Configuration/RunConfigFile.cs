@@ -52,7 +52,7 @@ public static partial class RunConfigFile
         {
             throw new InputException("pollSeconds must be 1..3600", file: path, field: "$.pollSeconds");
         }
-        var settings = new EngineSettings(market, chains, accounts);
+        var settings = new EngineSettings(market, chains, accounts) { StateDirectory = Path.Combine(folder, shape.StateDirectory) };
         try
         {
             settings.CreateBook(); // duplicate ids, an address claimed twice, an unknown asset: refused now
@@ -164,7 +164,8 @@ public static partial class RunConfigFile
         }
     }
 
-    internal sealed record RunConfigShape(string Reserves, string Market, IReadOnlyList<AccountShape> Accounts, double PollSeconds = 2, OracleShape? Oracle = null, EpochsShape? Epochs = null);
+    internal sealed record RunConfigShape(
+        string Reserves, string Market, IReadOnlyList<AccountShape> Accounts, double PollSeconds = 2, OracleShape? Oracle = null, EpochsShape? Epochs = null, string StateDirectory = "state");
 
     internal sealed record EpochsShape(
         string Directory, IReadOnlyList<string> Assets, string PublisherKeyFile, int Depth = 20, int Partitions = 1, RegistryShape? Registry = null, double? CloseEverySeconds = null);

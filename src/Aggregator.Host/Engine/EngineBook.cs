@@ -12,6 +12,10 @@ namespace Aggregator.Host.Engine;
 /// reorg correction and is applied only if it names the hash it replaces. One writer at a time (the
 /// consumers serialize on this object). A partitioned replica's book holds its own accounts only;
 /// <c>otherPartitions</c> names the rest, whose ledger entries it passes over instead of refusing.
+/// Until every chain of the book has had a batch applied, the book is still being rebuilt (after a start
+/// or a restart) and no health change is handed out: an account whose debts are back but whose
+/// collateral is not would otherwise be reported liquidatable. The changes kept meanwhile come out with
+/// the write that completes the rebuild.
 /// </summary>
 internal sealed class EngineBook(CrossMarginBook book, IReadOnlySet<string>? otherPartitions = null, EnginePartition partition = default)
 {
@@ -20,8 +24,21 @@ internal sealed class EngineBook(CrossMarginBook book, IReadOnlySet<string>? oth
     private readonly HashSet<string> _entries = new(StringComparer.Ordinal);
     private readonly Dictionary<(Core.Assets.AssetId Asset, string Source), Core.Risk.PriceQuote> _quotes = [];
     private readonly object _gate = new();
+    private bool _rebuilt;
 
     public CrossMarginBook Book => book;
+
+    /// <summary>Whether every chain of the book has had a batch applied (health changes are handed out only then).</summary>
+    public bool Rebuilt
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _applied.Count == book.Chains.Count;
+            }
+        }
+    }
 
     /// <summary>How many ledger entries have been applied.</summary>
     public int LedgerEntriesApplied
@@ -90,8 +107,7 @@ internal sealed class EngineBook(CrossMarginBook book, IReadOnlySet<string>? oth
             }
             book.SetCollateral(changes.ToArray());
             _applied[batch.Chain] = (batch.Height, batch.BlockHash);
-            var health = new List<HealthChange>();
-            book.TakeHealthChanges(health);
+            var health = TakeHealthChanges();
             return new Outcome(true, $"{changes.Count} balances of {batch.Chain} at height {batch.Height} applied", health);
         }
     }
@@ -140,8 +156,7 @@ internal sealed class EngineBook(CrossMarginBook book, IReadOnlySet<string>? oth
                 book.SetDebt(account, asset, owed);
             }
             _entries.Add(entry.EntryId);
-            var health = new List<HealthChange>();
-            book.TakeHealthChanges(health);
+            var health = TakeHealthChanges();
             return new Outcome(true, $"ledger entry {entry.EntryId} ({entry.Kind} {entry.Amount} {entry.Asset} for '{entry.Account}') applied", health);
         }
     }
@@ -184,8 +199,7 @@ internal sealed class EngineBook(CrossMarginBook book, IReadOnlySet<string>? oth
                 var priced = Margin.Oracles.OracleAggregator.Aggregate(quotes, oracle);
                 book.SetPrice(book.AssetIndex(asset), priced.Price, priced.Status);
             }
-            var health = new List<HealthChange>();
-            book.TakeHealthChanges(health);
+            var health = TakeHealthChanges();
             return new Outcome(touched.Count > 0, $"{touched.Count} assets repriced", health);
         }
     }
@@ -236,6 +250,32 @@ internal sealed class EngineBook(CrossMarginBook book, IReadOnlySet<string>? oth
             }
             return plans;
         }
+    }
+
+    // The book's changes since the last write, once rebuilt; until then they stay in the book. The write
+    // that completes the rebuild hands them out folded per pool (from the state before the rebuild to
+    // the state now), so a pool that only seemed to move while half its figures were back reports nothing.
+    private List<HealthChange> TakeHealthChanges()
+    {
+        var health = new List<HealthChange>();
+        if (_applied.Count < book.Chains.Count)
+        {
+            return health;
+        }
+        book.TakeHealthChanges(health);
+        if (_rebuilt)
+        {
+            return health;
+        }
+        _rebuilt = true;
+        var folded = new Dictionary<(int, string?), HealthChange>();
+        foreach (var change in health)
+        {
+            folded[(change.Account, change.Pool)] = folded.TryGetValue((change.Account, change.Pool), out var first)
+                ? change with { PreviousStatus = first.PreviousStatus, PreviousBand = first.PreviousBand }
+                : change;
+        }
+        return [.. folded.Values.Where(c => c.Status != c.PreviousStatus || c.Band != c.PreviousBand)];
     }
 
     private int AssetIndex(Core.Assets.AssetId asset, ObservationBatch batch)

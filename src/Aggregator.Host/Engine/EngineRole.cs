@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 
 namespace Aggregator.Host.Engine;
 
@@ -22,7 +23,17 @@ public static class EngineRole
         ArgumentNullException.ThrowIfNull(settings);
         queue ??= partition.Queue;
         var others = partition.Count <= 1 ? null : settings.Accounts.Select(a => a.Id).Where(id => !partition.Owns(id)).ToHashSet(StringComparer.Ordinal);
-        services.AddSingleton(new EngineBook(settings.CreateBook(partition), others, partition));
+        var journal = new LedgerJournal(settings.StateDirectory is null ? null : Path.Combine(settings.StateDirectory, $"ledger-{partition.Queue}.jsonl"));
+        var engine = new EngineBook(settings.CreateBook(partition), others, partition);
+        foreach (var entry in journal.Read())
+        {
+            engine.Apply(entry);
+        }
+        services.AddSingleton(engine);
+        services.AddSingleton(journal);
+        // Before publishing anything the replica rebuilds its balances: it asks the adapters for their
+        // latest batches once the bus is up.
+        services.AddSingleton<IHostedService>(provider => new ReplayRequest(provider.GetRequiredService<IBus>(), provider.GetRequiredService<IHostApplicationLifetime>(), queue));
         // Both consumers on one queue, one message at a time: observations and ledger entries are applied
         // in the order they arrive, by one writer.
         void OneQueue(IEndpointRegistrationConfigurator e)
@@ -36,4 +47,16 @@ public static class EngineRole
         bus.AddConsumer<LiabilitiesRequestedConsumer>().Endpoint(OneQueue);
         services.TryAddSingleton(TimeProvider.System);
     }
+}
+
+/// <summary>Asks the adapters for their latest batches once the host has started (the bus is up by then).</summary>
+internal sealed class ReplayRequest(IBus bus, IHostApplicationLifetime lifetime, string requester) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        lifetime.ApplicationStarted.Register(() => _ = bus.Publish(new Messages.ObservationsReplayRequested(requester, DateTimeOffset.UtcNow)));
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

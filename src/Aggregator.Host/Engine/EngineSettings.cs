@@ -10,6 +10,9 @@ namespace Aggregator.Host.Engine;
 /// </summary>
 public sealed record EngineSettings(MarketState Market, IReadOnlyList<ChainId> Chains, IReadOnlyList<EngineAccount> Accounts)
 {
+    /// <summary>Where each replica keeps its ledger journal (<see cref="LedgerJournal"/>); none when null.</summary>
+    public string? StateDirectory { get; init; }
+
     /// <summary>A book with every account of <paramref name="partition"/> and its deposit addresses in it, and nothing held yet.</summary>
     internal CrossMarginBook CreateBook(EnginePartition partition = default)
     {

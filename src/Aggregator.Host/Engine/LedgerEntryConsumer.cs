@@ -4,8 +4,8 @@ using Microsoft.Extensions.Logging;
 
 namespace Aggregator.Host.Engine;
 
-/// <summary>Applies each entry of the institution's books once, and publishes the health changes it caused.</summary>
-internal sealed partial class LedgerEntryConsumer(EngineBook engine, ILogger<LedgerEntryConsumer> log) : IConsumer<LedgerEntry>
+/// <summary>Applies each entry of the institution's books once, records it in the journal, and publishes the health changes it caused.</summary>
+internal sealed partial class LedgerEntryConsumer(EngineBook engine, LedgerJournal journal, ILogger<LedgerEntryConsumer> log) : IConsumer<LedgerEntry>
 {
     public async Task Consume(ConsumeContext<LedgerEntry> context)
     {
@@ -15,6 +15,7 @@ internal sealed partial class LedgerEntryConsumer(EngineBook engine, ILogger<Led
             Skipped(log, outcome.Reason);
             return;
         }
+        journal.Append(context.Message);
         await HealthPublication.PublishAsync(context, engine, outcome.Changes).ConfigureAwait(false);
     }
 

@@ -74,7 +74,7 @@ internal sealed partial class EpochCloser(ProverSettings settings, LiabilitiesCo
         var reserves = ReservesConfigFile.Read(settings.ReservesConfigPath);
         var chains = ReserveChains.Open(reserves, http);
         var snapshot = await SnapshotAsync(epoch, chains, cancellationToken).ConfigureAwait(false);
-        var rows = Rows(snapshot);
+        var rows = Rows(settings.Parameters, settings.Accounts, snapshot);
         var read = new List<(ReserveChain, ObservationBatch)>();
         foreach (var chain in chains)
         {
@@ -122,9 +122,8 @@ internal sealed partial class EpochCloser(ProverSettings settings, LiabilitiesCo
 
     // One leaf row per account: each commitment asset's liability rounded up to proof units. An account
     // answered twice or not at all, or an asset held that the commitment does not list, stops the close.
-    private List<LiabilityRow> Rows(IReadOnlyList<LiabilitiesReported> reports)
+    internal static List<LiabilityRow> Rows(CommitmentParameters parameters, IReadOnlyList<string> expectedAccounts, IReadOnlyList<LiabilitiesReported> reports)
     {
-        var parameters = settings.Parameters;
         var rows = new List<LiabilityRow>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var report in reports)
@@ -156,7 +155,7 @@ internal sealed partial class EpochCloser(ProverSettings settings, LiabilitiesCo
                 rows.Add(new LiabilityRow(account.Account, balances));
             }
         }
-        var missing = settings.Accounts.Where(a => !seen.Contains(a)).ToArray();
+        var missing = expectedAccounts.Where(a => !seen.Contains(a)).ToArray();
         if (missing.Length > 0)
         {
             throw new EpochCloseException($"{missing.Length} accounts are in no partition's answer (first: '{missing[0]}')");

@@ -1,0 +1,105 @@
+using Aggregator.Core.Amounts;
+using Aggregator.Core.Observations;
+using Aggregator.Host.Engine;
+using Aggregator.Margin.Evaluation;
+using Aggregator.Messages;
+using static Aggregator.Testing.EngineFixtures;
+
+namespace Aggregator.Host.Tests;
+
+/// <summary>What the engine hands out while it rebuilds, what it answers the prover, and which plans it makes.</summary>
+public class RebuildAndSnapshotTests
+{
+    private static readonly DateTimeOffset At = new(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
+
+    private static LedgerEntry Borrow(string id, int account, ulong usdc) =>
+        new(id, $"account-{account}", LedgerEntryKind.Borrow, Usdc, new Amount(usdc, 6), At);
+
+    [Fact]
+    public void Nothing_is_handed_out_until_every_chain_is_back_and_then_only_the_net_change()
+    {
+        // Two chains: the debts come back first (a journal), then Ethereum's balances, then Solana's.
+        var engine = new EngineBook((Settings(2) with { Chains = [Ethereum, Solana] }).CreateBook());
+        Assert.Empty(engine.Apply(Borrow("b0", 0, 1_500_000_000)).Changes); // alone, account-0 looks insolvent
+        Assert.Empty(engine.Apply(Borrow("b1", 1, 1_500_000_000)).Changes);
+        Assert.False(engine.Rebuilt);
+        var ethereum = engine.Apply(Batch(10, "0xa", (0, OneEth), (1, OneEth / 2)));
+        Assert.True(ethereum.Applied);
+        Assert.Empty(ethereum.Changes); // Solana is not back yet
+        var solana = engine.Apply(new ObservationBatch(Solana, 99, "slot-99", [], []));
+        Assert.True(engine.Rebuilt);
+        // account-0 went insolvent and back to healthy while rebuilding: folded, it did not change at all
+        // in status (1.1 is at the warning level) but dropped bands; account-1 is liquidatable.
+        var change = Assert.Single(solana.Changes, c => engine.Book.AccountId(c.Account) == "account-1");
+        Assert.Equal((MarginStatus.Healthy, MarginStatus.Insolvent), (change.PreviousStatus, change.Status));
+        Assert.DoesNotContain(solana.Changes, c => c.PreviousStatus == MarginStatus.Insolvent);
+        // From now on every write hands out its own changes.
+        Assert.NotEmpty(engine.Apply(Batch(11, "0xb", (1, 3 * OneEth))).Changes);
+    }
+
+    [Fact]
+    public void The_answer_to_the_prover_holds_exact_base_units_summed_over_chains_at_the_applied_blocks()
+    {
+        var settings = Settings(2) with
+        {
+            Chains = [Ethereum, Solana],
+            Accounts = [new EngineAccount("account-0", [(Ethereum, Address(0)), (Solana, "So1anaDeposit")]), new EngineAccount("account-1", [(Ethereum, Address(1))])],
+        };
+        var engine = new EngineBook(settings.CreateBook(new EnginePartition(1, 3)), null, new EnginePartition(1, 3));
+        var wei = 1_234_567_890_123_456_789UL;
+        engine.Apply(new ObservationBatch(Ethereum, 10, "0xa", [new BalanceObservation(Address(0), Eth, new Amount(wei, 18)), new BalanceObservation(Address(1), Usdc, new Amount(7, 6))], []));
+        engine.Apply(new ObservationBatch(Solana, 99, "slot-99", [new BalanceObservation("So1anaDeposit", Eth, new Amount(1, 18))], []));
+        var request = Guid.NewGuid();
+        var answer = engine.Liabilities(request);
+        Assert.Equal((request, 1, 3), (answer.RequestId, answer.Partition, answer.PartitionCount));
+        Assert.Equal([new AppliedBlock(Ethereum, 10, "0xa"), new AppliedBlock(Solana, 99, "slot-99")], answer.Heights);
+        var eth = answer.Assets.ToList().FindIndex(a => a.Asset == Eth);
+        var usdc = answer.Assets.ToList().FindIndex(a => a.Asset == Usdc);
+        Assert.Equal(18, answer.Assets[eth].Decimals);
+        var owned = answer.Accounts.ToDictionary(a => a.Account);
+        foreach (var account in owned.Keys)
+        {
+            Assert.True(new EnginePartition(1, 3).Owns(account));
+        }
+        if (owned.TryGetValue("account-0", out var zero))
+        {
+            Assert.Equal((UInt128)wei + 1, zero.BaseUnits[eth]); // 1.234… ETH on Ethereum and 1 wei on Solana, to the wei
+        }
+        if (owned.TryGetValue("account-1", out var one))
+        {
+            Assert.Equal((UInt128)7, one.BaseUnits[usdc]);
+        }
+    }
+
+    [Fact]
+    public void A_pool_that_becomes_liquidatable_gets_a_plan_naming_the_debt_and_the_collateral_to_seize()
+    {
+        var engine = new EngineBook(Settings(1).CreateBook());
+        engine.Apply(Borrow("b0", 0, 1_500_000_000));
+        engine.Apply(Batch(10, "0xa", (0, OneEth)));
+        var tick = engine.Apply(new PricesObserved([new PriceObservation(Eth, "feed", 1500m, At)]), At);
+        var change = Assert.Single(tick.Changes);
+        Assert.Equal(MarginStatus.Liquidatable, change.Status);
+        var (planned, plan) = Assert.Single(engine.LiquidationPlans(tick.Changes));
+        Assert.Equal(change, planned);
+        Assert.Equal((Usdc, Eth, Ethereum), (plan.DebtAsset, plan.CollateralAsset, plan.CollateralChain));
+        // Health 0.825 is below 0.95: the whole debt may be closed, but 1 ETH at 1500 with a 5% bonus covers only 1428.571428 USDC.
+        Assert.Equal(new Amount(1_428_571_428, 6), plan.DebtToCover);
+        Assert.Empty(engine.LiquidationPlans([change with { Status = MarginStatus.MarginCall }]));
+    }
+
+    [Fact]
+    public void The_journal_gives_back_every_entry_and_leaves_out_a_torn_last_line()
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("aggregator-journal-").FullName, "state", "ledger.jsonl");
+        var journal = new LedgerJournal(path);
+        journal.Append(Borrow("b0", 0, 1_500_000_000));
+        journal.Append(Borrow("b1", 1, 1));
+        File.AppendAllText(path, "{\"entryId\":\"b2\",\"acc"); // a crash mid-write
+        var read = journal.Read();
+        Assert.Equal(["b0", "b1"], read.Select(e => e.EntryId));
+        Assert.Equal(new Amount(1_500_000_000, 6), read[0].Amount);
+        Assert.Empty(new LedgerJournal(null).Read());
+        Directory.Delete(Path.GetDirectoryName(Path.GetDirectoryName(path))!, recursive: true);
+    }
+}

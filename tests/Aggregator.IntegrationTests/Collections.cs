@@ -36,3 +36,10 @@ public sealed class ServicesTests : ICollectionFixture<AnvilNode>, ICollectionFi
 {
     public const string Name = "services";
 }
+
+/// <summary>The roles each in a process of its own, with a broker and chains of each test's own.</summary>
+[CollectionDefinition(Name)]
+public sealed class ProcessTests
+{
+    public const string Name = "separate processes";
+}

@@ -49,6 +49,7 @@ public sealed class DemoWorld
     private readonly string _solana;
     private readonly Ed25519PrivateKeyParameters _solanaReserveKey = new(new SecureRandom());
     private JsonObject _reservesConfig = new();
+    private string[] _depositsA = [];
 
     private DemoWorld(string artifacts, HttpClient http, string rpcA, string rpcB, string solana, string directory)
     {
@@ -79,6 +80,9 @@ public sealed class DemoWorld
     public string EthFeed { get; private set; } = "";
 
     public string Registry { get; private set; } = "";
+
+    /// <summary>An account's deposit address on the first chain (by its index in <see cref="Debts"/>).</summary>
+    public string DepositA(int account) => _depositsA[account];
 
     /// <summary>ETH's price in the feed now.</summary>
     public decimal EthPrice { get; private set; } = 3000m;
@@ -148,7 +152,7 @@ public sealed class DemoWorld
         var usdcSolana = (await JsonRpc.CallAsync(_http, _solana, "test_createMint", [6, "spl-token"], cancellationToken).ConfigureAwait(false))!.GetValue<string>();
 
         // Accounts: a deposit address on each chain.
-        var onA = Enumerable.Range(0, count).Select(_ => EthECKey.GenerateKey().GetPublicAddress()).ToArray();
+        var onA = _depositsA = Enumerable.Range(0, count).Select(_ => EthECKey.GenerateKey().GetPublicAddress()).ToArray();
         var onB = Enumerable.Range(0, count).Select(_ => EthECKey.GenerateKey().GetPublicAddress()).ToArray();
         var onSolana = Enumerable.Range(0, count).Select(_ => Base58.Encode(RandomNumberGenerator32())).ToArray();
         var ethA = Enumerable.Range(0, count).Select(i => Units(1m + i % 10 * 0.5m, 18)).ToArray();

@@ -212,8 +212,7 @@ internal sealed class EngineBook(CrossMarginBook book, IReadOnlySet<string>? oth
     {
         lock (_gate)
         {
-            var heights = _applied.Select(a => new Messages.AppliedBlock(a.Key, a.Value.Height, a.Value.BlockHash))
-                .OrderBy(b => b.Chain.ToString(), StringComparer.Ordinal).ToArray();
+            var heights = AppliedBlocks();
             var assets = book.Assets.Select(a => new Messages.LiabilityAsset(a, book.Market[a].Decimals)).ToArray();
             var accounts = new Messages.AccountLiabilities[book.AccountCount];
             for (var account = 0; account < accounts.Length; account++)
@@ -228,6 +227,25 @@ internal sealed class EngineBook(CrossMarginBook book, IReadOnlySet<string>? oth
             return new Messages.LiabilitiesReported(requestId, partition.Index, Math.Max(1, partition.Count), heights, assets, accounts);
         }
     }
+
+    /// <summary>Every account's health now, with the blocks applied (an answer to <see cref="Messages.HealthRequested"/>).</summary>
+    public Messages.HealthReported Health(Guid requestId)
+    {
+        lock (_gate)
+        {
+            var accounts = new Messages.AccountStatus[book.AccountCount];
+            for (var account = 0; account < accounts.Length; account++)
+            {
+                accounts[account] = new Messages.AccountStatus(
+                    book.AccountId(account), Margin.Scenarios.MarginReportJson.StatusName(book.Status(account)), book.HealthFactor(account),
+                    book.WeightedCollateral(account), book.Requirement(account));
+            }
+            return new Messages.HealthReported(requestId, partition.Index, Math.Max(1, partition.Count), AppliedBlocks(), _applied.Count == book.Chains.Count, _entries.Count, accounts);
+        }
+    }
+
+    private Messages.AppliedBlock[] AppliedBlocks() =>
+        [.. _applied.Select(a => new Messages.AppliedBlock(a.Key, a.Value.Height, a.Value.BlockHash)).OrderBy(b => b.Chain.ToString(), StringComparer.Ordinal)];
 
     /// <summary>The liquidation plan of each pool among <paramref name="changes"/> that became liquidatable or insolvent, evaluated now.</summary>
     public IReadOnlyList<(HealthChange Change, Margin.Liquidation.LiquidationPlan Plan)> LiquidationPlans(IReadOnlyList<HealthChange> changes)

@@ -45,6 +45,7 @@ public static class EngineRole
         bus.AddConsumer<LedgerEntryConsumer>().Endpoint(OneQueue);
         bus.AddConsumer<PricesObservedConsumer>().Endpoint(OneQueue);
         bus.AddConsumer<LiabilitiesRequestedConsumer>().Endpoint(OneQueue);
+        bus.AddConsumer<HealthRequestedConsumer>().Endpoint(OneQueue);
         services.TryAddSingleton(TimeProvider.System);
     }
 }

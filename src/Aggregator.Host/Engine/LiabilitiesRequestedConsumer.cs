@@ -12,3 +12,20 @@ internal sealed class LiabilitiesRequestedConsumer(EngineBook engine) : IConsume
     public Task Consume(ConsumeContext<LiabilitiesRequested> context) =>
         context.Publish(engine.Liabilities(context.Message.RequestId), context.CancellationToken);
 }
+
+/// <summary>Answers a request for every account's health, on the engine's queue (between two writes).</summary>
+internal sealed class HealthRequestedConsumer(EngineBook engine) : IConsumer<HealthRequested>
+{
+    public async Task Consume(ConsumeContext<HealthRequested> context)
+    {
+        var answer = engine.Health(context.Message.RequestId);
+        if (context.ResponseAddress is not null)
+        {
+            await context.RespondAsync(answer).ConfigureAwait(false);
+        }
+        else
+        {
+            await context.Publish(answer, context.CancellationToken).ConfigureAwait(false);
+        }
+    }
+}

@@ -102,6 +102,7 @@ public static class RegistryPublisher
         {
             throw new InputException($"the proof was made with insecure development keys; chain {account.ChainId} is not a local development chain (31337, 1337): pass --allow-insecure-keys to publish anyway", field: "--allow-insecure-keys");
         }
+        await WaitForChainTimeAsync(web3, manifest.Epoch, cancellationToken).ConfigureAwait(false);
         var proof = SolidityCalldata.Proof(System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(proofPath, cancellationToken).ConfigureAwait(false))!["proof"]!.ToJsonString());
         var reserves = manifest.Reserves!.Select(r => BigInteger.Parse(r.ProofUnits, CultureInfo.InvariantCulture)).ToArray();
         var receipt = await new SolvencyRegistryClient(web3, registry, account.Address).PublishAsync(
@@ -110,5 +111,25 @@ public static class RegistryPublisher
         var publication = new EpochManifest.PublicationEntry($"eip155:{account.ChainId}", registry, account.Address, receipt.TransactionHash);
         EpochDirectory.UpdateManifest(directory, manifest with { Publication = publication });
         return publication;
+    }
+
+    // The registry refuses an epoch past the latest block's time (its checks run at that block), and a
+    // chain's clock trails the wall clock by up to a block interval: wait for the chain to pass the epoch.
+    private static async Task WaitForChainTimeAsync(Web3 web3, ulong epoch, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            var latest = await web3.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(Nethereum.RPC.Eth.DTOs.BlockParameter.CreateLatest()).ConfigureAwait(false);
+            if (latest.Timestamp.Value >= epoch)
+            {
+                return;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new RegistryRejectedException($"the chain's latest block (time {latest.Timestamp.Value}) is still before epoch {epoch} after a minute: the registry would refuse the epoch as in the future");
+            }
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+        }
     }
 }

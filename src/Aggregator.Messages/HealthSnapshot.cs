@@ -1,0 +1,14 @@
+namespace Aggregator.Messages;
+
+/// <summary>A request (answered by each engine partition) for the current health of every account it owns.</summary>
+public sealed record HealthRequested(Guid RequestId);
+
+/// <summary>
+/// One engine partition's accounts as of one moment between two writes: the blocks applied per chain,
+/// whether the book is rebuilt (every chain back since the replica started), and each account's status,
+/// health factor, weighted collateral and requirement in the quote currency.
+/// </summary>
+public sealed record HealthReported(Guid RequestId, int Partition, int PartitionCount, IReadOnlyList<AppliedBlock> Heights, bool Rebuilt, int LedgerEntries, IReadOnlyList<AccountStatus> Accounts);
+
+/// <summary>One account's cross-pool health (statuses as in docs/margin.md).</summary>
+public sealed record AccountStatus(string Account, string Status, decimal? HealthFactor, decimal WeightedCollateral, decimal Requirement);

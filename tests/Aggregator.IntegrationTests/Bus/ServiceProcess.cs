@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Aggregator.IntegrationTests.Bus;
+
+/// <summary>
+/// One role of `aggregator run` in a process of its own (the built CLI, run with dotnet), its output
+/// kept for the failure message; <see cref="Kill"/> is SIGKILL, and disposing stops it the same way.
+/// </summary>
+internal sealed class ServiceProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _log = new();
+
+    private ServiceProcess(string role, IReadOnlyList<string> arguments)
+    {
+        Role = role;
+        var cli = typeof(Cli.CliApplication).Assembly.Location;
+        _process = Process.Start(new ProcessStartInfo("dotnet", ["exec", cli, .. arguments]) { RedirectStandardOutput = true, RedirectStandardError = true })
+            ?? throw new InvalidOperationException("dotnet did not start");
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public string Role { get; }
+
+    public string Log
+    {
+        get
+        {
+            lock (_log)
+            {
+                return _log.ToString();
+            }
+        }
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    public static ServiceProcess Run(string config, string role, string bus, string partition = "0/1") =>
+        new(role, ["run", "--config", config, "--role", role, "--bus", bus, "--partition", partition]);
+
+    /// <summary>SIGKILL: no shutdown, nothing flushed or acknowledged on the way out.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+    }
+
+    public void Dispose()
+    {
+        Kill();
+        _process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (_log)
+        {
+            _log.AppendLine(line);
+        }
+    }
+}

@@ -213,3 +213,44 @@ public sealed class SeparateProcessesTests
         }
     }
 }
+
+/// <summary>`aggregator demo`, the README's first command, end to end on the in-memory bus and on RabbitMQ.</summary>
+[Collection(ProcessTests.Name)]
+public sealed class DemoCommandTests
+{
+    [Theory]
+    [InlineData("memory")]
+    [InlineData("rabbitmq")]
+    public async Task The_demo_runs_every_step_and_reports_each(string bus)
+    {
+        var broker = bus == "rabbitmq" ? RabbitMqBroker.OfItsOwn() : null;
+        if (broker is not null)
+        {
+            await broker.InitializeAsync();
+        }
+        var directory = Path.Combine(Directory.CreateTempSubdirectory("aggregator-demo-").FullName, "run");
+        try
+        {
+            var (exit, output, error) = CliRunner.Run("demo", "--accounts", "60", "--out", directory, "--bus", broker?.Url ?? "memory");
+            Assert.True(exit == 0, output + error);
+            string[] steps = ["local chains:", "institution:", "services on", "books: 60 USDC borrows", "liquidation plans published", "read back from the registry", "VALID against the published manifest", "in all; the local chains are stopped"];
+            var lines = output.Split('\n');
+            Assert.Equal(steps.Length, lines.Count(l => l.Length > 0));
+            for (var i = 0; i < steps.Length; i++)
+            {
+                Assert.Contains(steps[i], lines[i], StringComparison.Ordinal);
+            }
+            Assert.Matches(@"[1-9][0-9]* liquidation plans published", output);
+            Assert.DoesNotContain("guest", output + error, StringComparison.Ordinal);
+            Assert.Single(Directory.GetDirectories(Path.Combine(directory, "epochs")));
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(directory)!, recursive: true);
+            if (broker is not null)
+            {
+                await broker.DisposeAsync();
+            }
+        }
+    }
+}

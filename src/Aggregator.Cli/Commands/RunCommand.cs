@@ -29,9 +29,13 @@ internal static class RunCommand
             Description = "With the engine role: INDEX/COUNT, the share of the accounts this replica owns (by a stable hash of the id), e.g. 0/2",
             DefaultValueFactory = _ => "0/1",
         };
+        var check = new Option<bool>("--check")
+        {
+            Description = "Check the configuration and options, print what would run, and exit (no network call, nothing started)",
+        };
         var command = new Command("run", "Run the services: adapters publish each chain's balances onto the bus, the oracle its prices, the engine keeps every account's health current and publishes changes, margin calls and liquidation plans, and the prover closes epochs.")
         {
-            config, role, bus, partition,
+            config, role, bus, partition, check,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -40,6 +44,11 @@ internal static class RunCommand
             var which = parseResult.GetValue(role)!;
             using var http = new HttpClient();
             var plan = HostPlan.ForRole(settings, which, transport, Host.Engine.EnginePartition.Parse(parseResult.GetValue(partition)!), http);
+            if (parseResult.GetValue(check))
+            {
+                context.Output.WriteLine($"configuration valid: {which} on {(transport.RabbitMq is null ? "the in-memory bus" : "RabbitMQ")}, {settings.Engine.Accounts.Count} accounts, {plan.Adapters.Count} chains followed, engine partition {plan.Partition.Index}/{plan.Partition.Count}{(plan.Prover is { } prover ? $", prover for {prover.Partitions} partitions" : "")}");
+                return ExitCodes.Success;
+            }
             using var host = AggregatorHost.Build(plan);
             context.Error.WriteLine($"running {which} on {(transport.RabbitMq is null ? "the in-memory bus" : "RabbitMQ")}: {settings.Engine.Accounts.Count} accounts, {plan.Adapters.Count} chains followed; Ctrl-C stops");
             await host.RunAsync(cancellationToken).ConfigureAwait(false);

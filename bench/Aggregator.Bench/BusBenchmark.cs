@@ -58,17 +58,12 @@ internal static class BusBenchmark
         Console.WriteLine();
         Console.WriteLine("| transport | engine: observations/s (health current after each batch) | anchor, no-op consumer: observations/s |");
         Console.WriteLine("|---|---:|---:|");
-        foreach (var (name, url) in new[] { ("in memory", "memory"), ("RabbitMQ (durable, confirms)", rabbitMq) })
+        await BenchTransports.ForEach(rabbitMq, 3, async (name, transport) =>
         {
-            if (url is null)
-            {
-                Console.WriteLine($"| {name} | not run: give a broker URL | |");
-                continue;
-            }
-            var engine = await Measure(BusTransport.Parse(url), settings, stream, withEngine: true);
-            var anchor = await Measure(BusTransport.Parse(url), settings, stream, withEngine: false);
+            var engine = await Measure(transport, settings, stream, withEngine: true);
+            var anchor = await Measure(transport, settings, stream, withEngine: false);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {engine:N0} | {anchor:N0} |"));
-        }
+        });
     }
 
     private static async Task<double> Measure(BusTransport transport, EngineSettings settings, ObservationBatch[] stream, bool withEngine)

@@ -8,6 +8,7 @@ using Aggregator.Bench;
 //   dotnet run -c Release --project bench/Aggregator.Bench -- evm [addresses] [naiveSample]
 //   dotnet run -c Release --project bench/Aggregator.Bench -- solana [owners]
 //   dotnet run -c Release --project bench/Aggregator.Bench -- bus [accounts] [batches] [batchSize] [rabbitmq://…]
+//   dotnet run -c Release --project bench/Aggregator.Bench -- latency [accounts] [ticks] [rabbitmq://…]
 var mode = args.Length > 0 ? args[0] : "tree";
 switch (mode)
 {
@@ -43,8 +44,14 @@ switch (mode)
             batchSize: args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 1000,
             rabbitMq: args.Length > 4 ? args[4] : null);
         break;
+    case "latency":
+        await LatencyBenchmark.Run(
+            accounts: args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000,
+            ticks: args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 30,
+            rabbitMq: args.Length > 3 ? args[3] : null);
+        break;
     default:
-        Console.Error.WriteLine($"unknown benchmark '{mode}'; known: tree, margin, proofs, evm, solana, bus");
+        Console.Error.WriteLine($"unknown benchmark '{mode}'; known: tree, margin, proofs, evm, solana, bus, latency");
         return 2;
 }
 return 0;

@@ -24,3 +24,6 @@ public sealed record LiquidationPlanned(
     Amount? CollateralToSeize,
     IReadOnlyList<string> PerpsToClose,
     DateTimeOffset At);
+
+/// <summary>Every liquidation plan of one engine write, in one message (one per account would cost more than planning them).</summary>
+public sealed record LiquidationsPlanned(IReadOnlyList<LiquidationPlanned> Plans);

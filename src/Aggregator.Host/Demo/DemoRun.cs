@@ -177,17 +177,24 @@ public static class DemoRun
         public long FirstPlanAfter(long timestamp) => PlanLog.Where(p => p.At >= timestamp).Min(p => p.At);
     }
 
-    internal sealed class ObservedConsumer(Observed observed) : IConsumer<LiquidationPlanned>, IConsumer<MarginCall>, IConsumer<ReservesObserved>
+    internal sealed class ObservedConsumer(Observed observed) : IConsumer<LiquidationsPlanned>, IConsumer<MarginCalls>, IConsumer<ReservesObserved>
     {
-        public Task Consume(ConsumeContext<LiquidationPlanned> context)
+        public Task Consume(ConsumeContext<LiquidationsPlanned> context)
         {
-            observed.PlanLog.Enqueue((context.Message, Stopwatch.GetTimestamp()));
+            var at = Stopwatch.GetTimestamp();
+            foreach (var plan in context.Message.Plans)
+            {
+                observed.PlanLog.Enqueue((plan, at));
+            }
             return Task.CompletedTask;
         }
 
-        public Task Consume(ConsumeContext<MarginCall> context)
+        public Task Consume(ConsumeContext<MarginCalls> context)
         {
-            observed.Calls.Enqueue(context.Message);
+            foreach (var call in context.Message.Calls)
+            {
+                observed.Calls.Enqueue(call);
+            }
             return Task.CompletedTask;
         }
 

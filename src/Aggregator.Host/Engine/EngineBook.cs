@@ -261,7 +261,7 @@ internal sealed class EngineBook(CrossMarginBook book, IReadOnlySet<string>? oth
                     continue;
                 }
                 var pool = change.Pool is null ? book.CrossPositions(change.Account) : book.IsolatedPositions(change.Account, change.Pool);
-                if (pool is not null && Margin.Evaluation.PoolEvaluator.Evaluate(pool, book.Market, isolated: change.Pool is not null).Liquidation is { } plan)
+                if (pool is not null && Margin.Evaluation.PoolEvaluator.PlanLiquidation(pool, change.HealthFactor, book.Market) is { } plan)
                 {
                     plans.Add((change, plan));
                 }

@@ -49,6 +49,14 @@ public static class PoolEvaluator
         return new PoolHealth(tally.CollateralValue, tally.HealthWeighted, tally.DebtValue, tally.Pnl, tally.Requirement, healthFactor, status, tally.BorrowingPower(status), plan, perpPrices);
     }
 
+    /// <summary>
+    /// The liquidation plan of a pool already found liquidatable (by the live book, say) at
+    /// <paramref name="healthFactor"/>: the same plan <see cref="Evaluate(MarginPositions, MarketState, bool)"/> gives,
+    /// without deciding the status again (a second evaluation could round a boundary case the other way).
+    /// </summary>
+    public static LiquidationPlan? PlanLiquidation(MarginPositions pool, decimal? healthFactor, MarketState market) =>
+        LiquidationPlanner.Plan(pool, healthFactor, market);
+
     /// <summary>Whole units of an amount in base units.</summary>
     public static decimal WholeUnits(System.Numerics.BigInteger baseUnits, AssetState asset)
     {

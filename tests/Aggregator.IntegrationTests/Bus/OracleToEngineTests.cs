@@ -20,11 +20,14 @@ namespace Aggregator.IntegrationTests.Bus;
 [Collection(ServicesTests.Name)]
 public sealed class OracleToEngineTests(AnvilNode node, RabbitMqBroker broker)
 {
-    public sealed class Calls(ConcurrentQueue<MarginCall> seen) : IConsumer<MarginCall>
+    public sealed class Calls(ConcurrentQueue<MarginCall> seen) : IConsumer<MarginCalls>
     {
-        public Task Consume(ConsumeContext<MarginCall> context)
+        public Task Consume(ConsumeContext<MarginCalls> context)
         {
-            seen.Enqueue(context.Message);
+            foreach (var call in context.Message.Calls)
+            {
+                seen.Enqueue(call);
+            }
             return Task.CompletedTask;
         }
     }

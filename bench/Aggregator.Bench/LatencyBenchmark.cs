@@ -66,7 +66,13 @@ internal static class LatencyBenchmark
         using var host = AggregatorHost.Build(new HostPlan(transport) { Engine = settings, EngineQueue = queue }, bus =>
         {
             bus.AddSingleton(tally);
-            bus.AddConsumer<Subscriber>().Endpoint(e => e.Name = queue + "-plans");
+            // One message at a time: the engine's health messages are confirmed before its plans are
+            // published, so by the time the plans match the expected count every change was counted.
+            bus.AddConsumer<Subscriber>().Endpoint(e =>
+            {
+                e.Name = queue + "-plans";
+                e.ConcurrentMessageLimit = 1;
+            });
         });
         var engine = host.Services.GetRequiredService<EngineBook>();
         var usdc = engine.Book.AssetIndex(EngineFixtures.Usdc);

@@ -48,8 +48,8 @@ internal sealed partial class EpochCloser(ProverSettings settings, LiabilitiesCo
                 }
                 Proved(log, epoch);
             }
-            string? transaction = null;
-            if (settings.Registry is { } registry)
+            var transaction = EpochDirectory.ReadManifest(directory).Publication?.TransactionHash;
+            if (settings.Registry is { } registry && transaction is null)
             {
                 var web3 = await RegistryPublisher.ConnectAsync(registry.RpcUrl, settings.PublisherKeyFile, "epochs.registry", cancellationToken).ConfigureAwait(false);
                 transaction = (await RegistryPublisher.PublishAsync(directory, web3, registry.Address, allowInsecureKeys: false, cancellationToken).ConfigureAwait(false)).TransactionHash;

@@ -79,8 +79,8 @@ public static class RegistryPublisher
     }
 
     /// <summary>
-    /// Publishes the epoch in <paramref name="directory"/> and records the publication in its manifest;
-    /// an epoch whose manifest already records one is not sent again.
+    /// Publishes the epoch in <paramref name="directory"/> and records the publication in its manifest
+    /// (sent again if asked again: the registry refuses a second publication of an epoch).
     /// </summary>
     /// <exception cref="InputException">No solvency proof yet, a key that is not the epoch's publisher, or insecure keys off a local chain without <paramref name="allowInsecureKeys"/>.</exception>
     /// <exception cref="RegistryRejectedException">The registry refused the publication.</exception>
@@ -88,10 +88,6 @@ public static class RegistryPublisher
     {
         ArgumentNullException.ThrowIfNull(web3);
         var manifest = CheckReady(directory, registry);
-        if (manifest.Publication is { } done)
-        {
-            return done;
-        }
         var proofPath = Path.Combine(directory, EpochProofs.SolvencyProofFile);
         var account = (Account)web3.TransactionManager.Account;
         if (!string.Equals(account.Address, manifest.Publisher, StringComparison.OrdinalIgnoreCase))

@@ -11,7 +11,8 @@ namespace Aggregator.Host.Adapter;
 /// <summary>
 /// The adapter role for one chain: follows its pinned heights through a <see cref="ChainWatcher"/> and
 /// publishes one batch per height (and a corrected batch after a reorg). A chain that cannot be read is
-/// reported and polled again; nothing is guessed.
+/// reported and polled again; nothing is guessed. A batch the bus did not take (the broker restarting)
+/// is published again, in order, before anything newer.
 /// </summary>
 internal sealed partial class AdapterService(IChainReader reader, TimeSpan interval, IBus bus, ILogger<AdapterService> log) : BackgroundService
 {
@@ -20,20 +21,35 @@ internal sealed partial class AdapterService(IChainReader reader, TimeSpan inter
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Batches read but not yet confirmed by the bus, oldest first: the watcher reports a height once,
+        // so a batch whose publication failed (the broker restarting) is kept and published next round.
+        var unpublished = new Queue<ObservationBatch>();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 foreach (var batch in await _watcher.PollAsync(stoppingToken).ConfigureAwait(false))
                 {
-                    await bus.Publish(new CollateralObserved(batch), stoppingToken).ConfigureAwait(false);
-                    Volatile.Write(ref _latest, batch);
-                    Published(log, batch.Chain, batch.Height, batch.Balances.Count);
+                    unpublished.Enqueue(batch);
                 }
             }
             catch (Exception error) when (error is ChainReadFailedException or ChainMismatchException or ChainReorganizedException)
             {
                 ReadFailed(log, reader.Name, error.Message);
+            }
+            try
+            {
+                while (unpublished.TryPeek(out var batch))
+                {
+                    await bus.Publish(new CollateralObserved(batch), stoppingToken).ConfigureAwait(false);
+                    unpublished.Dequeue();
+                    Volatile.Write(ref _latest, batch);
+                    Published(log, batch.Chain, batch.Height, batch.Balances.Count);
+                }
+            }
+            catch (Exception error) when (!stoppingToken.IsCancellationRequested && error is not OperationCanceledException)
+            {
+                PublishFailed(log, reader.Name, unpublished.Count, error.Message);
             }
             await Task.Delay(interval, stoppingToken).ConfigureAwait(false);
         }
@@ -50,6 +66,9 @@ internal sealed partial class AdapterService(IChainReader reader, TimeSpan inter
 
     [LoggerMessage(Level = LogLevel.Information, Message = "published {Chain} at height {Height}: {Balances} balances")]
     private static partial void Published(ILogger logger, ChainId chain, ulong height, int balances);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Chain}: {Waiting} batches wait for the bus: {Reason}")]
+    private static partial void PublishFailed(ILogger logger, string chain, int waiting, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Chain} could not be read: {Reason}")]
     private static partial void ReadFailed(ILogger logger, string chain, string reason);

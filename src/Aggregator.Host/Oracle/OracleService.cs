@@ -44,13 +44,24 @@ internal sealed partial class OracleService(
                     FeedFailed(log, "a chain's feeds", error.Message);
                 }
             }
-            if (prices.Count > 0)
+            try
             {
-                await bus.Publish(new PricesObserved(prices), stoppingToken).ConfigureAwait(false);
+                if (prices.Count > 0)
+                {
+                    await bus.Publish(new PricesObserved(prices), stoppingToken).ConfigureAwait(false);
+                }
+            }
+            catch (Exception error) when (!stoppingToken.IsCancellationRequested && error is not OperationCanceledException)
+            {
+                // The next round reads the feeds again: a lost round of quotes is replaced, not replayed.
+                PublishFailed(log, error.Message);
             }
             await Task.Delay(interval, clock, stoppingToken).ConfigureAwait(false);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "prices not published (the next round reads them again): {Reason}")]
+    private static partial void PublishFailed(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Source} gave no price: {Reason}")]
     private static partial void FeedFailed(ILogger logger, string source, string reason);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Aggregator.Chains.Evm.Registry;
@@ -39,11 +40,11 @@ public sealed class SeparateProcessesTests
 
         var entries = Path.Combine(deployment.World.Directory, "entries.csv");
         await File.WriteAllLinesAsync(entries, ["entryId,account,kind,asset,amount,at", .. deployment.World.Debts.Select((d, i) => $"b{i},{d.Account},borrow,USDC,{new Amount(d.Usdc, 6)},2026-12-01T10:00:00Z")]);
-        var health = await deployment.HealthWhen(h => h.Rebuilt, processes, "the engine rebuilt from every chain");
+        await deployment.HealthWhen(h => h[0].Rebuilt, 1, processes, "the engine rebuilt from every chain");
         var published = CliRunner.Run("ledger", "publish", "--file", entries, "--config", deployment.World.ConfigPath, "--bus", deployment.Broker.Url);
         Assert.True(published.Exit == 0, published.Error);
-        health = await deployment.HealthWhen(h => h.LedgerEntries == Accounts, processes, "every borrow applied");
-        Assert.All(health.Accounts, a => Assert.Equal("healthy", a.Status));
+        var health = await deployment.HealthWhen(h => h[0].LedgerEntries == Accounts, 1, processes, "every borrow applied");
+        Assert.All(health[0].Accounts, a => Assert.Equal("healthy", a.Status));
 
         var epoch = (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 1;
         deployment.World.SignOwnership(epoch);
@@ -83,11 +84,7 @@ public sealed class SeparateProcessesTests
         var engine = ServiceProcess.Run(deployment.World.ConfigPath, "engine", deployment.Broker.Url);
         try
         {
-            await deployment.HealthWhen(h => h.Rebuilt, [adapter, oracle, engine], "the engine rebuilt from every chain");
-            var publish = deployment.Client.Services.GetRequiredService<IPublishEndpoint>();
-            var entries = new List<LedgerEntry>();
-            var random = new Random(7);
-            for (var round = 0; round < 12; round++)
+            var entries = await deployment.StreamAsync([adapter, oracle, engine], 1, round =>
             {
                 if (round == 4)
                 {
@@ -98,41 +95,54 @@ public sealed class SeparateProcessesTests
                     engine.Dispose();
                     engine = ServiceProcess.Run(deployment.World.ConfigPath, "engine", deployment.Broker.Url);
                 }
-                var moved = Enumerable.Range(0, Accounts).Where(_ => random.Next(4) == 0).ToArray();
-                await JsonRpc.BatchAsync(deployment.Http, deployment.ChainA.Url, [.. moved.Select(i => ("anvil_setBalance", new JsonArray(deployment.World.DepositA(i), $"0x{random.Next(1, 8_000):x}00000000000000")))]);
-                await JsonRpc.CallAsync(deployment.Http, deployment.ChainA.Url, "evm_mine", []);
-                foreach (var i in moved)
-                {
-                    var entry = new LedgerEntry($"r{round}-{i}", deployment.World.Debts[i].Account, LedgerEntryKind.Borrow, Usdc, new Amount(random.Next(1, 500) * 1_000_000L, 6), DateTimeOffset.UtcNow);
-                    entries.Add(entry);
-                    await publish.Publish(entry);
-                }
-                await Task.Delay(300);
-            }
-            var head = ulong.Parse((await JsonRpc.CallAsync(deployment.Http, deployment.ChainA.Url, "eth_blockNumber", []))!.GetValue<string>()[2..], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-            var health = await deployment.HealthWhen(
-                h => h.Rebuilt && h.LedgerEntries == entries.Count && h.Heights.Any(b => b.Chain == DemoWorld.ChainA && b.Height == head),
-                [adapter, oracle, engine], "the restarted engine caught up with the stream");
-
-            // From scratch: the chains as they are now, and every ledger entry once.
-            var config = RunConfigFile.Read(deployment.World.ConfigPath);
-            var fresh = new EngineBook(config.Engine.CreateBook());
-            foreach (var reader in AdapterRole.Readers(config.Reserves, config.Engine, deployment.Http))
-            {
-                fresh.Apply(await reader.ReadAsync());
-            }
-            foreach (var entry in entries)
-            {
-                fresh.Apply(entry);
-            }
-            var expected = fresh.Health(Guid.Empty).Accounts;
-            Assert.Equal(expected.Count, health.Accounts.Count);
-            Assert.Equal(expected.OrderBy(a => a.Account, StringComparer.Ordinal), health.Accounts.OrderBy(a => a.Account, StringComparer.Ordinal));
-            Assert.Contains(health.Accounts, a => a.Requirement > 0);
+                return Task.CompletedTask;
+            });
+            await deployment.AssertFromScratchAsync(entries, [adapter, oracle, engine], 1);
         }
         finally
         {
             engine.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task The_broker_restarted_mid_stream_loses_nothing_and_applies_nothing_twice()
+    {
+        await using var deployment = await Deployment.StartAsync();
+        using var adapter = ServiceProcess.Run(deployment.World.ConfigPath, "adapter", deployment.Broker.Url);
+        using var oracle = ServiceProcess.Run(deployment.World.ConfigPath, "oracle", deployment.Broker.Url);
+        using var engine = ServiceProcess.Run(deployment.World.ConfigPath, "engine", deployment.Broker.Url);
+        var entries = await deployment.StreamAsync([adapter, oracle, engine], 1, async round =>
+        {
+            if (round == 5)
+            {
+                await deployment.Broker.RestartAsync(); // every process loses its connection and finds it again
+            }
+        });
+        await deployment.AssertFromScratchAsync(entries, [adapter, oracle, engine], 1);
+        Assert.All(new[] { adapter, oracle, engine }, p => Assert.False(p.HasExited, p.Log));
+    }
+
+    [Fact]
+    public async Task Two_engine_partitions_in_two_processes_give_exactly_the_results_of_one_engine()
+    {
+        await using var deployment = await Deployment.StartAsync();
+        using var adapter = ServiceProcess.Run(deployment.World.ConfigPath, "adapter", deployment.Broker.Url);
+        using var oracle = ServiceProcess.Run(deployment.World.ConfigPath, "oracle", deployment.Broker.Url);
+        using var first = ServiceProcess.Run(deployment.World.ConfigPath, "engine", deployment.Broker.Url, "0/2");
+        using var second = ServiceProcess.Run(deployment.World.ConfigPath, "engine", deployment.Broker.Url, "1/2");
+        var entries = await deployment.StreamAsync([adapter, oracle, first, second], 2, _ => Task.CompletedTask);
+        var reports = await deployment.AssertFromScratchAsync(entries, [adapter, oracle, first, second], 2);
+        Assert.All(reports, r => Assert.NotEmpty(r.Accounts)); // both partitions own accounts
+    }
+
+    /// <summary>Keeps every engine partition's health answer.</summary>
+    public sealed class HealthCollector(ConcurrentBag<HealthReported> answers) : IConsumer<HealthReported>
+    {
+        public Task Consume(ConsumeContext<HealthReported> context)
+        {
+            answers.Add(context.Message);
+            return Task.CompletedTask;
         }
     }
 
@@ -168,36 +178,122 @@ public sealed class SeparateProcessesTests
             var http = new HttpClient();
             var directory = Directory.CreateTempSubdirectory("aggregator-services-").FullName;
             var world = await DemoWorld.CreateAsync(RepositoryPaths.Root, http, chainA.Url, chainB.Url, solana.Url, directory, Accounts, CancellationToken.None);
-            var client = AggregatorHost.Build(new HostPlan(BusTransport.Parse(broker.Url)));
+            var client = AggregatorHost.Build(new HostPlan(BusTransport.Parse(broker.Url)), bus =>
+            {
+                bus.AddSingleton(new ConcurrentBag<HealthReported>());
+                bus.AddConsumer<HealthCollector>().Endpoint(e => e.Temporary = true);
+            });
             await client.StartAsync();
             return new Deployment(broker, chainA, chainB, solana, http, world, client);
         }
 
-        /// <summary>Asks the engine for every account's health until the answer satisfies <paramref name="condition"/>.</summary>
-        public async Task<HealthReported> HealthWhen(Func<HealthReported, bool> condition, IReadOnlyList<ServiceProcess> processes, string what)
+        /// <summary>
+        /// Asks every engine partition for its accounts' health (a published request, each partition
+        /// answering) until the answers of all <paramref name="partitions"/> satisfy <paramref name="condition"/>.
+        /// </summary>
+        public async Task<IReadOnlyList<HealthReported>> HealthWhen(Func<IReadOnlyList<HealthReported>, bool> condition, int partitions, IReadOnlyList<ServiceProcess> processes, string what)
         {
-            var client = Client.Services.GetRequiredService<IClientFactory>().CreateRequestClient<HealthRequested>(RequestTimeout.After(s: 5));
+            var publish = Client.Services.GetRequiredService<IPublishEndpoint>();
+            var answers = Client.Services.GetRequiredService<ConcurrentBag<HealthReported>>();
             var deadline = DateTime.UtcNow.AddSeconds(90);
-            HealthReported? last = null;
+            IReadOnlyList<HealthReported> last = [];
             while (DateTime.UtcNow < deadline)
             {
+                var id = Guid.NewGuid();
                 try
                 {
-                    last = (await client.GetResponse<HealthReported>(new HealthRequested(Guid.NewGuid()))).Message;
-                    if (condition(last))
-                    {
-                        return last;
-                    }
+                    await publish.Publish(new HealthRequested(id));
                 }
-                catch (RequestTimeoutException)
+                catch (Exception)
                 {
-                    // not up yet
+                    // the bus is reconnecting: ask again
+                }
+                var asked = DateTime.UtcNow;
+                while (DateTime.UtcNow - asked < TimeSpan.FromSeconds(5) && answers.Count(a => a.RequestId == id) < partitions)
+                {
+                    await Task.Delay(50);
+                }
+                var these = answers.Where(a => a.RequestId == id).OrderBy(a => a.Partition).ToArray();
+                if (these.Length == partitions)
+                {
+                    last = these;
+                    if (condition(these))
+                    {
+                        return these;
+                    }
                 }
                 Assert.DoesNotContain(processes, p => p.HasExited && p.Role != "engine");
                 await Task.Delay(200);
             }
-            Assert.Fail($"timed out waiting until {what}; last answer: {(last is null ? "none" : $"rebuilt {last.Rebuilt}, {last.LedgerEntries} entries, at {string.Join(", ", last.Heights.Select(h => $"{h.Chain}@{h.Height}"))}")}\n{string.Join("\n", processes.Select(p => $"--- {p.Role}\n{p.Log}"))}");
-            return last!;
+            Assert.Fail($"timed out waiting until {what}; last answers: {string.Join("; ", last.Select(h => $"partition {h.Partition}: rebuilt {h.Rebuilt}, {h.LedgerEntries} entries, at {string.Join(", ", h.Heights.Select(b => $"{b.Chain}@{b.Height}"))}"))}\n{string.Join("\n", processes.Select(p => $"--- {p.Role}\n{p.Log}"))}");
+            return last;
+        }
+
+        /// <summary>
+        /// Twelve rounds, each moving the ETH balances of about a quarter of the accounts on the first chain
+        /// (one new block) and publishing a borrow for each of them; <paramref name="during"/> runs at the start
+        /// of each round. Returns every ledger entry published (each confirmed, retried while the bus reconnects).
+        /// </summary>
+        public async Task<IReadOnlyList<LedgerEntry>> StreamAsync(IReadOnlyList<ServiceProcess> processes, int partitions, Func<int, Task> during)
+        {
+            await HealthWhen(h => h.All(r => r.Rebuilt), partitions, processes, "every engine rebuilt from every chain");
+            var publish = Client.Services.GetRequiredService<IPublishEndpoint>();
+            var entries = new List<LedgerEntry>();
+            var random = new Random(7);
+            for (var round = 0; round < 12; round++)
+            {
+                await during(round);
+                var moved = Enumerable.Range(0, Accounts).Where(_ => random.Next(4) == 0).ToArray();
+                await JsonRpc.BatchAsync(Http, ChainA.Url, [.. moved.Select(i => ("anvil_setBalance", new JsonArray(World.DepositA(i), $"0x{random.Next(1, 8_000):x}00000000000000")))]);
+                await JsonRpc.CallAsync(Http, ChainA.Url, "evm_mine", []);
+                foreach (var i in moved)
+                {
+                    var entry = new LedgerEntry($"r{round}-{i}", World.Debts[i].Account, LedgerEntryKind.Borrow, Usdc, new Amount(random.Next(1, 500) * 1_000_000L, 6), DateTimeOffset.UtcNow);
+                    entries.Add(entry);
+                    for (var attempt = 0; ; attempt++)
+                    {
+                        try
+                        {
+                            await publish.Publish(entry);
+                            break;
+                        }
+                        catch (Exception) when (attempt < 60)
+                        {
+                            await Task.Delay(500); // the broker is restarting: the entry is published again, never lost
+                        }
+                    }
+                }
+                await Task.Delay(300);
+            }
+            return entries;
+        }
+
+        /// <summary>
+        /// Waits until the engines have applied the first chain's head and every entry, then checks that
+        /// every account's health is what a fresh book makes of the chains as they are now and every entry
+        /// applied once: nothing lost, nothing applied twice.
+        /// </summary>
+        public async Task<IReadOnlyList<HealthReported>> AssertFromScratchAsync(IReadOnlyList<LedgerEntry> entries, IReadOnlyList<ServiceProcess> processes, int partitions)
+        {
+            var head = ulong.Parse((await JsonRpc.CallAsync(Http, ChainA.Url, "eth_blockNumber", []))!.GetValue<string>()[2..], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+            var reports = await HealthWhen(
+                h => h.All(r => r.Rebuilt && r.Heights.Any(b => b.Chain == DemoWorld.ChainA && b.Height == head)) && h.Sum(r => r.LedgerEntries) == entries.Count,
+                partitions, processes, "the engines caught up with the stream");
+            var config = RunConfigFile.Read(World.ConfigPath);
+            var fresh = new EngineBook(config.Engine.CreateBook());
+            foreach (var reader in AdapterRole.Readers(config.Reserves, config.Engine, Http))
+            {
+                fresh.Apply(await reader.ReadAsync());
+            }
+            foreach (var entry in entries)
+            {
+                fresh.Apply(entry);
+            }
+            var expected = fresh.Health(Guid.Empty).Accounts.OrderBy(a => a.Account, StringComparer.Ordinal).ToArray();
+            var actual = reports.SelectMany(r => r.Accounts).OrderBy(a => a.Account, StringComparer.Ordinal).ToArray();
+            Assert.Equal(expected, actual);
+            Assert.Contains(actual, a => a.Requirement > 0);
+            return reports;
         }
 
         public async ValueTask DisposeAsync()

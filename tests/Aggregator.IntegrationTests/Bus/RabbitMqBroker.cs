@@ -5,14 +5,17 @@ namespace Aggregator.IntegrationTests.Bus;
 
 /// <summary>
 /// A real RabbitMQ: the one named by AGGREGATOR_RABBITMQ (CI starts it with deploy/local/rabbitmq.sh),
-/// else one started here by that script on free 127.0.0.1 ports with its own directories, and stopped
-/// at the end. A broker that cannot be had fails the tests with the reason; it is never a skip.
+/// else, where a Docker engine answers, a Testcontainers.RabbitMq container (its port published by
+/// Docker's defaults), and otherwise one started here by that script on free 127.0.0.1 ports with its
+/// own directories; stopped at the end. A broker that cannot be had fails the tests with the reason; it
+/// is never a skip.
 /// </summary>
 public sealed class RabbitMqBroker : IAsyncLifetime
 {
     private readonly bool _own;
     private string? _runDirectory;
     private int _port;
+    private Testcontainers.RabbitMq.RabbitMqContainer? _container;
 
     public RabbitMqBroker()
     {
@@ -34,15 +37,52 @@ public sealed class RabbitMqBroker : IAsyncLifetime
             Url = configured;
             return;
         }
+        if (await DockerAnswersAsync().ConfigureAwait(false))
+        {
+            // Where a Docker engine answers, a throwaway container; its host port is fixed so that a
+            // restart keeps the URL (and the container keeps its data across stop and start).
+            _port = LocalProcesses.FreePort();
+            _container = new Testcontainers.RabbitMq.RabbitMqBuilder("rabbitmq:3.13-alpine")
+                .WithUsername("guest").WithPassword("guest").WithPortBinding(_port, 5672).Build();
+            await _container.StartAsync().ConfigureAwait(false);
+            Url = $"rabbitmq://guest:guest@127.0.0.1:{_port}/";
+            return;
+        }
         _runDirectory = Directory.CreateTempSubdirectory("aggregator-rabbitmq-").FullName;
         // The script takes the AMQP port and the two after it (epmd) and the one 20000 above (distribution).
         _port = LocalProcesses.FreePort() % 15000 + 30000;
         await StartAsync().ConfigureAwait(false);
     }
 
+    // `docker info` answering means an engine is there (the client alone, as on the development machine, fails at once).
+    private static async Task<bool> DockerAnswersAsync()
+    {
+        try
+        {
+            using var docker = Process.Start(new ProcessStartInfo("docker", ["info", "--format", "{{.ServerVersion}}"]) { RedirectStandardOutput = true, RedirectStandardError = true });
+            if (docker is null)
+            {
+                return false;
+            }
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await docker.WaitForExitAsync(limit.Token).ConfigureAwait(false);
+            return docker.ExitCode == 0;
+        }
+        catch (Exception error) when (error is System.ComponentModel.Win32Exception or OperationCanceledException)
+        {
+            return false; // no docker client, or no answer
+        }
+    }
+
     /// <summary>Stops the broker and starts it again on the same port with the same data (durable queues and persistent messages survive).</summary>
     public async Task RestartAsync()
     {
+        if (_container is not null)
+        {
+            await _container.StopAsync().ConfigureAwait(false);
+            await _container.StartAsync().ConfigureAwait(false);
+            return;
+        }
         if (_runDirectory is null)
         {
             throw new InvalidOperationException("only a broker started here can be restarted");
@@ -63,6 +103,10 @@ public sealed class RabbitMqBroker : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        if (_container is not null)
+        {
+            await _container.DisposeAsync().ConfigureAwait(false);
+        }
         if (_runDirectory != null)
         {
             await Script("stop").ConfigureAwait(false);

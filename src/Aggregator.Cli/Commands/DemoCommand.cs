@@ -45,6 +45,11 @@ internal static class DemoCommand
                 context.Error.WriteLine($"demo failed: {failed.Message}");
                 return ExitCodes.CheckFailed;
             }
+            catch (OperationCanceledException)
+            {
+                context.Error.WriteLine($"demo stopped before the end; everything it started is stopped; files so far in {directory}");
+                return ExitCodes.CheckFailed;
+            }
         });
         return command;
     }

@@ -62,6 +62,9 @@ public static class DemoRun
             });
         });
         await host.StartAsync(cancellationToken).ConfigureAwait(false);
+        // Ctrl-C reaches the host first (its console lifetime stops it): the demo stops with it.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, host.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>().ApplicationStopping);
+        cancellationToken = stopping.Token;
         try
         {
             var engine = host.Services.GetRequiredService<EngineBook>();

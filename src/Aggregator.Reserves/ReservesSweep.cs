@@ -89,7 +89,7 @@ internal sealed class ReservesTally(string institution, ulong epoch)
                 reserve.Address, reserve.SignedText, reserve.Signature, check.IsValid ? "verified" : check.Reason,
                 new SortedDictionary<string, string>(balances.ToDictionary(b => b.Asset.Symbol, b => b.Amount.ToString()), StringComparer.Ordinal)));
         }
-        foreach (var failure in batch.Failures.Where(f => chain.Addresses.Any(r => string.Equals(r.Address, f.Address, comparison))))
+        foreach (var failure in batch.Failures.Where(f => f.Address is null || chain.Addresses.Any(r => string.Equals(r.Address, f.Address, comparison))))
         {
             _problems.Add($"{name} {failure.Address}: {failure.Asset} unreadable ({failure.Reason}); not counted");
         }

@@ -7,14 +7,20 @@ namespace Aggregator.Host.Prover;
 /// The adapters' recent batches per chain, as the engines received them: the prover counts the reserves
 /// in the very batch whose height and hash the engines' liabilities are at (on Solana, whose RPC cannot
 /// read a past slot, this is the only way to have both at one slot). Keeps the last
-/// <paramref name="kept"/> heights per chain.
+/// <paramref name="kept"/> heights per chain, and of each batch only the reserve addresses' balances
+/// and failures (a batch holds every account's deposit address too).
 /// </summary>
-internal sealed class ObservationHistory(int kept = 32)
+internal sealed class ObservationHistory(Func<ChainId, string, bool> isReserve, int kept = 32)
 {
     private readonly Dictionary<ChainId, SortedDictionary<ulong, List<ObservationBatch>>> _chains = [];
 
     public void Add(ObservationBatch batch)
     {
+        batch = batch with
+        {
+            Balances = [.. batch.Balances.Where(b => isReserve(batch.Chain, b.Address))],
+            Failures = [.. batch.Failures.Where(f => f.Address is null || isReserve(batch.Chain, f.Address))],
+        };
         lock (_chains)
         {
             if (!_chains.TryGetValue(batch.Chain, out var heights))

@@ -57,7 +57,13 @@ CONF
       environment "$(cat "$run/rabbitmq.port")"
       "$ctl" stop > /dev/null 2>&1 || true
       [ -f "$run/rabbitmq.pid" ] && kill "$(cat "$run/rabbitmq.pid")" 2>/dev/null || true
-      epmd -port "$ERL_EPMD_PORT" -kill > /dev/null 2>&1 || true
+      # epmd refuses -kill while the node is still unregistering: ask for a few seconds, then end the
+      # daemon this script started (found by its own port) so nothing outlives stop.
+      for _ in $(seq 1 50); do
+        epmd -port "$ERL_EPMD_PORT" -kill > /dev/null 2>&1 && break
+        sleep 0.1
+      done
+      pkill -f "epmd -address 127.0.0.1 -port $ERL_EPMD_PORT -daemon" 2>/dev/null || true
       rm -f "$run/rabbitmq.pid" "$run/rabbitmq.port"
     fi
     ;;

@@ -11,10 +11,12 @@ namespace Aggregator.Messages;
 public sealed record LiabilitiesRequested(Guid RequestId, ulong Epoch);
 
 /// <summary>
-/// One engine partition's answer: the block it last applied per chain (the heights its figures are
-/// at), and per account what the institution owes it per asset, in base units of each asset's
-/// decimals (its collateral summed over chains; debts owed to the institution are not netted).
-/// Taken between two writes of the partition's book, so every figure is at exactly those heights.
+/// One engine partition's answer, or part <paramref name="Part"/> of <paramref name="Parts"/> of it
+/// (a partition's accounts go in parts of at most 10,000, so no message nears a broker's size limit):
+/// the block it last applied per chain (the heights its figures are at), and per account what the
+/// institution owes it per asset, in base units of each asset's decimals (its collateral summed over
+/// chains; debts owed to the institution are not netted). Every part is taken between the same two
+/// writes of the partition's book, so every figure is at exactly those heights.
 /// </summary>
 public sealed record LiabilitiesReported(
     Guid RequestId,
@@ -22,7 +24,9 @@ public sealed record LiabilitiesReported(
     int PartitionCount,
     IReadOnlyList<AppliedBlock> Heights,
     IReadOnlyList<LiabilityAsset> Assets,
-    IReadOnlyList<AccountLiabilities> Accounts);
+    IReadOnlyList<AccountLiabilities> Accounts,
+    int Part = 0,
+    int Parts = 1);
 
 /// <summary>A chain's block as applied: its height and hash.</summary>
 public sealed record AppliedBlock(ChainId Chain, ulong Height, string BlockHash);

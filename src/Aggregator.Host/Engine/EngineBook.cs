@@ -204,11 +204,15 @@ internal sealed class EngineBook(CrossMarginBook book, IReadOnlySet<string>? oth
         }
     }
 
+    /// <summary>How many accounts go in one part of an answer to the prover.</summary>
+    public const int LiabilitiesPartSize = 10_000;
+
     /// <summary>
-    /// The partition's answer to the prover: per chain the block last applied, and per account its
-    /// collateral per asset in base units, all taken between two writes (so at exactly those blocks).
+    /// The partition's answer to the prover, in parts of <see cref="LiabilitiesPartSize"/> accounts: per
+    /// chain the block last applied, and per account its collateral per asset in base units, all taken
+    /// between two writes (so at exactly those blocks).
     /// </summary>
-    public Messages.LiabilitiesReported Liabilities(Guid requestId)
+    public IReadOnlyList<Messages.LiabilitiesReported> Liabilities(Guid requestId)
     {
         lock (_gate)
         {
@@ -224,7 +228,10 @@ internal sealed class EngineBook(CrossMarginBook book, IReadOnlySet<string>? oth
                 }
                 accounts[account] = new Messages.AccountLiabilities(book.AccountId(account), owed);
             }
-            return new Messages.LiabilitiesReported(requestId, partition.Index, Math.Max(1, partition.Count), heights, assets, accounts);
+            var parts = Math.Max(1, (accounts.Length + LiabilitiesPartSize - 1) / LiabilitiesPartSize);
+            return [.. Enumerable.Range(0, parts).Select(part => new Messages.LiabilitiesReported(
+                requestId, partition.Index, Math.Max(1, partition.Count), heights, assets,
+                accounts.Skip(part * LiabilitiesPartSize).Take(LiabilitiesPartSize).ToArray(), part, parts))];
         }
     }
 

@@ -10,7 +10,7 @@ namespace Aggregator.Host.Engine;
 internal sealed class LiabilitiesRequestedConsumer(EngineBook engine) : IConsumer<LiabilitiesRequested>
 {
     public Task Consume(ConsumeContext<LiabilitiesRequested> context) =>
-        context.Publish(engine.Liabilities(context.Message.RequestId), context.CancellationToken);
+        context.PublishBatch(engine.Liabilities(context.Message.RequestId), context.CancellationToken);
 }
 
 /// <summary>Answers a request for every account's health, on the engine's queue (between two writes).</summary>

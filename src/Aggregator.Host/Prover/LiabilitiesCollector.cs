@@ -48,33 +48,59 @@ internal sealed class LiabilitiesCollector(IBus bus)
 
     private sealed class Pending(int partitions)
     {
-        private readonly LiabilitiesReported?[] _reports = new LiabilitiesReported?[partitions];
+        // Per partition, its parts as they arrive (null until the first part says how many there are).
+        private readonly LiabilitiesReported?[]?[] _parts = new LiabilitiesReported?[]?[partitions];
 
         public TaskCompletionSource<IReadOnlyList<LiabilitiesReported>> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public void Add(LiabilitiesReported report)
         {
-            lock (_reports)
+            lock (_parts)
             {
                 if (report.PartitionCount != partitions || report.Partition < 0 || report.Partition >= partitions)
                 {
                     Done.TrySetException(new EpochCloseException($"an engine answers as partition {report.Partition}/{report.PartitionCount}; the prover expects {partitions} partitions"));
                     return;
                 }
-                _reports[report.Partition] ??= report;
-                if (_reports.All(r => r is not null))
+                var parts = _parts[report.Partition] ??= new LiabilitiesReported?[Math.Max(1, report.Parts)];
+                if (report.Parts != parts.Length || report.Part < 0 || report.Part >= parts.Length)
                 {
-                    Done.TrySetResult(_reports!);
+                    Done.TrySetException(new EpochCloseException($"partition {report.Partition} sent part {report.Part} of {report.Parts}, after announcing {parts.Length} parts"));
+                    return;
+                }
+                parts[report.Part] ??= report;
+                if (_parts.All(p => p is not null && p.All(part => part is not null)))
+                {
+                    try
+                    {
+                        Done.TrySetResult([.. _parts.Select(Whole)]);
+                    }
+                    catch (EpochCloseException mixed)
+                    {
+                        Done.TrySetException(mixed);
+                    }
                 }
             }
         }
 
         public int[] Missing()
         {
-            lock (_reports)
+            lock (_parts)
             {
-                return Enumerable.Range(0, partitions).Where(i => _reports[i] is null).ToArray();
+                return [.. Enumerable.Range(0, partitions).Where(i => _parts[i] is null || _parts[i]!.Any(part => part is null))];
             }
+        }
+
+        // A partition's parts as one answer; parts of one answer that disagree on the blocks would mix
+        // two states, so they stop the close.
+        private static LiabilitiesReported Whole(LiabilitiesReported?[]? parts)
+        {
+            var first = parts![0]!;
+            if (parts.Any(p => !p!.Heights.SequenceEqual(first.Heights) || !p.Assets.SequenceEqual(first.Assets)))
+            {
+                throw new EpochCloseException($"partition {first.Partition}'s parts disagree on the blocks or the assets");
+            }
+            return first with { Accounts = [.. parts.SelectMany(p => p!.Accounts)], Part = 0, Parts = 1 };
         }
     }
 }

@@ -30,6 +30,7 @@ public class EpochRowsTests
     [InlineData("missing", "in no partition's answer (first: 'c')")]
     [InlineData("uncommitted", "which the commitment does not list")]
     [InlineData("overflow", "a leaf holds at most 2^64 - 1")]
+    [InlineData("short", "gives account 'a' 2 amounts for 3 assets")]
     public void A_close_stops_when_the_answers_do_not_add_up(string fault, string expected)
     {
         var answers = fault switch
@@ -37,6 +38,7 @@ public class EpochRowsTests
             "twice" => new[] { Answer(0, 2, ("a", 1, 0, 0)), Answer(1, 2, ("a", 1, 0, 0), ("b", 0, 0, 0)) },
             "missing" => [Answer(0, 1, ("a", 1, 0, 0), ("b", 0, 0, 0))],
             "uncommitted" => [Answer(0, 1, ("a", 1, 0, 5), ("b", 0, 0, 0)) with { Assets = [.. Columns[..2], new LiabilityAsset(new AssetId("DOGE"), 8)] }],
+            "short" => [Answer(0, 1, ("a", 1, 0, 0), ("b", 0, 0, 0)) with { Accounts = [new AccountLiabilities("a", [1, 0]), new AccountLiabilities("b", [0, 0, 0])] }],
             _ => [Answer(0, 1, ("a", UInt128.MaxValue, 0, 0), ("b", 0, 0, 0))],
         };
         string[] accounts = fault == "missing" ? ["a", "b", "c"] : ["a", "b"];

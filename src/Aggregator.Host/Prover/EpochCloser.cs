@@ -132,6 +132,10 @@ internal sealed partial class EpochCloser(ProverSettings settings, LiabilitiesCo
             var uncommitted = Enumerable.Range(0, report.Assets.Count).Where(i => !column.Contains(i)).ToArray();
             foreach (var account in report.Accounts)
             {
+                if (account.BaseUnits.Count != report.Assets.Count)
+                {
+                    throw new EpochCloseException($"partition {report.Partition} gives account '{account.Account}' {account.BaseUnits.Count} amounts for {report.Assets.Count} assets");
+                }
                 if (!seen.Add(account.Account))
                 {
                     throw new EpochCloseException($"account '{account.Account}' is answered by two partitions");

@@ -22,12 +22,7 @@ public static class ProverRole
         ArgumentNullException.ThrowIfNull(settings);
         services.AddSingleton(settings);
         services.AddSingleton<LiabilitiesCollector>();
-        // The reserve addresses (they stay; their ownership messages are signed anew for each epoch).
-        var reserves = Reserves.Configuration.ReservesConfigFile.Read(settings.ReservesConfigPath);
-        var evm = reserves.Evm.SelectMany(c => c.Addresses.Select(a => (Core.Chains.ChainId.Evm(c.Options.ChainId), a.Address.ToLowerInvariant()))).ToHashSet();
-        var solana = reserves.Solana.SelectMany(c => c.Addresses.Select(a => (new Core.Chains.ChainId(Core.Chains.ChainFamily.Solana, c.Options.Cluster), a.Address))).ToHashSet();
-        services.AddSingleton(new ObservationHistory((chain, address) =>
-            chain.Family == Core.Chains.ChainFamily.Evm ? evm.Contains((chain, address.ToLowerInvariant())) : solana.Contains((chain, address))));
+        services.AddSingleton(new ObservationHistory(settings.IsReserve));
         services.AddSingleton<EpochCloser>();
         services.AddSingleton<IProver>(_ => new SnarkjsProver(SnarkjsProver.LocateCircuits()));
         services.AddSingleton<HttpClient>();

@@ -19,6 +19,12 @@ public sealed record ProverSettings(
     RegistryTarget? Registry,
     TimeSpan? CloseEvery)
 {
+    /// <summary>
+    /// Whether an address on a chain is one of the institution's reserve addresses (EVM in any case). The
+    /// addresses stay from epoch to epoch; only their ownership messages are signed anew.
+    /// </summary>
+    public Func<Core.Chains.ChainId, string, bool> IsReserve { get; init; } = (_, _) => true;
+
     /// <summary>How long the partitions have to answer one request for liabilities.</summary>
     public TimeSpan PartitionTimeout { get; init; } = TimeSpan.FromSeconds(20);
 

@@ -32,10 +32,10 @@ public sealed class SeparateProcessesTests
     public async Task From_balances_on_three_chains_to_a_published_epoch_and_a_verified_inclusion_proof()
     {
         await using var deployment = await Deployment.StartAsync();
-        using var adapter = ServiceProcess.Run(deployment.World.ConfigPath, "adapter", deployment.Broker.Url);
-        using var oracle = ServiceProcess.Run(deployment.World.ConfigPath, "oracle", deployment.Broker.Url);
-        using var engine = ServiceProcess.Run(deployment.World.ConfigPath, "engine", deployment.Broker.Url);
-        using var prover = ServiceProcess.Run(deployment.World.ConfigPath, "prover", deployment.Broker.Url);
+        using var adapter = deployment.Run("adapter");
+        using var oracle = deployment.Run("oracle");
+        using var engine = deployment.Run("engine");
+        using var prover = deployment.Run("prover");
         var processes = new[] { adapter, oracle, engine, prover };
 
         var entries = Path.Combine(deployment.World.Directory, "entries.csv");
@@ -79,9 +79,9 @@ public sealed class SeparateProcessesTests
     public async Task An_engine_killed_with_SIGKILL_mid_stream_comes_back_to_a_from_scratch_evaluation()
     {
         await using var deployment = await Deployment.StartAsync();
-        using var adapter = ServiceProcess.Run(deployment.World.ConfigPath, "adapter", deployment.Broker.Url);
-        using var oracle = ServiceProcess.Run(deployment.World.ConfigPath, "oracle", deployment.Broker.Url);
-        var engine = ServiceProcess.Run(deployment.World.ConfigPath, "engine", deployment.Broker.Url);
+        using var adapter = deployment.Run("adapter");
+        using var oracle = deployment.Run("oracle");
+        var engine = deployment.Run("engine");
         try
         {
             var entries = await deployment.StreamAsync([adapter, oracle, engine], 1, round =>
@@ -93,7 +93,7 @@ public sealed class SeparateProcessesTests
                 if (round == 8)
                 {
                     engine.Dispose();
-                    engine = ServiceProcess.Run(deployment.World.ConfigPath, "engine", deployment.Broker.Url);
+                    engine = deployment.Run("engine");
                 }
                 return Task.CompletedTask;
             });
@@ -109,9 +109,9 @@ public sealed class SeparateProcessesTests
     public async Task The_broker_restarted_mid_stream_loses_nothing_and_applies_nothing_twice()
     {
         await using var deployment = await Deployment.StartAsync();
-        using var adapter = ServiceProcess.Run(deployment.World.ConfigPath, "adapter", deployment.Broker.Url);
-        using var oracle = ServiceProcess.Run(deployment.World.ConfigPath, "oracle", deployment.Broker.Url);
-        using var engine = ServiceProcess.Run(deployment.World.ConfigPath, "engine", deployment.Broker.Url);
+        using var adapter = deployment.Run("adapter");
+        using var oracle = deployment.Run("oracle");
+        using var engine = deployment.Run("engine");
         var entries = await deployment.StreamAsync([adapter, oracle, engine], 1, async round =>
         {
             if (round == 5)
@@ -127,10 +127,10 @@ public sealed class SeparateProcessesTests
     public async Task Two_engine_partitions_in_two_processes_give_exactly_the_results_of_one_engine()
     {
         await using var deployment = await Deployment.StartAsync();
-        using var adapter = ServiceProcess.Run(deployment.World.ConfigPath, "adapter", deployment.Broker.Url);
-        using var oracle = ServiceProcess.Run(deployment.World.ConfigPath, "oracle", deployment.Broker.Url);
-        using var first = ServiceProcess.Run(deployment.World.ConfigPath, "engine", deployment.Broker.Url, "0/2");
-        using var second = ServiceProcess.Run(deployment.World.ConfigPath, "engine", deployment.Broker.Url, "1/2");
+        using var adapter = deployment.Run("adapter");
+        using var oracle = deployment.Run("oracle");
+        using var first = deployment.Run("engine", "0/2");
+        using var second = deployment.Run("engine", "1/2");
         var entries = await deployment.StreamAsync([adapter, oracle, first, second], 2, _ => Task.CompletedTask);
         var reports = await deployment.AssertFromScratchAsync(entries, [adapter, oracle, first, second], 2);
         Assert.All(reports, r => Assert.NotEmpty(r.Accounts)); // both partitions own accounts
@@ -186,6 +186,9 @@ public sealed class SeparateProcessesTests
             await client.StartAsync();
             return new Deployment(broker, chainA, chainB, solana, http, world, client);
         }
+
+        /// <summary>One role of the demo institution's configuration in a process of its own, on this deployment's broker.</summary>
+        public ServiceProcess Run(string role, string partition = "0/1") => ServiceProcess.Run(World.ConfigPath, role, Broker.Url, partition);
 
         /// <summary>
         /// Asks every engine partition for its accounts' health (a published request, each partition

@@ -50,8 +50,11 @@ switch (mode)
             ticks: args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 30,
             rabbitMq: args.Length > 3 ? args[3] : null);
         break;
+    case "prover":
+        await ProverBenchmark.Run(runs: args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10);
+        break;
     default:
-        Console.Error.WriteLine($"unknown benchmark '{mode}'; known: tree, margin, proofs, evm, solana, bus, latency");
+        Console.Error.WriteLine($"unknown benchmark '{mode}'; known: tree, margin, proofs, evm, solana, bus, latency, prover");
         return 2;
 }
 return 0;

@@ -19,6 +19,12 @@ internal readonly struct Fq : IEquatable<Fq>, IFieldElement<Fq>
 
     public bool IsZero => _value.IsZero;
 
+    /// <summary>The element whose Montgomery form is <paramref name="montgomery"/> (as snarkjs stores proving keys).</summary>
+    public static Fq FromMontgomery(in Limbs montgomery) => new(montgomery);
+
+    /// <summary>True when <paramref name="montgomery"/> is below p, so it is a valid Montgomery form.</summary>
+    public static bool IsReduced(in Limbs montgomery) => Montgomery<FqModulus>.IsCanonical(montgomery);
+
     public static Fq From(ulong value) => new(Montgomery<FqModulus>.ToMontgomery(new Limbs(value, 0, 0, 0)));
 
     public static Fq FromBigInteger(BigInteger value) =>

@@ -23,6 +23,15 @@ public readonly struct Fr : IEquatable<Fr>, IComparable<Fr>
     /// <summary>One.</summary>
     public static Fr One { get; } = FromUInt64(1);
 
+    /// <summary>The element whose Montgomery form is <paramref name="montgomery"/> (as snarkjs stores proving keys).</summary>
+    internal static Fr FromMontgomery(in Limbs montgomery) => new(montgomery);
+
+    /// <summary>The element whose canonical value is <paramref name="canonical"/>, which must be below r.</summary>
+    internal static Fr FromCanonical(in Limbs canonical) => new(Montgomery<FrModulus>.ToMontgomery(canonical));
+
+    /// <summary>The canonical value (out of Montgomery form).</summary>
+    internal Limbs Canonical => Montgomery<FrModulus>.FromMontgomery(_value);
+
     /// <summary>The field element with the given value.</summary>
     public static Fr FromUInt64(ulong value) => new(Montgomery<FrModulus>.ToMontgomery(new Limbs(value, 0, 0, 0)));
 
@@ -135,6 +144,29 @@ public readonly struct Fr : IEquatable<Fr>, IComparable<Fr>
     /// <summary>The field product (of elements in Montgomery form, hence the name).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Fr MontgomeryMultiply(in Fr a, in Fr b) => new(Montgomery<FrModulus>.Multiply(a._value, b._value));
+
+    /// <summary>−a mod r.</summary>
+    public Fr Negate() => new(Montgomery<FrModulus>.Subtract(default, _value));
+
+    /// <summary>a⁻¹; zero has no inverse.</summary>
+    public Fr Inverse() => IsZero ? throw new DivideByZeroException("zero has no inverse") : new(Montgomery<FrModulus>.Inverse(_value));
+
+    /// <summary>a^exponent by square-and-multiply.</summary>
+    public Fr Pow(BigInteger exponent)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(exponent.Sign);
+        var result = One;
+        var power = this;
+        for (; !exponent.IsZero; exponent >>= 1)
+        {
+            if (!exponent.IsEven)
+            {
+                result = MontgomeryMultiply(result, power);
+            }
+            power = MontgomeryMultiply(power, power);
+        }
+        return result;
+    }
 
     /// <summary>a^5, Poseidon's S-box.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -180,7 +180,7 @@ public sealed class Groth16Verifier
             : VerificationResult.Invalid("the pairing check fails: the proof does not prove these public signals");
     }
 
-    private static JsonDocument Parse(string json, string what)
+    internal static JsonDocument Parse(string json, string what)
     {
         try
         {
@@ -192,7 +192,7 @@ public sealed class Groth16Verifier
         }
     }
 
-    private static JsonElement Property(JsonElement element, string name) =>
+    internal static JsonElement Property(JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value)
             ? value
             : throw new ProofFormatException($"\"{name}\" is missing");
@@ -201,7 +201,7 @@ public sealed class Groth16Verifier
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     // snarkjs writes G1 points as [x, y, z] decimal strings, affine with z = 1.
-    private static AffinePoint<Fq> G1(JsonElement element, string name)
+    internal static AffinePoint<Fq> G1(JsonElement element, string name)
     {
         var items = Strings(element, name, 3);
         if (items[2] != "1")
@@ -212,7 +212,7 @@ public sealed class Groth16Verifier
     }
 
     // G2 points are [[x.c0, x.c1], [y.c0, y.c1], [z.c0, z.c1]] with z = [1, 0].
-    private static AffinePoint<Fq2> G2(JsonElement element, string name)
+    internal static AffinePoint<Fq2> G2(JsonElement element, string name)
     {
         if (element.ValueKind != JsonValueKind.Array || element.GetArrayLength() != 3)
         {

@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Aggregator.Commitment;
+using Aggregator.Core.Assets;
+using Aggregator.Crypto.Groth16;
+using Aggregator.Proving;
+using Aggregator.Testing;
+
+namespace Aggregator.Bench;
+
+/// <summary>
+/// The native prover (issue 12) beside snarkjs in the same run: witness time, proving time warm in
+/// process with where it goes (QAP, FFT, each MSM), peak memory, for inclusion(20, 4) and solvency(4);
+/// then snarkjs's groth16 fullProve (a fresh Node process, as SnarkjsProver runs it) on the same inputs.
+/// </summary>
+internal static class ProverBenchmark
+{
+    public static async Task Run(int runs)
+    {
+        var circuits = RepositoryPaths.Combine("circuits");
+        Console.WriteLine("# Native Groth16 prover: inclusion(20, 4) and solvency(4)");
+        Console.WriteLine($"machine: {Machine.Describe()}");
+        var parameters = new CommitmentParameters(20, [new(new AssetId("BTC"), 8), new(new AssetId("ETH"), 8), new(new AssetId("SOL"), 6), new(new AssetId("USDC"), 6)]);
+        var random = new Random(3);
+        var rows = Enumerable.Range(0, 1000).Select(i => new LiabilityRow($"account-{i}", Enumerable.Range(0, 4).Select(_ => (ulong)random.NextInt64(1L << 40)).ToArray())).ToArray();
+        var tree = MerkleSumTree.Build(parameters, rows, EpochSecret.Generate());
+        var binding = EpochCommitment.Of(tree, 1, PublisherAddress.Parse("0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266"));
+        var reserves = Enumerable.Range(0, tree.AssetCount).Select(k => tree.RootSums[k] + 1).ToArray();
+        var inputs = new (string Circuit, Func<int, JsonObject> Input)[]
+        {
+            ("inclusion_20_4", i => CircuitInputs.Inclusion(tree, i % 1000, binding)),
+            ("solvency_4", _ => CircuitInputs.Solvency(tree, reserves, binding)),
+        };
+
+        var load = Stopwatch.StartNew();
+        using var prover = new NativeProver(ProvingKeys.At(Path.Combine(circuits, "keys"), "the repository's circuits/keys"), VerificationKeys.At(Path.Combine(circuits, "keys")));
+        foreach (var (circuit, _) in inputs)
+        {
+            prover.Load(circuit);
+        }
+        Console.WriteLine($"keys loaded (zkey read, wasm compiled or read from cache) in {load.Elapsed.TotalMilliseconds:F0} ms");
+        foreach (var (circuit, input) in inputs)
+        {
+            var parts = prover.Circuit(circuit);
+            Console.WriteLine();
+            Console.WriteLine($"## {circuit}: {parts.Prover.Key.VariableCount} witness values, domain {parts.Prover.Key.DomainSize}");
+            for (var i = 0; i < 3; i++) // warm-up: the JIT's tiers settle
+            {
+                prover.Prove(circuit, input(i));
+            }
+            var witnessMs = new List<double>();
+            var proveMs = new List<double>();
+            var profiles = new List<Groth16Prover.Profile>();
+            for (var i = 0; i < runs; i++)
+            {
+                var json = input(i + 7);
+                var watch = Stopwatch.StartNew();
+                var witness = parts.Calculator.Calculate(json);
+                witnessMs.Add(watch.Elapsed.TotalMilliseconds);
+                var profile = new Groth16Prover.Profile();
+                watch.Restart();
+                parts.Prover.Prove(witness, profile: profile);
+                proveMs.Add(watch.Elapsed.TotalMilliseconds);
+                profiles.Add(profile);
+            }
+            Console.WriteLine($"witness (Wasmtime), median of {runs}: {Median(witnessMs):F1} ms");
+            Console.WriteLine($"Groth16 prove (C#), median of {runs}: {Median(proveMs):F1} ms");
+            Console.WriteLine($"  QAP {Median(profiles.Select(p => p.Qap))} | FFT {Median(profiles.Select(p => p.Fft))} | MSM A {Median(profiles.Select(p => p.MsmA))} | B1 {Median(profiles.Select(p => p.MsmB1))} | B2 {Median(profiles.Select(p => p.MsmB2))} | C {Median(profiles.Select(p => p.MsmC))} | H {Median(profiles.Select(p => p.MsmH))} | finish {Median(profiles.Select(p => p.Finish))} ms");
+            Console.WriteLine($"witness + prove: {Median(witnessMs) + Median(proveMs):F1} ms");
+
+            var snarkjs = new SnarkjsProver(circuits);
+            var snarkjsMs = new List<double>();
+            for (var i = 0; i < Math.Min(runs, 5); i++)
+            {
+                var watch = Stopwatch.StartNew();
+                await snarkjs.ProveAsync(circuit, input(i + 7));
+                snarkjsMs.Add(watch.Elapsed.TotalMilliseconds);
+            }
+            Console.WriteLine($"snarkjs groth16 fullProve (fresh Node process), median of {snarkjsMs.Count}: {Median(snarkjsMs):F0} ms");
+        }
+        Console.WriteLine();
+        Console.WriteLine($"peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / (1 << 20)} MiB");
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted[sorted.Length / 2];
+    }
+
+    private static string Median(IEnumerable<TimeSpan> values) => Median(values.Select(v => v.TotalMilliseconds)).ToString("F1");
+}

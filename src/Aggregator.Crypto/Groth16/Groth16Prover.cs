@@ -1,0 +1,194 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Aggregator.Crypto.Bn254;
+using Aggregator.Crypto.Field;
+
+namespace Aggregator.Crypto.Groth16;
+
+/// <summary>
+/// Computes Groth16 proofs natively from a snarkjs proving key and a full witness, as snarkjs's
+/// groth16 prove does (docs/proofs.md): the QAP's A and B evaluations from the key's coefficients,
+/// C = A·B pointwise, each moved to the odd coset by inverse FFT, scaling by powers of ω_2n and FFT,
+/// then H = A·B − C there; the proof's points are multi-scalar multiplications of the key's A, B1, B2,
+/// C and H sections, blinded with r and s. The output is snarkjs's proof.json and public signals.
+/// </summary>
+public sealed class Groth16Prover
+{
+    private readonly ProvingKey _key;
+    private readonly FrDomain _domain;
+    private readonly Fr[] _cosetPowers; // ω_2n^j: coefficient j of a polynomial moved to the odd coset
+
+    public Groth16Prover(ProvingKey key)
+    {
+        _key = key ?? throw new ArgumentNullException(nameof(key));
+        var log2 = System.Numerics.BitOperations.Log2((uint)key.DomainSize);
+        _domain = new FrDomain(log2);
+        _cosetPowers = FrDomain.Powers(FrDomain.RootOfUnity(log2 + 1), key.DomainSize);
+    }
+
+    public ProvingKey Key => _key;
+
+    /// <summary>Time spent in each step of the last proof on this thread's call (for benchmarks).</summary>
+    public sealed class Profile
+    {
+        public TimeSpan Qap { get; internal set; }
+        public TimeSpan Fft { get; internal set; }
+        public TimeSpan MsmA { get; internal set; }
+        public TimeSpan MsmB1 { get; internal set; }
+        public TimeSpan MsmB2 { get; internal set; }
+        public TimeSpan MsmC { get; internal set; }
+        public TimeSpan MsmH { get; internal set; }
+        public TimeSpan Finish { get; internal set; }
+    }
+
+    /// <summary>
+    /// Proves the statement whose full witness is <paramref name="witness"/> (witness[0] = 1, then the
+    /// public signals, then the private values). r and s come from the OS CSPRNG unless
+    /// <paramref name="randomScalar"/> is given (tests only).
+    /// </summary>
+    /// <exception cref="ArgumentException">The witness does not fit the key.</exception>
+    public Groth16Proof Prove(ReadOnlySpan<Fr> witness, Func<Fr>? randomScalar = null, Profile? profile = null)
+    {
+        if (witness.Length != _key.VariableCount)
+        {
+            throw new ArgumentException($"the witness has {witness.Length} values; the proving key needs {_key.VariableCount}", nameof(witness));
+        }
+        if (witness[0] != Fr.One)
+        {
+            throw new ArgumentException("witness[0] must be 1 (the constant signal)", nameof(witness));
+        }
+        var clock = Stopwatch.StartNew();
+        var scalars = new Limbs[witness.Length];
+        for (var i = 0; i < witness.Length; i++)
+        {
+            scalars[i] = witness[i].Canonical;
+        }
+        var (a, b) = EvaluateQap(witness);
+        Lap(clock, profile, (p, t) => p.Qap = t);
+
+        var h = QuotientOnCoset(a, b);
+        Lap(clock, profile, (p, t) => p.Fft = t);
+
+        var piA = MultiScalarMultiplication.Compute(_key.A, scalars);
+        Lap(clock, profile, (p, t) => p.MsmA = t);
+        var b1 = MultiScalarMultiplication.Compute(_key.B1, scalars);
+        Lap(clock, profile, (p, t) => p.MsmB1 = t);
+        var piB = MultiScalarMultiplication.Compute(_key.B2, scalars);
+        Lap(clock, profile, (p, t) => p.MsmB2 = t);
+        var piC = MultiScalarMultiplication.Compute(_key.C, scalars[(_key.PublicCount + 1)..]);
+        Lap(clock, profile, (p, t) => p.MsmC = t);
+        var piH = MultiScalarMultiplication.Compute(_key.H, h);
+        Lap(clock, profile, (p, t) => p.MsmH = t);
+
+        var r = (randomScalar ?? RandomScalar)();
+        var s = (randomScalar ?? RandomScalar)();
+        var rValue = r.ToBigInteger();
+        var sValue = s.ToBigInteger();
+        var delta1 = _key.Delta1.ToJacobian();
+        piA = piA.Add(_key.Alpha1).Add(delta1.Multiply(rValue));
+        piB = piB.Add(_key.Beta2).Add(_key.Delta2.ToJacobian().Multiply(sValue));
+        b1 = b1.Add(_key.Beta1).Add(delta1.Multiply(sValue));
+        piC = piC.Add(piH)
+            .Add(piA.Multiply(sValue))
+            .Add(b1.Multiply(rValue))
+            .Add(delta1.Multiply(Fr.MontgomeryMultiply(r, s).Negate().ToBigInteger()));
+        var proof = new JsonObject
+        {
+            ["pi_a"] = G1Json(piA.ToAffine()),
+            ["pi_b"] = G2Json(piB.ToAffine()),
+            ["pi_c"] = G1Json(piC.ToAffine()),
+            ["protocol"] = "groth16",
+            ["curve"] = "bn128",
+        };
+        var signals = new string[_key.PublicCount];
+        for (var i = 0; i < signals.Length; i++)
+        {
+            signals[i] = witness[i + 1].ToString();
+        }
+        Lap(clock, profile, (p, t) => p.Finish = t);
+        return new Groth16Proof(proof, signals);
+    }
+
+    private static void Lap(Stopwatch clock, Profile? profile, Action<Profile, TimeSpan> record)
+    {
+        if (profile != null)
+        {
+            record(profile, clock.Elapsed);
+        }
+        clock.Restart();
+    }
+
+    /// <summary>A uniform non-zero scalar from the OS CSPRNG (rejection sampling below r).</summary>
+    public static Fr RandomScalar()
+    {
+        Span<byte> bytes = stackalloc byte[32];
+        while (true)
+        {
+            RandomNumberGenerator.Fill(bytes);
+            bytes[31] &= 0x3f; // below 2^254; r > 2^253, so at most half the draws are rejected
+            var value = new System.Numerics.BigInteger(bytes, isUnsigned: true, isBigEndian: false);
+            if (value < Fr.Modulus && !value.IsZero)
+            {
+                return Fr.FromBigInteger(value);
+            }
+        }
+    }
+
+    /// <summary>A·w and B·w at every constraint (the evaluations of A(x) and B(x) on the domain).</summary>
+    private (Fr[] A, Fr[] B) EvaluateQap(ReadOnlySpan<Fr> witness)
+    {
+        var a = new Fr[_key.DomainSize];
+        var b = new Fr[_key.DomainSize];
+        foreach (var coefficient in _key.Coefficients)
+        {
+            var target = coefficient.Matrix == 0 ? a : b;
+            ref var slot = ref target[coefficient.Constraint];
+            slot = Fr.Add(slot, Fr.MontgomeryMultiply(coefficient.Value, witness[coefficient.Signal]));
+        }
+        return (a, b);
+    }
+
+    /// <summary>
+    /// A·B − C on the odd coset ω_2n·H, as canonical scalars for the H points: each of A, B, C (= A·B on
+    /// the domain) interpolated, its coefficient j scaled by ω_2n^j, evaluated again.
+    /// </summary>
+    private Limbs[] QuotientOnCoset(Fr[] a, Fr[] b)
+    {
+        var c = new Fr[a.Length];
+        for (var i = 0; i < c.Length; i++)
+        {
+            c[i] = Fr.MontgomeryMultiply(a[i], b[i]);
+        }
+        Parallel.Invoke(
+            new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+            () => ToOddCoset(a), () => ToOddCoset(b), () => ToOddCoset(c));
+        var h = new Limbs[a.Length];
+        for (var i = 0; i < h.Length; i++)
+        {
+            h[i] = Fr.Subtract(Fr.MontgomeryMultiply(a[i], b[i]), c[i]).Canonical;
+        }
+        return h;
+    }
+
+    private void ToOddCoset(Fr[] values)
+    {
+        _domain.Interpolate(values);
+        for (var j = 0; j < values.Length; j++)
+        {
+            values[j] = Fr.MontgomeryMultiply(values[j], _cosetPowers[j]);
+        }
+        _domain.Evaluate(values);
+    }
+
+    private static JsonArray G1Json(AffinePoint<Fq> point) => point.IsInfinity
+        ? ["0", "1", "0"]
+        : [point.X.ToString(), point.Y.ToString(), "1"];
+
+    private static JsonArray G2Json(AffinePoint<Fq2> point) => point.IsInfinity
+        ? new JsonArray(new JsonArray("0", "0"), new JsonArray("1", "0"), new JsonArray("0", "0"))
+        : new JsonArray(
+            new JsonArray(point.X.C0.ToString(), point.X.C1.ToString()),
+            new JsonArray(point.Y.C0.ToString(), point.Y.C1.ToString()),
+            new JsonArray("1", "0"));
+}

@@ -1,0 +1,280 @@
+using System.Buffers.Binary;
+using Aggregator.Crypto.Bn254;
+using Aggregator.Crypto.Field;
+
+namespace Aggregator.Crypto.Groth16;
+
+/// <summary>
+/// A snarkjs Groth16 proving key (.zkey, binary file version 1) over BN254, read whole from its bytes
+/// (docs/proofs.md describes the layout). Points are stored affine in Montgomery form, little-endian,
+/// (0, 0) for the point at infinity; the QAP coefficients are stored as c·R² mod r, so that one Montgomery
+/// product with a canonical witness value gives c·w in Montgomery form.
+/// </summary>
+public sealed class ProvingKey
+{
+    private const uint Groth16Protocol = 1;
+
+    /// <summary>Number of witness values (signal 0 is the constant 1).</summary>
+    public int VariableCount { get; }
+
+    /// <summary>Number of public signals (witness values 1..n).</summary>
+    public int PublicCount { get; }
+
+    /// <summary>The evaluation domain's size, a power of two above the constraint count.</summary>
+    public int DomainSize { get; }
+
+    internal AffinePoint<Fq> Alpha1 { get; }
+    internal AffinePoint<Fq> Beta1 { get; }
+    internal AffinePoint<Fq2> Beta2 { get; }
+    internal AffinePoint<Fq2> Gamma2 { get; }
+    internal AffinePoint<Fq> Delta1 { get; }
+    internal AffinePoint<Fq2> Delta2 { get; }
+    internal AffinePoint<Fq>[] IC { get; }
+    internal QapCoefficient[] Coefficients { get; }
+    internal AffinePoint<Fq>[] A { get; }
+    internal AffinePoint<Fq>[] B1 { get; }
+    internal AffinePoint<Fq2>[] B2 { get; }
+    /// <summary>For the private witness values only (index 0 is witness nPublic + 1).</summary>
+    internal AffinePoint<Fq>[] C { get; }
+    internal AffinePoint<Fq>[] H { get; }
+
+    /// <summary>One non-zero entry of the A or B matrix: row <see cref="Constraint"/>, column <see cref="Signal"/>.</summary>
+    internal readonly record struct QapCoefficient(int Matrix, int Constraint, int Signal, Fr Value);
+
+    private ProvingKey(Reader reader)
+    {
+        var sections = reader.Sections();
+        var header = reader.Section(sections, 1, "header");
+        if (header.Length < 4 || BinaryPrimitives.ReadUInt32LittleEndian(header) != Groth16Protocol)
+        {
+            throw reader.Error("it is not a Groth16 proving key (protocol in section 1)");
+        }
+        var groth = new Cursor(reader, reader.Section(sections, 2, "Groth16 header"), "Groth16 header");
+        groth.ExpectPrime(Fq.Modulus, "the base field q");
+        groth.ExpectPrime(Fr.Modulus, "the scalar field r");
+        VariableCount = groth.Count("nVars");
+        PublicCount = groth.Count("nPublic");
+        DomainSize = groth.Count("domainSize");
+        if (PublicCount >= VariableCount || DomainSize == 0 || (DomainSize & (DomainSize - 1)) != 0 || DomainSize > 1 << (FrDomain.TwoAdicity - 1))
+        {
+            throw reader.Error($"the Groth16 header is inconsistent (nVars {VariableCount}, nPublic {PublicCount}, domainSize {DomainSize})");
+        }
+        Alpha1 = groth.G1("vk_alpha_1");
+        Beta1 = groth.G1("vk_beta_1");
+        Beta2 = groth.G2("vk_beta_2");
+        Gamma2 = groth.G2("vk_gamma_2");
+        Delta1 = groth.G1("vk_delta_1");
+        Delta2 = groth.G2("vk_delta_2");
+
+        IC = G1Section(reader, sections, 3, "IC", PublicCount + 1);
+        Coefficients = ReadCoefficients(reader, reader.Section(sections, 4, "coefficients"));
+        A = G1Section(reader, sections, 5, "A", VariableCount);
+        B1 = G1Section(reader, sections, 6, "B1", VariableCount);
+        var b2 = new Cursor(reader, reader.Section(sections, 7, "B2"), "B2");
+        b2.ExpectLength(VariableCount * 128L);
+        B2 = new AffinePoint<Fq2>[VariableCount];
+        for (var i = 0; i < B2.Length; i++)
+        {
+            B2[i] = b2.G2("B2");
+        }
+        C = G1Section(reader, sections, 8, "C", VariableCount - PublicCount - 1);
+        H = G1Section(reader, sections, 9, "H", DomainSize);
+    }
+
+    /// <summary>Reads a .zkey file's bytes.</summary>
+    /// <param name="name">Names the key in errors (e.g. its file name).</param>
+    /// <exception cref="ProofFormatException">Not a Groth16 BN254 zkey, truncated, or holding an invalid point.</exception>
+    public static ProvingKey Read(ReadOnlySpan<byte> bytes, string name) => new(new Reader(bytes.ToArray(), name));
+
+    /// <summary>
+    /// Checks that this key's verification part (α, β, γ, δ and IC) is <paramref name="verificationKeyJson"/>
+    /// (snarkjs's verification_key.json): a proving key for another circuit or another setup fails here.
+    /// </summary>
+    /// <exception cref="ProofFormatException">A point differs, or the JSON is not a verification key.</exception>
+    public void CheckMatches(string verificationKeyJson)
+    {
+        using var document = Groth16Verifier.Parse(verificationKeyJson, "verification key");
+        var root = document.RootElement;
+        void Same<T>(AffinePoint<T> ours, AffinePoint<T> theirs, string name) where T : struct, IFieldElement<T>
+        {
+            if (ours != theirs)
+            {
+                throw new ProofFormatException($"the proving key's {name} differs from the verification key's: they are not from the same circuit and setup");
+            }
+        }
+        Same(Alpha1, Groth16Verifier.G1(Groth16Verifier.Property(root, "vk_alpha_1"), "vk_alpha_1"), "vk_alpha_1");
+        Same(Beta2, Groth16Verifier.G2(Groth16Verifier.Property(root, "vk_beta_2"), "vk_beta_2"), "vk_beta_2");
+        Same(Gamma2, Groth16Verifier.G2(Groth16Verifier.Property(root, "vk_gamma_2"), "vk_gamma_2"), "vk_gamma_2");
+        Same(Delta2, Groth16Verifier.G2(Groth16Verifier.Property(root, "vk_delta_2"), "vk_delta_2"), "vk_delta_2");
+        var ic = Groth16Verifier.Property(root, "IC");
+        if (ic.ValueKind != System.Text.Json.JsonValueKind.Array || ic.GetArrayLength() != IC.Length)
+        {
+            throw new ProofFormatException($"the proving key has {IC.Length - 1} public signals, the verification key another number: they are not from the same circuit");
+        }
+        for (var i = 0; i < IC.Length; i++)
+        {
+            Same(IC[i], Groth16Verifier.G1(ic[i], $"IC[{i}]"), $"IC[{i}]");
+        }
+    }
+
+    private static AffinePoint<Fq>[] G1Section(Reader reader, Dictionary<int, (int Offset, int Length)> sections, int id, string what, int count)
+    {
+        var cursor = new Cursor(reader, reader.Section(sections, id, what), what);
+        cursor.ExpectLength(count * 64L);
+        var points = new AffinePoint<Fq>[count];
+        for (var i = 0; i < count; i++)
+        {
+            points[i] = cursor.G1(what);
+        }
+        return points;
+    }
+
+    private QapCoefficient[] ReadCoefficients(Reader reader, ReadOnlySpan<byte> section)
+    {
+        var cursor = new Cursor(reader, section, "coefficients");
+        var count = cursor.Count("coefficient count");
+        cursor.ExpectLength(4 + count * 44L);
+        var coefficients = new QapCoefficient[count];
+        for (var i = 0; i < count; i++)
+        {
+            var matrix = cursor.Count("matrix");
+            var constraint = cursor.Count("constraint");
+            var signal = cursor.Count("signal");
+            var stored = cursor.Limbs();
+            if (matrix > 1 || constraint >= DomainSize || signal >= VariableCount || !Montgomery<FrModulus>.IsCanonical(stored))
+            {
+                throw reader.Error($"coefficient {i} is out of range (matrix {matrix}, constraint {constraint}, signal {signal})");
+            }
+            // Stored c·R² mod r, read as a Montgomery form it is c·R: one more division by R gives c's Montgomery form.
+            coefficients[i] = new QapCoefficient(matrix, constraint, signal, Fr.FromMontgomery(Montgomery<FrModulus>.FromMontgomery(stored)));
+        }
+        return coefficients;
+    }
+
+    /// <summary>The file's bytes and its name for errors.</summary>
+    private sealed class Reader(byte[] bytes, string name)
+    {
+        public ReadOnlySpan<byte> Bytes => bytes;
+
+        public ProofFormatException Error(string reason) => new($"proving key {name}: {reason}");
+
+        public Dictionary<int, (int Offset, int Length)> Sections()
+        {
+            if (bytes.Length < 12 || bytes[0] != 'z' || bytes[1] != 'k' || bytes[2] != 'e' || bytes[3] != 'y')
+            {
+                throw Error("it is not a .zkey file (no 'zkey' magic)");
+            }
+            var version = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(4));
+            if (version != 1)
+            {
+                throw Error($"file version {version} is not supported (1 is)");
+            }
+            var count = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8));
+            var sections = new Dictionary<int, (int, int)>();
+            long position = 12;
+            for (var i = 0; i < count; i++)
+            {
+                if (position + 12 > bytes.Length)
+                {
+                    throw Error($"truncated: section header {i + 1} of {count} is past the end ({bytes.Length} bytes)");
+                }
+                var type = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan((int)position));
+                var length = BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan((int)position + 4));
+                position += 12;
+                if (length > (ulong)(bytes.Length - position))
+                {
+                    throw Error($"truncated: section {type} needs {length} bytes, {bytes.Length - position} are left");
+                }
+                if (!sections.TryAdd((int)type, ((int)position, (int)length)))
+                {
+                    throw Error($"section {type} appears twice");
+                }
+                position += (long)length;
+            }
+            return sections;
+        }
+
+        public ReadOnlySpan<byte> Section(Dictionary<int, (int Offset, int Length)> sections, int id, string what) =>
+            sections.TryGetValue(id, out var section)
+                ? bytes.AsSpan(section.Offset, section.Length)
+                : throw Error($"section {id} ({what}) is missing");
+    }
+
+    /// <summary>Reads values one after another from a section.</summary>
+    private ref struct Cursor(Reader reader, ReadOnlySpan<byte> section, string what)
+    {
+        private readonly ReadOnlySpan<byte> _section = section;
+        private int _position;
+
+        public readonly void ExpectLength(long length)
+        {
+            if (_section.Length != length)
+            {
+                throw reader.Error($"section {what} has {_section.Length} bytes where {length} are expected");
+            }
+        }
+
+        private ReadOnlySpan<byte> Take(int count)
+        {
+            if (_position + count > _section.Length)
+            {
+                throw reader.Error($"section {what} ends early");
+            }
+            var taken = _section.Slice(_position, count);
+            _position += count;
+            return taken;
+        }
+
+        public int Count(string field)
+        {
+            var value = BinaryPrimitives.ReadUInt32LittleEndian(Take(4));
+            return value <= int.MaxValue ? (int)value : throw reader.Error($"{field} {value} is too large");
+        }
+
+        public Limbs Limbs()
+        {
+            var bytes = Take(32);
+            return new Limbs(
+                BinaryPrimitives.ReadUInt64LittleEndian(bytes), BinaryPrimitives.ReadUInt64LittleEndian(bytes[8..]),
+                BinaryPrimitives.ReadUInt64LittleEndian(bytes[16..]), BinaryPrimitives.ReadUInt64LittleEndian(bytes[24..]));
+        }
+
+        public void ExpectPrime(System.Numerics.BigInteger prime, string field)
+        {
+            if (Count("field size") != 32 || Limbs().ToBigInteger() != prime)
+            {
+                throw reader.Error($"{field} is not BN254's: the key is for another curve");
+            }
+        }
+
+        private Fq Coordinate(string point)
+        {
+            var limbs = Limbs();
+            return Fq.IsReduced(limbs) ? Fq.FromMontgomery(limbs) : throw reader.Error($"a coordinate of {point} is not below p");
+        }
+
+        public AffinePoint<Fq> G1(string point)
+        {
+            var x = Coordinate(point);
+            var y = Coordinate(point);
+            if (x.IsZero && y.IsZero)
+            {
+                return AffinePoint<Fq>.Infinity;
+            }
+            var p = AffinePoint<Fq>.At(x, y);
+            return p.IsOnCurve(Curve.B) ? p : throw reader.Error($"a point of {point} is not on the curve");
+        }
+
+        public AffinePoint<Fq2> G2(string point)
+        {
+            var x = new Fq2(Coordinate(point), Coordinate(point));
+            var y = new Fq2(Coordinate(point), Coordinate(point));
+            if (x.IsZero && y.IsZero)
+            {
+                return AffinePoint<Fq2>.Infinity;
+            }
+            var p = AffinePoint<Fq2>.At(x, y);
+            return p.IsOnCurve(Curve.TwistB) ? p : throw reader.Error($"a point of {point} is not on the twist");
+        }
+    }
+}

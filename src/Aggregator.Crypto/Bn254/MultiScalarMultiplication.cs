@@ -59,14 +59,17 @@ internal static class MultiScalarMultiplication
         return result.Add(ones);
     }
 
-    /// <summary>The window width that minimizes additions: windows × (points + 2^c for the bucket sums).</summary>
+    /// <summary>
+    /// The window width that minimizes field products: per window, about 6 per point (a batched affine
+    /// addition) and 27 per bucket (a mixed and a full Jacobian addition in the running sum).
+    /// </summary>
     private static int WindowBits(int count)
     {
         var best = 2;
         var bestCost = long.MaxValue;
         for (var c = 2; c <= 16; c++)
         {
-            var cost = (long)((ScalarBits + c) / c) * (count + (1L << c));
+            var cost = (long)((ScalarBits + c) / c) * (6L * count + 27L * (1L << (c - 1)));
             if (cost < bestCost)
             {
                 (best, bestCost) = (c, cost);
@@ -129,28 +132,181 @@ internal static class MultiScalarMultiplication
     private static JacobianPoint<T> WindowSum<T>(AffinePoint<T>[] bases, List<int> others, ReadOnlySpan<short> digits, int c)
         where T : struct, IFieldElement<T>
     {
-        var buckets = new JacobianPoint<T>[1 << (c - 1)];
-        buckets.AsSpan().Fill(JacobianPoint<T>.Infinity);
+        var buckets = new AffineBuckets<T>(1 << (c - 1));
         for (var j = 0; j < digits.Length; j++)
         {
             var digit = digits[j];
-            if (digit > 0)
+            if (digit != 0)
             {
-                buckets[digit - 1] = buckets[digit - 1].Add(bases[others[j]]);
-            }
-            else if (digit < 0)
-            {
-                buckets[-digit - 1] = buckets[-digit - 1].Add(bases[others[j]].Negate());
+                ref readonly var point = ref bases[others[j]];
+                if (!point.IsInfinity)
+                {
+                    buckets.Add(Math.Abs(digit) - 1, point.X, digit > 0 ? point.Y : point.Y.Negate());
+                }
             }
         }
+        buckets.Finish();
         // Σ d·bucket[d] as a running sum from the top: bucket d is counted d times.
         var running = JacobianPoint<T>.Infinity;
         var sum = JacobianPoint<T>.Infinity;
-        for (var b = buckets.Length - 1; b >= 0; b--)
+        for (var b = buckets.Count - 1; b >= 0; b--)
         {
-            running = running.Add(buckets[b]);
+            running = buckets.AddTo(running, b);
             sum = sum.Add(running);
         }
         return sum;
+    }
+
+    /// <summary>
+    /// Affine buckets filled by batches of additions that share one inversion (Montgomery's trick):
+    /// about six products per addition, against eleven for a mixed Jacobian one. A point whose bucket is
+    /// already waiting in the batch is queued for the next batch; when the queue is full (the top windows,
+    /// where every scalar has the same few digits) it goes to the bucket's Jacobian overflow instead.
+    /// </summary>
+    private sealed class AffineBuckets<T> where T : struct, IFieldElement<T>
+    {
+        private const int BatchSize = 256;
+        private const int QueueCapacity = 256;
+        private readonly T[] _x, _y;
+        private readonly bool[] _filled, _waiting;
+        private readonly JacobianPoint<T>[] _overflow;
+        private readonly int[] _batchBucket = new int[BatchSize];
+        private readonly T[] _batchX = new T[BatchSize], _batchY = new T[BatchSize], _denominator = new T[BatchSize], _prefix = new T[BatchSize];
+        private int _batched;
+        private readonly (int Bucket, T X, T Y)[] _queue = new (int, T, T)[QueueCapacity], _retry = new (int, T, T)[QueueCapacity];
+        private int _queued;
+
+        public AffineBuckets(int count)
+        {
+            _x = new T[count];
+            _y = new T[count];
+            _filled = new bool[count];
+            _waiting = new bool[count];
+            _overflow = new JacobianPoint<T>[count];
+            _overflow.AsSpan().Fill(JacobianPoint<T>.Infinity);
+        }
+
+        public int Count => _x.Length;
+
+        /// <summary><paramref name="sum"/> plus everything bucket <paramref name="bucket"/> holds.</summary>
+        public JacobianPoint<T> AddTo(JacobianPoint<T> sum, int bucket)
+        {
+            if (_filled[bucket])
+            {
+                sum = sum.Add(AffinePoint<T>.At(_x[bucket], _y[bucket]));
+            }
+            return _overflow[bucket].IsInfinity ? sum : sum.Add(_overflow[bucket]);
+        }
+
+        public void Add(int bucket, in T x, in T y)
+        {
+            Accumulate(bucket, x, y);
+            if (_batched == BatchSize)
+            {
+                FlushAndRetry();
+            }
+        }
+
+        /// <summary>Completes every pending addition.</summary>
+        public void Finish()
+        {
+            while (_batched > 0 || _queued > 0)
+            {
+                if (_batched < 16 && _queued > 0)
+                {
+                    // What is left piles onto a few buckets: a batch per point would cost an inversion each.
+                    for (var i = 0; i < _queued; i++)
+                    {
+                        ref readonly var item = ref _queue[i];
+                        _overflow[item.Bucket] = _overflow[item.Bucket].Add(AffinePoint<T>.At(item.X, item.Y));
+                    }
+                    _queued = 0;
+                }
+                FlushAndRetry();
+            }
+        }
+
+        private void Accumulate(int bucket, in T x, in T y)
+        {
+            if (!_filled[bucket])
+            {
+                (_x[bucket], _y[bucket], _filled[bucket]) = (x, y, true);
+                return;
+            }
+            if (_waiting[bucket])
+            {
+                if (_queued < QueueCapacity)
+                {
+                    _queue[_queued++] = (bucket, x, y);
+                }
+                else
+                {
+                    _overflow[bucket] = _overflow[bucket].Add(AffinePoint<T>.At(x, y));
+                }
+                return;
+            }
+            var dx = T.Subtract(x, _x[bucket]);
+            if (dx.IsZero)
+            {
+                // The bucket's own point (double it) or its negation (the bucket empties): rare, so no batching.
+                var sum = AffinePoint<T>.At(_x[bucket], _y[bucket]).ToJacobian().Add(AffinePoint<T>.At(x, y)).ToAffine();
+                (_x[bucket], _y[bucket], _filled[bucket]) = (sum.X, sum.Y, !sum.IsInfinity);
+                return;
+            }
+            _waiting[bucket] = true;
+            _batchBucket[_batched] = bucket;
+            _batchX[_batched] = x;
+            _batchY[_batched] = y;
+            _denominator[_batched] = dx;
+            _batched++;
+        }
+
+        // Completes the batch, then offers the queued points again (they may fill the next batch).
+        private void FlushAndRetry()
+        {
+            Flush();
+            var count = _queued;
+            _queue.AsSpan(0, count).CopyTo(_retry);
+            _queued = 0;
+            for (var i = 0; i < count; i++)
+            {
+                ref readonly var item = ref _retry[i];
+                Accumulate(item.Bucket, item.X, item.Y);
+                if (_batched == BatchSize)
+                {
+                    Flush();
+                }
+            }
+        }
+
+        /// <summary>Completes the batched additions with one inversion.</summary>
+        private void Flush()
+        {
+            if (_batched == 0)
+            {
+                return;
+            }
+            var product = T.One;
+            for (var k = 0; k < _batched; k++)
+            {
+                _prefix[k] = product;
+                product = T.Multiply(product, _denominator[k]);
+            }
+            var inverse = product.Inverse();
+            for (var k = _batched - 1; k >= 0; k--)
+            {
+                var dxInverse = T.Multiply(inverse, _prefix[k]);
+                inverse = T.Multiply(inverse, _denominator[k]);
+                var b = _batchBucket[k];
+                var bx = _x[b];
+                var by = _y[b];
+                var slope = T.Multiply(T.Subtract(_batchY[k], by), dxInverse);
+                var x3 = T.Subtract(T.Subtract(slope.Square(), bx), _batchX[k]);
+                _y[b] = T.Subtract(T.Multiply(slope, T.Subtract(bx, x3)), by);
+                _x[b] = x3;
+                _waiting[b] = false;
+            }
+            _batched = 0;
+        }
     }
 }

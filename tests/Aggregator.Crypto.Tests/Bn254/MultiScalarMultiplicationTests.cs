@@ -1,0 +1,91 @@
+using System.Numerics;
+using Aggregator.Crypto.Bn254;
+using Aggregator.Crypto.Field;
+
+namespace Aggregator.Crypto.Tests.Bn254;
+
+public class MultiScalarMultiplicationTests
+{
+    private static Limbs Scalar(BigInteger value) => Limbs.FromBigInteger(value);
+
+    private static BigInteger RandomScalar(Random random, int bits)
+    {
+        var bytes = new byte[33];
+        random.NextBytes(bytes);
+        bytes[32] = 0;
+        return new BigInteger(bytes) % (BigInteger.One << bits) % Fr.Modulus;
+    }
+
+    // Every kind of scalar (0, 1, small, full, r − 1) and of base (repeated, negated, infinity), so the
+    // batched affine additions meet doublings, cancellations, queued and overflowing buckets.
+    private static (AffinePoint<T>[] Bases, BigInteger[] Scalars) Case<T>(AffinePoint<T> generator, int count, int seed) where T : struct, IFieldElement<T>
+    {
+        var random = new Random(seed);
+        var bases = new AffinePoint<T>[count];
+        var scalars = new BigInteger[count];
+        for (var i = 0; i < count; i++)
+        {
+            bases[i] = (i % 7) switch
+            {
+                0 when i > 0 => bases[i - 1],
+                1 when i > 1 => bases[i - 1].Negate(),
+                2 => AffinePoint<T>.Infinity,
+                _ => generator.Multiply(RandomScalar(random, 64) + 1),
+            };
+            scalars[i] = (i % 5) switch
+            {
+                0 => BigInteger.Zero,
+                1 => BigInteger.One,
+                2 => RandomScalar(random, 20),
+                3 => Fr.Modulus - 1 - random.Next(3),
+                _ => RandomScalar(random, 254),
+            };
+        }
+        return (bases, scalars);
+    }
+
+    private static AffinePoint<T> Naive<T>(AffinePoint<T>[] bases, BigInteger[] scalars) where T : struct, IFieldElement<T>
+    {
+        var sum = JacobianPoint<T>.Infinity;
+        for (var i = 0; i < bases.Length; i++)
+        {
+            sum = sum.Add(bases[i].ToJacobian().Multiply(scalars[i]));
+        }
+        return sum.ToAffine();
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(40)]
+    [InlineData(600)]
+    public void G1_sum_equals_the_naive_sum(int count)
+    {
+        var (bases, scalars) = Case(Curve.G1Generator, count, count);
+        Assert.Equal(Naive(bases, scalars), MultiScalarMultiplication.Compute(bases, scalars.Select(Scalar).ToArray()).ToAffine());
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(300)]
+    public void G2_sum_equals_the_naive_sum(int count)
+    {
+        var (bases, scalars) = Case(PairingTests.G2, count, count + 1);
+        Assert.Equal(Naive(bases, scalars), MultiScalarMultiplication.Compute(bases, scalars.Select(Scalar).ToArray()).ToAffine());
+    }
+
+    [Fact]
+    public void Many_points_with_the_same_top_digits_fill_few_buckets_correctly()
+    {
+        // Every scalar r − 1 − i: the high windows put all of them into one or two buckets.
+        var bases = Enumerable.Range(1, 1500).Select(i => Curve.G1Generator.Multiply(i)).ToArray();
+        var scalars = Enumerable.Range(0, bases.Length).Select(i => Fr.Modulus - 1 - i).ToArray();
+        Assert.Equal(Naive(bases, scalars), MultiScalarMultiplication.Compute(bases, scalars.Select(Scalar).ToArray()).ToAffine());
+    }
+
+    [Fact]
+    public void Bases_and_scalars_of_different_lengths_are_refused()
+    {
+        Assert.Throws<ArgumentException>(() => MultiScalarMultiplication.Compute([Curve.G1Generator], [Scalar(1), Scalar(2)]));
+    }
+}

@@ -1,0 +1,47 @@
+using System.Numerics;
+using Aggregator.Crypto.Field;
+
+namespace Aggregator.Crypto.Tests.Field;
+
+public class FrDomainTests
+{
+    [Fact]
+    public void Roots_of_unity_are_ffjavascripts()
+    {
+        // F1Field(r).w[28] and w[15] as ffjavascript 0.3 computes them (printed signed: r − value).
+        Assert.Equal(BigInteger.Parse("19103219067921713944291392827692070036145651957329286315305642004821462161904"), FrDomain.RootOfUnity(28).ToBigInteger());
+        Assert.Equal(Fr.Modulus - BigInteger.Parse("1485311122995736237095404480727225213676791466721399507131133492609674711814"), FrDomain.RootOfUnity(15).ToBigInteger());
+        var root = FrDomain.RootOfUnity(10);
+        Assert.Equal(Fr.One, root.Pow(1 << 10));
+        Assert.NotEqual(Fr.One, root.Pow(1 << 9));
+    }
+
+    [Fact]
+    public void Evaluate_gives_the_polynomial_at_each_power_of_the_root_and_interpolate_undoes_it()
+    {
+        var domain = new FrDomain(5);
+        var random = new Random(11);
+        var coefficients = Enumerable.Range(0, domain.Size).Select(_ => Fr.FromUInt64((ulong)random.NextInt64())).ToArray();
+        var values = coefficients.ToArray();
+        domain.Evaluate(values);
+        var omega = FrDomain.RootOfUnity(5);
+        for (var i = 0; i < domain.Size; i++)
+        {
+            var point = omega.Pow(i);
+            var expected = Fr.Zero;
+            for (var j = coefficients.Length - 1; j >= 0; j--)
+            {
+                expected = expected * point + coefficients[j];
+            }
+            Assert.Equal(expected, values[i]);
+        }
+        domain.Interpolate(values);
+        Assert.Equal(coefficients, values);
+    }
+
+    [Fact]
+    public void A_span_of_the_wrong_size_is_refused()
+    {
+        Assert.Throws<ArgumentException>(() => new FrDomain(3).Evaluate(new Fr[4]));
+    }
+}

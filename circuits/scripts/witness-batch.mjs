@@ -18,5 +18,5 @@ for (const input of JSON.parse(readFileSync(inputsPath, "utf8"))) {
     results.push({ error: String(error?.message ?? error) });
   }
 }
-console.log(JSON.stringify(results));
-process.exit(0);
+// A large document through a pipe: exit only once it is written (snarkjs leaves workers that keep Node alive).
+process.stdout.write(JSON.stringify(results), () => process.exit(0));

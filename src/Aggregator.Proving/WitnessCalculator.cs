@@ -80,13 +80,19 @@ public sealed class WitnessCalculator : IDisposable
         var cached = cacheDirectory == null ? null : Path.Combine(cacheDirectory, $"{circuit}-{key}.cwasm");
         if (cached != null && File.Exists(cached))
         {
-            try
+            // The file starts with the SHA-256 of the compiled module: Wasmtime trusts what it deserializes
+            // (it is machine code), so a damaged or partial file is compiled again, never loaded.
+            var bytes = File.ReadAllBytes(cached);
+            if (bytes.Length > 32 && SHA256.HashData(bytes.AsSpan(32)).AsSpan().SequenceEqual(bytes.AsSpan(0, 32)))
             {
-                return (Module.DeserializeFile(SharedEngine, circuit, cached), true);
-            }
-            catch (WasmtimeException)
-            {
-                // Written by another Wasmtime build or damaged: compile again and replace it.
+                try
+                {
+                    return (Module.Deserialize(SharedEngine, circuit, bytes.AsSpan(32)), true);
+                }
+                catch (WasmtimeException)
+                {
+                    // Written by another Wasmtime build: compile again and replace it.
+                }
             }
         }
         Module module;
@@ -104,7 +110,8 @@ public sealed class WitnessCalculator : IDisposable
             {
                 Directory.CreateDirectory(cacheDirectory!);
                 var temporary = $"{cached}.{Environment.ProcessId}.tmp";
-                File.WriteAllBytes(temporary, module.Serialize());
+                var compiled = module.Serialize();
+                File.WriteAllBytes(temporary, [.. SHA256.HashData(compiled), .. compiled]);
                 File.Move(temporary, cached, overwrite: true);
             }
             catch (IOException)
@@ -228,7 +235,7 @@ public sealed class WitnessCalculator : IDisposable
                     var high = (int)(hash >> 32);
                     var low = (int)hash;
                     var size = _inputSignalSize(high, low);
-                    if (size < 0)
+                    if (size <= 0)
                     {
                         throw Input($"'{name}' is not an input signal", name);
                     }

@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Numerics;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Aggregator.Crypto.Bn254;
 using Aggregator.Crypto.Field;
@@ -138,22 +136,13 @@ public class Groth16VerifierTests(ProvenEpochFixture epoch)
         Assert.Throws<ProofFormatException>(() => Groth16Verifier.FromVerificationKey(key.ToJsonString()));
     }
 
-    private bool[] SnarkjsVerdicts(Case[] cases)
-    {
-        var input = Path.Combine(epoch.Workspace, $"cases-{Guid.NewGuid():N}.json");
-        File.WriteAllText(input, new JsonArray([.. cases.Select(c => new JsonObject
+    private static bool[] SnarkjsVerdicts(Case[] cases) =>
+        SnarkjsScripts.Run("verify-batch.mjs", new JsonArray([.. cases.Select(c => new JsonObject
         {
             ["vkey"] = JsonNode.Parse(c.VerificationKey),
             ["proof"] = TryParse(c.Proof),
             ["publicSignals"] = new JsonArray([.. c.Signals.Select(s => JsonValue.Create(s))]),
-        })]).ToJsonString());
-        var start = new ProcessStartInfo("node", [Path.Combine(epoch.CircuitsDirectory, "scripts", "verify-batch.mjs"), input]) { RedirectStandardOutput = true };
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        Assert.Equal(0, process.ExitCode);
-        return JsonSerializer.Deserialize<bool[]>(output)!;
-    }
+        })])).AsArray().Select(v => v!.GetValue<bool>()).ToArray();
 
     private static JsonNode? TryParse(string json)
     {
@@ -161,7 +150,7 @@ public class Groth16VerifierTests(ProvenEpochFixture epoch)
         {
             return JsonNode.Parse(json);
         }
-        catch (JsonException)
+        catch (System.Text.Json.JsonException)
         {
             return JsonValue.Create(json);
         }

@@ -1,0 +1,249 @@
+using System.Text.Json.Nodes;
+using Aggregator.Commitment;
+using Aggregator.Core.Assets;
+using Aggregator.Core.Errors;
+using Aggregator.Crypto.Field;
+using Aggregator.Crypto.Groth16;
+using Aggregator.Testing;
+
+namespace Aggregator.Proving.Tests;
+
+/// <summary>
+/// The native prover held to snarkjs: the same witnesses element for element, proofs snarkjs accepts,
+/// and clear refusals of bad inputs and foreign keys. One prover (keys loaded once) for the class.
+/// </summary>
+public sealed class NativeProverTests : IClassFixture<NativeProverTests.Prover>
+{
+    public sealed class Prover : IDisposable
+    {
+        public string Keys { get; } = RepositoryPaths.Combine("circuits", "keys");
+
+        public string Cache { get; } = Directory.CreateTempSubdirectory("aggregator-wasm-cache-").FullName;
+
+        public NativeProver Native { get; }
+
+        public MerkleSumTree Tree { get; }
+
+        public EpochCommitment Binding { get; }
+
+        public Prover()
+        {
+            Native = new NativeProver(ProvingKeys.At(Keys, "test"), VerificationKeys.At(Keys), Cache);
+            var parameters = new CommitmentParameters(20, [new(new AssetId("BTC"), 8), new(new AssetId("ETH"), 8), new(new AssetId("SOL"), 6), new(new AssetId("USDC"), 6)]);
+            var random = new Random(17);
+            var rows = Enumerable.Range(0, 300).Select(i => new LiabilityRow($"account-{i}", Enumerable.Range(0, 4).Select(k => k == 3 && i % 3 == 0 ? 0UL : (ulong)random.NextInt64(1L << 50)).ToArray())).ToArray();
+            Tree = MerkleSumTree.Build(parameters, rows, EpochSecret.Generate());
+            Binding = EpochCommitment.Of(Tree, 1_700_000_000, PublisherAddress.Parse("0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266"));
+        }
+
+        public JsonObject Inclusion(int leaf) => CircuitInputs.Inclusion(Tree, leaf, Binding);
+
+        public JsonObject Solvency(ulong extra) =>
+            CircuitInputs.Solvency(Tree, Enumerable.Range(0, Tree.AssetCount).Select(k => Tree.RootSums[k] + extra * (ulong)(k + 1)).ToArray(), Binding);
+
+        public void Dispose()
+        {
+            Native.Dispose();
+            Directory.Delete(Cache, recursive: true);
+        }
+    }
+
+    private readonly Prover _prover;
+
+    public NativeProverTests(Prover prover) => _prover = prover;
+
+    private string Wasm(string circuit) => Path.Combine(_prover.Keys, circuit + ".wasm");
+
+    private static string VerificationKey(string circuit) => File.ReadAllText(RepositoryPaths.Combine("circuits", "keys", circuit + ".vkey.json"));
+
+    [Fact]
+    public void Witnesses_equal_snarkjs_wtns_calculate_element_for_element()
+    {
+        var cases = new (string Circuit, JsonObject[] Inputs)[]
+        {
+            ("inclusion_20_4", [.. new[] { 0, 1, 77, 150, 298, 299 }.Select(_prover.Inclusion)]),
+            ("solvency_4", [_prover.Solvency(0), _prover.Solvency(1), _prover.Solvency(1UL << 40), _prover.Solvency(12345)]),
+        };
+        foreach (var (circuit, inputs) in cases)
+        {
+            var expected = SnarkjsScripts.Run("witness-batch.mjs", new JsonArray([.. inputs.Select(i => i.DeepClone())]), Wasm(circuit)).AsArray();
+            var calculator = _prover.Native.Circuit(circuit).Calculator;
+            for (var i = 0; i < inputs.Length; i++)
+            {
+                var snarkjs = expected[i]!.AsArray().Select(v => v!.GetValue<string>()).ToArray();
+                var native = calculator.Calculate(inputs[i]).Select(v => v.ToString()).ToArray();
+                Assert.Equal(snarkjs.Length, native.Length);
+                Assert.Equal(snarkjs, native);
+            }
+        }
+    }
+
+    [Fact]
+    public void Inputs_that_violate_a_constraint_are_refused_naming_the_circuit_as_snarkjs_refuses_them()
+    {
+        // Reserves below the liabilities of the first asset: ls + rs <= reserves fails.
+        var short_ = _prover.Solvency(0);
+        short_["reserves"]![0] = (_prover.Tree.RootSums[0] - 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // A leaf that is not in the tree under that root.
+        var forged = _prover.Inclusion(5);
+        forged["balances"]![0] = "1";
+        foreach (var (circuit, input) in new[] { ("solvency_4", short_), ("inclusion_20_4", forged) })
+        {
+            var error = Assert.Throws<InputException>(() => _prover.Native.Prove(circuit, input));
+            Assert.Contains($"circuit {circuit}: the inputs violate a constraint", error.Message);
+            var snarkjs = SnarkjsScripts.Run("witness-batch.mjs", new JsonArray(input.DeepClone()), Wasm(circuit)).AsArray();
+            Assert.NotNull(snarkjs[0]!["error"]);
+        }
+        // The calculator is still usable after a failed run.
+        Assert.True(_prover.Native.Prove("solvency_4", _prover.Solvency(3)).PublicSignals.Count == 8);
+    }
+
+    [Fact]
+    public void Malformed_inputs_are_refused_naming_the_signal()
+    {
+        var cases = new (Action<JsonObject> Change, string Message)[]
+        {
+            (i => i["nope"] = "1", "'nope' is not an input signal"),
+            (i => i["reserves"]!.AsArray().RemoveAt(0), "'reserves' takes 4 values, not 3"),
+            (i => i["reserves"]![1] = "12x", "'reserves' holds \"12x\", which is not an integer"),
+            (i => i.Remove("epoch"), "input values are set"),
+        };
+        foreach (var (change, message) in cases)
+        {
+            var input = _prover.Solvency(1);
+            change(input);
+            var error = Assert.Throws<InputException>(() => _prover.Native.Circuit("solvency_4").Calculator.Calculate(input));
+            Assert.Contains(message, error.Message);
+            Assert.Contains("solvency_4", error.Message);
+        }
+    }
+
+    [Fact]
+    public async Task Native_proofs_verify_with_snarkjs_and_the_native_verifier_and_two_proofs_differ()
+    {
+        var proofs = new List<(string Circuit, Groth16Proof Proof)>();
+        foreach (var circuit in new[] { "inclusion_20_4", "solvency_4" })
+        {
+            var input = circuit == "solvency_4" ? _prover.Solvency(9) : _prover.Inclusion(42);
+            var first = await _prover.Native.ProveAsync(circuit, input);
+            var second = await _prover.Native.ProveAsync(circuit, input);
+            Assert.Equal(first.PublicSignals, second.PublicSignals);
+            Assert.NotEqual(first.Proof["pi_a"]!.ToJsonString(), second.Proof["pi_a"]!.ToJsonString());
+            Assert.NotEqual(first.Proof["pi_c"]!.ToJsonString(), second.Proof["pi_c"]!.ToJsonString());
+            proofs.Add((circuit, first));
+            proofs.Add((circuit, second));
+        }
+        foreach (var (circuit, proof) in proofs)
+        {
+            Assert.True(Groth16Verifier.FromVerificationKey(VerificationKey(circuit)).Verify(proof.Proof.ToJsonString(), proof.PublicSignals).IsValid);
+        }
+        var verdicts = SnarkjsScripts.Run("verify-batch.mjs", new JsonArray([.. proofs.Select(p => Case(p.Circuit, p.Proof))])).AsArray();
+        Assert.All(verdicts, v => Assert.True(v!.GetValue<bool>()));
+    }
+
+    private static JsonObject Case(string circuit, Groth16Proof proof) => new()
+    {
+        ["vkey"] = JsonNode.Parse(VerificationKey(circuit)),
+        ["proof"] = proof.Proof.DeepClone(),
+        ["publicSignals"] = new JsonArray([.. proof.PublicSignals.Select(s => JsonValue.Create(s))]),
+    };
+
+    [Fact]
+    public void A_witness_changed_after_the_fact_gives_a_proof_that_fails()
+    {
+        var parts = _prover.Native.Circuit("inclusion_20_4");
+        var witness = parts.Calculator.Calculate(_prover.Inclusion(7));
+        var verifier = Groth16Verifier.FromVerificationKey(VerificationKey("inclusion_20_4"));
+        var honest = parts.Prover.Prove(witness);
+        Assert.True(verifier.Verify(honest.Proof.ToJsonString(), honest.PublicSignals).IsValid);
+        var cases = new List<JsonObject>();
+        foreach (var index in new[] { 1, 3, 100, witness.Length - 1 }) // a public signal, private values
+        {
+            var changed = witness.ToArray();
+            changed[index] += Fr.One;
+            var proof = parts.Prover.Prove(changed);
+            Assert.False(verifier.Verify(proof.Proof.ToJsonString(), proof.PublicSignals).IsValid);
+            // Claimed against the honest public signals, it fails too.
+            Assert.False(verifier.Verify(proof.Proof.ToJsonString(), honest.PublicSignals).IsValid);
+            cases.Add(Case("inclusion_20_4", proof));
+        }
+        Assert.All(SnarkjsScripts.Run("verify-batch.mjs", new JsonArray([.. cases])).AsArray(), v => Assert.False(v!.GetValue<bool>()));
+    }
+
+    [Fact]
+    public void An_injected_generator_makes_the_proof_reproducible_and_the_csprng_does_not()
+    {
+        var parts = _prover.Native.Circuit("solvency_4");
+        var witness = parts.Calculator.Calculate(_prover.Solvency(2));
+        var fixedScalar = Fr.FromUInt64(123456789);
+        var first = parts.Prover.Prove(witness, () => fixedScalar);
+        var second = parts.Prover.Prove(witness, () => fixedScalar);
+        Assert.Equal(first.Proof.ToJsonString(), second.Proof.ToJsonString());
+        Assert.NotEqual(first.Proof.ToJsonString(), parts.Prover.Prove(witness).Proof.ToJsonString());
+    }
+
+    private string KeysWith(string circuit, Action<string> change)
+    {
+        var directory = Directory.CreateTempSubdirectory("aggregator-keys-").FullName;
+        foreach (var file in Directory.GetFiles(_prover.Keys))
+        {
+            File.Copy(file, Path.Combine(directory, Path.GetFileName(file)));
+        }
+        change(Path.Combine(directory, circuit));
+        return directory;
+    }
+
+    [Fact]
+    public void A_proving_key_of_another_circuit_or_a_truncated_one_is_refused()
+    {
+        var swapped = KeysWith("inclusion_20_4", path => File.Copy(Path.Combine(_prover.Keys, "solvency_4.zkey"), path + ".zkey", overwrite: true));
+        var truncated = KeysWith("solvency_4", path => File.WriteAllBytes(path + ".zkey", File.ReadAllBytes(path + ".zkey")[..100_000]));
+        var noWasm = KeysWith("solvency_4", path => File.Delete(path + ".wasm"));
+        var foreignWasm = KeysWith("solvency_4", path => File.Copy(Path.Combine(_prover.Keys, "inclusion_20_4.wasm"), path + ".wasm", overwrite: true));
+        try
+        {
+            using var swappedProver = new NativeProver(ProvingKeys.At(swapped, "test"), VerificationKeys.At(_prover.Keys), null);
+            var error = Assert.Throws<InputException>(() => swappedProver.Load("inclusion_20_4"));
+            Assert.Contains("not from the same circuit", error.Message);
+            Assert.Contains("inclusion_20_4.zkey", error.Message);
+
+            using var truncatedProver = new NativeProver(ProvingKeys.At(truncated, "test"), VerificationKeys.At(_prover.Keys), null);
+            error = Assert.Throws<InputException>(() => truncatedProver.Load("solvency_4"));
+            Assert.Contains("truncated", error.Message);
+
+            using var noWasmProver = new NativeProver(ProvingKeys.At(noWasm, "test"), VerificationKeys.At(_prover.Keys), null);
+            Assert.Contains("witness calculator of solvency_4 is missing", Assert.Throws<ProverUnavailableException>(() => noWasmProver.Load("solvency_4")).Message);
+
+            using var foreignWasmProver = new NativeProver(ProvingKeys.At(foreignWasm, "test"), VerificationKeys.At(_prover.Keys), null);
+            Assert.Contains("different circuits", Assert.Throws<InputException>(() => foreignWasmProver.Load("solvency_4")).Message);
+        }
+        finally
+        {
+            foreach (var directory in new[] { swapped, truncated, noWasm, foreignWasm })
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+    }
+
+    [Fact]
+    public void The_compiled_witness_calculator_is_cached_on_disk_and_reused()
+    {
+        _prover.Native.Load("solvency_4");
+        Assert.NotEmpty(Directory.GetFiles(_prover.Cache, "solvency_4-*.cwasm"));
+        using var second = new NativeProver(ProvingKeys.At(_prover.Keys, "test"), VerificationKeys.At(_prover.Keys), _prover.Cache);
+        var calculator = second.Circuit("solvency_4").Calculator;
+        Assert.True(calculator.FromCache);
+        var input = _prover.Solvency(4);
+        Assert.Equal(_prover.Native.Circuit("solvency_4").Calculator.Calculate(input), calculator.Calculate(input));
+
+        // A damaged cache file is compiled again, not trusted.
+        foreach (var file in Directory.GetFiles(_prover.Cache, "solvency_4-*.cwasm"))
+        {
+            File.WriteAllBytes(file, [1, 2, 3]);
+        }
+        using var third = new NativeProver(ProvingKeys.At(_prover.Keys, "test"), VerificationKeys.At(_prover.Keys), _prover.Cache);
+        Assert.False(third.Circuit("solvency_4").Calculator.FromCache);
+        Assert.Equal(_prover.Native.Circuit("solvency_4").Calculator.Calculate(input), third.Circuit("solvency_4").Calculator.Calculate(input));
+    }
+}

@@ -94,6 +94,67 @@ public sealed class EpochProofs(IProver prover)
         var manifest = EpochDirectory.ReadManifest(epochDirectory);
         var tree = EpochDirectory.ReadTree(epochDirectory);
         var index = tree.FindLeaf(accountId) ?? throw new InputException($"account '{accountId}' is not in this epoch", field: "--account");
+        await ProveInclusionAsync(manifest, tree, index, outputPath, cancellationToken).ConfigureAwait(false);
+        return outputPath;
+    }
+
+    /// <summary>Progress of <see cref="ProveAllInclusionsAsync"/>: accounts done (proved or kept) of the total.</summary>
+    public sealed record InclusionProgress(int Done, int Total, int Proved, int Kept, TimeSpan Elapsed);
+
+    /// <summary>
+    /// Writes every account's inclusion file into <paramref name="outputDirectory"/>. A file already there
+    /// for the same account and the same commitment (a previous run that was interrupted) is kept, not
+    /// proved again; files are written whole (write, then rename), so one that exists is complete.
+    /// </summary>
+    public async Task<InclusionProgress> ProveAllInclusionsAsync(string epochDirectory, string outputDirectory, IProgress<InclusionProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var manifest = EpochDirectory.ReadManifest(epochDirectory);
+        var tree = EpochDirectory.ReadTree(epochDirectory);
+        Directory.CreateDirectory(outputDirectory);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        int proved = 0, kept = 0;
+        for (var index = 0; index < tree.LeafCount; index++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var accountId = tree.Leaf(index).AccountId;
+            var path = Path.Combine(outputDirectory, InclusionFileName(accountId));
+            if (IsFinished(path, accountId, manifest))
+            {
+                kept++;
+            }
+            else
+            {
+                await ProveInclusionAsync(manifest, tree, index, path, cancellationToken).ConfigureAwait(false);
+                proved++;
+            }
+            progress?.Report(new InclusionProgress(index + 1, tree.LeafCount, proved, kept, clock.Elapsed));
+        }
+        return new InclusionProgress(tree.LeafCount, tree.LeafCount, proved, kept, clock.Elapsed);
+    }
+
+    // A file of an earlier run counts only if it is this account's, for this very commitment.
+    private static bool IsFinished(string path, string accountId, EpochManifest manifest)
+    {
+        if (!File.Exists(path))
+        {
+            return false;
+        }
+        try
+        {
+            var document = JsonNode.Parse(File.ReadAllText(path))?.AsObject();
+            return document?["format"]?.GetValue<string>() == InclusionFormat
+                && document["account"]?.GetValue<string>() == accountId
+                && document["commitment"]?.GetValue<string>() == manifest.Commitment
+                && document["proof"] is JsonObject;
+        }
+        catch (Exception error) when (error is System.Text.Json.JsonException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private async Task ProveInclusionAsync(EpochManifest manifest, MerkleSumTree tree, int index, string outputPath, CancellationToken cancellationToken)
+    {
         var leaf = tree.Leaf(index);
         var circuit = InclusionCircuitName(tree.Depth, tree.AssetCount);
         var proof = await prover.ProveAsync(circuit, CircuitInputs.Inclusion(tree, index, manifest.Binding()), cancellationToken).ConfigureAwait(false);
@@ -118,6 +179,5 @@ public sealed class EpochProofs(IProver prover)
         var directory = Path.GetDirectoryName(Path.GetFullPath(outputPath))!;
         Directory.CreateDirectory(directory);
         EpochDirectory.WriteDocument(outputPath, document);
-        return outputPath;
     }
 }

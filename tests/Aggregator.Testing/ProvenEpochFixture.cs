@@ -42,6 +42,22 @@ public sealed class ProvenEpochFixture : IAsyncLifetime
         return path;
     }
 
+    /// <summary>A copy of the epoch directory in the workspace, for a test that changes it.</summary>
+    public string CopyOfEpoch()
+    {
+        var target = Path.Combine(Workspace, $"epoch-{Guid.NewGuid():N}");
+        foreach (var directory in Directory.GetDirectories(EpochDirectory, "*", SearchOption.AllDirectories))
+        {
+            Directory.CreateDirectory(directory.Replace(EpochDirectory, target, StringComparison.Ordinal));
+        }
+        Directory.CreateDirectory(target);
+        foreach (var file in Directory.GetFiles(EpochDirectory, "*", SearchOption.AllDirectories))
+        {
+            File.Copy(file, file.Replace(EpochDirectory, target, StringComparison.Ordinal));
+        }
+        return target;
+    }
+
     public string CircuitsDirectory { get; } = RepositoryPaths.Combine("circuits");
 
     public MerkleSumTree Tree { get; private set; } = null!;

@@ -1,14 +1,20 @@
 using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Aggregator.Core.Errors;
 using Aggregator.Proving;
 
 namespace Aggregator.Cli.Commands;
 
-/// <summary><c>aggregator prove solvency|inclusion</c>: Groth16 proofs of an epoch through snarkjs.</summary>
+/// <summary>
+/// <c>aggregator prove solvency|inclusion</c>: Groth16 proofs of an epoch, native by default (no Node),
+/// or through snarkjs for comparison.
+/// </summary>
 internal static class ProveCommand
 {
     public static Command Create(CliContext context)
     {
-        var command = new Command("prove", "Prove an epoch's solvency against reserves, or one account's inclusion (Groth16, snarkjs).");
+        var command = new Command("prove", "Prove an epoch's solvency against reserves, or accounts' inclusion (Groth16; native, or snarkjs with --prover snarkjs).");
         command.Subcommands.Add(Solvency(context));
         command.Subcommands.Add(Inclusion(context));
         return command;
@@ -16,19 +22,55 @@ internal static class ProveCommand
 
     private static Option<string> EpochOption() => new("--epoch") { Description = "The epoch directory written by `aggregator commit`", Required = true };
 
+    private static Option<string> ProverOption() => new("--prover")
+    {
+        Description = "native (in process, no Node: witness through Wasmtime, proof in C#) or snarkjs (Node and `npm ci` in circuits/)",
+        DefaultValueFactory = _ => "native",
+    };
+
+    private static Option<string?> KeysOption() => new("--keys")
+    {
+        Description = "A directory holding CIRCUIT.wasm, CIRCUIT.zkey and CIRCUIT.vkey.json (default: $AGGREGATOR_KEYS, else the keys installed with aggregator); every key must match its pinned verification key",
+    };
+
+    /// <summary>The chosen prover; says which keys it uses.</summary>
+    private static IProver Prover(CliContext context, ParseResult parseResult, Option<string> prover, Option<string?> keys)
+    {
+        switch (parseResult.GetValue(prover))
+        {
+            case "native":
+                var provingKeys = ProvingKeys.Locate(parseResult.GetValue(keys));
+                context.Error.WriteLine($"proving keys: {provingKeys.Describe()}");
+                return new NativeProver(provingKeys, parseResult.GetValue(keys) is { } directory ? VerificationKeys.At(directory) : VerificationKeys.Installed());
+            case "snarkjs":
+                if (parseResult.GetValue(keys) != null)
+                {
+                    throw new InputException("--keys applies to the native prover; snarkjs uses circuits/keys", field: "--keys");
+                }
+                var circuits = SnarkjsProver.LocateCircuits();
+                context.Error.WriteLine($"proving with snarkjs, keys: {Path.Combine(circuits, "keys")}");
+                return new SnarkjsProver(circuits);
+            case var other:
+                throw new InputException($"unknown prover '{other}': native or snarkjs", field: "--prover");
+        }
+    }
+
     private static Command Solvency(CliContext context)
     {
         var epoch = EpochOption();
         var reserves = new Option<string>("--reserves") { Description = "RESERVES.json: { \"reserves\": { \"BTC\": \"12.5\", ... } } in whole units (rounded down)", Required = true };
+        var prover = ProverOption();
+        var keys = KeysOption();
         var command = new Command("solvency", "Prove that every asset's liabilities are at most its reserves; writes DIR/solvency-proof.json and adds the reserves to the manifest.")
         {
-            epoch, reserves,
+            epoch, reserves, prover, keys,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             context.WarnIfKeysInsecure();
-            var prover = new EpochProofs(new SnarkjsProver(SnarkjsProver.LocateCircuits()));
-            var result = await prover.ProveSolvencyAsync(parseResult.GetValue(epoch)!, parseResult.GetValue(reserves)!, cancellationToken).ConfigureAwait(false);
+            // The prover lives as long as the command (the process): its loaded keys need no disposal.
+            var proofs = new EpochProofs(Prover(context, parseResult, prover, keys));
+            var result = await proofs.ProveSolvencyAsync(parseResult.GetValue(epoch)!, parseResult.GetValue(reserves)!, cancellationToken).ConfigureAwait(false);
             foreach (var symbol in result.Ignored)
             {
                 context.Error.WriteLine($"note: the reserves of {symbol} are ignored: the epoch commits to no liabilities in {symbol}");
@@ -51,23 +93,70 @@ internal static class ProveCommand
     private static Command Inclusion(CliContext context)
     {
         var epoch = EpochOption();
-        var account = new Option<string>("--account") { Description = "The account id, as in the ledger", Required = true };
-        var output = new Option<string?>("--out") { Description = "Where to write the account's file (default: DIR/inclusion/<account>.json)" };
-        var command = new Command("inclusion", "Prove that one account is counted with its balances; writes the file handed to that account, which names no other account.")
+        var account = new Option<string?>("--account") { Description = "The account id, as in the ledger" };
+        var all = new Option<bool>("--all") { Description = "Every account of the epoch; an interrupted run, started again, keeps the files already written" };
+        var output = new Option<string?>("--out") { Description = "Where to write: the account's file (default DIR/inclusion/<account>.json), or with --all the directory (default DIR/inclusion)" };
+        var prover = ProverOption();
+        var keys = KeysOption();
+        var command = new Command("inclusion", "Prove that an account is counted with its balances; writes the file handed to that account, which names no other account.")
         {
-            epoch, account, output,
+            epoch, account, all, output, prover, keys,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var directory = parseResult.GetValue(epoch)!;
-            var id = parseResult.GetValue(account)!;
-            var path = parseResult.GetValue(output) ?? Path.Combine(directory, "inclusion", EpochProofs.InclusionFileName(id));
+            var id = parseResult.GetValue(account);
+            var every = parseResult.GetValue(all);
+            if ((id == null) == !every)
+            {
+                throw new InputException("give either --account ID or --all", field: "--account");
+            }
             context.WarnIfKeysInsecure();
-            var prover = new EpochProofs(new SnarkjsProver(SnarkjsProver.LocateCircuits()));
-            await prover.ProveInclusionAsync(directory, id, path, cancellationToken).ConfigureAwait(false);
-            context.Output.WriteLine($"inclusion proof for '{id}' written to {path}");
+            var proofs = new EpochProofs(Prover(context, parseResult, prover, keys));
+            if (!every)
+            {
+                var path = parseResult.GetValue(output) ?? Path.Combine(directory, "inclusion", EpochProofs.InclusionFileName(id!));
+                await proofs.ProveInclusionAsync(directory, id!, path, cancellationToken).ConfigureAwait(false);
+                context.Output.WriteLine($"inclusion proof for '{id}' written to {path}");
+                return ExitCodes.Success;
+            }
+            var folder = parseResult.GetValue(output) ?? Path.Combine(directory, "inclusion");
+            var done = await proofs.ProveAllInclusionsAsync(directory, folder, new ProgressLines(context), cancellationToken).ConfigureAwait(false);
+            var rate = done.Proved / Math.Max(done.Elapsed.TotalSeconds, 1e-9);
+            context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{done.Total} inclusion proofs in {folder}: {done.Proved} proved in {done.Elapsed.TotalSeconds:F1} s ({rate:F2} proofs/s), {done.Kept} kept from an earlier run"));
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>One line per update on a terminal (redrawn), else a line every ten seconds and at the end.</summary>
+    private sealed class ProgressLines(CliContext context) : IProgress<EpochProofs.InclusionProgress>
+    {
+        private readonly Stopwatch _sinceLine = Stopwatch.StartNew();
+
+        public void Report(EpochProofs.InclusionProgress value)
+        {
+            var last = value.Done == value.Total;
+            if (!last && _sinceLine.Elapsed < TimeSpan.FromSeconds(context.Interactive ? 0.2 : 10))
+            {
+                return;
+            }
+            _sinceLine.Restart();
+            var rate = value.Proved / Math.Max(value.Elapsed.TotalSeconds, 1e-9);
+            var line = string.Create(CultureInfo.InvariantCulture, $"inclusion proofs: {value.Done:N0} of {value.Total:N0} ({value.Kept:N0} kept), {rate:F2} proofs/s");
+            if (context.Interactive)
+            {
+                context.Error.Write($"\r{line}");
+                if (last)
+                {
+                    context.Error.WriteLine();
+                }
+            }
+            else
+            {
+                context.Error.WriteLine(line);
+            }
+        }
     }
 }

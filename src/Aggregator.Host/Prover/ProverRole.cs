@@ -24,7 +24,10 @@ public static class ProverRole
         services.AddSingleton<LiabilitiesCollector>();
         services.AddSingleton(new ObservationHistory(settings.IsReserve));
         services.AddSingleton<EpochCloser>();
-        services.AddSingleton<IProver>(_ => new SnarkjsProver(SnarkjsProver.LocateCircuits()));
+        // Native: the keys are loaded once (at the first proof) and kept; no Node process per proof.
+        services.AddSingleton<IProver>(_ => new NativeProver(
+            ProvingKeys.Locate(settings.KeysDirectory),
+            settings.KeysDirectory is { } keys ? VerificationKeys.At(keys) : VerificationKeys.Installed()));
         services.AddSingleton<HttpClient>();
         bus.AddConsumer<EpochCloseRequestedConsumer>().Endpoint(e =>
         {

@@ -25,6 +25,12 @@ public sealed record ProverSettings(
     /// </summary>
     public Func<Core.Chains.ChainId, string, bool> IsReserve { get; init; } = (_, _) => true;
 
+    /// <summary>
+    /// Where the native prover finds CIRCUIT.wasm, .zkey and .vkey.json; null for $AGGREGATOR_KEYS or the
+    /// keys installed with the program.
+    /// </summary>
+    public string? KeysDirectory { get; init; }
+
     /// <summary>How long the partitions have to answer one request for liabilities.</summary>
     public TimeSpan PartitionTimeout { get; init; } = TimeSpan.FromSeconds(20);
 

@@ -21,12 +21,15 @@ public sealed class ProofCommandTests(ProvenEpochFixture epoch)
         Assert.EndsWith("VALID", output.Trim());
     }
 
-    [Fact]
-    public void Prove_inclusion_then_verify_it_against_the_published_manifest()
+    [Theory]
+    [InlineData("native")]
+    [InlineData("snarkjs")]
+    public void Prove_inclusion_then_verify_it_against_the_published_manifest(string prover)
     {
-        var file = Path.Combine(epoch.Workspace, "bob.json");
-        var prove = Cli("prove", "inclusion", "--epoch", epoch.EpochDirectory, "--account", "bob", "--out", file);
+        var file = Path.Combine(epoch.Workspace, $"bob-{prover}.json");
+        var prove = Cli("prove", "inclusion", "--epoch", epoch.EpochDirectory, "--account", "bob", "--out", file, "--prover", prover);
         Assert.True(prove.Exit == 0, prove.Error);
+        Assert.Contains(prover == "native" ? "proving keys: " : "proving with snarkjs", prove.Error);
         // The manifest as published, under another name and folder: exactly that file is read.
         var published = Path.Combine(epoch.Workspace, $"published-{Guid.NewGuid():N}", "epoch-1700000000.json");
         Directory.CreateDirectory(Path.GetDirectoryName(published)!);
@@ -48,6 +51,59 @@ public sealed class ProofCommandTests(ProvenEpochFixture epoch)
         var directoryOnly = Cli("verify", "inclusion", "--proof", epoch.InclusionPath, "--manifest", epoch.EpochDirectory);
         Assert.Equal(2, directoryOnly.Exit);
         Assert.DoesNotContain("VALID", directoryOnly.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Prove_inclusion_all_writes_every_account_and_resumes_without_redoing_finished_files()
+    {
+        var directory = epoch.CopyOfEpoch();
+        var folder = Path.Combine(directory, "inclusion");
+        var first = Cli("prove", "inclusion", "--epoch", directory, "--all");
+        Assert.True(first.Exit == 0, first.Error);
+        Assert.Matches(@"^6 inclusion proofs in .*: 6 proved in [0-9.]+ s \([0-9.]+ proofs/s\), 0 kept from an earlier run", first.Output.Trim());
+        Assert.Contains("inclusion proofs: 6 of 6 (0 kept)", first.Error);
+        var files = Directory.GetFiles(folder, "*.json");
+        Assert.Equal(6, files.Length);
+        foreach (var file in files)
+        {
+            var verify = Cli("verify", "inclusion", "--proof", file, "--manifest", Path.Combine(directory, Commitment.EpochDirectory.ManifestFile));
+            Assert.True(verify.Exit == 0, verify.Output);
+        }
+
+        var again = Cli("prove", "inclusion", "--epoch", directory, "--all");
+        Assert.Contains("0 proved", again.Output);
+        Assert.Contains("6 kept from an earlier run", again.Output);
+
+        // An interrupted run leaves some files missing; one of another epoch's commitment does not count.
+        var written = files.ToDictionary(f => f, File.GetLastWriteTimeUtc);
+        File.Delete(files[0]);
+        var stale = JsonNode.Parse(File.ReadAllText(files[1]))!;
+        stale["commitment"] = "1";
+        File.WriteAllText(files[1], stale.ToJsonString());
+        var resumed = Cli("prove", "inclusion", "--epoch", directory, "--all");
+        Assert.Contains("2 proved", resumed.Output);
+        Assert.Contains("4 kept from an earlier run", resumed.Output);
+        Assert.All(files[2..], f => Assert.Equal(written[f], File.GetLastWriteTimeUtc(f)));
+        Assert.NotEqual("1", JsonNode.Parse(File.ReadAllText(files[1]))!["commitment"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Prove_options_are_checked()
+    {
+        var neither = Cli("prove", "inclusion", "--epoch", epoch.EpochDirectory);
+        Assert.Equal(2, neither.Exit);
+        Assert.Contains("give either --account ID or --all", neither.Error);
+        var both = Cli("prove", "inclusion", "--epoch", epoch.EpochDirectory, "--account", "bob", "--all");
+        Assert.Equal(2, both.Exit);
+        var unknown = Cli("prove", "inclusion", "--epoch", epoch.EpochDirectory, "--account", "bob", "--prover", "rapidsnark");
+        Assert.Equal(2, unknown.Exit);
+        Assert.Contains("unknown prover 'rapidsnark'", unknown.Error);
+        var empty = Directory.CreateTempSubdirectory("aggregator-nokeys-").FullName;
+        var noKeys = Cli("prove", "inclusion", "--epoch", epoch.EpochDirectory, "--account", "bob", "--out", Path.Combine(empty, "bob.json"), "--keys", empty);
+        Assert.NotEqual(0, noKeys.Exit);
+        Assert.Contains($"proving keys: {empty} (given with --keys)", noKeys.Error);
+        Assert.Contains("inclusion_20_4", noKeys.Error);
+        Assert.False(File.Exists(Path.Combine(empty, "bob.json")));
     }
 
     [Fact]

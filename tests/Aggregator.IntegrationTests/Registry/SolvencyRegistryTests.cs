@@ -25,9 +25,9 @@ public sealed class SolvencyRegistryTests
 
     private const ulong Epoch = ProvenEpochFixture.Epoch;
 
-    private (BigInteger Commitment, BigInteger ParamsHash, BigInteger[] Reserves, BigInteger[] Proof) SolvencyArguments()
+    private (BigInteger Commitment, BigInteger ParamsHash, BigInteger[] Reserves, BigInteger[] Proof) SolvencyArguments(string? epochDirectory = null)
     {
-        var document = JsonNode.Parse(File.ReadAllText(Path.Combine(_epoch.EpochDirectory, EpochProofs.SolvencyProofFile)))!;
+        var document = JsonNode.Parse(File.ReadAllText(Path.Combine(epochDirectory ?? _epoch.EpochDirectory, EpochProofs.SolvencyProofFile)))!;
         var signals = document["publicSignals"]!.AsArray().Select(s => BigInteger.Parse(s!.GetValue<string>(), CultureInfo.InvariantCulture)).ToArray();
         // [commitment, paramsHash, epoch, publisher, reserves...]: the registry supplies epoch and publisher itself.
         return (signals[0], signals[1], signals[4..], SolidityCalldata.Proof(document["proof"]!.ToJsonString()));
@@ -132,11 +132,33 @@ public sealed class SolvencyRegistryTests
     }
 
     [Fact]
+    public async Task Native_proofs_are_accepted_by_the_on_chain_verifiers()
+    {
+        var directory = _epoch.CopyOfEpoch();
+        File.Delete(Path.Combine(directory, EpochProofs.SolvencyProofFile));
+        var keys = RepositoryPaths.Combine("circuits", "keys");
+        using var native = new NativeProver(ProvingKeys.At(keys, "test"), VerificationKeys.At(keys), null);
+        var proofs = new EpochProofs(native);
+        var reserves = Path.Combine(directory, "reserves-native.json");
+        await File.WriteAllTextAsync(reserves, """{ "reserves": { "BTC": "10", "ETH": "200.5", "SOL": "1342.500001", "USDC": "2000000" } }""");
+        Assert.True((await proofs.ProveSolvencyAsync(directory, reserves)).Solvent);
+        var inclusionPath = await proofs.ProveInclusionAsync(directory, ProvenEpochFixture.Account, Path.Combine(directory, "alice-native.json"));
+
+        var (publisher, _, _) = await FreshRegistry();
+        var (commitment, paramsHash, reserveUnits, proof) = SolvencyArguments(directory);
+        Assert.Equal(1, (int)(await publisher.PublishAsync(Epoch, commitment, paramsHash, reserveUnits, proof)).Status.Value);
+        var file = JsonNode.Parse(File.ReadAllText(inclusionPath))!;
+        var leaf = BigInteger.Parse(file["leafHash"]!.GetValue<string>(), CultureInfo.InvariantCulture);
+        var inclusion = SolidityCalldata.Proof(file["proof"]!.ToJsonString());
+        Assert.True(await publisher.VerifyInclusionAsync(ProvenEpochFixture.Publisher, Epoch, leaf, inclusion));
+        Assert.False(await publisher.VerifyInclusionAsync(ProvenEpochFixture.Publisher, Epoch, leaf + 1, inclusion));
+    }
+
+    [Fact]
     public async Task The_cli_publishes_and_verify_checks_the_commitment_on_chain()
     {
         var (_, _, registry) = await FreshRegistry();
-        var directory = Path.Combine(_epoch.Workspace, $"cli-{Guid.NewGuid():N}");
-        CopyDirectory(_epoch.EpochDirectory, directory);
+        var directory = _epoch.CopyOfEpoch();
         var keyFile = Path.Combine(_epoch.Workspace, $"key-{Guid.NewGuid():N}.txt");
         await File.WriteAllTextAsync(keyFile, AnvilNode.DevelopmentKeys[0]);
         var otherKey = Path.Combine(_epoch.Workspace, $"key-{Guid.NewGuid():N}.txt");
@@ -183,17 +205,4 @@ public sealed class SolvencyRegistryTests
     }
 
     private static (int Exit, string Output, string Error) Cli(params string[] args) => CliRunner.Run(args);
-
-    private static void CopyDirectory(string source, string target)
-    {
-        foreach (var directory in Directory.GetDirectories(source, "*", SearchOption.AllDirectories))
-        {
-            Directory.CreateDirectory(directory.Replace(source, target, StringComparison.Ordinal));
-        }
-        Directory.CreateDirectory(target);
-        foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
-        {
-            File.Copy(file, file.Replace(source, target, StringComparison.Ordinal));
-        }
-    }
 }

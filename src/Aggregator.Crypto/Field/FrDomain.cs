@@ -61,10 +61,10 @@ internal sealed class FrDomain
     }
 
     /// <summary>Coefficients to values at ω^i, in place.</summary>
-    public void Evaluate(Span<Fr> values) => Transform(values, _roots);
+    public void Evaluate(Fr[] values) => Transform(values, _roots);
 
     /// <summary>Values at ω^i to coefficients, in place.</summary>
-    public void Interpolate(Span<Fr> values)
+    public void Interpolate(Fr[] values)
     {
         Transform(values, _inverseRoots);
         for (var i = 0; i < values.Length; i++)
@@ -73,8 +73,25 @@ internal sealed class FrDomain
         }
     }
 
-    // Iterative Cooley-Tukey: bit-reversed order, then log n stages of butterflies.
-    private void Transform(Span<Fr> values, Fr[] roots)
+    /// <summary>
+    /// Values at ω^i to the coefficients of the polynomial scaled term by term: coefficient j times
+    /// factor j, in place; the 1/n of interpolation is folded into the factors (see <see cref="InterpolationFactors"/>).
+    /// </summary>
+    public void InterpolateScaled(Fr[] values, Fr[] factors)
+    {
+        Transform(values, _inverseRoots);
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = Fr.MontgomeryMultiply(values[i], factors[i]);
+        }
+    }
+
+    /// <summary>factor_j / n for <see cref="InterpolateScaled"/>, from the plain term factors.</summary>
+    public Fr[] InterpolationFactors(Fr[] factors) => [.. factors.Select(f => Fr.MontgomeryMultiply(f, _sizeInverse))];
+
+    // Iterative Cooley-Tukey: bit-reversed order, then log n stages of butterflies. Each stage's
+    // butterflies are independent, so a large transform spreads every stage over the cores.
+    private void Transform(Fr[] values, Fr[] roots)
     {
         if (values.Length != Size)
         {
@@ -89,19 +106,34 @@ internal sealed class FrDomain
                 (values[i], values[j]) = (values[j], values[i]);
             }
         }
+        var parts = values.Length >= ParallelThreshold ? Environment.ProcessorCount : 1;
+        var butterflies = values.Length / 2;
         for (var half = 1; half < values.Length; half <<= 1)
         {
-            var stride = values.Length / (2 * half); // ω_(2·half) = ω^stride
-            for (var start = 0; start < values.Length; start += 2 * half)
+            if (parts == 1)
             {
-                for (var k = 0; k < half; k++)
-                {
-                    var top = values[start + k];
-                    var bottom = Fr.MontgomeryMultiply(values[start + k + half], roots[k * stride]);
-                    values[start + k] = Fr.Add(top, bottom);
-                    values[start + k + half] = Fr.Subtract(top, bottom);
-                }
+                Stage(values, roots, half, 0, butterflies);
+                continue;
             }
+            var stageHalf = half;
+            Parallel.For(0, parts, part => Stage(values, roots, stageHalf, butterflies * part / parts, butterflies * (part + 1) / parts));
+        }
+    }
+
+    private const int ParallelThreshold = 1 << 12;
+
+    /// <summary>Butterflies [first, last) of the stage joining blocks of <paramref name="half"/> values.</summary>
+    private static void Stage(Fr[] values, Fr[] roots, int half, int first, int last)
+    {
+        var stride = values.Length / (2 * half); // ω_(2·half) = ω^stride
+        for (var b = first; b < last; b++)
+        {
+            var k = b & (half - 1);
+            var top = (b - k) * 2 + k;
+            var bottom = Fr.MontgomeryMultiply(values[top + half], roots[k * stride]);
+            var value = values[top];
+            values[top] = Fr.Add(value, bottom);
+            values[top + half] = Fr.Subtract(value, bottom);
         }
     }
 

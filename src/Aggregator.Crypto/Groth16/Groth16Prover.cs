@@ -17,14 +17,14 @@ public sealed class Groth16Prover
 {
     private readonly ProvingKey _key;
     private readonly FrDomain _domain;
-    private readonly Fr[] _cosetPowers; // ω_2n^j: coefficient j of a polynomial moved to the odd coset
+    private readonly Fr[] _cosetFactors; // ω_2n^j / n: interpolation's 1/n and the move to the odd coset in one product
 
     public Groth16Prover(ProvingKey key)
     {
         _key = key ?? throw new ArgumentNullException(nameof(key));
         var log2 = System.Numerics.BitOperations.Log2((uint)key.DomainSize);
         _domain = new FrDomain(log2);
-        _cosetPowers = FrDomain.Powers(FrDomain.RootOfUnity(log2 + 1), key.DomainSize);
+        _cosetFactors = _domain.InterpolationFactors(FrDomain.Powers(FrDomain.RootOfUnity(log2 + 1), key.DomainSize));
     }
 
     public ProvingKey Key => _key;
@@ -59,12 +59,13 @@ public sealed class Groth16Prover
             throw new ArgumentException("witness[0] must be 1 (the constant signal)", nameof(witness));
         }
         var clock = Stopwatch.StartNew();
+        var values = witness.ToArray();
         var scalars = new Limbs[witness.Length];
         for (var i = 0; i < witness.Length; i++)
         {
             scalars[i] = witness[i].Canonical;
         }
-        var (a, b) = EvaluateQap(witness);
+        var (a, b) = EvaluateQap(values);
         Lap(clock, profile, (p, t) => p.Qap = t);
 
         var h = QuotientOnCoset(a, b);
@@ -135,17 +136,24 @@ public sealed class Groth16Prover
         }
     }
 
-    /// <summary>A·w and B·w at every constraint (the evaluations of A(x) and B(x) on the domain).</summary>
-    private (Fr[] A, Fr[] B) EvaluateQap(ReadOnlySpan<Fr> witness)
+    /// <summary>A·w and B·w at every constraint (the evaluations of A(x) and B(x) on the domain), one matrix per core.</summary>
+    private (Fr[] A, Fr[] B) EvaluateQap(Fr[] witness)
     {
         var a = new Fr[_key.DomainSize];
         var b = new Fr[_key.DomainSize];
-        foreach (var coefficient in _key.Coefficients)
+        var coefficients = _key.Coefficients;
+        Parallel.For(0, 2, matrix =>
         {
-            var target = coefficient.Matrix == 0 ? a : b;
-            ref var slot = ref target[coefficient.Constraint];
-            slot = Fr.Add(slot, Fr.MontgomeryMultiply(coefficient.Value, witness[coefficient.Signal]));
-        }
+            var target = matrix == 0 ? a : b;
+            foreach (ref readonly var coefficient in coefficients.AsSpan())
+            {
+                if (coefficient.Matrix == matrix)
+                {
+                    ref var slot = ref target[coefficient.Constraint];
+                    slot = Fr.Add(slot, Fr.MontgomeryMultiply(coefficient.Value, witness[coefficient.Signal]));
+                }
+            }
+        });
         return (a, b);
     }
 
@@ -156,29 +164,33 @@ public sealed class Groth16Prover
     private Limbs[] QuotientOnCoset(Fr[] a, Fr[] b)
     {
         var c = new Fr[a.Length];
-        for (var i = 0; i < c.Length; i++)
+        ForRanges(c.Length, (first, last) =>
         {
-            c[i] = Fr.MontgomeryMultiply(a[i], b[i]);
+            for (var i = first; i < last; i++)
+            {
+                c[i] = Fr.MontgomeryMultiply(a[i], b[i]);
+            }
+        });
+        foreach (var values in new[] { a, b, c })
+        {
+            _domain.InterpolateScaled(values, _cosetFactors);
+            _domain.Evaluate(values);
         }
-        Parallel.Invoke(
-            new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
-            () => ToOddCoset(a), () => ToOddCoset(b), () => ToOddCoset(c));
         var h = new Limbs[a.Length];
-        for (var i = 0; i < h.Length; i++)
+        ForRanges(h.Length, (first, last) =>
         {
-            h[i] = Fr.Subtract(Fr.MontgomeryMultiply(a[i], b[i]), c[i]).Canonical;
-        }
+            for (var i = first; i < last; i++)
+            {
+                h[i] = Fr.Subtract(Fr.MontgomeryMultiply(a[i], b[i]), c[i]).Canonical;
+            }
+        });
         return h;
     }
 
-    private void ToOddCoset(Fr[] values)
+    private static void ForRanges(int count, Action<int, int> body)
     {
-        _domain.Interpolate(values);
-        for (var j = 0; j < values.Length; j++)
-        {
-            values[j] = Fr.MontgomeryMultiply(values[j], _cosetPowers[j]);
-        }
-        _domain.Evaluate(values);
+        var parts = Environment.ProcessorCount;
+        Parallel.For(0, parts, part => body(count * part / parts, count * (part + 1) / parts));
     }
 
     private static JsonArray G1Json(AffinePoint<Fq> point) => point.IsInfinity

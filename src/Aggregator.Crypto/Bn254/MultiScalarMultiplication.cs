@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Aggregator.Crypto.Field;
 
 namespace Aggregator.Crypto.Bn254;
@@ -79,6 +80,7 @@ internal static class MultiScalarMultiplication
     }
 
     // Window-major: digits[w·m + j] is window w's digit of scalar others[j].
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static short[] SignedDigits(Limbs[] scalars, List<int> others, int c, int windows)
     {
         var m = others.Count;
@@ -129,6 +131,7 @@ internal static class MultiScalarMultiplication
         _ => k.L3,
     };
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static JacobianPoint<T> WindowSum<T>(AffinePoint<T>[] bases, List<int> others, ReadOnlySpan<short> digits, int c)
         where T : struct, IFieldElement<T>
     {
@@ -226,6 +229,7 @@ internal static class MultiScalarMultiplication
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Accumulate(int bucket, in T x, in T y)
         {
             if (!_filled[bucket])
@@ -280,6 +284,7 @@ internal static class MultiScalarMultiplication
         }
 
         /// <summary>Completes the batched additions with one inversion.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Flush()
         {
             if (_batched == 0)

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Aggregator.Crypto.Field;
 
@@ -123,6 +124,7 @@ internal sealed class FrDomain
     private const int ParallelThreshold = 1 << 12;
 
     /// <summary>Butterflies [first, last) of the stage joining blocks of <paramref name="half"/> values.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Stage(Fr[] values, Fr[] roots, int half, int first, int last)
     {
         var stride = values.Length / (2 * half); // ω_(2·half) = ω^stride

@@ -87,7 +87,9 @@ internal static class Montgomery<TModulus> where TModulus : struct, IModulus
     /// </summary>
     // Deliberately not inlined: inlined into a caller as large as a Poseidon permutation, it exhausts
     // the JIT's inlining budget and leaves the caller's small helpers as calls (measured: 8% slower).
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    // Optimized at once rather than tiered: a one-shot command (prove, verify) would otherwise spend
+    // its first thousands of products in unoptimized code.
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static Limbs Multiply(in Limbs a, in Limbs b)
     {
         ulong t0 = 0, t1 = 0, t2 = 0, t3 = 0, hi, lo, m, u, carryA, carryM;
@@ -139,7 +141,7 @@ internal static class Montgomery<TModulus> where TModulus : struct, IModulus
     }
 
     /// <summary>The full 512-bit product a·b, unreduced (for sums of products reduced once, as in Fq2).</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static WideLimbs MultiplyWide(in Limbs a, in Limbs b)
     {
         ulong r0, r1, r2, r3, r4, r5, r6, r7, hi, lo, carry;
@@ -171,7 +173,7 @@ internal static class Montgomery<TModulus> where TModulus : struct, IModulus
     /// <see cref="ComplexProductWide"/>): the quotient (t + m·q)/2^256 is then below 2.2q, so two
     /// conditional subtractions bring it into [0, q).
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static Limbs Reduce(in WideLimbs t)
     {
         ulong t0 = t.L0, t1 = t.L1, t2 = t.L2, t3 = t.L3, t4 = t.L4, t5 = t.L5, t6 = t.L6, t7 = t.L7, m, hi, lo, carry, extra;

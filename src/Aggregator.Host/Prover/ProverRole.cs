@@ -3,6 +3,7 @@ using Aggregator.Proving;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Aggregator.Host.Prover;
 
@@ -41,6 +42,7 @@ public static class ProverRole
             e.Name = $"{QueueName}-inclusion";
             e.ConcurrentMessageLimit = 1;
         });
+        services.AddHostedService<ProverKeysWarmup>();
         if (settings.CloseEvery is { } every)
         {
             services.AddSingleton<IHostedService>(provider => new EpochSchedule(provider.GetRequiredService<IBus>(), every, TimeProvider.System));
@@ -60,4 +62,37 @@ internal sealed class EpochSchedule(IBus bus, TimeSpan every, TimeProvider clock
             await bus.Publish(new EpochCloseRequested((ulong)now.ToUnixTimeSeconds(), now), stoppingToken).ConfigureAwait(false);
         }
     }
+}
+
+/// <summary>
+/// Loads the native prover's keys for this deployment's circuits when the role starts, in the
+/// background, so the first close and the first inclusion request do not pay for it. A key that cannot
+/// be loaded is logged here and reported again, with the close or request that needed it.
+/// </summary>
+internal sealed partial class ProverKeysWarmup(IProver prover, ProverSettings settings, ILogger<ProverKeysWarmup> log) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => prover is not NativeProver native
+        ? Task.CompletedTask
+        : Task.Run(() =>
+        {
+            var assets = settings.Parameters.Assets.Count;
+            foreach (var circuit in new[] { EpochProofs.SolvencyCircuitName(assets), EpochProofs.InclusionCircuitName(settings.Parameters.Depth, assets) })
+            {
+                try
+                {
+                    native.Load(circuit);
+                    Loaded(log, circuit, native.Keys.Directory);
+                }
+                catch (Exception error) when (error is ProverUnavailableException or Core.Errors.InputException or IOException)
+                {
+                    NotLoaded(log, circuit, error.Message);
+                }
+            }
+        }, stoppingToken);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "prover keys of {Circuit} loaded from {Keys}")]
+    private static partial void Loaded(ILogger logger, string circuit, string keys);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "prover keys of {Circuit} could not be loaded: {Reason}")]
+    private static partial void NotLoaded(ILogger logger, string circuit, string reason);
 }

@@ -155,7 +155,7 @@ internal static class ProofBenchmark
         }
     }
 
-    private static double MedianSeconds(int runs, string program, params string[] args)
+    internal static double MedianSeconds(int runs, string program, params string[] args)
     {
         var times = new List<double>();
         for (var i = 0; i < runs; i++)

@@ -32,6 +32,16 @@ internal static class ProverBenchmark
             ("solvency_4", _ => CircuitInputs.Solvency(tree, reserves, binding)),
         };
 
+        var workspace = Directory.CreateTempSubdirectory("aggregator-bench-prover-").FullName;
+        var epoch = Path.Combine(workspace, "epoch");
+        EpochDirectory.Write(epoch, tree, EpochSecret.Generate(), 1, PublisherAddress.Parse("0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266"), DateTimeOffset.UtcNow);
+        var reservesPath = Path.Combine(workspace, "reserves.json");
+        File.WriteAllText(reservesPath, """{ "reserves": { "BTC": "100000000", "ETH": "100000000", "SOL": "1000000000", "USDC": "1000000000" } }""");
+        var aggregatorDll = Path.Combine(RepositoryPaths.Root, "src", "Aggregator.Cli", "bin", "Release", "net10.0", "aggregator.dll");
+        if (!File.Exists(aggregatorDll))
+        {
+            throw new InvalidOperationException($"build the CLI first: dotnet build -c Release src/Aggregator.Cli ({aggregatorDll} is missing)");
+        }
         var load = Stopwatch.StartNew();
         using var prover = new NativeProver(ProvingKeys.At(Path.Combine(circuits, "keys"), "the repository's circuits/keys"), VerificationKeys.At(Path.Combine(circuits, "keys")));
         foreach (var (circuit, _) in inputs)
@@ -68,18 +78,33 @@ internal static class ProverBenchmark
             Console.WriteLine($"  QAP {Median(profiles.Select(p => p.Qap))} | FFT {Median(profiles.Select(p => p.Fft))} | MSM A {Median(profiles.Select(p => p.MsmA))} | B1 {Median(profiles.Select(p => p.MsmB1))} | B2 {Median(profiles.Select(p => p.MsmB2))} | C {Median(profiles.Select(p => p.MsmC))} | H {Median(profiles.Select(p => p.MsmH))} | finish {Median(profiles.Select(p => p.Finish))} ms");
             Console.WriteLine($"witness + prove: {Median(witnessMs) + Median(proveMs):F1} ms");
 
-            var snarkjs = new SnarkjsProver(circuits);
-            var snarkjsMs = new List<double>();
-            for (var i = 0; i < Math.Min(runs, 5); i++)
-            {
-                var watch = Stopwatch.StartNew();
-                await snarkjs.ProveAsync(circuit, input(i + 7));
-                snarkjsMs.Add(watch.Elapsed.TotalMilliseconds);
-            }
-            Console.WriteLine($"snarkjs groth16 fullProve (fresh Node process), median of {snarkjsMs.Count}: {Median(snarkjsMs):F0} ms");
+            // As commands, each a fresh process: ours (Release build, keys installed with it) and snarkjs's CLI.
+            var inputPath = Path.Combine(workspace, $"{circuit}-input.json");
+            File.WriteAllText(inputPath, input(7).ToJsonString());
+            var cli = circuit.StartsWith("solvency", StringComparison.Ordinal)
+                ? new[] { aggregatorDll, "prove", "solvency", "--epoch", epoch, "--reserves", reservesPath }
+                : [aggregatorDll, "prove", "inclusion", "--epoch", epoch, "--account", "account-7", "--out", Path.Combine(workspace, "account-7.json")];
+            var ours = ProofBenchmark.MedianSeconds(5, "dotnet", cli);
+            var snarkjsCli = new[] { Path.Combine(circuits, "node_modules", "snarkjs", "build", "cli.cjs"), "groth16", "fullprove", inputPath,
+                Path.Combine(circuits, "keys", circuit + ".wasm"), Path.Combine(circuits, "keys", circuit + ".zkey"), Path.Combine(workspace, "p.json"), Path.Combine(workspace, "s.json") };
+            var theirs = ProofBenchmark.MedianSeconds(5, "node", snarkjsCli);
+            Console.WriteLine($"`aggregator prove` command (fresh process), median of 5: {ours * 1000:F0} ms, peak RSS {PeakMiB("dotnet", cli)} MiB");
+            Console.WriteLine($"`snarkjs groth16 fullprove` command (fresh process), median of 5: {theirs * 1000:F0} ms, peak RSS {PeakMiB("node", snarkjsCli)} MiB");
+            Console.WriteLine($"in process over the snarkjs command: {theirs * 1000 / (Median(witnessMs) + Median(proveMs)):F1}x; command over command: {theirs / ours:F1}x");
         }
         Console.WriteLine();
-        Console.WriteLine($"peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / (1 << 20)} MiB");
+        Console.WriteLine($"peak working set of this process (both circuits' keys loaded, warm): {Process.GetCurrentProcess().PeakWorkingSet64 / (1 << 20)} MiB");
+        Directory.Delete(workspace, recursive: true);
+    }
+
+    /// <summary>The peak resident set of one run of a command, as GNU time reports it.</summary>
+    private static long PeakMiB(string program, string[] args)
+    {
+        using var process = Process.Start(new ProcessStartInfo("/usr/bin/time", ["-f", "%M", program, .. args]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        process.StandardOutput.ReadToEnd();
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return long.Parse(error.Trim().Split('\n')[^1], System.Globalization.CultureInfo.InvariantCulture) / 1024;
     }
 
     private static double Median(IEnumerable<double> values)

@@ -227,6 +227,23 @@ public sealed class NativeProverTests : IClassFixture<NativeProverTests.Prover>
     }
 
     [Fact]
+    public void Every_build_carries_the_keys_and_proves_from_them_without_a_checkout()
+    {
+        var installed = ProvingKeys.Installed();
+        Assert.Equal(Path.Combine(AppContext.BaseDirectory, "keys"), installed.Directory);
+        foreach (var circuit in new[] { "inclusion_20_4", "solvency_4" })
+        {
+            foreach (var file in new[] { installed.WasmPath(circuit), installed.ZkeyPath(circuit), Path.Combine(installed.Directory, circuit + ".vkey.json") })
+            {
+                Assert.True(File.Exists(file), file);
+            }
+        }
+        using var prover = new NativeProver(installed, cacheDirectory: null);
+        var proof = prover.Prove("solvency_4", _prover.Solvency(5));
+        Assert.Equal(_prover.Binding.Value.ToString(), proof.PublicSignals[0]);
+    }
+
+    [Fact]
     public void The_compiled_witness_calculator_is_cached_on_disk_and_reused()
     {
         _prover.Native.Load("solvency_4");

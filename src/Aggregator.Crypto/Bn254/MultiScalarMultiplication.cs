@@ -43,7 +43,9 @@ internal static class MultiScalarMultiplication
 
         var c = WindowBits(others.Count);
         var windows = (ScalarBits + c) / c; // one more digit than bits when the top window carries
-        var digits = SignedDigits(scalars, others, c, windows);
+        var digits = new short[windows * others.Count];
+        var parts = Environment.ProcessorCount;
+        Parallel.For(0, parts, part => SignedDigits(scalars, others, c, windows, digits, others.Count * part / parts, others.Count * (part + 1) / parts));
         var sums = new JacobianPoint<T>[windows];
         Parallel.For(0, windows, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
             w => sums[w] = WindowSum(bases, others, digits.AsSpan(w * others.Count, others.Count), c));
@@ -79,15 +81,14 @@ internal static class MultiScalarMultiplication
         return best;
     }
 
-    // Window-major: digits[w·m + j] is window w's digit of scalar others[j].
+    // Window-major: digits[w·m + j] is window w's digit of scalar others[j], for j in [first, last).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static short[] SignedDigits(Limbs[] scalars, List<int> others, int c, int windows)
+    private static void SignedDigits(Limbs[] scalars, List<int> others, int c, int windows, short[] digits, int first, int last)
     {
         var m = others.Count;
-        var digits = new short[windows * m];
         var full = 1 << c;
         var half = full >> 1;
-        for (var j = 0; j < m; j++)
+        for (var j = first; j < last; j++)
         {
             ref readonly var k = ref scalars[others[j]];
             var carry = 0;
@@ -103,7 +104,6 @@ internal static class MultiScalarMultiplication
                 digits[w * m + j] = (short)digit;
             }
         }
-        return digits;
     }
 
     /// <summary>Bits [start, start + count) of k, count ≤ 16; bits past 255 are zero.</summary>

@@ -29,9 +29,14 @@ public class ProjectReferenceTests
         Assert.Empty(references.Except(CoreMayReference));
     }
 
-    // What the verifier's cryptography may use besides: threads (the pairing's helper thread). No files,
-    // processes or network: a verifier's dependencies are its attack surface.
-    private static readonly string[] CryptoMayReference = [.. CoreMayReference, "System.Threading", "System.Threading.Thread", "System.Collections.Concurrent"];
+    // What the verifier's and prover's cryptography may use besides: threads (the pairing's helper thread,
+    // the prover's MSMs and FFTs over the cores) and the OS CSPRNG (the prover's blinding r and s). No
+    // files, processes or network: a verifier's dependencies are its attack surface.
+    private static readonly string[] CryptoMayReference =
+    [
+        .. CoreMayReference, "System.Threading", "System.Threading.Thread", "System.Collections.Concurrent",
+        "System.Threading.Tasks.Parallel", "System.Security.Cryptography",
+    ];
 
     [Fact]
     public void Crypto_references_no_project_and_does_no_io_so_a_verifier_carries_nothing_else()

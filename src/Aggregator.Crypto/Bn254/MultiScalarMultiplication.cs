@@ -64,7 +64,8 @@ internal static class MultiScalarMultiplication
 
     /// <summary>
     /// The window width that minimizes field products: per window, about 6 per point (a batched affine
-    /// addition) and 27 per bucket (a mixed and a full Jacobian addition in the running sum).
+    /// addition) plus its share of the batch's inversion (about 200 products), and 27 per bucket (a mixed
+    /// and a full Jacobian addition in the running sum).
     /// </summary>
     private static int WindowBits(int count)
     {
@@ -72,7 +73,8 @@ internal static class MultiScalarMultiplication
         var bestCost = long.MaxValue;
         for (var c = 2; c <= 16; c++)
         {
-            var cost = (long)((ScalarBits + c) / c) * (6L * count + 27L * (1L << (c - 1)));
+            var buckets = 1L << (c - 1);
+            var cost = (long)((ScalarBits + c) / c) * ((6L + 200L / BatchSize(buckets)) * count + 27L * buckets);
             if (cost < bestCost)
             {
                 (best, bestCost) = (c, cost);
@@ -161,6 +163,12 @@ internal static class MultiScalarMultiplication
     }
 
     /// <summary>
+    /// Additions batched per inversion: 256, but at most a quarter of the buckets, so that a batch fills
+    /// before most points find their bucket already waiting in it.
+    /// </summary>
+    private static int BatchSize(long buckets) => (int)Math.Clamp(buckets / 4, 1, 256);
+
+    /// <summary>
     /// Affine buckets filled by batches of additions that share one inversion (Montgomery's trick):
     /// about six products per addition, against eleven for a mixed Jacobian one. A point whose bucket is
     /// already waiting in the batch is queued for the next batch; when the queue is full (the top windows,
@@ -168,19 +176,22 @@ internal static class MultiScalarMultiplication
     /// </summary>
     private sealed class AffineBuckets<T> where T : struct, IFieldElement<T>
     {
-        private const int BatchSize = 256;
-        private const int QueueCapacity = 256;
+        private readonly int _batchSize, _queueCapacity;
         private readonly T[] _x, _y;
         private readonly bool[] _filled, _waiting;
         private readonly JacobianPoint<T>[] _overflow;
-        private readonly int[] _batchBucket = new int[BatchSize];
-        private readonly T[] _batchX = new T[BatchSize], _batchY = new T[BatchSize], _denominator = new T[BatchSize], _prefix = new T[BatchSize];
+        private readonly int[] _batchBucket;
+        private readonly T[] _batchX, _batchY, _denominator, _prefix;
         private int _batched;
-        private readonly (int Bucket, T X, T Y)[] _queue = new (int, T, T)[QueueCapacity], _retry = new (int, T, T)[QueueCapacity];
+        private readonly (int Bucket, T X, T Y)[] _queue, _retry;
         private int _queued;
 
         public AffineBuckets(int count)
         {
+            _batchSize = _queueCapacity = BatchSize(count);
+            _batchBucket = new int[_batchSize];
+            (_batchX, _batchY, _denominator, _prefix) = (new T[_batchSize], new T[_batchSize], new T[_batchSize], new T[_batchSize]);
+            (_queue, _retry) = (new (int, T, T)[_queueCapacity], new (int, T, T)[_queueCapacity]);
             _x = new T[count];
             _y = new T[count];
             _filled = new bool[count];
@@ -204,7 +215,7 @@ internal static class MultiScalarMultiplication
         public void Add(int bucket, in T x, in T y)
         {
             Accumulate(bucket, x, y);
-            if (_batched == BatchSize)
+            if (_batched == _batchSize)
             {
                 FlushAndRetry();
             }
@@ -215,7 +226,7 @@ internal static class MultiScalarMultiplication
         {
             while (_batched > 0 || _queued > 0)
             {
-                if (_batched < 16 && _queued > 0)
+                if (_batched < Math.Max(1, _batchSize / 16) && _queued > 0)
                 {
                     // What is left piles onto a few buckets: a batch per point would cost an inversion each.
                     for (var i = 0; i < _queued; i++)
@@ -239,7 +250,7 @@ internal static class MultiScalarMultiplication
             }
             if (_waiting[bucket])
             {
-                if (_queued < QueueCapacity)
+                if (_queued < _queueCapacity)
                 {
                     _queue[_queued++] = (bucket, x, y);
                 }
@@ -276,7 +287,7 @@ internal static class MultiScalarMultiplication
             {
                 ref readonly var item = ref _retry[i];
                 Accumulate(item.Bucket, item.X, item.Y);
-                if (_batched == BatchSize)
+                if (_batched == _batchSize)
                 {
                     Flush();
                 }

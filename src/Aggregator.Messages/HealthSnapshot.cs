@@ -4,11 +4,23 @@ namespace Aggregator.Messages;
 public sealed record HealthRequested(Guid RequestId);
 
 /// <summary>
-/// One engine partition's accounts as of one moment between two writes: the blocks applied per chain,
-/// whether the book is rebuilt (every chain back since the replica started), and each account's status,
-/// health factor, weighted collateral and requirement in the quote currency.
+/// One engine partition's accounts as of one moment between two writes, or part <paramref name="Part"/>
+/// of <paramref name="Parts"/> of them (at most 10,000 accounts a part, as for liabilities, so no message
+/// nears a broker's size limit; every part is taken between the same two writes): the blocks applied per
+/// chain, whether the book is rebuilt (every chain back since the replica started), the ledger entries
+/// applied, and each account's status, health factor, weighted collateral and requirement in the quote
+/// currency.
 /// </summary>
-public sealed record HealthReported(Guid RequestId, int Partition, int PartitionCount, IReadOnlyList<AppliedBlock> Heights, bool Rebuilt, int LedgerEntries, IReadOnlyList<AccountStatus> Accounts);
+public sealed record HealthReported(
+    Guid RequestId,
+    int Partition,
+    int PartitionCount,
+    IReadOnlyList<AppliedBlock> Heights,
+    bool Rebuilt,
+    int LedgerEntries,
+    IReadOnlyList<AccountStatus> Accounts,
+    int Part = 0,
+    int Parts = 1);
 
 /// <summary>One account's cross-pool health (statuses as in docs/margin.md).</summary>
 public sealed record AccountStatus(string Account, string Status, decimal? HealthFactor, decimal WeightedCollateral, decimal Requirement);

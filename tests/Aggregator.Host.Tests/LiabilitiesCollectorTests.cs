@@ -71,11 +71,20 @@ public sealed class LiabilitiesCollectorTests
     [Fact]
     public void An_engine_answers_in_parts_of_ten_thousand_accounts_at_one_set_of_blocks()
     {
-        var engine = new EngineBook(Settings(EngineBook.LiabilitiesPartSize + 1).CreateBook());
+        var engine = new EngineBook(Settings(EngineBook.PartSize + 1).CreateBook());
         engine.Apply(Batch(10, "0xa", (0, OneEth)));
         var parts = engine.Liabilities(Guid.NewGuid());
-        Assert.Equal([(0, 2, EngineBook.LiabilitiesPartSize), (1, 2, 1)], parts.Select(p => (p.Part, p.Parts, p.Accounts.Count)));
+        Assert.Equal([(0, 2, EngineBook.PartSize), (1, 2, 1)], parts.Select(p => (p.Part, p.Parts, p.Accounts.Count)));
         Assert.All(parts, p => Assert.Equal(parts[0].Heights, p.Heights));
+
+        var health = engine.Health(Guid.NewGuid());
+        Assert.Equal([(0, 2, EngineBook.PartSize), (1, 2, 1)], health.Select(p => (p.Part, p.Parts, p.Accounts.Count)));
+        Assert.All(health, p =>
+        {
+            Assert.Equal(parts[0].Heights, p.Heights);
+            Assert.Equal((health[0].LedgerEntries, health[0].Rebuilt), (p.LedgerEntries, p.Rebuilt));
+        });
+        Assert.Equal(EngineBook.PartSize + 1, health.SelectMany(p => p.Accounts).Select(a => a.Account).Distinct().Count());
     }
 
     private sealed class RequestTap(Action<Guid> requested) : IPublishObserver

@@ -204,11 +204,11 @@ internal sealed class EngineBook(CrossMarginBook book, IReadOnlySet<string>? oth
         }
     }
 
-    /// <summary>How many accounts go in one part of an answer to the prover.</summary>
-    public const int LiabilitiesPartSize = 10_000;
+    /// <summary>How many accounts go in one part of an answer (liabilities for the prover, health for anyone).</summary>
+    public const int PartSize = 10_000;
 
     /// <summary>
-    /// The partition's answer to the prover, in parts of <see cref="LiabilitiesPartSize"/> accounts: per
+    /// The partition's answer to the prover, in parts of <see cref="PartSize"/> accounts: per
     /// chain the block last applied, and per account its collateral per asset in base units, all taken
     /// between two writes (so at exactly those blocks).
     /// </summary>
@@ -228,15 +228,16 @@ internal sealed class EngineBook(CrossMarginBook book, IReadOnlySet<string>? oth
                 }
                 accounts[account] = new Messages.AccountLiabilities(book.AccountId(account), owed);
             }
-            var parts = Math.Max(1, (accounts.Length + LiabilitiesPartSize - 1) / LiabilitiesPartSize);
-            return [.. Enumerable.Range(0, parts).Select(part => new Messages.LiabilitiesReported(
-                requestId, partition.Index, Math.Max(1, partition.Count), heights, assets,
-                accounts.Skip(part * LiabilitiesPartSize).Take(LiabilitiesPartSize).ToArray(), part, parts))];
+            return Parts(accounts, (part, parts, slice) => new Messages.LiabilitiesReported(
+                requestId, partition.Index, Math.Max(1, partition.Count), heights, assets, slice, part, parts));
         }
     }
 
-    /// <summary>Every account's health now, with the blocks applied (an answer to <see cref="Messages.HealthRequested"/>).</summary>
-    public Messages.HealthReported Health(Guid requestId)
+    /// <summary>
+    /// Every account's health now, with the blocks applied (an answer to <see cref="Messages.HealthRequested"/>),
+    /// in parts of <see cref="PartSize"/> accounts taken between the same two writes.
+    /// </summary>
+    public IReadOnlyList<Messages.HealthReported> Health(Guid requestId)
     {
         lock (_gate)
         {
@@ -247,8 +248,18 @@ internal sealed class EngineBook(CrossMarginBook book, IReadOnlySet<string>? oth
                     book.AccountId(account), Margin.Scenarios.MarginReportJson.StatusName(book.Status(account)), book.HealthFactor(account),
                     book.WeightedCollateral(account), book.Requirement(account));
             }
-            return new Messages.HealthReported(requestId, partition.Index, Math.Max(1, partition.Count), AppliedBlocks(), _applied.Count == book.Chains.Count, _entries.Count, accounts);
+            var heights = AppliedBlocks();
+            var rebuilt = _applied.Count == book.Chains.Count;
+            return Parts(accounts, (part, parts, slice) => new Messages.HealthReported(
+                requestId, partition.Index, Math.Max(1, partition.Count), heights, rebuilt, _entries.Count, slice, part, parts));
         }
+    }
+
+    // At least one part, so a partition with no accounts still answers.
+    private static TMessage[] Parts<TItem, TMessage>(TItem[] items, Func<int, int, TItem[], TMessage> message)
+    {
+        var parts = Math.Max(1, (items.Length + PartSize - 1) / PartSize);
+        return [.. Enumerable.Range(0, parts).Select(part => message(part, parts, items.Skip(part * PartSize).Take(PartSize).ToArray()))];
     }
 
     private Messages.AppliedBlock[] AppliedBlocks() =>

@@ -13,19 +13,12 @@ internal sealed class LiabilitiesRequestedConsumer(EngineBook engine) : IConsume
         context.PublishBatch(engine.Liabilities(context.Message.RequestId), context.CancellationToken);
 }
 
-/// <summary>Answers a request for every account's health, on the engine's queue (between two writes).</summary>
+/// <summary>
+/// Answers a request for every account's health, on the engine's queue (between two writes), by
+/// publishing the partition's parts (a request/response could carry only one).
+/// </summary>
 internal sealed class HealthRequestedConsumer(EngineBook engine) : IConsumer<HealthRequested>
 {
-    public async Task Consume(ConsumeContext<HealthRequested> context)
-    {
-        var answer = engine.Health(context.Message.RequestId);
-        if (context.ResponseAddress is not null)
-        {
-            await context.RespondAsync(answer).ConfigureAwait(false);
-        }
-        else
-        {
-            await context.Publish(answer, context.CancellationToken).ConfigureAwait(false);
-        }
-    }
+    public Task Consume(ConsumeContext<HealthRequested> context) =>
+        context.PublishBatch(engine.Health(context.Message.RequestId), context.CancellationToken);
 }

@@ -212,11 +212,11 @@ public sealed class SeparateProcessesTests
                     // the bus is reconnecting: ask again
                 }
                 var asked = DateTime.UtcNow;
-                while (DateTime.UtcNow - asked < TimeSpan.FromSeconds(5) && answers.Count(a => a.RequestId == id) < partitions)
+                HealthReported[] these = [];
+                while (DateTime.UtcNow - asked < TimeSpan.FromSeconds(5) && (these = Assembled(answers.Where(a => a.RequestId == id))).Length < partitions)
                 {
                     await Task.Delay(50);
                 }
-                var these = answers.Where(a => a.RequestId == id).OrderBy(a => a.Partition).ToArray();
                 if (these.Length == partitions)
                 {
                     last = these;
@@ -231,6 +231,15 @@ public sealed class SeparateProcessesTests
             Assert.Fail($"timed out waiting until {what}; last answers: {string.Join("; ", last.Select(h => $"partition {h.Partition}: rebuilt {h.Rebuilt}, {h.LedgerEntries} entries, at {string.Join(", ", h.Heights.Select(b => $"{b.Chain}@{b.Height}"))}"))}\n{string.Join("\n", processes.Select(p => $"--- {p.Role}\n{p.Log}"))}");
             return last;
         }
+
+        /// <summary>Each partition's answer whose parts have all arrived, its parts joined into one.</summary>
+        private static HealthReported[] Assembled(IEnumerable<HealthReported> parts) =>
+        [
+            .. parts.GroupBy(p => p.Partition)
+                .Where(g => g.Select(p => p.Part).Distinct().Count() == g.First().Parts)
+                .Select(g => g.First() with { Accounts = [.. g.DistinctBy(p => p.Part).OrderBy(p => p.Part).SelectMany(p => p.Accounts)], Part = 0, Parts = 1 })
+                .OrderBy(r => r.Partition),
+        ];
 
         /// <summary>
         /// Twelve rounds, each moving the ETH balances of about a quarter of the accounts on the first chain
@@ -292,7 +301,7 @@ public sealed class SeparateProcessesTests
             {
                 fresh.Apply(entry);
             }
-            var expected = fresh.Health(Guid.Empty).Accounts.OrderBy(a => a.Account, StringComparer.Ordinal).ToArray();
+            var expected = fresh.Health(Guid.Empty).SelectMany(p => p.Accounts).OrderBy(a => a.Account, StringComparer.Ordinal).ToArray();
             var actual = reports.SelectMany(r => r.Accounts).OrderBy(a => a.Account, StringComparer.Ordinal).ToArray();
             Assert.Equal(expected, actual);
             Assert.Contains(actual, a => a.Requirement > 0);

@@ -3,6 +3,9 @@ using Aggregator.Core.Observations;
 using Aggregator.Host.Engine;
 using Aggregator.Margin.Evaluation;
 using Aggregator.Messages;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using static Aggregator.Testing.EngineFixtures;
 
 namespace Aggregator.Host.Tests;
@@ -14,6 +17,54 @@ public class RebuildAndSnapshotTests
 
     private static LedgerEntry Borrow(string id, int account, ulong usdc) =>
         new(id, $"account-{account}", LedgerEntryKind.Borrow, Usdc, new Amount(usdc, 6), At);
+
+    [Fact]
+    public async Task A_restarted_engine_asks_for_the_latest_batches_until_every_chain_is_back_then_stops()
+    {
+        var engine = new EngineBook((Settings(2) with { Chains = [Ethereum, Solana] }).CreateBook());
+        using var host = Aggregator.Host.AggregatorHost.Build(new Aggregator.Host.HostPlan(Aggregator.Host.BusTransport.InMemory));
+        await host.StartAsync();
+        var bus = host.Services.GetRequiredService<IBus>();
+        var requests = 0;
+        using var tap = bus.ConnectPublishObserver(new PublishTap(message =>
+        {
+            if (message is ObservationsReplayRequested { Requester: "engine-test" })
+            {
+                Interlocked.Increment(ref requests);
+            }
+        }));
+        using var replay = new ReplayRequest(bus, host.Services.GetRequiredService<IHostApplicationLifetime>(), engine, "engine-test", TimeSpan.FromMilliseconds(50), TimeProvider.System);
+        await replay.StartAsync(CancellationToken.None);
+        try
+        {
+            // Nobody answers (an adapter restarting, or the first request lost): it keeps asking.
+            await Aggregator.Testing.Eventually.Until(() => Volatile.Read(ref requests) >= 3, "three replay requests", TimeSpan.FromSeconds(10));
+            engine.Apply(Batch(10, "0xa", (0, OneEth)));
+            engine.Apply(new ObservationBatch(Solana, 99, "slot-99", [], []));
+            await Task.Delay(200);
+            var settled = Volatile.Read(ref requests);
+            await Task.Delay(300);
+            Assert.Equal(settled, Volatile.Read(ref requests));
+        }
+        finally
+        {
+            await replay.StopAsync(CancellationToken.None);
+            await host.StopAsync();
+        }
+    }
+
+    private sealed class PublishTap(Action<object> published) : IPublishObserver
+    {
+        public Task PrePublish<T>(PublishContext<T> context) where T : class => Task.CompletedTask;
+
+        public Task PostPublish<T>(PublishContext<T> context) where T : class
+        {
+            published(context.Message);
+            return Task.CompletedTask;
+        }
+
+        public Task PublishFault<T>(PublishContext<T> context, Exception exception) where T : class => Task.CompletedTask;
+    }
 
     [Fact]
     public void Nothing_is_handed_out_until_every_chain_is_back_and_then_only_the_net_change()

@@ -33,7 +33,8 @@ public static class EngineRole
         services.AddSingleton(journal);
         // Before publishing anything the replica rebuilds its balances: it asks the adapters for their
         // latest batches once the bus is up.
-        services.AddSingleton<IHostedService>(provider => new ReplayRequest(provider.GetRequiredService<IBus>(), provider.GetRequiredService<IHostApplicationLifetime>(), queue));
+        services.AddSingleton<IHostedService>(provider => new ReplayRequest(
+            provider.GetRequiredService<IBus>(), provider.GetRequiredService<IHostApplicationLifetime>(), engine, queue, ReplayRequest.Interval, provider.GetRequiredService<TimeProvider>()));
         // Both consumers on one queue, one message at a time: observations and ledger entries are applied
         // in the order they arrive, by one writer.
         void OneQueue(IEndpointRegistrationConfigurator e)
@@ -50,14 +51,34 @@ public static class EngineRole
     }
 }
 
-/// <summary>Asks the adapters for their latest batches once the host has started (the bus is up by then).</summary>
-internal sealed class ReplayRequest(IBus bus, IHostApplicationLifetime lifetime, string requester) : IHostedService
+/// <summary>
+/// Asks the adapters for their latest batches once the host has started (the bus is up by then), and asks
+/// again every <paramref name="interval"/> (<see cref="Interval"/> in service) until every chain is back: a request published while the broker was
+/// down, or while an adapter was restarting, is not the end of the rebuild. Batches sent twice are
+/// applied once.
+/// </summary>
+internal sealed class ReplayRequest(IBus bus, IHostApplicationLifetime lifetime, EngineBook engine, string requester, TimeSpan interval, TimeProvider clock) : BackgroundService
 {
-    public Task StartAsync(CancellationToken cancellationToken)
-    {
-        lifetime.ApplicationStarted.Register(() => _ = bus.Publish(new Messages.ObservationsReplayRequested(requester, DateTimeOffset.UtcNow)));
-        return Task.CompletedTask;
-    }
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource();
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        {
+            await started.Task.WaitAsync(stoppingToken).ConfigureAwait(false);
+        }
+        while (!engine.Rebuilt)
+        {
+            try
+            {
+                await bus.Publish(new Messages.ObservationsReplayRequested(requester, clock.GetUtcNow()), stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception error) when (error is not OperationCanceledException)
+            {
+                // The broker is not there yet: the next round asks again.
+            }
+            await Task.Delay(interval, clock, stoppingToken).ConfigureAwait(false);
+        }
+    }
 }

@@ -103,12 +103,16 @@ public sealed class EpochProofs(IProver prover)
 
     /// <summary>
     /// Writes every account's inclusion file into <paramref name="outputDirectory"/>. A file already there
-    /// for the same account and the same commitment (a previous run that was interrupted) is kept, not
-    /// proved again; files are written whole (write, then rename), so one that exists is complete.
+    /// (a previous run that was interrupted) is kept, not proved again, when it passes every check
+    /// <c>verify inclusion</c> makes against this epoch's manifest with <paramref name="keys"/>: it is
+    /// then that account's valid proof for this commitment. Anything else there is proved again. Files
+    /// are written whole (write, then rename).
     /// </summary>
-    public async Task<InclusionProgress> ProveAllInclusionsAsync(string epochDirectory, string outputDirectory, IProgress<InclusionProgress>? progress = null, CancellationToken cancellationToken = default)
+    public async Task<InclusionProgress> ProveAllInclusionsAsync(string epochDirectory, string outputDirectory, VerificationKeys keys, IProgress<InclusionProgress>? progress = null, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(keys);
         var manifest = EpochDirectory.ReadManifest(epochDirectory);
+        var published = ProofChecks.Published.FromManifest(Path.Combine(epochDirectory, EpochDirectory.ManifestFile));
         var tree = EpochDirectory.ReadTree(epochDirectory);
         Directory.CreateDirectory(outputDirectory);
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -118,7 +122,7 @@ public sealed class EpochProofs(IProver prover)
             cancellationToken.ThrowIfCancellationRequested();
             var accountId = tree.Leaf(index).AccountId;
             var path = Path.Combine(outputDirectory, InclusionFileName(accountId));
-            if (IsFinished(path, accountId, manifest))
+            if (IsFinished(path, accountId, manifest, published, keys))
             {
                 kept++;
             }
@@ -132,8 +136,8 @@ public sealed class EpochProofs(IProver prover)
         return new InclusionProgress(tree.LeafCount, tree.LeafCount, proved, kept, clock.Elapsed);
     }
 
-    // A file of an earlier run counts only if it is this account's, for this very commitment.
-    private static bool IsFinished(string path, string accountId, EpochManifest manifest)
+    // A file of an earlier run counts only if it is this account's and verifies for this very commitment.
+    private static bool IsFinished(string path, string accountId, EpochManifest manifest, ProofChecks.Published published, VerificationKeys keys)
     {
         if (!File.Exists(path))
         {
@@ -142,12 +146,11 @@ public sealed class EpochProofs(IProver prover)
         try
         {
             var document = JsonNode.Parse(File.ReadAllText(path))?.AsObject();
-            return document?["format"]?.GetValue<string>() == InclusionFormat
-                && document["account"]?.GetValue<string>() == accountId
+            return document?["account"]?.GetValue<string>() == accountId
                 && document["commitment"]?.GetValue<string>() == manifest.Commitment
-                && document["proof"] is JsonObject;
+                && ProofChecks.Inclusion(path, published, keys).IsValid;
         }
-        catch (Exception error) when (error is System.Text.Json.JsonException or InvalidOperationException)
+        catch (Exception error) when (error is System.Text.Json.JsonException or InvalidOperationException or InputException)
         {
             return false;
         }

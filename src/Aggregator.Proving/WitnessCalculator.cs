@@ -78,7 +78,11 @@ public sealed class WitnessCalculator : IDisposable
         var versionTag = typeof(Engine).Assembly.GetName().Version?.ToString() ?? "unknown";
         var key = Convert.ToHexStringLower(SHA256.HashData([.. wasm, .. Encoding.UTF8.GetBytes(versionTag)]))[..32];
         var cached = cacheDirectory == null ? null : Path.Combine(cacheDirectory, $"{circuit}-{key}.cwasm");
-        if (cached != null && File.Exists(cached))
+        if (cached != null && !IsPrivate(cacheDirectory!))
+        {
+            cached = null; // others could write machine code there: compile, and cache nothing
+        }
+        if (cached != null && File.Exists(cached) && IsPrivate(cached))
         {
             // The file starts with the SHA-256 of the compiled module: Wasmtime trusts what it deserializes
             // (it is machine code), so a damaged or partial file is compiled again, never loaded.
@@ -108,7 +112,6 @@ public sealed class WitnessCalculator : IDisposable
         {
             try
             {
-                Directory.CreateDirectory(cacheDirectory!);
                 var temporary = $"{cached}.{Environment.ProcessId}.tmp";
                 var compiled = module.Serialize();
                 File.WriteAllBytes(temporary, [.. SHA256.HashData(compiled), .. compiled]);
@@ -123,6 +126,30 @@ public sealed class WitnessCalculator : IDisposable
             }
         }
         return (module, false);
+    }
+
+    /// <summary>
+    /// True when only its owner can write <paramref name="path"/> (always on Windows, whose ACLs this does
+    /// not read). A missing directory is created so (0700).
+    /// </summary>
+    private static bool IsPrivate(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return true;
+        }
+        if (!Path.Exists(path))
+        {
+            try
+            {
+                Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+            catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+            {
+                return false;
+            }
+        }
+        return (File.GetUnixFileMode(path) & (UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) == 0;
     }
 
     /// <summary>

@@ -254,6 +254,26 @@ public sealed class NativeProverTests : IClassFixture<NativeProverTests.Prover>
         var input = _prover.Solvency(4);
         Assert.Equal(_prover.Native.Circuit("solvency_4").Calculator.Calculate(input), calculator.Calculate(input));
 
+        // A cache others can write to is not read: what it holds becomes machine code in this process.
+        var shared = Directory.CreateTempSubdirectory("aggregator-shared-cache-").FullName;
+        try
+        {
+            foreach (var file in Directory.GetFiles(_prover.Cache, "solvency_4-*.cwasm"))
+            {
+                File.Copy(file, Path.Combine(shared, Path.GetFileName(file)));
+            }
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(shared, (UnixFileMode)0b111_111_111);
+                using var careful = new NativeProver(ProvingKeys.At(_prover.Keys, "test"), VerificationKeys.At(_prover.Keys), shared);
+                Assert.False(careful.Circuit("solvency_4").Calculator.FromCache);
+            }
+        }
+        finally
+        {
+            Directory.Delete(shared, recursive: true);
+        }
+
         // A damaged cache file is compiled again, not trusted.
         foreach (var file in Directory.GetFiles(_prover.Cache, "solvency_4-*.cwasm"))
         {

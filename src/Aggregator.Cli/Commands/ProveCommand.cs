@@ -94,7 +94,7 @@ internal static class ProveCommand
     {
         var epoch = EpochOption();
         var account = new Option<string?>("--account") { Description = "The account id, as in the ledger" };
-        var all = new Option<bool>("--all") { Description = "Every account of the epoch; an interrupted run, started again, keeps the files already written" };
+        var all = new Option<bool>("--all") { Description = "Every account of the epoch; an interrupted run, started again, keeps the files already written that verify" };
         var output = new Option<string?>("--out") { Description = "Where to write: the account's file (default DIR/inclusion/<account>.json), or with --all the directory (default DIR/inclusion)" };
         var prover = ProverOption();
         var keys = KeysOption();
@@ -121,7 +121,8 @@ internal static class ProveCommand
                 return ExitCodes.Success;
             }
             var folder = parseResult.GetValue(output) ?? Path.Combine(directory, "inclusion");
-            var done = await proofs.ProveAllInclusionsAsync(directory, folder, new ProgressLines(context), cancellationToken).ConfigureAwait(false);
+            var verificationKeys = parseResult.GetValue(keys) is { } keysDirectory ? VerificationKeys.At(keysDirectory) : VerificationKeys.Installed();
+            var done = await proofs.ProveAllInclusionsAsync(directory, folder, verificationKeys, new ProgressLines(context), cancellationToken).ConfigureAwait(false);
             var rate = done.Proved / Math.Max(done.Elapsed.TotalSeconds, 1e-9);
             context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{done.Total} inclusion proofs in {folder}: {done.Proved} proved in {done.Elapsed.TotalSeconds:F1} s ({rate:F2} proofs/s), {done.Kept} kept from an earlier run"));

@@ -74,17 +74,25 @@ public sealed class ProofCommandTests(ProvenEpochFixture epoch)
         Assert.Contains("0 proved", again.Output);
         Assert.Contains("6 kept from an earlier run", again.Output);
 
-        // An interrupted run leaves some files missing; one of another epoch's commitment does not count.
+        // An interrupted run leaves some files missing; one of another commitment, or whose proof does not
+        // verify, does not count.
         var written = files.ToDictionary(f => f, File.GetLastWriteTimeUtc);
         File.Delete(files[0]);
         var stale = JsonNode.Parse(File.ReadAllText(files[1]))!;
         stale["commitment"] = "1";
         File.WriteAllText(files[1], stale.ToJsonString());
+        var broken = JsonNode.Parse(File.ReadAllText(files[2]))!;
+        broken["proof"]!["pi_a"] = JsonNode.Parse(broken["proof"]!["pi_c"]!.ToJsonString());
+        File.WriteAllText(files[2], broken.ToJsonString());
         var resumed = Cli("prove", "inclusion", "--epoch", directory, "--all");
-        Assert.Contains("2 proved", resumed.Output);
-        Assert.Contains("4 kept from an earlier run", resumed.Output);
-        Assert.All(files[2..], f => Assert.Equal(written[f], File.GetLastWriteTimeUtc(f)));
+        Assert.Contains("3 proved", resumed.Output);
+        Assert.Contains("3 kept from an earlier run", resumed.Output);
+        Assert.All(files[3..], f => Assert.Equal(written[f], File.GetLastWriteTimeUtc(f)));
         Assert.NotEqual("1", JsonNode.Parse(File.ReadAllText(files[1]))!["commitment"]!.GetValue<string>());
+        foreach (var file in files[..3])
+        {
+            Assert.True(Cli("verify", "inclusion", "--proof", file, "--manifest", Path.Combine(directory, Commitment.EpochDirectory.ManifestFile)).Exit == 0, file);
+        }
     }
 
     [Fact]

@@ -24,6 +24,7 @@ internal sealed class EngineBook(CrossMarginBook book, IReadOnlySet<string>? oth
     private readonly HashSet<string> _entries = new(StringComparer.Ordinal);
     private readonly Dictionary<(Core.Assets.AssetId Asset, string Source), Core.Risk.PriceQuote> _quotes = [];
     private readonly object _gate = new();
+    private static readonly System.Numerics.BigInteger MaxBaseUnits = UInt128.MaxValue;
     private bool _rebuilt;
 
     public CrossMarginBook Book => book;
@@ -86,29 +87,35 @@ internal sealed class EngineBook(CrossMarginBook book, IReadOnlySet<string>? oth
                 }
             }
             var chain = book.ChainIndex(batch.Chain);
-            var changes = new List<CollateralChange>(batch.Balances.Count);
+            var changes = new CollateralChange[batch.Balances.Count];
+            var count = 0;
+            var assets = new Dictionary<(Core.Assets.AssetId, int), int>(); // checked once per batch, not per balance
             foreach (var balance in batch.Balances)
             {
                 if (!book.TryFindAccount(chain, balance.Address, out var account))
                 {
                     continue; // not a deposit address (a reserve address, say)
                 }
-                var asset = AssetIndex(balance.Asset, batch);
-                var expected = book.Market[balance.Asset].Decimals;
-                if (balance.Amount.Decimals != expected)
+                if (!assets.TryGetValue((balance.Asset, balance.Amount.Decimals), out var asset))
                 {
-                    throw new InputException($"{balance.Asset} arrives with {balance.Amount.Decimals} decimals from {batch.Chain} at height {batch.Height}; the book counts it in {expected}", field: "balances");
+                    asset = AssetIndex(balance.Asset, batch);
+                    var expected = book.Market[balance.Asset].Decimals;
+                    if (balance.Amount.Decimals != expected)
+                    {
+                        throw new InputException($"{balance.Asset} arrives with {balance.Amount.Decimals} decimals from {batch.Chain} at height {batch.Height}; the book counts it in {expected}", field: "balances");
+                    }
+                    assets.Add((balance.Asset, balance.Amount.Decimals), asset);
                 }
-                if (balance.Amount.BaseUnits > UInt128.MaxValue)
+                if (balance.Amount.BaseUnits > MaxBaseUnits)
                 {
                     throw new InputException($"{balance.Address} holds {balance.Amount.BaseUnits} base units of {balance.Asset} on {batch.Chain} at height {batch.Height}: out of range", field: "balances");
                 }
-                changes.Add(new CollateralChange(account, chain, asset, (UInt128)balance.Amount.BaseUnits));
+                changes[count++] = new CollateralChange(account, chain, asset, (UInt128)balance.Amount.BaseUnits);
             }
-            book.SetCollateral(changes.ToArray());
+            book.SetCollateral(changes.AsSpan(0, count));
             _applied[batch.Chain] = (batch.Height, batch.BlockHash);
             var health = TakeHealthChanges();
-            return new Outcome(true, $"{changes.Count} balances of {batch.Chain} at height {batch.Height} applied", health);
+            return new Outcome(true, $"{count} balances of {batch.Chain} at height {batch.Height} applied", health);
         }
     }
 

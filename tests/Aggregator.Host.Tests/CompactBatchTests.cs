@@ -2,7 +2,6 @@ using System.Numerics;
 using System.Text.Json;
 using Aggregator.Core.Amounts;
 using Aggregator.Core.Assets;
-using Aggregator.Core.Chains;
 using Aggregator.Core.Observations;
 using Aggregator.Messages;
 
@@ -12,7 +11,7 @@ namespace Aggregator.Host.Tests;
 public class CompactBatchTests
 {
     private static readonly ObservationBatch Sample = new(
-        ChainId.Parse("eip155:1"), 19_000_000, "0xabc",
+        Core.Chains.ChainId.Parse("eip155:1"), 19_000_000, "0xabc",
         [
             new BalanceObservation("0x00000000000000000000000000000000000000aA", new AssetId("USDC"), new Amount(123, 6)),
             new BalanceObservation("0x00000000000000000000000000000000000000bb", new AssetId("ETH"), new Amount(BigInteger.Parse("340282366920938463463374607431768211457"), 18)),

@@ -28,6 +28,18 @@ public class CrossMarginBookAccountsTests
 
         Assert.True(book.TryFindAccount(0, "0x52908400098527886e0f7030069857d2e4169ee7", out var found));
         Assert.Equal(alice, found);
+        Assert.True(book.TryFindAccount(0, "0X52908400098527886E0F7030069857D2E4169EE7", out found));
+        Assert.Equal(alice, found);
+        // One byte off, one character short or long, not hex: another address, or none.
+        Assert.False(book.TryFindAccount(0, "0x52908400098527886e0f7030069857d2e4169ee6", out _));
+        Assert.False(book.TryFindAccount(0, "0x52908400098527886e0f7030069857d2e4169ee", out _));
+        Assert.False(book.TryFindAccount(0, "0x52908400098527886e0f7030069857d2e4169ee7a", out _));
+        Assert.False(book.TryFindAccount(0, "0x52908400098527886e0f7030069857d2e4169eeg", out _));
+        // An address that is not 20 bytes of hex (a test's shorthand, say) is still found by its spelling.
+        var carol = book.AddAccount("carol-evm");
+        book.AddDepositAddress(carol, Ethereum, "0xCAFE");
+        Assert.True(book.TryFindAccount(0, "0xcafe", out found));
+        Assert.Equal(carol, found);
         Assert.True(book.TryFindAccount(1, "9WzDXwBbmkg8ZTbNMqUxvQRAyrZzDsGYdLVL9zYtAWWM", out found));
         Assert.Equal(bob, found);
         // Solana addresses are case-sensitive base58: another spelling is another address.

@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Aggregator.Core.Amounts;
 using Aggregator.Core.Assets;
 using Aggregator.Core.Chains;
@@ -15,26 +14,14 @@ namespace Aggregator.Messages;
 /// serialization the bus's cost. Everything read is checked; a malformed body is a
 /// <see cref="JsonException"/> naming what is wrong, so the message goes to the error queue with it.
 /// </summary>
-public sealed class CompactBatchJsonConverter : JsonConverter<ObservationBatch>
+public sealed class CompactBatchJsonConverter() : CompactJsonConverter<ObservationBatch>("an observation batch", Encode, Decode)
 {
-    private const byte Version = 1;
-
-    public override ObservationBatch Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        Decode(CompactWire.Base64(ref reader, "an observation batch"));
-
-    public override void Write(Utf8JsonWriter writer, ObservationBatch value, JsonSerializerOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(writer);
-        writer.WriteBase64StringValue(Encode(value));
-    }
-
     /// <summary>The batch's bytes: version, header, the (asset, decimals) table, the balances, the failures.</summary>
     public static byte[] Encode(ObservationBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
         return CompactWire.Write(64 + batch.Balances.Count * 64, writer =>
         {
-            writer.Write(Version);
             writer.Write(batch.Chain.ToString());
             writer.Write(batch.Height);
             writer.Write(batch.BlockHash);
@@ -75,7 +62,7 @@ public sealed class CompactBatchJsonConverter : JsonConverter<ObservationBatch>
 
     /// <summary>The batch from its bytes.</summary>
     /// <exception cref="JsonException">Another version, a truncated body, bytes left over, or a value that is not valid.</exception>
-    public static ObservationBatch Decode(byte[] bytes) => CompactWire.Read(bytes, "compact batch", Version, reader =>
+    public static ObservationBatch Decode(byte[] bytes) => CompactWire.Read(bytes, "compact batch", reader =>
     {
         var chain = ChainId.Parse(reader.ReadString());
         var height = reader.ReadUInt64();

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace Aggregator.Messages;
 
@@ -8,26 +7,14 @@ namespace Aggregator.Messages;
 /// "Compact lists on the wire"). A price tick at a million accounts changes tens of thousands of pools;
 /// as JSON objects they took longer to write and read than to evaluate.
 /// </summary>
-public sealed class CompactHealthChangesJsonConverter : JsonConverter<IReadOnlyList<AccountHealthChanged>>
+public sealed class CompactHealthChangesJsonConverter() : CompactJsonConverter<IReadOnlyList<AccountHealthChanged>>("a list of health changes", Encode, Decode)
 {
-    private const byte Version = 1;
-
-    public override IReadOnlyList<AccountHealthChanged> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        Decode(CompactWire.Base64(ref reader, "a list of health changes"));
-
-    public override void Write(Utf8JsonWriter writer, IReadOnlyList<AccountHealthChanged> value, JsonSerializerOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(writer);
-        writer.WriteBase64StringValue(Encode(value));
-    }
-
     /// <summary>Version, the status names used, then per change: account, pool, statuses (as indexes), bands, health factor, time.</summary>
     public static byte[] Encode(IReadOnlyList<AccountHealthChanged> changes)
     {
         ArgumentNullException.ThrowIfNull(changes);
         return CompactWire.Write(16 + changes.Count * 48, writer =>
         {
-            writer.Write(Version);
             var statuses = new Dictionary<string, int>(StringComparer.Ordinal);
             foreach (var change in changes)
             {
@@ -61,7 +48,7 @@ public sealed class CompactHealthChangesJsonConverter : JsonConverter<IReadOnlyL
 
     /// <summary>The changes from their bytes.</summary>
     /// <exception cref="JsonException">Another version, a truncated body, bytes left over, or a value that is not valid.</exception>
-    public static IReadOnlyList<AccountHealthChanged> Decode(byte[] bytes) => CompactWire.Read(bytes, "compact health changes", Version, reader =>
+    public static IReadOnlyList<AccountHealthChanged> Decode(byte[] bytes) => CompactWire.Read(bytes, "compact health changes", reader =>
     {
         var statuses = new string[CompactWire.Count(reader, "statuses")];
         for (var i = 0; i < statuses.Length; i++)

@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Aggregator.Core.Amounts;
 using Aggregator.Core.Assets;
 using Aggregator.Core.Chains;
@@ -12,26 +11,14 @@ namespace Aggregator.Messages;
 /// "Compact lists on the wire"), so that a tick's thousands of plans reach liquidators without
 /// thousands of JSON objects to write and read.
 /// </summary>
-public sealed class CompactPlansJsonConverter : JsonConverter<IReadOnlyList<LiquidationPlanned>>
+public sealed class CompactPlansJsonConverter() : CompactJsonConverter<IReadOnlyList<LiquidationPlanned>>("a list of liquidation plans", Encode, Decode)
 {
-    private const byte Version = 1;
-
-    public override IReadOnlyList<LiquidationPlanned> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        Decode(CompactWire.Base64(ref reader, "a list of liquidation plans"));
-
-    public override void Write(Utf8JsonWriter writer, IReadOnlyList<LiquidationPlanned> value, JsonSerializerOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(writer);
-        writer.WriteBase64StringValue(Encode(value));
-    }
-
     /// <summary>Version, then per plan every field in record order, optional ones behind a 0/1 byte.</summary>
     public static byte[] Encode(IReadOnlyList<LiquidationPlanned> plans)
     {
         ArgumentNullException.ThrowIfNull(plans);
         return CompactWire.Write(16 + plans.Count * 96, writer =>
         {
-            writer.Write(Version);
             writer.Write7BitEncodedInt(plans.Count);
             foreach (var plan in plans)
             {
@@ -62,7 +49,7 @@ public sealed class CompactPlansJsonConverter : JsonConverter<IReadOnlyList<Liqu
 
     /// <summary>The plans from their bytes.</summary>
     /// <exception cref="JsonException">Another version, a truncated body, bytes left over, or a value that is not valid.</exception>
-    public static IReadOnlyList<LiquidationPlanned> Decode(byte[] bytes) => CompactWire.Read(bytes, "compact liquidation plans", Version, reader =>
+    public static IReadOnlyList<LiquidationPlanned> Decode(byte[] bytes) => CompactWire.Read(bytes, "compact liquidation plans", reader =>
     {
         var plans = new LiquidationPlanned[CompactWire.Count(reader, "plans")];
         for (var i = 0; i < plans.Length; i++)

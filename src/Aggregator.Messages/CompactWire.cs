@@ -1,7 +1,21 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Aggregator.Messages;
+
+/// <summary>A property written as one base64 string of its compact bytes (<see cref="CompactWire"/>).</summary>
+public abstract class CompactJsonConverter<T>(string what, Func<T, byte[]> encode, Func<byte[], T> decode) : JsonConverter<T>
+{
+    public sealed override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        decode(CompactWire.Base64(ref reader, what));
+
+    public sealed override void Write(Utf8JsonWriter writer, T value, JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteBase64StringValue(encode(value));
+    }
+}
 
 /// <summary>
 /// What the compact wire forms share (docs/messages.md, "Compact lists on the wire"): a body is one
@@ -11,27 +25,32 @@ namespace Aggregator.Messages;
 /// </summary>
 internal static class CompactWire
 {
+    /// <summary>The first byte of every compact body: its layout's version.</summary>
+    public const byte Version = 1;
+
+    /// <summary>A body: the version byte, then what <paramref name="write"/> writes.</summary>
     public static byte[] Write(int capacity, Action<BinaryWriter> write)
     {
         using var stream = new MemoryStream(capacity);
         using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
         {
+            writer.Write(Version);
             write(writer);
         }
         return stream.ToArray();
     }
 
     /// <summary>Reads a whole body; every way it can be malformed is a <see cref="JsonException"/> naming <paramref name="what"/>.</summary>
-    public static T Read<T>(byte[] bytes, string what, byte version, Func<BinaryReader, T> read)
+    public static T Read<T>(byte[] bytes, string what, Func<BinaryReader, T> read)
     {
         ArgumentNullException.ThrowIfNull(bytes);
         using var reader = new BinaryReader(new MemoryStream(bytes, writable: false), Encoding.UTF8);
         try
         {
             var found = reader.ReadByte();
-            if (found != version)
+            if (found != Version)
             {
-                throw new JsonException($"{what} version {found} is not supported ({version} is)");
+                throw new JsonException($"{what} version {found} is not supported ({Version} is)");
             }
             var value = read(reader);
             if (reader.BaseStream.Position != bytes.Length)

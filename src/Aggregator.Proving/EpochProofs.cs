@@ -111,8 +111,8 @@ public sealed class EpochProofs(IProver prover)
     public async Task<InclusionProgress> ProveAllInclusionsAsync(string epochDirectory, string outputDirectory, VerificationKeys keys, IProgress<InclusionProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keys);
-        var manifest = EpochDirectory.ReadManifest(epochDirectory);
         var published = ProofChecks.Published.FromManifest(Path.Combine(epochDirectory, EpochDirectory.ManifestFile));
+        var manifest = published.Manifest!;
         var tree = EpochDirectory.ReadTree(epochDirectory);
         Directory.CreateDirectory(outputDirectory);
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -122,7 +122,7 @@ public sealed class EpochProofs(IProver prover)
             cancellationToken.ThrowIfCancellationRequested();
             var accountId = tree.Leaf(index).AccountId;
             var path = Path.Combine(outputDirectory, InclusionFileName(accountId));
-            if (IsFinished(path, accountId, manifest, published, keys))
+            if (IsFinished(path, accountId, published, keys))
             {
                 kept++;
             }
@@ -136,8 +136,9 @@ public sealed class EpochProofs(IProver prover)
         return new InclusionProgress(tree.LeafCount, tree.LeafCount, proved, kept, clock.Elapsed);
     }
 
-    // A file of an earlier run counts only if it is this account's and verifies for this very commitment.
-    private static bool IsFinished(string path, string accountId, EpochManifest manifest, ProofChecks.Published published, VerificationKeys keys)
+    // A file of an earlier run counts only if it is this account's and verifies for this very commitment
+    // (the checks of `verify inclusion`, the commitment among them).
+    private static bool IsFinished(string path, string accountId, ProofChecks.Published published, VerificationKeys keys)
     {
         if (!File.Exists(path))
         {
@@ -146,9 +147,7 @@ public sealed class EpochProofs(IProver prover)
         try
         {
             var document = JsonNode.Parse(File.ReadAllText(path))?.AsObject();
-            return document?["account"]?.GetValue<string>() == accountId
-                && document["commitment"]?.GetValue<string>() == manifest.Commitment
-                && ProofChecks.Inclusion(path, published, keys).IsValid;
+            return document?["account"]?.GetValue<string>() == accountId && ProofChecks.Inclusion(path, published, keys).IsValid;
         }
         catch (Exception error) when (error is System.Text.Json.JsonException or InvalidOperationException or InputException)
         {

@@ -52,8 +52,7 @@ public sealed class NativeProver : IProver, IDisposable
     }
 
     /// <summary>Proves on the calling thread (the MSMs still use every core).</summary>
-    public Groth16Proof Prove(string circuit, JsonObject input, Groth16Prover.Profile? profile = null) =>
-        Circuit(circuit).Prove(input, profile);
+    public Groth16Proof Prove(string circuit, JsonObject input) => Circuit(circuit).Prove(input);
 
     /// <summary>Loads a circuit's calculator and key now (they are otherwise loaded by the first proof).</summary>
     public void Load(string circuit) => Circuit(circuit);
@@ -88,7 +87,7 @@ public sealed class NativeProver : IProver, IDisposable
             try
             {
                 key = ProvingKey.Read(File.ReadAllBytes(zkeyPath), zkeyPath);
-                key.CheckMatches(File.ReadAllText(verificationKey.Path));
+                key.CheckMatches(verificationKey.Json);
             }
             catch (ProofFormatException error)
             {
@@ -103,10 +102,10 @@ public sealed class NativeProver : IProver, IDisposable
             return new CircuitProver(circuit, calculator, new Groth16Prover(key), verificationKey);
         }
 
-        public Groth16Proof Prove(JsonObject input, Groth16Prover.Profile? profile)
+        public Groth16Proof Prove(JsonObject input)
         {
             var witness = calculator.Calculate(input);
-            var proof = prover.Prove(witness, profile: profile);
+            var proof = prover.Prove(witness);
             var check = verificationKey.Verifier.Verify(proof.Proof.ToJsonString(), proof.PublicSignals);
             if (!check.IsValid)
             {

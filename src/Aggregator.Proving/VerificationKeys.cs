@@ -50,6 +50,9 @@ public sealed class VerificationKeys
     /// <summary>The keys installed with the program: <c>keys/</c> in its own folder.</summary>
     public static VerificationKeys Installed() => new(Path.Combine(AppContext.BaseDirectory, "keys"), "installed with aggregator");
 
+    /// <summary>The keys in <paramref name="directory"/> when one is given, else those installed with the program.</summary>
+    public static VerificationKeys Locate(string? directory) => directory is null ? Installed() : At(directory);
+
     /// <summary>Keys in a directory given explicitly (they must still match the pins).</summary>
     public static VerificationKeys At(string directory)
     {
@@ -81,7 +84,8 @@ public sealed class VerificationKeys
         }
         try
         {
-            return new VerificationKey(circuit, path, actual, Groth16Verifier.FromVerificationKey(System.Text.Encoding.UTF8.GetString(bytes)));
+            var json = System.Text.Encoding.UTF8.GetString(bytes);
+            return new VerificationKey(circuit, path, actual, Groth16Verifier.FromVerificationKey(json), json);
         }
         catch (ProofFormatException error)
         {

@@ -77,12 +77,9 @@ public sealed class WitnessCalculator : IDisposable
     {
         var versionTag = typeof(Engine).Assembly.GetName().Version?.ToString() ?? "unknown";
         var key = Convert.ToHexStringLower(SHA256.HashData([.. wasm, .. Encoding.UTF8.GetBytes(versionTag)]))[..32];
-        var cached = cacheDirectory == null ? null : Path.Combine(cacheDirectory, $"{circuit}-{key}.cwasm");
-        if (cached != null && !IsPrivate(cacheDirectory!))
-        {
-            cached = null; // others could write machine code there: compile, and cache nothing
-        }
-        if (cached != null && File.Exists(cached) && IsPrivate(cached))
+        // A cache others could write to would hand this process their machine code: then compile, and cache nothing.
+        var cached = cacheDirectory != null && PrivateDirectory(cacheDirectory) ? Path.Combine(cacheDirectory, $"{circuit}-{key}.cwasm") : null;
+        if (cached != null && File.Exists(cached) && OnlyOwnerWrites(cached))
         {
             // The file starts with the SHA-256 of the compiled module: Wasmtime trusts what it deserializes
             // (it is machine code), so a damaged or partial file is compiled again, never loaded.
@@ -117,40 +114,41 @@ public sealed class WitnessCalculator : IDisposable
                 File.WriteAllBytes(temporary, [.. SHA256.HashData(compiled), .. compiled]);
                 File.Move(temporary, cached, overwrite: true);
             }
-            catch (IOException)
+            catch (Exception error) when (error is IOException or UnauthorizedAccessException)
             {
                 // A cache that cannot be written costs the next process a compilation, nothing more.
-            }
-            catch (UnauthorizedAccessException)
-            {
             }
         }
         return (module, false);
     }
 
-    /// <summary>
-    /// True when only its owner can write <paramref name="path"/> (always on Windows, whose ACLs this does
-    /// not read). A missing directory is created so (0700).
-    /// </summary>
-    private static bool IsPrivate(string path)
+    /// <summary>The directory exists (created owner-only, 0700, if it did not) and only its owner can write to it.</summary>
+    private static bool PrivateDirectory(string path)
     {
-        if (OperatingSystem.IsWindows())
-        {
-            return true;
-        }
-        if (!Path.Exists(path))
+        if (!Directory.Exists(path))
         {
             try
             {
-                Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                if (OperatingSystem.IsWindows())
+                {
+                    Directory.CreateDirectory(path);
+                }
+                else
+                {
+                    Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                }
             }
             catch (Exception error) when (error is IOException or UnauthorizedAccessException)
             {
                 return false;
             }
         }
-        return (File.GetUnixFileMode(path) & (UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) == 0;
+        return OnlyOwnerWrites(path);
     }
+
+    /// <summary>Neither group nor others may write <paramref name="path"/> (always true on Windows, whose ACLs this does not read).</summary>
+    private static bool OnlyOwnerWrites(string path) =>
+        OperatingSystem.IsWindows() || (File.GetUnixFileMode(path) & (UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) == 0;
 
     /// <summary>
     /// Computes the full witness (witness[0] = 1, then the public signals, then the rest) for
@@ -165,14 +163,19 @@ public sealed class WitnessCalculator : IDisposable
         {
             calculator = new Calculator(this);
         }
+        Fr[] witness;
         try
         {
-            return calculator.Calculate(input);
+            witness = calculator.Calculate(input);
         }
-        finally
+        catch
         {
-            _idle.Add(calculator);
+            // A run cut short (a trap) may leave the instance's memory half-written: never reuse it.
+            calculator.Dispose();
+            throw;
         }
+        _idle.Add(calculator);
+        return witness;
     }
 
     public void Dispose()

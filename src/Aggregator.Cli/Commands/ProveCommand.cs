@@ -41,7 +41,7 @@ internal static class ProveCommand
             case "native":
                 var provingKeys = ProvingKeys.Locate(parseResult.GetValue(keys));
                 context.Error.WriteLine($"proving keys: {provingKeys.Describe()}");
-                return new NativeProver(provingKeys, parseResult.GetValue(keys) is { } directory ? VerificationKeys.At(directory) : VerificationKeys.Installed());
+                return new NativeProver(provingKeys, VerificationKeys.Locate(parseResult.GetValue(keys)));
             case "snarkjs":
                 if (parseResult.GetValue(keys) != null)
                 {
@@ -121,8 +121,7 @@ internal static class ProveCommand
                 return ExitCodes.Success;
             }
             var folder = parseResult.GetValue(output) ?? Path.Combine(directory, "inclusion");
-            var verificationKeys = parseResult.GetValue(keys) is { } keysDirectory ? VerificationKeys.At(keysDirectory) : VerificationKeys.Installed();
-            var done = await proofs.ProveAllInclusionsAsync(directory, folder, verificationKeys, new ProgressLines(context), cancellationToken).ConfigureAwait(false);
+            var done = await proofs.ProveAllInclusionsAsync(directory, folder, VerificationKeys.Locate(parseResult.GetValue(keys)), new ProgressLines(context), cancellationToken).ConfigureAwait(false);
             var rate = done.Proved / Math.Max(done.Elapsed.TotalSeconds, 1e-9);
             context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{done.Total} inclusion proofs in {folder}: {done.Proved} proved in {done.Elapsed.TotalSeconds:F1} s ({rate:F2} proofs/s), {done.Kept} kept from an earlier run"));

@@ -34,8 +34,7 @@ internal static class VerifyCommand
 
     private static Option<string?> RegistryOption() => new("--registry") { Description = "Address of the SolvencyRegistry" };
 
-    private static VerificationKeys Keys(ParseResult parseResult, Option<string?> keys) =>
-        parseResult.GetValue(keys) is { } directory ? VerificationKeys.At(directory) : VerificationKeys.Installed();
+    private static VerificationKeys Keys(ParseResult parseResult, Option<string?> keys) => VerificationKeys.Locate(parseResult.GetValue(keys));
 
     private static Command Solvency(CliContext context)
     {

@@ -176,7 +176,7 @@ internal static class MultiScalarMultiplication
     /// </summary>
     private sealed class AffineBuckets<T> where T : struct, IFieldElement<T>
     {
-        private readonly int _batchSize, _queueCapacity;
+        private readonly int _batchSize; // also the queue's capacity
         private readonly T[] _x, _y;
         private readonly bool[] _filled, _waiting;
         private readonly JacobianPoint<T>[] _overflow;
@@ -188,10 +188,10 @@ internal static class MultiScalarMultiplication
 
         public AffineBuckets(int count)
         {
-            _batchSize = _queueCapacity = BatchSize(count);
+            _batchSize = BatchSize(count);
             _batchBucket = new int[_batchSize];
             (_batchX, _batchY, _denominator, _prefix) = (new T[_batchSize], new T[_batchSize], new T[_batchSize], new T[_batchSize]);
-            (_queue, _retry) = (new (int, T, T)[_queueCapacity], new (int, T, T)[_queueCapacity]);
+            (_queue, _retry) = (new (int, T, T)[_batchSize], new (int, T, T)[_batchSize]);
             _x = new T[count];
             _y = new T[count];
             _filled = new bool[count];
@@ -250,7 +250,7 @@ internal static class MultiScalarMultiplication
             }
             if (_waiting[bucket])
             {
-                if (_queued < _queueCapacity)
+                if (_queued < _batchSize)
                 {
                     _queue[_queued++] = (bucket, x, y);
                 }

@@ -8,7 +8,7 @@ namespace Aggregator.Crypto.Field;
 /// An element of the BN254 scalar field r = 21888242871839275222246405745257275088548364400416034343698204186575808495617,
 /// held in Montgomery form (x·2^256 mod r) in four little-endian 64-bit limbs. Arithmetic allocates nothing.
 /// </summary>
-public readonly struct Fr : IEquatable<Fr>, IComparable<Fr>
+public readonly struct Fr : IEquatable<Fr>, IComparable<Fr>, Bn254.IMultiplicative<Fr>
 {
     private readonly Limbs _value;
 
@@ -25,9 +25,6 @@ public readonly struct Fr : IEquatable<Fr>, IComparable<Fr>
 
     /// <summary>The element whose Montgomery form is <paramref name="montgomery"/> (as snarkjs stores proving keys).</summary>
     internal static Fr FromMontgomery(in Limbs montgomery) => new(montgomery);
-
-    /// <summary>The element whose canonical value is <paramref name="canonical"/>, which must be below r.</summary>
-    internal static Fr FromCanonical(in Limbs canonical) => new(Montgomery<FrModulus>.ToMontgomery(canonical));
 
     /// <summary>The canonical value (out of Montgomery form).</summary>
     internal Limbs Canonical => Montgomery<FrModulus>.FromMontgomery(_value);
@@ -152,21 +149,11 @@ public readonly struct Fr : IEquatable<Fr>, IComparable<Fr>
     public Fr Inverse() => IsZero ? throw new DivideByZeroException("zero has no inverse") : new(Montgomery<FrModulus>.Inverse(_value));
 
     /// <summary>a^exponent by square-and-multiply.</summary>
-    public Fr Pow(BigInteger exponent)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(exponent.Sign);
-        var result = One;
-        var power = this;
-        for (; !exponent.IsZero; exponent >>= 1)
-        {
-            if (!exponent.IsEven)
-            {
-                result = MontgomeryMultiply(result, power);
-            }
-            power = MontgomeryMultiply(power, power);
-        }
-        return result;
-    }
+    public Fr Pow(BigInteger exponent) => Bn254.Exponentiation.Pow(this, exponent);
+
+    static Fr Bn254.IMultiplicative<Fr>.Multiply(in Fr a, in Fr b) => MontgomeryMultiply(a, b);
+
+    Fr Bn254.IMultiplicative<Fr>.Square() => MontgomeryMultiply(this, this);
 
     /// <summary>a^5, Poseidon's S-box.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

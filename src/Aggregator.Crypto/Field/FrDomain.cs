@@ -19,6 +19,7 @@ internal sealed class FrDomain
 
     private readonly Fr[] _roots, _inverseRoots; // ω^i and ω^−i for i < n/2
     private readonly Fr _sizeInverse;
+    private readonly Lazy<Fr[]> _cosetFactors; // ω_2n^j / n: interpolation's 1/n and the coset shift in one product
 
     public int Log2Size { get; }
 
@@ -30,9 +31,10 @@ internal sealed class FrDomain
         ArgumentOutOfRangeException.ThrowIfGreaterThan(log2Size, TwoAdicity - 1); // the coset needs ω_(k+1)
         Log2Size = log2Size;
         var omega = RootOfUnity(log2Size);
-        _roots = Powers(omega, Size / 2);
-        _inverseRoots = Powers(omega.Inverse(), Size / 2);
+        _roots = Powers(omega, Size / 2, Fr.One);
+        _inverseRoots = Powers(omega.Inverse(), Size / 2, Fr.One);
         _sizeInverse = Fr.FromUInt64((ulong)Size).Inverse();
+        _cosetFactors = new(() => Powers(RootOfUnity(log2Size + 1), Size, _sizeInverse));
     }
 
     /// <summary>A primitive 2^k-th root of unity, as snarkjs's Fr.w[k].</summary>
@@ -49,10 +51,10 @@ internal sealed class FrDomain
     }
 
     /// <summary>first·step^i for i &lt; count.</summary>
-    public static Fr[] Powers(Fr step, int count, Fr? first = null)
+    private static Fr[] Powers(Fr step, int count, Fr first)
     {
         var powers = new Fr[count];
-        var power = first ?? Fr.One;
+        var power = first;
         for (var i = 0; i < count; i++)
         {
             powers[i] = power;
@@ -75,20 +77,20 @@ internal sealed class FrDomain
     }
 
     /// <summary>
-    /// Values at ω^i to the coefficients of the polynomial scaled term by term: coefficient j times
-    /// factor j, in place; the 1/n of interpolation is folded into the factors (see <see cref="InterpolationFactors"/>).
+    /// Values at ω^i to values of the same polynomial on the odd coset ω_2n·⟨ω⟩ (ω_2n² = ω), in place:
+    /// interpolated, coefficient j scaled by ω_2n^j, evaluated again; snarkjs's prover computes the
+    /// quotient there.
     /// </summary>
-    public void InterpolateScaled(Fr[] values, Fr[] factors)
+    public void ToOddCoset(Fr[] values)
     {
         Transform(values, _inverseRoots);
+        var factors = _cosetFactors.Value;
         for (var i = 0; i < values.Length; i++)
         {
             values[i] = Fr.MontgomeryMultiply(values[i], factors[i]);
         }
+        Transform(values, _roots);
     }
-
-    /// <summary>factor_j / n for <see cref="InterpolateScaled"/>, from the plain term factors.</summary>
-    public Fr[] InterpolationFactors(Fr[] factors) => [.. factors.Select(f => Fr.MontgomeryMultiply(f, _sizeInverse))];
 
     // Iterative Cooley-Tukey: bit-reversed order, then log n stages of butterflies. Each stage's
     // butterflies are independent, so a large transform spreads every stage over the cores.

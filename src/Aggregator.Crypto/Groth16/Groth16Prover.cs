@@ -17,14 +17,11 @@ public sealed class Groth16Prover
 {
     private readonly ProvingKey _key;
     private readonly FrDomain _domain;
-    private readonly Fr[] _cosetFactors; // ω_2n^j / n: interpolation's 1/n and the move to the odd coset in one product
 
     public Groth16Prover(ProvingKey key)
     {
         _key = key ?? throw new ArgumentNullException(nameof(key));
-        var log2 = System.Numerics.BitOperations.Log2((uint)key.DomainSize);
-        _domain = new FrDomain(log2);
-        _cosetFactors = _domain.InterpolationFactors(FrDomain.Powers(FrDomain.RootOfUnity(log2 + 1), key.DomainSize));
+        _domain = new FrDomain(System.Numerics.BitOperations.Log2((uint)key.DomainSize));
     }
 
     public ProvingKey Key => _key;
@@ -182,8 +179,7 @@ public sealed class Groth16Prover
         });
         foreach (var values in new[] { a, b, c })
         {
-            _domain.InterpolateScaled(values, _cosetFactors);
-            _domain.Evaluate(values);
+            _domain.ToOddCoset(values);
         }
         var h = new Limbs[a.Length];
         ForRanges(h.Length, (first, last) =>

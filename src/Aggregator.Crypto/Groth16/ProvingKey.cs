@@ -84,7 +84,7 @@ public sealed class ProvingKey
     /// <summary>Reads a .zkey file's bytes.</summary>
     /// <param name="name">Names the key in errors (e.g. its file name).</param>
     /// <exception cref="ProofFormatException">Not a Groth16 BN254 zkey, truncated, or holding an invalid point.</exception>
-    public static ProvingKey Read(ReadOnlySpan<byte> bytes, string name) => new(new Reader(bytes.ToArray(), name));
+    public static ProvingKey Read(ReadOnlyMemory<byte> bytes, string name) => new(new Reader(bytes, name));
 
     /// <summary>
     /// Checks that this key's verification part (α, β, γ, δ and IC) is <paramref name="verificationKeyJson"/>
@@ -152,24 +152,23 @@ public sealed class ProvingKey
     }
 
     /// <summary>The file's bytes and its name for errors.</summary>
-    private sealed class Reader(byte[] bytes, string name)
+    private sealed class Reader(ReadOnlyMemory<byte> file, string name)
     {
-        public ReadOnlySpan<byte> Bytes => bytes;
-
         public ProofFormatException Error(string reason) => new($"proving key {name}: {reason}");
 
         public Dictionary<int, (int Offset, int Length)> Sections()
         {
-            if (bytes.Length < 12 || bytes[0] != 'z' || bytes[1] != 'k' || bytes[2] != 'e' || bytes[3] != 'y')
+            var bytes = file.Span;
+            if (bytes.Length < 12 || !bytes[..4].SequenceEqual("zkey"u8))
             {
                 throw Error("it is not a .zkey file (no 'zkey' magic)");
             }
-            var version = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(4));
+            var version = BinaryPrimitives.ReadUInt32LittleEndian(bytes[4..]);
             if (version != 1)
             {
                 throw Error($"file version {version} is not supported (1 is)");
             }
-            var count = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8));
+            var count = BinaryPrimitives.ReadUInt32LittleEndian(bytes[8..]);
             var sections = new Dictionary<int, (int, int)>();
             long position = 12;
             for (var i = 0; i < count; i++)
@@ -178,8 +177,8 @@ public sealed class ProvingKey
                 {
                     throw Error($"truncated: section header {i + 1} of {count} is past the end ({bytes.Length} bytes)");
                 }
-                var type = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan((int)position));
-                var length = BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan((int)position + 4));
+                var type = BinaryPrimitives.ReadUInt32LittleEndian(bytes[(int)position..]);
+                var length = BinaryPrimitives.ReadUInt64LittleEndian(bytes[((int)position + 4)..]);
                 position += 12;
                 if (length > (ulong)(bytes.Length - position))
                 {
@@ -196,7 +195,7 @@ public sealed class ProvingKey
 
         public ReadOnlySpan<byte> Section(Dictionary<int, (int Offset, int Length)> sections, int id, string what) =>
             sections.TryGetValue(id, out var section)
-                ? bytes.AsSpan(section.Offset, section.Length)
+                ? file.Span.Slice(section.Offset, section.Length)
                 : throw Error($"section {id} ({what}) is missing");
     }
 

@@ -52,10 +52,10 @@ public static class EngineRole
 }
 
 /// <summary>
-/// Asks the adapters for their latest batches once the host has started (the bus is up by then), and asks
-/// again every <paramref name="interval"/> (<see cref="Interval"/> in service) until every chain is back: a request published while the broker was
-/// down, or while an adapter was restarting, is not the end of the rebuild. Batches sent twice are
-/// applied once.
+/// Asks the adapters for their latest batches once the host has started (the bus is up by then), and
+/// again every <paramref name="interval"/> (<see cref="Interval"/> in service) until every chain is back:
+/// a request published while the broker was down, or while an adapter was restarting, is not the end of
+/// the rebuild. Batches sent twice are applied once.
 /// </summary>
 internal sealed class ReplayRequest(IBus bus, IHostApplicationLifetime lifetime, EngineBook engine, string requester, TimeSpan interval, TimeProvider clock) : BackgroundService
 {

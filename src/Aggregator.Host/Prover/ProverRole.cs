@@ -26,9 +26,7 @@ public static class ProverRole
         services.AddSingleton(new ObservationHistory(settings.IsReserve));
         services.AddSingleton<EpochCloser>();
         // Native: the keys are loaded once (at the first proof) and kept; no Node process per proof.
-        services.AddSingleton<IProver>(_ => new NativeProver(
-            ProvingKeys.Locate(settings.KeysDirectory),
-            settings.KeysDirectory is { } keys ? VerificationKeys.At(keys) : VerificationKeys.Installed()));
+        services.AddSingleton<IProver>(_ => new NativeProver(ProvingKeys.Locate(settings.KeysDirectory), VerificationKeys.Locate(settings.KeysDirectory)));
         services.AddSingleton<HttpClient>();
         bus.AddConsumer<EpochCloseRequestedConsumer>().Endpoint(e =>
         {

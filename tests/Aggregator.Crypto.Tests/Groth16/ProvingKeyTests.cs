@@ -27,7 +27,7 @@ public class ProvingKeyTests
     {
         foreach (var length in new[] { 0, 11, 200, Solvency.Length / 2, Solvency.Length - 1 })
         {
-            var error = Assert.Throws<ProofFormatException>(() => ProvingKey.Read(Solvency.AsSpan(0, length), "cut.zkey"));
+            var error = Assert.Throws<ProofFormatException>(() => ProvingKey.Read(Solvency.AsMemory(0, length), "cut.zkey"));
             Assert.Contains("cut.zkey", error.Message);
         }
     }

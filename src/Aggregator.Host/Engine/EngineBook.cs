@@ -272,28 +272,30 @@ internal sealed class EngineBook(CrossMarginBook book, IReadOnlySet<string>? oth
     private Messages.AppliedBlock[] AppliedBlocks() =>
         [.. _applied.Select(a => new Messages.AppliedBlock(a.Key, a.Value.Height, a.Value.BlockHash)).OrderBy(b => b.Chain.ToString(), StringComparer.Ordinal)];
 
-    /// <summary>The liquidation plan of each pool among <paramref name="changes"/> that became liquidatable or insolvent, evaluated now.</summary>
+    /// <summary>
+    /// The liquidation plan of each pool among <paramref name="changes"/> that became liquidatable or
+    /// insolvent, evaluated now, in the order of the changes. A price tick can make thousands liquidatable
+    /// at once: they are planned across the cores (planning only reads the book).
+    /// </summary>
     public IReadOnlyList<(HealthChange Change, Margin.Liquidation.LiquidationPlan Plan)> LiquidationPlans(IReadOnlyList<HealthChange> changes)
     {
         ArgumentNullException.ThrowIfNull(changes);
         lock (_gate)
         {
-            var plans = new List<(HealthChange, Margin.Liquidation.LiquidationPlan)>();
-            foreach (var change in changes)
+            var due = changes.Where(c => c.Status is Margin.Evaluation.MarginStatus.Liquidatable or Margin.Evaluation.MarginStatus.Insolvent && c.Status != c.PreviousStatus).ToArray();
+            var plans = new Margin.Liquidation.LiquidationPlan?[due.Length];
+            Parallel.For(0, due.Length, new ParallelOptions { MaxDegreeOfParallelism = due.Length < ParallelPlans ? 1 : -1 }, i =>
             {
-                if (change.Status is not (Margin.Evaluation.MarginStatus.Liquidatable or Margin.Evaluation.MarginStatus.Insolvent) || change.Status == change.PreviousStatus)
-                {
-                    continue;
-                }
+                var change = due[i];
                 var pool = change.Pool is null ? book.CrossPositions(change.Account) : book.IsolatedPositions(change.Account, change.Pool);
-                if (pool is not null && Margin.Evaluation.PoolEvaluator.PlanLiquidation(pool, change.HealthFactor, book.Market) is { } plan)
-                {
-                    plans.Add((change, plan));
-                }
-            }
-            return plans;
+                plans[i] = pool is null ? null : Margin.Evaluation.PoolEvaluator.PlanLiquidation(pool, change.HealthFactor, book.Market);
+            });
+            return [.. due.Zip(plans).Where(p => p.Second is not null).Select(p => (p.First, p.Second!))];
         }
     }
+
+    // Below this many plans, one thread: splitting costs more than it saves.
+    private const int ParallelPlans = 64;
 
     // The book's changes since the last write, once rebuilt; until then they stay in the book. The write
     // that completes the rebuild hands them out folded per pool (from the state before the rebuild to

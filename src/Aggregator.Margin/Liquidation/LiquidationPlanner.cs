@@ -18,11 +18,23 @@ internal static class LiquidationPlanner
         ArgumentNullException.ThrowIfNull(pool);
         ArgumentNullException.ThrowIfNull(market);
         var closeFactor = HealthFormula.CloseFactor(healthFactor);
-        var debt = pool.Debts
-            .Where(d => !d.Amount.BaseUnits.IsZero && market[d.Asset].Price > 0)
-            .OrderByDescending(d => Value(d.Amount, market[d.Asset]))
-            .ThenBy(d => d.Asset.Symbol, StringComparer.Ordinal)
-            .FirstOrDefault();
+        // The largest debt by value, ties to the first symbol (ordinal); one pass, no sort: a price tick
+        // plans thousands of pools at once.
+        Debt? debt = null;
+        var debtValue = 0m;
+        foreach (var candidate in pool.Debts)
+        {
+            var state = market[candidate.Asset];
+            if (candidate.Amount.BaseUnits.IsZero || state.Price <= 0)
+            {
+                continue;
+            }
+            var value = Value(candidate.Amount, state);
+            if (debt is null || value > debtValue || (value == debtValue && string.CompareOrdinal(candidate.Asset.Symbol, debt.Asset.Symbol) < 0))
+            {
+                (debt, debtValue) = (candidate, value);
+            }
+        }
         if (debt is null)
         {
             var perps = pool.Perps.Where(p => p.Size != 0).Select(p => p.Market).ToArray();
@@ -31,12 +43,22 @@ internal static class LiquidationPlanner
 
         var debtAsset = market[debt.Asset];
         var cover = FloorBaseUnits(PoolEvaluator.WholeUnits(debt.Amount.BaseUnits, debtAsset) * closeFactor, debtAsset);
-        var collateral = pool.Collateral
-            .Where(c => !c.Amount.BaseUnits.IsZero && market[c.Asset].Price > 0)
-            .OrderByDescending(c => Value(c.Amount, market[c.Asset]))
-            .ThenBy(c => c.Chain.ToString(), StringComparer.Ordinal)
-            .ThenBy(c => c.Asset.Symbol, StringComparer.Ordinal)
-            .FirstOrDefault();
+        // The largest collateral position by value, ties to the first chain, then the first symbol (ordinal).
+        CollateralPosition? collateral = null;
+        var collateralValue = 0m;
+        foreach (var candidate in pool.Collateral)
+        {
+            var state = market[candidate.Asset];
+            if (candidate.Amount.BaseUnits.IsZero || state.Price <= 0)
+            {
+                continue;
+            }
+            var value = Value(candidate.Amount, state);
+            if (collateral is null || value > collateralValue || (value == collateralValue && FirstByChainThenSymbol(candidate, collateral)))
+            {
+                (collateral, collateralValue) = (candidate, value);
+            }
+        }
         if (collateral is null)
         {
             // Nothing to seize: the debt is bad debt; the plan still names what would be repaid.
@@ -57,6 +79,11 @@ internal static class LiquidationPlanner
             closeFactor, debt.Asset, new Amount(cover, debtAsset.Decimals),
             collateral.Chain, collateral.Asset, new Amount(seize, collateralAsset.Decimals), []);
     }
+
+    private static bool FirstByChainThenSymbol(CollateralPosition candidate, CollateralPosition best) =>
+        string.CompareOrdinal(candidate.Chain.ToString(), best.Chain.ToString()) is var byChain && byChain != 0
+            ? byChain < 0
+            : string.CompareOrdinal(candidate.Asset.Symbol, best.Asset.Symbol) < 0;
 
     private static decimal Value(Amount amount, AssetState asset) => PoolEvaluator.WholeUnits(amount.BaseUnits, asset) * asset.Price;
 

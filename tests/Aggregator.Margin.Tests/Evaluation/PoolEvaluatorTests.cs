@@ -81,6 +81,19 @@ public class PoolEvaluatorTests
     }
 
     [Fact]
+    public void Equal_values_go_to_the_first_chain_then_the_first_symbol_whatever_the_order_listed()
+    {
+        var scenario = ScenarioFixtures.WithAccounts("""
+            [{ "id": "x",
+               "collateral": [{ "chain": "eip155:10", "asset": "ETH", "amount": "1" }, { "chain": "eip155:1", "asset": "ETH", "amount": "1" }],
+               "debt": [{ "asset": "USDC", "amount": "2000" }, { "asset": "ETH", "amount": "1" }] }]
+            """);
+        var plan = Evaluate(scenario, "x").Cross.Liquidation!;
+        Assert.Equal("ETH", plan.DebtAsset!.Value.Symbol);                 // 2000 each: "ETH" before "USDC"
+        Assert.Equal("eip155:1", plan.CollateralChain!.Value.ToString());  // 2000 each: "eip155:1" before "eip155:10"
+    }
+
+    [Fact]
     public void A_stale_price_freezes_the_account_no_liquidation_no_borrowing()
     {
         var frank = Evaluate(ScenarioFixtures.Example(), "frank").Cross;

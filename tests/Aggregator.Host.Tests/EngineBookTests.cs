@@ -81,4 +81,31 @@ public class EngineBookTests
         Assert.Equal(MarginStatus.Insolvent, engine.Book.Status(0));
         Assert.True(engine.Apply(Batch(10, "0xa", (0, OneEth))).Applied);
     }
+
+    [Fact]
+    public void A_large_batch_split_across_the_cores_leaves_what_its_balances_applied_one_by_one_leave()
+    {
+        // Large enough for the parallel lookups and writes; accounts repeated (the later balance wins) and
+        // addresses that are no account's deposit scattered through it.
+        const int accounts = 400;
+        var random = new Random(7);
+        var balances = Enumerable.Range(0, 3_000).Select(i => i % 10 == 9
+            ? new BalanceObservation($"0x{0xdead0000 + i:x40}", Eth, new Amount(OneEth, 18))
+            : new BalanceObservation(Address(random.Next(accounts)), Eth, new Amount((ulong)random.Next(1, 4_000) * (OneEth / 1_000), 18))).ToList();
+        var batched = Engine(accounts);
+        var applied = batched.Apply(new ObservationBatch(Ethereum, 10, "0xa", balances, []));
+        Assert.Contains("2700 balances", applied.Reason, StringComparison.Ordinal);
+
+        var oneByOne = Engine(accounts);
+        for (var i = 0; i < balances.Count; i++)
+        {
+            oneByOne.Apply(new ObservationBatch(Ethereum, 10 + (ulong)i, $"0x{i:x}", [balances[i]], []));
+        }
+        for (var account = 0; account < accounts; account++)
+        {
+            Assert.Equal(
+                (oneByOne.Book.HeldBaseUnits(account, 0), oneByOne.Book.Status(account), oneByOne.Book.HealthFactor(account)),
+                (batched.Book.HeldBaseUnits(account, 0), batched.Book.Status(account), batched.Book.HealthFactor(account)));
+        }
+    }
 }

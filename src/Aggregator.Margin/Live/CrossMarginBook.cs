@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 using Aggregator.Core.Amounts;
 using Aggregator.Core.Assets;
 using Aggregator.Core.Chains;
@@ -206,15 +208,46 @@ public sealed class CrossMarginBook
         var batch = changes.ToArray();
         Parallel.For(0, workers, worker =>
         {
-            foreach (var change in batch)
+            // Each change touches a random account's rows, five cache misses: asking for the rows of the
+            // change a few ahead lets those misses overlap with this change's arithmetic.
+            var ahead = -1;
+            for (var i = 0; i < batch.Length; i++)
             {
-                if (change.Account % workers == worker)
+                var change = batch[i];
+                if (change.Account % workers != worker)
                 {
-                    StoreCollateral(change.Account, change.Chain, change.Asset, change.BaseUnits);
-                    Recompute(change.Account);
+                    continue;
                 }
+                for (ahead = Math.Max(ahead, i); ahead < batch.Length && ahead < i + PrefetchDistance; ahead++)
+                {
+                    if (batch[ahead].Account % workers == worker)
+                    {
+                        Prefetch(batch[ahead]);
+                    }
+                }
+                StoreCollateral(change.Account, change.Chain, change.Asset, change.BaseUnits);
+                Recompute(change.Account);
             }
         });
+    }
+
+    // How many changes ahead the rows are asked for: enough to cover a miss (about 100 ns here) with
+    // the arithmetic of the changes in between, few enough that the lines are still in cache when used.
+    private const int PrefetchDistance = 8;
+
+    // A hint only: a stale address (the array moved since) is harmless to a prefetch.
+    private unsafe void Prefetch(in CollateralChange change)
+    {
+        if (!Sse.IsSupported)
+        {
+            return;
+        }
+        var cell = (long)change.Account * _assets;
+        Sse.Prefetch0(Unsafe.AsPointer(ref _perChain[((long)change.Account * _chains + change.Chain) * _assets + change.Asset]));
+        Sse.Prefetch0(Unsafe.AsPointer(ref _held[cell]));
+        Sse.Prefetch0(Unsafe.AsPointer(ref _effective[cell]));
+        Sse.Prefetch0(Unsafe.AsPointer(ref _debt[cell]));
+        Sse.Prefetch0(Unsafe.AsPointer(ref _figures[change.Account]));
     }
 
     /// <summary>An account's debt of an asset is now <paramref name="baseUnits"/>.</summary>

@@ -113,12 +113,16 @@ internal static class BusBenchmark
             }
             await WaitFor(rebuild[^1].Height);
             var last = stream[^1].Height;
+            var paused = GC.GetTotalPauseDuration();
+            var collections = GC.CollectionCount(0);
             var watch = Stopwatch.StartNew();
             foreach (var batch in stream)
             {
                 await endpoint.Publish(new CollateralObserved(batch));
             }
             await WaitFor(last);
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{(withEngine ? "engine" : "anchor")}: {watch.Elapsed.TotalMilliseconds:F0} ms, of it {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:F0} ms paused in {GC.CollectionCount(0) - collections} collections"));
             return stream.Sum(b => b.Balances.Count) / watch.Elapsed.TotalSeconds;
 
             async Task WaitFor(ulong height)

@@ -31,7 +31,7 @@ public class HealthPublicationTests
         try
         {
             var bus = host.Services.GetRequiredService<IBus>();
-            using var tap = bus.ConnectPublishObserver(new PublishTap(published.Enqueue));
+            using var tap = bus.ConnectPublishObserver(new Aggregator.Testing.PublishTap(published.Enqueue));
             await bus.Publish(new PricesObserved([new PriceObservation(Eth, "feed", 1500m, DateTimeOffset.UtcNow)]));
             await Aggregator.Testing.Eventually.Until(() => published.OfType<AccountsHealthChanged>().Sum(h => h.Changes.Count) == Accounts, "every account's health change");
 
@@ -54,18 +54,5 @@ public class HealthPublicationTests
         {
             await host.StopAsync();
         }
-    }
-
-    private sealed class PublishTap(Action<object> published) : IPublishObserver
-    {
-        public Task PrePublish<T>(PublishContext<T> context) where T : class => Task.CompletedTask;
-
-        public Task PostPublish<T>(PublishContext<T> context) where T : class
-        {
-            published(context.Message);
-            return Task.CompletedTask;
-        }
-
-        public Task PublishFault<T>(PublishContext<T> context, Exception exception) where T : class => Task.CompletedTask;
     }
 }

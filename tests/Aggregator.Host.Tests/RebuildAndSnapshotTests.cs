@@ -26,7 +26,7 @@ public class RebuildAndSnapshotTests
         await host.StartAsync();
         var bus = host.Services.GetRequiredService<IBus>();
         var requests = 0;
-        using var tap = bus.ConnectPublishObserver(new PublishTap(message =>
+        using var tap = bus.ConnectPublishObserver(new Aggregator.Testing.PublishTap(message =>
         {
             if (message is ObservationsReplayRequested { Requester: "engine-test" })
             {
@@ -51,19 +51,6 @@ public class RebuildAndSnapshotTests
             await replay.StopAsync(CancellationToken.None);
             await host.StopAsync();
         }
-    }
-
-    private sealed class PublishTap(Action<object> published) : IPublishObserver
-    {
-        public Task PrePublish<T>(PublishContext<T> context) where T : class => Task.CompletedTask;
-
-        public Task PostPublish<T>(PublishContext<T> context) where T : class
-        {
-            published(context.Message);
-            return Task.CompletedTask;
-        }
-
-        public Task PublishFault<T>(PublishContext<T> context, Exception exception) where T : class => Task.CompletedTask;
     }
 
     [Fact]

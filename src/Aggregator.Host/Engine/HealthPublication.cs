@@ -7,7 +7,7 @@ using MassTransit;
 namespace Aggregator.Host.Engine;
 
 /// <summary>
-/// What the engine publishes after a write, each kind in messages of up to 5,000 entries, in this order: a
+/// What the engine publishes after a write, each kind in messages of up to 1,000 entries, in this order: a
 /// liquidation plan for each pool that became liquidatable or insolvent, a margin call for each pool that
 /// fell to a margin call or below (frozen pools are not called: there is no price to act on), and its
 /// health changes.

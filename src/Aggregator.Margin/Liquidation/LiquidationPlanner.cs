@@ -1,5 +1,6 @@
 using System.Numerics;
 using Aggregator.Core.Amounts;
+using Aggregator.Core.Assets;
 using Aggregator.Core.Positions;
 using Aggregator.Margin.Evaluation;
 using Aggregator.Margin.Markets;
@@ -18,23 +19,9 @@ internal static class LiquidationPlanner
         ArgumentNullException.ThrowIfNull(pool);
         ArgumentNullException.ThrowIfNull(market);
         var closeFactor = HealthFormula.CloseFactor(healthFactor);
-        // The largest debt by value, ties to the first symbol (ordinal); one pass, no sort: a price tick
-        // plans thousands of pools at once.
-        Debt? debt = null;
-        var debtValue = 0m;
-        foreach (var candidate in pool.Debts)
-        {
-            var state = market[candidate.Asset];
-            if (candidate.Amount.BaseUnits.IsZero || state.Price <= 0)
-            {
-                continue;
-            }
-            var value = Value(candidate.Amount, state);
-            if (debt is null || value > debtValue || (value == debtValue && string.CompareOrdinal(candidate.Asset.Symbol, debt.Asset.Symbol) < 0))
-            {
-                (debt, debtValue) = (candidate, value);
-            }
-        }
+        // One pass each, no sort: a price tick plans thousands of pools at once.
+        var debt = Largest(pool.Debts, d => d.Asset, d => d.Amount, market,
+            (candidate, best) => string.CompareOrdinal(candidate.Asset.Symbol, best.Asset.Symbol) < 0);
         if (debt is null)
         {
             var perps = pool.Perps.Where(p => p.Size != 0).Select(p => p.Market).ToArray();
@@ -43,22 +30,7 @@ internal static class LiquidationPlanner
 
         var debtAsset = market[debt.Asset];
         var cover = FloorBaseUnits(PoolEvaluator.WholeUnits(debt.Amount.BaseUnits, debtAsset) * closeFactor, debtAsset);
-        // The largest collateral position by value, ties to the first chain, then the first symbol (ordinal).
-        CollateralPosition? collateral = null;
-        var collateralValue = 0m;
-        foreach (var candidate in pool.Collateral)
-        {
-            var state = market[candidate.Asset];
-            if (candidate.Amount.BaseUnits.IsZero || state.Price <= 0)
-            {
-                continue;
-            }
-            var value = Value(candidate.Amount, state);
-            if (collateral is null || value > collateralValue || (value == collateralValue && FirstByChainThenSymbol(candidate, collateral)))
-            {
-                (collateral, collateralValue) = (candidate, value);
-            }
-        }
+        var collateral = Largest(pool.Collateral, c => c.Asset, c => c.Amount, market, FirstByChainThenSymbol);
         if (collateral is null)
         {
             // Nothing to seize: the debt is bad debt; the plan still names what would be repaid.
@@ -78,6 +50,33 @@ internal static class LiquidationPlanner
         return new LiquidationPlan(
             closeFactor, debt.Asset, new Amount(cover, debtAsset.Decimals),
             collateral.Chain, collateral.Asset, new Amount(seize, collateralAsset.Decimals), []);
+    }
+
+    /// <summary>
+    /// The candidate of largest value among those with an amount and a price, or null; equal values go to
+    /// the one <paramref name="before"/> puts first (the debt of the first symbol, the collateral of the
+    /// first chain then symbol, ordinal), whatever the order listed.
+    /// </summary>
+    private static T? Largest<T>(IEnumerable<T> candidates, Func<T, AssetId> asset, Func<T, Amount> amount, MarketState market, Func<T, T, bool> before)
+        where T : class
+    {
+        T? best = null;
+        var bestValue = 0m;
+        foreach (var candidate in candidates)
+        {
+            var state = market[asset(candidate)];
+            var held = amount(candidate);
+            if (held.BaseUnits.IsZero || state.Price <= 0)
+            {
+                continue;
+            }
+            var value = Value(held, state);
+            if (best is null || value > bestValue || (value == bestValue && before(candidate, best)))
+            {
+                (best, bestValue) = (candidate, value);
+            }
+        }
+        return best;
     }
 
     private static bool FirstByChainThenSymbol(CollateralPosition candidate, CollateralPosition best) =>

@@ -5,8 +5,8 @@ namespace Aggregator.IntegrationTests.Bus;
 
 /// <summary>
 /// A real RabbitMQ: the one named by AGGREGATOR_RABBITMQ (CI starts it with deploy/local/rabbitmq.sh),
-/// else, where a Docker engine answers, a Testcontainers.RabbitMq container (its port published by
-/// Docker's defaults), and otherwise one started here by that script on free 127.0.0.1 ports with its
+/// else, where a Docker engine answers, a Testcontainers.RabbitMq container (its port published on
+/// 127.0.0.1 only), and otherwise one started here by that script on free 127.0.0.1 ports with its
 /// own directories; stopped at the end. A broker that cannot be had fails the tests with the reason; it
 /// is never a skip.
 /// </summary>
@@ -43,7 +43,16 @@ public sealed class RabbitMqBroker : IAsyncLifetime
             // restart keeps the URL (and the container keeps its data across stop and start).
             _port = LocalProcesses.FreePort();
             _container = new Testcontainers.RabbitMq.RabbitMqBuilder("rabbitmq:3.13-alpine")
-                .WithUsername("guest").WithPassword("guest").WithPortBinding(_port, 5672).Build();
+                .WithUsername("guest").WithPassword("guest").WithPortBinding(_port, 5672)
+                .WithCreateParameterModifier(container =>
+                {
+                    // Docker publishes a port on every interface unless told otherwise: 127.0.0.1 only.
+                    foreach (var binding in container.HostConfig?.PortBindings?.Values.SelectMany(bindings => bindings) ?? [])
+                    {
+                        binding.HostIP = "127.0.0.1";
+                    }
+                })
+                .Build();
             await _container.StartAsync().ConfigureAwait(false);
             Url = $"rabbitmq://guest:guest@127.0.0.1:{_port}/";
             return;

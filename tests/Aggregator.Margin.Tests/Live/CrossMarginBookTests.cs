@@ -33,6 +33,21 @@ public class CrossMarginBookTests
     private static decimal? Rounded(decimal? value) => value is { } v ? decimal.Round(v, 18) : null;
 
     [Fact]
+    public void Zero_plus_a_term_is_the_term_to_the_bit_at_every_scale_as_the_book_s_sums_assume()
+    {
+        var random = new Random(3);
+        for (byte scale = 0; scale <= 28; scale++)
+        {
+            for (var i = 0; i < 200; i++)
+            {
+                var term = new decimal(random.Next(), random.Next(), random.Next(0, 1 << 30), random.Next(2) == 1, scale);
+                Assert.Equal(decimal.GetBits(term), decimal.GetBits(0m + term));
+                Assert.Equal(decimal.GetBits(0m * term), decimal.GetBits(0m + (0m * term)));
+            }
+        }
+    }
+
+    [Fact]
     public void Every_update_leaves_each_account_as_the_evaluator_would_see_it()
     {
         var random = new Random(12);

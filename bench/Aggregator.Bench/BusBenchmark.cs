@@ -12,7 +12,8 @@ namespace Aggregator.Bench;
 
 /// <summary>
 /// Balance observations through the bus into the engine: an adapter's stream of batches (one per height,
-/// published in order, each confirmed) consumed by the engine role, health current after each batch.
+/// published in order, each confirmed) consumed by the engine role, health current after each batch,
+/// timed after every account's first balance is in (a rebuilt book).
 /// Beside it in the same run, the anchor: the same messages to a consumer that does nothing (what the
 /// bus alone carries). In memory, and over RabbitMQ when a broker URL is given.
 /// </summary>

@@ -107,9 +107,9 @@ internal static class LatencyBenchmark
             {
                 var price = tick % 2 == 0 ? 1990m : 2000m;
                 var before = tally.Plans;
-                await Task.Delay(1100);
+                await Task.Delay(1100); // quotes are stamped in whole seconds: each tick a newer one
                 var pausedBefore = GC.GetTotalPauseDuration();
-                var collectionsBefore = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)); // quotes are stamped in whole seconds: each tick a newer one
+                var collectionsBefore = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
                 var watch = Stopwatch.StartNew();
                 await bus.Publish(new PricesObserved([new PriceObservation(EngineFixtures.Eth, "feed", price, DateTimeOffset.UtcNow)]));
                 if (perDownTick < 0)
@@ -124,10 +124,10 @@ internal static class LatencyBenchmark
                     () => $"ETH at {engine.Book.Market[EngineFixtures.Eth].Price} (want {price}), {tally.Plans - before} plans of {expected} expected");
                 var elapsed = watch.Elapsed.TotalMilliseconds;
                 var timedPause = (GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds;
-                var paused = (GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds;
-                var collections = (GC.CollectionCount(0) - collectionsBefore.Item1, GC.CollectionCount(1) - collectionsBefore.Item2, GC.CollectionCount(2) - collectionsBefore.Item3);
                 // Nothing more may follow: a tick with more plans than the first would be timed too early.
                 await Settled(tally);
+                var paused = (GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds;
+                var collections = (GC.CollectionCount(0) - collectionsBefore.Item1, GC.CollectionCount(1) - collectionsBefore.Item2, GC.CollectionCount(2) - collectionsBefore.Item3);
                 if (tally.Plans - before != expected)
                 {
                     throw new InvalidOperationException($"tick {tick} planned {tally.Plans - before} liquidations, the first down tick {perDownTick}");

@@ -116,6 +116,7 @@ internal static class BusBenchmark
             var last = stream[^1].Height;
             var paused = GC.GetTotalPauseDuration();
             var collections = GC.CollectionCount(0);
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var watch = Stopwatch.StartNew();
             foreach (var batch in stream)
             {
@@ -123,7 +124,7 @@ internal static class BusBenchmark
             }
             await WaitFor(last);
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{(withEngine ? "engine" : "anchor")}: {watch.Elapsed.TotalMilliseconds:F0} ms, of it {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:F0} ms paused in {GC.CollectionCount(0) - collections} collections"));
+                $"{(withEngine ? "engine" : "anchor")}: {watch.Elapsed.TotalMilliseconds:F0} ms, {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / watch.Elapsed.TotalMilliseconds:F2} cores busy, {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:F0} ms paused in {GC.CollectionCount(0) - collections} collections"));
             return stream.Sum(b => b.Balances.Count) / watch.Elapsed.TotalSeconds;
 
             async Task WaitFor(ulong height)

@@ -35,13 +35,8 @@ public sealed class CompactHealthChangesJsonConverter() : CompactJsonConverter<I
                 writer.Write7BitEncodedInt(statuses[change.Status]);
                 writer.Write(change.PreviousBand);
                 writer.Write(change.Band);
-                writer.Write(change.HealthFactor.HasValue);
-                if (change.HealthFactor is { } factor)
-                {
-                    writer.Write(factor);
-                }
-                writer.Write(change.At.UtcTicks);
-                writer.Write((short)change.At.TotalOffsetMinutes);
+                CompactWire.WriteOptional(writer, change.HealthFactor);
+                CompactWire.WriteTime(writer, change.At);
             }
         });
     }
@@ -69,10 +64,8 @@ public sealed class CompactHealthChangesJsonConverter() : CompactJsonConverter<I
             var status = Status(i);
             var previousBand = reader.ReadInt32();
             var band = reader.ReadInt32();
-            decimal? factor = reader.ReadBoolean() ? reader.ReadDecimal() : null;
-            var ticks = reader.ReadInt64();
-            var offset = TimeSpan.FromMinutes(reader.ReadInt16());
-            changes[i] = new AccountHealthChanged(account, pool, previous, status, previousBand, band, factor, new DateTimeOffset(ticks + offset.Ticks, offset));
+            var factor = CompactWire.ReadOptionalDecimal(reader);
+            changes[i] = new AccountHealthChanged(account, pool, previous, status, previousBand, band, factor, CompactWire.ReadTime(reader));
         }
         return changes;
     });

@@ -25,11 +25,7 @@ public sealed class CompactPlansJsonConverter() : CompactJsonConverter<IReadOnly
                 writer.Write(plan.Account);
                 CompactWire.WriteOptional(writer, plan.Pool);
                 writer.Write(plan.Status);
-                writer.Write(plan.HealthFactor.HasValue);
-                if (plan.HealthFactor is { } factor)
-                {
-                    writer.Write(factor);
-                }
+                CompactWire.WriteOptional(writer, plan.HealthFactor);
                 writer.Write(plan.CloseFactor);
                 CompactWire.WriteOptional(writer, plan.DebtAsset?.Symbol);
                 WriteAmount(writer, plan.DebtToCover);
@@ -41,8 +37,7 @@ public sealed class CompactPlansJsonConverter() : CompactJsonConverter<IReadOnly
                 {
                     writer.Write(perp);
                 }
-                writer.Write(plan.At.UtcTicks);
-                writer.Write((short)plan.At.TotalOffsetMinutes);
+                CompactWire.WriteTime(writer, plan.At);
             }
         });
     }
@@ -57,7 +52,7 @@ public sealed class CompactPlansJsonConverter() : CompactJsonConverter<IReadOnly
             var account = reader.ReadString();
             var pool = CompactWire.ReadOptional(reader);
             var status = reader.ReadString();
-            decimal? factor = reader.ReadBoolean() ? reader.ReadDecimal() : null;
+            var factor = CompactWire.ReadOptionalDecimal(reader);
             var closeFactor = reader.ReadDecimal();
             var debtAsset = CompactWire.ReadOptional(reader) is { } debt ? new AssetId(debt) : (AssetId?)null;
             var debtToCover = ReadAmount(reader);
@@ -69,9 +64,7 @@ public sealed class CompactPlansJsonConverter() : CompactJsonConverter<IReadOnly
             {
                 perps[p] = reader.ReadString();
             }
-            var ticks = reader.ReadInt64();
-            var offset = TimeSpan.FromMinutes(reader.ReadInt16());
-            plans[i] = new LiquidationPlanned(account, pool, status, factor, closeFactor, debtAsset, debtToCover, chain, collateralAsset, toSeize, perps, new DateTimeOffset(ticks + offset.Ticks, offset));
+            plans[i] = new LiquidationPlanned(account, pool, status, factor, closeFactor, debtAsset, debtToCover, chain, collateralAsset, toSeize, perps, CompactWire.ReadTime(reader));
         }
         return plans;
     });

@@ -90,6 +90,32 @@ internal static class CompactWire
 
     public static string? ReadOptional(BinaryReader reader) => reader.ReadBoolean() ? reader.ReadString() : null;
 
+    public static void WriteOptional(BinaryWriter writer, decimal? value)
+    {
+        writer.Write(value.HasValue);
+        if (value is { } present)
+        {
+            writer.Write(present);
+        }
+    }
+
+    public static decimal? ReadOptionalDecimal(BinaryReader reader) => reader.ReadBoolean() ? reader.ReadDecimal() : null;
+
+    /// <summary>A time: its UTC ticks (8 bytes), then its offset in minutes (2 bytes).</summary>
+    public static void WriteTime(BinaryWriter writer, DateTimeOffset time)
+    {
+        writer.Write(time.UtcTicks);
+        writer.Write((short)time.TotalOffsetMinutes);
+    }
+
+    /// <summary>A time written by <see cref="WriteTime"/>; ticks or an offset out of range are an <see cref="ArgumentException"/>.</summary>
+    public static DateTimeOffset ReadTime(BinaryReader reader)
+    {
+        var utcTicks = reader.ReadInt64();
+        var offset = TimeSpan.FromMinutes(reader.ReadInt16());
+        return new DateTimeOffset(utcTicks + offset.Ticks, offset);
+    }
+
     /// <summary>Reads a base64 JSON string's bytes.</summary>
     public static byte[] Base64(ref Utf8JsonReader reader, string what)
     {

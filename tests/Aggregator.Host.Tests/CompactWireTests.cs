@@ -68,6 +68,21 @@ public class CompactWireTests
         Assert.Contains("bytes after", Assert.Throws<JsonException>(() => decode([.. bytes, 0])).Message);
     }
 
+    [Theory]
+    [InlineData("health")]
+    [InlineData("plans")]
+    public void A_time_out_of_range_is_a_json_error(string form)
+    {
+        // Each list ends with its last entry's time: UTC ticks (8 bytes), then the offset in minutes (2 bytes).
+        var (bytes, decode, _, _, _) = Form(form);
+        var offset = bytes.ToArray();
+        BitConverter.TryWriteBytes(offset.AsSpan(offset.Length - 2), (short)(15 * 60)); // beyond ±14 hours
+        Assert.Contains("invalid value", Assert.Throws<JsonException>(() => decode(offset)).Message);
+        var ticks = bytes.ToArray();
+        BitConverter.TryWriteBytes(ticks.AsSpan(ticks.Length - 10, 8), long.MaxValue);
+        Assert.Contains("invalid value", Assert.Throws<JsonException>(() => decode(ticks)).Message);
+    }
+
     private static readonly ObservationBatch Sample = new(
         Core.Chains.ChainId.Parse("eip155:1"), 19_000_000, "0xabc",
         [

@@ -81,15 +81,16 @@ public static class DemoRun
             var plansBefore = observed.Plans.Count;
             var callsBefore = observed.Calls.Count;
             var moved = world.EthPrice * 0.7m;
-            await world.MoveEthPriceAsync(moved, cancellationToken).ConfigureAwait(false);
+            // Timed from sending the transaction: the oracle may see the new answer before the receipt's poll returns.
             var changedAt = Stopwatch.GetTimestamp();
+            await world.MoveEthPriceAsync(moved, cancellationToken).ConfigureAwait(false);
             await Until(() => engine.Book.Market[new AssetId("ETH")].Price == moved, TimeSpan.FromSeconds(30), "the new ETH price reached the engine", cancellationToken).ConfigureAwait(false);
             await Until(() => observed.Plans.Count > plansBefore, TimeSpan.FromSeconds(30), "liquidation plans were published", cancellationToken).ConfigureAwait(false);
-            var firstPlan = Stopwatch.GetElapsedTime(changedAt, observed.FirstPlanAfter(changedAt));
+            var firstPlan = Stopwatch.GetElapsedTime(changedAt, observed.ArrivalOfPlan(plansBefore));
             await Settled(() => observed.Plans.Count + observed.Calls.Count, cancellationToken).ConfigureAwait(false);
             var example = observed.Plans.Last();
             Done(string.Create(CultureInfo.InvariantCulture,
-                $"ETH feed moved from {world.EthPrice / 0.7m:0} to {moved:0} USD: {observed.Calls.Count - callsBefore:N0} margin calls and {observed.Plans.Count - plansBefore:N0} liquidation plans published, the first {firstPlan.TotalMilliseconds:0} ms after the feed's transaction; {Statuses(engine)}; e.g. {example.Account}: repay {example.DebtToCover} {example.DebtAsset}, seize {example.CollateralToSeize} {example.CollateralAsset} on {example.CollateralChain}"));
+                $"ETH feed moved from {world.EthPrice / 0.7m:0} to {moved:0} USD: {observed.Calls.Count - callsBefore:N0} margin calls and {observed.Plans.Count - plansBefore:N0} liquidation plans published, the first {firstPlan.TotalMilliseconds:0} ms after the feed's transaction was sent; {Statuses(engine)}; e.g. {example.Account}: repay {example.DebtToCover} {example.DebtAsset}, seize {example.CollateralToSeize} {example.CollateralAsset} on {example.CollateralChain}"));
 
             await world.AdvanceAsync(cancellationToken).ConfigureAwait(false);
             var epoch = (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 1;
@@ -177,7 +178,8 @@ public static class DemoRun
 
         public ConcurrentQueue<ReservesObserved> Reserves { get; } = new();
 
-        public long FirstPlanAfter(long timestamp) => PlanLog.Where(p => p.At >= timestamp).Min(p => p.At);
+        /// <summary>When the plan at <paramref name="index"/> (in order of arrival) arrived.</summary>
+        public long ArrivalOfPlan(int index) => PlanLog.ElementAt(index).At;
     }
 
     internal sealed class ObservedConsumer(Observed observed) : IConsumer<LiquidationsPlanned>, IConsumer<MarginCalls>, IConsumer<ReservesObserved>

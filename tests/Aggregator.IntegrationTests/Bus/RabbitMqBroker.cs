@@ -58,8 +58,8 @@ public sealed class RabbitMqBroker : IAsyncLifetime
             return;
         }
         _runDirectory = Directory.CreateTempSubdirectory("aggregator-rabbitmq-").FullName;
-        // The script takes the AMQP port and the two after it (epmd) and the one 20000 above (distribution).
-        _port = LocalProcesses.FreePort() % 15000 + 30000;
+        // The script takes the AMQP port, the one after it (epmd) and the one 20000 above (distribution).
+        _port = LocalProcesses.FreePortWith(1, 20000);
         await StartAsync().ConfigureAwait(false);
     }
 

@@ -9,9 +9,10 @@ using Aggregator.Testing;
 namespace Aggregator.Bench;
 
 /// <summary>
-/// The native prover (issue 12) beside snarkjs in the same run: witness time, proving time warm in
-/// process with where it goes (QAP, FFT, each MSM), peak memory, for inclusion(20, 4) and solvency(4);
-/// then snarkjs's groth16 fullProve (a fresh Node process, as SnarkjsProver runs it) on the same inputs.
+/// The native prover (issue 12) beside snarkjs in the same run: witness time (native templates, and
+/// circom's calculator through Wasmtime beside it), proving time warm in process with where it goes
+/// (QAP, FFT, each MSM), peak memory, for inclusion(20, 4) and solvency(4); then snarkjs's groth16
+/// fullProve (a fresh Node process, as SnarkjsProver runs it) on the same inputs.
 /// </summary>
 internal static class ProverBenchmark
 {
@@ -48,12 +49,19 @@ internal static class ProverBenchmark
         {
             prover.Load(circuit);
         }
-        Console.WriteLine($"keys loaded (zkey read, wasm compiled or read from cache) in {load.Elapsed.TotalMilliseconds:F0} ms");
+        Console.WriteLine($"keys loaded (zkey read, symbol file read and checked) in {load.Elapsed.TotalMilliseconds:F0} ms");
         foreach (var (circuit, input) in inputs)
         {
             var parts = prover.Circuit(circuit);
             Console.WriteLine();
             Console.WriteLine($"## {circuit}: {parts.Prover.Key.VariableCount} witness values, domain {parts.Prover.Key.DomainSize}");
+            Console.WriteLine($"witness: {parts.WitnessSource}");
+            using var wasmtime = WitnessCalculator.Load(circuit, Path.Combine(circuits, "keys", circuit + ".wasm"), NativeProver.DefaultCacheDirectory());
+            for (var i = 0; i < 3; i++)
+            {
+                wasmtime.Calculate(input(i));
+            }
+            var wasmtimeMs = new List<double>();
             for (var i = 0; i < 3; i++) // warm-up: the JIT's tiers settle
             {
                 prover.Prove(circuit, input(i));
@@ -66,8 +74,15 @@ internal static class ProverBenchmark
             {
                 var json = input(i + 7);
                 var watch = Stopwatch.StartNew();
+                var fromWasm = wasmtime.Calculate(json);
+                wasmtimeMs.Add(watch.Elapsed.TotalMilliseconds);
+                watch.Restart();
                 var witness = parts.Calculator.Calculate(json);
                 witnessMs.Add(watch.Elapsed.TotalMilliseconds);
+                if (!witness.AsSpan().SequenceEqual(fromWasm))
+                {
+                    throw new InvalidOperationException($"{circuit}: the native witness differs from Wasmtime's");
+                }
                 var self = Process.GetCurrentProcess();
                 var cpuBefore = self.TotalProcessorTime;
                 watch.Restart();
@@ -80,7 +95,7 @@ internal static class ProverBenchmark
                 parts.Prover.Prove(witness, profile: profile);
                 profiles.Add(profile);
             }
-            Console.WriteLine($"witness (Wasmtime), median of {runs}: {Median(witnessMs):F1} ms");
+            Console.WriteLine($"witness, median of {runs}: native {Median(witnessMs):F1} ms, Wasmtime {Median(wasmtimeMs):F1} ms (the same values)");
             Console.WriteLine($"Groth16 prove (C#), median of {runs}: {Median(proveMs):F1} ms ({Median(cpuMs):F0} ms of CPU time: {Median(cpuMs) / Median(proveMs):F2} cores busy)");
             var steps = profiles[0].Steps.Select((step, i) => $"{step.Step} {Median(profiles.Select(p => p.Steps[i].Time))}");
             Console.WriteLine($"  steps one after another, median of {profiles.Count} ms: {string.Join(" | ", steps)} | in all {Median(profiles.Select(p => p.Steps.Sum(s => s.Time.TotalMilliseconds))):F1}");

@@ -43,6 +43,7 @@ for circuit in inclusion_20_4 solvency_4; do
   cp "$build/${circuit}.zkey" "$keys/${circuit}.zkey"
   cp "$build/${circuit}.vkey.json" "$keys/${circuit}.vkey.json"
   cp "$build/${circuit}_js/${circuit}.wasm" "$keys/${circuit}.wasm"
+  cp "$build/${circuit}.sym" "$keys/${circuit}.sym"
 done
 snarkjs zkey export solidityverifier "$keys/inclusion_20_4.zkey" "$verifiers/InclusionVerifier.sol"
 snarkjs zkey export solidityverifier "$keys/solvency_4.zkey" "$verifiers/SolvencyVerifier.sol"

@@ -20,6 +20,7 @@ for (const file of readdirSync(keys).filter((f) => f.endsWith(".zkey")).sort()) 
     constraints,
     zkeySha256: sha256(join(keys, `${name}.zkey`)),
     wasmSha256: sha256(join(keys, `${name}.wasm`)),
+    symSha256: sha256(join(keys, `${name}.sym`)),
   };
 }
 const manifest = {

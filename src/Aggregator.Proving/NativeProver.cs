@@ -6,8 +6,10 @@ using Aggregator.Crypto.Groth16;
 namespace Aggregator.Proving;
 
 /// <summary>
-/// Proves in process, without Node: the witness from the circuit's .wasm through Wasmtime
-/// (<see cref="WitnessCalculator"/>), the proof from its .zkey in C# (<see cref="Groth16Prover"/>).
+/// Proves in process, without Node: the witness computed natively for our own circuits
+/// (<see cref="Witness.NativeWitnessCalculator"/>, laid out by the circuit's .sym), else from the circuit's
+/// .wasm through Wasmtime (<see cref="WitnessCalculator"/>); the proof from its .zkey in C#
+/// (<see cref="Groth16Prover"/>).
 /// Each circuit's calculator and proving key are loaded once, on first use, and kept. A proving key is
 /// accepted only when its verification part (α, β, γ, δ, IC) equals the pinned verification key, and every
 /// proof is verified with that key before it is returned, so no invalid proof ever leaves this class.
@@ -57,6 +59,13 @@ public sealed class NativeProver : IProver, IDisposable
     /// <summary>Loads a circuit's calculator and key now (they are otherwise loaded by the first proof).</summary>
     public void Load(string circuit) => Circuit(circuit);
 
+    /// <summary>How a circuit's witness is computed (loading the circuit if it is not yet), for the output.</summary>
+    public string WitnessSource(string circuit) => Circuit(circuit).WitnessSource;
+
+    /// <summary>How the witness of each circuit loaded so far is computed, for the output.</summary>
+    public IEnumerable<(string Circuit, string Source)> WitnessSources =>
+        _circuits.Where(c => c.Value.IsValueCreated).Select(c => (c.Key, c.Value.Value.WitnessSource)).OrderBy(c => c.Key, StringComparer.Ordinal);
+
     internal CircuitProver Circuit(string circuit) =>
         _circuits.GetOrAdd(circuit, name => new Lazy<CircuitProver>(() => CircuitProver.Load(name, _keys, _verificationKeys, _cacheDirectory))).Value;
 
@@ -64,14 +73,17 @@ public sealed class NativeProver : IProver, IDisposable
     {
         foreach (var circuit in _circuits.Values.Where(c => c.IsValueCreated))
         {
-            circuit.Value.Calculator.Dispose();
+            (circuit.Value.Calculator as IDisposable)?.Dispose();
         }
     }
 
     /// <summary>One circuit's loaded parts.</summary>
-    internal sealed class CircuitProver(string circuit, WitnessCalculator calculator, Groth16Prover prover, VerificationKey verificationKey)
+    internal sealed class CircuitProver(string circuit, IWitnessCalculator calculator, string witnessSource, Groth16Prover prover, VerificationKey verificationKey)
     {
-        public WitnessCalculator Calculator => calculator;
+        public IWitnessCalculator Calculator => calculator;
+
+        /// <summary>How the witness is computed, and why not natively when it is not.</summary>
+        public string WitnessSource => witnessSource;
 
         public Groth16Prover Prover => prover;
 
@@ -93,13 +105,32 @@ public sealed class NativeProver : IProver, IDisposable
             {
                 throw new InputException(error.Message, file: zkeyPath);
             }
-            var calculator = WitnessCalculator.Load(circuit, keys.WasmPath(circuit), cacheDirectory);
+            var (calculator, source) = WitnessCalculatorFor(circuit, keys, cacheDirectory);
             if (calculator.WitnessSize != key.VariableCount)
             {
-                calculator.Dispose();
-                throw new InputException($"the witness calculator of {circuit} produces {calculator.WitnessSize} values but its proving key takes {key.VariableCount}: they belong to different circuits", file: keys.WasmPath(circuit));
+                (calculator as IDisposable)?.Dispose();
+                throw new InputException($"the witness calculator of {circuit} produces {calculator.WitnessSize} values but its proving key takes {key.VariableCount}: they belong to different circuits ({calculator.Description})", file: keys.ZkeyPath(circuit));
             }
-            return new CircuitProver(circuit, calculator, new Groth16Prover(key), verificationKey);
+            return new CircuitProver(circuit, calculator, source, new Groth16Prover(key), verificationKey);
+        }
+
+        // The native templates where the circuit has them and its .sym matches them; else circom's .wasm.
+        private static (IWitnessCalculator Calculator, string Source) WitnessCalculatorFor(string circuit, ProvingKeys keys, string? cacheDirectory)
+        {
+            string? notNative = null;
+            try
+            {
+                if (Witness.NativeWitnessCalculator.TryLoad(circuit, keys.SymbolsPath(circuit)) is { } native)
+                {
+                    return (native, native.Description);
+                }
+            }
+            catch (ProverUnavailableException error)
+            {
+                notNative = error.Message;
+            }
+            var wasm = WitnessCalculator.Load(circuit, keys.WasmPath(circuit), cacheDirectory);
+            return (wasm, notNative is null ? wasm.Description : $"{wasm.Description}; not natively: {notNative}");
         }
 
         public Groth16Proof Prove(JsonObject input)

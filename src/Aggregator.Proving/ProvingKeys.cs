@@ -1,8 +1,8 @@
 namespace Aggregator.Proving;
 
 /// <summary>
-/// Where the native prover finds each circuit's witness calculator (CIRCUIT.wasm) and proving key
-/// (CIRCUIT.zkey): <c>keys/</c> next to the program (every build and publish of a project that proves
+/// Where the native prover finds each circuit's symbol file (CIRCUIT.sym, for the native witness), witness
+/// calculator (CIRCUIT.wasm, where there is no native one) and proving key (CIRCUIT.zkey): <c>keys/</c> next to the program (every build and publish of a project that proves
 /// carries them), or a directory given explicitly. The proving key is not trusted for that: it must
 /// match the pinned verification key (<see cref="NativeProver"/>).
 /// </summary>
@@ -42,6 +42,9 @@ public sealed class ProvingKeys
     }
 
     public string WasmPath(string circuit) => Path.Combine(Directory, circuit + ".wasm");
+
+    /// <summary>circom's symbol file, which lays out the native witness (<see cref="Witness.NativeWitnessCalculator"/>).</summary>
+    public string SymbolsPath(string circuit) => Path.Combine(Directory, circuit + ".sym");
 
     public string ZkeyPath(string circuit) => Path.Combine(Directory, circuit + ".zkey");
 

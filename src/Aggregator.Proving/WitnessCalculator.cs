@@ -7,6 +7,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Aggregator.Core.Errors;
 using Aggregator.Crypto.Field;
+using Aggregator.Proving.Witness;
 using Wasmtime;
 
 namespace Aggregator.Proving;
@@ -22,7 +23,7 @@ namespace Aggregator.Proving;
 /// The module is compiled once per process (about 2 s) and its compiled form cached on disk; instances
 /// are pooled, one per concurrent caller, and reused (circom's <c>init</c> resets them).
 /// </summary>
-public sealed class WitnessCalculator : IDisposable
+public sealed class WitnessCalculator : IWitnessCalculator, IDisposable
 {
     private const int FieldWords = 8;
     private static readonly Engine SharedEngine = new();
@@ -39,9 +40,13 @@ public sealed class WitnessCalculator : IDisposable
     /// <summary>Whether the compiled module came from the disk cache (false: compiled now).</summary>
     public bool FromCache { get; }
 
-    private WitnessCalculator(string circuit, Module module, bool fromCache)
+    /// <summary>Wasmtime, the .wasm file, and whether its compiled form came from the cache.</summary>
+    public string Description { get; }
+
+    private WitnessCalculator(string circuit, string wasmPath, Module module, bool fromCache)
     {
         Circuit = circuit;
+        Description = $"circom's calculator {wasmPath} through Wasmtime ({(fromCache ? "compiled form from the cache" : "compiled now")})";
         _module = module;
         FromCache = fromCache;
         var first = new Calculator(this);
@@ -64,7 +69,7 @@ public sealed class WitnessCalculator : IDisposable
         var (module, fromCache) = CompiledModule(circuit, wasm, cacheDirectory);
         try
         {
-            return new WitnessCalculator(circuit, module, fromCache);
+            return new WitnessCalculator(circuit, wasmPath, module, fromCache);
         }
         catch (Exception error) when (error is WasmtimeException or InvalidOperationException)
         {
@@ -259,8 +264,7 @@ public sealed class WitnessCalculator : IDisposable
                 var set = 0;
                 foreach (var (name, value) in input)
                 {
-                    var values = new List<BigInteger>();
-                    Flatten(name, value, values);
+                    var values = CircuitInput.Values(_owner.Circuit, name, value);
                     var hash = SignalHash(name);
                     var high = (int)(hash >> 32);
                     var low = (int)hash;
@@ -312,41 +316,13 @@ public sealed class WitnessCalculator : IDisposable
             }
         }
 
-        private InputException Input(string problem, string? signal) =>
-            new($"circuit {_owner.Circuit}: {problem}", field: signal == null ? "input" : $"input.{signal}");
+        private InputException Input(string problem, string? signal) => CircuitInput.Error(_owner.Circuit, problem, signal);
 
-        private void Flatten(string name, JsonNode? node, List<BigInteger> values)
-        {
-            switch (node)
-            {
-                case JsonArray array:
-                    foreach (var item in array)
-                    {
-                        Flatten(name, item, values);
-                    }
-                    break;
-                case JsonValue value when value.TryGetValue<string>(out var text) && BigInteger.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var parsed):
-                    values.Add(parsed);
-                    break;
-                case JsonValue value when value.GetValueKind() == JsonValueKind.Number && value.TryGetValue<long>(out var number):
-                    values.Add(number);
-                    break;
-                default:
-                    throw Input($"'{name}' holds {node?.ToJsonString() ?? "null"}, which is not an integer", name);
-            }
-        }
-
-        // Values are taken mod r (negative ones too), as circom's own JavaScript host does.
         private void WriteShared(BigInteger value)
         {
-            value %= Fr.Modulus;
-            if (value.Sign < 0)
-            {
-                value += Fr.Modulus;
-            }
             var span = _memory.GetSpan(_sharedMemory, FieldWords * 4);
             span.Clear();
-            value.TryWriteBytes(span, out _, isUnsigned: true, isBigEndian: false);
+            CircuitInput.Reduce(value).TryWriteBytes(span, out _, isUnsigned: true, isBigEndian: false);
         }
 
         private Limbs ReadShared()

@@ -56,6 +56,8 @@ public sealed class NativeProverTests : IClassFixture<NativeProverTests.Prover>
 
     private static string VerificationKey(string circuit) => File.ReadAllText(RepositoryPaths.Combine("circuits", "keys", circuit + ".vkey.json"));
 
+    private WitnessCalculator Wasmtime(string circuit) => WitnessCalculator.Load(circuit, Wasm(circuit), _prover.Cache);
+
     [Fact]
     public void Witnesses_equal_snarkjs_wtns_calculate_element_for_element()
     {
@@ -67,32 +69,84 @@ public sealed class NativeProverTests : IClassFixture<NativeProverTests.Prover>
         foreach (var (circuit, inputs) in cases)
         {
             var expected = SnarkjsScripts.Run("witness-batch.mjs", new JsonArray([.. inputs.Select(i => i.DeepClone())]), Wasm(circuit)).AsArray();
-            var calculator = _prover.Native.Circuit(circuit).Calculator;
+            var native = _prover.Native.Circuit(circuit).Calculator;
+            Assert.StartsWith("native templates", native.Description);
+            using var wasmtime = Wasmtime(circuit);
             for (var i = 0; i < inputs.Length; i++)
             {
                 var snarkjs = expected[i]!.AsArray().Select(v => v!.GetValue<string>()).ToArray();
-                var native = calculator.Calculate(inputs[i]).Select(v => v.ToString()).ToArray();
-                Assert.Equal(snarkjs.Length, native.Length);
-                Assert.Equal(snarkjs, native);
+                Assert.Equal(snarkjs, native.Calculate(inputs[i]).Select(v => v.ToString()).ToArray());
+                Assert.Equal(snarkjs, wasmtime.Calculate(inputs[i]).Select(v => v.ToString()).ToArray());
             }
+        }
+    }
+
+    [Fact]
+    public void The_native_witness_equals_Wasmtimes_for_many_inputs_and_edge_values()
+    {
+        // Balances at 0 and at the top of the range (2^64 − 1), so every bit of the range checks is set somewhere.
+        var parameters = new CommitmentParameters(20, [new(new AssetId("BTC"), 8), new(new AssetId("ETH"), 8), new(new AssetId("SOL"), 6), new(new AssetId("USDC"), 6)]);
+        var edge = MerkleSumTree.Build(parameters,
+            [new LiabilityRow("max", [ulong.MaxValue, 0, 0, 1]), new LiabilityRow("zero", [0, 0, 0, 0]), new LiabilityRow("some", [0, ulong.MaxValue, 5, 0])],
+            EpochSecret.Generate());
+        var edgeBinding = EpochCommitment.Of(edge, 1, PublisherAddress.Parse("0x0000000000000000000000000000000000000001"));
+        var random = new Random(3);
+        (string Circuit, JsonObject Input)[] cases =
+        [
+            .. Enumerable.Range(0, 25).Select(_ => ("inclusion_20_4", _prover.Inclusion(random.Next(300)))),
+            .. Enumerable.Range(0, 3).Select(leaf => ("inclusion_20_4", CircuitInputs.Inclusion(edge, leaf, edgeBinding))),
+            .. Enumerable.Range(0, 25).Select(_ => ("solvency_4", _prover.Solvency((ulong)random.NextInt64(1L << 50)))),
+            ("solvency_4", CircuitInputs.Solvency(edge, [.. edge.RootSums], edgeBinding)), // reserves exactly the liabilities
+        ];
+        using var inclusion = Wasmtime("inclusion_20_4");
+        using var solvency = Wasmtime("solvency_4");
+        foreach (var (circuit, input) in cases)
+        {
+            var wasmtime = circuit == "solvency_4" ? solvency : inclusion;
+            Assert.Equal(wasmtime.Calculate(input), _prover.Native.Circuit(circuit).Calculator.Calculate(input));
         }
     }
 
     [Fact]
     public void Inputs_that_violate_a_constraint_are_refused_naming_the_circuit_as_snarkjs_refuses_them()
     {
+        var cases = new List<(string Circuit, JsonObject Input, string Check)>();
         // Reserves below the liabilities of the first asset: ls + rs <= reserves fails.
         var short_ = _prover.Solvency(0);
         short_["reserves"]![0] = (_prover.Tree.RootSums[0] - 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        cases.Add(("solvency_4", short_, "main.covered[0].out === 1"));
+        // Reserves beyond 64 bits.
+        var huge = _prover.Solvency(0);
+        huge["reserves"]![2] = "18446744073709551616";
+        cases.Add(("solvency_4", huge, "main.ranges[2][2].n2b"));
+        // Another commitment than the tree's.
+        var other = _prover.Solvency(0);
+        other["commitment"] = "5";
+        cases.Add(("solvency_4", other, "main.bound.commitment === main.commitment"));
         // A leaf that is not in the tree under that root.
         var forged = _prover.Inclusion(5);
         forged["balances"]![0] = "1";
-        foreach (var (circuit, input) in new[] { ("solvency_4", short_), ("inclusion_20_4", forged) })
+        cases.Add(("inclusion_20_4", forged, "main.leaf.out === main.leafHash"));
+        // A side that is neither left nor right.
+        var side = _prover.Inclusion(6);
+        side["siblingIsLeft"]![4] = "2";
+        cases.Add(("inclusion_20_4", side, "main.siblingIsLeft[4] * (1 - main.siblingIsLeft[4]) === 0"));
+        // A negative sibling sum (r − 1): it wraps the field, which the range check refuses.
+        var negative = _prover.Inclusion(7);
+        negative["siblingSums"]![3]![1] = "-1";
+        cases.Add(("inclusion_20_4", negative, "main.siblingRange[3][1].n2b"));
+        foreach (var (circuit, input, check) in cases)
         {
             var error = Assert.Throws<InputException>(() => _prover.Native.Prove(circuit, input));
             Assert.Contains($"circuit {circuit}: the inputs violate a constraint", error.Message);
-            var snarkjs = SnarkjsScripts.Run("witness-batch.mjs", new JsonArray(input.DeepClone()), Wasm(circuit)).AsArray();
-            Assert.NotNull(snarkjs[0]!["error"]);
+            Assert.Contains(check, error.Message);
+            using var wasmtime = Wasmtime(circuit);
+            Assert.Contains("the inputs violate a constraint", Assert.Throws<InputException>(() => wasmtime.Calculate(input)).Message);
+        }
+        foreach (var circuit in new[] { "solvency_4", "inclusion_20_4" })
+        {
+            var refused = SnarkjsScripts.Run("witness-batch.mjs", new JsonArray([.. cases.Where(c => c.Circuit == circuit).Select(c => c.Input.DeepClone())]), Wasm(circuit)).AsArray();
+            Assert.All(refused, r => Assert.NotNull(r!["error"]));
         }
         // The calculator is still usable after a failed run.
         Assert.True(_prover.Native.Prove("solvency_4", _prover.Solvency(3)).PublicSignals.Count == 8);
@@ -198,8 +252,8 @@ public sealed class NativeProverTests : IClassFixture<NativeProverTests.Prover>
     {
         var swapped = KeysWith("inclusion_20_4", path => File.Copy(Path.Combine(_prover.Keys, "solvency_4.zkey"), path + ".zkey", overwrite: true));
         var truncated = KeysWith("solvency_4", path => File.WriteAllBytes(path + ".zkey", File.ReadAllBytes(path + ".zkey")[..100_000]));
-        var noWasm = KeysWith("solvency_4", path => File.Delete(path + ".wasm"));
-        var foreignWasm = KeysWith("solvency_4", path => File.Copy(Path.Combine(_prover.Keys, "inclusion_20_4.wasm"), path + ".wasm", overwrite: true));
+        var noWitness = KeysWith("solvency_4", path => { File.Delete(path + ".wasm"); File.Delete(path + ".sym"); });
+        var foreignWasm = KeysWith("solvency_4", path => { File.Delete(path + ".sym"); File.Copy(Path.Combine(_prover.Keys, "inclusion_20_4.wasm"), path + ".wasm", overwrite: true); });
         try
         {
             using var swappedProver = new NativeProver(ProvingKeys.At(swapped, "test"), VerificationKeys.At(_prover.Keys), null);
@@ -211,15 +265,49 @@ public sealed class NativeProverTests : IClassFixture<NativeProverTests.Prover>
             error = Assert.Throws<InputException>(() => truncatedProver.Load("solvency_4"));
             Assert.Contains("truncated", error.Message);
 
-            using var noWasmProver = new NativeProver(ProvingKeys.At(noWasm, "test"), VerificationKeys.At(_prover.Keys), null);
-            Assert.Contains("witness calculator of solvency_4 is missing", Assert.Throws<ProverUnavailableException>(() => noWasmProver.Load("solvency_4")).Message);
+            using var noWitnessProver = new NativeProver(ProvingKeys.At(noWitness, "test"), VerificationKeys.At(_prover.Keys), null);
+            Assert.Contains("witness calculator of solvency_4 is missing", Assert.Throws<ProverUnavailableException>(() => noWitnessProver.Load("solvency_4")).Message);
 
             using var foreignWasmProver = new NativeProver(ProvingKeys.At(foreignWasm, "test"), VerificationKeys.At(_prover.Keys), null);
             Assert.Contains("different circuits", Assert.Throws<InputException>(() => foreignWasmProver.Load("solvency_4")).Message);
         }
         finally
         {
-            foreach (var directory in new[] { swapped, truncated, noWasm, foreignWasm })
+            foreach (var directory in new[] { swapped, truncated, noWitness, foreignWasm })
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+    }
+
+    [Fact]
+    public void The_native_witness_needs_no_wasm_and_a_symbol_file_that_does_not_match_falls_back_to_Wasmtime_saying_why()
+    {
+        var noWasm = KeysWith("solvency_4", path => File.Delete(path + ".wasm"));
+        // inclusion's symbols under solvency's name: the templates emit names it does not list.
+        var foreign = KeysWith("solvency_4", path => File.Copy(Path.Combine(_prover.Keys, "inclusion_20_4.sym"), path + ".sym", overwrite: true));
+        // One signal marked dropped (witness −1): its witness value would be left unset.
+        var incomplete = KeysWith("solvency_4", path => File.WriteAllLines(path + ".sym", File.ReadAllLines(path + ".sym").Select(l =>
+            l.EndsWith(",main.leftSums[2]", StringComparison.Ordinal) ? string.Join(',', l.Split(',') is var f ? [f[0], "-1", f[2], f[3]] : f) : l)));
+        var garbled = KeysWith("solvency_4", path => File.AppendAllText(path + ".sym", "not,a symbol line\n"));
+        try
+        {
+            var input = _prover.Solvency(8);
+            using var noWasmProver = new NativeProver(ProvingKeys.At(noWasm, "test"), VerificationKeys.At(_prover.Keys), null);
+            Assert.StartsWith("native templates", noWasmProver.WitnessSource("solvency_4"));
+            Assert.Equal(_prover.Binding.Value.ToString(), noWasmProver.Prove("solvency_4", input).PublicSignals[0]);
+            foreach (var (keys, reason) in new[] { (foreign, "does not list"), (incomplete, "does not produce witness value"), (garbled, "is not a circom symbol line") })
+            {
+                using var prover = new NativeProver(ProvingKeys.At(keys, "test"), VerificationKeys.At(_prover.Keys), null);
+                var source = prover.WitnessSource("solvency_4");
+                Assert.Contains("through Wasmtime", source);
+                Assert.Contains(reason, source);
+                Assert.Equal(_prover.Binding.Value.ToString(), prover.Prove("solvency_4", input).PublicSignals[0]);
+            }
+        }
+        finally
+        {
+            foreach (var directory in new[] { noWasm, foreign, incomplete, garbled })
             {
                 Directory.Delete(directory, recursive: true);
             }
@@ -233,7 +321,7 @@ public sealed class NativeProverTests : IClassFixture<NativeProverTests.Prover>
         Assert.Equal(Path.Combine(AppContext.BaseDirectory, "keys"), installed.Directory);
         foreach (var circuit in new[] { "inclusion_20_4", "solvency_4" })
         {
-            foreach (var file in new[] { installed.WasmPath(circuit), installed.ZkeyPath(circuit), Path.Combine(installed.Directory, circuit + ".vkey.json") })
+            foreach (var file in new[] { installed.SymbolsPath(circuit), installed.WasmPath(circuit), installed.ZkeyPath(circuit), Path.Combine(installed.Directory, circuit + ".vkey.json") })
             {
                 Assert.True(File.Exists(file), file);
             }
@@ -246,13 +334,12 @@ public sealed class NativeProverTests : IClassFixture<NativeProverTests.Prover>
     [Fact]
     public void The_compiled_witness_calculator_is_cached_on_disk_and_reused()
     {
-        _prover.Native.Load("solvency_4");
+        using var first = Wasmtime("solvency_4");
         Assert.NotEmpty(Directory.GetFiles(_prover.Cache, "solvency_4-*.cwasm"));
-        using var second = new NativeProver(ProvingKeys.At(_prover.Keys, "test"), VerificationKeys.At(_prover.Keys), _prover.Cache);
-        var calculator = second.Circuit("solvency_4").Calculator;
-        Assert.True(calculator.FromCache);
+        using var second = Wasmtime("solvency_4");
+        Assert.True(second.FromCache);
         var input = _prover.Solvency(4);
-        Assert.Equal(_prover.Native.Circuit("solvency_4").Calculator.Calculate(input), calculator.Calculate(input));
+        Assert.Equal(first.Calculate(input), second.Calculate(input));
 
         // A cache others can write to is not read: what it holds becomes machine code in this process.
         var shared = Directory.CreateTempSubdirectory("aggregator-shared-cache-").FullName;
@@ -265,8 +352,8 @@ public sealed class NativeProverTests : IClassFixture<NativeProverTests.Prover>
             if (!OperatingSystem.IsWindows())
             {
                 File.SetUnixFileMode(shared, (UnixFileMode)0b111_111_111);
-                using var careful = new NativeProver(ProvingKeys.At(_prover.Keys, "test"), VerificationKeys.At(_prover.Keys), shared);
-                Assert.False(careful.Circuit("solvency_4").Calculator.FromCache);
+                using var careful = WitnessCalculator.Load("solvency_4", Wasm("solvency_4"), shared);
+                Assert.False(careful.FromCache);
             }
         }
         finally
@@ -279,8 +366,8 @@ public sealed class NativeProverTests : IClassFixture<NativeProverTests.Prover>
         {
             File.WriteAllBytes(file, [1, 2, 3]);
         }
-        using var third = new NativeProver(ProvingKeys.At(_prover.Keys, "test"), VerificationKeys.At(_prover.Keys), _prover.Cache);
-        Assert.False(third.Circuit("solvency_4").Calculator.FromCache);
-        Assert.Equal(_prover.Native.Circuit("solvency_4").Calculator.Calculate(input), third.Circuit("solvency_4").Calculator.Calculate(input));
+        using var third = Wasmtime("solvency_4");
+        Assert.False(third.FromCache);
+        Assert.Equal(first.Calculate(input), third.Calculate(input));
     }
 }

@@ -24,13 +24,13 @@ internal static class ProveCommand
 
     private static Option<string> ProverOption() => new("--prover")
     {
-        Description = "native (in process, no Node: witness through Wasmtime, proof in C#) or snarkjs (Node and `npm ci` in circuits/)",
+        Description = "native (in process, no Node: the witness computed natively, or through Wasmtime for a circuit without native templates; the proof in C#) or snarkjs (Node and `npm ci` in circuits/)",
         DefaultValueFactory = _ => "native",
     };
 
     private static Option<string?> KeysOption() => new("--keys")
     {
-        Description = "A directory holding CIRCUIT.wasm, CIRCUIT.zkey and CIRCUIT.vkey.json (default: $AGGREGATOR_KEYS, else the keys installed with aggregator); every key must match its pinned verification key",
+        Description = "A directory holding CIRCUIT.sym, CIRCUIT.wasm, CIRCUIT.zkey and CIRCUIT.vkey.json (default: $AGGREGATOR_KEYS, else the keys installed with aggregator); every key must match its pinned verification key",
     };
 
     /// <summary>The chosen prover; says which keys it uses.</summary>
@@ -69,8 +69,10 @@ internal static class ProveCommand
         {
             context.WarnIfKeysInsecure();
             // The prover lives as long as the command (the process): its loaded keys need no disposal.
-            var proofs = new EpochProofs(Prover(context, parseResult, prover, keys));
+            var chosen = Prover(context, parseResult, prover, keys);
+            var proofs = new EpochProofs(chosen);
             var result = await proofs.ProveSolvencyAsync(parseResult.GetValue(epoch)!, parseResult.GetValue(reserves)!, cancellationToken).ConfigureAwait(false);
+            ReportWitness(context, chosen);
             foreach (var symbol in result.Ignored)
             {
                 context.Error.WriteLine($"note: the reserves of {symbol} are ignored: the epoch commits to no liabilities in {symbol}");
@@ -112,22 +114,37 @@ internal static class ProveCommand
                 throw new InputException("give either --account ID or --all", field: "--account");
             }
             context.WarnIfKeysInsecure();
-            var proofs = new EpochProofs(Prover(context, parseResult, prover, keys));
+            var chosen = Prover(context, parseResult, prover, keys);
+            var proofs = new EpochProofs(chosen);
             if (!every)
             {
                 var path = parseResult.GetValue(output) ?? Path.Combine(directory, "inclusion", EpochProofs.InclusionFileName(id!));
                 await proofs.ProveInclusionAsync(directory, id!, path, cancellationToken).ConfigureAwait(false);
+                ReportWitness(context, chosen);
                 context.Output.WriteLine($"inclusion proof for '{id}' written to {path}");
                 return ExitCodes.Success;
             }
             var folder = parseResult.GetValue(output) ?? Path.Combine(directory, "inclusion");
             var done = await proofs.ProveAllInclusionsAsync(directory, folder, VerificationKeys.Locate(parseResult.GetValue(keys)), new ProgressLines(context), cancellationToken).ConfigureAwait(false);
+            ReportWitness(context, chosen);
             var rate = done.Proved / Math.Max(done.Elapsed.TotalSeconds, 1e-9);
             context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{done.Total} inclusion proofs in {folder}: {done.Proved} proved in {done.Elapsed.TotalSeconds:F1} s ({rate:F2} proofs/s), {done.Kept} kept from an earlier run"));
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>Says how the native prover computed each witness (natively, or through Wasmtime and why).</summary>
+    private static void ReportWitness(CliContext context, IProver prover)
+    {
+        if (prover is NativeProver native)
+        {
+            foreach (var (circuit, source) in native.WitnessSources)
+            {
+                context.Error.WriteLine($"witness of {circuit}: {source}");
+            }
+        }
     }
 
     /// <summary>One line per update on a terminal (redrawn), else a line every ten seconds and at the end.</summary>

@@ -1,0 +1,295 @@
+using Aggregator.Crypto.Field;
+using Aggregator.Crypto.Poseidon;
+
+namespace Aggregator.Proving.Witness;
+
+/// <summary>
+/// The circuits of circuits/src and the circomlib templates they use, computed natively: every signal
+/// of every component, named as circom names it, with every check (<c>===</c>, the range of a
+/// <c>Num2Bits</c>) that circom's witness calculator asserts. Templates emit in any order of their own;
+/// what matters is that the order never depends on the values (<see cref="WitnessTrace"/>).
+/// </summary>
+internal static class CircuitTemplates
+{
+    private const int RangeBits = 64;
+
+    /// <summary>Inclusion(D, K) of circuits/src/inclusion.circom; the inputs in its declaration order.</summary>
+    public static void Inclusion(WitnessTrace t, int depth, int assets, InclusionInputs input)
+    {
+        t.Emit(input.LeafHash, $"main.leafHash");
+        t.Emit(input.Commitment, $"main.commitment");
+        t.Emit(input.ParamsHash, $"main.paramsHash");
+        t.Emit(input.Epoch, $"main.epoch");
+        t.Emit(input.Publisher, $"main.publisher");
+        t.Emit(input.IdHash, $"main.idHash");
+        for (var k = 0; k < assets; k++)
+        {
+            t.Emit(input.Balances[k], $"main.balances[{k}]");
+        }
+        for (var i = 0; i < depth; i++)
+        {
+            t.Emit(input.SiblingHashes[i], $"main.siblingHashes[{i}]");
+            t.Emit(input.SiblingIsLeft[i], $"main.siblingIsLeft[{i}]");
+            for (var k = 0; k < assets; k++)
+            {
+                t.Emit(input.SiblingSums[i * assets + k], $"main.siblingSums[{i}][{k}]");
+            }
+        }
+
+        Span<Fr> leafInputs = stackalloc Fr[assets + 1];
+        leafInputs[0] = input.IdHash;
+        input.Balances.CopyTo(leafInputs[1..]);
+        var leaf = Poseidon(t, "main.leaf", leafInputs);
+        for (var k = 0; k < assets; k++)
+        {
+            RangeCheck(t, t.Prefix($"main.balanceRange[{k}]"), input.Balances[k]);
+        }
+        t.Require(leaf == input.LeafHash, $"main.leaf.out === main.leafHash");
+
+        var hash = t.Emit(input.LeafHash, $"main.hashes[0]");
+        Span<Fr> sums = stackalloc Fr[assets];
+        for (var k = 0; k < assets; k++)
+        {
+            sums[k] = t.Emit(input.Balances[k], $"main.sums[0][{k}]");
+        }
+        Span<Fr> leftSums = stackalloc Fr[assets];
+        Span<Fr> rightSums = stackalloc Fr[assets];
+        for (var i = 0; i < depth; i++)
+        {
+            var isLeft = input.SiblingIsLeft[i];
+            var sibling = input.SiblingHashes[i];
+            t.Require((isLeft * (Fr.One - isLeft)).IsZero, $"main.siblingIsLeft[{i}] * (1 - main.siblingIsLeft[{i}]) === 0");
+            var leftHash = t.Emit(hash + isLeft * (sibling - hash), $"main.leftHash[{i}]");
+            var rightHash = hash + sibling - leftHash;
+            for (var k = 0; k < assets; k++)
+            {
+                var siblingSum = input.SiblingSums[i * assets + k];
+                RangeCheck(t, t.Prefix($"main.siblingRange[{i}][{k}]"), siblingSum);
+                leftSums[k] = t.Emit(sums[k] + isLeft * (siblingSum - sums[k]), $"main.leftSums[{i}][{k}]");
+                rightSums[k] = sums[k] + siblingSum - leftSums[k];
+                sums[k] = t.Emit(sums[k] + siblingSum, $"main.sums[{i + 1}][{k}]");
+                RangeCheck(t, t.Prefix($"main.sumRange[{i}][{k}]"), sums[k]);
+            }
+            hash = t.Emit(NodeHash(t, t.Prefix($"main.nodes[{i}]"), leftHash, leftSums, rightHash, rightSums), $"main.hashes[{i + 1}]");
+        }
+        var commitment = Commitment(t, "main.bound", hash, input.ParamsHash, input.Epoch, input.Publisher);
+        t.Require(commitment == input.Commitment, $"main.bound.commitment === main.commitment");
+    }
+
+    /// <summary>Solvency(K) of circuits/src/solvency.circom.</summary>
+    public static void Solvency(WitnessTrace t, int assets, SolvencyInputs input)
+    {
+        t.Emit(input.Commitment, $"main.commitment");
+        t.Emit(input.ParamsHash, $"main.paramsHash");
+        t.Emit(input.Epoch, $"main.epoch");
+        t.Emit(input.Publisher, $"main.publisher");
+        t.Emit(input.LeftHash, $"main.leftHash");
+        t.Emit(input.RightHash, $"main.rightHash");
+        for (var k = 0; k < assets; k++)
+        {
+            t.Emit(input.Reserves[k], $"main.reserves[{k}]");
+            t.Emit(input.LeftSums[k], $"main.leftSums[{k}]");
+            t.Emit(input.RightSums[k], $"main.rightSums[{k}]");
+        }
+        var root = NodeHash(t, "main.root", input.LeftHash, input.LeftSums, input.RightHash, input.RightSums);
+        for (var k = 0; k < assets; k++)
+        {
+            RangeCheck(t, t.Prefix($"main.ranges[0][{k}]"), input.LeftSums[k]);
+            RangeCheck(t, t.Prefix($"main.ranges[1][{k}]"), input.RightSums[k]);
+            RangeCheck(t, t.Prefix($"main.ranges[2][{k}]"), input.Reserves[k]);
+            var covered = LessEqThan(t, t.Prefix($"main.covered[{k}]"), input.LeftSums[k] + input.RightSums[k], input.Reserves[k], RangeBits + 1);
+            t.Require(covered == Fr.One, $"main.covered[{k}].out === 1");
+        }
+        var commitment = Commitment(t, "main.bound", root, input.ParamsHash, input.Epoch, input.Publisher);
+        t.Require(commitment == input.Commitment, $"main.bound.commitment === main.commitment");
+    }
+
+    // NodeHash(K) of merkle_sum.circom: Poseidon(lh, ls[0..K-1], rh, rs[0..K-1]).
+    private static Fr NodeHash(WitnessTrace t, string p, in Fr leftHash, ReadOnlySpan<Fr> leftSums, in Fr rightHash, ReadOnlySpan<Fr> rightSums)
+    {
+        var assets = leftSums.Length;
+        t.Emit(leftHash, $"{p}.leftHash");
+        t.Emit(rightHash, $"{p}.rightHash");
+        Span<Fr> inputs = stackalloc Fr[2 * assets + 2];
+        inputs[0] = leftHash;
+        inputs[assets + 1] = rightHash;
+        for (var k = 0; k < assets; k++)
+        {
+            inputs[1 + k] = t.Emit(leftSums[k], $"{p}.leftSums[{k}]");
+            inputs[assets + 2 + k] = t.Emit(rightSums[k], $"{p}.rightSums[{k}]");
+        }
+        return t.Emit(Poseidon(t, t.Prefix($"{p}.poseidon"), inputs), $"{p}.hash");
+    }
+
+    // Commitment() of merkle_sum.circom: Poseidon(rootHash, paramsHash, epoch, publisher).
+    private static Fr Commitment(WitnessTrace t, string p, in Fr rootHash, in Fr paramsHash, in Fr epoch, in Fr publisher)
+    {
+        ReadOnlySpan<Fr> inputs = [t.Emit(rootHash, $"{p}.rootHash"), t.Emit(paramsHash, $"{p}.paramsHash"), t.Emit(epoch, $"{p}.epoch"), t.Emit(publisher, $"{p}.publisher")];
+        return t.Emit(Poseidon(t, t.Prefix($"{p}.poseidon"), inputs), $"{p}.commitment");
+    }
+
+    // RangeCheck(bits) of merkle_sum.circom: Num2Bits(bits) of the value.
+    private static void RangeCheck(WitnessTrace t, string p, in Fr value)
+    {
+        t.Emit(value, $"{p}.in");
+        Num2Bits(t, t.Prefix($"{p}.n2b"), value, RangeBits);
+    }
+
+    // circomlib LessEqThan(n): LessThan(n) of in[0] and in[1] + 1.
+    private static Fr LessEqThan(WitnessTrace t, string p, in Fr a, in Fr b, int bits)
+    {
+        t.Emit(a, $"{p}.in[0]");
+        t.Emit(b, $"{p}.in[1]");
+        return t.Emit(LessThan(t, t.Prefix($"{p}.lt"), a, b + Fr.One, bits), $"{p}.out");
+    }
+
+    // circomlib LessThan(n): 1 − bit n of in[0] + 2^n − in[1].
+    private static Fr LessThan(WitnessTrace t, string p, in Fr a, in Fr b, int bits)
+    {
+        t.Emit(a, $"{p}.in[0]");
+        t.Emit(b, $"{p}.in[1]");
+        var top = Num2Bits(t, t.Prefix($"{p}.n2b"), a + Fr.FromBigInteger(System.Numerics.BigInteger.One << bits) - b, bits + 1);
+        return t.Emit(Fr.One - top, $"{p}.out");
+    }
+
+    // circomlib Num2Bits(n): the low n bits of the value's canonical form, which must be all of it. Returns the top bit.
+    private static Fr Num2Bits(WitnessTrace t, string p, in Fr value, int bits)
+    {
+        t.Emit(value, $"{p}.in");
+        value.ToCanonicalLimbs(out var l0, out var l1, out var l2, out var l3);
+        Span<ulong> limbs = [l0, l1, l2, l3];
+        var bit = Fr.Zero;
+        for (var i = 0; i < bits; i++)
+        {
+            bit = t.Emit((limbs[i >> 6] >> (i & 63) & 1) == 0 ? Fr.Zero : Fr.One, $"{p}.out[{i}]");
+        }
+        // Every bit from `bits` up must be zero (bits < 256 here).
+        var above = limbs[bits >> 6] >> (bits & 63);
+        for (var l = (bits >> 6) + 1; l < limbs.Length; l++)
+        {
+            above |= limbs[l];
+        }
+        t.Require(above == 0, $"{p}: Σ out[i]·2^i === in (in below 2^{bits})");
+        return bit;
+    }
+
+    /// <summary>circomlib Poseidon(nInputs): PoseidonEx(nInputs, 1) with initial state 0.</summary>
+    private static Fr Poseidon(WitnessTrace t, string p, ReadOnlySpan<Fr> inputs)
+    {
+        for (var i = 0; i < inputs.Length; i++)
+        {
+            t.Emit(inputs[i], $"{p}.inputs[{i}]");
+        }
+        return t.Emit(PoseidonEx(t, t.Prefix($"{p}.pEx"), inputs), $"{p}.out");
+    }
+
+    // circomlib PoseidonEx(nInputs, 1): the optimized rounds (Ark, Sigma, Mix, MixS, MixLast) signal by signal.
+    private static Fr PoseidonEx(WitnessTrace t, string p, ReadOnlySpan<Fr> inputs)
+    {
+        var parameters = PoseidonParameters.ForWidth(inputs.Length + 1);
+        var width = parameters.Width;
+        ReadOnlySpan<Fr> c = parameters.C;
+        const int half = PoseidonParameters.FullRounds / 2;
+        Span<Fr> state = stackalloc Fr[width];
+        Span<Fr> scratch = stackalloc Fr[width];
+        for (var i = 0; i < inputs.Length; i++)
+        {
+            state[i + 1] = t.Emit(inputs[i], $"{p}.inputs[{i}]");
+        }
+        state[0] = t.Emit(Fr.Zero, $"{p}.initialState");
+        Ark(t, t.Prefix($"{p}.ark[0]"), state, c[..width]);
+        for (var r = 0; r < half; r++)
+        {
+            Sigmas(t, p, r, state);
+            Ark(t, t.Prefix($"{p}.ark[{r + 1}]"), state, c.Slice((r + 1) * width, width));
+            Mix(t, t.Prefix($"{p}.mix[{r}]"), state, r < half - 1 ? parameters.M : parameters.P, scratch);
+        }
+        ReadOnlySpan<Fr> sparse = parameters.S;
+        var stride = 2 * width - 1;
+        for (var r = 0; r < parameters.PartialRounds; r++)
+        {
+            var m = t.Prefix($"{p}.mixS[{r}]");
+            state[0] = Sigma(t, t.Prefix($"{p}.sigmaP[{r}]"), state[0]) + c[(half + 1) * width + r];
+            for (var j = 0; j < width; j++)
+            {
+                t.Emit(state[j], $"{m}.in[{j}]");
+            }
+            var s = sparse.Slice(stride * r, stride);
+            var first = state[0];
+            var s0 = Fr.Zero;
+            for (var i = 0; i < width; i++)
+            {
+                s0 += s[i] * state[i];
+            }
+            state[0] = t.Emit(s0, $"{m}.out[0]");
+            for (var i = 1; i < width; i++)
+            {
+                state[i] = t.Emit(state[i] + first * s[width + i - 1], $"{m}.out[{i}]");
+            }
+        }
+        var secondHalf = (half + 1) * width + parameters.PartialRounds;
+        for (var r = 0; r < half - 1; r++)
+        {
+            Sigmas(t, p, half + r, state);
+            Ark(t, t.Prefix($"{p}.ark[{half + r + 1}]"), state, c.Slice(secondHalf + r * width, width));
+            Mix(t, t.Prefix($"{p}.mix[{half + r}]"), state, parameters.M, scratch);
+        }
+        Sigmas(t, p, PoseidonParameters.FullRounds - 1, state);
+        ReadOnlySpan<Fr> mds = parameters.M;
+        var output = Fr.Zero;
+        for (var j = 0; j < width; j++)
+        {
+            output += mds[j * width] * t.Emit(state[j], $"{p}.mixLast[0].in[{j}]");
+        }
+        t.Emit(output, $"{p}.mixLast[0].out");
+        return t.Emit(output, $"{p}.out[0]");
+    }
+
+    // Ark: out[i] = in[i] + C[r + i].
+    private static void Ark(WitnessTrace t, string p, Span<Fr> state, ReadOnlySpan<Fr> constants)
+    {
+        for (var j = 0; j < state.Length; j++)
+        {
+            t.Emit(state[j], $"{p}.in[{j}]");
+            state[j] = t.Emit(state[j] + constants[j], $"{p}.out[{j}]");
+        }
+    }
+
+    // sigmaF[round][j] for every j: the full round's S-boxes.
+    private static void Sigmas(WitnessTrace t, string p, int round, Span<Fr> state)
+    {
+        for (var j = 0; j < state.Length; j++)
+        {
+            state[j] = Sigma(t, t.Prefix($"{p}.sigmaF[{round}][{j}]"), state[j]);
+        }
+    }
+
+    // Sigma: in2 = in², in4 = in2², out = in4·in.
+    private static Fr Sigma(WitnessTrace t, string p, in Fr value)
+    {
+        t.Emit(value, $"{p}.in");
+        var in2 = t.Emit(value * value, $"{p}.in2");
+        var in4 = t.Emit(in2 * in2, $"{p}.in4");
+        return t.Emit(in4 * value, $"{p}.out");
+    }
+
+    // Mix: out[i] = Σ_j M[j][i]·in[j].
+    private static void Mix(WitnessTrace t, string p, Span<Fr> state, ReadOnlySpan<Fr> matrix, Span<Fr> scratch)
+    {
+        var width = state.Length;
+        for (var j = 0; j < width; j++)
+        {
+            t.Emit(state[j], $"{p}.in[{j}]");
+        }
+        for (var i = 0; i < width; i++)
+        {
+            var sum = Fr.Zero;
+            for (var j = 0; j < width; j++)
+            {
+                sum += matrix[j * width + i] * state[j];
+            }
+            scratch[i] = t.Emit(sum, $"{p}.out[{i}]");
+        }
+        scratch.CopyTo(state);
+    }
+}

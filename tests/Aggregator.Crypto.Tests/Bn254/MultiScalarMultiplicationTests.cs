@@ -83,6 +83,19 @@ public class MultiScalarMultiplicationTests
         Assert.Equal(Naive(bases, scalars), MultiScalarMultiplication.Compute(bases, scalars.Select(Scalar).ToArray()).ToAffine());
     }
 
+    [Theory]
+    [InlineData(300)]
+    [InlineData(2500)]
+    public void Running_sums_that_meet_a_doubling_or_a_cancellation_stay_exact(int count)
+    {
+        // G, −G and 2G with small scalars: the low window's buckets hold ±G and ±2G, so the grouped running
+        // sums keep adding a point to itself or to its negation.
+        var g = Curve.G1Generator;
+        var bases = Enumerable.Range(0, count).Select(i => (i % 3) switch { 0 => g, 1 => g.Negate(), _ => g.Multiply(2) }).ToArray();
+        var scalars = Enumerable.Range(0, count).Select(i => new BigInteger(1 + (i * 7 % 97))).ToArray();
+        Assert.Equal(Naive(bases, scalars), MultiScalarMultiplication.Compute(bases, scalars.Select(Scalar).ToArray()).ToAffine());
+    }
+
     [Fact]
     public void Bases_and_scalars_of_different_lengths_are_refused()
     {

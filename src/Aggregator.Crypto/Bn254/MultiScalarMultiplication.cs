@@ -73,8 +73,8 @@ internal static class MultiScalarMultiplication
 
     /// <summary>
     /// The window width that minimizes field products: per window, about 6 per point (a batched affine
-    /// addition) plus its share of the batch's inversion (about 200 products), and 27 per bucket (a mixed
-    /// and a full Jacobian addition in the running sum).
+    /// addition) plus its share of the batch's inversion (about 200 products), and about 15 per bucket
+    /// (two batched affine additions in <see cref="BucketSums{T}"/>).
     /// </summary>
     private static int WindowBits(int count)
     {
@@ -83,7 +83,7 @@ internal static class MultiScalarMultiplication
         for (var c = 2; c <= 16; c++)
         {
             var buckets = 1L << (c - 1);
-            var cost = (long)((ScalarBits + c) / c) * ((6L + 200L / BatchSize(buckets)) * count + 27L * buckets);
+            var cost = (long)((ScalarBits + c) / c) * ((6L + 200L / BatchSize(buckets)) * count + 15L * buckets);
             if (cost < bestCost)
             {
                 (best, bestCost) = (c, cost);

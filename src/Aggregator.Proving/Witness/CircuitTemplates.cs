@@ -17,10 +17,7 @@ internal static class CircuitTemplates
     public static void Inclusion(WitnessTrace t, int depth, int assets, InclusionInputs input)
     {
         t.Emit(input.LeafHash, $"main.leafHash");
-        t.Emit(input.Commitment, $"main.commitment");
-        t.Emit(input.ParamsHash, $"main.paramsHash");
-        t.Emit(input.Epoch, $"main.epoch");
-        t.Emit(input.Publisher, $"main.publisher");
+        BindingInputs(t, input.Commitment, input.ParamsHash, input.Epoch, input.Publisher);
         t.Emit(input.IdHash, $"main.idHash");
         for (var k = 0; k < assets; k++)
         {
@@ -79,10 +76,7 @@ internal static class CircuitTemplates
     /// <summary>Solvency(K) of circuits/src/solvency.circom.</summary>
     public static void Solvency(WitnessTrace t, int assets, SolvencyInputs input)
     {
-        t.Emit(input.Commitment, $"main.commitment");
-        t.Emit(input.ParamsHash, $"main.paramsHash");
-        t.Emit(input.Epoch, $"main.epoch");
-        t.Emit(input.Publisher, $"main.publisher");
+        BindingInputs(t, input.Commitment, input.ParamsHash, input.Epoch, input.Publisher);
         t.Emit(input.LeftHash, $"main.leftHash");
         t.Emit(input.RightHash, $"main.rightHash");
         for (var k = 0; k < assets; k++)
@@ -102,6 +96,15 @@ internal static class CircuitTemplates
         }
         var commitment = Commitment(t, "main.bound", root, input.ParamsHash, input.Epoch, input.Publisher);
         t.Require(commitment == input.Commitment, $"main.bound.commitment === main.commitment");
+    }
+
+    // The public inputs both circuits share: the commitment and what it binds.
+    private static void BindingInputs(WitnessTrace t, in Fr commitment, in Fr paramsHash, in Fr epoch, in Fr publisher)
+    {
+        t.Emit(commitment, $"main.commitment");
+        t.Emit(paramsHash, $"main.paramsHash");
+        t.Emit(epoch, $"main.epoch");
+        t.Emit(publisher, $"main.publisher");
     }
 
     // NodeHash(K) of merkle_sum.circom: Poseidon(lh, ls[0..K-1], rh, rs[0..K-1]).

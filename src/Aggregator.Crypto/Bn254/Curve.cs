@@ -18,6 +18,12 @@ internal static class Curve
     /// <summary>b' = 3/ξ, the coefficient of the D-type sextic twist y² = x³ + b' that carries G2.</summary>
     public static Fq2 TwistB { get; } = new Fq2(Fq.From(3), Fq.Zero) * Fq2.Xi.Inverse();
 
+    /// <summary>3·b, which the complete addition formulas take (<see cref="ConstantTimeMultiplication"/>).</summary>
+    public static Fq B3 { get; } = Fq.From(9);
+
+    /// <summary>3·b' for the twist.</summary>
+    public static Fq2 TwistB3 { get; } = TwistB + TwistB + TwistB;
+
     public static AffinePoint<Fq> G1Generator { get; } = AffinePoint<Fq>.At(Fq.From(1), Fq.From(2));
 
     // u in width-2 non-adjacent form: 24 additions instead of 27 in the multiplication below.

@@ -97,18 +97,18 @@ public sealed class Groth16Prover
             clock.Restart();
         }
 
+        // r and s are secret (with them the proof would reveal Σ wᵢ·Aᵢ): every product by them runs in
+        // constant time.
         var r = (randomScalar ?? RandomScalar)();
         var s = (randomScalar ?? RandomScalar)();
-        var rValue = r.ToBigInteger();
-        var sValue = s.ToBigInteger();
         var delta1 = _key.Delta1.ToJacobian();
-        piA = piA.Add(_key.Alpha1).Add(delta1.Multiply(rValue));
-        piB = piB.Add(_key.Beta2).Add(_key.Delta2.ToJacobian().Multiply(sValue));
-        b1 = b1.Add(_key.Beta1).Add(delta1.Multiply(sValue));
+        piA = piA.Add(_key.Alpha1).Add(ConstantTimeMultiplication.Multiply(delta1, r, Curve.B3));
+        piB = piB.Add(_key.Beta2).Add(ConstantTimeMultiplication.Multiply(_key.Delta2.ToJacobian(), s, Curve.TwistB3));
+        b1 = b1.Add(_key.Beta1).Add(ConstantTimeMultiplication.Multiply(delta1, s, Curve.B3));
         piC = piC.Add(piH)
-            .Add(piA.Multiply(sValue))
-            .Add(b1.Multiply(rValue))
-            .Add(delta1.Multiply(Fr.MontgomeryMultiply(r, s).Negate().ToBigInteger()));
+            .Add(ConstantTimeMultiplication.Multiply(piA, s, Curve.B3))
+            .Add(ConstantTimeMultiplication.Multiply(b1, r, Curve.B3))
+            .Add(ConstantTimeMultiplication.Multiply(delta1, (r * s).Negate(), Curve.B3));
         var proof = new JsonObject
         {
             ["pi_a"] = G1Json(piA.ToAffine()),

@@ -46,11 +46,20 @@ internal sealed class NativeWitnessCalculator : IWitnessCalculator
         {
             return null;
         }
-        var witnessIndex = ReadSymbols(symbolsPath);
-        var witnessSize = witnessIndex.Count == 0 ? 1 : witnessIndex.Values.Max() + 1;
-
+        // The file is read on one core while the templates record their names on the other (each about half the load).
         var recording = WitnessTrace.Recording();
-        template.Run(recording, signal => new Fr[template.Inputs.Single(i => i.Signal == signal).Size]);
+        Dictionary<string, int> witnessIndex = [];
+        try
+        {
+            Parallel.Invoke(
+                () => witnessIndex = ReadSymbols(symbolsPath),
+                () => template.Run(recording, signal => new Fr[template.Inputs.Single(i => i.Signal == signal).Size]));
+        }
+        catch (AggregateException error) when (error.InnerException is ProverUnavailableException or IOException)
+        {
+            throw error.InnerException is ProverUnavailableException unavailable ? unavailable : new ProverUnavailableException($"{symbolsPath} cannot be read: {error.InnerException.Message}");
+        }
+        var witnessSize = witnessIndex.Count == 0 ? 1 : witnessIndex.Values.Max() + 1;
         var slots = new int[recording.Names.Count];
         var produced = new bool[witnessSize];
         produced[0] = true; // the constant 1
@@ -127,8 +136,16 @@ internal sealed class NativeWitnessCalculator : IWitnessCalculator
         foreach (var text in File.ReadLines(path))
         {
             line++;
-            var fields = text.Split(',');
-            if (fields.Length != 4 || !int.TryParse(fields[1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var witness) || witness < -1 || !symbols.TryAdd(fields[3], witness))
+            // signal,witness,component,name: only the witness index and the name are used.
+            var fields = text.AsSpan();
+            var first = fields.IndexOf(',');
+            var second = first < 0 ? -1 : fields[(first + 1)..].IndexOf(',') + first + 1;
+            var third = second <= first ? -1 : fields[(second + 1)..].IndexOf(',') + second + 1;
+            if (third <= second
+                || !int.TryParse(fields[(first + 1)..second], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var witness)
+                || witness < -1
+                || fields[(third + 1)..].Contains(',')
+                || !symbols.TryAdd(text[(third + 1)..], witness))
             {
                 throw new ProverUnavailableException($"{path} line {line} is not a circom symbol line (signal,witness,component,name with each name once): '{text}'");
             }

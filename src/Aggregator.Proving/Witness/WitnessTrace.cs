@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Text;
 using Aggregator.Crypto.Field;
 
 namespace Aggregator.Proving.Witness;
@@ -47,7 +46,7 @@ internal sealed class WitnessTrace
     {
         if (_names is not null)
         {
-            _names.Add(name.ToString());
+            _names.Add(name.ToStringAndClear());
         }
         else
         {
@@ -73,13 +72,13 @@ internal sealed class WitnessTrace
     {
         if (!holds)
         {
-            Failure ??= what.ToString();
+            Failure ??= what.ToStringAndClear();
         }
     }
 
     /// <summary>A component's name prefix: formatted in a recording run, empty otherwise.</summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "An instance method: the handler reads whether this trace records.")]
-    public string Prefix([InterpolatedStringHandlerArgument("")] SignalName name) => name.ToString();
+    public string Prefix([InterpolatedStringHandlerArgument("")] SignalName name) => name.ToStringAndClear();
 
     /// <summary>
     /// A signal's name, formatted only by a recording run: an interpolated string whose parts the
@@ -88,20 +87,22 @@ internal sealed class WitnessTrace
     [InterpolatedStringHandler]
     public ref struct SignalName
     {
-        private readonly StringBuilder? _text;
+        private readonly bool _enabled;
+        private DefaultInterpolatedStringHandler _text; // pooled buffer: tens of thousands of names per recording
 
         public SignalName(int literalLength, int formattedCount, WitnessTrace trace, out bool isEnabled)
         {
-            isEnabled = trace.IsRecording;
-            _text = isEnabled ? new StringBuilder(literalLength + formattedCount * 4) : null;
+            isEnabled = _enabled = trace.IsRecording;
+            _text = isEnabled ? new DefaultInterpolatedStringHandler(literalLength, formattedCount, System.Globalization.CultureInfo.InvariantCulture) : default;
         }
 
-        public readonly void AppendLiteral(string value) => _text!.Append(value);
+        public void AppendLiteral(string value) => _text.AppendLiteral(value);
 
-        public readonly void AppendFormatted(int value) => _text!.Append(value);
+        public void AppendFormatted(int value) => _text.AppendFormatted(value);
 
-        public readonly void AppendFormatted(string value) => _text!.Append(value);
+        public void AppendFormatted(string value) => _text.AppendFormatted(value);
 
-        public override readonly string ToString() => _text?.ToString() ?? "";
+        /// <summary>The name (empty when not recording); the handler's buffer goes back to the pool.</summary>
+        public string ToStringAndClear() => _enabled ? _text.ToStringAndClear() : "";
     }
 }

@@ -10,7 +10,7 @@ namespace Aggregator.Host.Adapter;
 
 /// <summary>
 /// The adapter role for one chain: follows its pinned heights through a <see cref="ChainWatcher"/> and
-/// publishes one batch per height (and a corrected batch after a reorg). A chain that cannot be read is
+/// publishes one batch per height (and a corrected batch after a reorg), a large one in parts. A chain that cannot be read is
 /// reported and polled again; nothing is guessed. A batch the bus did not take (the broker restarting)
 /// is published again, in order, before anything newer.
 /// </summary>
@@ -41,7 +41,7 @@ internal sealed partial class AdapterService(IChainReader reader, TimeSpan inter
             {
                 while (unpublished.TryPeek(out var batch))
                 {
-                    await bus.Publish(new CollateralObserved(batch), stoppingToken).ConfigureAwait(false);
+                    await bus.PublishBatch(CollateralObserved.Split(batch), stoppingToken).ConfigureAwait(false);
                     unpublished.Dequeue();
                     Volatile.Write(ref _latest, batch);
                     Published(log, batch.Chain, batch.Height, batch.Balances.Count);
@@ -60,7 +60,7 @@ internal sealed partial class AdapterService(IChainReader reader, TimeSpan inter
     {
         if (Volatile.Read(ref _latest) is { } latest)
         {
-            await bus.Publish(new CollateralObserved(latest), cancellationToken).ConfigureAwait(false);
+            await bus.PublishBatch(CollateralObserved.Split(latest), cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -5,15 +5,18 @@ using Microsoft.Extensions.Logging;
 namespace Aggregator.Host.Engine;
 
 /// <summary>
-/// Applies each chain's batch to the book once, and publishes the health changes it caused. A batch the
-/// book refuses (an unknown asset, other decimals) throws: it goes to the error queue with the reason,
-/// and the rest of the stream goes on.
+/// Applies each chain's batch to the book once, and publishes the health changes it caused. A batch in
+/// parts is applied when its last part arrives, whole. A batch the book refuses (an unknown asset, other
+/// decimals) throws: it goes to the error queue with the reason, and the rest of the stream goes on.
 /// </summary>
 internal sealed partial class CollateralObservedConsumer(EngineBook engine, ILogger<CollateralObservedConsumer> log) : IConsumer<CollateralObserved>
 {
     public async Task Consume(ConsumeContext<CollateralObserved> context)
     {
-        var batch = context.Message.Batch;
+        if (engine.Assembly.Add(context.Message) is not { } batch)
+        {
+            return; // a part: the batch is applied with its last one
+        }
         var outcome = engine.Apply(batch);
         if (!outcome.Applied)
         {

@@ -13,9 +13,20 @@ namespace Aggregator.Host.Prover;
 internal sealed class ObservationHistory(Func<ChainId, string, bool> isReserve, int kept = 32)
 {
     private readonly Dictionary<ChainId, SortedDictionary<ulong, List<ObservationBatch>>> _chains = [];
+    private readonly Messages.CollateralAssembly _assembly = new();
+
+    /// <summary>Keeps a whole batch; a part is kept until its batch is whole (a reserve address may be in any part).</summary>
+    public void Add(Messages.CollateralObserved message)
+    {
+        if (_assembly.Add(message) is { } batch)
+        {
+            Add(batch);
+        }
+    }
 
     public void Add(ObservationBatch batch)
     {
+        ArgumentNullException.ThrowIfNull(batch);
         batch = batch with
         {
             Balances = [.. batch.Balances.Where(b => isReserve(batch.Chain, b.Address))],

@@ -57,7 +57,7 @@ internal sealed class ObservationHistoryConsumer(ObservationHistory history) : I
 {
     public Task Consume(ConsumeContext<CollateralObserved> context)
     {
-        history.Add(context.Message.Batch);
+        history.Add(context.Message);
         return Task.CompletedTask;
     }
 }

@@ -315,7 +315,7 @@ internal static class MultiScalarMultiplication
         private readonly bool[] _filled, _waiting;
         private readonly JacobianPoint<T>[] _overflow;
         private readonly int[] _batchBucket;
-        private readonly T[] _batchX, _batchY, _sumX, _sumY, _denominator, _prefix; // a batch's points, and the sums they go to
+        private readonly T[] _batchX, _batchY, _bucketX, _bucketY, _denominator, _prefix; // a batch's points, and the buckets' points they are added to
         private int _batched;
         private readonly (int Bucket, T X, T Y)[] _queue, _retry;
         private int _queued;
@@ -324,7 +324,7 @@ internal static class MultiScalarMultiplication
         {
             _batchSize = BatchSize(count);
             _batchBucket = new int[_batchSize];
-            (_batchX, _batchY, _sumX, _sumY, _denominator, _prefix) = (new T[_batchSize], new T[_batchSize], new T[_batchSize], new T[_batchSize], new T[_batchSize], new T[_batchSize]);
+            (_batchX, _batchY, _bucketX, _bucketY, _denominator, _prefix) = (new T[_batchSize], new T[_batchSize], new T[_batchSize], new T[_batchSize], new T[_batchSize], new T[_batchSize]);
             (_queue, _retry) = (new (int, T, T)[_batchSize], new (int, T, T)[_batchSize]);
             _x = new T[count];
             _y = new T[count];
@@ -456,13 +456,13 @@ internal static class MultiScalarMultiplication
             }
             for (var k = 0; k < _batched; k++)
             {
-                (_sumX[k], _sumY[k]) = (_x[_batchBucket[k]], _y[_batchBucket[k]]);
+                (_bucketX[k], _bucketY[k]) = (_x[_batchBucket[k]], _y[_batchBucket[k]]);
             }
-            AddAffine(_sumX.AsSpan(0, _batched), _sumY.AsSpan(0, _batched), _batchX, _batchY, _denominator, _prefix);
+            AddAffine(_bucketX.AsSpan(0, _batched), _bucketY.AsSpan(0, _batched), _batchX, _batchY, _denominator, _prefix);
             for (var k = 0; k < _batched; k++)
             {
                 var b = _batchBucket[k];
-                (_x[b], _y[b]) = (_sumX[k], _sumY[k]);
+                (_x[b], _y[b]) = (_bucketX[k], _bucketY[k]);
                 _waiting[b] = false;
             }
             _batched = 0;

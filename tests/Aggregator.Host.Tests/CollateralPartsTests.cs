@@ -83,6 +83,28 @@ public class CollateralPartsTests
     }
 
     [Fact]
+    public void Parts_that_never_complete_are_held_within_bounds()
+    {
+        var assembly = new CollateralAssembly(keptPerChain: 2);
+        // One chain, ten heights: only the two highest wait.
+        foreach (var height in Enumerable.Range(1, 10))
+        {
+            Assert.Null(assembly.Add(CollateralObserved.Split(Batch((ulong)height, 20), 10)[0]));
+        }
+        Assert.Equal(2, assembly.Pending);
+        // Made-up chains, one part each: never more than the cap in all.
+        foreach (var chain in Enumerable.Range(0, CollateralAssembly.MaxPending * 3))
+        {
+            var part = CollateralObserved.Split(Batch(1, 20) with { Chain = ChainId.Parse($"eip155:{1000 + chain}") }, 10)[0];
+            Assert.Null(assembly.Add(part));
+            Assert.True(assembly.Pending <= CollateralAssembly.MaxPending);
+        }
+        // The newest still completes.
+        var last = CollateralObserved.Split(Batch(1, 20) with { Chain = ChainId.Parse($"eip155:{1000 + CollateralAssembly.MaxPending * 3 - 1}") }, 10)[1];
+        Assert.NotNull(assembly.Add(last));
+    }
+
+    [Fact]
     public void The_prover_keeps_a_reserve_address_that_arrives_in_a_later_part()
     {
         var batch = Batch(9, 300);

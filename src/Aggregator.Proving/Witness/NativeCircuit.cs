@@ -51,10 +51,11 @@ internal sealed partial class NativeCircuit
     /// <summary>Emits every signal of the circuit for the inputs <paramref name="input"/> gives by signal name.</summary>
     public void Run(WitnessTrace trace, Func<string, Fr[]> input) => _run(trace, input);
 
-    [GeneratedRegex(@"^inclusion_([1-9][0-9]?)_([1-9])$")]
+    // K ≤ 7: a node hashes 2K + 2 inputs, and circomlib's Poseidon takes at most 16.
+    [GeneratedRegex(@"^inclusion_([1-9][0-9]?)_([1-7])$")]
     private static partial Regex InclusionName();
 
-    [GeneratedRegex(@"^solvency_([1-9])$")]
+    [GeneratedRegex(@"^solvency_([1-7])$")]
     private static partial Regex SolvencyName();
 }
 

@@ -10,9 +10,10 @@ namespace Aggregator.Host.Adapter;
 
 /// <summary>
 /// The adapter role for one chain: follows its pinned heights through a <see cref="ChainWatcher"/> and
-/// publishes one batch per height (and a corrected batch after a reorg), a large one in parts. A chain that cannot be read is
-/// reported and polled again; nothing is guessed. A batch the bus did not take (the broker restarting)
-/// is published again, in order, before anything newer.
+/// publishes one batch per height (and a corrected batch after a reorg), a large one in parts. A chain
+/// that cannot be read is reported and polled again; nothing is guessed. A batch the bus did not take
+/// (the broker restarting) is published again, in order, before anything newer; parts it had already
+/// published arrive twice, which the consumers ignore.
 /// </summary>
 internal sealed partial class AdapterService(IChainReader reader, TimeSpan interval, IBus bus, ILogger<AdapterService> log) : BackgroundService
 {

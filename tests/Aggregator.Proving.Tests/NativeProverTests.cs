@@ -290,13 +290,16 @@ public sealed class NativeProverTests : IClassFixture<NativeProverTests.Prover>
         var incomplete = KeysWith("solvency_4", path => File.WriteAllLines(path + ".sym", File.ReadAllLines(path + ".sym").Select(l =>
             l.EndsWith(",main.leftSums[2]", StringComparison.Ordinal) ? string.Join(',', l.Split(',') is var f ? [f[0], "-1", f[2], f[3]] : f) : l)));
         var garbled = KeysWith("solvency_4", path => File.AppendAllText(path + ".sym", "not,a symbol line\n"));
+        // A signal put on the constant 1, or far beyond the file: the witness would be laid out from the file's word.
+        var onOne = KeysWith("solvency_4", path => File.AppendAllText(path + ".sym", "9999,0,1,main.extra\n"));
+        var farOff = KeysWith("solvency_4", path => File.AppendAllText(path + ".sym", "9999,2000000000,1,main.extra\n"));
         try
         {
             var input = _prover.Solvency(8);
             using var noWasmProver = new NativeProver(ProvingKeys.At(noWasm, "test"), VerificationKeys.At(_prover.Keys), null);
             Assert.StartsWith("native templates", noWasmProver.WitnessSource("solvency_4"));
             Assert.Equal(_prover.Binding.Value.ToString(), noWasmProver.Prove("solvency_4", input).PublicSignals[0]);
-            foreach (var (keys, reason) in new[] { (foreign, "does not list"), (incomplete, "does not produce witness value"), (garbled, "is not a circom symbol line") })
+            foreach (var (keys, reason) in new[] { (foreign, "does not list"), (incomplete, "does not produce witness value"), (garbled, "is not a circom symbol line"), (onOne, "is not a circom symbol line"), (farOff, "not a circom symbol file") })
             {
                 using var prover = new NativeProver(ProvingKeys.At(keys, "test"), VerificationKeys.At(_prover.Keys), null);
                 var source = prover.WitnessSource("solvency_4");
@@ -307,7 +310,7 @@ public sealed class NativeProverTests : IClassFixture<NativeProverTests.Prover>
         }
         finally
         {
-            foreach (var directory in new[] { noWasm, foreign, incomplete, garbled })
+            foreach (var directory in new[] { noWasm, foreign, incomplete, garbled, onOne, farOff })
             {
                 Directory.Delete(directory, recursive: true);
             }

@@ -132,6 +132,7 @@ internal sealed class NativeWitnessCalculator : IWitnessCalculator
     private static Dictionary<string, int> ReadSymbols(string path)
     {
         var symbols = new Dictionary<string, int>(StringComparer.Ordinal);
+        var placed = new HashSet<int>(); // each witness value belongs to one signal; 0 is the constant 1
         var line = 0;
         foreach (var text in File.ReadLines(path))
         {
@@ -143,12 +144,18 @@ internal sealed class NativeWitnessCalculator : IWitnessCalculator
             var third = second <= first ? -1 : fields[(second + 1)..].IndexOf(',') + second + 1;
             if (third <= second
                 || !int.TryParse(fields[(first + 1)..second], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var witness)
-                || witness < -1
+                || witness is < -1 or 0
+                || (witness > 0 && !placed.Add(witness))
                 || fields[(third + 1)..].Contains(',')
                 || !symbols.TryAdd(text[(third + 1)..], witness))
             {
-                throw new ProverUnavailableException($"{path} line {line} is not a circom symbol line (signal,witness,component,name with each name once): '{text}'");
+                throw new ProverUnavailableException($"{path} line {line} is not a circom symbol line (signal,witness,component,name with each name and each witness index from 1 once): '{text}'");
             }
+        }
+        // A witness index beyond the lines read would size the witness from a number in the file.
+        if (placed.Count > 0 && placed.Max() > line)
+        {
+            throw new ProverUnavailableException($"{path} places a signal at witness index {placed.Max()} but has {line} lines: not a circom symbol file");
         }
         return symbols;
     }

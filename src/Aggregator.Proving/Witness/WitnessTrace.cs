@@ -70,9 +70,10 @@ internal sealed class WitnessTrace
     /// </summary>
     public void Require(bool holds, [InterpolatedStringHandlerArgument("")] SignalName what)
     {
+        var text = what.ToStringAndClear(); // also returns a recording run's buffer to the pool
         if (!holds)
         {
-            Failure ??= what.ToStringAndClear();
+            Failure ??= text;
         }
     }
 

@@ -58,6 +58,8 @@ public static class CliApplication
     {
         InputException or IOException or UnauthorizedAccessException or ProverUnavailableException => (ExitCodes.BadInput, $"error: {failure.Message}"),
         ChainReadFailedException => (ExitCodes.CheckFailed, $"error: {failure.Message}"),
+        // Only the epoch verbs ask the running services, and only the prover role answers them.
+        MassTransit.RequestTimeoutException => (ExitCodes.CheckFailed, "error: no answer within --timeout: is a prover role running on this bus? (a request made while none listens is not kept)"),
         OperationCanceledException => (ExitCodes.InternalError, "cancelled"),
         _ => (ExitCodes.InternalError, $"internal error: {failure.GetType().Name}: {FirstLine(failure.Message)} (run with --verbose for the stack trace)"),
     };

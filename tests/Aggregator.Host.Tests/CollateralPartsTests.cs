@@ -117,4 +117,24 @@ public class CollateralPartsTests
         var kept = history.Find(Chain, 9, "0xabc")!;
         Assert.Equal(reserve, Assert.Single(kept.Balances).Address);
     }
+
+    [Fact]
+    public async Task The_prover_waits_for_a_batch_the_engines_applied_before_it_reached_the_prover()
+    {
+        var history = new ObservationHistory((_, _) => true);
+        var waiting = history.FindAsync(Chain, 5, "0xabc", TimeSpan.FromSeconds(30), CancellationToken.None);
+        history.Add(Batch(4, 3));
+        history.Add(Batch(5, 3, "0xother")); // the same height under another hash is not it
+        Assert.False(waiting.IsCompleted);
+        history.Add(Batch(5, 3));
+        var found = await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(("0xabc", 5ul), (found!.BlockHash, found.Height));
+
+        // A batch that never comes: null once the wait is over, and a cancellation is not taken for it.
+        Assert.Null(await history.FindAsync(Chain, 6, "0xabc", TimeSpan.FromMilliseconds(50), CancellationToken.None));
+        using var cancelled = new CancellationTokenSource();
+        var cancelledWait = history.FindAsync(Chain, 6, "0xabc", TimeSpan.FromSeconds(30), cancelled.Token);
+        await cancelled.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelledWait);
+    }
 }

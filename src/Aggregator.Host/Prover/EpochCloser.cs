@@ -22,7 +22,7 @@ namespace Aggregator.Host.Prover;
 /// returns what to announce. Each step leaves the epoch directory complete or untouched, so a close
 /// that is interrupted and asked again goes on from the last finished step.
 /// </summary>
-internal sealed partial class EpochCloser(ProverSettings settings, LiabilitiesCollector collector, ObservationHistory history, IProver prover, HttpClient http, ILogger<EpochCloser> log)
+internal sealed partial class EpochCloser(ProverSettings settings, LiabilitiesCollector collector, ObservationHistory history, IProver prover, HttpClient http, MassTransit.IBus bus, TimeProvider clock, ILogger<EpochCloser> log)
 {
     public const string ReservesFile = "reserves.json";
 
@@ -79,10 +79,20 @@ internal sealed partial class EpochCloser(ProverSettings settings, LiabilitiesCo
         foreach (var chain in chains)
         {
             var block = snapshot[0].Heights.Single(h => h.Chain == chain.Reader.Chain);
-            var batch = history.Find(block.Chain, block.Height, block.BlockHash)
-                ?? (block.Chain.Family == ChainFamily.Evm
-                    ? await chain.Reader.RereadAsync(block.Height, block.BlockHash, cancellationToken).ConfigureAwait(false)
-                    : throw new EpochCloseException($"{chain.Reader.Name}: the adapter's batch at slot {block.Height} is no longer held, and Solana serves no past slot; ask again"));
+            var batch = history.Find(block.Chain, block.Height, block.BlockHash);
+            if (batch is null && block.Chain.Family == ChainFamily.Evm)
+            {
+                batch = await chain.Reader.RereadAsync(block.Height, block.BlockHash, cancellationToken).ConfigureAwait(false);
+            }
+            else if (batch is null)
+            {
+                // A Solana slot cannot be read again: the batch comes from the adapter or not at all. The
+                // engines may have it before this history does (another queue), or this process started
+                // after it was published: ask the adapters for their latest batches and wait for it.
+                await bus.Publish(new ObservationsReplayRequested("prover", clock.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+                batch = await history.FindAsync(block.Chain, block.Height, block.BlockHash, settings.PartitionTimeout, cancellationToken).ConfigureAwait(false)
+                    ?? throw new EpochCloseException($"{chain.Reader.Name}: the adapter's batch at slot {block.Height} did not reach the prover within {settings.PartitionTimeout.TotalSeconds:0} s, and Solana serves no past slot; ask again");
+            }
             read.Add((chain, batch));
         }
         var counted = ReservesSweep.Count(reserves.Institution, epoch, read);

@@ -2,6 +2,7 @@ using Aggregator.Messages;
 using Aggregator.Proving;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -22,6 +23,7 @@ public static class ProverRole
         ArgumentNullException.ThrowIfNull(bus);
         ArgumentNullException.ThrowIfNull(settings);
         services.AddSingleton(settings);
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<LiabilitiesCollector>();
         services.AddSingleton(new ObservationHistory(settings.IsReserve));
         services.AddSingleton<EpochCloser>();

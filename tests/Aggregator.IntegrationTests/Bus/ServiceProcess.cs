@@ -42,6 +42,20 @@ internal sealed class ServiceProcess : IDisposable
     public static ServiceProcess Run(string config, string role, string bus, string partition = "0/1") =>
         new(role, ["run", "--config", config, "--role", role, "--bus", bus, "--partition", partition]);
 
+    /// <summary>Waits until the process has printed <paramref name="text"/> (for example that its bus is up).</summary>
+    public async Task WaitForLogAsync(string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!Log.Contains(text, StringComparison.Ordinal))
+        {
+            if (HasExited || DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{Role} did not print '{text}' within {timeout.TotalSeconds} s{(HasExited ? " (it exited)" : "")}:\n{Log}");
+            }
+            await Task.Delay(100);
+        }
+    }
+
     /// <summary>SIGKILL: no shutdown, nothing flushed or acknowledged on the way out.</summary>
     public void Kill()
     {

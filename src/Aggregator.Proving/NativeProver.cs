@@ -59,6 +59,18 @@ public sealed class NativeProver : IProver, IDisposable
     /// <summary>Loads a circuit's calculator and key now (they are otherwise loaded by the first proof).</summary>
     public void Load(string circuit) => Circuit(circuit);
 
+    /// <summary>
+    /// Builds a circuit's window multiples (Groth16Prover.PrecomputeBases), loading it first if need be:
+    /// its proofs after this take 15 to 35% less time, for some seconds of both cores now and the memory
+    /// returned, in bytes. For a prover that stays up or proves many accounts.
+    /// </summary>
+    public long PrecomputeBases(string circuit, CancellationToken cancellationToken = default)
+    {
+        var prover = Circuit(circuit).Prover;
+        prover.PrecomputeBases(cancellationToken);
+        return prover.PrecomputedBytes;
+    }
+
     /// <summary>How a circuit's witness is computed (loading the circuit if it is not yet), for the output.</summary>
     public string WitnessSource(string circuit) => Circuit(circuit).WitnessSource;
 

@@ -40,6 +40,14 @@ public sealed class RunConfigEpochsTests : IDisposable
         Assert.Equal(["alice", "bob"], prover.Accounts);
         Assert.Equal("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266", prover.Publisher());
         Assert.Equal(TimeSpan.FromDays(1), prover.CloseEvery);
+        Assert.True(prover.PrecomputeBases);
+    }
+
+    [Fact]
+    public void The_window_multiples_are_built_unless_the_section_says_not_to()
+    {
+        Assert.True(RunConfigFile.Read(With(epochs => epochs.AsObject().Remove("precomputeBases"))).Prover!.PrecomputeBases);
+        Assert.False(RunConfigFile.Read(With(epochs => epochs["precomputeBases"] = false)).Prover!.PrecomputeBases);
     }
 
     [Theory]

@@ -236,6 +236,23 @@ public sealed class NativeProverTests : IClassFixture<NativeProverTests.Prover>
         Assert.NotEqual(first.Proof.ToJsonString(), parts.Prover.Prove(witness).Proof.ToJsonString());
     }
 
+    [Fact]
+    public void Window_multiples_give_the_very_proof_of_the_plain_sums_and_it_verifies_with_snarkjs()
+    {
+        var parts = _prover.Native.Circuit("solvency_4");
+        var witness = parts.Calculator.Calculate(_prover.Solvency(4));
+        var withMultiples = new Groth16Prover(parts.Prover.Key);
+        Assert.Equal(0, withMultiples.PrecomputedBytes);
+        withMultiples.PrecomputeBases();
+        Assert.True(withMultiples.PrecomputedBytes > 0);
+        var fixedScalar = Fr.FromUInt64(987654321);
+        var proof = withMultiples.Prove(witness, () => fixedScalar);
+        Assert.Equal(parts.Prover.Prove(witness, () => fixedScalar).Proof.ToJsonString(), proof.Proof.ToJsonString());
+        var fresh = withMultiples.Prove(witness);
+        Assert.True(Groth16Verifier.FromVerificationKey(VerificationKey("solvency_4")).Verify(fresh.Proof.ToJsonString(), fresh.PublicSignals).IsValid);
+        Assert.All(SnarkjsScripts.Run("verify-batch.mjs", new JsonArray(Case("solvency_4", proof), Case("solvency_4", fresh))).AsArray(), v => Assert.True(v!.GetValue<bool>()));
+    }
+
     private string KeysWith(string circuit, Action<string> change)
     {
         var directory = Directory.CreateTempSubdirectory("aggregator-keys-").FullName;

@@ -129,7 +129,7 @@ internal static class ProveCommand
             ReportWitness(context, chosen);
             var rate = done.Proved / Math.Max(done.Elapsed.TotalSeconds, 1e-9);
             context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{done.Total} inclusion proofs in {folder}: {done.Proved} proved in {done.Elapsed.TotalSeconds:F1} s ({rate:F2} proofs/s), {done.Kept} kept from an earlier run"));
+                $"{done.Total} inclusion proofs in {folder}: {done.Proved} proved in {done.Elapsed.TotalSeconds:F1} s ({rate:F2} proofs/s{(done.Precomputation > TimeSpan.Zero ? $", of which {done.Precomputation.TotalSeconds:F1} s to build the prover's window multiples first" : "")}), {done.Kept} kept from an earlier run"));
             return ExitCodes.Success;
         });
         return command;

@@ -21,42 +21,21 @@ internal static class MultiScalarMultiplication
         {
             throw new ArgumentException($"{bases.Length} bases but {scalars.Length} scalars", nameof(scalars));
         }
-        var ones = JacobianPoint<T>.Infinity;
-        var others = new List<int>(scalars.Length);
-        for (var i = 0; i < scalars.Length; i++)
-        {
-            ref readonly var k = ref scalars[i];
-            if (bases[i].IsInfinity)
-            {
-                // Adds nothing whatever its scalar: a key's point for a signal its polynomial never uses (a
-                // third of B's in the inclusion circuit). Left out before the window width is chosen.
-                continue;
-            }
-            if ((k.L1 | k.L2 | k.L3) == 0 && k.L0 <= 1)
-            {
-                if (k.L0 == 1)
-                {
-                    ones = ones.Add(bases[i]);
-                }
-                continue;
-            }
-            others.Add(i);
-        }
+        var (ones, others) = Sort(bases, 1, scalars);
         if (others.Count == 0)
         {
             return ones;
         }
 
         var c = WindowBits(others.Count);
-        var windows = (ScalarBits + c) / c; // one more digit than bits when the top window carries
-        var digits = new short[windows * others.Count];
-        var parts = Environment.ProcessorCount;
-        Parallel.For(0, parts, part => SignedDigits(scalars, others, c, windows, digits, others.Count * part / parts, others.Count * (part + 1) / parts));
+        var windows = WindowCount(c);
+        var digits = SignedDigits(scalars, others, c);
         var buckets = new AffineBuckets<T>[windows];
         Parallel.For(0, windows, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
             w => buckets[w] = FillBuckets(bases, others, digits.AsSpan(w * others.Count, others.Count), c));
         // Each core sums half the windows' buckets, its windows side by side (BucketSums).
         var sums = new JacobianPoint<T>[windows];
+        var parts = Environment.ProcessorCount;
         Parallel.For(0, parts, part => BucketSums<T>.Compute(buckets, windows * part / parts, windows * (part + 1) / parts, sums));
 
         var result = sums[windows - 1];
@@ -72,6 +51,91 @@ internal static class MultiScalarMultiplication
     }
 
     /// <summary>
+    /// Σ kᵢ·Pᵢ over bases whose window multiples are at hand: each core adds its share of the points'
+    /// digits, every window's, into one set of buckets (the multiple 2^(c·j)·Pᵢ stands for digit j of kᵢ),
+    /// and sums that set once; no doubling between windows.
+    /// </summary>
+    public static JacobianPoint<T> Compute<T>(FixedBases<T> bases, Limbs[] scalars) where T : struct, IFieldElement<T>
+    {
+        if (bases.Count != scalars.Length)
+        {
+            throw new ArgumentException($"{bases.Count} bases but {scalars.Length} scalars", nameof(scalars));
+        }
+        var (ones, others) = Sort(bases.Multiples, bases.Windows, scalars);
+        if (others.Count == 0)
+        {
+            return ones;
+        }
+        var c = bases.WindowBits;
+        var digits = SignedDigits(scalars, others, c);
+        var parts = Math.Clamp(others.Count / 256, 1, Environment.ProcessorCount);
+        var buckets = new AffineBuckets<T>[parts];
+        Parallel.For(0, parts, part =>
+        {
+            var filled = new AffineBuckets<T>(1 << (c - 1));
+            var (m, windows, multiples) = (others.Count, bases.Windows, bases.Multiples);
+            for (var j = others.Count * part / parts; j < others.Count * (part + 1) / parts; j++)
+            {
+                var row = others[j] * windows;
+                for (var w = 0; w < windows; w++)
+                {
+                    var digit = digits[w * m + j];
+                    if (digit != 0)
+                    {
+                        ref readonly var point = ref multiples[row + w];
+                        filled.Add(Math.Abs(digit) - 1, point.X, digit > 0 ? point.Y : point.Y.Negate());
+                    }
+                }
+            }
+            filled.Finish();
+            filled.FoldOverflow();
+            buckets[part] = filled;
+        });
+        var sums = new JacobianPoint<T>[parts];
+        Parallel.For(0, parts, part => BucketSums<T>.Compute(buckets, part, part + 1, sums));
+        foreach (var sum in sums)
+        {
+            ones = ones.Add(sum);
+        }
+        return ones;
+    }
+
+    /// <summary>Digits per scalar below 2^254 in signed c-bit windows: one more than the bits need when the top one carries.</summary>
+    internal static int WindowCount(int c) => (ScalarBits + c) / c;
+
+    /// <summary>
+    /// Sorts the scalars: those of bases at infinity and 0 add nothing; those that are 1 (most of a
+    /// circuit's range-check bits and path sides) are summed here, one addition each; the indices of
+    /// the others are returned. Base i is bases[i·stride].
+    /// </summary>
+    private static (JacobianPoint<T> Ones, List<int> Others) Sort<T>(AffinePoint<T>[] bases, int stride, Limbs[] scalars) where T : struct, IFieldElement<T>
+    {
+        var ones = JacobianPoint<T>.Infinity;
+        var others = new List<int>(scalars.Length);
+        for (var i = 0; i < scalars.Length; i++)
+        {
+            ref readonly var k = ref scalars[i];
+            ref readonly var point = ref bases[i * stride];
+            if (point.IsInfinity)
+            {
+                // Adds nothing whatever its scalar: a key's point for a signal its polynomial never uses (a
+                // third of B's in the inclusion circuit). Left out before the window width is chosen.
+                continue;
+            }
+            if ((k.L1 | k.L2 | k.L3) == 0 && k.L0 <= 1)
+            {
+                if (k.L0 == 1)
+                {
+                    ones = ones.Add(point);
+                }
+                continue;
+            }
+            others.Add(i);
+        }
+        return (ones, others);
+    }
+
+    /// <summary>
     /// The window width that minimizes field products: per window, about 6 per point (a batched affine
     /// addition) plus its share of the batch's inversion (about 200 products), and about 15 per bucket
     /// (two batched affine additions in <see cref="BucketSums{T}"/>).
@@ -80,10 +144,10 @@ internal static class MultiScalarMultiplication
     {
         var best = 2;
         var bestCost = long.MaxValue;
-        for (var c = 2; c <= 16; c++)
+        for (var c = 2; c <= 15; c++) // a digit of 16 bits would not fit its short
         {
             var buckets = 1L << (c - 1);
-            var cost = (long)((ScalarBits + c) / c) * ((6L + 200L / BatchSize(buckets)) * count + 15L * buckets);
+            var cost = (long)WindowCount(c) * ((6L + 200L / BatchSize(buckets)) * count + 15L * buckets);
             if (cost < bestCost)
             {
                 (best, bestCost) = (c, cost);
@@ -92,7 +156,17 @@ internal static class MultiScalarMultiplication
         return best;
     }
 
-    // Window-major: digits[w·m + j] is window w's digit of scalar others[j], for j in [first, last).
+    // Window-major: digits[w·m + j] is window w's digit of scalar others[j]; each core takes a share of the scalars.
+    private static short[] SignedDigits(Limbs[] scalars, List<int> others, int c)
+    {
+        var m = others.Count;
+        var windows = WindowCount(c);
+        var digits = new short[windows * m];
+        var parts = Environment.ProcessorCount;
+        Parallel.For(0, parts, part => SignedDigits(scalars, others, c, windows, digits, m * part / parts, m * (part + 1) / parts));
+        return digits;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SignedDigits(Limbs[] scalars, List<int> others, int c, int windows, short[] digits, int first, int last)
     {

@@ -117,6 +117,7 @@ public static partial class RunConfigFile
         {
             IsReserve = (chain, address) => chain.Family == ChainFamily.Evm ? evm.Contains((chain, address.ToLowerInvariant())) : solana.Contains((chain, address)),
             KeysDirectory = shape.Keys is { } keys ? Path.Combine(folder, keys) : null,
+            PrecomputeBases = shape.PrecomputeBases,
         };
     }
 
@@ -174,7 +175,7 @@ public static partial class RunConfigFile
         string Reserves, string Market, IReadOnlyList<AccountShape> Accounts, double PollSeconds = 2, OracleShape? Oracle = null, EpochsShape? Epochs = null, string StateDirectory = "state");
 
     internal sealed record EpochsShape(
-        string Directory, IReadOnlyList<string> Assets, string PublisherKeyFile, int Depth = 20, int Partitions = 1, RegistryShape? Registry = null, double? CloseEverySeconds = null, string? Keys = null);
+        string Directory, IReadOnlyList<string> Assets, string PublisherKeyFile, int Depth = 20, int Partitions = 1, RegistryShape? Registry = null, double? CloseEverySeconds = null, string? Keys = null, bool PrecomputeBases = true);
 
     internal sealed record RegistryShape(string Chain, string Address);
 

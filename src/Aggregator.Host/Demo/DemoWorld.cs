@@ -256,6 +256,8 @@ public sealed class DemoWorld
                 ["assets"] = new JsonArray("BTC:8", "ETH:8", "SOL:9", "USDC:6"),
                 ["publisherKeyFile"] = "publisher.key",
                 ["registry"] = new JsonObject { ["chain"] = ChainA.ToString(), ["address"] = Registry },
+                // The demo proves once or twice: building the window multiples would cost more than it saves.
+                ["precomputeBases"] = false,
             },
         };
         await File.WriteAllTextAsync(ConfigPath, config.ToJsonString(Indented), cancellationToken).ConfigureAwait(false);

@@ -31,6 +31,12 @@ public sealed record ProverSettings(
     /// </summary>
     public string? KeysDirectory { get; init; }
 
+    /// <summary>
+    /// Whether the prover builds its circuits' window multiples once its keys are loaded (proofs 15 to
+    /// 35% faster; for inclusion(20, 4) about 14 s of both cores once and 180 MiB kept).
+    /// </summary>
+    public bool PrecomputeBases { get; init; } = true;
+
     /// <summary>How long the partitions have to answer one request for liabilities.</summary>
     public TimeSpan PartitionTimeout { get; init; } = TimeSpan.FromSeconds(20);
 

@@ -101,4 +101,52 @@ public class MultiScalarMultiplicationTests
     {
         Assert.Throws<ArgumentException>(() => MultiScalarMultiplication.Compute([Curve.G1Generator], [Scalar(1), Scalar(2)]));
     }
+
+    [Theory]
+    [InlineData(1, 2)]
+    [InlineData(40, 5)]
+    [InlineData(600, 9)]
+    [InlineData(700, 13)]
+    [InlineData(300, 15)]
+    public void G1_sum_over_window_multiples_equals_the_naive_sum(int count, int windowBits)
+    {
+        var (bases, scalars) = Case(Curve.G1Generator, count, count + windowBits);
+        var multiples = FixedBases<Fq>.Build(bases, windowBits);
+        Assert.Equal(Naive(bases, scalars), MultiScalarMultiplication.Compute(multiples, scalars.Select(Scalar).ToArray()).ToAffine());
+    }
+
+    [Theory]
+    [InlineData(300, 8)]
+    public void G2_sum_over_window_multiples_equals_the_naive_sum(int count, int windowBits)
+    {
+        var (bases, scalars) = Case(PairingTests.G2, count, count + 2);
+        var multiples = FixedBases<Fq2>.Build(bases, windowBits);
+        Assert.Equal(Naive(bases, scalars), MultiScalarMultiplication.Compute(multiples, scalars.Select(Scalar).ToArray()).ToAffine());
+    }
+
+    [Fact]
+    public void Window_multiples_are_each_base_times_two_to_the_window_bits_and_sums_over_them_meet_crowded_buckets()
+    {
+        var bases = Enumerable.Range(1, 1500).Select(i => Curve.G1Generator.Multiply(i)).ToArray();
+        var multiples = FixedBases<Fq>.Build(bases, 11);
+        Assert.Equal(MultiScalarMultiplication.WindowCount(11), multiples.Windows);
+        foreach (var i in new[] { 0, 777, 1499 })
+        {
+            for (var j = 0; j < multiples.Windows; j++)
+            {
+                Assert.Equal(bases[i].Multiply(BigInteger.One << (11 * j)), multiples.Multiples[i * multiples.Windows + j]);
+            }
+        }
+        // Every scalar r − 1 − i: every window's top digits crowd into the same one set of buckets.
+        var scalars = Enumerable.Range(0, bases.Length).Select(i => Fr.Modulus - 1 - i).ToArray();
+        Assert.Equal(Naive(bases, scalars), MultiScalarMultiplication.Compute(multiples, scalars.Select(Scalar).ToArray()).ToAffine());
+    }
+
+    [Fact]
+    public void Window_multiples_refuse_scalars_of_another_count_and_digits_that_do_not_fit()
+    {
+        var multiples = FixedBases<Fq>.Build([Curve.G1Generator], 4);
+        Assert.Throws<ArgumentException>(() => MultiScalarMultiplication.Compute(multiples, [Scalar(1), Scalar(2)]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => FixedBases<Fq>.Build([Curve.G1Generator], 16));
+    }
 }

@@ -134,7 +134,8 @@ internal sealed class FrDomain
         {
             var k = b & (half - 1);
             var top = (b - k) * 2 + k;
-            var bottom = Fr.MontgomeryMultiply(values[top + half], roots[k * stride]);
+            // ω^0 = 1: the first butterfly of every block (all of the first stage's, an eighth in all) multiplies nothing.
+            var bottom = k == 0 ? values[top + half] : Fr.MontgomeryMultiply(values[top + half], roots[k * stride]);
             var value = values[top];
             values[top] = Fr.Add(value, bottom);
             values[top + half] = Fr.Subtract(value, bottom);

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using Aggregator.Crypto.Bn254;
 using Aggregator.Crypto.Field;
 
@@ -66,19 +67,37 @@ public sealed class ProvingKey
         Delta1 = groth.G1("vk_delta_1");
         Delta2 = groth.G2("vk_delta_2");
 
-        IC = G1Section(reader, sections, 3, "IC", PublicCount + 1);
-        Coefficients = ReadCoefficients(reader, reader.Section(sections, 4, "coefficients"));
-        A = G1Section(reader, sections, 5, "A", VariableCount);
-        B1 = G1Section(reader, sections, 6, "B1", VariableCount);
-        var b2 = new Cursor(reader, reader.Section(sections, 7, "B2"), "B2");
-        b2.ExpectLength(VariableCount * 128L);
-        B2 = new AffinePoint<Fq2>[VariableCount];
-        for (var i = 0; i < B2.Length; i++)
+        IC = PointSection<Fq>(reader, sections, 3, "IC", PublicCount + 1);
+        // The large sections are independent: read on every core. A fault is reported for the first
+        // faulty section in file order, as a reading in order would.
+        QapCoefficient[] coefficients = [];
+        AffinePoint<Fq>[] a = [], b1 = [], c = [], h = [];
+        AffinePoint<Fq2>[] b2 = [];
+        var faults = new ProofFormatException?[6];
+        Parallel.For(0, faults.Length, section =>
         {
-            B2[i] = b2.G2("B2");
+            try
+            {
+                switch (section)
+                {
+                    case 0: coefficients = ReadCoefficients(reader, reader.Section(sections, 4, "coefficients")); break;
+                    case 1: a = PointSection<Fq>(reader, sections, 5, "A", VariableCount); break;
+                    case 2: b1 = PointSection<Fq>(reader, sections, 6, "B1", VariableCount); break;
+                    case 3: b2 = PointSection<Fq2>(reader, sections, 7, "B2", VariableCount); break;
+                    case 4: c = PointSection<Fq>(reader, sections, 8, "C", VariableCount - PublicCount - 1); break;
+                    default: h = PointSection<Fq>(reader, sections, 9, "H", DomainSize); break;
+                }
+            }
+            catch (ProofFormatException fault)
+            {
+                faults[section] = fault;
+            }
+        });
+        if (Array.Find(faults, f => f is not null) is { } first)
+        {
+            throw first;
         }
-        C = G1Section(reader, sections, 8, "C", VariableCount - PublicCount - 1);
-        H = G1Section(reader, sections, 9, "H", DomainSize);
+        (Coefficients, A, B1, B2, C, H) = (coefficients, a, b1, b2, c, h);
     }
 
     /// <summary>Reads a .zkey file's bytes.</summary>
@@ -117,14 +136,26 @@ public sealed class ProvingKey
         }
     }
 
-    private static AffinePoint<Fq>[] G1Section(Reader reader, Dictionary<int, (int Offset, int Length)> sections, int id, string what, int count)
+    // A section of points, G1 (64 bytes each) or G2 (128): T is Fq or Fq2, so each branch is the type it reads.
+    private static AffinePoint<T>[] PointSection<T>(Reader reader, Dictionary<int, (int Offset, int Length)> sections, int id, string what, int count)
+        where T : struct, IFieldElement<T>
     {
+        var g2 = typeof(T) == typeof(Fq2);
         var cursor = new Cursor(reader, reader.Section(sections, id, what), what);
-        cursor.ExpectLength(count * 64L);
-        var points = new AffinePoint<Fq>[count];
+        cursor.ExpectLength(count * (g2 ? 128L : 64L));
+        var points = new AffinePoint<T>[count];
         for (var i = 0; i < count; i++)
         {
-            points[i] = cursor.G1(what);
+            if (g2)
+            {
+                var point = cursor.G2(what);
+                points[i] = Unsafe.As<AffinePoint<Fq2>, AffinePoint<T>>(ref point);
+            }
+            else
+            {
+                var point = cursor.G1(what);
+                points[i] = Unsafe.As<AffinePoint<Fq>, AffinePoint<T>>(ref point);
+            }
         }
         return points;
     }

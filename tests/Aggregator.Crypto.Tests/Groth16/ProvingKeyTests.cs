@@ -59,4 +59,28 @@ public class ProvingKeyTests
         key[alpha + 32] ^= 1;
         Assert.Contains("not on the curve", Assert.Throws<ProofFormatException>(() => ProvingKey.Read(key, "k")).Message);
     }
+
+    [Fact]
+    public void A_bad_point_in_a_large_section_is_named_and_the_first_faulty_section_in_file_order_is_reported()
+    {
+        // The sections are read on every core; the error must not depend on which finishes first.
+        static int Section(byte[] key, int id)
+        {
+            var position = 12;
+            while (BitConverter.ToInt32(key, position) != id)
+            {
+                position += 12 + (int)BitConverter.ToInt64(key, position + 4);
+            }
+            return position + 12;
+        }
+        var onlyH = Solvency.ToArray();
+        onlyH[Section(onlyH, 9) + 32] ^= 1; // the y of H's first point
+        Assert.Contains("a point of H is not on the curve", Assert.Throws<ProofFormatException>(() => ProvingKey.Read(onlyH, "k")).Message);
+        for (var run = 0; run < 20; run++)
+        {
+            var both = onlyH.ToArray();
+            both[Section(both, 5) + 64 * 20 + 32] ^= 1; // and the y of A's twenty-first point
+            Assert.Contains("a point of A is not on the curve", Assert.Throws<ProofFormatException>(() => ProvingKey.Read(both, "k")).Message);
+        }
+    }
 }

@@ -67,19 +67,20 @@ internal static class MultiScalarMultiplication
             return ones;
         }
         var c = bases.WindowBits;
-        var digits = SignedDigits(scalars, others, c);
         var parts = Math.Clamp(others.Count / 256, 1, Environment.ProcessorCount);
         var buckets = new AffineBuckets<T>[parts];
         Parallel.For(0, parts, part =>
         {
             var filled = new AffineBuckets<T>(1 << (c - 1));
-            var (m, windows, multiples) = (others.Count, bases.Windows, bases.Multiples);
+            var (windows, multiples) = (bases.Windows, bases.Multiples);
+            Span<short> digits = stackalloc short[windows];
             for (var j = others.Count * part / parts; j < others.Count * (part + 1) / parts; j++)
             {
                 var row = others[j] * windows;
+                SignedDigits(scalars[others[j]], c, digits);
                 for (var w = 0; w < windows; w++)
                 {
-                    var digit = digits[w * m + j];
+                    var digit = digits[w];
                     if (digit != 0)
                     {
                         ref readonly var point = ref multiples[row + w];
@@ -171,23 +172,33 @@ internal static class MultiScalarMultiplication
     private static void SignedDigits(Limbs[] scalars, List<int> others, int c, int windows, short[] digits, int first, int last)
     {
         var m = others.Count;
-        var full = 1 << c;
-        var half = full >> 1;
+        Span<short> digitsOfOne = stackalloc short[windows];
         for (var j = first; j < last; j++)
         {
-            ref readonly var k = ref scalars[others[j]];
-            var carry = 0;
+            SignedDigits(scalars[others[j]], c, digitsOfOne);
             for (var w = 0; w < windows; w++)
             {
-                var digit = (int)Bits(k, w * c, c) + carry;
-                carry = 0;
-                if (digit > half)
-                {
-                    digit -= full;
-                    carry = 1;
-                }
-                digits[w * m + j] = (short)digit;
+                digits[w * m + j] = digitsOfOne[w];
             }
+        }
+    }
+
+    /// <summary>k's signed c-bit digits, lowest first, each in [−2^(c−1), 2^(c−1)], one per element of <paramref name="digits"/>.</summary>
+    private static void SignedDigits(in Limbs k, int c, Span<short> digits)
+    {
+        var full = 1 << c;
+        var half = full >> 1;
+        var carry = 0;
+        for (var w = 0; w < digits.Length; w++)
+        {
+            var digit = (int)Bits(k, w * c, c) + carry;
+            carry = 0;
+            if (digit > half)
+            {
+                digit -= full;
+                carry = 1;
+            }
+            digits[w] = (short)digit;
         }
     }
 

@@ -36,10 +36,11 @@ public sealed class Groth16Prover
 
     /// <summary>
     /// Builds every section's window multiples (<see cref="FixedBases{T}"/>), so that the proofs after
-    /// it sum each multi-scalar multiplication's windows in one set of buckets: 15 to 25% less proving
-    /// time (bench/RESULTS.md) for a few seconds of both cores once and about ten times the key's
-    /// points in memory (<see cref="PrecomputedBytes"/>). For a prover that stays up; a one-shot
-    /// command does better without. Proofs made meanwhile go on without; calling it again does nothing.
+    /// it sum each multi-scalar multiplication's windows in one set of buckets: 15 to 35% less proving
+    /// time (bench/RESULTS.md) for some seconds of both cores once and a copy of the key's points per
+    /// window in memory (<see cref="PrecomputedBytes"/>; 20 windows and 181 MiB for inclusion(20, 4)).
+    /// For a prover that stays up; a one-shot command does better without. Proofs made meanwhile go on
+    /// without; calling it again does nothing.
     /// </summary>
     public void PrecomputeBases(CancellationToken cancellationToken = default)
     {

@@ -9,6 +9,8 @@ using Aggregator.Bench;
 //   dotnet run -c Release --project bench/Aggregator.Bench -- solana [owners]
 //   dotnet run -c Release --project bench/Aggregator.Bench -- bus [accounts] [batches] [batchSize] [rabbitmq://…]
 //   dotnet run -c Release --project bench/Aggregator.Bench -- latency [accounts] [ticks] [rabbitmq://…]
+//   dotnet run -c Release --project bench/Aggregator.Bench -- prover [runs]
+//   dotnet run -c Release --project bench/Aggregator.Bench -- field [values]
 var mode = args.Length > 0 ? args[0] : "tree";
 switch (mode)
 {
@@ -53,8 +55,11 @@ switch (mode)
     case "prover":
         await ProverBenchmark.Run(runs: args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10);
         break;
+    case "field":
+        FieldBenchmark.Run(values: args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2000);
+        break;
     default:
-        Console.Error.WriteLine($"unknown benchmark '{mode}'; known: tree, margin, proofs, evm, solana, bus, latency, prover");
+        Console.Error.WriteLine($"unknown benchmark '{mode}'; known: tree, margin, proofs, evm, solana, bus, latency, prover, field");
         return 2;
 }
 return 0;

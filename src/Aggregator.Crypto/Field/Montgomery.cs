@@ -349,57 +349,35 @@ internal static class Montgomery<TModulus> where TModulus : struct, IModulus
             throw new DivideByZeroException("zero has no inverse");
         }
         // Invariants (Kaliski): q = u·s + v·r, with r and s below 2q (so below 2^255: no limb overflows).
-        ulong u0 = Q0, u1 = Q1, u2 = Q2, u3 = Q3;
-        ulong v0 = montgomery.L0, v1 = montgomery.L1, v2 = montgomery.L2, v3 = montgomery.L3;
-        ulong r0 = 0, r1 = 0, r2 = 0, r3 = 0, s0 = 1, s1 = 0, s2 = 0, s3 = 0;
+        var u = new Limbs(Q0, Q1, Q2, Q3);
+        var v = montgomery;
+        var r = default(Limbs);
+        var s = new Limbs(1, 0, 0, 0);
         var k = 0;
-        while ((v0 | v1 | v2 | v3) != 0)
+        while (!v.IsZero)
         {
-            ulong borrow, carry;
-            if ((u0 & 1) == 0)
+            if ((u.L0 & 1) == 0)
             {
-                (u0, u1, u2, u3) = HalfOf(u0, u1, u2, u3);
-                (s0, s1, s2, s3) = TwiceOf(s0, s1, s2, s3);
+                (u, s) = (HalfOf(u), TwiceOf(s));
             }
-            else if ((v0 & 1) == 0)
+            else if ((v.L0 & 1) == 0)
             {
-                (v0, v1, v2, v3) = HalfOf(v0, v1, v2, v3);
-                (r0, r1, r2, r3) = TwiceOf(r0, r1, r2, r3);
+                (v, r) = (HalfOf(v), TwiceOf(r));
+            }
+            else if (Difference(u, v, out var difference) && !difference.IsZero) // u > v (u = v goes below, ending the loop)
+            {
+                (u, r, s) = (HalfOf(difference), AddPlain(r, s), TwiceOf(s));
             }
             else
             {
-                var d0 = SubtractWithBorrow(u0, v0, 0, out borrow);
-                var d1 = SubtractWithBorrow(u1, v1, borrow, out borrow);
-                var d2 = SubtractWithBorrow(u2, v2, borrow, out borrow);
-                var d3 = SubtractWithBorrow(u3, v3, borrow, out borrow);
-                if (borrow == 0 && (d0 | d1 | d2 | d3) != 0) // u > v (u = v takes the other side, ending the loop)
-                {
-                    (u0, u1, u2, u3) = HalfOf(d0, d1, d2, d3);
-                    r0 = AddWithCarry(r0, s0, 0, out carry);
-                    r1 = AddWithCarry(r1, s1, carry, out carry);
-                    r2 = AddWithCarry(r2, s2, carry, out carry);
-                    r3 += s3 + carry;
-                    (s0, s1, s2, s3) = TwiceOf(s0, s1, s2, s3);
-                }
-                else
-                {
-                    d0 = SubtractWithBorrow(v0, u0, 0, out borrow);
-                    d1 = SubtractWithBorrow(v1, u1, borrow, out borrow);
-                    d2 = SubtractWithBorrow(v2, u2, borrow, out borrow);
-                    d3 = SubtractWithBorrow(v3, u3, borrow, out _);
-                    (v0, v1, v2, v3) = HalfOf(d0, d1, d2, d3);
-                    s0 = AddWithCarry(s0, r0, 0, out carry);
-                    s1 = AddWithCarry(s1, r1, carry, out carry);
-                    s2 = AddWithCarry(s2, r2, carry, out carry);
-                    s3 += r3 + carry;
-                    (r0, r1, r2, r3) = TwiceOf(r0, r1, r2, r3);
-                }
+                Difference(v, u, out difference);
+                (v, s, r) = (HalfOf(difference), AddPlain(s, r), TwiceOf(r));
             }
             k++;
         }
         // r < 2q: reduce it once, then q − r = m⁻¹·2^k mod q.
-        var reduced = ReduceOnce(r0, r1, r2, r3);
-        var almost = SubtractPlain(new Limbs(Q0, Q1, Q2, Q3), reduced);
+        var reduced = ReduceOnce(r.L0, r.L1, r.L2, r.L3);
+        Difference(new Limbs(Q0, Q1, Q2, Q3), reduced, out var almost);
         return Multiply(almost, InverseCorrections[k]);
     }
 
@@ -420,20 +398,36 @@ internal static class Montgomery<TModulus> where TModulus : struct, IModulus
         return corrections;
     }
 
-    private static (ulong, ulong, ulong, ulong) HalfOf(ulong x0, ulong x1, ulong x2, ulong x3) =>
-        ((x0 >> 1) | (x1 << 63), (x1 >> 1) | (x2 << 63), (x2 >> 1) | (x3 << 63), x3 >> 1);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Limbs HalfOf(in Limbs x) =>
+        new((x.L0 >> 1) | (x.L1 << 63), (x.L1 >> 1) | (x.L2 << 63), (x.L2 >> 1) | (x.L3 << 63), x.L3 >> 1);
 
-    private static (ulong, ulong, ulong, ulong) TwiceOf(ulong x0, ulong x1, ulong x2, ulong x3) =>
-        (x0 << 1, (x1 << 1) | (x0 >> 63), (x2 << 1) | (x1 >> 63), (x3 << 1) | (x2 >> 63));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Limbs TwiceOf(in Limbs x) =>
+        new(x.L0 << 1, (x.L1 << 1) | (x.L0 >> 63), (x.L2 << 1) | (x.L1 >> 63), (x.L3 << 1) | (x.L2 >> 63));
 
-    private static Limbs SubtractPlain(in Limbs a, in Limbs b)
+    // a + b, for sums below 2^256.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Limbs AddPlain(in Limbs a, in Limbs b)
+    {
+        ulong carry;
+        var s0 = AddWithCarry(a.L0, b.L0, 0, out carry);
+        var s1 = AddWithCarry(a.L1, b.L1, carry, out carry);
+        var s2 = AddWithCarry(a.L2, b.L2, carry, out carry);
+        return new Limbs(s0, s1, s2, a.L3 + b.L3 + carry);
+    }
+
+    // a − b, and whether a ≥ b (no borrow out).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Difference(in Limbs a, in Limbs b, out Limbs difference)
     {
         ulong borrow;
         var d0 = SubtractWithBorrow(a.L0, b.L0, 0, out borrow);
         var d1 = SubtractWithBorrow(a.L1, b.L1, borrow, out borrow);
         var d2 = SubtractWithBorrow(a.L2, b.L2, borrow, out borrow);
-        var d3 = SubtractWithBorrow(a.L3, b.L3, borrow, out _);
-        return new Limbs(d0, d1, d2, d3);
+        var d3 = SubtractWithBorrow(a.L3, b.L3, borrow, out borrow);
+        difference = new Limbs(d0, d1, d2, d3);
+        return borrow == 0;
     }
 
     public static Limbs FromMontgomery(in Limbs montgomery) => Multiply(montgomery, new Limbs(1, 0, 0, 0));

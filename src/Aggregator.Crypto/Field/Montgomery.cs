@@ -366,12 +366,12 @@ internal static class Montgomery<TModulus> where TModulus : struct, IModulus
             }
             else if (Difference(u, v, out var difference) && !difference.IsZero) // u > v (u = v goes below, ending the loop)
             {
-                (u, r, s) = (HalfOf(difference), AddPlain(r, s), TwiceOf(s));
+                (u, r, s) = (HalfOf(difference), AddUnreduced(r, s), TwiceOf(s));
             }
             else
             {
                 Difference(v, u, out difference);
-                (v, s, r) = (HalfOf(difference), AddPlain(s, r), TwiceOf(r));
+                (v, s, r) = (HalfOf(difference), AddUnreduced(s, r), TwiceOf(r));
             }
             k++;
         }
@@ -405,17 +405,6 @@ internal static class Montgomery<TModulus> where TModulus : struct, IModulus
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Limbs TwiceOf(in Limbs x) =>
         new(x.L0 << 1, (x.L1 << 1) | (x.L0 >> 63), (x.L2 << 1) | (x.L1 >> 63), (x.L3 << 1) | (x.L2 >> 63));
-
-    // a + b, for sums below 2^256.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Limbs AddPlain(in Limbs a, in Limbs b)
-    {
-        ulong carry;
-        var s0 = AddWithCarry(a.L0, b.L0, 0, out carry);
-        var s1 = AddWithCarry(a.L1, b.L1, carry, out carry);
-        var s2 = AddWithCarry(a.L2, b.L2, carry, out carry);
-        return new Limbs(s0, s1, s2, a.L3 + b.L3 + carry);
-    }
 
     // a − b, and whether a ≥ b (no borrow out).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

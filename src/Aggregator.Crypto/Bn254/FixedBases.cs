@@ -10,16 +10,16 @@ namespace Aggregator.Crypto.Bn254;
 /// </summary>
 internal sealed class FixedBases<T> where T : struct, IFieldElement<T>
 {
-    private FixedBases(AffinePoint<T>[] multiples, int count, int windowBits, int windows)
+    private FixedBases(AffinePoint<T>[] multiples, int windowBits, int windows)
     {
-        (Multiples, Count, WindowBits, Windows) = (multiples, count, windowBits, windows);
+        (Multiples, WindowBits, Windows) = (multiples, windowBits, windows);
     }
 
     /// <summary>Base i's multiple 2^(c·j)·Pᵢ is at [i·<see cref="Windows"/> + j].</summary>
     internal AffinePoint<T>[] Multiples { get; }
 
     /// <summary>The number of bases.</summary>
-    public int Count { get; }
+    public int Count => Multiples.Length / Windows;
 
     /// <summary>c, the bits of each window.</summary>
     public int WindowBits { get; }
@@ -85,7 +85,7 @@ internal sealed class FixedBases<T> where T : struct, IFieldElement<T>
                 }
             }
         });
-        return new FixedBases<T>(multiples, bases.Length, windowBits, windows);
+        return new FixedBases<T>(multiples, windowBits, windows);
     }
 
     /// <summary>The memory the multiples take, in bytes.</summary>

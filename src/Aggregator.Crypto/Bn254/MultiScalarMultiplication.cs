@@ -80,16 +80,10 @@ internal static class MultiScalarMultiplication
                 SignedDigits(scalars[others[j]], c, digits);
                 for (var w = 0; w < windows; w++)
                 {
-                    var digit = digits[w];
-                    if (digit != 0)
-                    {
-                        ref readonly var point = ref multiples[row + w];
-                        filled.Add(Math.Abs(digit) - 1, point.X, digit > 0 ? point.Y : point.Y.Negate());
-                    }
+                    filled.Add(digits[w], multiples[row + w]);
                 }
             }
-            filled.Finish();
-            filled.FoldOverflow();
+            filled.Complete();
             buckets[part] = filled;
         });
         var sums = new JacobianPoint<T>[parts];
@@ -234,15 +228,9 @@ internal static class MultiScalarMultiplication
         var buckets = new AffineBuckets<T>(1 << (c - 1));
         for (var j = 0; j < digits.Length; j++)
         {
-            var digit = digits[j];
-            if (digit != 0)
-            {
-                ref readonly var point = ref bases[others[j]];
-                buckets.Add(Math.Abs(digit) - 1, point.X, digit > 0 ? point.Y : point.Y.Negate());
-            }
+            buckets.Add(digits[j], bases[others[j]]);
         }
-        buckets.Finish();
-        buckets.FoldOverflow();
+        buckets.Complete();
         return buckets;
     }
 
@@ -428,8 +416,15 @@ internal static class MultiScalarMultiplication
 
         public bool[] Filled => _filled;
 
+        /// <summary>Completes every pending addition and folds the overflow back: the buckets are then affine and final.</summary>
+        public void Complete()
+        {
+            Finish();
+            FoldOverflow();
+        }
+
         /// <summary>Moves what the top windows' crowded buckets spilled into Jacobian form back into the affine buckets.</summary>
-        public void FoldOverflow()
+        private void FoldOverflow()
         {
             var spilled = new List<int>();
             for (var b = 0; b < _overflow.Length; b++)
@@ -453,17 +448,22 @@ internal static class MultiScalarMultiplication
             }
         }
 
-        public void Add(int bucket, in T x, in T y)
+        /// <summary>Adds digit·P through bucket |digit| − 1 (−P for a negative digit); a digit 0 adds nothing.</summary>
+        public void Add(int digit, in AffinePoint<T> point)
         {
-            Accumulate(bucket, x, y);
+            if (digit == 0)
+            {
+                return;
+            }
+            Accumulate(Math.Abs(digit) - 1, point.X, digit > 0 ? point.Y : point.Y.Negate());
             if (_batched == _batchSize)
             {
                 FlushAndRetry();
             }
         }
 
-        /// <summary>Completes every pending addition.</summary>
-        public void Finish()
+        // Completes every pending addition.
+        private void Finish()
         {
             while (_batched > 0 || _queued > 0)
             {

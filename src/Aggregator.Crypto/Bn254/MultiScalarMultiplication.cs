@@ -247,14 +247,15 @@ internal static class MultiScalarMultiplication
         private readonly T[] _runX, _runY, _sumX, _sumY;
         private readonly bool[] _runSet, _sumSet;
         private readonly int[] _chain;
-        private readonly T[] _toX, _toY, _addX, _addY, _denominator, _prefix; // one step's staged additions
+        private readonly T[] _toX, _toY, _addX, _addY; // one step's staged additions
+        private readonly AffineAdditionBatch<T> _additions = new();
         private int _staged;
 
         private BucketSums(int chains)
         {
             (_runX, _runY, _sumX, _sumY) = (new T[chains], new T[chains], new T[chains], new T[chains]);
             (_runSet, _sumSet, _chain) = (new bool[chains], new bool[chains], new int[chains]);
-            (_toX, _toY, _addX, _addY, _denominator, _prefix) = (new T[chains], new T[chains], new T[chains], new T[chains], new T[chains], new T[chains]);
+            (_toX, _toY, _addX, _addY) = (new T[chains], new T[chains], new T[chains], new T[chains]);
         }
 
         /// <summary>Writes the sum of windows[w] into sums[w] for w in [first, last).</summary>
@@ -353,7 +354,7 @@ internal static class MultiScalarMultiplication
             {
                 (_toX[k], _toY[k]) = (x[_chain[k]], y[_chain[k]]);
             }
-            AddAffine(_toX.AsSpan(0, _staged), _toY.AsSpan(0, _staged), _addX, _addY, _denominator, _prefix);
+            _additions.Add(_toX.AsSpan(0, _staged), _toY.AsSpan(0, _staged), _addX.AsSpan(0, _staged), _addY.AsSpan(0, _staged));
             for (var k = 0; k < _staged; k++)
             {
                 (x[_chain[k]], y[_chain[k]]) = (_toX[k], _toY[k]);
@@ -388,7 +389,8 @@ internal static class MultiScalarMultiplication
         private readonly bool[] _filled, _waiting;
         private readonly JacobianPoint<T>[] _overflow;
         private readonly int[] _batchBucket;
-        private readonly T[] _batchX, _batchY, _bucketX, _bucketY, _denominator, _prefix; // a batch's points, and the buckets' points they are added to
+        private readonly T[] _batchX, _batchY, _bucketX, _bucketY; // a batch's points, and the buckets' points they are added to
+        private readonly AffineAdditionBatch<T> _additions = new();
         private int _batched;
         private readonly (int Bucket, T X, T Y)[] _queue, _retry;
         private int _queued;
@@ -397,7 +399,7 @@ internal static class MultiScalarMultiplication
         {
             _batchSize = BatchSize(count);
             _batchBucket = new int[_batchSize];
-            (_batchX, _batchY, _bucketX, _bucketY, _denominator, _prefix) = (new T[_batchSize], new T[_batchSize], new T[_batchSize], new T[_batchSize], new T[_batchSize], new T[_batchSize]);
+            (_batchX, _batchY, _bucketX, _bucketY) = (new T[_batchSize], new T[_batchSize], new T[_batchSize], new T[_batchSize]);
             (_queue, _retry) = (new (int, T, T)[_batchSize], new (int, T, T)[_batchSize]);
             _x = new T[count];
             _y = new T[count];
@@ -543,7 +545,7 @@ internal static class MultiScalarMultiplication
             {
                 (_bucketX[k], _bucketY[k]) = (_x[_batchBucket[k]], _y[_batchBucket[k]]);
             }
-            AddAffine(_bucketX.AsSpan(0, _batched), _bucketY.AsSpan(0, _batched), _batchX, _batchY, _denominator, _prefix);
+            _additions.Add(_bucketX.AsSpan(0, _batched), _bucketY.AsSpan(0, _batched), _batchX.AsSpan(0, _batched), _batchY.AsSpan(0, _batched));
             for (var k = 0; k < _batched; k++)
             {
                 var b = _batchBucket[k];
@@ -551,39 +553,6 @@ internal static class MultiScalarMultiplication
                 _waiting[b] = false;
             }
             _batched = 0;
-        }
-    }
-
-    /// <summary>
-    /// (x1, y1)[k] += (x2, y2)[k] for every k, affine, with one inversion for all (Montgomery's trick):
-    /// about six products per addition. Every pair must have x1 ≠ x2 (the callers take doublings and
-    /// cancellations apart).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void AddAffine<T>(Span<T> x1, Span<T> y1, ReadOnlySpan<T> x2, ReadOnlySpan<T> y2, Span<T> denominator, Span<T> prefix)
-        where T : struct, IFieldElement<T>
-    {
-        var count = x1.Length;
-        if (count == 0)
-        {
-            return;
-        }
-        var product = T.One;
-        for (var k = 0; k < count; k++)
-        {
-            prefix[k] = product;
-            denominator[k] = T.Subtract(x2[k], x1[k]);
-            product = T.Multiply(product, denominator[k]);
-        }
-        var inverse = product.Inverse();
-        for (var k = count - 1; k >= 0; k--)
-        {
-            var dxInverse = T.Multiply(inverse, prefix[k]);
-            inverse = T.Multiply(inverse, denominator[k]);
-            var slope = T.Multiply(T.Subtract(y2[k], y1[k]), dxInverse);
-            var x3 = T.Subtract(T.Subtract(slope.Square(), x1[k]), x2[k]);
-            y1[k] = T.Subtract(T.Multiply(slope, T.Subtract(x1[k], x3)), y1[k]);
-            x1[k] = x3;
         }
     }
 }

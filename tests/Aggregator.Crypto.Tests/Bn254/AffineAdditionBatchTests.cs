@@ -1,0 +1,74 @@
+using System.Numerics;
+using Aggregator.Crypto.Bn254;
+
+namespace Aggregator.Crypto.Tests.Bn254;
+
+public class AffineAdditionBatchTests
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(9)]
+    [InlineData(255)]
+    [InlineData(256)]
+    public void G1_additions_in_lanes_equal_the_scalar_ones_and_the_group_law(int count)
+    {
+        Assert.True(G1AdditionLanes.IsSupported, "this project's machines have AVX2");
+        var random = new Random(count);
+        var first = Enumerable.Range(0, count).Select(_ => Curve.G1Generator.Multiply(new BigInteger(random.NextInt64(1, long.MaxValue)))).ToArray();
+        var second = Enumerable.Range(0, count).Select(i => i % 3 == 0 ? first[i].Negate().Multiply(7) : Curve.G1Generator.Multiply(new BigInteger(random.NextInt64(1, long.MaxValue)))).ToArray();
+
+        var (laneX, laneY) = (first.Select(p => p.X).ToArray(), first.Select(p => p.Y).ToArray());
+        var (scalarX, scalarY) = (laneX.ToArray(), laneY.ToArray());
+        var (x2, y2) = (second.Select(p => p.X).ToArray(), second.Select(p => p.Y).ToArray());
+        new AffineAdditionBatch<Fq>(useLanes: true).Add(laneX, laneY, x2, y2);
+        new AffineAdditionBatch<Fq>(useLanes: false).Add(scalarX, scalarY, x2, y2);
+
+        for (var k = 0; k < count; k++)
+        {
+            var expected = first[k].ToJacobian().Add(second[k]).ToAffine();
+            Assert.Equal(expected.X, laneX[k]);
+            Assert.Equal(expected.Y, laneY[k]);
+            Assert.Equal(scalarX[k], laneX[k]);
+            Assert.Equal(scalarY[k], laneY[k]);
+            Assert.True(Fq.IsReduced(Montgomery(laneX[k])) && Fq.IsReduced(Montgomery(laneY[k])), "lane results are canonical");
+        }
+    }
+
+    [Fact]
+    public void A_batch_reused_for_a_larger_one_still_adds_correctly()
+    {
+        var batch = new AffineAdditionBatch<Fq>();
+        foreach (var count in new[] { 3, 70, 9 })
+        {
+            var p = Enumerable.Range(1, count).Select(i => Curve.G1Generator.Multiply(i)).ToArray();
+            var q = Enumerable.Range(1, count).Select(i => Curve.G1Generator.Multiply(1000 + i)).ToArray();
+            var (x, y) = (p.Select(a => a.X).ToArray(), p.Select(a => a.Y).ToArray());
+            batch.Add(x, y, q.Select(a => a.X).ToArray(), q.Select(a => a.Y).ToArray());
+            for (var k = 0; k < count; k++)
+            {
+                Assert.Equal(Curve.G1Generator.Multiply(1002 + 2 * k), AffinePoint<Fq>.At(x[k], y[k]));
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_pair_with_equal_x_is_refused_rather_than_added_wrong(bool useLanes)
+    {
+        var p = Curve.G1Generator.Multiply(5);
+        var others = Enumerable.Range(10, 6).Select(i => Curve.G1Generator.Multiply(i)).ToArray();
+        var first = others.Append(p).ToArray();
+        var second = others.Select(o => o.Multiply(3)).Append(p.Negate()).ToArray();
+        var batch = new AffineAdditionBatch<Fq>(useLanes);
+        Assert.Throws<DivideByZeroException>(() => batch.Add(first.Select(a => a.X).ToArray(), first.Select(a => a.Y).ToArray(),
+            second.Select(a => a.X).ToArray(), second.Select(a => a.Y).ToArray()));
+    }
+
+    private static Aggregator.Crypto.Field.Limbs Montgomery(Fq value) =>
+        System.Runtime.InteropServices.MemoryMarshal.Cast<Fq, Aggregator.Crypto.Field.Limbs>([value])[0];
+}

@@ -65,7 +65,7 @@ internal sealed class G1AdditionLanes
             _prefixes[g] = product;
             LaneMontgomery<FqModulus>.Multiply(product, _denominators[g], ref product);
         }
-        var inverse = InverseTimesScale(ref product);
+        var inverse = InverseTimesScale(product);
 
         // Backward: peel one difference off each lane's running inverse per group.
         for (var g = groups - 1; g >= 0; g--)
@@ -84,20 +84,20 @@ internal sealed class G1AdditionLanes
             LaneMontgomery<FqModulus>.AddUnreduced(a, b, ref b);
             LaneMontgomery<FqModulus>.Subtract(c, b, ThreeP, ref c); // x3, below 4.1p
             LaneMontgomery<FqModulus>.Subtract(a, c, FiveP, ref a); // x1 − x3, below 6p
-            LaneMontgomery<FqModulus>.StoreCanonical(ref c, x1, 4 * g);
+            LaneMontgomery<FqModulus>.StoreCanonical(c, x1, 4 * g);
             LaneMontgomery<FqModulus>.Multiply(a, ScaleLanes, ref a); // (x1 − x3)·s
             LaneMontgomery<FqModulus>.Multiply(slope, a, ref a); // λ(x1 − x3)R
             LaneMontgomery<FqModulus>.Load(y1, 4 * g, default, ref b);
             LaneMontgomery<FqModulus>.Subtract(a, b, TwoP, ref a); // y3, below 4p
-            LaneMontgomery<FqModulus>.StoreCanonical(ref a, y1, 4 * g);
+            LaneMontgomery<FqModulus>.StoreCanonical(a, y1, 4 * g);
         }
     }
 
     // The four lanes' products inverted with one inversion, each times f.
-    private static FieldLanes InverseTimesScale(ref FieldLanes products)
+    private static FieldLanes InverseTimesScale(in FieldLanes products)
     {
         Span<Vector256<ulong>> words = stackalloc Vector256<ulong>[4];
-        LaneMontgomery<FqModulus>.StoreCanonical(ref products, words, 0);
+        LaneMontgomery<FqModulus>.StoreCanonical(products, words, 0);
         var t = MemoryMarshal.Cast<Vector256<ulong>, Fq>(words);
         var (t01, t23) = (t[0] * t[1], t[2] * t[3]);
         var inverse = (t01 * t23).Inverse() * Scale;

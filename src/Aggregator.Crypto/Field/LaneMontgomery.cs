@@ -35,8 +35,11 @@ internal static class LaneMontgomery<TModulus> where TModulus : struct, IModulus
         Q3 = LimbOf(Modulus, 3), Q4 = LimbOf(Modulus, 4), Q5 = LimbOf(Modulus, 5), Q6 = LimbOf(Modulus, 6),
         Q7 = LimbOf(Modulus, 7), Q8 = LimbOf(Modulus, 8);
 
-    // 2^261 − q, whose multiples subtract multiples of q from a value below 2^261 without a borrow.
-    private static readonly FieldLanes Complement = Broadcast((BigInteger.One << (9 * LimbBits)) - Modulus);
+    // The limbs of 2^261 − q, whose multiples subtract multiples of q from a value below 2^261 without a borrow.
+    private static readonly BigInteger Complement = (BigInteger.One << (9 * LimbBits)) - Modulus;
+    private static readonly Vector256<uint> C0 = LimbOf(Complement, 0), C1 = LimbOf(Complement, 1), C2 = LimbOf(Complement, 2),
+        C3 = LimbOf(Complement, 3), C4 = LimbOf(Complement, 4), C5 = LimbOf(Complement, 5), C6 = LimbOf(Complement, 6),
+        C7 = LimbOf(Complement, 7), C8 = LimbOf(Complement, 8);
 
     // floor(2^44 / (q's top limb + 1)): the top limb of a value below 2^261 times it, shifted down by
     // 44, underestimates the value's quotient by q by less than one (q's top limb has 21 bits or more).
@@ -144,24 +147,39 @@ internal static class LaneMontgomery<TModulus> where TModulus : struct, IModulus
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Subtract(in FieldLanes a, in FieldLanes b, in FieldLanes offset, ref FieldLanes difference)
     {
-        var carry = Vector256<ulong>.Zero;
-        for (var j = 0; j < 8; j++)
-        {
-            var limb = a[j] + offset[j] - b[j];
-            difference[j] = (limb & Mask) + carry;
-            carry = limb >>> LimbBits;
-        }
-        difference[8] = a[8] + offset[8] - b[8] + carry;
+        var d0 = a[0] + offset[0] - b[0];
+        var d1 = a[1] + offset[1] - b[1];
+        var d2 = a[2] + offset[2] - b[2];
+        var d3 = a[3] + offset[3] - b[3];
+        var d4 = a[4] + offset[4] - b[4];
+        var d5 = a[5] + offset[5] - b[5];
+        var d6 = a[6] + offset[6] - b[6];
+        var d7 = a[7] + offset[7] - b[7];
+        var d8 = a[8] + offset[8] - b[8];
+        difference[0] = d0 & Mask;
+        difference[1] = (d1 & Mask) + (d0 >>> LimbBits);
+        difference[2] = (d2 & Mask) + (d1 >>> LimbBits);
+        difference[3] = (d3 & Mask) + (d2 >>> LimbBits);
+        difference[4] = (d4 & Mask) + (d3 >>> LimbBits);
+        difference[5] = (d5 & Mask) + (d4 >>> LimbBits);
+        difference[6] = (d6 & Mask) + (d5 >>> LimbBits);
+        difference[7] = (d7 & Mask) + (d6 >>> LimbBits);
+        difference[8] = d8 + (d7 >>> LimbBits);
     }
 
     /// <summary>a + b limb by limb, without carries: limbs below 2^30, for a <see cref="Subtract"/> to take away.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void AddUnreduced(in FieldLanes a, in FieldLanes b, ref FieldLanes sum)
     {
-        for (var j = 0; j < 9; j++)
-        {
-            sum[j] = a[j] + b[j];
-        }
+        sum[0] = a[0] + b[0];
+        sum[1] = a[1] + b[1];
+        sum[2] = a[2] + b[2];
+        sum[3] = a[3] + b[3];
+        sum[4] = a[4] + b[4];
+        sum[5] = a[5] + b[5];
+        sum[6] = a[6] + b[6];
+        sum[7] = a[7] + b[7];
+        sum[8] = a[8] + b[8];
     }
 
     /// <summary>
@@ -189,62 +207,63 @@ internal static class LaneMontgomery<TModulus> where TModulus : struct, IModulus
 
     /// <summary>
     /// Writes the four lanes, brought below q, to values[start..start + 4) as 256-bit Limbs (lanes past the
-    /// end of <paramref name="values"/> are dropped). Any value below 2^261 whose limbs are below 2^32 will do;
-    /// <paramref name="lanes"/> is used up.
+    /// end of <paramref name="values"/> are dropped). Any value below 2^261 whose limbs are below 2^32 will do.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void StoreCanonical(ref FieldLanes lanes, Span<Vector256<ulong>> values, int start)
+    public static void StoreCanonical(in FieldLanes lanes, Span<Vector256<ulong>> values, int start)
     {
-        Normalize(ref lanes);
+        Vector256<ulong> l0 = lanes[0], l1 = lanes[1], l2 = lanes[2], l3 = lanes[3], l4 = lanes[4], l5 = lanes[5], l6 = lanes[6], l7 = lanes[7], l8 = lanes[8];
+        Carry(ref l0, ref l1, ref l2, ref l3, ref l4, ref l5, ref l6, ref l7, ref l8);
         // Subtract n·q for n = floor(v/q) or one less: add n·(2^261 − q) and drop the 2^261s.
-        var n = Avx2.Multiply(lanes[8].AsUInt32(), QuotientFactor) >>> 44;
-        for (var j = 0; j < 9; j++)
-        {
-            lanes[j] += Avx2.Multiply(n.AsUInt32(), Complement[j].AsUInt32());
-        }
-        Normalize(ref lanes);
-        lanes[8] &= Mask;
+        var n = (Avx2.Multiply(l8.AsUInt32(), QuotientFactor) >>> 44).AsUInt32();
+        l0 += Avx2.Multiply(n, C0); l1 += Avx2.Multiply(n, C1); l2 += Avx2.Multiply(n, C2);
+        l3 += Avx2.Multiply(n, C3); l4 += Avx2.Multiply(n, C4); l5 += Avx2.Multiply(n, C5);
+        l6 += Avx2.Multiply(n, C6); l7 += Avx2.Multiply(n, C7); l8 += Avx2.Multiply(n, C8);
+        Carry(ref l0, ref l1, ref l2, ref l3, ref l4, ref l5, ref l6, ref l7, ref l8);
+        l8 &= Mask;
         // Now below 2q: subtract q once where v + (2^261 − q) reaches 2^261.
-        var reduced = default(FieldLanes);
-        for (var j = 0; j < 9; j++)
-        {
-            reduced[j] = lanes[j] + Complement[j];
-        }
-        Normalize(ref reduced);
-        var keep = Vector256<ulong>.Zero - (reduced[8] >>> LimbBits); // all ones where v ≥ q
-        for (var j = 0; j < 9; j++)
-        {
-            lanes[j] = Vector256.ConditionalSelect(keep, reduced[j] & Mask, lanes[j]);
-        }
-        var (r0, r1, r2, r3) = Transpose(
-            lanes[0] | (lanes[1] << 29) | (lanes[2] << 58),
-            (lanes[2] >>> 6) | (lanes[3] << 23) | (lanes[4] << 52),
-            (lanes[4] >>> 12) | (lanes[5] << 17) | (lanes[6] << 46),
-            (lanes[6] >>> 18) | (lanes[7] << 11) | (lanes[8] << 40));
-        values[start] = r0;
+        Vector256<ulong> r0 = l0 + C0.AsUInt64(), r1 = l1 + C1.AsUInt64(), r2 = l2 + C2.AsUInt64(), r3 = l3 + C3.AsUInt64(), r4 = l4 + C4.AsUInt64(),
+            r5 = l5 + C5.AsUInt64(), r6 = l6 + C6.AsUInt64(), r7 = l7 + C7.AsUInt64(), r8 = l8 + C8.AsUInt64();
+        Carry(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, ref r8);
+        var keep = Vector256<ulong>.Zero - (r8 >>> LimbBits); // all ones where v ≥ q
+        l0 = Vector256.ConditionalSelect(keep, r0, l0); l1 = Vector256.ConditionalSelect(keep, r1, l1);
+        l2 = Vector256.ConditionalSelect(keep, r2, l2); l3 = Vector256.ConditionalSelect(keep, r3, l3);
+        l4 = Vector256.ConditionalSelect(keep, r4, l4); l5 = Vector256.ConditionalSelect(keep, r5, l5);
+        l6 = Vector256.ConditionalSelect(keep, r6, l6); l7 = Vector256.ConditionalSelect(keep, r7, l7);
+        l8 = Vector256.ConditionalSelect(keep, r8 & Mask, l8);
+        var (w0, w1, w2, w3) = Transpose(
+            l0 | (l1 << 29) | (l2 << 58),
+            (l2 >>> 6) | (l3 << 23) | (l4 << 52),
+            (l4 >>> 12) | (l5 << 17) | (l6 << 46),
+            (l6 >>> 18) | (l7 << 11) | (l8 << 40));
+        values[start] = w0;
         if (start + 1 < values.Length)
         {
-            values[start + 1] = r1;
+            values[start + 1] = w1;
         }
         if (start + 2 < values.Length)
         {
-            values[start + 2] = r2;
+            values[start + 2] = w2;
         }
         if (start + 3 < values.Length)
         {
-            values[start + 3] = r3;
+            values[start + 3] = w3;
         }
     }
 
     // Carries every limb into the next, lowest first: limbs 0 to 7 below 2^29 after.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Normalize(ref FieldLanes lanes)
+    private static void Carry(ref Vector256<ulong> l0, ref Vector256<ulong> l1, ref Vector256<ulong> l2, ref Vector256<ulong> l3, ref Vector256<ulong> l4,
+        ref Vector256<ulong> l5, ref Vector256<ulong> l6, ref Vector256<ulong> l7, ref Vector256<ulong> l8)
     {
-        for (var j = 0; j < 8; j++)
-        {
-            lanes[j + 1] += lanes[j] >>> LimbBits;
-            lanes[j] &= Mask;
-        }
+        l1 += l0 >>> LimbBits; l0 &= Mask;
+        l2 += l1 >>> LimbBits; l1 &= Mask;
+        l3 += l2 >>> LimbBits; l2 &= Mask;
+        l4 += l3 >>> LimbBits; l3 &= Mask;
+        l5 += l4 >>> LimbBits; l4 &= Mask;
+        l6 += l5 >>> LimbBits; l5 &= Mask;
+        l7 += l6 >>> LimbBits; l6 &= Mask;
+        l8 += l7 >>> LimbBits; l7 &= Mask;
     }
 
     // The 4×4 matrix of 64-bit words transposed: row i of the result is word i of every input.

@@ -106,7 +106,7 @@ public class LaneMontgomeryTests
                 Assert.Equal(lane < count ? values[lane] : 12345, Value(lanes, lane));
             }
             var stored = new Vector256<ulong>[count];
-            LaneMontgomery<TModulus>.StoreCanonical(ref lanes, stored, 0);
+            LaneMontgomery<TModulus>.StoreCanonical(lanes, stored, 0);
             Assert.Equal(words, stored);
         }
     }
@@ -138,7 +138,7 @@ public class LaneMontgomeryTests
                 }
             }
             var stored = new Vector256<ulong>[4];
-            LaneMontgomery<TModulus>.StoreCanonical(ref lanes, stored, 0);
+            LaneMontgomery<TModulus>.StoreCanonical(lanes, stored, 0);
             var limbs = MemoryMarshal.Cast<Vector256<ulong>, Limbs>(stored);
             for (var lane = 0; lane < 4; lane++)
             {

@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
+using Aggregator.Crypto.Field;
 
 namespace Aggregator.Crypto.Bn254;
 
@@ -7,17 +7,20 @@ namespace Aggregator.Crypto.Bn254;
 /// (x1, y1)[k] += (x2, y2)[k] for every k of a batch, affine, with one inversion for all (Montgomery's
 /// trick): about six products per addition, against eleven for a mixed Jacobian one. Every pair must
 /// have x1 ≠ x2 (the callers take doublings and cancellations apart). Holds its scratch, so one instance
-/// serves one thread. Over G1 it works four additions at a time in AVX2 lanes where the CPU has them
-/// (<see cref="G1AdditionLanes"/>).
+/// serves one thread. Where the CPU has AVX2 it works four additions at a time in its lanes
+/// (<see cref="AffineAdditionLanes{TLanes, T}"/>), for G1 and G2.
 /// </summary>
-internal sealed class AffineAdditionBatch<T> where T : struct, IFieldElement<T>
+internal sealed class AffineAdditionBatch<T> : IAffineAdditions<T> where T : struct, IFieldElement<T>
 {
-    private readonly G1AdditionLanes? _lanes;
+    private readonly IAffineAdditions<T>? _lanes;
     private T[] _denominator = [], _prefix = [];
 
     /// <param name="useLanes">False keeps the scalar path (to hold the lanes to it in tests).</param>
     public AffineAdditionBatch(bool useLanes = true) =>
-        _lanes = useLanes && typeof(T) == typeof(Fq) && G1AdditionLanes.IsSupported ? new G1AdditionLanes() : null;
+        _lanes = !useLanes || !LaneMontgomery<FqModulus>.IsSupported ? null
+            : typeof(T) == typeof(Fq) ? (IAffineAdditions<T>)(object)new AffineAdditionLanes<FqLanes, Fq>()
+            : typeof(T) == typeof(Fq2) ? (IAffineAdditions<T>)(object)new AffineAdditionLanes<Fq2Lanes, Fq2>()
+            : null;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(Span<T> x1, Span<T> y1, ReadOnlySpan<T> x2, ReadOnlySpan<T> y2)
@@ -29,7 +32,7 @@ internal sealed class AffineAdditionBatch<T> where T : struct, IFieldElement<T>
         }
         if (_lanes is not null)
         {
-            _lanes.Add(MemoryMarshal.Cast<T, Fq>(x1), MemoryMarshal.Cast<T, Fq>(y1), MemoryMarshal.Cast<T, Fq>(x2), MemoryMarshal.Cast<T, Fq>(y2));
+            _lanes.Add(x1, y1, x2, y2);
             return;
         }
         if (_denominator.Length < count)

@@ -183,17 +183,17 @@ internal static class LaneMontgomery<TModulus> where TModulus : struct, IModulus
     }
 
     /// <summary>
-    /// Reads four canonical 256-bit values (values[start..start + 4), each a 64-bit little-endian
-    /// Limbs) into lanes 0 to 3; past the end of <paramref name="values"/> a lane takes <paramref name="padding"/>.
+    /// Reads four canonical 256-bit values (each a 64-bit little-endian Limbs), values[start + stride·lane]
+    /// for lanes 0 to 3; past the end of <paramref name="values"/> a lane takes <paramref name="padding"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Load(ReadOnlySpan<Vector256<ulong>> values, int start, Vector256<ulong> padding, ref FieldLanes lanes)
+    public static void Load(ReadOnlySpan<Vector256<ulong>> values, int start, int stride, Vector256<ulong> padding, ref FieldLanes lanes)
     {
         var (w0, w1, w2, w3) = Transpose(
             start < values.Length ? values[start] : padding,
-            start + 1 < values.Length ? values[start + 1] : padding,
-            start + 2 < values.Length ? values[start + 2] : padding,
-            start + 3 < values.Length ? values[start + 3] : padding);
+            start + stride < values.Length ? values[start + stride] : padding,
+            start + 2 * stride < values.Length ? values[start + 2 * stride] : padding,
+            start + 3 * stride < values.Length ? values[start + 3 * stride] : padding);
         lanes[0] = w0 & Mask;
         lanes[1] = (w0 >>> 29) & Mask;
         lanes[2] = ((w0 >>> 58) | (w1 << 6)) & Mask;
@@ -206,11 +206,11 @@ internal static class LaneMontgomery<TModulus> where TModulus : struct, IModulus
     }
 
     /// <summary>
-    /// Writes the four lanes, brought below q, to values[start..start + 4) as 256-bit Limbs (lanes past the
-    /// end of <paramref name="values"/> are dropped). Any value below 2^261 whose limbs are below 2^32 will do.
+    /// Writes the four lanes, brought below q, to values[start + stride·lane] as 256-bit Limbs (lanes past
+    /// the end of <paramref name="values"/> are dropped). Any value below 2^261 whose limbs are below 2^32 will do.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void StoreCanonical(in FieldLanes lanes, Span<Vector256<ulong>> values, int start)
+    public static void StoreCanonical(in FieldLanes lanes, Span<Vector256<ulong>> values, int start, int stride)
     {
         Vector256<ulong> l0 = lanes[0], l1 = lanes[1], l2 = lanes[2], l3 = lanes[3], l4 = lanes[4], l5 = lanes[5], l6 = lanes[6], l7 = lanes[7], l8 = lanes[8];
         Carry(ref l0, ref l1, ref l2, ref l3, ref l4, ref l5, ref l6, ref l7, ref l8);
@@ -237,17 +237,17 @@ internal static class LaneMontgomery<TModulus> where TModulus : struct, IModulus
             (l4 >>> 12) | (l5 << 17) | (l6 << 46),
             (l6 >>> 18) | (l7 << 11) | (l8 << 40));
         values[start] = w0;
-        if (start + 1 < values.Length)
+        if (start + stride < values.Length)
         {
-            values[start + 1] = w1;
+            values[start + stride] = w1;
         }
-        if (start + 2 < values.Length)
+        if (start + 2 * stride < values.Length)
         {
-            values[start + 2] = w2;
+            values[start + 2 * stride] = w2;
         }
-        if (start + 3 < values.Length)
+        if (start + 3 * stride < values.Length)
         {
-            values[start + 3] = w3;
+            values[start + 3 * stride] = w3;
         }
     }
 

@@ -100,13 +100,13 @@ public class LaneMontgomeryTests
             var words = MemoryMarshal.Cast<Limbs, Vector256<ulong>>(values.Select(Limbs.FromBigInteger).ToArray()).ToArray();
             var padding = MemoryMarshal.Cast<Limbs, Vector256<ulong>>([Limbs.FromBigInteger(12345)])[0];
             var lanes = default(FieldLanes);
-            LaneMontgomery<TModulus>.Load(words, 0, padding, ref lanes);
+            LaneMontgomery<TModulus>.Load(words, 0, 1, padding, ref lanes);
             for (var lane = 0; lane < 4; lane++)
             {
                 Assert.Equal(lane < count ? values[lane] : 12345, Value(lanes, lane));
             }
             var stored = new Vector256<ulong>[count];
-            LaneMontgomery<TModulus>.StoreCanonical(lanes, stored, 0);
+            LaneMontgomery<TModulus>.StoreCanonical(lanes, stored, 0, 1);
             Assert.Equal(words, stored);
         }
     }
@@ -138,7 +138,7 @@ public class LaneMontgomeryTests
                 }
             }
             var stored = new Vector256<ulong>[4];
-            LaneMontgomery<TModulus>.StoreCanonical(lanes, stored, 0);
+            LaneMontgomery<TModulus>.StoreCanonical(lanes, stored, 0, 1);
             var limbs = MemoryMarshal.Cast<Vector256<ulong>, Limbs>(stored);
             for (var lane = 0; lane < 4; lane++)
             {

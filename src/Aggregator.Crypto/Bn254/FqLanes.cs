@@ -1,0 +1,41 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using Aggregator.Crypto.Field;
+
+namespace Aggregator.Crypto.Bn254;
+
+/// <summary>Four elements of Fq in AVX2 lanes (G1's coordinates).</summary>
+internal struct FqLanes : ICoordinateLanes<FqLanes, Fq>
+{
+    private FieldLanes _value;
+
+    /// <summary>k·p for the offsets of subtractions, k up to 12, in the borrowing form subtraction needs.</summary>
+    internal static readonly FieldLanes[] MultiplesOfP = [.. Enumerable.Range(0, 13).Select(k => k < 2 ? default : LaneMontgomery<FqModulus>.MultipleOfModulus(k))];
+
+    internal static readonly Vector256<ulong> OneWord = MemoryMarshal.Cast<Fq, Vector256<ulong>>([Fq.One])[0];
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Load(ReadOnlySpan<Vector256<ulong>> values, int first, bool padWithOne, ref FqLanes lanes) =>
+        LaneMontgomery<FqModulus>.Load(values, first, 1, padWithOne ? OneWord : default, ref lanes._value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(in FqLanes lanes, Span<Vector256<ulong>> values, int first) =>
+        LaneMontgomery<FqModulus>.StoreCanonical(lanes._value, values, first, 1);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Multiply(in FqLanes a, in FqLanes b, ref FqLanes product) =>
+        LaneMontgomery<FqModulus>.Multiply(a._value, b._value, ref product._value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void MultiplyByBase(in FqLanes a, in FieldLanes k, ref FqLanes product) =>
+        LaneMontgomery<FqModulus>.Multiply(a._value, k, ref product._value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Subtract(in FqLanes a, in FqLanes b, int k, ref FqLanes difference) =>
+        LaneMontgomery<FqModulus>.Subtract(a._value, b._value, MultiplesOfP[k], ref difference._value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AddUnreduced(in FqLanes a, in FqLanes b, ref FqLanes sum) =>
+        LaneMontgomery<FqModulus>.AddUnreduced(a._value, b._value, ref sum._value);
+}

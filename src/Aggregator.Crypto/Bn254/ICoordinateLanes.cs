@@ -1,0 +1,31 @@
+using System.Runtime.Intrinsics;
+using Aggregator.Crypto.Field;
+
+namespace Aggregator.Crypto.Bn254;
+
+/// <summary>
+/// Four coordinates of a curve (elements of Fq for G1, Fq2 for G2) in AVX2 lanes: the operations of
+/// <see cref="AffineAdditionLanes{TLanes, T}"/>. Products are the lane product P(a, b) = ab/(32R) of
+/// <see cref="LaneMontgomery{TModulus}"/>, extended to Fq2 by Karatsuba; values run above p, each
+/// operation's bounds in p's multiples are those of the kernel's comments.
+/// </summary>
+internal interface ICoordinateLanes<TSelf, T>
+    where TSelf : struct, ICoordinateLanes<TSelf, T>
+    where T : struct, IFieldElement<T>
+{
+    /// <summary>Lanes for values[first..first + 4), canonical elements seen as 256-bit words; past the end 1 or 0.</summary>
+    static abstract void Load(ReadOnlySpan<Vector256<ulong>> values, int first, bool padWithOne, ref TSelf lanes);
+
+    /// <summary>The lanes brought below p into values[first..first + 4), those past the end dropped.</summary>
+    static abstract void Store(in TSelf lanes, Span<Vector256<ulong>> values, int first);
+
+    static abstract void Multiply(in TSelf a, in TSelf b, ref TSelf product);
+
+    /// <summary>Each coefficient times k, an element of Fq in lanes.</summary>
+    static abstract void MultiplyByBase(in TSelf a, in FieldLanes k, ref TSelf product);
+
+    /// <summary>a + k·p − b (coefficient-wise), for b's coefficients below (k − 1)·p.</summary>
+    static abstract void Subtract(in TSelf a, in TSelf b, int k, ref TSelf difference);
+
+    static abstract void AddUnreduced(in TSelf a, in TSelf b, ref TSelf sum);
+}

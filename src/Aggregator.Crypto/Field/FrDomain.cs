@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Aggregator.Crypto.Field;
 
@@ -18,6 +20,7 @@ internal sealed class FrDomain
     private static readonly Fr MaximalRoot = Fr.FromUInt64(5).Pow((Fr.Modulus - 1) >> TwoAdicity);
 
     private readonly Fr[] _roots, _inverseRoots; // ω^i and ω^−i for i < n/2
+    private readonly Lazy<(Fr[] Roots, Fr[] InverseRoots)> _laneRoots; // the same times 32, for the lane product
     private readonly Fr _sizeInverse;
     private readonly Lazy<Fr[]> _cosetFactors; // ω_2n^j / n: interpolation's 1/n and the coset shift in one product
 
@@ -35,6 +38,7 @@ internal sealed class FrDomain
         _inverseRoots = Powers(omega.Inverse(), Size / 2, Fr.One);
         _sizeInverse = Fr.FromUInt64((ulong)Size).Inverse();
         _cosetFactors = new(() => Powers(RootOfUnity(log2Size + 1), Size, _sizeInverse));
+        _laneRoots = new(() => (Powers(omega, Size / 2, LaneScale), Powers(omega.Inverse(), Size / 2, LaneScale)));
     }
 
     /// <summary>A primitive 2^k-th root of unity, as snarkjs's Fr.w[k].</summary>
@@ -111,7 +115,9 @@ internal sealed class FrDomain
         }
         var parts = values.Length >= ParallelThreshold ? Environment.ProcessorCount : 1;
         var butterflies = values.Length / 2;
-        for (var half = 1; half < values.Length; half <<= 1)
+        // Stages joining blocks of 4 and more take four butterflies at a time in AVX2 lanes.
+        var lastScalarHalf = LaneMontgomery<FrModulus>.IsSupported && values.Length >= 8 ? 2 : values.Length / 2;
+        for (var half = 1; half <= lastScalarHalf; half <<= 1)
         {
             if (parts == 1)
             {
@@ -121,6 +127,80 @@ internal sealed class FrDomain
             var stageHalf = half;
             Parallel.For(0, parts, part => Stage(values, roots, stageHalf, butterflies * part / parts, butterflies * (part + 1) / parts));
         }
+        if (lastScalarHalf < values.Length / 2)
+        {
+            var (laneRoots, laneInverseRoots) = _laneRoots.Value;
+            LaneStages(values, ReferenceEquals(roots, _roots) ? laneRoots : laneInverseRoots, parts);
+        }
+    }
+
+    // 32·R mod r: a root times it, taken by the lane product P(a, b) = ab/(32R), multiplies by the root.
+    private static readonly Fr LaneScale = Fr.FromUInt64(32);
+
+    private static readonly FieldLanes ThreeR = LaneMontgomery<FrModulus>.MultipleOfModulus(3);
+
+    /// <summary>
+    /// The stages joining blocks of 4 values and more, with the values in lanes (group g holds values 4g
+    /// to 4g + 3) and four butterflies of one block at a time. Values are not reduced between stages:
+    /// each stage adds below 3r to a value (a product by a canonical root is below 2r, and r·3 is the
+    /// offset of the subtraction), so after the at most 25 such stages of a domain (2^27 points at most)
+    /// they stay below 76r, within the lane product's bound for a canonical factor and below 2^261.
+    /// </summary>
+    private static void LaneStages(Fr[] values, Fr[] laneRoots, int parts)
+    {
+        var groups = new FieldLanes[values.Length / 4];
+        var n = values.Length;
+        ForParts(groups.Length, parts, (first, last) =>
+        {
+            var words = MemoryMarshal.Cast<Fr, Vector256<ulong>>(values.AsSpan());
+            for (var g = first; g < last; g++)
+            {
+                LaneMontgomery<FrModulus>.Load(words, 4 * g, 1, default, ref groups[g]);
+            }
+        });
+        for (var half = 4; half < n; half <<= 1)
+        {
+            var stageHalf = half;
+            ForParts(n / 8, parts, (first, last) => LaneStage(groups, laneRoots, n, stageHalf, first, last));
+        }
+        ForParts(groups.Length, parts, (first, last) =>
+        {
+            var output = MemoryMarshal.Cast<Fr, Vector256<ulong>>(values.AsSpan());
+            for (var g = first; g < last; g++)
+            {
+                LaneMontgomery<FrModulus>.StoreCanonical(groups[g], output, 4 * g, 1);
+            }
+        });
+    }
+
+    /// <summary>Lane butterflies [first, last) of the stage joining blocks of <paramref name="half"/> values (four butterflies each).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void LaneStage(FieldLanes[] groups, Fr[] laneRoots, int n, int half, int first, int last)
+    {
+        var rootWords = MemoryMarshal.Cast<Fr, Vector256<ulong>>(laneRoots);
+        var stride = n / (2 * half); // ω_(2·half) = ω^stride
+        var quarter = half / 4; // groups in half a block
+        var root = default(FieldLanes);
+        var product = default(FieldLanes);
+        for (var b = first; b < last; b++)
+        {
+            var j = b % quarter;
+            var top = (b - j) * 2 + j;
+            LaneMontgomery<FrModulus>.Load(rootWords, 4 * j * stride, stride, default, ref root);
+            LaneMontgomery<FrModulus>.Multiply(groups[top + quarter], root, ref product);
+            LaneMontgomery<FrModulus>.Subtract(groups[top], product, ThreeR, ref groups[top + quarter]);
+            LaneMontgomery<FrModulus>.Add(groups[top], product, ref groups[top]);
+        }
+    }
+
+    private static void ForParts(int count, int parts, Action<int, int> body)
+    {
+        if (parts == 1)
+        {
+            body(0, count);
+            return;
+        }
+        Parallel.For(0, parts, part => body(count * part / parts, count * (part + 1) / parts));
     }
 
     private const int ParallelThreshold = 1 << 12;

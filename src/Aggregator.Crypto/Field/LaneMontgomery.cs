@@ -156,15 +156,39 @@ internal static class LaneMontgomery<TModulus> where TModulus : struct, IModulus
         var d6 = a[6] + offset[6] - b[6];
         var d7 = a[7] + offset[7] - b[7];
         var d8 = a[8] + offset[8] - b[8];
-        difference[0] = d0 & Mask;
-        difference[1] = (d1 & Mask) + (d0 >>> LimbBits);
-        difference[2] = (d2 & Mask) + (d1 >>> LimbBits);
-        difference[3] = (d3 & Mask) + (d2 >>> LimbBits);
-        difference[4] = (d4 & Mask) + (d3 >>> LimbBits);
-        difference[5] = (d5 & Mask) + (d4 >>> LimbBits);
-        difference[6] = (d6 & Mask) + (d5 >>> LimbBits);
-        difference[7] = (d7 & Mask) + (d6 >>> LimbBits);
-        difference[8] = d8 + (d7 >>> LimbBits);
+        CarryOnce(d0, d1, d2, d3, d4, d5, d6, d7, d8, ref difference);
+    }
+
+    /// <summary>a + b, with one carry step for all limbs at once: limbs below 2^29 + 4 when the operands' are. The sum may be a or b.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Add(in FieldLanes a, in FieldLanes b, ref FieldLanes sum)
+    {
+        var s0 = a[0] + b[0];
+        var s1 = a[1] + b[1];
+        var s2 = a[2] + b[2];
+        var s3 = a[3] + b[3];
+        var s4 = a[4] + b[4];
+        var s5 = a[5] + b[5];
+        var s6 = a[6] + b[6];
+        var s7 = a[7] + b[7];
+        var s8 = a[8] + b[8];
+        CarryOnce(s0, s1, s2, s3, s4, s5, s6, s7, s8, ref sum);
+    }
+
+    // Limbs below 2^32 into limbs below 2^29 + 8: each limb's carry moves up once, all at the same time.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CarryOnce(Vector256<ulong> l0, Vector256<ulong> l1, Vector256<ulong> l2, Vector256<ulong> l3, Vector256<ulong> l4,
+        Vector256<ulong> l5, Vector256<ulong> l6, Vector256<ulong> l7, Vector256<ulong> l8, ref FieldLanes result)
+    {
+        result[0] = l0 & Mask;
+        result[1] = (l1 & Mask) + (l0 >>> LimbBits);
+        result[2] = (l2 & Mask) + (l1 >>> LimbBits);
+        result[3] = (l3 & Mask) + (l2 >>> LimbBits);
+        result[4] = (l4 & Mask) + (l3 >>> LimbBits);
+        result[5] = (l5 & Mask) + (l4 >>> LimbBits);
+        result[6] = (l6 & Mask) + (l5 >>> LimbBits);
+        result[7] = (l7 & Mask) + (l6 >>> LimbBits);
+        result[8] = l8 + (l7 >>> LimbBits);
     }
 
     /// <summary>a + b limb by limb, without carries: limbs below 2^30, for a <see cref="Subtract"/> to take away.</summary>

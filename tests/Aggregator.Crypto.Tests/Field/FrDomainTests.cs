@@ -16,16 +16,24 @@ public class FrDomainTests
         Assert.NotEqual(Fr.One, root.Pow(1 << 9));
     }
 
-    [Fact]
-    public void Evaluate_gives_the_polynomial_at_each_power_of_the_root_and_interpolate_undoes_it()
+    // Sizes on both sides of the lane stages (blocks of 4 and more) and of the parallel threshold (2^12);
+    // coefficients up to r − 1, the largest the unreduced lane stages meet.
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(5)]
+    [InlineData(13)]
+    public void Evaluate_gives_the_polynomial_at_each_power_of_the_root_and_interpolate_undoes_it(int log2Size)
     {
-        var domain = new FrDomain(5);
+        var domain = new FrDomain(log2Size);
         var random = new Random(11);
-        var coefficients = Enumerable.Range(0, domain.Size).Select(_ => Fr.FromUInt64((ulong)random.NextInt64())).ToArray();
+        var coefficients = Enumerable.Range(0, domain.Size).Select(i => i % 3 == 0 ? Fr.Zero - Fr.One : RandomElement(random)).ToArray();
         var values = coefficients.ToArray();
         domain.Evaluate(values);
-        var omega = FrDomain.RootOfUnity(5);
-        for (var i = 0; i < domain.Size; i++)
+        var omega = FrDomain.RootOfUnity(log2Size);
+        var points = domain.Size <= 64 ? Enumerable.Range(0, domain.Size) : Enumerable.Range(0, 12).Select(_ => random.Next(domain.Size));
+        foreach (var i in points)
         {
             var point = omega.Pow(i);
             var expected = Fr.Zero;
@@ -37,6 +45,14 @@ public class FrDomainTests
         }
         domain.Interpolate(values);
         Assert.Equal(coefficients, values);
+    }
+
+    private static Fr RandomElement(Random random)
+    {
+        var bytes = new byte[40];
+        random.NextBytes(bytes);
+        bytes[^1] = 0;
+        return Fr.FromBigInteger(new System.Numerics.BigInteger(bytes) % Fr.Modulus);
     }
 
     [Fact]

@@ -371,10 +371,11 @@ internal static class MultiScalarMultiplication
     }
 
     /// <summary>
-    /// Additions batched per inversion: 256, but at most a quarter of the buckets, so that a batch fills
-    /// before most points find their bucket already waiting in it.
+    /// Additions batched per inversion: 512 (with the additions in lanes, 512 measured 5 to 10% faster
+    /// than 256, 1,024 no better), but at most a quarter of the buckets, so that a batch fills before
+    /// most points find their bucket already waiting in it.
     /// </summary>
-    private static int BatchSize(long buckets) => (int)Math.Clamp(buckets / 4, 1, 256);
+    private static int BatchSize(long buckets) => (int)Math.Clamp(buckets / 4, 1, 512);
 
     /// <summary>
     /// Affine buckets filled by batches of additions that share one inversion (Montgomery's trick):

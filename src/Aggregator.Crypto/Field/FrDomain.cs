@@ -21,6 +21,7 @@ internal sealed class FrDomain
 
     private readonly Fr[] _roots, _inverseRoots; // ω^i and ω^−i for i < n/2
     private readonly Lazy<(Fr[] Roots, Fr[] InverseRoots)> _laneRoots; // the same times 32, for the lane product
+    private readonly Lazy<Fr[]> _laneCosetFactors; // the coset factors times 32
     private readonly Fr _sizeInverse;
     private readonly Lazy<Fr[]> _cosetFactors; // ω_2n^j / n: interpolation's 1/n and the coset shift in one product
 
@@ -39,6 +40,7 @@ internal sealed class FrDomain
         _sizeInverse = Fr.FromUInt64((ulong)Size).Inverse();
         _cosetFactors = new(() => Powers(RootOfUnity(log2Size + 1), Size, _sizeInverse));
         _laneRoots = new(() => (Powers(omega, Size / 2, LaneScale), Powers(omega.Inverse(), Size / 2, LaneScale)));
+        _laneCosetFactors = new(() => Powers(RootOfUnity(log2Size + 1), Size, Fr.MontgomeryMultiply(_sizeInverse, LaneScale)));
     }
 
     /// <summary>A primitive 2^k-th root of unity, as snarkjs's Fr.w[k].</summary>
@@ -87,18 +89,14 @@ internal sealed class FrDomain
     /// </summary>
     public void ToOddCoset(Fr[] values)
     {
-        Transform(values, _inverseRoots);
-        var factors = _cosetFactors.Value;
-        for (var i = 0; i < values.Length; i++)
-        {
-            values[i] = Fr.MontgomeryMultiply(values[i], factors[i]);
-        }
+        Transform(values, _inverseRoots, scaleForCoset: true);
         Transform(values, _roots);
     }
 
     // Iterative Cooley-Tukey: bit-reversed order, then log n stages of butterflies. Each stage's
     // butterflies are independent, so a large transform spreads every stage over the cores.
-    private void Transform(Fr[] values, Fr[] roots)
+    // With scaleForCoset, value i is then multiplied by its coset factor (in the lanes, when the last stages run there).
+    private void Transform(Fr[] values, Fr[] roots, bool scaleForCoset = false)
     {
         if (values.Length != Size)
         {
@@ -130,7 +128,15 @@ internal sealed class FrDomain
         if (lastScalarHalf < values.Length / 2)
         {
             var (laneRoots, laneInverseRoots) = _laneRoots.Value;
-            LaneStages(values, ReferenceEquals(roots, _roots) ? laneRoots : laneInverseRoots, parts);
+            LaneStages(values, ReferenceEquals(roots, _roots) ? laneRoots : laneInverseRoots, scaleForCoset ? _laneCosetFactors.Value : null, parts);
+        }
+        else if (scaleForCoset)
+        {
+            var factors = _cosetFactors.Value;
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] = Fr.MontgomeryMultiply(values[i], factors[i]);
+            }
         }
     }
 
@@ -146,7 +152,7 @@ internal sealed class FrDomain
     /// offset of the subtraction), so after the at most 25 such stages of a domain (2^27 points at most)
     /// they stay below 76r, within the lane product's bound for a canonical factor and below 2^261.
     /// </summary>
-    private static void LaneStages(Fr[] values, Fr[] laneRoots, int parts)
+    private static void LaneStages(Fr[] values, Fr[] laneRoots, Fr[]? laneFactors, int parts)
     {
         var groups = new FieldLanes[values.Length / 4];
         var n = values.Length;
@@ -166,8 +172,15 @@ internal sealed class FrDomain
         ForParts(groups.Length, parts, (first, last) =>
         {
             var output = MemoryMarshal.Cast<Fr, Vector256<ulong>>(values.AsSpan());
+            var factorWords = MemoryMarshal.Cast<Fr, Vector256<ulong>>(laneFactors.AsSpan());
+            var factor = default(FieldLanes);
             for (var g = first; g < last; g++)
             {
+                if (laneFactors is not null)
+                {
+                    LaneMontgomery<FrModulus>.Load(factorWords, 4 * g, 1, default, ref factor);
+                    LaneMontgomery<FrModulus>.Multiply(groups[g], factor, ref groups[g]);
+                }
                 LaneMontgomery<FrModulus>.StoreCanonical(groups[g], output, 4 * g, 1);
             }
         });

@@ -47,6 +47,35 @@ public class FrDomainTests
         Assert.Equal(coefficients, values);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(5)]
+    [InlineData(13)]
+    public void To_odd_coset_gives_the_polynomial_at_each_point_of_the_coset(int log2Size)
+    {
+        var domain = new FrDomain(log2Size);
+        var random = new Random(12);
+        var coefficients = Enumerable.Range(0, domain.Size).Select(i => i % 5 == 0 ? Fr.Zero - Fr.One : RandomElement(random)).ToArray();
+        var values = coefficients.ToArray();
+        domain.Evaluate(values);
+        domain.ToOddCoset(values);
+        var omega = FrDomain.RootOfUnity(log2Size);
+        var shift = FrDomain.RootOfUnity(log2Size + 1);
+        var points = domain.Size <= 64 ? Enumerable.Range(0, domain.Size) : Enumerable.Range(0, 12).Select(_ => random.Next(domain.Size));
+        foreach (var i in points)
+        {
+            var point = shift * omega.Pow(i);
+            var expected = Fr.Zero;
+            for (var j = coefficients.Length - 1; j >= 0; j--)
+            {
+                expected = expected * point + coefficients[j];
+            }
+            Assert.Equal(expected, values[i]);
+        }
+    }
+
     private static Fr RandomElement(Random random)
     {
         var bytes = new byte[40];

@@ -211,13 +211,18 @@ internal static class LaneMontgomery<TModulus> where TModulus : struct, IModulus
     /// for lanes 0 to 3; past the end of <paramref name="values"/> a lane takes <paramref name="padding"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Load(ReadOnlySpan<Vector256<ulong>> values, int start, int stride, Vector256<ulong> padding, ref FieldLanes lanes)
-    {
-        var (w0, w1, w2, w3) = Transpose(
-            start < values.Length ? values[start] : padding,
+    public static void Load(ReadOnlySpan<Vector256<ulong>> values, int start, int stride, Vector256<ulong> padding, ref FieldLanes lanes) =>
+        Load(start < values.Length ? values[start] : padding,
             start + stride < values.Length ? values[start + stride] : padding,
             start + 2 * stride < values.Length ? values[start + 2 * stride] : padding,
-            start + 3 * stride < values.Length ? values[start + 3 * stride] : padding);
+            start + 3 * stride < values.Length ? values[start + 3 * stride] : padding,
+            ref lanes);
+
+    /// <summary>Reads four canonical 256-bit values (each a 64-bit little-endian Limbs) into lanes 0 to 3.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Load(Vector256<ulong> value0, Vector256<ulong> value1, Vector256<ulong> value2, Vector256<ulong> value3, ref FieldLanes lanes)
+    {
+        var (w0, w1, w2, w3) = Transpose(value0, value1, value2, value3);
         lanes[0] = w0 & Mask;
         lanes[1] = (w0 >>> 29) & Mask;
         lanes[2] = ((w0 >>> 58) | (w1 << 6)) & Mask;

@@ -17,6 +17,7 @@ public sealed class Groth16Prover
 {
     private readonly ProvingKey _key;
     private readonly FrDomain _domain;
+    private readonly QapEvaluation _qap;
     private volatile SectionMultiples? _multiples;
     private readonly Lock _building = new();
 
@@ -30,6 +31,7 @@ public sealed class Groth16Prover
     {
         _key = key ?? throw new ArgumentNullException(nameof(key));
         _domain = new FrDomain(System.Numerics.BitOperations.Log2((uint)key.DomainSize));
+        _qap = new QapEvaluation(key.Coefficients, key.DomainSize);
     }
 
     public ProvingKey Key => _key;
@@ -186,40 +188,8 @@ public sealed class Groth16Prover
         }
     }
 
-    private const byte ZeroValue = 0, OneValue = 1, OtherValue = 2;
-
     /// <summary>A·w and B·w at every constraint (the evaluations of A(x) and B(x) on the domain), one matrix per core.</summary>
-    private (Fr[] A, Fr[] B) EvaluateQap(Fr[] witness)
-    {
-        var a = new Fr[_key.DomainSize];
-        var b = new Fr[_key.DomainSize];
-        var coefficients = _key.Coefficients;
-        // A third of a circuit's witness values are 0 and a seventh 1 (range-check bits): their terms
-        // need no product.
-        var kinds = new byte[witness.Length];
-        for (var i = 0; i < witness.Length; i++)
-        {
-            kinds[i] = witness[i] == Fr.Zero ? ZeroValue : witness[i] == Fr.One ? OneValue : OtherValue;
-        }
-        Parallel.For(0, 2, matrix =>
-        {
-            var target = matrix == 0 ? a : b;
-            foreach (ref readonly var coefficient in coefficients.AsSpan())
-            {
-                if (coefficient.Matrix != matrix)
-                {
-                    continue;
-                }
-                var kind = kinds[coefficient.Signal];
-                if (kind != ZeroValue)
-                {
-                    ref var slot = ref target[coefficient.Constraint];
-                    slot = Fr.Add(slot, kind == OneValue ? coefficient.Value : Fr.MontgomeryMultiply(coefficient.Value, witness[coefficient.Signal]));
-                }
-            }
-        });
-        return (a, b);
-    }
+    private (Fr[] A, Fr[] B) EvaluateQap(Fr[] witness) => _qap.Evaluate(witness);
 
     /// <summary>
     /// A·B − C on the odd coset ω_2n·H, as canonical scalars for the H points: each of A, B, C (= A·B on

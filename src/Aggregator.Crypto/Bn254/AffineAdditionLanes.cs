@@ -12,23 +12,18 @@ namespace Aggregator.Crypto.Bn254;
 /// the four chains share one inversion.
 /// <para>
 /// The lane product P(a, b) = ab/(32R) (<see cref="LaneMontgomery{TModulus}"/>) on values in the scalar
-/// form xR drifts by 1/32 per product; the constant f = 128·√2 (2 is a square mod p, as p ≡ 7 mod 8)
-/// absorbs it with no product added. With the chains' inverse multiplied by f, the slope comes out as
-/// λ·s with s = 4√2·R, and s² = 32R², so P(λs, λs) = λ²R, the scalar form again. The last product needs
-/// x1 − x3 in the same scale: P(x1 − x3, fR) gives it.
+/// form xR drifts by 1/32 per product. Along each chain the drift cancels: the running inverse, times a
+/// constant f, gives 1/dx in the form (1/dx)·fR whatever the chain's length. The slope P(dy, (1/dx)·fR)
+/// is then λ·fR/32, and the coordinate lanes choose f so that λ², λ(x1 − x3) and so x3, y3 come out in
+/// the scalar form: for G1, f = 32 and a shift (six products per addition); for G2, f = 128·√2 and one
+/// more product by a constant (see <see cref="FqLanes"/>, <see cref="Fq2Lanes"/>).
 /// </para>
 /// </summary>
 internal sealed class AffineAdditionLanes<TLanes, T> : IAffineAdditions<T>
     where TLanes : struct, ICoordinateLanes<TLanes, T>
     where T : struct, IFieldElement<T>
 {
-    private static readonly BigInteger P = Fq.Modulus;
     private static readonly int WordsPerElement = Unsafe.SizeOf<T>() / Unsafe.SizeOf<Vector256<ulong>>();
-
-    /// <summary>f = 128·√2 mod p as a scalar element (real, for Fq2), and fR broadcast to lanes.</summary>
-    private static readonly Fq ScaleOfFq = Fq.FromBigInteger(128 * SquareRootOfTwo() % P);
-    private static readonly T Scale = typeof(T) == typeof(Fq2) ? (T)(object)new Fq2(ScaleOfFq, Fq.Zero) : (T)(object)ScaleOfFq;
-    private static readonly FieldLanes ScaleLanes = LaneMontgomery<FqModulus>.Broadcast(MemoryMarshal.Cast<Fq, Limbs>([ScaleOfFq])[0].ToBigInteger());
 
     /// <summary>The identity of the lane product: 2^261 mod p (its real part, for Fq2).</summary>
     private static readonly TLanes Identity = IdentityLanes();
@@ -71,18 +66,19 @@ internal sealed class AffineAdditionLanes<TLanes, T> : IAffineAdditions<T>
             TLanes.Multiply(inverse, _denominators[g], ref inverse);
             TLanes.Load(y1, 4 * g, padWithOne: false, ref a);
             TLanes.Load(y2, 4 * g, padWithOne: false, ref b);
-            ref var slope = ref d;
             TLanes.Subtract(b, a, 2, ref b); // dy, below 3p
-            TLanes.Multiply(b, dxInverse, ref slope); // λ·s, below 7p
-            TLanes.Multiply(slope, slope, ref c); // λ²R, below 7p
+            TLanes.Multiply(b, dxInverse, ref d); // the slope, λ·fR/32: below 2p for G1, 7p for G2
+            ref var partner = ref c;
+            TLanes.SlopePartner(d, ref partner); // G1: 32·λR, below 64p; G2: the slope
+            TLanes.Multiply(partner, d, ref d); // λ²R: below 2p for G1, 7p for G2
             TLanes.Load(x1, 4 * g, padWithOne: false, ref a);
             TLanes.Load(x2, 4 * g, padWithOne: true, ref b);
             TLanes.AddUnreduced(a, b, ref b); // below 2p
-            TLanes.Subtract(c, b, 3, ref c); // x3, below 10p
-            TLanes.Subtract(a, c, 11, ref a); // x1 − x3, below 12p
-            TLanes.Store(c, x1, 4 * g);
-            TLanes.MultiplyByBase(a, ScaleLanes, ref a); // (x1 − x3)·s, below 2p
-            TLanes.Multiply(slope, a, ref a); // λ(x1 − x3)R
+            TLanes.Subtract(d, b, 3, ref d); // x3, below 10p
+            TLanes.Subtract(a, d, 11, ref a); // x1 − x3, below 12p
+            TLanes.Store(d, x1, 4 * g);
+            TLanes.ScaleDifference(ref a);
+            TLanes.Multiply(partner, a, ref a); // λ(x1 − x3)R: below 6p for G1 (64p·12p/2^261 + p), 7p for G2
             TLanes.Load(y1, 4 * g, padWithOne: false, ref b);
             TLanes.Subtract(a, b, 2, ref a); // y3
             TLanes.Store(a, y1, 4 * g);
@@ -96,7 +92,7 @@ internal sealed class AffineAdditionLanes<TLanes, T> : IAffineAdditions<T>
         TLanes.Store(products, words, 0);
         var t = MemoryMarshal.Cast<Vector256<ulong>, T>(words);
         var (t01, t23) = (T.Multiply(t[0], t[1]), T.Multiply(t[2], t[3]));
-        var inverse = T.Multiply(T.Multiply(t01, t23).Inverse(), Scale);
+        var inverse = T.Multiply(T.Multiply(t01, t23).Inverse(), TLanes.InverseScale);
         var (i01, i23) = (T.Multiply(inverse, t23), T.Multiply(inverse, t01));
         (t[0], t[1], t[2], t[3]) = (T.Multiply(i01, t[1]), T.Multiply(i01, t[0]), T.Multiply(i23, t[3]), T.Multiply(i23, t[2]));
         var lanes = default(TLanes);
@@ -107,7 +103,7 @@ internal sealed class AffineAdditionLanes<TLanes, T> : IAffineAdditions<T>
     // Loaded from the identity's words like any element: P(identity, b) = b.
     private static TLanes IdentityLanes()
     {
-        var identity = Limbs.FromBigInteger(BigInteger.ModPow(2, 261, P));
+        var identity = Limbs.FromBigInteger(BigInteger.ModPow(2, 261, Fq.Modulus));
         Span<Vector256<ulong>> words = stackalloc Vector256<ulong>[4 * WordsPerElement];
         for (var lane = 0; lane < 4; lane++)
         {
@@ -116,12 +112,5 @@ internal sealed class AffineAdditionLanes<TLanes, T> : IAffineAdditions<T>
         var lanes = default(TLanes);
         TLanes.Load(words, 0, padWithOne: false, ref lanes);
         return lanes;
-    }
-
-    // p ≡ 3 mod 4, so a square a has the root a^((p+1)/4); p ≡ 7 mod 8 makes 2 a square.
-    private static BigInteger SquareRootOfTwo()
-    {
-        var root = BigInteger.ModPow(2, (P + 1) / 4, P);
-        return root * root % P == 2 ? root : throw new InvalidOperationException("2 is not a square mod p");
     }
 }

@@ -1,4 +1,6 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Aggregator.Crypto.Field;
 
@@ -45,11 +47,31 @@ internal struct Fq2Lanes : ICoordinateLanes<Fq2Lanes, Fq2>
         LaneMontgomery<FqModulus>.Subtract(sumA, real, FqLanes.MultiplesOfP[5], ref product._imaginary); // below 7p
     }
 
+    // f = 128·√2 mod p (2 is a square mod p, as p ≡ 7 mod 8), and fR broadcast to lanes.
+    private static readonly Fq Scale = Fq.FromBigInteger(128 * SquareRootOfTwo() % Fq.Modulus);
+    private static readonly FieldLanes ScaleLanes = LaneMontgomery<FqModulus>.Broadcast(MemoryMarshal.Cast<Fq, Limbs>([Scale])[0].ToBigInteger());
+
+    /// <summary>
+    /// f = 128·√2: the slope comes out as λ·s with s = 4√2·R, and s² = 32R², so P(λs, λs) = λ²R. (The shift
+    /// that serves G1 would leave the Karatsuba sums of 32λ too large for the lane product's bounds.)
+    /// </summary>
+    public static Fq2 InverseScale { get; } = new(Scale, Fq.Zero);
+
+    public static void SlopePartner(in Fq2Lanes slope, ref Fq2Lanes partner) => partner = slope;
+
+    /// <summary>P(x1 − x3, fR) = (x1 − x3)·s, so that P(λs, (x1 − x3)s) = λ(x1 − x3)R: two lane products.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void MultiplyByBase(in Fq2Lanes a, in FieldLanes k, ref Fq2Lanes product)
+    public static void ScaleDifference(ref Fq2Lanes difference)
     {
-        LaneMontgomery<FqModulus>.Multiply(a._real, k, ref product._real);
-        LaneMontgomery<FqModulus>.Multiply(a._imaginary, k, ref product._imaginary);
+        LaneMontgomery<FqModulus>.Multiply(difference._real, ScaleLanes, ref difference._real);
+        LaneMontgomery<FqModulus>.Multiply(difference._imaginary, ScaleLanes, ref difference._imaginary);
+    }
+
+    // p ≡ 3 mod 4, so a square a has the root a^((p+1)/4).
+    private static BigInteger SquareRootOfTwo()
+    {
+        var root = BigInteger.ModPow(2, (Fq.Modulus + 1) / 4, Fq.Modulus);
+        return root * root % Fq.Modulus == 2 ? root : throw new InvalidOperationException("2 is not a square mod p");
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -27,9 +27,17 @@ internal struct FqLanes : ICoordinateLanes<FqLanes, Fq>
     public static void Multiply(in FqLanes a, in FqLanes b, ref FqLanes product) =>
         LaneMontgomery<FqModulus>.Multiply(a._value, b._value, ref product._value);
 
+    /// <summary>f = 32: the slope comes out as λR, and its partner 32·λR costs a shift instead of a product.</summary>
+    public static Fq InverseScale { get; } = Fq.From(32);
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void MultiplyByBase(in FqLanes a, in FieldLanes k, ref FqLanes product) =>
-        LaneMontgomery<FqModulus>.Multiply(a._value, k, ref product._value);
+    public static void SlopePartner(in FqLanes slope, ref FqLanes partner) =>
+        LaneMontgomery<FqModulus>.MultiplyBy32(slope._value, ref partner._value);
+
+    /// <summary>Already in scale: P(32λR, (x1 − x3)R) = λ(x1 − x3)R.</summary>
+    public static void ScaleDifference(ref FqLanes difference)
+    {
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Subtract(in FqLanes a, in FqLanes b, int k, ref FqLanes difference) =>

@@ -21,8 +21,17 @@ internal interface ICoordinateLanes<TSelf, T>
 
     static abstract void Multiply(in TSelf a, in TSelf b, ref TSelf product);
 
-    /// <summary>Each coefficient times k, an element of Fq in lanes.</summary>
-    static abstract void MultiplyByBase(in TSelf a, in FieldLanes k, ref TSelf product);
+    /// <summary>
+    /// The constant f that multiplies the chains' inverse, as an element of T: with it the slope comes out of
+    /// the lane product in the scale the two hooks below expect (see <see cref="AffineAdditionLanes{TLanes, T}"/>).
+    /// </summary>
+    static abstract T InverseScale { get; }
+
+    /// <summary>The slope's partner in λ² = P(partner, slope) and in λ(x1 − x3) = P(partner, ·).</summary>
+    static abstract void SlopePartner(in TSelf slope, ref TSelf partner);
+
+    /// <summary>x1 − x3 (scalar Montgomery form, below 12p) brought into the scale that P(partner, ·) needs.</summary>
+    static abstract void ScaleDifference(ref TSelf difference);
 
     /// <summary>a + k·p − b (coefficient-wise), for b's coefficients below (k − 1)·p.</summary>
     static abstract void Subtract(in TSelf a, in TSelf b, int k, ref TSelf difference);

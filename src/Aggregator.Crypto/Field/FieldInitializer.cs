@@ -26,6 +26,7 @@ internal static class FieldInitializer
         RuntimeHelpers.RunClassConstructor(typeof(LaneMontgomery<FqModulus>).TypeHandle);
         RuntimeHelpers.RunClassConstructor(typeof(LaneMontgomery<FrModulus>).TypeHandle);
         RuntimeHelpers.RunClassConstructor(typeof(FqLanes).TypeHandle);
+        RuntimeHelpers.RunClassConstructor(typeof(Fq2Lanes).TypeHandle);
         RuntimeHelpers.RunClassConstructor(typeof(AffineAdditionLanes<FqLanes, Fq>).TypeHandle);
         RuntimeHelpers.RunClassConstructor(typeof(AffineAdditionLanes<Fq2Lanes, Fq2>).TypeHandle);
     }

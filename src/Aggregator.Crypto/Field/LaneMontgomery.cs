@@ -191,6 +191,23 @@ internal static class LaneMontgomery<TModulus> where TModulus : struct, IModulus
         result[8] = l8 + (l7 >>> LimbBits);
     }
 
+    /// <summary>32·a, exactly (no reduction), for a below 2^256 with limbs below 2^29 (a product's result).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void MultiplyBy32(in FieldLanes a, ref FieldLanes product)
+    {
+        Vector256<ulong> a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3], a4 = a[4], a5 = a[5], a6 = a[6], a7 = a[7], a8 = a[8];
+        const int Up = 5, Down = LimbBits - 5; // each limb keeps its low 24 bits, shifted up, and takes the 5 above from the limb below
+        product[0] = (a0 << Up) & Mask;
+        product[1] = ((a1 << Up) & Mask) | (a0 >>> Down);
+        product[2] = ((a2 << Up) & Mask) | (a1 >>> Down);
+        product[3] = ((a3 << Up) & Mask) | (a2 >>> Down);
+        product[4] = ((a4 << Up) & Mask) | (a3 >>> Down);
+        product[5] = ((a5 << Up) & Mask) | (a4 >>> Down);
+        product[6] = ((a6 << Up) & Mask) | (a5 >>> Down);
+        product[7] = ((a7 << Up) & Mask) | (a6 >>> Down);
+        product[8] = (a8 << Up) | (a7 >>> Down);
+    }
+
     /// <summary>a + b limb by limb, without carries: limbs below 2^30, for a <see cref="Subtract"/> to take away.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void AddUnreduced(in FieldLanes a, in FieldLanes b, ref FieldLanes sum)

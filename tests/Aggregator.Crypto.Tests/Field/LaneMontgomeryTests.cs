@@ -147,6 +147,32 @@ public class LaneMontgomeryTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Moduli))]
+    public void Times_32_is_exact_for_values_below_2_to_the_256(string modulus)
+    {
+        ForModulus(modulus, TimesThirtyTwo<FqModulus>, TimesThirtyTwo<FrModulus>);
+    }
+
+    private static void TimesThirtyTwo<TModulus>() where TModulus : struct, IModulus
+    {
+        var random = new Random(11);
+        for (var trial = 0; trial < 200; trial++)
+        {
+            var values = new[] { Below(random, BigInteger.One << 256), (BigInteger.One << 256) - 1, Below(random, BigInteger.One << 40), BigInteger.Zero };
+            var product = default(FieldLanes);
+            LaneMontgomery<TModulus>.MultiplyBy32(Lanes<TModulus>(values), ref product);
+            for (var lane = 0; lane < 4; lane++)
+            {
+                Assert.Equal(32 * values[lane], Value(product, lane));
+                for (var j = 0; j < 8; j++)
+                {
+                    Assert.True(product[j].GetElement(lane) < 1UL << 29, $"limb {j} of lane {lane} not carried");
+                }
+            }
+        }
+    }
+
     [Fact]
     public void Values_at_or_above_2_to_the_261_cannot_be_broadcast()
     {

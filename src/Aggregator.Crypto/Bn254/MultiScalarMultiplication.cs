@@ -336,7 +336,7 @@ internal static class MultiScalarMultiplication
             {
                 (x, y, set) = (qx, qy, true);
             }
-            else if (T.Subtract(x, qx).IsZero)
+            else if (EqualityComparer<T>.Default.Equals(x, qx)) // canonical values: equal x, equal words
             {
                 (x, y, set) = SameX(x, y, qx, qy);
             }
@@ -504,7 +504,7 @@ internal static class MultiScalarMultiplication
                 }
                 return;
             }
-            if (T.Subtract(x, _x[bucket]).IsZero)
+            if (EqualityComparer<T>.Default.Equals(x, _x[bucket])) // canonical values: equal x, equal words
             {
                 (_x[bucket], _y[bucket], _filled[bucket]) = SameX(_x[bucket], _y[bucket], x, y);
                 return;

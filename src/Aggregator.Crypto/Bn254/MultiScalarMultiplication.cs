@@ -393,7 +393,7 @@ internal static class MultiScalarMultiplication
         private readonly T[] _batchX, _batchY, _bucketX, _bucketY; // a batch's points, and the buckets' points they are added to
         private readonly AffineAdditionBatch<T> _additions = new();
         private int _batched;
-        private readonly (int Bucket, T X, T Y)[] _queue, _retry;
+        private (int Bucket, T X, T Y)[] _queue, _retry; // swapped at each retry, not copied
         private int _queued;
 
         public AffineBuckets(int count)
@@ -521,7 +521,7 @@ internal static class MultiScalarMultiplication
         {
             Flush();
             var count = _queued;
-            _queue.AsSpan(0, count).CopyTo(_retry);
+            (_queue, _retry) = (_retry, _queue);
             _queued = 0;
             for (var i = 0; i < count; i++)
             {

@@ -9,19 +9,20 @@ namespace Aggregator.Crypto.Bn254;
 /// <summary>
 /// Four elements of Fq2 in AVX2 lanes (G2's coordinates): the real and imaginary parts, each as
 /// <see cref="FieldLanes"/>. An element of a span of Fq2 is two 256-bit words, real part first.
+/// The operations are compiled apart (not inlined) as <see cref="FqLanes"/>'s are.
 /// </summary>
 internal struct Fq2Lanes : ICoordinateLanes<Fq2Lanes, Fq2>
 {
     private FieldLanes _real, _imaginary;
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Load(ReadOnlySpan<Vector256<ulong>> values, int first, bool padWithOne, ref Fq2Lanes lanes)
     {
         LaneMontgomery<FqModulus>.Load(values, 2 * first, 2, padWithOne ? FqLanes.OneWord : default, ref lanes._real);
         LaneMontgomery<FqModulus>.Load(values, 2 * first + 1, 2, default, ref lanes._imaginary);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Store(in Fq2Lanes lanes, Span<Vector256<ulong>> values, int first)
     {
         LaneMontgomery<FqModulus>.StoreCanonical(lanes._real, values, 2 * first, 2);
@@ -33,7 +34,7 @@ internal struct Fq2Lanes : ICoordinateLanes<Fq2Lanes, Fq2>
     /// operands' coefficients below 5p and 7p (this product's own output) the sums stay below 12p, and
     /// 12p·12p is below p·2^261, as the lane product needs. The product may be an operand.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Multiply(in Fq2Lanes a, in Fq2Lanes b, ref Fq2Lanes product)
     {
         FieldLanes real = default, imaginary = default, sumA = default, sumB = default;
@@ -57,10 +58,11 @@ internal struct Fq2Lanes : ICoordinateLanes<Fq2Lanes, Fq2>
     /// </summary>
     public static Fq2 InverseScale { get; } = new(Scale, Fq.Zero);
 
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void SlopePartner(in Fq2Lanes slope, ref Fq2Lanes partner) => partner = slope;
 
     /// <summary>P(x1 − x3, fR) = (x1 − x3)·s, so that P(λs, (x1 − x3)s) = λ(x1 − x3)R: two lane products.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void ScaleDifference(ref Fq2Lanes difference)
     {
         LaneMontgomery<FqModulus>.Multiply(difference._real, ScaleLanes, ref difference._real);
@@ -74,14 +76,14 @@ internal struct Fq2Lanes : ICoordinateLanes<Fq2Lanes, Fq2>
         return root * root % Fq.Modulus == 2 ? root : throw new InvalidOperationException("2 is not a square mod p");
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Subtract(in Fq2Lanes a, in Fq2Lanes b, int k, ref Fq2Lanes difference)
     {
         LaneMontgomery<FqModulus>.Subtract(a._real, b._real, FqLanes.MultiplesOfP[k], ref difference._real);
         LaneMontgomery<FqModulus>.Subtract(a._imaginary, b._imaginary, FqLanes.MultiplesOfP[k], ref difference._imaginary);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static void AddUnreduced(in Fq2Lanes a, in Fq2Lanes b, ref Fq2Lanes sum)
     {
         LaneMontgomery<FqModulus>.AddUnreduced(a._real, b._real, ref sum._real);

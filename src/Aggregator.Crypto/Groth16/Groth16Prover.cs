@@ -123,11 +123,25 @@ public sealed class Groth16Prover
             ("MSM C", () => piC = Sum(_key.C, multiples?.C, scalars[(_key.PublicCount + 1)..])),
         ];
         var clock = Stopwatch.StartNew();
+        // r and s are secret (with them the proof would reveal Σ wᵢ·Aᵢ): every product by them runs in
+        // constant time. The key's δ's products need no sum, so they run beside the sums.
+        var r = (randomScalar ?? RandomScalar)();
+        var s = (randomScalar ?? RandomScalar)();
+        var delta1 = _key.Delta1.ToJacobian();
+        JacobianPoint<Fq> delta1R = default, delta1S = default, delta1MinusRs = default;
+        JacobianPoint<Fq2> delta2S = default;
+        Action[] blindingByDelta =
+        [
+            () => delta1R = ConstantTimeMultiplication.Multiply(delta1, r, Curve.B3),
+            () => delta1S = ConstantTimeMultiplication.Multiply(delta1, s, Curve.B3),
+            () => delta1MinusRs = ConstantTimeMultiplication.Multiply(delta1, (r * s).Negate(), Curve.B3),
+            () => delta2S = ConstantTimeMultiplication.Multiply(_key.Delta2.ToJacobian(), s, Curve.TwistB3),
+        ];
         if (profile is null)
         {
             // The quotient's chain and the witness's four sums are independent: run together, the serial
             // parts of each (digits, bucket sums, FFT stage joins) overlap the others' parallel parts.
-            Parallel.Invoke([() => Array.ForEach(quotient, step => step.Run()), .. witnessSums.Select(step => step.Run)]);
+            Parallel.Invoke([() => Array.ForEach(quotient, step => step.Run()), .. witnessSums.Select(step => step.Run), .. blindingByDelta]);
         }
         else
         {
@@ -138,20 +152,17 @@ public sealed class Groth16Prover
                 profile.Add(step, clock.Elapsed);
             }
             clock.Restart();
+            Array.ForEach(blindingByDelta, blind => blind());
         }
 
-        // r and s are secret (with them the proof would reveal Σ wᵢ·Aᵢ): every product by them runs in
-        // constant time.
-        var r = (randomScalar ?? RandomScalar)();
-        var s = (randomScalar ?? RandomScalar)();
-        var delta1 = _key.Delta1.ToJacobian();
-        piA = piA.Add(_key.Alpha1).Add(ConstantTimeMultiplication.Multiply(delta1, r, Curve.B3));
-        piB = piB.Add(_key.Beta2).Add(ConstantTimeMultiplication.Multiply(_key.Delta2.ToJacobian(), s, Curve.TwistB3));
-        b1 = b1.Add(_key.Beta1).Add(ConstantTimeMultiplication.Multiply(delta1, s, Curve.B3));
-        piC = piC.Add(piH)
-            .Add(ConstantTimeMultiplication.Multiply(piA, s, Curve.B3))
-            .Add(ConstantTimeMultiplication.Multiply(b1, r, Curve.B3))
-            .Add(ConstantTimeMultiplication.Multiply(delta1, (r * s).Negate(), Curve.B3));
+        piA = piA.Add(_key.Alpha1).Add(delta1R);
+        piB = piB.Add(_key.Beta2).Add(delta2S);
+        b1 = b1.Add(_key.Beta1).Add(delta1S);
+        JacobianPoint<Fq> piAS = default, b1R = default;
+        Parallel.Invoke(
+            () => piAS = ConstantTimeMultiplication.Multiply(piA, s, Curve.B3),
+            () => b1R = ConstantTimeMultiplication.Multiply(b1, r, Curve.B3));
+        piC = piC.Add(piH).Add(piAS).Add(b1R).Add(delta1MinusRs);
         var proof = new JsonObject
         {
             ["pi_a"] = G1Json(piA.ToAffine()),

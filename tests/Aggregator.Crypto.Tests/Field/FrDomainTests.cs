@@ -16,65 +16,63 @@ public class FrDomainTests
         Assert.NotEqual(Fr.One, root.Pow(1 << 9));
     }
 
-    // Sizes on both sides of the lane stages (blocks of 4 and more) and of the parallel threshold (2^12);
-    // coefficients up to r − 1, the largest the unreduced lane stages meet.
+    // Sizes (log2) on both sides of the lane stages (blocks of 4 and more) and of the parallel threshold (2^12).
+    public static TheoryData<int> Sizes => new() { 1, 2, 3, 5, 13 };
+
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    [InlineData(5)]
-    [InlineData(13)]
+    [MemberData(nameof(Sizes))]
     public void Evaluate_gives_the_polynomial_at_each_power_of_the_root_and_interpolate_undoes_it(int log2Size)
     {
         var domain = new FrDomain(log2Size);
         var random = new Random(11);
-        var coefficients = Enumerable.Range(0, domain.Size).Select(i => i % 3 == 0 ? Fr.Zero - Fr.One : RandomElement(random)).ToArray();
+        var coefficients = Coefficients(domain, random);
         var values = coefficients.ToArray();
         domain.Evaluate(values);
         var omega = FrDomain.RootOfUnity(log2Size);
-        var points = domain.Size <= 64 ? Enumerable.Range(0, domain.Size) : Enumerable.Range(0, 12).Select(_ => random.Next(domain.Size));
-        foreach (var i in points)
+        foreach (var i in SomeIndices(domain, random))
         {
-            var point = omega.Pow(i);
-            var expected = Fr.Zero;
-            for (var j = coefficients.Length - 1; j >= 0; j--)
-            {
-                expected = expected * point + coefficients[j];
-            }
-            Assert.Equal(expected, values[i]);
+            Assert.Equal(Polynomial(coefficients, omega.Pow(i)), values[i]);
         }
         domain.Interpolate(values);
         Assert.Equal(coefficients, values);
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    [InlineData(5)]
-    [InlineData(13)]
+    [MemberData(nameof(Sizes))]
     public void To_odd_coset_gives_the_polynomial_at_each_point_of_the_coset(int log2Size)
     {
         var domain = new FrDomain(log2Size);
         var random = new Random(12);
-        var coefficients = Enumerable.Range(0, domain.Size).Select(i => i % 5 == 0 ? Fr.Zero - Fr.One : RandomElement(random)).ToArray();
+        var coefficients = Coefficients(domain, random);
         var values = coefficients.ToArray();
         domain.Evaluate(values);
         domain.ToOddCoset(values);
         var omega = FrDomain.RootOfUnity(log2Size);
         var shift = FrDomain.RootOfUnity(log2Size + 1);
-        var points = domain.Size <= 64 ? Enumerable.Range(0, domain.Size) : Enumerable.Range(0, 12).Select(_ => random.Next(domain.Size));
-        foreach (var i in points)
+        foreach (var i in SomeIndices(domain, random))
         {
-            var point = shift * omega.Pow(i);
-            var expected = Fr.Zero;
-            for (var j = coefficients.Length - 1; j >= 0; j--)
-            {
-                expected = expected * point + coefficients[j];
-            }
-            Assert.Equal(expected, values[i]);
+            Assert.Equal(Polynomial(coefficients, shift * omega.Pow(i)), values[i]);
         }
     }
+
+    // Every index of a small domain, twelve random ones of a large one (the naive evaluation is quadratic).
+    private static IEnumerable<int> SomeIndices(FrDomain domain, Random random) =>
+        domain.Size <= 64 ? Enumerable.Range(0, domain.Size) : Enumerable.Range(0, 12).Select(_ => random.Next(domain.Size));
+
+    // Σ c_j·x^j by Horner's rule.
+    private static Fr Polynomial(Fr[] coefficients, Fr x)
+    {
+        var value = Fr.Zero;
+        for (var j = coefficients.Length - 1; j >= 0; j--)
+        {
+            value = value * x + coefficients[j];
+        }
+        return value;
+    }
+
+    // Random, and r − 1 (the largest value the unreduced lane stages meet) every third.
+    private static Fr[] Coefficients(FrDomain domain, Random random) =>
+        [.. Enumerable.Range(0, domain.Size).Select(i => i % 3 == 0 ? Fr.Zero - Fr.One : RandomElement(random))];
 
     private static Fr RandomElement(Random random)
     {

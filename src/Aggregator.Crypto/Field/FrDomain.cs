@@ -26,12 +26,16 @@ internal sealed class FrDomain
     private readonly Fr _sizeInverse;
     private readonly Lazy<Fr[]> _cosetFactors; // ω_2n^j / n: interpolation's 1/n and the coset shift in one product
 
+    private readonly bool _lanes;
+
     public int Log2Size { get; }
 
     public int Size => 1 << Log2Size;
 
-    public FrDomain(int log2Size)
+    /// <param name="useLanes">False keeps every stage scalar (to hold the lanes to it in tests).</param>
+    public FrDomain(int log2Size, bool useLanes = true)
     {
+        _lanes = useLanes && LaneMontgomery<FrModulus>.IsSupported;
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(log2Size);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(log2Size, TwoAdicity - 1); // the coset needs ω_(k+1)
         Log2Size = log2Size;
@@ -115,7 +119,7 @@ internal sealed class FrDomain
         var parts = values.Length >= ParallelThreshold ? Environment.ProcessorCount : 1;
         var butterflies = values.Length / 2;
         // Stages joining blocks of 4 and more take four butterflies at a time in AVX2 lanes.
-        var lastScalarHalf = LaneMontgomery<FrModulus>.IsSupported && values.Length >= 8 ? 2 : values.Length / 2;
+        var lastScalarHalf = _lanes && values.Length >= 8 ? 2 : values.Length / 2;
         for (var half = 1; half <= lastScalarHalf; half <<= 1)
         {
             if (parts == 1)

@@ -55,6 +55,24 @@ public class FrDomainTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Sizes))]
+    public void Lane_stages_give_the_scalar_stages_values(int log2Size)
+    {
+        var (lanes, scalar) = (new FrDomain(log2Size, useLanes: true), new FrDomain(log2Size, useLanes: false));
+        var coefficients = Coefficients(lanes, new Random(13));
+        var (inLanes, inScalar) = (coefficients.ToArray(), coefficients.ToArray());
+        lanes.Evaluate(inLanes);
+        scalar.Evaluate(inScalar);
+        Assert.Equal(inScalar, inLanes);
+        lanes.ToOddCoset(inLanes);
+        scalar.ToOddCoset(inScalar);
+        Assert.Equal(inScalar, inLanes);
+        lanes.Interpolate(inLanes);
+        scalar.Interpolate(inScalar);
+        Assert.Equal(inScalar, inLanes);
+    }
+
     // Every index of a small domain, twelve random ones of a large one (the naive evaluation is quadratic).
     private static IEnumerable<int> SomeIndices(FrDomain domain, Random random) =>
         domain.Size <= 64 ? Enumerable.Range(0, domain.Size) : Enumerable.Range(0, 12).Select(_ => random.Next(domain.Size));

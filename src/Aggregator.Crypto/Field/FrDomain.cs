@@ -116,11 +116,16 @@ internal sealed class FrDomain
                 (values[i], values[j]) = (values[j], values[i]);
             }
         }
-        var parts = values.Length >= ParallelThreshold ? Environment.ProcessorCount : 1;
+        // A power of two, so that each part's values are whole blocks of the early stages.
+        var parts = values.Length >= ParallelThreshold ? (int)BitOperations.RoundUpToPowerOf2((uint)Environment.ProcessorCount + 1) / 2 : 1;
+        if (_lanes && values.Length >= 8)
+        {
+            var (laneRoots, laneInverseRoots) = _laneRoots.Value;
+            LaneStages(values, roots, ReferenceEquals(roots, _roots) ? laneRoots : laneInverseRoots, scaleForCoset ? _laneCosetFactors.Value : null, parts);
+            return;
+        }
         var butterflies = values.Length / 2;
-        // Stages joining blocks of 4 and more take four butterflies at a time in AVX2 lanes.
-        var lastScalarHalf = _lanes && values.Length >= 8 ? 2 : values.Length / 2;
-        for (var half = 1; half <= lastScalarHalf; half <<= 1)
+        for (var half = 1; half < values.Length; half <<= 1)
         {
             if (parts == 1)
             {
@@ -130,12 +135,7 @@ internal sealed class FrDomain
             var stageHalf = half;
             Parallel.For(0, parts, part => Stage(values, roots, stageHalf, butterflies * part / parts, butterflies * (part + 1) / parts));
         }
-        if (lastScalarHalf < values.Length / 2)
-        {
-            var (laneRoots, laneInverseRoots) = _laneRoots.Value;
-            LaneStages(values, ReferenceEquals(roots, _roots) ? laneRoots : laneInverseRoots, scaleForCoset ? _laneCosetFactors.Value : null, parts);
-        }
-        else if (scaleForCoset)
+        if (scaleForCoset)
         {
             var factors = _cosetFactors.Value;
             for (var i = 0; i < values.Length; i++)
@@ -151,26 +151,36 @@ internal sealed class FrDomain
     private static readonly FieldLanes ThreeR = LaneMontgomery<FrModulus>.MultipleOfModulus(3);
 
     /// <summary>
-    /// The stages joining blocks of 4 values and more, with the values in lanes (group g holds values 4g
-    /// to 4g + 3) and four butterflies of one block at a time. Values are not reduced between stages:
-    /// each stage adds below 3r to a value (a product by a canonical root is below 2r, and r·3 is the
-    /// offset of the subtraction), so after the at most 25 such stages of a domain (2^27 points at most)
-    /// they stay below 76r, within the lane product's bound for a canonical factor and below 2^261.
+    /// The stages after the bit reversal: those joining blocks of 1 and 2 values by the scalar
+    /// <see cref="Stage"/>, then the others with the values in lanes (group g holds values 4g to 4g + 3)
+    /// and four butterflies of one block at a time. Each core first runs every stage whose blocks lie
+    /// within its share of the values, with no join between them; only the last log2(parts) stages
+    /// join. Values are not reduced between stages: each stage adds below 3r to a value (a product by
+    /// a canonical root is below 2r, and 3r is the offset of the subtraction), so after the at most 25
+    /// lane stages of a domain (2^27 points at most) they stay below 76r, within the lane product's
+    /// bound for a canonical factor and below 2^261.
     /// </summary>
-    private static void LaneStages(Fr[] values, Fr[] laneRoots, Fr[]? laneFactors, int parts)
+    private static void LaneStages(Fr[] values, Fr[] roots, Fr[] laneRoots, Fr[]? laneFactors, int parts)
     {
         var n = values.Length;
-        var groups = ArrayPool<FieldLanes>.Shared.Rent(n / 4); // 2.4 MB for 2^15 points: reused, not left to the large object heap
         var count = n / 4;
+        var share = n / parts; // values per part
+        var groups = ArrayPool<FieldLanes>.Shared.Rent(count); // 2.4 MB for 2^15 points: reused, not left to the large object heap
         ForParts(count, parts, (first, last) =>
         {
+            Stage(values, roots, 1, 2 * first, 2 * last);
+            Stage(values, roots, 2, 2 * first, 2 * last);
             var words = MemoryMarshal.Cast<Fr, Vector256<ulong>>(values.AsSpan());
             for (var g = first; g < last; g++)
             {
                 LaneMontgomery<FrModulus>.Load(words, 4 * g, 1, default, ref groups[g]);
             }
+            for (var half = 4; 2 * half <= share; half <<= 1)
+            {
+                LaneStage(groups, laneRoots, n, half, first / 2, last / 2);
+            }
         });
-        for (var half = 4; half < n; half <<= 1)
+        for (var half = Math.Max(4, share); half < n; half <<= 1)
         {
             var stageHalf = half;
             ForParts(n / 8, parts, (first, last) => LaneStage(groups, laneRoots, n, stageHalf, first, last));

@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Aggregator.Crypto.Field;
 
@@ -49,8 +48,9 @@ internal struct Fq2Lanes : ICoordinateLanes<Fq2Lanes, Fq2>
     }
 
     // f = 128·√2 mod p (2 is a square mod p, as p ≡ 7 mod 8), and fR broadcast to lanes.
-    private static readonly Fq Scale = Fq.FromBigInteger(128 * SquareRootOfTwo() % Fq.Modulus);
-    private static readonly FieldLanes ScaleLanes = LaneMontgomery<FqModulus>.Broadcast(MemoryMarshal.Cast<Fq, Limbs>([Scale])[0].ToBigInteger());
+    private static readonly BigInteger ScaleValue = 128 * SquareRootOfTwo() % Fq.Modulus;
+    private static readonly Fq Scale = Fq.FromBigInteger(ScaleValue);
+    private static readonly FieldLanes ScaleLanes = LaneMontgomery<FqModulus>.BroadcastMontgomeryForm(ScaleValue);
 
     /// <summary>
     /// f = 128·√2: the slope comes out as λ·s with s = 4√2·R, and s² = 32R², so P(λs, λs) = λ²R. (The shift

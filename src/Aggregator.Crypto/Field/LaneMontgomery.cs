@@ -9,8 +9,8 @@ namespace Aggregator.Crypto.Field;
 /// Montgomery arithmetic on four independent elements at once, in the lanes of AVX2 registers
 /// (<see cref="FieldLanes"/>). AVX2 multiplies 32-bit halves into 64-bit lanes (<c>vpmuludq</c>), so an
 /// element is nine 29-bit limbs: a lane then has room to add the eighteen 58-bit products a limb
-/// receives before its carry is taken. Measured here, a product costs about 14 ns per element against
-/// 55 to 75 for the scalar 64-bit one (bench/RESULTS.md), whose carries .NET must rebuild with compares.
+/// receives before its carry is taken. Measured here, a product costs 15 to 17 ns per element against
+/// 61 to 86 for the scalar 64-bit one (bench/RESULTS.md), whose carries .NET must rebuild with compares.
 /// <para>
 /// The product divides by R' = 2^261 (nine rounds of 29 bits), not by the scalar code's R = 2^256:
 /// on values in the scalar Montgomery form xR it returns xy·R/32. Callers fold the factor into their
@@ -23,8 +23,7 @@ internal static class LaneMontgomery<TModulus> where TModulus : struct, IModulus
     public const int LimbBits = 29;
     private const ulong LimbMask = (1UL << LimbBits) - 1;
 
-    /// <summary>q as an integer.</summary>
-    public static BigInteger Modulus { get; } = new Limbs(TModulus.Q0, TModulus.Q1, TModulus.Q2, TModulus.Q3).ToBigInteger();
+    private static readonly BigInteger Modulus = Montgomery<TModulus>.Modulus;
 
     public static bool IsSupported => Avx2.IsSupported;
 
@@ -59,6 +58,9 @@ internal static class LaneMontgomery<TModulus> where TModulus : struct, IModulus
         }
         return lanes;
     }
+
+    /// <summary>The Montgomery form x·2^256 mod q of x (as the scalar code holds it) in all four lanes.</summary>
+    public static FieldLanes BroadcastMontgomeryForm(BigInteger x) => Broadcast((x << 256) % Modulus);
 
     /// <summary>
     /// k·q written with every limb but the top one at least 2^30 − 2 (borrowing from the limb above),

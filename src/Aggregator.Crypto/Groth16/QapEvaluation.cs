@@ -16,7 +16,7 @@ internal sealed class QapEvaluation
     private const byte ZeroValue = 0, OneValue = 1, OtherValue = 2;
 
     // 1024 in Montgomery form (1024·R): P(w, it) = 32·w, which the lane product P(c, 32·w) = c·w takes back.
-    private static readonly FieldLanes ThirtyTwoFoldFactor = LaneMontgomery<FrModulus>.Broadcast(MemoryMarshal.Cast<Fr, Limbs>([Fr.FromUInt64(1024)])[0].ToBigInteger());
+    private static readonly FieldLanes ThirtyTwoFoldFactor = LaneMontgomery<FrModulus>.BroadcastMontgomeryForm(1024);
 
     private readonly ProvingKey.QapCoefficient[] _coefficients;
     private readonly int[][] _matrices; // the indices of A's coefficients, then B's

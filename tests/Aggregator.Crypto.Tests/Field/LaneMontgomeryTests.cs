@@ -21,7 +21,7 @@ public class LaneMontgomeryTests
     private static void Products<TModulus>() where TModulus : struct, IModulus
     {
         Assert.True(LaneMontgomery<TModulus>.IsSupported, "this project's machines have AVX2");
-        var q = LaneMontgomery<TModulus>.Modulus;
+        var q = Montgomery<TModulus>.Modulus;
         var random = new Random(7);
         var inverse = BigInteger.ModPow(LaneR, q - 2, q);
         var edges = new[] { BigInteger.Zero, BigInteger.One, q - 1, q, 2 * q - 1, 6 * q - 1, 12 * q - 1, (BigInteger.One << 232) - 1 };
@@ -62,7 +62,7 @@ public class LaneMontgomeryTests
 
     private static void Differences<TModulus>() where TModulus : struct, IModulus
     {
-        var q = LaneMontgomery<TModulus>.Modulus;
+        var q = Montgomery<TModulus>.Modulus;
         var random = new Random(8);
         foreach (var k in new[] { 2, 3, 5 })
         {
@@ -92,7 +92,7 @@ public class LaneMontgomeryTests
 
     private static void RoundTrips<TModulus>() where TModulus : struct, IModulus
     {
-        var q = LaneMontgomery<TModulus>.Modulus;
+        var q = Montgomery<TModulus>.Modulus;
         var random = new Random(9);
         for (var count = 1; count <= 4; count++)
         {
@@ -120,7 +120,7 @@ public class LaneMontgomeryTests
 
     private static void Reductions<TModulus>() where TModulus : struct, IModulus
     {
-        var q = LaneMontgomery<TModulus>.Modulus;
+        var q = Montgomery<TModulus>.Modulus;
         var random = new Random(10);
         var edges = new[] { q, q - 1, 2 * q - 1, 2 * q, 5 * q, 6 * q - 1, LaneR - 1, (LaneR / q) * q, (LaneR / q) * q - 1 };
         for (var trial = 0; trial < 400; trial++)

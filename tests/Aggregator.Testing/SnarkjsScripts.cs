@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using System.Text.Json.Nodes;
 using Xunit;
 
@@ -20,16 +21,47 @@ public static class SnarkjsScripts
         File.WriteAllText(input, document.ToJsonString());
         try
         {
-            var start = new ProcessStartInfo("node", [RepositoryPaths.Combine("circuits", "scripts", script), .. arguments, input]) { RedirectStandardOutput = true };
-            using var process = Process.Start(start)!;
-            var output = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            Assert.Equal(0, process.ExitCode);
+            // The reference is a tool, not the code under test: a crash of Node (once, in a loaded CI run,
+            // exit code 1) is run again once; its verdicts are what the tests assert.
+            var (exitCode, output, errors) = Node(script, arguments, input);
+            if (exitCode != 0)
+            {
+                var first = errors;
+                (exitCode, output, errors) = Node(script, arguments, input);
+                Assert.True(exitCode == 0, $"node {script} exited with {exitCode} twice: {first}\n{errors}");
+            }
             return JsonNode.Parse(output)!;
         }
         finally
         {
             File.Delete(input);
+        }
+    }
+
+    private static (int ExitCode, string Output, string Errors) Node(string script, string[] arguments, string input)
+    {
+        var start = new ProcessStartInfo("node", [RepositoryPaths.Combine("circuits", "scripts", script), .. arguments, input])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = new Process { StartInfo = start };
+        // Standard error is read beside standard output, so neither pipe can fill and stall the script.
+        var errors = new StringBuilder();
+        process.ErrorDataReceived += (_, line) =>
+        {
+            lock (errors)
+            {
+                errors.AppendLine(line.Data);
+            }
+        };
+        process.Start();
+        process.BeginErrorReadLine();
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        lock (errors)
+        {
+            return (process.ExitCode, output, errors.ToString());
         }
     }
 }

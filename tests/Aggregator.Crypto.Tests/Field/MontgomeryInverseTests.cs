@@ -3,7 +3,10 @@ using Aggregator.Crypto.Field;
 
 namespace Aggregator.Crypto.Tests.Field;
 
-/// <summary>The almost Montgomery inverse against Fermat's a^(q−2) by BigInteger, for both moduli.</summary>
+/// <summary>
+/// The inverse (Bernstein and Yang's divsteps) against Fermat's a^(q−2) by BigInteger, for both moduli:
+/// on values and, since the divsteps run on the Montgomery words themselves, on words at the edges.
+/// </summary>
 public class MontgomeryInverseTests
 {
     private static IEnumerable<BigInteger> Values(BigInteger q, int seed)
@@ -30,7 +33,16 @@ public class MontgomeryInverseTests
             var inverse = Montgomery<TModulus>.FromMontgomery(Montgomery<TModulus>.Inverse(montgomery)).ToBigInteger();
             Assert.True(BigInteger.ModPow(value, q - 2, q) == inverse, $"the inverse of {value}");
         }
+        foreach (var word in Values(q, seed + 10))
+        {
+            // The Montgomery word w stands for w·R⁻¹, whose inverse is R/w, written (R/w)·R.
+            var r = BigInteger.One << 256;
+            var expected = BigInteger.ModPow(word, q - 2, q) * r % q * r % q;
+            Assert.True(expected == Montgomery<TModulus>.Inverse(Limbs.FromBigInteger(word)).ToBigInteger(), $"the inverse of the word {word}");
+        }
         Assert.Throws<DivideByZeroException>(() => Montgomery<TModulus>.Inverse(default));
+        // A word that is not canonical (a multiple of q) has no inverse; refused, not answered wrong.
+        Assert.Throws<ArgumentException>(() => Montgomery<TModulus>.Inverse(Limbs.FromBigInteger(q)));
     }
 
     [Fact]

@@ -51,9 +51,11 @@ internal static class MultiScalarMultiplication
     }
 
     /// <summary>
-    /// Σ kᵢ·Pᵢ over bases whose window multiples are at hand: each core adds its share of the points'
-    /// digits, every window's, into one set of buckets (the multiple 2^(c·j)·Pᵢ stands for digit j of kᵢ),
-    /// and sums that set once; no doubling between windows.
+    /// Σ kᵢ·Pᵢ over bases whose window multiples are at hand: each core adds the digits of the chunks of
+    /// points it takes, every window's, into one set of buckets of its own (the multiple 2^(c·j)·Pᵢ stands
+    /// for digit j of kᵢ), then sums that set; no doubling between windows. The chunks go to whichever
+    /// core is free: beside the proof's other work, a core that joins late takes fewer chunks rather than
+    /// leaving the other waiting for its half.
     /// </summary>
     public static JacobianPoint<T> Compute<T>(FixedBases<T> bases, Limbs[] scalars) where T : struct, IFieldElement<T>
     {
@@ -61,38 +63,42 @@ internal static class MultiScalarMultiplication
         {
             throw new ArgumentException($"{bases.Count} bases but {scalars.Length} scalars", nameof(scalars));
         }
-        var (ones, others) = Sort(bases.Multiples, bases.Windows, scalars);
+        var (total, others) = Sort(bases.Multiples, bases.Windows, scalars);
         if (others.Count == 0)
         {
-            return ones;
+            return total;
         }
         var c = bases.WindowBits;
-        var parts = Math.Clamp(others.Count / 256, 1, Environment.ProcessorCount);
-        var buckets = new AffineBuckets<T>[parts];
-        Parallel.For(0, parts, part =>
-        {
-            var filled = new AffineBuckets<T>(1 << (c - 1));
-            var (windows, multiples) = (bases.Windows, bases.Multiples);
-            Span<short> digits = stackalloc short[windows];
-            for (var j = others.Count * part / parts; j < others.Count * (part + 1) / parts; j++)
+        var chunks = Math.Clamp(others.Count / 128, 1, 16 * Environment.ProcessorCount);
+        var adding = new Lock();
+        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+            () => new AffineBuckets<T>(1 << (c - 1)),
+            (chunk, _, buckets) =>
             {
-                var row = others[j] * windows;
-                SignedDigits(scalars[others[j]], c, digits);
-                for (var w = 0; w < windows; w++)
+                var (windows, multiples) = (bases.Windows, bases.Multiples);
+                Span<short> digits = stackalloc short[windows];
+                for (var j = others.Count * chunk / chunks; j < others.Count * (chunk + 1) / chunks; j++)
                 {
-                    filled.Add(digits[w], multiples[row + w]);
+                    var row = others[j] * windows;
+                    SignedDigits(scalars[others[j]], c, digits);
+                    for (var w = 0; w < windows; w++)
+                    {
+                        buckets.Add(digits[w], multiples[row + w]);
+                    }
                 }
-            }
-            filled.Complete();
-            buckets[part] = filled;
-        });
-        var sums = new JacobianPoint<T>[parts];
-        Parallel.For(0, parts, part => BucketSums<T>.Compute(buckets, part, part + 1, sums));
-        foreach (var sum in sums)
-        {
-            ones = ones.Add(sum);
-        }
-        return ones;
+                return buckets;
+            },
+            buckets =>
+            {
+                buckets.Complete();
+                var sum = new JacobianPoint<T>[1];
+                BucketSums<T>.Compute([buckets], 0, 1, sum);
+                lock (adding)
+                {
+                    total = total.Add(sum[0]);
+                }
+            });
+        return total;
     }
 
     /// <summary>Digits per scalar below 2^254 in signed c-bit windows: one more than the bits need when the top one carries.</summary>

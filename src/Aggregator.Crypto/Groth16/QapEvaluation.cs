@@ -7,7 +7,7 @@ namespace Aggregator.Crypto.Groth16;
 
 /// <summary>
 /// A·w and B·w at every constraint: the evaluations of the QAP's A(x) and B(x) on the domain, from the
-/// key's sparse coefficients, one matrix per core. A third of a circuit's witness values are 0 and a
+/// key's sparse coefficients, in chunks of whole constraints that go to whichever core is free. A third of a circuit's witness values are 0 and a
 /// seventh 1 (range-check bits): their terms need no product. The others' products run four at a time
 /// in AVX2 lanes where the CPU has them.
 /// </summary>
@@ -19,7 +19,7 @@ internal sealed class QapEvaluation
     private static readonly FieldLanes ThirtyTwoFoldFactor = LaneMontgomery<FrModulus>.BroadcastMontgomeryForm(1024);
 
     private readonly ProvingKey.QapCoefficient[] _coefficients;
-    private readonly int[][] _matrices; // the indices of A's coefficients, then B's
+    private readonly (int Matrix, int[] Indices)[] _chunks; // coefficient indices, each chunk's constraints its own
     private readonly int _constraints;
     private readonly bool _lanes;
 
@@ -27,7 +27,7 @@ internal sealed class QapEvaluation
     public QapEvaluation(ProvingKey.QapCoefficient[] coefficients, int constraints, bool useLanes = true)
     {
         _coefficients = coefficients;
-        _matrices = [.. Enumerable.Range(0, 2).Select(matrix => Enumerable.Range(0, coefficients.Length).Where(i => coefficients[i].Matrix == matrix).ToArray())];
+        _chunks = Chunks(coefficients, 8 * Environment.ProcessorCount);
         _constraints = constraints;
         _lanes = useLanes && LaneMontgomery<FrModulus>.IsSupported;
     }
@@ -41,24 +41,51 @@ internal sealed class QapEvaluation
         }
         var scaled = _lanes ? ThirtyTwoFold(witness) : witness;
         var targets = new[] { new Fr[_constraints], new Fr[_constraints] };
-        Parallel.For(0, 2, matrix =>
+        // Chunks rather than one matrix per core: B has half as many terms again as A, and beside the
+        // proof's other work a core may join late.
+        Parallel.For(0, _chunks.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, chunk =>
         {
+            var (matrix, indices) = _chunks[chunk];
             if (_lanes)
             {
-                SumInLanes(_coefficients, _matrices[matrix], scaled, kinds, targets[matrix]);
+                SumInLanes(_coefficients, indices, scaled, kinds, targets[matrix]);
             }
             else
             {
-                Sum(_coefficients, _matrices[matrix], witness, kinds, targets[matrix]);
+                Sum(_coefficients, indices, witness, kinds, targets[matrix]);
             }
         });
         return (targets[0], targets[1]);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Sum(ProvingKey.QapCoefficient[] coefficients, int[] matrix, Fr[] witness, byte[] kinds, Fr[] target)
+    // Each matrix's coefficients by constraint, cut into about `count` chunks of similar size, each cut
+    // between two constraints, so that no two chunks add into the same slot.
+    private static (int Matrix, int[] Indices)[] Chunks(ProvingKey.QapCoefficient[] coefficients, int count)
     {
-        foreach (var index in matrix)
+        var size = Math.Max(1, coefficients.Length / count);
+        var chunks = new List<(int, int[])>();
+        for (var matrix = 0; matrix < 2; matrix++)
+        {
+            var indices = Enumerable.Range(0, coefficients.Length).Where(i => coefficients[i].Matrix == matrix).OrderBy(i => coefficients[i].Constraint).ToArray();
+            var start = 0;
+            while (start < indices.Length)
+            {
+                var end = Math.Min(start + size, indices.Length);
+                while (end < indices.Length && coefficients[indices[end]].Constraint == coefficients[indices[end - 1]].Constraint)
+                {
+                    end++;
+                }
+                chunks.Add((matrix, indices[start..end]));
+                start = end;
+            }
+        }
+        return [.. chunks];
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Sum(ProvingKey.QapCoefficient[] coefficients, int[] indices, Fr[] witness, byte[] kinds, Fr[] target)
+    {
+        foreach (var index in indices)
         {
             ref readonly var coefficient = ref coefficients[index];
             var kind = kinds[coefficient.Signal];
@@ -72,12 +99,12 @@ internal sealed class QapEvaluation
 
     // As Sum, the products gathered four at a time: coefficient times 32·w by the lane product.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void SumInLanes(ProvingKey.QapCoefficient[] coefficients, int[] matrix, Fr[] scaledWitness, byte[] kinds, Fr[] target)
+    private static void SumInLanes(ProvingKey.QapCoefficient[] coefficients, int[] indices, Fr[] scaledWitness, byte[] kinds, Fr[] target)
     {
         Span<Vector256<ulong>> values = stackalloc Vector256<ulong>[4], factors = stackalloc Vector256<ulong>[4], products = stackalloc Vector256<ulong>[4];
         Span<int> slots = stackalloc int[4];
         var pending = 0;
-        foreach (var index in matrix)
+        foreach (var index in indices)
         {
             ref readonly var coefficient = ref coefficients[index];
             var kind = kinds[coefficient.Signal];

@@ -28,7 +28,9 @@ internal sealed class AffineAdditionLanes<TLanes, T> : IAffineAdditions<T>
     /// <summary>The identity of the lane product: 2^261 mod p (its real part, for Fq2).</summary>
     private static readonly TLanes Identity = IdentityLanes();
 
-    private TLanes[] _denominators = [], _prefixes = [];
+    // Per group of four: dx, the chains' prefix products, and x1 and x1 + x2 as loaded in the forward
+    // pass (the backward pass needs them again; keeping them is cheaper than a second load's transpose).
+    private TLanes[] _denominators = [], _prefixes = [], _x1 = [], _xSums = [];
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(Span<T> x1Values, Span<T> y1Values, ReadOnlySpan<T> x2Values, ReadOnlySpan<T> y2Values)
@@ -41,18 +43,19 @@ internal sealed class AffineAdditionLanes<TLanes, T> : IAffineAdditions<T>
         var groups = (count + 3) / 4;
         if (_denominators.Length < groups)
         {
-            (_denominators, _prefixes) = (new TLanes[groups], new TLanes[groups]);
+            (_denominators, _prefixes, _x1, _xSums) = (new TLanes[groups], new TLanes[groups], new TLanes[groups], new TLanes[groups]);
         }
-        TLanes a = default, b = default, c = default, d = default;
+        TLanes a = default, b = default, c = default, d = default, e = default;
 
         // Forward: prefix[g] is the product of the differences before group g, lane by lane. Bounds
         // below are in multiples of p, per coefficient (the larger one of Fq2's Karatsuba).
         var product = Identity;
         for (var g = 0; g < groups; g++)
         {
-            TLanes.Load(x1, 4 * g, padWithOne: false, ref a);
+            TLanes.Load(x1, 4 * g, padWithOne: false, ref _x1[g]);
             TLanes.Load(x2, 4 * g, padWithOne: true, ref b); // lanes past the end add (1, 0) to (0, 0)
-            TLanes.Subtract(b, a, 2, ref _denominators[g]); // dx, below 3p
+            TLanes.Subtract(b, _x1[g], 2, ref _denominators[g]); // dx, below 3p
+            TLanes.AddUnreduced(_x1[g], b, ref _xSums[g]); // below 2p
             _prefixes[g] = product;
             TLanes.Multiply(product, _denominators[g], ref product); // below 7p
         }
@@ -64,23 +67,20 @@ internal sealed class AffineAdditionLanes<TLanes, T> : IAffineAdditions<T>
             ref var dxInverse = ref c;
             TLanes.Multiply(inverse, _prefixes[g], ref dxInverse); // (1/dx)·fR
             TLanes.Multiply(inverse, _denominators[g], ref inverse);
-            TLanes.Load(y1, 4 * g, padWithOne: false, ref a);
+            ref var y1Lanes = ref e;
+            TLanes.Load(y1, 4 * g, padWithOne: false, ref y1Lanes);
             TLanes.Load(y2, 4 * g, padWithOne: false, ref b);
-            TLanes.Subtract(b, a, 2, ref b); // dy, below 3p
+            TLanes.Subtract(b, y1Lanes, 2, ref b); // dy, below 3p
             TLanes.Multiply(b, dxInverse, ref d); // the slope, λ·fR/32: below 2p for G1, 7p for G2
             ref var partner = ref c;
             TLanes.SlopePartner(d, ref partner); // G1: 32·λR, below 64p; G2: the slope
             TLanes.Multiply(partner, d, ref d); // λ²R: below 2p for G1, 7p for G2
-            TLanes.Load(x1, 4 * g, padWithOne: false, ref a);
-            TLanes.Load(x2, 4 * g, padWithOne: true, ref b);
-            TLanes.AddUnreduced(a, b, ref b); // below 2p
-            TLanes.Subtract(d, b, 3, ref d); // x3, below 10p
-            TLanes.Subtract(a, d, 11, ref a); // x1 − x3, below 12p
+            TLanes.Subtract(d, _xSums[g], 3, ref d); // x3, below 10p
+            TLanes.Subtract(_x1[g], d, 11, ref a); // x1 − x3, below 12p
             TLanes.Store(d, x1, 4 * g);
             TLanes.ScaleDifference(ref a);
             TLanes.Multiply(partner, a, ref a); // λ(x1 − x3)R: below 6p for G1 (64p·12p/2^261 + p), 7p for G2
-            TLanes.Load(y1, 4 * g, padWithOne: false, ref b);
-            TLanes.Subtract(a, b, 2, ref a); // y3
+            TLanes.Subtract(a, y1Lanes, 2, ref a); // y3
             TLanes.Store(a, y1, 4 * g);
         }
     }

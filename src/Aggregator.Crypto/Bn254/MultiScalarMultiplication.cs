@@ -106,12 +106,12 @@ internal static class MultiScalarMultiplication
 
     /// <summary>
     /// Sorts the scalars: those of bases at infinity and 0 add nothing; those that are 1 (most of a
-    /// circuit's range-check bits and path sides) are summed here, one addition each; the indices of
-    /// the others are returned. Base i is bases[i·stride].
+    /// circuit's range-check bits and path sides) are summed here, one batched addition each; the
+    /// indices of the others are returned. Base i is bases[i·stride].
     /// </summary>
     private static (JacobianPoint<T> Ones, List<int> Others) Sort<T>(AffinePoint<T>[] bases, int stride, Limbs[] scalars) where T : struct, IFieldElement<T>
     {
-        var ones = JacobianPoint<T>.Infinity;
+        var ones = new List<AffinePoint<T>>();
         var others = new List<int>(scalars.Length);
         for (var i = 0; i < scalars.Length; i++)
         {
@@ -127,13 +127,63 @@ internal static class MultiScalarMultiplication
             {
                 if (k.L0 == 1)
                 {
-                    ones = ones.Add(point);
+                    ones.Add(point);
                 }
                 continue;
             }
             others.Add(i);
         }
-        return (ones, others);
+        return (SumOfPoints(ones), others);
+    }
+
+    /// <summary>
+    /// Σ of the points (none at infinity) by a tree of batched affine additions: each level adds its
+    /// second half onto its first with one inversion. A pair with the same x (a doubling or a
+    /// cancellation) is added apart in Jacobian form. A few points are added in Jacobian form directly.
+    /// </summary>
+    internal static JacobianPoint<T> SumOfPoints<T>(List<AffinePoint<T>> points) where T : struct, IFieldElement<T>
+    {
+        var sum = JacobianPoint<T>.Infinity;
+        var n = points.Count;
+        if (n < 32) // fewer than a level's inversion saves
+        {
+            foreach (var point in points)
+            {
+                sum = sum.Add(point);
+            }
+            return sum;
+        }
+        var (x, y) = (new T[n], new T[n]);
+        for (var i = 0; i < n; i++)
+        {
+            (x[i], y[i]) = (points[i].X, points[i].Y);
+        }
+        var additions = new AffineAdditionBatch<T>();
+        while (n > 1)
+        {
+            var half = n / 2;
+            var pairs = half;
+            for (var k = 0; k < pairs;)
+            {
+                if (EqualityComparer<T>.Default.Equals(x[k], x[k + half])) // canonical values: equal x, equal words
+                {
+                    // Rare: the pair goes to the Jacobian sum, and the last pair takes its slots.
+                    sum = sum.Add(AffinePoint<T>.At(x[k], y[k])).Add(AffinePoint<T>.At(x[k + half], y[k + half]));
+                    pairs--;
+                    (x[k], y[k], x[k + half], y[k + half]) = (x[pairs], y[pairs], x[pairs + half], y[pairs + half]);
+                    continue;
+                }
+                k++;
+            }
+            additions.Add(x.AsSpan(0, pairs), y.AsSpan(0, pairs), x.AsSpan(half, pairs), y.AsSpan(half, pairs));
+            if (n % 2 == 1)
+            {
+                (x[pairs], y[pairs]) = (x[n - 1], y[n - 1]);
+                pairs++;
+            }
+            n = pairs;
+        }
+        return n == 1 ? sum.Add(AffinePoint<T>.At(x[0], y[0])) : sum;
     }
 
     /// <summary>

@@ -96,6 +96,39 @@ public class MultiScalarMultiplicationTests
         Assert.Equal(Naive(bases, scalars), MultiScalarMultiplication.Compute(bases, scalars.Select(Scalar).ToArray()).ToAffine());
     }
 
+    // Scalars 1 summed by the batched tree, with the pairs it must take apart: the tree's first level
+    // adds point k + n/2 onto point k, and every fifth such pair is a point twice (a doubling) or a point
+    // and its negation (a cancellation); sizes around the tree's threshold, odd and even.
+    private static AffinePoint<T>[] OnesWithRepeats<T>(AffinePoint<T> generator, int count) where T : struct, IFieldElement<T>
+    {
+        var points = Enumerable.Range(1, count).Select(i => generator.Multiply(i * 7919)).ToArray();
+        var half = count / 2;
+        for (var k = 0; k < half; k += 5)
+        {
+            points[k + half] = k % 10 == 0 ? points[k] : points[k].Negate();
+        }
+        return points;
+    }
+
+    [Theory]
+    [InlineData(31)]
+    [InlineData(32)]
+    [InlineData(33)]
+    [InlineData(200)]
+    [InlineData(257)]
+    public void Scalars_of_one_are_summed_in_batches_with_doublings_and_cancellations_taken_apart(int count)
+    {
+        var bases = OnesWithRepeats(Curve.G1Generator, count);
+        var ones = Enumerable.Repeat(BigInteger.One, count).ToArray();
+        Assert.Equal(Naive(bases, ones), MultiScalarMultiplication.SumOfPoints(bases.ToList()).ToAffine());
+        // Mixed with other scalars, through both sums.
+        var scalars = ones.Select((one, i) => i % 3 == 2 ? new BigInteger(i) << 100 : one).ToArray();
+        Assert.Equal(Naive(bases, scalars), MultiScalarMultiplication.Compute(bases, scalars.Select(Scalar).ToArray()).ToAffine());
+        Assert.Equal(Naive(bases, scalars), MultiScalarMultiplication.Compute(FixedBases<Fq>.Build(bases, 6), scalars.Select(Scalar).ToArray()).ToAffine());
+        var twist = OnesWithRepeats(PairingTests.G2, Math.Min(count, 64));
+        Assert.Equal(Naive(twist, [.. Enumerable.Repeat(BigInteger.One, twist.Length)]), MultiScalarMultiplication.SumOfPoints(twist.ToList()).ToAffine());
+    }
+
     [Fact]
     public void Bases_and_scalars_of_different_lengths_are_refused()
     {

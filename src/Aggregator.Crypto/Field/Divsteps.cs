@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics.X86;
 
 namespace Aggregator.Crypto.Field;
 
@@ -162,7 +161,7 @@ internal static class Divsteps<TModulus> where TModulus : struct, IModulus
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Int128 Product(ulong limb, long factor)
     {
-        var high = MultiplyHigh(limb, (ulong)factor) - (limb & (ulong)(factor >> 63));
+        var high = Montgomery<TModulus>.MultiplyHigh(limb, (ulong)factor) - (limb & (ulong)(factor >> 63));
         return new Int128(high, limb * (ulong)factor);
     }
 
@@ -170,13 +169,9 @@ internal static class Divsteps<TModulus> where TModulus : struct, IModulus
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Int128 SignedProduct(ulong limb, long factor)
     {
-        var high = MultiplyHigh(limb, (ulong)factor) - (limb & (ulong)(factor >> 63)) - ((ulong)factor & (ulong)((long)limb >> 63));
+        var high = Montgomery<TModulus>.MultiplyHigh(limb, (ulong)factor) - (limb & (ulong)(factor >> 63)) - ((ulong)factor & (ulong)((long)limb >> 63));
         return new Int128(high, limb * (ulong)factor);
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong MultiplyHigh(ulong x, ulong y) =>
-        Bmi2.X64.IsSupported ? Bmi2.X64.MultiplyNoFlags(x, y) : Math.BigMul(x, y, out _);
 
     private static Limbs Negate(in Limbs a) => Add(new Limbs(~a.L0, ~a.L1, ~a.L2, ~a.L3), new Limbs(1, 0, 0, 0));
 

@@ -378,8 +378,9 @@ internal static class Montgomery<TModulus> where TModulus : struct, IModulus
         return borrow == 0 ? new Limbs(d0, d1, d2, d3) : new Limbs(s0, s1, s2, s3);
     }
 
+    /// <summary>The high word of x·y (<c>mulx</c> where the CPU has BMI2).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong MultiplyHigh(ulong x, ulong y) =>
+    internal static ulong MultiplyHigh(ulong x, ulong y) =>
         Bmi2.X64.IsSupported ? Bmi2.X64.MultiplyNoFlags(x, y) : Math.BigMul(x, y, out _);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

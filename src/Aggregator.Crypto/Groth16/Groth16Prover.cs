@@ -111,7 +111,7 @@ public sealed class Groth16Prover
         JacobianPoint<Fq2> piB = default;
         (string Step, Action Run)[] quotient =
         [
-            ("QAP", () => (a, b) = EvaluateQap(values)),
+            ("QAP", () => (a, b) = _qap.Evaluate(values)),
             ("FFT", () => h = QuotientOnCoset(a, b)),
             ("MSM H", () => piH = Sum(_key.H, multiples?.H, h)),
         ];
@@ -198,9 +198,6 @@ public sealed class Groth16Prover
             }
         }
     }
-
-    /// <summary>A·w and B·w at every constraint (the evaluations of A(x) and B(x) on the domain), one matrix per core.</summary>
-    private (Fr[] A, Fr[] B) EvaluateQap(Fr[] witness) => _qap.Evaluate(witness);
 
     /// <summary>
     /// A·B − C on the odd coset ω_2n·H, as canonical scalars for the H points: each of A, B, C (= A·B on

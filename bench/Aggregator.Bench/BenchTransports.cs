@@ -1,4 +1,5 @@
 using Aggregator.Host;
+using Aggregator.Host.Bus;
 
 namespace Aggregator.Bench;
 

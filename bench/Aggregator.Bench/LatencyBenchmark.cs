@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Aggregator.Host;
+using Aggregator.Host.Bus;
 using Aggregator.Host.Engine;
 using Aggregator.Messages;
 using Aggregator.Testing;

@@ -7,8 +7,8 @@ using Aggregator.Bench;
 //   dotnet run -c Release --project bench/Aggregator.Bench -- proofs [inclusionProofs] [verifications]
 //   dotnet run -c Release --project bench/Aggregator.Bench -- evm [addresses] [naiveSample]
 //   dotnet run -c Release --project bench/Aggregator.Bench -- solana [owners]
-//   dotnet run -c Release --project bench/Aggregator.Bench -- bus [accounts] [batches] [batchSize] [rabbitmq://…]
-//   dotnet run -c Release --project bench/Aggregator.Bench -- latency [accounts] [ticks] [rabbitmq://…]
+//   dotnet run -c Release --project bench/Aggregator.Bench -- bus [accounts] [batches] [batchSize] [amqps://all@…, with AGGREGATOR_BUS_CREDENTIALS]
+//   dotnet run -c Release --project bench/Aggregator.Bench -- latency [accounts] [ticks] [amqps://all@…, with AGGREGATOR_BUS_CREDENTIALS]
 //   dotnet run -c Release --project bench/Aggregator.Bench -- prover [runs]
 //   dotnet run -c Release --project bench/Aggregator.Bench -- field [values]
 var mode = args.Length > 0 ? args[0] : "tree";

@@ -1,14 +1,23 @@
 #!/usr/bin/env bash
 # Starts or stops a local RabbitMQ (Debian's rabbitmq-server, installed with apt-get when missing) on
 # 127.0.0.1 only, with private directories under $AGGREGATOR_RUN_DIR (default /tmp/aggregator-local)
-# and its own epmd, so it touches no system-wide broker. Prints the bus URL for `--bus`.
-#   bash deploy/local/rabbitmq.sh start [PORT]   # default AMQP port 5672 (epmd and distribution ports follow it)
+# and its own epmd, so it touches no system-wide broker.
+# The broker speaks TLS only (amqps, a certificate from a local CA made here), has no guest user, and
+# has one user per role instance with the permissions of deploy/broker/permissions.sh and a random
+# password. Each user's credentials folder (for --bus-credentials) holds its password and the CA.
+# Prints two lines: the bus URL (amqps://127.0.0.1:PORT/; put a user in it: amqps://engine@…) and the
+# folder holding one credentials folder per user.
+#   bash deploy/local/rabbitmq.sh start [PORT]   # default AMQPS port 5671 (epmd and distribution ports follow it)
+#   bash deploy/local/rabbitmq.sh add-user USER  # one more user, with its role's permissions
 #   bash deploy/local/rabbitmq.sh stop
 set -euo pipefail
 run="${AGGREGATOR_RUN_DIR:-/tmp/aggregator-local}"
 base="$run/rabbitmq"
 server=/usr/lib/rabbitmq/bin/rabbitmq-server
 ctl=/usr/lib/rabbitmq/bin/rabbitmqctl
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# Every role instance the local world and the tests run as.
+users=(adapter oracle engine engine-0-of-2 engine-1-of-2 prover operator all)
 
 environment() {
   local port="$1"
@@ -21,9 +30,42 @@ environment() {
   export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
 }
 
+# A local CA and a server certificate for 127.0.0.1 and localhost, made once per run folder.
+certificates() {
+  local tls="$base/tls"
+  [ -f "$tls/server.pem" ] && return 0
+  mkdir -p "$tls"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=aggregator local CA" \
+    -keyout "$tls/ca.key" -out "$tls/ca.pem" > /dev/null 2>&1
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$tls/server.key" -out "$tls/server.csr" > /dev/null 2>&1
+  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n' > "$tls/server.ext"
+  openssl x509 -req -in "$tls/server.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca.key" -CAcreateserial -days 30 \
+    -extfile "$tls/server.ext" -out "$tls/server.pem" > /dev/null 2>&1
+  chmod 600 "$tls/ca.key" "$tls/server.key"
+}
+
+# A user with its role's permissions and a fresh random password, kept in its credentials folder.
+add_user() {
+  local user="$1" folder="$base/credentials/$1" permissions
+  mapfile -t permissions < <(bash "$here/../broker/permissions.sh" "$user")
+  mkdir -p "$folder"
+  chmod 700 "$folder"
+  # Kept across restarts: a running role reconnects with the password it has.
+  [ -s "$folder/password" ] || (umask 077 && openssl rand -hex 24 > "$folder/password")
+  cp "$base/tls/ca.pem" "$folder/ca.pem"
+  "$ctl" delete_user "$user" > /dev/null 2>&1 || true
+  # The password goes in on standard input, never on a command line.
+  "$ctl" add_user "$user" < "$folder/password" > /dev/null
+  "$ctl" set_permissions -p / "$user" "${permissions[0]}" "${permissions[1]}" "${permissions[2]}" > /dev/null
+}
+
 case "${1:-}" in
+  add-user)
+    environment "$(cat "$run/rabbitmq.port")"
+    add_user "${2:?usage: rabbitmq.sh add-user USER}"
+    ;;
   start)
-    port="${2:-5672}"
+    port="${2:-5671}"
     if [ ! -x "$server" ]; then
       DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends rabbitmq-server > /dev/null \
         || { apt-get update -q > /dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends rabbitmq-server > /dev/null; }
@@ -33,8 +75,15 @@ case "${1:-}" in
     mkdir -p "$base/mnesia" "$base/log"
     environment "$port"
     printf '[rabbitmq_consistent_hash_exchange].\n' > "$base/enabled_plugins"
+    certificates
     cat > "$base/rabbitmq.conf" <<CONF
-listeners.tcp.1 = 127.0.0.1:$port
+listeners.tcp = none
+listeners.ssl.1 = 127.0.0.1:$port
+ssl_options.cacertfile = $base/tls/ca.pem
+ssl_options.certfile = $base/tls/server.pem
+ssl_options.keyfile = $base/tls/server.key
+ssl_options.verify = verify_none
+ssl_options.fail_if_no_peer_cert = false
 CONF
     echo "$port" > "$run/rabbitmq.port"
     epmd -address 127.0.0.1 -port "$ERL_EPMD_PORT" -daemon
@@ -46,7 +95,12 @@ CONF
     while [ "$SECONDS" -lt "$deadline" ]; do
       if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
         "$ctl" await_startup > /dev/null 2>&1 || true
-        echo "rabbitmq://guest:guest@127.0.0.1:$port/"
+        "$ctl" delete_user guest > /dev/null 2>&1 || true
+        for user in "${users[@]}"; do
+          add_user "$user"
+        done
+        echo "amqps://127.0.0.1:$port/"
+        echo "$base/credentials"
         exit 0
       fi
       kill -0 "$(cat "$run/rabbitmq.pid")" 2>/dev/null || break

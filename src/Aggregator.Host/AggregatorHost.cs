@@ -1,6 +1,7 @@
 using Aggregator.Core.Observations;
 using Aggregator.Host.Adapter;
 using Aggregator.Host.Engine;
+using Aggregator.Host.Bus;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -42,6 +43,7 @@ public sealed record HostPlan(BusTransport Transport)
         {
             throw new Core.Errors.InputException("the prover role needs an \"epochs\" section in the configuration", field: "--role");
         }
+        transport.RequireRole(role, role == BusIdentity.Engine ? partition : null);
         return new HostPlan(transport)
         {
             Engine = role is "engine" or "all" ? config.Engine : null,
@@ -78,7 +80,7 @@ public static class AggregatorHost
             {
                 EngineRole.Add(builder.Services, bus, plan.Engine, plan.Partition, plan.EngineQueue);
             }
-            AdapterRole.Add(builder.Services, bus, plan.Adapters, plan.PollInterval);
+            AdapterRole.Add(builder.Services, bus, plan.Adapters, plan.PollInterval, plan.Transport);
             if (plan.Prover != null)
             {
                 Prover.ProverRole.Add(builder.Services, bus, plan.Prover);

@@ -1,3 +1,4 @@
+using Aggregator.Host.Bus;
 using System.Collections.Concurrent;
 using Aggregator.Host.Engine;
 using Aggregator.Margin.Evaluation;

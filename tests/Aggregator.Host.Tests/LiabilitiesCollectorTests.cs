@@ -1,3 +1,4 @@
+using Aggregator.Host.Bus;
 using Aggregator.Host.Engine;
 using Aggregator.Host.Prover;
 using Aggregator.Messages;

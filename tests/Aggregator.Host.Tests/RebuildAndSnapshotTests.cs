@@ -22,7 +22,7 @@ public class RebuildAndSnapshotTests
     public async Task A_restarted_engine_asks_for_the_latest_batches_until_every_chain_is_back_then_stops()
     {
         var engine = new EngineBook((Settings(2) with { Chains = [Ethereum, Solana] }).CreateBook());
-        using var host = Aggregator.Host.AggregatorHost.Build(new Aggregator.Host.HostPlan(Aggregator.Host.BusTransport.InMemory));
+        using var host = Aggregator.Host.AggregatorHost.Build(new Aggregator.Host.HostPlan(Aggregator.Host.Bus.BusTransport.InMemory));
         await host.StartAsync();
         var bus = host.Services.GetRequiredService<IBus>();
         var requests = 0;

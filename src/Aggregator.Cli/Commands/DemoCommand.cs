@@ -10,16 +10,16 @@ internal static class DemoCommand
     public static Command Create(CliContext context)
     {
         var accounts = new Option<int>("--accounts") { Description = "How many accounts the institution has (default 3000)", DefaultValueFactory = _ => 3000 };
-        var bus = new Option<string>("--bus")
-        {
-            Description = "memory (default: every role in this process on MassTransit's in-memory transport) or rabbitmq://user:password@host:port/vhost (never printed)",
-            DefaultValueFactory = _ => "memory",
-        };
+        var bus = new BusOptions(required: false);
         var output = new Option<string?>("--out") { Description = "Where to write the configuration, epochs and proofs (default out/demo-<time> in the repository)" };
         var command = new Command("demo", "Start two local EVM chains and a Solana test server, deploy the contracts, fund an institution's accounts, run every role, move a price until margin calls and liquidations appear, close and publish an epoch, and prove and verify one account's inclusion.")
         {
-            accounts, bus, output,
+            accounts, output,
         };
+        foreach (var option in bus.All)
+        {
+            command.Options.Add(option);
+        }
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var count = parseResult.GetValue(accounts);
@@ -27,7 +27,7 @@ internal static class DemoCommand
             {
                 throw new Core.Errors.InputException("the demo runs 1 to 100,000 accounts", field: "--accounts");
             }
-            var transport = BusTransport.Parse(parseResult.GetValue(bus)!);
+            var transport = bus.Parse(parseResult);
             var root = RepositoryRoot();
             var directory = Path.GetFullPath(parseResult.GetValue(output) ?? Path.Combine(root, "out", $"demo-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}"));
             if (Directory.Exists(directory) && Directory.EnumerateFileSystemEntries(directory).Any())

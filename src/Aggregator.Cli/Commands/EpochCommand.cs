@@ -22,18 +22,22 @@ internal static class EpochCommand
 
     private static Command Close(CliContext context)
     {
-        var bus = BusClient.BusOption();
+        var bus = new BusOptions(required: true);
         var epoch = new Option<ulong?>("--epoch") { Description = "The epoch: a unix time in seconds, strictly increasing, not in the future (default: now)" };
         var timeout = TimeoutOption(600);
         var command = new Command("close", "Close an epoch: liabilities from every engine partition and reserves at one block per chain, commitment, solvency proof, publication. Prints the commitment.")
         {
-            bus, epoch, timeout,
+            epoch, timeout,
         };
+        foreach (var option in bus.All)
+        {
+            command.Options.Add(option);
+        }
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var now = DateTimeOffset.UtcNow;
             var number = parseResult.GetValue(epoch) ?? (ulong)now.ToUnixTimeSeconds();
-            return await BusClient.RunAsync(parseResult.GetValue(bus)!, async services =>
+            return await BusClient.RunAsync(bus.Parse(parseResult), async services =>
             {
                 var client = services.GetRequiredService<IClientFactory>().CreateRequestClient<EpochCloseRequested>(RequestTimeout.After(s: parseResult.GetValue(timeout)));
                 var response = await client.GetResponse<EpochClosed, EpochCloseFailed>(new EpochCloseRequested(number, now), cancellationToken).ConfigureAwait(false);
@@ -53,19 +57,23 @@ internal static class EpochCommand
 
     private static Command Inclusion(CliContext context)
     {
-        var bus = BusClient.BusOption();
+        var bus = new BusOptions(required: true);
         var epoch = new Option<ulong>("--epoch") { Description = "The closed epoch", Required = true };
         var account = new Option<string>("--account") { Description = "The account id", Required = true };
         var output = new Option<string>("--out") { Description = "Where to write the account's proof file", Required = true };
         var timeout = TimeoutOption(120);
         var command = new Command("inclusion", "Ask the prover for one account's inclusion proof in a closed epoch; writes the file handed to that account.")
         {
-            bus, epoch, account, output, timeout,
+            epoch, account, output, timeout,
         };
+        foreach (var option in bus.All)
+        {
+            command.Options.Add(option);
+        }
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var path = parseResult.GetValue(output)!;
-            return await BusClient.RunAsync(parseResult.GetValue(bus)!, async services =>
+            return await BusClient.RunAsync(bus.Parse(parseResult), async services =>
             {
                 var client = services.GetRequiredService<IClientFactory>().CreateRequestClient<InclusionProofRequested>(RequestTimeout.After(s: parseResult.GetValue(timeout)));
                 var response = await client.GetResponse<InclusionProofIssued, InclusionProofRefused>(

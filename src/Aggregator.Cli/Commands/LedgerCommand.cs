@@ -12,16 +12,20 @@ internal static class LedgerCommand
     {
         var file = new Option<string>("--file") { Description = "CSV: entryId,account,kind,asset,amount,at (amount in whole units, exact)", Required = true };
         var config = new Option<string>("--config") { Description = "AGGREGATOR-CONFIG.json: the market gives each asset's decimals", Required = true };
-        var bus = BusClient.BusOption();
+        var bus = new BusOptions(required: true);
         var publish = new Command("publish", "Check every entry, then publish them in order as LedgerEntry messages; the engine applies each entry id once.")
         {
-            file, config, bus,
+            file, config,
         };
+        foreach (var option in bus.All)
+        {
+            publish.Options.Add(option);
+        }
         publish.SetAction(async (parseResult, cancellationToken) =>
         {
             var settings = RunConfigFile.Read(parseResult.GetValue(config)!);
             var entries = LedgerEntriesFile.Read(parseResult.GetValue(file)!, settings.Engine.Market);
-            await BusClient.RunAsync(parseResult.GetValue(bus)!, async services =>
+            await BusClient.RunAsync(bus.Parse(parseResult), async services =>
             {
                 var endpoint = services.GetRequiredService<IPublishEndpoint>();
                 foreach (var entry in entries)

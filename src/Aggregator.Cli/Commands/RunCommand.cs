@@ -19,11 +19,7 @@ internal static class RunCommand
             DefaultValueFactory = _ => "all",
         };
         role.AcceptOnlyFromAmong(Roles);
-        var bus = new Option<string>("--bus")
-        {
-            Description = "memory (one process) or rabbitmq://user:password@host:port/vhost (never printed)",
-            DefaultValueFactory = _ => "memory",
-        };
+        var bus = new BusOptions(required: false);
         var partition = new Option<string>("--partition")
         {
             Description = "With the engine role: INDEX/COUNT, the share of the accounts this replica owns (by a stable hash of the id), e.g. 0/2",
@@ -35,12 +31,16 @@ internal static class RunCommand
         };
         var command = new Command("run", "Run the services: adapters publish each chain's balances onto the bus, the oracle its prices, the engine keeps every account's health current and publishes changes, margin calls and liquidation plans, and the prover closes epochs.")
         {
-            config, role, bus, partition, check,
+            config, role, partition, check,
         };
+        foreach (var option in bus.All)
+        {
+            command.Options.Add(option);
+        }
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var settings = RunConfigFile.Read(parseResult.GetValue(config)!);
-            var transport = BusTransport.Parse(parseResult.GetValue(bus)!);
+            var transport = bus.Parse(parseResult);
             var which = parseResult.GetValue(role)!;
             using var http = new HttpClient();
             var plan = HostPlan.ForRole(settings, which, transport, Host.Engine.EnginePartition.Parse(parseResult.GetValue(partition)!), http);

@@ -28,7 +28,7 @@ public static class AdapterRole
         return [.. ReserveChains.Open(watched, http).Select(c => c.Reader)];
     }
 
-    public static void Add(IServiceCollection services, IBusRegistrationConfigurator bus, IReadOnlyList<IChainReader> readers, TimeSpan interval)
+    public static void Add(IServiceCollection services, IBusRegistrationConfigurator bus, IReadOnlyList<IChainReader> readers, TimeSpan interval, Bus.BusTransport transport)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(bus);
@@ -45,9 +45,14 @@ public static class AdapterRole
             // One hosted service per chain (AddHostedService would keep only one of the same type).
             services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<AdapterFleet>().Services[index]);
         }
-        // Each adapter process answers replay requests on a queue of its own (temporary: a request is
-        // for the adapters running now).
-        bus.AddConsumer<ReplayRequestedConsumer>().Endpoint(e => e.Temporary = true);
+        // Each adapter process answers replay requests on a queue of its own, named for this process (two
+        // adapters, or one restarting beside its successor, never contend for one), and temporary: a
+        // request is for the adapters running now.
+        bus.AddConsumer<ReplayRequestedConsumer>().Endpoint(e =>
+        {
+            e.Name = transport.OwnQueue("replay");
+            e.Temporary = true;
+        });
     }
 }
 

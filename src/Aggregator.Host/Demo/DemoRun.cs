@@ -1,3 +1,4 @@
+using Aggregator.Host.Bus;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
@@ -57,7 +58,7 @@ public static class DemoRun
             bus.AddSingleton(observed);
             bus.AddConsumer<ObservedConsumer>().Endpoint(e =>
             {
-                e.Name = $"demo-{Guid.NewGuid():N}";
+                e.Name = options.Bus.OwnQueue("demo");
                 e.Temporary = true;
             });
         });

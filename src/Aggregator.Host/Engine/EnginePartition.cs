@@ -32,6 +32,22 @@ public readonly record struct EnginePartition(int Index, int Count)
         throw new InputException($"'{text}' is not INDEX/COUNT with 0 <= INDEX < COUNT <= 1024 (e.g. 0/2)", field: "--partition");
     }
 
+    /// <summary>The partition whose queue (and broker user) is <paramref name="queue"/>, or null when it names none.</summary>
+    public static EnginePartition? FromQueue(string queue)
+    {
+        ArgumentNullException.ThrowIfNull(queue);
+        if (queue == EngineRole.QueueName)
+        {
+            return Whole;
+        }
+        var parts = queue.Split('-');
+        return parts is [EngineRole.QueueName, var index, "of", var count]
+            && int.TryParse(index, System.Globalization.NumberStyles.None, null, out var i) && int.TryParse(count, System.Globalization.NumberStyles.None, null, out var n)
+            && n is >= 2 and <= 1024 && i < n && new EnginePartition(i, n).Queue == queue
+            ? new EnginePartition(i, n)
+            : null;
+    }
+
     /// <summary>Whether this replica owns the account.</summary>
     public bool Owns(string accountId)
     {

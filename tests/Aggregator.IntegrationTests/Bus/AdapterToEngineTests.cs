@@ -2,6 +2,7 @@ using System.Numerics;
 using Aggregator.Chains.Evm;
 using Aggregator.Chains.Evm.Balances;
 using Aggregator.Host;
+using Aggregator.Host.Bus;
 using Aggregator.Host.Engine;
 using Aggregator.IntegrationTests.Evm;
 using Aggregator.Testing;
@@ -42,7 +43,7 @@ public sealed class AdapterToEngineTests(AnvilNode node, RabbitMqBroker broker)
             Addresses = addresses,
         });
         var queue = $"engine-{Guid.NewGuid():N}";
-        using var host = AggregatorHost.Build(new HostPlan(BusTransport.Parse(broker.Url))
+        using var host = AggregatorHost.Build(new HostPlan(broker.Transport(BusIdentity.All))
         {
             Engine = settings,
             EngineQueue = queue,

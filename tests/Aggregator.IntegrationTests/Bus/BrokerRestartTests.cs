@@ -1,5 +1,6 @@
 using Aggregator.Core.Observations;
 using Aggregator.Host;
+using Aggregator.Host.Bus;
 using Aggregator.Host.Engine;
 using Aggregator.Messages;
 using Aggregator.Testing;
@@ -53,9 +54,9 @@ public sealed class BrokerRestartTests
         }
     }
 
-    private static EngineHost StartEngine(string url, string queue)
+    private static EngineHost StartEngine(BusTransport transport, string queue)
     {
-        var host = AggregatorHost.Build(new HostPlan(BusTransport.Parse(url)) { Engine = Settings(Accounts), EngineQueue = queue });
+        var host = AggregatorHost.Build(new HostPlan(transport) { Engine = Settings(Accounts), EngineQueue = queue });
         var engine = host.Services.GetRequiredService<EngineBook>();
         for (var i = 0; i < Accounts; i++)
         {
@@ -74,7 +75,8 @@ public sealed class BrokerRestartTests
         await broker.InitializeAsync();
         try
         {
-            var (host, engine) = StartEngine(broker.Url, "engine");
+            // This host publishes the batches it consumes: the user that may do both.
+            var (host, engine) = StartEngine(broker.Transport(BusIdentity.All), "engine");
             await host.StartAsync();
             try
             {
@@ -119,12 +121,12 @@ public sealed class BrokerRestartTests
         {
             // The engine declares its durable queue, then goes away. (Hosts are disposed only at the end:
             // MassTransit keeps a process-wide log context that a disposed host would leave dangling.)
-            var first = StartEngine(broker.Url, "engine");
+            var first = StartEngine(broker.Transport(BusIdentity.Engine), "engine");
             await first.Host.StartAsync();
             await first.Host.StopAsync();
 
             var final = new ulong[Accounts];
-            using var publisher = AggregatorHost.Build(new HostPlan(BusTransport.Parse(broker.Url)));
+            using var publisher = AggregatorHost.Build(new HostPlan(broker.Transport(BusIdentity.Adapter)));
             await publisher.StartAsync();
             var endpoint = publisher.Services.GetRequiredService<IPublishEndpoint>();
             foreach (var batch in Stream(1, 15, final, new Random(3)))
@@ -135,7 +137,7 @@ public sealed class BrokerRestartTests
 
             await broker.RestartAsync();
 
-            var (host, engine) = StartEngine(broker.Url, "engine");
+            var (host, engine) = StartEngine(broker.Transport(BusIdentity.Engine), "engine");
             await host.StartAsync();
             try
             {

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Aggregator.Core.Observations;
 using Aggregator.Host;
+using Aggregator.Host.Bus;
 using Aggregator.Host.Engine;
 using Aggregator.Messages;
 using Aggregator.Testing;
@@ -35,7 +36,9 @@ public sealed class EngineOverBusTests(RabbitMqBroker broker)
         }
     }
 
-    private BusTransport Transport(string bus) => BusTransport.Parse(bus == "memory" ? "memory" : broker.Url);
+    // These tests play every role from one host (they publish what adapters, the oracle and the books
+    // would), so on RabbitMQ they connect as the user that may: "all".
+    private BusTransport Transport(string bus) => bus == "memory" ? BusTransport.InMemory : broker.Transport(BusIdentity.All);
 
     private static (IHost Host, ConcurrentQueue<AccountHealthChanged> Seen) Start(BusTransport transport, string queue)
     {
@@ -142,8 +145,7 @@ public sealed class EngineOverBusTests(RabbitMqBroker broker)
             await endpoint.Publish(new CollateralObserved(Batch(2, "0x2", (0, OneEth))));
             await Eventually.Until(() => engine.AppliedHeight(Ethereum) == 2, "the good batch after the bad one was applied");
 
-            var factory = new ConnectionFactory { Uri = new Uri(broker.Url.Replace("rabbitmq://", "amqp://", StringComparison.Ordinal)) };
-            await using var connection = await factory.CreateConnectionAsync();
+            await using var connection = await broker.ConnectAsync(BusIdentity.All);
             BasicGetResult? faulted = null;
             var deadline = DateTime.UtcNow.AddSeconds(30);
             while (faulted is null)
@@ -200,10 +202,10 @@ public sealed class EngineOverBusTests(RabbitMqBroker broker)
                 var engine = host.Services.GetRequiredService<EngineBook>();
                 for (var run = 0; run < 2; run++) // the second run replays every entry: nothing changes
                 {
-                    var (exit, output, error) = CliRunner.Run("ledger", "publish", "--file", entries, "--config", config, "--bus", broker.Url);
+                    var (exit, output, error) = CliRunner.Run(["ledger", "publish", "--file", entries, "--config", config, .. broker.BusArguments(BusIdentity.Operator)]);
                     Assert.True(exit == 0, error);
                     Assert.Contains("published 3 ledger entries", output, StringComparison.Ordinal);
-                    Assert.DoesNotContain("guest", output + error, StringComparison.Ordinal);
+                    Assert.DoesNotContain(File.ReadAllText(Path.Combine(broker.Credentials(BusIdentity.Operator), "password")).Trim(), output + error, StringComparison.Ordinal);
                 }
                 await Eventually.Until(() => engine.Book.Requirement(0) == 600m && engine.Book.Requirement(1) == 250.5m, "both accounts' debts reached the engine");
                 await Task.Delay(500); // the replays, had they counted, would have landed by now

@@ -3,6 +3,7 @@ using System.Numerics;
 using Aggregator.Chains.Evm;
 using Aggregator.Chains.Evm.Prices;
 using Aggregator.Host;
+using Aggregator.Host.Bus;
 using Aggregator.Host.Engine;
 using Aggregator.Host.Oracle;
 using Aggregator.IntegrationTests.Evm;
@@ -64,7 +65,7 @@ public sealed class OracleToEngineTests(AnvilNode node, RabbitMqBroker broker)
         var clock = new ChainClock { Now = await LatestBlockTime(web3) };
         var queue = $"engine-{Guid.NewGuid():N}";
         using var host = AggregatorHost.Build(
-            new HostPlan(BusTransport.Parse(broker.Url))
+            new HostPlan(broker.Transport(BusIdentity.All))
             {
                 Engine = Settings(1),
                 EngineQueue = queue,

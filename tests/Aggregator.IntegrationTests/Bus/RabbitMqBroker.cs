@@ -1,21 +1,23 @@
 using System.Diagnostics;
+using System.Security.Cryptography.X509Certificates;
+using Aggregator.Host.Bus;
 using Aggregator.Testing;
+using RabbitMQ.Client;
 
 namespace Aggregator.IntegrationTests.Bus;
 
 /// <summary>
-/// A real RabbitMQ: the one named by AGGREGATOR_RABBITMQ (CI starts it with deploy/local/rabbitmq.sh),
-/// else, where a Docker engine answers, a Testcontainers.RabbitMq container (its port published on
-/// 127.0.0.1 only), and otherwise one started here by that script on free 127.0.0.1 ports with its
-/// own directories; stopped at the end. A broker that cannot be had fails the tests with the reason; it
-/// is never a skip.
+/// A real RabbitMQ as deploy/local/rabbitmq.sh makes it: TLS only, no guest, one user per role instance
+/// with the permissions of deploy/broker/permissions.sh. The one named by AGGREGATOR_RABBITMQ (its URL)
+/// and AGGREGATOR_RABBITMQ_CREDENTIALS (the folder of the users' credentials folders), as CI starts it;
+/// otherwise one started here by that script on free 127.0.0.1 ports with its own directories, stopped
+/// at the end. A broker that cannot be had fails the tests with the reason; it is never a skip.
 /// </summary>
 public sealed class RabbitMqBroker : IAsyncLifetime
 {
     private readonly bool _own;
     private string? _runDirectory;
     private int _port;
-    private Testcontainers.RabbitMq.RabbitMqContainer? _container;
 
     public RabbitMqBroker()
     {
@@ -26,8 +28,23 @@ public sealed class RabbitMqBroker : IAsyncLifetime
     /// <summary>A broker of the caller's own, whatever AGGREGATOR_RABBITMQ says: a test that restarts it must not restart a shared one.</summary>
     public static RabbitMqBroker OfItsOwn() => new(own: true);
 
-    /// <summary>rabbitmq://user:password@host:port/ for <c>--bus</c>.</summary>
+    /// <summary>amqps://host:port/, without a user.</summary>
     public string Url { get; private set; } = "";
+
+    /// <summary>The folder holding one credentials folder per user.</summary>
+    public string CredentialsRoot { get; private set; } = "";
+
+    /// <summary>The bus URL for a user (<c>--bus</c>).</summary>
+    public string UrlOf(string user) => new UriBuilder(Url) { UserName = user }.Uri.ToString();
+
+    /// <summary>A user's credentials folder (<c>--bus-credentials</c>).</summary>
+    public string Credentials(string user) => Path.Combine(CredentialsRoot, user);
+
+    /// <summary>The transport a process running as <paramref name="user"/> uses.</summary>
+    public BusTransport Transport(string user) => BusTransport.Parse(UrlOf(user), Credentials(user));
+
+    /// <summary><c>--bus URL --bus-credentials FOLDER</c> for a user.</summary>
+    public string[] BusArguments(string user) => ["--bus", UrlOf(user), "--bus-credentials", Credentials(user)];
 
     public async Task InitializeAsync()
     {
@@ -35,63 +52,50 @@ public sealed class RabbitMqBroker : IAsyncLifetime
         if (!_own && !string.IsNullOrEmpty(configured))
         {
             Url = configured;
-            return;
-        }
-        if (await DockerAnswersAsync().ConfigureAwait(false))
-        {
-            // Where a Docker engine answers, a throwaway container; its host port is fixed so that a
-            // restart keeps the URL (and the container keeps its data across stop and start).
-            _port = LocalProcesses.FreePort();
-            _container = new Testcontainers.RabbitMq.RabbitMqBuilder("rabbitmq:3.13-alpine")
-                .WithUsername("guest").WithPassword("guest").WithPortBinding(_port, 5672)
-                .WithCreateParameterModifier(container =>
-                {
-                    // Docker publishes a port on every interface unless told otherwise: 127.0.0.1 only.
-                    foreach (var binding in container.HostConfig?.PortBindings?.Values.SelectMany(bindings => bindings) ?? [])
-                    {
-                        binding.HostIP = "127.0.0.1";
-                    }
-                })
-                .Build();
-            await _container.StartAsync().ConfigureAwait(false);
-            Url = $"rabbitmq://guest:guest@127.0.0.1:{_port}/";
+            CredentialsRoot = Environment.GetEnvironmentVariable("AGGREGATOR_RABBITMQ_CREDENTIALS")
+                ?? throw new InvalidOperationException("AGGREGATOR_RABBITMQ is set without AGGREGATOR_RABBITMQ_CREDENTIALS (the folder deploy/local/rabbitmq.sh prints on its second line)");
             return;
         }
         _runDirectory = Directory.CreateTempSubdirectory("aggregator-rabbitmq-").FullName;
-        // The script takes the AMQP port, the one after it (epmd) and the one 20000 above (distribution).
+        // The script takes the AMQPS port, the one after it (epmd) and the one 20000 above (distribution).
         _port = LocalProcesses.FreePortWith(1, 20000);
         await StartAsync().ConfigureAwait(false);
     }
 
-    // `docker info` answering means an engine is there (the client alone, as on the development machine, fails at once).
-    private static async Task<bool> DockerAnswersAsync()
+    /// <summary>Adds a user to a broker started here, with the permissions its name's role has.</summary>
+    public async Task AddUserAsync(string user)
     {
-        try
+        var (exit, _, error) = await Script("add-user", user).ConfigureAwait(false);
+        if (exit != 0)
         {
-            using var docker = Process.Start(new ProcessStartInfo("docker", ["info", "--format", "{{.ServerVersion}}"]) { RedirectStandardOutput = true, RedirectStandardError = true });
-            if (docker is null)
-            {
-                return false;
-            }
-            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await docker.WaitForExitAsync(limit.Token).ConfigureAwait(false);
-            return docker.ExitCode == 0;
-        }
-        catch (Exception error) when (error is System.ComponentModel.Win32Exception or OperationCanceledException)
-        {
-            return false; // no docker client, or no answer
+            throw new InvalidOperationException($"user {user} not added: {error.Trim()}");
         }
     }
 
-    /// <summary>Stops the broker and starts it again on the same port with the same data (durable queues and persistent messages survive).</summary>
+    /// <summary>A plain RabbitMQ.Client connection as <paramref name="user"/>, over TLS, trusting the broker's CA.</summary>
+    public async Task<IConnection> ConnectAsync(string user)
+    {
+        var url = new Uri(Url);
+        var authority = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(Path.Combine(Credentials(user), "ca.pem")).ConfigureAwait(false));
+        var factory = new ConnectionFactory
+        {
+            HostName = url.Host,
+            Port = url.Port,
+            UserName = user,
+            Password = (await File.ReadAllTextAsync(Path.Combine(Credentials(user), "password")).ConfigureAwait(false)).Trim(),
+            Ssl = new SslOption
+            {
+                Enabled = true,
+                ServerName = url.Host,
+                CertificateValidationCallback = (_, certificate, _, errors) => BusTransport.SignedBy(authority, certificate, errors),
+            },
+        };
+        return await factory.CreateConnectionAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Stops the broker and starts it again on the same port with the same data (durable queues, persistent messages and users survive).</summary>
     public async Task RestartAsync()
     {
-        if (_container is not null)
-        {
-            await _container.StopAsync().ConfigureAwait(false);
-            await _container.StartAsync().ConfigureAwait(false);
-            return;
-        }
         if (_runDirectory is null)
         {
             throw new InvalidOperationException("only a broker started here can be restarted");
@@ -103,19 +107,16 @@ public sealed class RabbitMqBroker : IAsyncLifetime
     private async Task StartAsync()
     {
         var (exit, output, error) = await Script("start", _port.ToString(System.Globalization.CultureInfo.InvariantCulture)).ConfigureAwait(false);
-        if (exit != 0)
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (exit != 0 || lines.Length != 2)
         {
             throw new InvalidOperationException($"no RabbitMQ: set AGGREGATOR_RABBITMQ, or make deploy/local/rabbitmq.sh work here ({error.Trim()})");
         }
-        Url = output.Trim();
+        (Url, CredentialsRoot) = (lines[0], lines[1]);
     }
 
     public async Task DisposeAsync()
     {
-        if (_container is not null)
-        {
-            await _container.DisposeAsync().ConfigureAwait(false);
-        }
         if (_runDirectory != null)
         {
             await Script("stop").ConfigureAwait(false);

@@ -5,6 +5,7 @@ using Aggregator.Chains.Evm.Registry;
 using Aggregator.Core.Amounts;
 using Aggregator.Core.Assets;
 using Aggregator.Host;
+using Aggregator.Host.Bus;
 using Aggregator.Host.Adapter;
 using Aggregator.Host.Configuration;
 using Aggregator.Host.Demo;
@@ -40,7 +41,7 @@ public sealed class SeparateProcessesTests
         await File.WriteAllLinesAsync(entries, ["entryId,account,kind,asset,amount,at", .. deployment.World.Debts.Select((d, i) => $"b{i},{d.Account},borrow,USDC,{new Amount(d.Usdc, 6)},2026-12-01T10:00:00Z")]);
         await deployment.HealthWhen(h => h[0].Rebuilt, 1, [adapter, oracle, engine], "the engine rebuilt from every chain");
         // No prover yet: a close asked now is answered by nobody, and says so.
-        var unanswered = CliRunner.Run("epoch", "close", "--bus", deployment.Broker.Url, "--timeout", "2");
+        var unanswered = CliRunner.Run(["epoch", "close", .. deployment.Operator, "--timeout", "2"]);
         Assert.Equal(1, unanswered.Exit);
         Assert.Contains("is a prover role running on this bus?", unanswered.Error, StringComparison.Ordinal);
         // Started last, the prover has missed the one Solana batch (the test server's slot stands still,
@@ -48,7 +49,7 @@ public sealed class SeparateProcessesTests
         using var prover = deployment.Run("prover");
         await prover.WaitForLogAsync("Bus started", TimeSpan.FromSeconds(60));
         var processes = new[] { adapter, oracle, engine, prover };
-        var published = CliRunner.Run("ledger", "publish", "--file", entries, "--config", deployment.World.ConfigPath, "--bus", deployment.Broker.Url);
+        var published = CliRunner.Run(["ledger", "publish", "--file", entries, "--config", deployment.World.ConfigPath, .. deployment.Operator]);
         Assert.True(published.Exit == 0, published.Error);
         var health = await deployment.HealthWhen(h => h[0].LedgerEntries == Accounts, 1, processes, "every borrow applied");
         Assert.All(health[0].Accounts, a => Assert.Equal("healthy", a.Status));
@@ -56,10 +57,10 @@ public sealed class SeparateProcessesTests
         var epoch = (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 1;
         deployment.World.SignOwnership(epoch);
         await JsonRpc.CallAsync(deployment.Http, deployment.ChainA.Url, "evm_mine", []); // the chain's clock passes the epoch (a real chain's next block does)
-        var close = CliRunner.Run("epoch", "close", "--bus", deployment.Broker.Url, "--epoch", epoch.ToString(CultureInfo.InvariantCulture), "--timeout", "120");
+        var close = CliRunner.Run(["epoch", "close", .. deployment.Operator, "--epoch", epoch.ToString(CultureInfo.InvariantCulture), "--timeout", "120"]);
         Assert.True(close.Exit == 0, close.Error + close.Output + prover.Log);
         var commitment = close.Output.Split('\n')[0].Trim();
-        Assert.DoesNotContain("guest", close.Output + close.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(deployment.OperatorPassword, close.Output + close.Error, StringComparison.Ordinal);
 
         // The registry holds exactly the announced commitment, for this publisher and epoch.
         var publisher = RunConfigFile.Read(deployment.World.ConfigPath).Prover!.Publisher();
@@ -72,12 +73,12 @@ public sealed class SeparateProcessesTests
 
         // An account asks for its inclusion proof over the bus and checks it against the published manifest.
         var proofPath = Path.Combine(deployment.World.Directory, "account-00003.json");
-        var inclusion = CliRunner.Run("epoch", "inclusion", "--bus", deployment.Broker.Url, "--epoch", epoch.ToString(CultureInfo.InvariantCulture), "--account", "account-00003", "--out", proofPath);
+        var inclusion = CliRunner.Run(["epoch", "inclusion", .. deployment.Operator, "--epoch", epoch.ToString(CultureInfo.InvariantCulture), "--account", "account-00003", "--out", proofPath]);
         Assert.True(inclusion.Exit == 0, inclusion.Error + prover.Log);
         var verified = CliRunner.Run("verify", "inclusion", "--proof", proofPath, "--manifest", Path.Combine(directory, "manifest.json"));
         Assert.True(verified.Exit == 0, verified.Output + verified.Error);
         Assert.Contains("VALID", verified.Output, StringComparison.Ordinal);
-        var refused = CliRunner.Run("epoch", "inclusion", "--bus", deployment.Broker.Url, "--epoch", epoch.ToString(CultureInfo.InvariantCulture), "--account", "nobody", "--out", proofPath + ".nobody");
+        var refused = CliRunner.Run(["epoch", "inclusion", .. deployment.Operator, "--epoch", epoch.ToString(CultureInfo.InvariantCulture), "--account", "nobody", "--out", proofPath + ".nobody"]);
         Assert.Equal(1, refused.Exit);
         Assert.Contains("'nobody' is not in this epoch", refused.Error, StringComparison.Ordinal);
     }
@@ -185,17 +186,29 @@ public sealed class SeparateProcessesTests
             var http = new HttpClient();
             var directory = Directory.CreateTempSubdirectory("aggregator-services-").FullName;
             var world = await DemoWorld.CreateAsync(RepositoryPaths.Root, http, chainA.Url, chainB.Url, solana.Url, directory, Accounts, CancellationToken.None);
-            var client = AggregatorHost.Build(new HostPlan(BusTransport.Parse(broker.Url)), bus =>
+            // The operator: publishes the books and asks for health, as the CLI does.
+            var operatorBus = broker.Transport(BusIdentity.Operator);
+            var client = AggregatorHost.Build(new HostPlan(operatorBus), bus =>
             {
                 bus.AddSingleton(new ConcurrentBag<HealthReported>());
-                bus.AddConsumer<HealthCollector>().Endpoint(e => e.Temporary = true);
+                bus.AddConsumer<HealthCollector>().Endpoint(e =>
+                {
+                    e.Name = operatorBus.OwnQueue("health");
+                    e.Temporary = true;
+                });
             });
             await client.StartAsync();
             return new Deployment(broker, chainA, chainB, solana, http, world, client);
         }
 
-        /// <summary>One role of the demo institution's configuration in a process of its own, on this deployment's broker.</summary>
-        public ServiceProcess Run(string role, string partition = "0/1") => ServiceProcess.Run(World.ConfigPath, role, Broker.Url, partition);
+        /// <summary><c>--bus</c> and <c>--bus-credentials</c> of the operator's CLI.</summary>
+        public string[] Operator => Broker.BusArguments(BusIdentity.Operator);
+
+        public string OperatorPassword => File.ReadAllText(Path.Combine(Broker.Credentials(BusIdentity.Operator), "password")).Trim();
+
+        /// <summary>One role of the demo institution's configuration in a process of its own, on this deployment's broker, as that role's own user.</summary>
+        public ServiceProcess Run(string role, string partition = "0/1") =>
+            ServiceProcess.Run(World.ConfigPath, role, Broker.BusArguments(role == BusIdentity.Engine ? EnginePartition.Parse(partition).Queue : role), partition);
 
         /// <summary>
         /// Asks every engine partition for its accounts' health (a published request, each partition
@@ -346,7 +359,7 @@ public sealed class DemoCommandTests
         var directory = Path.Combine(Directory.CreateTempSubdirectory("aggregator-demo-").FullName, "run");
         try
         {
-            var (exit, output, error) = CliRunner.Run("demo", "--accounts", "60", "--out", directory, "--bus", broker?.Url ?? "memory");
+            var (exit, output, error) = CliRunner.Run(["demo", "--accounts", "60", "--out", directory, .. broker?.BusArguments(BusIdentity.All) ?? ["--bus", "memory"]]);
             Assert.True(exit == 0, output + error);
             string[] steps = ["local chains:", "institution:", "services on", "books: 60 USDC borrows", "liquidation plans published", "read back from the registry", "VALID against the published manifest", "in all; the local chains are stopped"];
             var lines = output.Split('\n');
@@ -356,7 +369,7 @@ public sealed class DemoCommandTests
                 Assert.Contains(steps[i], lines[i], StringComparison.Ordinal);
             }
             Assert.Matches(@"[1-9][0-9]* liquidation plans published", output);
-            Assert.DoesNotContain("guest", output + error, StringComparison.Ordinal);
+            Assert.DoesNotContain("password", output + error, StringComparison.OrdinalIgnoreCase);
             Assert.Single(Directory.GetDirectories(Path.Combine(directory, "epochs")));
         }
         finally

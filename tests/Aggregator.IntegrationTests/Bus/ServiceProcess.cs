@@ -39,8 +39,9 @@ internal sealed class ServiceProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static ServiceProcess Run(string config, string role, string bus, string partition = "0/1") =>
-        new(role, ["run", "--config", config, "--role", role, "--bus", bus, "--partition", partition]);
+    /// <param name="bus"><c>--bus URL --bus-credentials FOLDER</c>.</param>
+    public static ServiceProcess Run(string config, string role, IReadOnlyList<string> bus, string partition = "0/1") =>
+        new(role, ["run", "--config", config, "--role", role, .. bus, "--partition", partition]);
 
     /// <summary>Waits until the process has printed <paramref name="text"/> (for example that its bus is up).</summary>
     public async Task WaitForLogAsync(string text, TimeSpan timeout)

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# The broker's trust boundary, in one place: for a user (one per role instance), the RabbitMQ
+# configure, write and read permissions, as three regular expressions on one line each.
+#   bash deploy/broker/permissions.sh USER      # prints configure, write, read
+# Users are named after their role: adapter[-NAME], oracle[-NAME], engine (the whole book) or
+# engine-INDEX-of-COUNT (a partition, named like its queue), prover[-NAME], operator[-NAME] (the CLI),
+# and all[-NAME] (every role in one process: the demo on RabbitMQ; never give it to a one-role process).
+# MassTransit publishes each message type to a fanout exchange named Aggregator.Messages:TYPE, so what a
+# user may say is the set of type exchanges it may write; what it may hear is the set it may read
+# (binding a queue to an exchange needs read on the exchange). Every consumer also checks the
+# broker-validated user_id of each message (docs/operations.md, "Trust boundary").
+set -euo pipefail
+
+user="${1:?usage: permissions.sh USER}"
+role="${user%%-*}"
+if ! [[ "$user" =~ ^[a-z][a-z0-9-]*$ ]]; then
+  echo "permissions.sh: '$user' is not a user name (lower-case letters, digits and '-')" >&2
+  exit 2
+fi
+
+types() { local IFS='|'; printf 'Aggregator\\.Messages:(%s)' "$*"; }
+# A process's own temporary queues (replay requests, request replies) start with its user and a dot.
+own="${user}\\..*"
+# Faults MassTransit publishes when a message fails (nobody consumes them; harmless to write).
+faults='MassTransit:(Receive)?Fault.*'
+# Where an answer goes: the reply queue of a process that may ask.
+replies='(operator|all)(-[a-z0-9-]*)?\.bus\..*'
+
+case "$role" in
+  adapter)
+    says=$(types CollateralObserved)
+    hears=$(types ObservationsReplayRequested)
+    queues="$own"
+    ;;
+  oracle)
+    says=$(types PricesObserved)
+    hears='(?!)' # nothing
+    queues="$own"
+    ;;
+  engine)
+    if ! [[ "$user" == engine || "$user" =~ ^engine-[0-9]+-of-[0-9]+$ ]]; then
+      echo "permissions.sh: an engine user is 'engine' or 'engine-INDEX-of-COUNT', not '$user'" >&2
+      exit 2
+    fi
+    says=$(types AccountsHealthChanged MarginCalls LiquidationsPlanned LiabilitiesReported HealthReported ObservationsReplayRequested)
+    hears=$(types CollateralObserved PricesObserved LedgerEntry LiabilitiesRequested HealthRequested)
+    queues="${user}(_error|_skipped)?|$own"
+    ;;
+  prover)
+    says="$(types LiabilitiesRequested ObservationsReplayRequested EpochCloseRequested EpochClosed EpochCloseFailed ReservesObserved)|$replies"
+    hears=$(types LiabilitiesReported CollateralObserved EpochCloseRequested InclusionProofRequested)
+    queues="prover(-reports|-inclusion)?(_error|_skipped)?|$own"
+    ;;
+  operator)
+    says=$(types LedgerEntry EpochCloseRequested InclusionProofRequested HealthRequested)
+    hears=$(types HealthReported AccountsHealthChanged MarginCalls LiquidationsPlanned EpochClosed EpochCloseFailed ReservesObserved)
+    queues="$own"
+    ;;
+  all)
+    printf '.*\n.*\n.*\n'
+    exit 0
+    ;;
+  *)
+    echo "permissions.sh: '$user' names no role (adapter, oracle, engine, prover, operator, all)" >&2
+    exit 2
+    ;;
+esac
+
+printf '^(%s|%s|%s|%s)$\n' "$says" "$hears" "$queues" "$faults" # configure: declare what it says, hears and owns
+printf '^(%s|%s|%s)$\n' "$says" "$queues" "$faults"              # write: publish what it says, into what it owns
+printf '^(%s|%s|%s)$\n' "$hears" "$queues" "$faults"             # read: bind what it hears, consume what it owns

@@ -1,0 +1,65 @@
+using System.Text.RegularExpressions;
+using Aggregator.Core.Errors;
+
+namespace Aggregator.Host.Bus;
+
+/// <summary>
+/// Who a broker user is: one user per role instance, named after its role (deploy/broker/permissions.sh):
+/// <c>adapter[-NAME]</c>, <c>oracle[-NAME]</c>, <c>engine</c> or <c>engine-INDEX-of-COUNT</c> (named like
+/// the partition's queue), <c>prover[-NAME]</c>, <c>operator[-NAME]</c> (the CLI) and <c>all[-NAME]</c>
+/// (every role in one process). The broker validates the <c>user_id</c> of every message against the
+/// connection's user, so a consumer learns from it who really sent a message.
+/// </summary>
+public sealed partial record BusIdentity
+{
+    public const string Adapter = "adapter";
+    public const string Oracle = "oracle";
+    public const string Engine = "engine";
+    public const string Prover = "prover";
+    public const string Operator = "operator";
+
+    /// <summary>Every role in one process (the demo on RabbitMQ): may say what any role may.</summary>
+    public const string All = "all";
+
+    private static readonly string[] Roles = [Adapter, Oracle, Engine, Prover, Operator, All];
+
+    private BusIdentity(string user, string role) => (User, Role) = (user, role);
+
+    /// <summary>The broker user.</summary>
+    public string User { get; }
+
+    /// <summary>The role the user is named for.</summary>
+    public string Role { get; }
+
+    /// <summary>The identity of a broker user, or null when its name names no role (a message from it is refused).</summary>
+    public static BusIdentity? TryParse(string? user)
+    {
+        if (string.IsNullOrEmpty(user) || !UserName().IsMatch(user))
+        {
+            return null;
+        }
+        var role = user.Split('-', 2)[0];
+        if (!Roles.Contains(role, StringComparer.Ordinal))
+        {
+            return null;
+        }
+        if (role == Engine && Host.Engine.EnginePartition.FromQueue(user) is null)
+        {
+            return null;
+        }
+        return new BusIdentity(user, role);
+    }
+
+    /// <exception cref="InputException">The user names no role.</exception>
+    public static BusIdentity Parse(string user, string field) => TryParse(user)
+        ?? throw new InputException($"the broker user '{user}' names no role: adapter[-NAME], oracle[-NAME], engine or engine-INDEX-of-COUNT, prover[-NAME], operator[-NAME] or all[-NAME]", field: field);
+
+    /// <summary>Whether this user may act as <paramref name="role"/>.</summary>
+    public bool Is(string role) => Role == role || Role == All;
+
+    /// <summary>A queue of this process's own (temporary: replay requests, replies), which only this user may read.</summary>
+    public string OwnQueue(string purpose) => $"{User}.{purpose}.{Guid.NewGuid():N}";
+
+    [GeneratedRegex("^[a-z][a-z0-9-]*$")]
+    private static partial Regex UserName();
+}

@@ -1,0 +1,76 @@
+using Aggregator.Host.Engine;
+using Aggregator.Messages;
+
+namespace Aggregator.Host.Bus;
+
+/// <summary>
+/// Who may send each message, checked by every consumer against the broker-validated publisher
+/// (<see cref="PublisherCheckFilter{T}"/>). The broker's write permissions
+/// (deploy/broker/permissions.sh) say the same from the other side; either alone stops a forged
+/// message, so a broker misconfigured to let anyone write still lets no role speak for another.
+/// </summary>
+internal static class PublisherPolicy
+{
+    private static readonly Dictionary<Type, string[]> Senders = new()
+    {
+        // Observations only from adapters: they move collateral, and so liabilities.
+        [typeof(CollateralObserved)] = [BusIdentity.Adapter],
+        // Prices only from the oracle: a forged price plans liquidations.
+        [typeof(PricesObserved)] = [BusIdentity.Oracle],
+        // The institution's books only from its operators.
+        [typeof(LedgerEntry)] = [BusIdentity.Operator],
+        [typeof(LiabilitiesRequested)] = [BusIdentity.Prover],
+        [typeof(LiabilitiesReported)] = [BusIdentity.Engine],
+        [typeof(HealthRequested)] = [BusIdentity.Operator],
+        [typeof(HealthReported)] = [BusIdentity.Engine],
+        [typeof(ObservationsReplayRequested)] = [BusIdentity.Engine, BusIdentity.Prover],
+        // Closes from the operator's CLI, or the prover's own schedule.
+        [typeof(EpochCloseRequested)] = [BusIdentity.Operator, BusIdentity.Prover],
+        [typeof(InclusionProofRequested)] = [BusIdentity.Operator],
+        [typeof(AccountsHealthChanged)] = [BusIdentity.Engine],
+        [typeof(MarginCalls)] = [BusIdentity.Engine],
+        [typeof(LiquidationsPlanned)] = [BusIdentity.Engine],
+        [typeof(EpochClosed)] = [BusIdentity.Prover],
+        [typeof(EpochCloseFailed)] = [BusIdentity.Prover],
+        [typeof(ReservesObserved)] = [BusIdentity.Prover],
+    };
+
+    /// <summary>Why <paramref name="publisher"/> may not send <paramref name="message"/>, or null when it may.</summary>
+    public static string? Refusal<T>(T message, string? publisher)
+        where T : class
+    {
+        var name = typeof(T).Name;
+        if (publisher is null)
+        {
+            return $"{name} carries no broker-validated user_id: its publisher is unknown";
+        }
+        if (BusIdentity.TryParse(publisher) is not { } sender)
+        {
+            return $"{name} from the broker user '{publisher}', which names no role";
+        }
+        if (!Senders.TryGetValue(typeof(T), out var roles))
+        {
+            return $"{name} is not a message any role may send";
+        }
+        if (!roles.Any(sender.Is))
+        {
+            return $"{name} from '{publisher}': only {string.Join(" or ", roles)} may send it";
+        }
+        // An engine answers for its own partition only: a forged answer for another would replace that
+        // partition's liabilities.
+        var partition = message switch
+        {
+            LiabilitiesReported r => new EnginePartition(r.Partition, r.PartitionCount),
+            HealthReported r => new EnginePartition(r.Partition, r.PartitionCount),
+            _ => (EnginePartition?)null,
+        };
+        if (partition is { } claimed && sender.Role != BusIdentity.All && !PartitionIs(claimed, publisher))
+        {
+            return $"{name} for partition {claimed.Index}/{claimed.Count} from '{publisher}', which is another partition's engine";
+        }
+        return null;
+    }
+
+    private static bool PartitionIs(EnginePartition claimed, string publisher) =>
+        claimed.Count >= 1 && claimed.Index >= 0 && claimed.Index < claimed.Count && claimed.Queue == publisher;
+}

@@ -1,0 +1,74 @@
+using Aggregator.Core.Assets;
+using Aggregator.Core.Chains;
+using Aggregator.Host.Bus;
+using Aggregator.Messages;
+
+namespace Aggregator.Host.Tests.Bus;
+
+/// <summary>Who may send what, as every consumer checks it against the broker-validated publisher.</summary>
+public class PublisherPolicyTests
+{
+    private static readonly PricesObserved Prices = new([new PriceObservation(new AssetId("ETH"), "chainlink-eth-usd", 1000m, DateTimeOffset.UtcNow)]);
+
+    private static LiabilitiesReported Liabilities(int partition, int count) => new(Guid.NewGuid(), partition, count, [new AppliedBlock(ChainId.Evm(1), 1, "0x01")], [], []);
+
+    [Theory]
+    [InlineData("oracle")]
+    [InlineData("oracle-eu")]
+    [InlineData("all")]
+    public void Prices_from_the_oracle_are_taken(string publisher) => Assert.Null(PublisherPolicy.Refusal(Prices, publisher));
+
+    [Theory]
+    [InlineData("adapter", "only oracle may send it")]
+    [InlineData("engine", "only oracle may send it")]
+    [InlineData("prover", "only oracle may send it")]
+    [InlineData("operator", "only oracle may send it")]
+    [InlineData("guest", "names no role")]
+    [InlineData("oracles", "names no role")]
+    [InlineData("Oracle", "names no role")]
+    [InlineData("engine-2-of-2", "names no role")]
+    [InlineData(null, "no broker-validated user_id")]
+    public void Prices_from_anyone_else_are_refused_with_the_reason(string? publisher, string reason) =>
+        Assert.Contains(reason, PublisherPolicy.Refusal(Prices, publisher), StringComparison.Ordinal);
+
+    [Fact]
+    public void Every_message_has_its_senders_and_no_other()
+    {
+        var cases = new (object Message, string[] Senders)[]
+        {
+            (new CollateralObserved(new Core.Observations.ObservationBatch(ChainId.Evm(1), 1, "0x01", [], [])), ["adapter"]),
+            (Prices, ["oracle"]),
+            (new LedgerEntry("e1", "alice", LedgerEntryKind.Borrow, new AssetId("USDC"), new Core.Amounts.Amount(1, 6), DateTimeOffset.UtcNow), ["operator"]),
+            (new LiabilitiesRequested(Guid.NewGuid(), 1), ["prover"]),
+            (Liabilities(0, 1), ["engine"]),
+            (new HealthRequested(Guid.NewGuid()), ["operator"]),
+            (new ObservationsReplayRequested("engine", DateTimeOffset.UtcNow), ["engine", "prover"]),
+            (new EpochCloseRequested(1, DateTimeOffset.UtcNow), ["operator", "prover"]),
+            (new InclusionProofRequested(1, "alice"), ["operator"]),
+            (new EpochClosed(1, "1", "m", null, []), ["prover"]),
+            (new EpochCloseFailed(1, "why"), ["prover"]),
+            (new MarginCalls([]), ["engine"]),
+        };
+        string[] users = ["adapter", "oracle", "engine", "prover", "operator"];
+        foreach (var (message, senders) in cases)
+        {
+            foreach (var user in users)
+            {
+                var refusal = (string?)typeof(PublisherPolicy).GetMethod(nameof(PublisherPolicy.Refusal))!.MakeGenericMethod(message.GetType()).Invoke(null, [message, user]);
+                Assert.True(senders.Contains(user) == (refusal is null), $"{message.GetType().Name} from {user}: {refusal ?? "taken"}");
+            }
+        }
+    }
+
+    [Fact]
+    public void An_engine_answers_for_its_own_partition_only()
+    {
+        Assert.Null(PublisherPolicy.Refusal(Liabilities(1, 2), "engine-1-of-2"));
+        Assert.Null(PublisherPolicy.Refusal(Liabilities(0, 1), "engine"));
+        Assert.Contains("another partition's engine", PublisherPolicy.Refusal(Liabilities(0, 2), "engine-1-of-2"), StringComparison.Ordinal);
+        Assert.Contains("another partition's engine", PublisherPolicy.Refusal(Liabilities(0, 2), "engine"), StringComparison.Ordinal);
+        Assert.Contains("another partition's engine", PublisherPolicy.Refusal(Liabilities(1, 3), "engine-1-of-2"), StringComparison.Ordinal);
+        Assert.Contains("another partition's engine", PublisherPolicy.Refusal(Liabilities(5, 2), "engine-1-of-2"), StringComparison.Ordinal);
+        Assert.Null(PublisherPolicy.Refusal(Liabilities(0, 2), "all")); // one process running every role
+    }
+}

@@ -1,0 +1,142 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using System.Text;
+using Aggregator.Core.Chains;
+using Aggregator.Host;
+using Aggregator.Host.Bus;
+using Aggregator.Messages;
+using Aggregator.Testing;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
+
+namespace Aggregator.IntegrationTests.Bus;
+
+/// <summary>
+/// The attacks of the trust-boundary issue, as a compromised role would make them on the broker that
+/// deploy/local/rabbitmq.sh sets up (TLS, one user per role): each is refused by the broker, or by the
+/// consumer, which moves the message to its error queue with the reason.
+/// </summary>
+[Collection(RabbitMqTests.Name)]
+public sealed class TrustBoundaryTests(RabbitMqBroker broker)
+{
+    /// <summary>Keeps what reaches it.</summary>
+    public sealed class Kept(ConcurrentQueue<LiabilitiesReported> kept) : IConsumer<LiabilitiesReported>
+    {
+        public Task Consume(ConsumeContext<LiabilitiesReported> context)
+        {
+            kept.Enqueue(context.Message);
+            return Task.CompletedTask;
+        }
+    }
+
+    [Theory]
+    [InlineData("adapter", "PricesObserved")] // a forged ETH price that plans liquidations
+    [InlineData("adapter", "EpochCloseRequested")] // an early close
+    [InlineData("adapter", "LiabilitiesReported")] // all-zero liabilities
+    [InlineData("oracle", "CollateralObserved")] // a height the chain never reached
+    [InlineData("engine-1-of-2", "LedgerEntry")] // debts the books never wrote
+    [InlineData("oracle", "ObservationsReplayRequested")] // a flood of replays
+    [InlineData("operator", "EpochClosed")] // a false announcement
+    public async Task A_role_publishing_what_another_role_says_is_refused_by_the_broker(string user, string message)
+    {
+        await using var connection = await broker.ConnectAsync(user);
+        await using var channel = await connection.CreateChannelAsync();
+        var refused = await Assert.ThrowsAnyAsync<OperationInterruptedException>(async () =>
+        {
+            // Declaring the exchange is refused outright (no configure permission); so is publishing into it.
+            await channel.ExchangeDeclareAsync($"Aggregator.Messages:{message}", ExchangeType.Fanout, durable: true);
+            await channel.BasicPublishAsync($"Aggregator.Messages:{message}", "", mandatory: false, new BasicProperties { UserId = user }, Encoding.UTF8.GetBytes("{}"));
+            await channel.BasicPublishAsync($"Aggregator.Messages:{message}", "", Encoding.UTF8.GetBytes("{}"));
+            await Eventually.Until(() => channel.IsClosed, "the broker closed the channel");
+            throw new OperationInterruptedException(channel.CloseReason!);
+        });
+        Assert.Equal(403, refused.ShutdownReason!.ReplyCode); // ACCESS_REFUSED
+    }
+
+    [Fact]
+    public async Task A_message_claiming_another_user_is_refused_by_the_broker()
+    {
+        await using var connection = await broker.ConnectAsync(BusIdentity.Adapter);
+        await using var channel = await connection.CreateChannelAsync();
+        // The adapter may publish observations, but not as the oracle.
+        await channel.ExchangeDeclareAsync("Aggregator.Messages:CollateralObserved", ExchangeType.Fanout, durable: true);
+        await channel.BasicPublishAsync("Aggregator.Messages:CollateralObserved", "", mandatory: false, new BasicProperties { UserId = BusIdentity.Oracle }, Encoding.UTF8.GetBytes("{}"));
+        await Eventually.Until(() => channel.IsClosed, "the broker closed the channel");
+        Assert.Equal(406, channel.CloseReason!.ReplyCode); // PRECONDITION_FAILED: user_id is not the connection's
+    }
+
+    [Fact]
+    public async Task An_engine_answering_for_another_partition_is_refused_to_the_error_queue_with_its_reason_and_counted()
+    {
+        var refusals = new ConcurrentQueue<(long Count, string Message, string Publisher)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == "Aggregator.Bus")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, count, tags, _) =>
+        {
+            var all = tags.ToArray();
+            refusals.Enqueue((count, (string)all.Single(t => t.Key == "message").Value!, (string)all.Single(t => t.Key == "publisher").Value!));
+        });
+        listener.Start();
+
+        // The prover's side: a queue of its own hearing liabilities, as its reports queue does.
+        var proverBus = broker.Transport(BusIdentity.Prover);
+        var queue = proverBus.OwnQueue("reports");
+        var kept = new ConcurrentQueue<LiabilitiesReported>();
+        using var prover = AggregatorHost.Build(new HostPlan(proverBus), bus =>
+        {
+            bus.AddSingleton(kept);
+            // Durable, as the prover's own queues are (a temporary endpoint's error queue is exclusive to its connection).
+            bus.AddConsumer<Kept>().Endpoint(e => e.Name = queue);
+        });
+        using var engine = AggregatorHost.Build(new HostPlan(broker.Transport("engine-1-of-2")));
+        await prover.StartAsync();
+        await engine.StartAsync();
+        try
+        {
+            var id = Guid.NewGuid();
+            LiabilitiesReported Report(int partition) => new(id, partition, 2, [new AppliedBlock(ChainId.Evm(1), 10, "0x0a")], [], []);
+            var publish = engine.Services.GetRequiredService<IPublishEndpoint>();
+            await publish.Publish(Report(0)); // partition 0's liabilities, from partition 1's engine: forged
+            await publish.Publish(Report(1)); // its own: taken
+            await Eventually.Until(() => kept.Any(r => r.RequestId == id), "the engine's own answer reached the prover");
+            Assert.DoesNotContain(kept, r => r.RequestId == id && r.Partition == 0);
+
+            await using var connection = await broker.ConnectAsync(BusIdentity.Prover);
+            BasicGetResult? refused = null;
+            await Eventually.Until(() => (refused = TryGet(connection, queue + "_error").GetAwaiter().GetResult()) is not null, "the forged answer reached the error queue");
+            var headers = refused!.BasicProperties.Headers!;
+            Assert.Contains("LiabilitiesReported for partition 0/2 from 'engine-1-of-2', which is another partition's engine", Encoding.UTF8.GetString((byte[])headers["MT-Fault-Message"]!), StringComparison.Ordinal);
+            Assert.Equal("engine-1-of-2", Encoding.UTF8.GetString((byte[])headers[ErrorQueueFilter.PublisherHeader]!));
+            Assert.Equal(BusIdentity.Prover, refused.BasicProperties.UserId); // moved by the prover, under its own user
+            listener.RecordObservableInstruments();
+            Assert.Contains(refusals, r => r is (1, "LiabilitiesReported", "engine-1-of-2"));
+        }
+        finally
+        {
+            await engine.StopAsync();
+            await prover.StopAsync();
+        }
+    }
+
+    // The error queue is declared when the first message is moved there.
+    private static async Task<BasicGetResult?> TryGet(IConnection connection, string queue)
+    {
+        await using var channel = await connection.CreateChannelAsync();
+        try
+        {
+            return await channel.BasicGetAsync(queue, autoAck: true);
+        }
+        catch (OperationInterruptedException)
+        {
+            return null;
+        }
+    }
+}

@@ -44,19 +44,15 @@ certificates() {
   chmod 600 "$tls/ca.key" "$tls/server.key"
 }
 
-# A user with its role's permissions and a fresh random password, kept in its credentials folder.
+# A user with its role's permissions and a random password, kept in its credentials folder.
 add_user() {
-  local user="$1" folder="$base/credentials/$1" permissions
-  mapfile -t permissions < <(bash "$here/../broker/permissions.sh" "$user")
+  local user="$1" folder="$base/credentials/$1"
   mkdir -p "$folder"
   chmod 700 "$folder"
   # Kept across restarts: a running role reconnects with the password it has.
   [ -s "$folder/password" ] || (umask 077 && openssl rand -hex 24 > "$folder/password")
   cp "$base/tls/ca.pem" "$folder/ca.pem"
-  "$ctl" delete_user "$user" > /dev/null 2>&1 || true
-  # The password goes in on standard input, never on a command line.
-  "$ctl" add_user "$user" < "$folder/password" > /dev/null
-  "$ctl" set_permissions -p / "$user" "${permissions[0]}" "${permissions[1]}" "${permissions[2]}" > /dev/null
+  RABBITMQCTL="$ctl" bash "$here/../broker/add-user.sh" "$user" "$folder/password"
 }
 
 case "${1:-}" in

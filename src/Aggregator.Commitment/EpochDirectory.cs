@@ -26,7 +26,6 @@ public static class EpochDirectory
 
     // The private files are the institution's alone: owner-only on Unix (0700 folder, 0600 files).
     private const UnixFileMode OwnerOnlyFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-    private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     /// <summary>
     /// Writes a new epoch directory, committing the tree to <paramref name="epoch"/> and
@@ -182,15 +181,7 @@ public static class EpochDirectory
     }
 
     // A new file readable by its owner only from the moment it exists (not chmod after the write).
-    private static FileStream CreatePrivateFile(string path, int bufferSize)
-    {
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = bufferSize };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = OwnerOnlyFile;
-        }
-        return new FileStream(path, options);
-    }
+    private static FileStream CreatePrivateFile(string path, int bufferSize) => PrivateFile.Open(path, FileMode.CreateNew, bufferSize: bufferSize);
 
     private static void WriteAccounts(string path, MerkleSumTree tree)
     {

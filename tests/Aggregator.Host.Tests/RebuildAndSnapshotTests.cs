@@ -140,4 +140,35 @@ public class RebuildAndSnapshotTests
         Assert.Empty(new LedgerJournal(null).Read());
         Directory.Delete(Path.GetDirectoryName(Path.GetDirectoryName(path))!, recursive: true);
     }
+
+    [Fact]
+    public void An_entry_appended_after_a_torn_line_starts_a_line_of_its_own_and_survives_a_restart()
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("aggregator-journal-").FullName, "ledger.jsonl");
+        var journal = new LedgerJournal(path);
+        journal.Append(Borrow("b0", 0, 1));
+        File.AppendAllText(path, "{\"entryId\":\"b1\",\"acc"); // a crash mid-write
+        Assert.Equal(["b0"], journal.Read().Select(e => e.EntryId)); // at start: the torn tail is cut off
+        journal.Append(Borrow("b1", 0, 2)); // redelivered, acknowledged
+        journal.Append(Borrow("b2", 0, 3));
+        Assert.Equal(["b0", "b1", "b2"], new LedgerJournal(path).Read().Select(e => e.EntryId)); // the next restart loses nothing
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        }
+        Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+    }
+
+    [Fact]
+    public void A_journal_corrupt_before_its_last_line_stops_the_start_naming_the_line()
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("aggregator-journal-").FullName, "ledger.jsonl");
+        var journal = new LedgerJournal(path);
+        journal.Append(Borrow("b0", 0, 1));
+        File.AppendAllText(path, "not json\n");
+        journal.Append(Borrow("b2", 0, 3));
+        var error = Assert.Throws<Core.Errors.InputException>(journal.Read);
+        Assert.Contains(":2", error.Message, StringComparison.Ordinal);
+        Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+    }
 }

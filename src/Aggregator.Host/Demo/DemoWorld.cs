@@ -274,7 +274,7 @@ public sealed class DemoWorld
     // at deployment and when the demo moves a price, not on a heartbeat).
     private const string Market = """
         {
-          "settings": { "stalenessSeconds": 600 },
+          "params": { "stalenessSeconds": 600 },
           "assets": [
             { "symbol": "ETH", "decimals": 18, "ltv": "0.80", "liquidationThreshold": "0.825", "liquidationBonus": "0.05", "price": "3000" },
             { "symbol": "BTC", "decimals": 8, "ltv": "0.70", "liquidationThreshold": "0.75", "liquidationBonus": "0.06", "price": "60000" },

@@ -14,24 +14,36 @@ internal sealed class LedgerJournal(string? path)
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly object _gate = new();
 
-    /// <summary>The entries recorded, in order; a torn last line (a crash mid-write, never acknowledged) is left out.</summary>
+    /// <summary>
+    /// The entries recorded, in order. A torn last line (a crash mid-write, never acknowledged, so the
+    /// broker delivers that entry again) is cut off the file, so the next entry starts a line of its own
+    /// instead of being appended onto it.
+    /// </summary>
     public IReadOnlyList<LedgerEntry> Read()
     {
         if (path is null || !File.Exists(path))
         {
             return [];
         }
+        var bytes = File.ReadAllBytes(path);
+        var whole = Array.LastIndexOf(bytes, (byte)'\n') + 1;
+        if (whole < bytes.Length)
+        {
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.Read);
+            file.SetLength(whole);
+            file.Flush(flushToDisk: true);
+        }
         var entries = new List<LedgerEntry>();
-        var lines = File.ReadAllLines(path);
+        var lines = System.Text.Encoding.UTF8.GetString(bytes, 0, whole).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         for (var i = 0; i < lines.Length; i++)
         {
             try
             {
                 entries.Add(JsonSerializer.Deserialize<LedgerEntry>(lines[i], Json) ?? throw new JsonException("null"));
             }
-            catch (JsonException) when (i == lines.Length - 1)
+            catch (JsonException error)
             {
-                // The entry was never acknowledged, so the broker delivers it again.
+                throw new Core.Errors.InputException($"the ledger journal is corrupt: {error.Message}", file: path, line: i + 1);
             }
         }
         return entries;
@@ -47,7 +59,7 @@ internal sealed class LedgerJournal(string? path)
         lock (_gate)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-            using var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read);
+            using var file = Commitment.PrivateFile.Open(path, FileMode.Append, FileShare.Read); // the institution's books: owner-only
             file.Write(line);
             file.WriteByte((byte)'\n');
             file.Flush(flushToDisk: true);

@@ -17,8 +17,9 @@ namespace Aggregator.Host.Prover;
 
 /// <summary>
 /// Closes an epoch (docs/operations.md, "Closing an epoch"): asks every engine partition for its
-/// liabilities until all answer at the same block per chain, counts the reserves (ownership checked) in
-/// the adapters' batches at those very blocks, commits, proves solvency, publishes to the registry and
+/// liabilities until all answer at the same block per chain, counts the reserves (ownership checked) at
+/// those very blocks (EVM: read from the prover's own node; Solana, which serves no past slot: the
+/// adapter's batch), commits, proves solvency, publishes to the registry and
 /// returns what to announce. Each step leaves the epoch directory complete or untouched, so a close
 /// that is interrupted and asked again goes on from the last finished step.
 /// </summary>
@@ -79,12 +80,15 @@ internal sealed partial class EpochCloser(ProverSettings settings, LiabilitiesCo
         foreach (var chain in chains)
         {
             var block = snapshot[0].Heights.Single(h => h.Chain == chain.Reader.Chain);
-            var batch = history.Find(block.Chain, block.Height, block.BlockHash);
-            if (batch is null && block.Chain.Family == ChainFamily.Evm)
+            ObservationBatch? batch;
+            if (block.Chain.Family == ChainFamily.Evm)
             {
+                // Reserves are read here, from the prover's own node at the engines' block, never taken from
+                // the bus: a forged or inflated batch cannot reach a published proof. The read checks the
+                // block's hash first, so a height the chain never reached, or another fork, stops the close.
                 batch = await chain.Reader.RereadAsync(block.Height, block.BlockHash, cancellationToken).ConfigureAwait(false);
             }
-            else if (batch is null)
+            else if ((batch = history.Find(block.Chain, block.Height, block.BlockHash)) is null)
             {
                 // A Solana slot cannot be read again: the batch comes from the adapter or not at all. The
                 // engines may have it before this history does (another queue), or this process started

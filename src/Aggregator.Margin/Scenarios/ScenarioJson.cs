@@ -42,6 +42,7 @@ public static class ScenarioJson
         public Scenario Scenario(JsonElement root)
         {
             Expect(root, JsonValueKind.Object, "$");
+            Only(root, "$", "params", "assets", "chains", "accounts");
             var settings = Settings(Optional(root, "params"), "$.params", root);
             var assets = Array(root, "assets", "$").Select((e, i) => Asset(e, $"$.assets[{i}]", settings.Oracle.Now)).ToArray();
             if (assets.Length == 0)
@@ -56,6 +57,8 @@ public static class ScenarioJson
                 foreach (var chain in chains.EnumerateArray())
                 {
                     var path = $"$.chains[{index++}]";
+                    Expect(chain, JsonValueKind.Object, path);
+                    Only(chain, path, "id", "haircuts");
                     var id = Chain(Required(chain, "id", path), $"{path}.id");
                     if (Optional(chain, "haircuts") is { } cuts)
                     {
@@ -86,6 +89,7 @@ public static class ScenarioJson
             if (element is { } p)
             {
                 Expect(p, JsonValueKind.Object, path);
+                Only(p, path, "now", "stalenessSeconds", "maxDeviation", "warningHealthFactor", "ewmaLambda", "volatilityMultiplier");
                 if (Optional(p, "now") is { } n)
                 {
                     now = Time(n, $"{path}.now");
@@ -150,6 +154,7 @@ public static class ScenarioJson
         private MarginAsset Asset(JsonElement element, string path, DateTimeOffset now)
         {
             Expect(element, JsonValueKind.Object, path);
+            Only(element, path, "symbol", "decimals", "ltv", "liquidationThreshold", "liquidationBonus", "price", "prices", "liquidationThresholdMin", "priceHistory");
             var symbol = String(Required(element, "symbol", path), $"{path}.symbol");
             if (!AssetId.IsValid(symbol))
             {
@@ -191,6 +196,7 @@ public static class ScenarioJson
                 {
                     var qp = $"{path}.prices[{i}]";
                     Expect(q, JsonValueKind.Object, qp);
+                    Only(q, qp, "source", "price", "timestamp");
                     return new PriceQuote(String(Required(q, "source", qp), $"{qp}.source"), NonNegative(Required(q, "price", qp), $"{qp}.price"), Time(Required(q, "timestamp", qp), $"{qp}.timestamp"));
                 }).ToArray();
                 if (quotes.Length == 0)
@@ -217,6 +223,7 @@ public static class ScenarioJson
         private MarginAccount Account(JsonElement element, string path)
         {
             Expect(element, JsonValueKind.Object, path);
+            Only(element, path, "id", "collateral", "debt", "perps", "isolated");
             var id = String(Required(element, "id", path), $"{path}.id");
             if (string.IsNullOrWhiteSpace(id))
             {
@@ -228,6 +235,7 @@ public static class ScenarioJson
                 {
                     var ip = $"{path}.isolated[{i}]";
                     Expect(e, JsonValueKind.Object, ip);
+                    Only(e, ip, "id", "collateral", "debt", "perps");
                     return new IsolatedPosition(String(Required(e, "id", ip), $"{ip}.id"), Pool(e, ip));
                 }).ToArray()
                 : [];
@@ -247,6 +255,7 @@ public static class ScenarioJson
                 {
                     var p = $"{path}.collateral[{i}]";
                     Expect(e, JsonValueKind.Object, p);
+                    Only(e, p, "chain", "asset", "amount");
                     var asset = KnownAsset(String(Required(e, "asset", p), $"{p}.asset"), $"{p}.asset");
                     return new CollateralPosition(Chain(Required(e, "chain", p), $"{p}.chain"), asset, AmountOf(Required(e, "amount", p), asset, $"{p}.amount"));
                 }).ToArray()
@@ -256,6 +265,7 @@ public static class ScenarioJson
                 {
                     var p = $"{path}.debt[{i}]";
                     Expect(e, JsonValueKind.Object, p);
+                    Only(e, p, "asset", "amount");
                     var asset = KnownAsset(String(Required(e, "asset", p), $"{p}.asset"), $"{p}.asset");
                     return new Debt(asset, AmountOf(Required(e, "amount", p), asset, $"{p}.amount"));
                 }).ToArray()
@@ -265,6 +275,7 @@ public static class ScenarioJson
                 {
                     var p = $"{path}.perps[{i}]";
                     Expect(e, JsonValueKind.Object, p);
+                    Only(e, p, "market", "size", "entryPrice", "markPrice", "maintenanceMarginRate");
                     var mmr = Fraction(Required(e, "maintenanceMarginRate", p), $"{p}.maintenanceMarginRate");
                     if (mmr >= 1)
                     {
@@ -300,6 +311,19 @@ public static class ScenarioJson
             catch (OverflowException)
             {
                 throw Error(path, $"'{text}' is too large to value");
+            }
+        }
+
+        // A key the reader does not know is refused, never skipped: a misspelt or misplaced setting would
+        // otherwise leave its default in force without a word ("settings" for "params" once did).
+        private void Only(JsonElement element, string path, params string[] keys)
+        {
+            foreach (var property in element.EnumerateObject())
+            {
+                if (!keys.Contains(property.Name, StringComparer.Ordinal))
+                {
+                    throw Error($"{path}.{property.Name}", $"unknown key '{property.Name}' (expected: {string.Join(", ", keys)})");
+                }
             }
         }
 

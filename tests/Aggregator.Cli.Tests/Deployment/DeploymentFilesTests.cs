@@ -48,7 +48,8 @@ public sealed class DeploymentFilesTests : IDisposable
         var services = (YamlMappingNode)Root("docker-compose.yml")["services"];
         var commands = services.Children.Where(s => ((YamlMappingNode)s.Value).Children.ContainsKey("command"))
             .ToDictionary(s => s.Key.ToString(), s => ((YamlSequenceNode)((YamlMappingNode)s.Value)["command"]).Select(n => n.ToString()).ToArray());
-        Assert.Equal(["adapter", "engine-0", "engine-1", "oracle", "prover"], commands.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["adapter", "broker-users", "engine-0", "engine-1", "oracle", "prover"], commands.Keys.Order(StringComparer.Ordinal));
+        commands.Remove("broker-users");
         foreach (var (name, command) in commands)
         {
             Check(name, command);
@@ -103,10 +104,15 @@ public sealed class DeploymentFilesTests : IDisposable
 
     private void Check(string where, string[] command)
     {
+        // The mounted Secrets (/run/…) as folders here: the broker user's credentials folder holds its password.
         var arguments = command
-            .Select(a => a.Replace("/config/", _config + "/", StringComparison.Ordinal))
-            .Select(a => a is "$(AGGREGATOR_BUS)" or "$AGGREGATOR_BUS" ? "rabbitmq://user:secret@rabbitmq:5672/" : a)
+            .Select(a => a.Replace("/config/", _config + "/", StringComparison.Ordinal).Replace("/run/", _config + "/run/", StringComparison.Ordinal))
             .Append("--check").ToArray();
+        var credentials = arguments[Array.IndexOf(arguments, "--bus-credentials") + 1];
+        Directory.CreateDirectory(credentials);
+        File.WriteAllText(Path.Combine(credentials, "password"), "secret\n");
+        Assert.DoesNotContain(command, a => a.Contains("password", StringComparison.OrdinalIgnoreCase) || a.Contains(":secret@", StringComparison.Ordinal));
+        Assert.StartsWith("amqps://", arguments[Array.IndexOf(arguments, "--bus") + 1], StringComparison.Ordinal);
         var (exit, output, error) = CliRunner.Run(arguments);
         Assert.True(exit == 0, $"{where}: {string.Join(' ', command)}: {error}");
         Assert.StartsWith("configuration valid", output, StringComparison.Ordinal);

@@ -49,7 +49,7 @@ case "$role" in
   prover)
     says="$(types LiabilitiesRequested ObservationsReplayRequested EpochCloseRequested EpochClosed EpochCloseFailed ReservesObserved)|$replies"
     hears=$(types LiabilitiesReported CollateralObserved EpochCloseRequested InclusionProofRequested)
-    queues="prover(-reports|-inclusion)?(_error|_skipped)?|$own"
+    queues="prover(-inclusion)?(_error|_skipped)?|$own"
     ;;
   operator)
     says=$(types LedgerEntry EpochCloseRequested InclusionProofRequested HealthRequested)

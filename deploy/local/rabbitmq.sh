@@ -91,10 +91,15 @@ CONF
     while [ "$SECONDS" -lt "$deadline" ]; do
       if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
         "$ctl" await_startup > /dev/null 2>&1 || true
-        "$ctl" delete_user guest > /dev/null 2>&1 || true
-        for user in "${users[@]}"; do
-          add_user "$user"
-        done
+        # Once per broker: a restart keeps its users (re-creating them would refuse, for a moment, the
+        # logins of every role reconnecting).
+        if [ ! -f "$base/credentials/.created" ]; then
+          "$ctl" delete_user guest > /dev/null 2>&1 || true
+          for user in "${users[@]}"; do
+            add_user "$user"
+          done
+          touch "$base/credentials/.created"
+        fi
         echo "amqps://127.0.0.1:$port/"
         echo "$base/credentials"
         exit 0

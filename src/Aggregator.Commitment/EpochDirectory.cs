@@ -88,19 +88,24 @@ public static class EpochDirectory
     }
 
     /// <summary>Writes a JSON document in the epoch's style (indented, camelCase, final newline), atomically.</summary>
-    public static void WriteDocument(string path, System.Text.Json.Nodes.JsonNode document)
+    /// <param name="ownerOnly">Readable by its owner only (an account's inclusion file holds its salt and balances).</param>
+    public static void WriteDocument(string path, System.Text.Json.Nodes.JsonNode document, bool ownerOnly = false)
     {
         ArgumentNullException.ThrowIfNull(document);
-        WriteAtomically(path, document.ToJsonString(Json) + "\n");
+        WriteAtomically(path, document.ToJsonString(Json) + "\n", ownerOnly);
     }
 
     /// <summary>Writes a file through a temporary sibling renamed into place: readers see the old or the new file, never half of one.</summary>
-    public static void WriteAtomically(string path, string contents)
+    /// <param name="ownerOnly">Readable by its owner only, from the moment it exists.</param>
+    public static void WriteAtomically(string path, string contents, bool ownerOnly = false)
     {
         var temporary = $"{path}.tmp-{Guid.NewGuid():N}";
         try
         {
-            File.WriteAllText(temporary, contents);
+            using (var file = ownerOnly ? PrivateFile.Open(temporary, FileMode.CreateNew) : new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
+            {
+                file.Write(System.Text.Encoding.UTF8.GetBytes(contents));
+            }
             File.Move(temporary, path, overwrite: true);
         }
         finally

@@ -83,7 +83,7 @@ public static class AggregatorHost
             AdapterRole.Add(builder.Services, bus, plan.Adapters, plan.PollInterval, plan.Transport);
             if (plan.Prover != null)
             {
-                Prover.ProverRole.Add(builder.Services, bus, plan.Prover);
+                Prover.ProverRole.Add(builder.Services, bus, plan.Prover, plan.Transport);
             }
             extra?.Invoke(bus);
             plan.Transport.Configure(bus);

@@ -194,6 +194,6 @@ public sealed class EpochProofs(IProver prover)
         };
         var directory = Path.GetDirectoryName(Path.GetFullPath(outputPath))!;
         Directory.CreateDirectory(directory);
-        EpochDirectory.WriteDocument(outputPath, document);
+        EpochDirectory.WriteDocument(outputPath, document, ownerOnly: true); // the account's salt and balances
     }
 }

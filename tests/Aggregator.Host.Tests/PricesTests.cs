@@ -81,4 +81,40 @@ public class PricesTests
         Assert.Throws<InputException>(() => engine.Apply(prices, Now));
         Assert.Equal(1m, engine.Book.Market[Usdc].Price);
     }
+
+    [Fact]
+    public void A_quote_from_a_source_the_oracle_is_not_configured_with_is_refused_and_changes_nothing()
+    {
+        var engine = new EngineBook(Settings(2).CreateBook(), priceSources: new HashSet<(Core.Assets.AssetId, string)> { (Eth, "feed-a") });
+        engine.Apply(Batch(1, "0x1", (0, OneEth)));
+        Assert.True(engine.Apply(EthQuotes(("feed-a", 2100m, Now)), Now).Applied);
+        var forged = Assert.Throws<InputException>(() => engine.Apply(EthQuotes(("feed-a", 2000m, Now.AddSeconds(1)), ("chainlink-eth-usd", 1000m, Now)), Now));
+        Assert.Contains("chainlink-eth-usd is not a configured source of ETH's price", forged.Message, StringComparison.Ordinal);
+        Assert.Equal(2100m, engine.Book.Market[Eth].Price); // not even the message's good quote: all or nothing
+    }
+
+    [Fact]
+    public void A_quote_stamped_in_the_future_is_refused_and_cannot_lock_the_real_feed_out()
+    {
+        var engine = Engine();
+        var forged = Assert.Throws<InputException>(() => engine.Apply(EthQuotes(("feed-a", 1000m, new DateTimeOffset(9999, 1, 1, 0, 0, 0, TimeSpan.Zero))), Now));
+        Assert.Contains("later than this engine's clock", forged.Message, StringComparison.Ordinal);
+        Assert.True(engine.Apply(EthQuotes(("feed-a", 2100m, Now)), Now).Applied); // the real feed goes on
+        Assert.Equal(2100m, engine.Book.Market[Eth].Price);
+        Assert.True(engine.Apply(EthQuotes(("feed-a", 2200m, Now + EngineBook.MaxClockSkew)), Now).Applied); // within the skew
+    }
+
+    [Theory]
+    [InlineData("79228162514264337593543950335")] // decimal.MaxValue
+    [InlineData("1000000000000000.01")]
+    [InlineData("0")]
+    [InlineData("-1")]
+    public void A_price_out_of_range_is_refused_and_later_messages_still_apply(string price)
+    {
+        var engine = Engine();
+        Assert.Throws<InputException>(() => engine.Apply(EthQuotes(("feed-a", decimal.Parse(price, System.Globalization.CultureInfo.InvariantCulture), Now)), Now));
+        Assert.True(engine.Apply(EthQuotes(("feed-a", 1800m, Now)), Now).Applied);
+        Assert.True(engine.Apply(Batch(2, "0x2", (0, 2 * OneEth))).Applied);
+        Assert.Equal(MarginStatus.Healthy, engine.Book.Status(0));
+    }
 }

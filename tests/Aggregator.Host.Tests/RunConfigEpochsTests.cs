@@ -57,7 +57,9 @@ public sealed class RunConfigEpochsTests : IDisposable
     [InlineData("registry", "'0x12' is not an EVM address", "$.epochs.registry.address")]
     [InlineData("key", "the key file does not exist", null)]
     [InlineData("partitions", "partitions must be 1..1024", "$.epochs.partitions")]
-    [InlineData("schedule", "closeEverySeconds must be positive", "$.epochs.closeEverySeconds")]
+    [InlineData("schedule", "closeEverySeconds must be a positive whole number", "$.epochs.closeEverySeconds")]
+    [InlineData("fraction", "closeEverySeconds must be a positive whole number", "$.epochs.closeEverySeconds")]
+    [InlineData("precompile", "is a precompile or system address", "$.epochs.registry.address")]
     [InlineData("unknown", "could not be mapped", null)]
     public void A_bad_value_is_refused_naming_its_place(string fault, string message, string? field)
     {
@@ -72,6 +74,8 @@ public sealed class RunConfigEpochsTests : IDisposable
                 case "key": epochs["publisherKeyFile"] = "missing.key"; break;
                 case "partitions": epochs["partitions"] = 0; break;
                 case "schedule": epochs["closeEverySeconds"] = -1; break;
+                case "fraction": epochs["closeEverySeconds"] = 1.5; break;
+                case "precompile": epochs["registry"]!["address"] = "0x0000000000000000000000000000000000000001"; break;
                 default: epochs["closeEvery"] = 5; break;
             }
         });

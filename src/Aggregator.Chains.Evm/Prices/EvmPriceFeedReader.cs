@@ -32,6 +32,11 @@ public sealed class EvmPriceFeedReader
     // The last second a DateTimeOffset holds: a later updatedAt is reported, not a crash of the oracle.
     private static readonly BigInteger MaxUnixSeconds = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
 
+    /// <summary>The name a feed's quotes carry as their source: the chain and the feed's address.</summary>
+    public static string SourceName(ChainId chain, string feedAddress) => SourceName(chain.ToString(), feedAddress);
+
+    private static string SourceName(string chain, string feedAddress) => $"{chain}/{feedAddress}";
+
     public EvmPriceFeedReader(IWeb3 web3, ChainId chain, string multicall3Address, IReadOnlyList<PriceFeedSource> feeds, RpcResilienceOptions? resilience = null)
     {
         ArgumentNullException.ThrowIfNull(web3);
@@ -62,7 +67,7 @@ public sealed class EvmPriceFeedReader
         for (var i = 0; i < _feeds.Count; i++)
         {
             var (feed, decimalsResult, roundResult) = (_feeds[i], output.ReturnData[2 * i], output.ReturnData[2 * i + 1]);
-            FeedReading Failed(string reason) => new(feed.Asset, $"{_chain}/{feed.Address}", null, reason);
+            FeedReading Failed(string reason) => new(feed.Asset, SourceName(_chain, feed.Address), null, reason);
             if (!decimalsResult.Success || decimalsResult.ReturnData.Length != 32 || !roundResult.Success || roundResult.ReturnData.Length != 160)
             {
                 readings.Add(Failed("the feed's decimals() or latestRoundData() failed"));
@@ -76,7 +81,8 @@ public sealed class EvmPriceFeedReader
                 continue;
             }
             var price = (decimal)round.Answer / (decimal)BigInteger.Pow(10, (int)decimals);
-            readings.Add(new FeedReading(feed.Asset, $"{_chain}/{feed.Address}", new PriceQuote($"{_chain}/{feed.Address}", price, DateTimeOffset.FromUnixTimeSeconds((long)round.UpdatedAt)), null));
+            var source = SourceName(_chain, feed.Address);
+            readings.Add(new FeedReading(feed.Asset, source, new PriceQuote(source, price, DateTimeOffset.FromUnixTimeSeconds((long)round.UpdatedAt)), null));
         }
         return readings;
     }

@@ -20,13 +20,15 @@ public sealed class SolvencyRegistryClient
     private static readonly Lazy<(string Abi, string Bytecode)> Artifact = new(LoadArtifact);
 
     private readonly Contract _contract;
+    private readonly IWeb3 _web3;
+    private readonly string _address;
     private readonly string _from;
 
     public SolvencyRegistryClient(IWeb3 web3, string registryAddress, string from)
     {
         ArgumentNullException.ThrowIfNull(web3);
         _contract = web3.Eth.GetContract(Artifact.Value.Abi, registryAddress);
-        _from = from;
+        (_web3, _address, _from) = (web3, registryAddress, from);
     }
 
     public static string Abi => Artifact.Value.Abi;
@@ -43,6 +45,13 @@ public sealed class SolvencyRegistryClient
     {
         ArgumentNullException.ThrowIfNull(reserves);
         ArgumentNullException.ThrowIfNull(proof);
+        // An address without code (an account, a precompile, a contract not deployed on this chain) answers
+        // every call and takes every transaction without storing anything: "published" would be false.
+        var code = await _web3.Eth.GetCode.SendRequestAsync(_address).ConfigureAwait(false);
+        if (string.IsNullOrEmpty(code) || code == "0x")
+        {
+            throw new RegistryRejectedException($"there is no contract at {_address} on this chain: nothing would be stored");
+        }
         var publish = _contract.GetFunction("publish");
         object[] arguments = [epoch, commitment, paramsHash, reserves.ToList(), proof.ToList()];
         try
@@ -62,7 +71,22 @@ public sealed class SolvencyRegistryClient
         {
             throw new RegistryRejectedException($"the publication transaction {receipt.TransactionHash} reverted");
         }
+        // Published means stored: read it back.
+        var stored = await CommitmentOfAsync(_from, epoch).ConfigureAwait(false);
+        if (stored is null || stored.Commitment != commitment || stored.ParamsHash != paramsHash)
+        {
+            throw new RegistryRejectedException($"the publication transaction {receipt.TransactionHash} was mined, but {_address} does not hold the commitment for epoch {epoch}: not a SolvencyRegistry");
+        }
         return receipt;
+    }
+
+    /// <summary>The transaction that published a publisher's epoch (its CommitmentPublished event), or null when none did.</summary>
+    public async Task<string?> PublicationTransactionAsync(string publisher, ulong epoch)
+    {
+        var published = _contract.GetEvent("CommitmentPublished");
+        var filter = published.CreateFilterInput(new object[] { publisher }, new object[] { epoch }, BlockParameter.CreateEarliest(), BlockParameter.CreateLatest());
+        var logs = await published.GetAllChangesDefaultAsync(filter).ConfigureAwait(false);
+        return logs.FirstOrDefault()?.Log.TransactionHash;
     }
 
     /// <summary>The commitment and paramsHash stored for a publisher's epoch, or null when that epoch was never published.</summary>

@@ -98,7 +98,13 @@ internal static class VerifyCommand
             {
                 throw new InputException("nothing published to check against: give --manifest FILE, or --rpc with --registry, --publisher and --epoch (a proof against its own root proves nothing)", field: "--manifest");
             }
-            return Print(context, ProofChecks.Inclusion(path, published, Keys(parseResult, keys)));
+            var exit = Print(context, ProofChecks.Inclusion(path, published, Keys(parseResult, keys)));
+            if (exit == ExitCodes.Success && parseResult.GetValue(manifest) is not null)
+            {
+                // A manifest is a file anyone can write: it says what the commitment is, not that it was published.
+                context.Output.WriteLine($"publication not checked: the proof matches this manifest; only the registry (--rpc, --registry, --publisher, --epoch) shows that epoch {published.Epoch} was published");
+            }
+            return exit;
         });
         return command;
     }

@@ -5,6 +5,7 @@ using Aggregator.Reserves.Chains;
 using Aggregator.Reserves.Configuration;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -37,6 +38,8 @@ public static class AdapterRole
         {
             return;
         }
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ReplayThrottle>();
         services.AddSingleton(provider => new AdapterFleet([.. readers.Select(reader =>
             new AdapterService(reader, interval, provider.GetRequiredService<IBus>(), provider.GetRequiredService<ILogger<AdapterService>>()))]));
         for (var i = 0; i < readers.Count; i++)
@@ -59,14 +62,54 @@ public static class AdapterRole
 /// <summary>This process's adapters, one per chain.</summary>
 internal sealed record AdapterFleet(IReadOnlyList<AdapterService> Services);
 
-/// <summary>An engine replica is rebuilding: every adapter here publishes its chain's latest batch again.</summary>
-internal sealed class ReplayRequestedConsumer(AdapterFleet fleet) : IConsumer<Messages.ObservationsReplayRequested>
+/// <summary>
+/// An engine replica is rebuilding (or the prover misses a batch): every adapter here publishes its
+/// chain's latest batch again, at most once per requester per <see cref="ReplayThrottle.Interval"/>.
+/// </summary>
+internal sealed partial class ReplayRequestedConsumer(AdapterFleet fleet, ReplayThrottle throttle, ILogger<ReplayRequestedConsumer> log) : IConsumer<Messages.ObservationsReplayRequested>
 {
     public async Task Consume(ConsumeContext<Messages.ObservationsReplayRequested> context)
     {
+        // On RabbitMQ the broker-validated user asks, whatever the message says of itself.
+        var requester = Bus.BusPublisher.Of(context) ?? context.Message.Requester;
+        if (!throttle.Admit(requester))
+        {
+            Throttled(log, requester);
+            return;
+        }
         foreach (var adapter in fleet.Services)
         {
             await adapter.RepublishLatestAsync(context.CancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "replay request from {Requester} passed over: one was answered less than the throttle's interval ago")]
+    private static partial void Throttled(ILogger logger, string requester);
+}
+
+/// <summary>
+/// At most one replay per requester per <see cref="Interval"/>: each replay republishes every chain's
+/// latest batch in full, so a flood of requests would otherwise flood the bus (100 requests made 300
+/// batches). A rebuilding engine asks every 5 s, so it is never passed over.
+/// </summary>
+internal sealed class ReplayThrottle(TimeProvider clock)
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
+
+    private readonly Dictionary<string, DateTimeOffset> _answered = new(StringComparer.Ordinal);
+
+    /// <summary>Whether to answer <paramref name="requester"/> now (and, if so, counts this answer).</summary>
+    public bool Admit(string requester)
+    {
+        var now = clock.GetUtcNow();
+        lock (_answered)
+        {
+            if (_answered.TryGetValue(requester, out var last) && now - last < Interval)
+            {
+                return false;
+            }
+            _answered[requester] = now;
+            return true;
         }
     }
 }

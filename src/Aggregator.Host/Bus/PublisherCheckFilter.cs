@@ -39,6 +39,10 @@ public sealed class PublisherRefusedException(string reason) : Exception(reason)
 /// <summary>The broker-validated publisher of a delivery.</summary>
 internal static class BusPublisher
 {
+    /// <summary>The broker user that published the message being consumed, or null in memory (or without a user_id).</summary>
+    public static string? Of(ConsumeContext context) =>
+        context.ReceiveContext.TryGetPayload(out RabbitMqBasicConsumeContext? delivery) ? Of(delivery) : null;
+
     /// <summary>The delivery's <c>user_id</c>, or null when it has none.</summary>
     public static string? Of(RabbitMqBasicConsumeContext delivery) =>
         delivery.Properties.IsUserIdPresent() && !string.IsNullOrEmpty(delivery.Properties.UserId) ? delivery.Properties.UserId : null;

@@ -61,7 +61,9 @@ public static partial class RunConfigFile
         {
             throw new InputException(error.Message.Split(" (Parameter", 2)[0], file: path, field: "$.accounts");
         }
-        return new RunConfig(reserves, settings, TimeSpan.FromSeconds(shape.PollSeconds), Oracle(shape.Oracle, reserves, market, path))
+        var oracle = Oracle(shape.Oracle, reserves, market, path);
+        settings = settings with { PriceSources = oracle.SourceNames() };
+        return new RunConfig(reserves, settings, TimeSpan.FromSeconds(shape.PollSeconds), oracle)
         {
             Prover = shape.Epochs is null ? null : Epochs(shape.Epochs, reserves, settings, Path.Combine(folder, shape.Reserves), folder, path),
         };
@@ -89,9 +91,9 @@ public static partial class RunConfigFile
         {
             throw new InputException("partitions must be 1..1024", file: path, field: "$.epochs.partitions");
         }
-        if (shape.CloseEverySeconds is <= 0)
+        if (shape.CloseEverySeconds is { } every && (every < 1 || every != Math.Floor(every)))
         {
-            throw new InputException("closeEverySeconds must be positive (or absent: close only when asked)", file: path, field: "$.epochs.closeEverySeconds");
+            throw new InputException("closeEverySeconds must be a positive whole number of seconds (or absent: close only when asked); epochs fall on its multiples", file: path, field: "$.epochs.closeEverySeconds");
         }
         var keyFile = Path.Combine(folder, shape.PublisherKeyFile);
         Prover.RegistryPublisher.ReadKey(keyFile);
@@ -106,6 +108,12 @@ public static partial class RunConfigFile
             if (!Chains.Evm.EvmAddress.IsValid(target.Address))
             {
                 throw new InputException($"'{target.Address}' is not an EVM address", file: path, field: "$.epochs.registry.address");
+            }
+            // Precompiles and system addresses answer calls without being a registry: a publication
+            // there would seem to succeed and store nothing.
+            if (System.Numerics.BigInteger.Parse("0" + target.Address[2..], System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture) < 0x10000)
+            {
+                throw new InputException($"'{target.Address}' is a precompile or system address, not a deployed SolvencyRegistry", file: path, field: "$.epochs.registry.address");
             }
             registry = new RegistryTarget(chain.Options.RpcUrl, target.Address);
         }
@@ -205,6 +213,16 @@ public sealed record RunConfig(ReservesConfig Reserves, EngineSettings Engine, T
 /// <summary>The oracle's Chainlink-style feeds (chain, asset, address) and fixed prices.</summary>
 public sealed record OracleConfig(IReadOnlyList<(ChainId Chain, Core.Assets.AssetId Asset, string Address)> Feeds, IReadOnlyDictionary<Core.Assets.AssetId, decimal> FixedPrices)
 {
+    /// <summary>The source name of the configuration's fixed prices.</summary>
+    public const string FixedPriceSource = "configuration";
+
+    /// <summary>Every (asset, source) whose quotes the engine takes: each feed, and each fixed price.</summary>
+    public IReadOnlySet<(Core.Assets.AssetId Asset, string Source)> SourceNames() => new HashSet<(Core.Assets.AssetId, string)>(
+    [
+        .. Feeds.Select(f => (f.Asset, Chains.Evm.Prices.EvmPriceFeedReader.SourceName(f.Chain, f.Address))),
+        .. FixedPrices.Keys.Select(asset => (asset, FixedPriceSource)),
+    ]);
+
     /// <summary>Readers for the feeds, one per chain, through that chain's configured node and Multicall3.</summary>
     public Oracle.OracleSources Sources(ReservesConfig reserves)
     {

@@ -120,7 +120,7 @@ public static class DemoRun
                 throw new DemoFailedException($"no inclusion proof for {account}: {refused!.Message.Reason}");
             }
             var proofPath = Path.Combine(options.Directory, $"{account}-inclusion.json");
-            Commitment.EpochDirectory.WriteAtomically(proofPath, issued.Message.Document);
+            Commitment.EpochDirectory.WriteAtomically(proofPath, issued.Message.Document, ownerOnly: true);
             var check = ProofChecks.Inclusion(proofPath, ProofChecks.Published.FromManifest(closed.Message.ManifestLocation), VerificationKeys.Installed());
             if (!check.IsValid)
             {

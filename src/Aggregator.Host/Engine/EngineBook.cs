@@ -17,8 +17,14 @@ namespace Aggregator.Host.Engine;
 /// collateral is not would otherwise be reported liquidatable. The changes kept meanwhile come out with
 /// the write that completes the rebuild.
 /// </summary>
-internal sealed class EngineBook(CrossMarginBook book, IReadOnlySet<string>? otherPartitions = null, EnginePartition partition = default)
+internal sealed class EngineBook(CrossMarginBook book, IReadOnlySet<string>? otherPartitions = null, EnginePartition partition = default, IReadOnlySet<(Core.Assets.AssetId Asset, string Source)>? priceSources = null)
 {
+    /// <summary>How far ahead of this engine's clock a quote may be stamped: clocks differ, but a quote from the future would outrank every real one.</summary>
+    public static readonly TimeSpan MaxClockSkew = TimeSpan.FromSeconds(60);
+
+    /// <summary>The largest price taken for one whole unit: far above any asset's, far below what breaks decimal values.</summary>
+    public const decimal MaxPrice = 1_000_000_000_000_000m;
+
     private readonly Dictionary<ChainId, (ulong Height, string BlockHash)> _applied = [];
     private readonly Dictionary<(int Account, int Asset), UInt128> _debts = [];
     private readonly HashSet<string> _entries = new(StringComparer.Ordinal);
@@ -198,7 +204,11 @@ internal sealed class EngineBook(CrossMarginBook book, IReadOnlySet<string>? oth
     /// prices every asset they touch by the market's oracle rules as of <paramref name="now"/>: the median
     /// of the fresh sources, frozen when none is fresh or they disagree beyond the allowed deviation.
     /// </summary>
-    /// <exception cref="InputException">An asset the market does not list, or a price that is not positive.</exception>
+    /// <exception cref="InputException">
+    /// An asset the market does not list, a source the oracle's configuration does not name for it, a
+    /// price that is not positive or above <see cref="MaxPrice"/>, or a stamp later than now plus
+    /// <see cref="MaxClockSkew"/>. The whole message is refused: nothing of it is taken.
+    /// </exception>
     public Outcome Apply(Messages.PricesObserved prices, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(prices);
@@ -206,9 +216,17 @@ internal sealed class EngineBook(CrossMarginBook book, IReadOnlySet<string>? oth
         {
             foreach (var price in prices.Prices)
             {
-                if (!book.Market.Contains(price.Asset) || price.Price <= 0)
+                if (!book.Market.Contains(price.Asset) || price.Price <= 0 || price.Price > MaxPrice)
                 {
-                    throw new InputException($"{price.Source} quotes {price.Price} for {price.Asset}: the market does not list the asset, or the price is not positive", field: "prices");
+                    throw new InputException($"{price.Source} quotes {price.Price} for {price.Asset}: the market does not list the asset, or the price is not positive, or above {MaxPrice}", field: "prices");
+                }
+                if (priceSources is not null && !priceSources.Contains((price.Asset, price.Source)))
+                {
+                    throw new InputException($"{price.Source} is not a configured source of {price.Asset}'s price", field: "prices");
+                }
+                if (price.At > now + MaxClockSkew)
+                {
+                    throw new InputException($"{price.Source} stamps its {price.Asset} quote {price.At:O}, later than this engine's clock ({now:O}) allows", field: "prices");
                 }
             }
             var touched = new HashSet<Core.Assets.AssetId>();

@@ -1,3 +1,4 @@
+using Aggregator.Core.Assets;
 using Aggregator.Core.Chains;
 using Aggregator.Margin.Live;
 using Aggregator.Margin.Markets;
@@ -12,6 +13,9 @@ public sealed record EngineSettings(MarketState Market, IReadOnlyList<ChainId> C
 {
     /// <summary>Where each replica keeps its ledger journal (<see cref="LedgerJournal"/>); none when null.</summary>
     public string? StateDirectory { get; init; }
+
+    /// <summary>The price sources of each asset the oracle is configured with; quotes from any other are refused. Null takes any (a book built by hand).</summary>
+    public IReadOnlySet<(AssetId Asset, string Source)>? PriceSources { get; init; }
 
     /// <summary>A book with every account of <paramref name="partition"/> and its deposit addresses in it, and nothing held yet.</summary>
     internal CrossMarginBook CreateBook(EnginePartition partition = default)

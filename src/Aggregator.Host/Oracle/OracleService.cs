@@ -22,7 +22,7 @@ internal sealed partial class OracleService(
         while (!stoppingToken.IsCancellationRequested)
         {
             var now = clock.GetUtcNow();
-            var prices = fixedPrices.Select(p => new PriceObservation(p.Key, "configuration", p.Value, now)).ToList();
+            var prices = fixedPrices.Select(p => new PriceObservation(p.Key, Configuration.OracleConfig.FixedPriceSource, p.Value, now)).ToList();
             foreach (var reader in feeds)
             {
                 try

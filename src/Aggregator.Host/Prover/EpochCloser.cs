@@ -100,6 +100,13 @@ internal sealed partial class EpochCloser(ProverSettings settings, LiabilitiesCo
             read.Add((chain, batch));
         }
         var counted = ReservesSweep.Count(reserves.Institution, epoch, read);
+        // Every reserve address proven and read, or nothing is committed: an address left out silently
+        // would make the reserves look smaller, or a missing signature be found only after the proof.
+        var unproven = counted.Report.Chains.SelectMany(c => c.Addresses.Where(a => a.Ownership != "verified").Select(a => $"{c.Name} {a.Address}: {a.Ownership}")).ToArray();
+        if (unproven.Length > 0)
+        {
+            throw new EpochCloseException($"epoch {epoch}: {unproven.Length} reserve addresses not counted, nothing committed: {string.Join("; ", unproven)}");
+        }
         var publisher = PublisherAddress.Parse(settings.Publisher().ToLowerInvariant());
         var secret = EpochSecret.Generate();
         var tree = MerkleSumTree.Build(settings.Parameters, rows, secret, cancellationToken: cancellationToken);

@@ -63,8 +63,11 @@ internal sealed class ObservationHistoryConsumer(ObservationHistory history) : I
 }
 
 /// <summary>
-/// Answers a request for an account's inclusion proof in a closed epoch: the file already written, or a
-/// new proof written into the epoch directory first.
+/// Answers a request for an account's inclusion proof in a published epoch: the file already written, or
+/// a new proof written into the epoch directory first. An epoch closed but never published (the
+/// registry refused it, or it failed half way) has no proofs: a proof against a commitment nobody
+/// published would verify against its own manifest and prove nothing. An account the epoch does not hold
+/// gets the same answer whatever the reason, so the answer tells no one which accounts exist.
 /// </summary>
 internal sealed class InclusionProofRequestedConsumer(ProverSettings settings, IProver prover) : IConsumer<InclusionProofRequested>
 {
@@ -72,9 +75,10 @@ internal sealed class InclusionProofRequestedConsumer(ProverSettings settings, I
     {
         var (epoch, account) = (context.Message.Epoch, context.Message.Account);
         var directory = settings.EpochDirectory(epoch);
-        if (!File.Exists(Path.Combine(directory, Commitment.EpochDirectory.ManifestFile)))
+        if (!File.Exists(Path.Combine(directory, Commitment.EpochDirectory.ManifestFile))
+            || Commitment.EpochDirectory.ReadManifest(directory).Publication?.TransactionHash is null)
         {
-            await context.RespondAsync(new InclusionProofRefused(epoch, account, $"epoch {epoch} is not closed here")).ConfigureAwait(false);
+            await context.RespondAsync(new InclusionProofRefused(epoch, account, $"epoch {epoch} is not a published epoch of this prover")).ConfigureAwait(false);
             return;
         }
         var path = Path.Combine(directory, "inclusion", EpochProofs.InclusionFileName(account));
@@ -85,9 +89,9 @@ internal sealed class InclusionProofRequestedConsumer(ProverSettings settings, I
                 await new EpochProofs(prover).ProveInclusionAsync(directory, account, path, context.CancellationToken).ConfigureAwait(false);
             }
         }
-        catch (InputException refused)
+        catch (InputException)
         {
-            await context.RespondAsync(new InclusionProofRefused(epoch, account, refused.Message)).ConfigureAwait(false);
+            await context.RespondAsync(new InclusionProofRefused(epoch, account, $"no inclusion proof for '{account}' in epoch {epoch}")).ConfigureAwait(false);
             return;
         }
         await context.RespondAsync(new InclusionProofIssued(epoch, account, await File.ReadAllTextAsync(path, context.CancellationToken).ConfigureAwait(false))).ConfigureAwait(false);

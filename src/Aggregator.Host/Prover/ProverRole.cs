@@ -9,16 +9,18 @@ using Microsoft.Extensions.Logging;
 namespace Aggregator.Host.Prover;
 
 /// <summary>
-/// The prover role: closes epochs when asked (or on its schedule), one at a time, on the "prover" queue;
-/// gathers the engines' answers and the adapters' batches on "prover-reports"; serves inclusion proofs
-/// (request and response) on "prover-inclusion".
+/// The prover role: closes epochs when asked (or on its schedule), one at a time, on the "prover" queue
+/// (with two provers running, one is its single active consumer and the other stands by); gathers the
+/// engines' answers and the adapters' batches on a queue of its own; serves inclusion proofs (request
+/// and response) on "prover-inclusion".
 /// </summary>
 public static class ProverRole
 {
     public const string QueueName = "prover";
 
-    public static void Add(IServiceCollection services, IBusRegistrationConfigurator bus, ProverSettings settings)
+    public static void Add(IServiceCollection services, IBusRegistrationConfigurator bus, ProverSettings settings, Bus.BusTransport transport)
     {
+        ArgumentNullException.ThrowIfNull(transport);
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(bus);
         ArgumentNullException.ThrowIfNull(settings);
@@ -35,8 +37,25 @@ public static class ProverRole
             e.Name = QueueName;
             e.ConcurrentMessageLimit = 1;
         });
-        bus.AddConsumer<LiabilitiesReportedConsumer>().Endpoint(e => e.Name = $"{QueueName}-reports");
-        bus.AddConsumer<ObservationHistoryConsumer>().Endpoint(e => e.Name = $"{QueueName}-reports");
+        // One close at a time across provers too: two provers competing for closes published twice.
+        bus.AddConfigureEndpointsCallback((name, endpoint) =>
+        {
+            if (name == QueueName && endpoint is MassTransit.IRabbitMqReceiveEndpointConfigurator rabbit)
+            {
+                rabbit.SingleActiveConsumer = true;
+            }
+        });
+        // Each prover hears every engine's answer and every adapter's batch on a queue of its own: the
+        // answers are to this process's requests (two provers sharing one queue each got half of them).
+        // Temporary, so it goes with the process and nothing piles up while no prover runs.
+        var reports = transport.OwnQueue("reports");
+        void Reports(IEndpointRegistrationConfigurator e)
+        {
+            e.Name = reports;
+            e.Temporary = true;
+        }
+        bus.AddConsumer<LiabilitiesReportedConsumer>().Endpoint(Reports);
+        bus.AddConsumer<ObservationHistoryConsumer>().Endpoint(Reports);
         bus.AddConsumer<InclusionProofRequestedConsumer>().Endpoint(e =>
         {
             e.Name = $"{QueueName}-inclusion";
@@ -50,16 +69,29 @@ public static class ProverRole
     }
 }
 
-/// <summary>Asks for an epoch close every <paramref name="every"/>, the epoch being the unix time of the request.</summary>
+/// <summary>
+/// Asks for an epoch close at every multiple of <paramref name="every"/> (unix seconds), that multiple
+/// being the epoch: the epochs are known in advance, so the reserve addresses' owners can sign the next
+/// ones ahead of time (an ownership message names its epoch).
+/// </summary>
 internal sealed class EpochSchedule(IBus bus, TimeSpan every, TimeProvider clock) : BackgroundService
 {
+    /// <summary>The first scheduled epoch after <paramref name="now"/>.</summary>
+    public static ulong NextEpoch(DateTimeOffset now, TimeSpan every)
+    {
+        var seconds = (ulong)every.TotalSeconds;
+        var time = (ulong)now.ToUnixTimeSeconds();
+        return time - time % seconds + seconds;
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(every, clock);
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        while (!stoppingToken.IsCancellationRequested)
         {
-            var now = clock.GetUtcNow();
-            await bus.Publish(new EpochCloseRequested((ulong)now.ToUnixTimeSeconds(), now), stoppingToken).ConfigureAwait(false);
+            var epoch = NextEpoch(clock.GetUtcNow(), every);
+            var wait = DateTimeOffset.FromUnixTimeSeconds((long)epoch) - clock.GetUtcNow();
+            await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, clock, stoppingToken).ConfigureAwait(false);
+            await bus.Publish(new EpochCloseRequested(epoch, clock.GetUtcNow()), stoppingToken).ConfigureAwait(false);
         }
     }
 }

@@ -101,10 +101,19 @@ public static class RegistryPublisher
         await WaitForChainTimeAsync(web3, manifest.Epoch, cancellationToken).ConfigureAwait(false);
         var proof = SolidityCalldata.Proof(System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(proofPath, cancellationToken).ConfigureAwait(false))!["proof"]!.ToJsonString());
         var reserves = manifest.Reserves!.Select(r => BigInteger.Parse(r.ProofUnits, CultureInfo.InvariantCulture)).ToArray();
-        var receipt = await new SolvencyRegistryClient(web3, registry, account.Address).PublishAsync(
-            manifest.Epoch, BigInteger.Parse(manifest.Commitment, CultureInfo.InvariantCulture), BigInteger.Parse(manifest.ParamsHash, CultureInfo.InvariantCulture),
-            reserves, proof, cancellationToken).ConfigureAwait(false);
-        var publication = new EpochManifest.PublicationEntry($"eip155:{account.ChainId}", registry, account.Address, receipt.TransactionHash);
+        var (commitment, paramsHash) = (BigInteger.Parse(manifest.Commitment, CultureInfo.InvariantCulture), BigInteger.Parse(manifest.ParamsHash, CultureInfo.InvariantCulture));
+        var client = new SolvencyRegistryClient(web3, registry, account.Address);
+        // A publication that was mined but not recorded here (a crash between the two) is recorded now,
+        // not sent again (the registry would refuse the epoch as not increasing).
+        var transaction = await client.CommitmentOfAsync(account.Address, manifest.Epoch).ConfigureAwait(false) switch
+        {
+            null => (await client.PublishAsync(manifest.Epoch, commitment, paramsHash, reserves, proof, cancellationToken).ConfigureAwait(false)).TransactionHash,
+            var stored when stored.Commitment == commitment && stored.ParamsHash == paramsHash =>
+                await client.PublicationTransactionAsync(account.Address, manifest.Epoch).ConfigureAwait(false)
+                    ?? throw new RegistryRejectedException($"the registry holds epoch {manifest.Epoch}'s commitment, but no CommitmentPublished event for it"),
+            var stored => throw new RegistryRejectedException($"the registry already holds another commitment ({stored.Commitment}) for publisher {account.Address}, epoch {manifest.Epoch}"),
+        };
+        var publication = new EpochManifest.PublicationEntry($"eip155:{account.ChainId}", registry, account.Address, transaction);
         EpochDirectory.UpdateManifest(directory, manifest with { Publication = publication });
         return publication;
     }

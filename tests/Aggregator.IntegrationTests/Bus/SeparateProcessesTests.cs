@@ -78,9 +78,13 @@ public sealed class SeparateProcessesTests
         var verified = CliRunner.Run("verify", "inclusion", "--proof", proofPath, "--manifest", Path.Combine(directory, "manifest.json"));
         Assert.True(verified.Exit == 0, verified.Output + verified.Error);
         Assert.Contains("VALID", verified.Output, StringComparison.Ordinal);
+        Assert.Contains("publication not checked", verified.Output, StringComparison.Ordinal); // a manifest alone is not a publication
         var refused = CliRunner.Run(["epoch", "inclusion", .. deployment.Operator, "--epoch", epoch.ToString(CultureInfo.InvariantCulture), "--account", "nobody", "--out", proofPath + ".nobody"]);
         Assert.Equal(1, refused.Exit);
-        Assert.Contains("'nobody' is not in this epoch", refused.Error, StringComparison.Ordinal);
+        Assert.Contains("no inclusion proof for 'nobody' in epoch", refused.Error, StringComparison.Ordinal);
+        var unpublished = CliRunner.Run(["epoch", "inclusion", .. deployment.Operator, "--epoch", (epoch - 1).ToString(CultureInfo.InvariantCulture), "--account", "account-00003", "--out", proofPath + ".unpublished"]);
+        Assert.Equal(1, unpublished.Exit);
+        Assert.Contains("is not a published epoch of this prover", unpublished.Error, StringComparison.Ordinal);
     }
 
     [Fact]

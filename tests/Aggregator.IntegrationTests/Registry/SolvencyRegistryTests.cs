@@ -199,9 +199,27 @@ public sealed class SolvencyRegistryTests
         Assert.Equal(2, unpublished.Exit);
         Assert.DoesNotContain("VALID", unpublished.Output, StringComparison.Ordinal);
 
+        // Asked again (a close that crashed after its transaction was mined): found on chain and recorded, not sent twice.
+        var transaction = manifest.Publication.TransactionHash;
+        EpochDirectory.UpdateManifest(directory, manifest with { Publication = null });
         var again = Cli("publish", "--epoch", directory, "--rpc", _node.RpcUrl, "--registry", registry, "--key-file", keyFile);
-        Assert.Equal(1, again.Exit);
-        Assert.Contains("EpochNotIncreasing", again.Error);
+        Assert.True(again.Exit == 0, again.Error);
+        Assert.Equal(transaction, EpochDirectory.ReadManifest(directory).Publication!.TransactionHash);
+    }
+
+    [Fact]
+    public async Task Publishing_to_an_address_without_a_registry_fails_instead_of_saying_published()
+    {
+        var directory = _epoch.CopyOfEpoch();
+        var keyFile = Path.Combine(_epoch.Workspace, $"key-{Guid.NewGuid():N}.txt");
+        await File.WriteAllTextAsync(keyFile, AnvilNode.DevelopmentKeys[0]);
+        foreach (var nowhere in new[] { "0x00000000000000000000000000000000000000aa", "0x0000000000000000000000000000000000000001" }) // no code; a precompile
+        {
+            var publish = Cli("publish", "--epoch", directory, "--rpc", _node.RpcUrl, "--registry", nowhere, "--key-file", keyFile);
+            Assert.Equal(1, publish.Exit);
+            Assert.Contains($"there is no contract at {nowhere}", publish.Error, StringComparison.Ordinal);
+            Assert.Null(EpochDirectory.ReadManifest(directory).Publication);
+        }
     }
 
     private static (int Exit, string Output, string Error) Cli(params string[] args) => CliRunner.Run(args);

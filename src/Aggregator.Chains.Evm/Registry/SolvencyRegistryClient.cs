@@ -45,13 +45,7 @@ public sealed class SolvencyRegistryClient
     {
         ArgumentNullException.ThrowIfNull(reserves);
         ArgumentNullException.ThrowIfNull(proof);
-        // An address without code (an account, a precompile, a contract not deployed on this chain) answers
-        // every call and takes every transaction without storing anything: "published" would be false.
-        var code = await _web3.Eth.GetCode.SendRequestAsync(_address).ConfigureAwait(false);
-        if (string.IsNullOrEmpty(code) || code == "0x")
-        {
-            throw new RegistryRejectedException($"there is no contract at {_address} on this chain: nothing would be stored");
-        }
+        await RequireCodeAsync().ConfigureAwait(false);
         var publish = _contract.GetFunction("publish");
         object[] arguments = [epoch, commitment, paramsHash, reserves.ToList(), proof.ToList()];
         try
@@ -80,6 +74,17 @@ public sealed class SolvencyRegistryClient
         return receipt;
     }
 
+    // An address without code (an account, a precompile, a contract not deployed on this chain) answers
+    // every call and takes every transaction without storing anything: "published" would be false.
+    private async Task RequireCodeAsync()
+    {
+        var code = await _web3.Eth.GetCode.SendRequestAsync(_address).ConfigureAwait(false);
+        if (string.IsNullOrEmpty(code) || code == "0x")
+        {
+            throw new RegistryRejectedException($"there is no contract at {_address} on this chain: nothing would be stored or read there");
+        }
+    }
+
     /// <summary>The transaction that published a publisher's epoch (its CommitmentPublished event), or null when none did.</summary>
     public async Task<string?> PublicationTransactionAsync(string publisher, ulong epoch)
     {
@@ -90,8 +95,10 @@ public sealed class SolvencyRegistryClient
     }
 
     /// <summary>The commitment and paramsHash stored for a publisher's epoch, or null when that epoch was never published.</summary>
+    /// <exception cref="RegistryRejectedException">There is no contract at the registry's address.</exception>
     public async Task<StoredCommitment?> CommitmentOfAsync(string publisher, ulong epoch)
     {
+        await RequireCodeAsync().ConfigureAwait(false);
         try
         {
             var stored = await _contract.GetFunction("commitmentOf").CallDeserializingToObjectAsync<StoredCommitment>(publisher, epoch).ConfigureAwait(false);

@@ -88,6 +88,56 @@ public sealed class SeparateProcessesTests
     }
 
     [Fact]
+    public async Task Reserves_inflated_by_a_compromised_adapter_never_reach_a_proof_the_prover_reads_them_itself()
+    {
+        await using var deployment = await Deployment.StartAsync();
+        using var adapter = deployment.Run("adapter");
+        using var oracle = deployment.Run("oracle");
+        using var engine = deployment.Run("engine");
+        using var prover = deployment.Run("prover");
+        ServiceProcess[] processes = [adapter, oracle, engine, prover];
+        var health = await deployment.HealthWhen(h => h[0].Rebuilt, 1, processes, "the engine rebuilt from every chain");
+        var real = health[0].Heights.Single(b => b.Chain == DemoWorld.ChainA);
+
+        // The adapter's user may publish observations: a compromised adapter re-reports chain A's block as
+        // a "reorg" in which the reserve address holds 5,001 ETH it never held.
+        var reserve = new Nethereum.Signer.EthECKey(Evm.AnvilNode.DevelopmentKeys[1]).GetPublicAddress();
+        var forged = new Core.Observations.ObservationBatch(DemoWorld.ChainA, real.Height, "0x" + new string('f', 64),
+            [new Core.Observations.BalanceObservation(reserve, new AssetId("ETH"), new Amount(System.Numerics.BigInteger.Parse("5001000000000000000000", CultureInfo.InvariantCulture), 18))], [])
+        {
+            ReplacesBlockHash = real.BlockHash,
+        };
+        // Disposed only at the end: MassTransit keeps a process-wide log context that a disposed host would leave dangling for the CLI.
+        using var compromised = AggregatorHost.Build(new HostPlan(deployment.Broker.Transport(BusIdentity.Adapter)));
+        await compromised.StartAsync();
+        await compromised.Services.GetRequiredService<IPublishEndpoint>().Publish(new CollateralObserved(forged));
+        await compromised.StopAsync();
+        await deployment.HealthWhen(h => h[0].Heights.Any(b => b.Chain == DemoWorld.ChainA && b.BlockHash == forged.BlockHash), 1, processes, "the engine took the forged batch");
+
+        var epoch = (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 1;
+        deployment.World.SignOwnership(epoch);
+        var close = CliRunner.Run(["epoch", "close", .. deployment.Operator, "--epoch", epoch.ToString(CultureInfo.InvariantCulture), "--timeout", "120"]);
+        Assert.True(close.Exit == 1, close.Output + close.Error + prover.Log);
+        Assert.Contains($"block {real.Height} is now {real.BlockHash}, not the recorded {forged.BlockHash}", close.Error, StringComparison.OrdinalIgnoreCase);
+        Assert.False(Directory.Exists(Path.Combine(deployment.World.Directory, "epochs", epoch.ToString(CultureInfo.InvariantCulture))), "nothing is committed");
+
+        // The chain moves on: the next real block replaces the forgery, and the close goes through with the reserves the chain holds.
+        await JsonRpc.CallAsync(deployment.Http, deployment.ChainA.Url, "evm_mine", []);
+        await deployment.HealthWhen(h => h[0].Heights.Any(b => b.Chain == DemoWorld.ChainA && b.Height > real.Height), 1, processes, "the engine applied the next real block");
+        var next = epoch + 1;
+        deployment.World.SignOwnership(next);
+        var closed = CliRunner.Run(["epoch", "close", .. deployment.Operator, "--epoch", next.ToString(CultureInfo.InvariantCulture), "--timeout", "120"]);
+        Assert.True(closed.Exit == 0, closed.Output + closed.Error + prover.Log);
+        var reserves = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(deployment.World.Directory, "epochs", next.ToString(CultureInfo.InvariantCulture), "reserves.json")))!;
+        var chainA = reserves["chains"]!.AsArray().Single(c => c!["chain"]!.GetValue<string>() == DemoWorld.ChainA.ToString())!;
+        var counted = chainA["addresses"]!.AsArray().Single(a => string.Equals(a!["address"]!.GetValue<string>(), reserve, StringComparison.OrdinalIgnoreCase))!;
+        var onChain = await JsonRpc.CallAsync(deployment.Http, deployment.ChainA.Url, "eth_getBalance", [reserve, $"0x{chainA["height"]!.GetValue<ulong>():x}"]);
+        var wei = System.Numerics.BigInteger.Parse("0" + onChain!.GetValue<string>()[2..], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+        Assert.Equal((decimal)wei / 1_000_000_000_000_000_000m, decimal.Parse(counted["balances"]!["ETH"]!.GetValue<string>(), CultureInfo.InvariantCulture)); // whole units
+        Assert.True(wei < System.Numerics.BigInteger.Parse("5001000000000000000000", CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public async Task An_engine_killed_with_SIGKILL_mid_stream_comes_back_to_a_from_scratch_evaluation()
     {
         await using var deployment = await Deployment.StartAsync();

@@ -36,6 +36,24 @@ public class LedgerEntryTests
     }
 
     [Fact]
+    public void A_borrow_too_large_to_value_is_refused_leaves_the_book_as_it_was_and_later_entries_apply()
+    {
+        var engine = new EngineBook(Settings(1).CreateBook());
+        engine.Apply(Batch(1, "0x1", (0, OneEth)));
+        engine.Apply(Entry("e1", LedgerEntryKind.Borrow, 1_000_000));
+        var huge = new LedgerEntry("e2", "account-0", LedgerEntryKind.Borrow, Usdc, new Amount(System.Numerics.BigInteger.Pow(10, 29), 6), At);
+        for (var attempt = 0; attempt < 3; attempt++) // the bus retries a failed message: each attempt changes nothing
+        {
+            var refused = Assert.Throws<InputException>(() => engine.Apply(huge));
+            Assert.Contains("beyond what the engine can value", refused.Message, StringComparison.Ordinal);
+            Assert.Equal(1m, engine.Book.Requirement(0));
+        }
+        Assert.True(engine.Apply(Entry("e3", LedgerEntryKind.Repay, 1_000_000)).Applied); // a valid 1 USDC repayment
+        Assert.Equal(0m, engine.Book.Requirement(0));
+        Assert.Equal(2, engine.LedgerEntriesApplied); // e1 and e3, not e2
+    }
+
+    [Fact]
     public void An_entry_the_books_cannot_have_meant_is_refused_and_changes_nothing()
     {
         var engine = new EngineBook(Settings(1).CreateBook());

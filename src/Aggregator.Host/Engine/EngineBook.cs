@@ -188,9 +188,23 @@ internal sealed class EngineBook(CrossMarginBook book, IReadOnlySet<string>? oth
                 {
                     throw new InputException($"ledger entry {entry.EntryId} repays {amount} base units of {entry.Asset}; account '{entry.Account}' owes {owed}", field: "amount");
                 }
-                owed = entry.Kind == Messages.LedgerEntryKind.Borrow ? checked(owed + amount) : owed - amount;
-                _debts[(account, asset)] = owed;
-                book.SetDebt(account, asset, owed);
+                var now = entry.Kind == Messages.LedgerEntryKind.Borrow ? owed + amount : owed - amount;
+                if (entry.Kind == Messages.LedgerEntryKind.Borrow && now < owed)
+                {
+                    throw new InputException($"ledger entry {entry.EntryId} borrows {amount} base units of {entry.Asset}; with the {owed} account '{entry.Account}' owes, the debt leaves the range of 128 bits", field: "amount");
+                }
+                try
+                {
+                    book.SetDebt(account, asset, now);
+                }
+                catch (OverflowException)
+                {
+                    // The book values debts in decimal: put back what it held, so a refused entry changes
+                    // nothing (a retry would otherwise add it again).
+                    book.SetDebt(account, asset, owed);
+                    throw new InputException($"ledger entry {entry.EntryId} takes account '{entry.Account}''s {entry.Asset} debt to {now} base units, beyond what the engine can value", field: "amount");
+                }
+                _debts[(account, asset)] = now;
             }
             _entries.Add(entry.EntryId);
             var health = TakeHealthChanges();

@@ -26,14 +26,28 @@ internal sealed partial class EpochCloseRequestedConsumer(EpochCloser closer, IL
         catch (EpochCloseException failure)
         {
             Failed(log, epoch, failure.Message);
-            var failed = new EpochCloseFailed(epoch, failure.Message);
-            await context.Publish(failed, context.CancellationToken).ConfigureAwait(false);
-            if (context.ResponseAddress is not null)
-            {
-                await context.RespondAsync(failed).ConfigureAwait(false);
-            }
+            await AnnounceFailureAsync(context, new EpochCloseFailed(epoch, failure.Message)).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            // A fault of the prover's own: the asker and the announcement still hear that the epoch did
+            // not close (a retry would meet the same fault).
+            Faulted(log, error, epoch);
+            await AnnounceFailureAsync(context, new EpochCloseFailed(epoch, $"internal error: {error.GetType().Name}: {error.Message} (the prover's log has the details)")).ConfigureAwait(false);
         }
     }
+
+    private static async Task AnnounceFailureAsync(ConsumeContext context, EpochCloseFailed failed)
+    {
+        await context.Publish(failed, context.CancellationToken).ConfigureAwait(false);
+        if (context.ResponseAddress is not null)
+        {
+            await context.RespondAsync(failed).ConfigureAwait(false);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "epoch {Epoch} not closed: a fault of the prover's own")]
+    private static partial void Faulted(ILogger logger, Exception error, ulong epoch);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "epoch {Epoch} closed: commitment {Commitment}, {Transaction}")]
     private static partial void Closed(ILogger logger, ulong epoch, string commitment, string transaction);

@@ -16,7 +16,9 @@ public sealed record LiabilitiesRequested(Guid RequestId, ulong Epoch);
 /// the block it last applied per chain (the heights its figures are at), and per account what the
 /// institution owes it per asset, in base units of each asset's decimals (its collateral summed over
 /// chains; debts owed to the institution are not netted). Every part is taken between the same two
-/// writes of the partition's book, so every figure is at exactly those heights.
+/// writes of the partition's book, so every figure is at exactly those heights. <paramref name="Problems"/>
+/// says why some figure is not what the chain holds at those heights (a balance that could not be read,
+/// a newer batch the engine refused); the prover closes no epoch on such an answer.
 /// </summary>
 public sealed record LiabilitiesReported(
     Guid RequestId,
@@ -26,7 +28,8 @@ public sealed record LiabilitiesReported(
     IReadOnlyList<LiabilityAsset> Assets,
     IReadOnlyList<AccountLiabilities> Accounts,
     int Part = 0,
-    int Parts = 1);
+    int Parts = 1,
+    IReadOnlyList<string>? Problems = null);
 
 /// <summary>A chain's block as applied: its height and hash.</summary>
 public sealed record AppliedBlock(ChainId Chain, ulong Height, string BlockHash);

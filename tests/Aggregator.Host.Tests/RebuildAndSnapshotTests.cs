@@ -127,6 +127,34 @@ public class RebuildAndSnapshotTests
     }
 
     [Fact]
+    public void An_answer_over_a_deposit_that_could_not_be_read_says_so_until_a_full_read()
+    {
+        var engine = new EngineBook(Settings(2).CreateBook());
+        engine.Apply(Batch(1, "0x1", (0, OneEth), (1, OneEth)));
+        Assert.Empty(engine.Liabilities(Guid.Empty)[0].Problems!);
+        // Height 2 read account 1's deposit but not account 0's: account 0's balance in the book is height 1's.
+        engine.Apply(Batch(2, "0x2", (1, 2 * OneEth)) with { Failures = [new Core.Observations.ReadFailure(Eth, Address(0), "node timeout")] });
+        var problem = Assert.Single(engine.Liabilities(Guid.Empty)[0].Problems!);
+        Assert.Contains($"{Ethereum} at height 2: 1 deposit balances could not be read", problem, StringComparison.Ordinal);
+        // A failure on an address that is no account's deposit (a reserve address) is the prover's to check, not a liability.
+        engine.Apply(Batch(3, "0x3", (0, OneEth), (1, OneEth)) with { Failures = [new Core.Observations.ReadFailure(Eth, "0x00000000000000000000000000000000000000aa", "node timeout")] });
+        Assert.Empty(engine.Liabilities(Guid.Empty)[0].Problems!);
+    }
+
+    [Fact]
+    public void A_chain_whose_newer_batch_was_refused_is_named_in_the_answer_until_a_later_batch_applies()
+    {
+        var engine = new EngineBook(Settings(1).CreateBook());
+        engine.Apply(Batch(1, "0x1", (0, OneEth)));
+        engine.Refused(Ethereum, 2, "an amount out of range");
+        Assert.Contains("the batch at height 2 was refused (an amount out of range)", Assert.Single(engine.Liabilities(Guid.Empty)[0].Problems!), StringComparison.Ordinal);
+        engine.Apply(Batch(3, "0x3", (0, OneEth)));
+        Assert.Empty(engine.Liabilities(Guid.Empty)[0].Problems!);
+        engine.Refused(Ethereum, 2, "stale"); // an old batch refused says nothing of the chain now
+        Assert.Empty(engine.Liabilities(Guid.Empty)[0].Problems!);
+    }
+
+    [Fact]
     public void The_journal_gives_back_every_entry_and_leaves_out_a_torn_last_line()
     {
         var path = Path.Combine(Directory.CreateTempSubdirectory("aggregator-journal-").FullName, "state", "ledger.jsonl");

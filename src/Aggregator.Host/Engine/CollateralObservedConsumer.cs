@@ -17,7 +17,16 @@ internal sealed partial class CollateralObservedConsumer(EngineBook engine, ILog
         {
             return; // a part: the batch is applied with its last one
         }
-        var outcome = engine.Apply(batch);
+        EngineBook.Outcome outcome;
+        try
+        {
+            outcome = engine.Apply(batch);
+        }
+        catch (Core.Errors.InputException refused)
+        {
+            engine.Refused(batch.Chain, batch.Height, refused.Message);
+            throw; // to the error queue, with the reason
+        }
         if (!outcome.Applied)
         {
             Skipped(log, batch.Chain, batch.Height, outcome.Reason);

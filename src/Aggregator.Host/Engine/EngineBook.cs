@@ -26,6 +26,10 @@ internal sealed class EngineBook(CrossMarginBook book, IReadOnlySet<string>? oth
     public const decimal MaxPrice = 1_000_000_000_000_000m;
 
     private readonly Dictionary<ChainId, (ulong Height, string BlockHash)> _applied = [];
+    // Per chain, what keeps the book from being the chain at the applied height: the applied batch's
+    // deposit addresses that could not be read (their balances are older), and a later batch refused.
+    private readonly Dictionary<ChainId, string> _unreadDeposits = [];
+    private readonly Dictionary<ChainId, string> _refused = [];
     private readonly Dictionary<(int Account, int Asset), UInt128> _debts = [];
     private readonly HashSet<string> _entries = new(StringComparer.Ordinal);
     private readonly Dictionary<(Core.Assets.AssetId Asset, string Source), Core.Risk.PriceQuote> _quotes = [];
@@ -144,8 +148,33 @@ internal sealed class EngineBook(CrossMarginBook book, IReadOnlySet<string>? oth
             }
             book.SetCollateral(changes.AsSpan(0, count));
             _applied[batch.Chain] = (batch.Height, batch.BlockHash);
+            _refused.Remove(batch.Chain);
+            var unread = batch.Failures.Where(f => f.Address is null || book.TryFindAccount(chain, f.Address, out _)).ToArray();
+            if (unread.Length > 0)
+            {
+                _unreadDeposits[batch.Chain] = $"{batch.Chain} at height {batch.Height}: {unread.Length} deposit balances could not be read and are older (first: {unread[0].Address ?? "every address"} {unread[0].Asset}: {unread[0].Reason})";
+            }
+            else
+            {
+                _unreadDeposits.Remove(batch.Chain);
+            }
             var health = TakeHealthChanges();
             return new Outcome(true, $"{count} balances of {batch.Chain} at height {batch.Height} applied", health);
+        }
+    }
+
+    /// <summary>
+    /// Records that a batch of <paramref name="chain"/> was refused: until a later batch of that chain is
+    /// applied, the partition's liabilities say so, and no epoch closes on a chain frozen at an old height.
+    /// </summary>
+    public void Refused(ChainId chain, ulong height, string reason)
+    {
+        lock (_gate)
+        {
+            if (!_applied.TryGetValue(chain, out var last) || height >= last.Height)
+            {
+                _refused[chain] = $"{chain}: the batch at height {height} was refused ({reason}); the engine holds an older height";
+            }
         }
     }
 
@@ -291,8 +320,9 @@ internal sealed class EngineBook(CrossMarginBook book, IReadOnlySet<string>? oth
                 }
                 accounts[account] = new Messages.AccountLiabilities(book.AccountId(account), owed);
             }
+            string[] problems = [.. _unreadDeposits.Values, .. _refused.Values];
             return Parts(accounts, (part, parts, slice) => new Messages.LiabilitiesReported(
-                requestId, partition.Index, Math.Max(1, partition.Count), heights, assets, slice, part, parts));
+                requestId, partition.Index, Math.Max(1, partition.Count), heights, assets, slice, part, parts, problems));
         }
     }
 

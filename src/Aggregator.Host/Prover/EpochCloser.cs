@@ -129,7 +129,12 @@ internal sealed partial class EpochCloser(ProverSettings settings, LiabilitiesCo
             var unread = chains.Select(c => c.Reader.Chain).Where(chain => !first.Any(h => h.Chain == chain)).ToArray();
             if (differing is null && unread.Length == 0)
             {
-                return reports;
+                // Liabilities must be the chains at those heights: a deposit that could not be read, or a
+                // chain whose newer batches the engines refuse, would commit stale figures.
+                var problems = reports.SelectMany(r => (r.Problems ?? []).Select(p => $"partition {r.Partition}: {p}")).ToArray();
+                return problems.Length == 0
+                    ? reports
+                    : throw new EpochCloseException($"the engines' liabilities are not the chains at {Describe(first)}: {string.Join("; ", problems)}");
             }
             why = differing is not null
                 ? $"partition {differing.Partition} is at {Describe(differing.Heights)}, partition 0 at {Describe(first)}"

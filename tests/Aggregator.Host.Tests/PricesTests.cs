@@ -117,4 +117,25 @@ public class PricesTests
         Assert.True(engine.Apply(Batch(2, "0x2", (0, 2 * OneEth))).Applied);
         Assert.Equal(MarginStatus.Healthy, engine.Book.Status(0));
     }
+
+    [Fact]
+    public void A_feed_that_falls_silent_freezes_its_asset_in_a_running_engine_as_in_one_started_then()
+    {
+        var engine = Engine();
+        engine.Apply(EthQuotes(("feed-a", 1800m, Now)), Now);
+        Assert.Equal(MarginStatus.Liquidatable, engine.Book.Status(0));
+        Assert.False(engine.Reprice(Now.AddSeconds(1)).Applied); // still fresh: nothing to do
+        var later = Now + engine.Book.Market.Settings.Oracle.Staleness + TimeSpan.FromSeconds(1);
+        var outcome = engine.Reprice(later);
+        Assert.True(outcome.Applied);
+        Assert.True(engine.Book.Market[Eth].Frozen);
+        Assert.Contains(outcome.Changes, c => c.Account == 0 && c.Status == MarginStatus.Frozen); // no liquidation on a price nobody vouches for
+        // An engine started then, given the same quote, says the same.
+        var fresh = Engine();
+        fresh.Apply(EthQuotes(("feed-a", 1800m, Now)), later);
+        Assert.Equal((fresh.Book.Market[Eth].OracleStatus, fresh.Book.Status(0)), (engine.Book.Market[Eth].OracleStatus, engine.Book.Status(0)));
+        // The feed speaks again: the asset thaws.
+        Assert.True(engine.Apply(EthQuotes(("feed-a", 1900m, later)), later).Applied);
+        Assert.False(engine.Book.Market[Eth].Frozen);
+    }
 }

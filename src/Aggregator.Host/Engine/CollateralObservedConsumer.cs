@@ -32,7 +32,7 @@ internal sealed partial class CollateralObservedConsumer(EngineBook engine, ILog
             Skipped(log, batch.Chain, batch.Height, outcome.Reason);
             return;
         }
-        await HealthPublication.PublishAsync(context, engine, outcome.Changes).ConfigureAwait(false);
+        await HealthPublication.PublishAsync(context, engine, outcome.Changes, context.CancellationToken).ConfigureAwait(false);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Chain} at height {Height} not applied: {Reason}")]

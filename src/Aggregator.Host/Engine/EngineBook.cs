@@ -284,16 +284,45 @@ internal sealed class EngineBook(CrossMarginBook book, IReadOnlySet<string>? oth
                     touched.Add(price.Asset);
                 }
             }
-            var oracle = book.Market.Settings.Oracle with { Now = now };
-            foreach (var asset in touched)
-            {
-                var quotes = _quotes.Where(q => q.Key.Asset == asset).Select(q => q.Value).ToArray();
-                var priced = Margin.Oracles.OracleAggregator.Aggregate(quotes, oracle);
-                book.SetPrice(book.AssetIndex(asset), priced.Price, priced.Status);
-            }
+            Price(touched, now, onlyChanged: false);
             var health = TakeHealthChanges();
             return new Outcome(touched.Count > 0, $"{touched.Count} assets repriced", health);
         }
+    }
+
+    /// <summary>
+    /// Prices every quoted asset again by the oracle rules as of <paramref name="now"/>, so that a feed
+    /// that falls silent freezes its asset when its quotes go stale, as it would in an engine started
+    /// now, not only when a newer quote arrives (which a silent feed never sends). Only assets whose
+    /// price or status changes are re-evaluated.
+    /// </summary>
+    public Outcome Reprice(DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            var changed = Price([.. _quotes.Keys.Select(k => k.Asset).Distinct()], now, onlyChanged: true);
+            return new Outcome(changed > 0, $"{changed} assets changed price or status as of {now:O}", TakeHealthChanges());
+        }
+    }
+
+    // The market's oracle rules over each asset's known quotes: the median of the fresh sources, frozen
+    // when none is fresh or they disagree. Returns how many assets were set.
+    private int Price(IReadOnlyCollection<Core.Assets.AssetId> assets, DateTimeOffset now, bool onlyChanged)
+    {
+        var oracle = book.Market.Settings.Oracle with { Now = now };
+        var set = 0;
+        foreach (var asset in assets)
+        {
+            var quotes = _quotes.Where(q => q.Key.Asset == asset).Select(q => q.Value).ToArray();
+            var priced = Margin.Oracles.OracleAggregator.Aggregate(quotes, oracle);
+            var current = book.Market[asset];
+            if (!onlyChanged || priced.Price != current.Price || priced.Status != current.OracleStatus)
+            {
+                book.SetPrice(book.AssetIndex(asset), priced.Price, priced.Status);
+                set++;
+            }
+        }
+        return set;
     }
 
     /// <summary>How many accounts go in one part of an answer (liabilities for the prover, health for anyone).</summary>

@@ -46,12 +46,46 @@ public static class EngineRole
             e.Name = queue;
             e.ConcurrentMessageLimit = 1;
         }
+        services.AddSingleton<IHostedService>(provider => new StalenessCheck(
+            engine, provider.GetRequiredService<IBus>(), StalenessCheck.Interval, provider.GetRequiredService<TimeProvider>()));
         bus.AddConsumer<CollateralObservedConsumer>().Endpoint(OneQueue);
         bus.AddConsumer<LedgerEntryConsumer>().Endpoint(OneQueue);
         bus.AddConsumer<PricesObservedConsumer>().Endpoint(OneQueue);
         bus.AddConsumer<LiabilitiesRequestedConsumer>().Endpoint(OneQueue);
         bus.AddConsumer<HealthRequestedConsumer>().Endpoint(OneQueue);
         services.TryAddSingleton(TimeProvider.System);
+    }
+}
+
+/// <summary>
+/// Prices every quoted asset again every <see cref="Interval"/>, as of now: quotes go stale with time,
+/// not with the next quote, so a feed that falls silent freezes its asset in a running engine as it
+/// would in one started now. What changes is published as a price tick's changes are.
+/// </summary>
+internal sealed class StalenessCheck(EngineBook engine, IBus bus, TimeSpan interval, TimeProvider clock) : BackgroundService
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            await Task.Delay(interval, clock, stoppingToken).ConfigureAwait(false);
+            var outcome = engine.Reprice(clock.GetUtcNow());
+            if (outcome.Changes.Count == 0)
+            {
+                continue;
+            }
+            try
+            {
+                await HealthPublication.PublishAsync(bus, engine, outcome.Changes, stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception error) when (error is not OperationCanceledException)
+            {
+                // The broker is away: these changes are not announced again, but the book, and every
+                // answer and later change drawn from it, are right.
+            }
+        }
     }
 }
 

@@ -20,7 +20,7 @@ internal static class HealthPublication
     // went to the large-object heap and set off full collections pausing the engine 150 ms (measured).
     private const int MessageSize = 1_000;
 
-    public static async Task PublishAsync(ConsumeContext context, EngineBook engine, IReadOnlyList<HealthChange> changes)
+    public static async Task PublishAsync(IPublishEndpoint publisher, EngineBook engine, IReadOnlyList<HealthChange> changes, CancellationToken cancellationToken)
     {
         var now = DateTimeOffset.UtcNow;
         // Most urgent first: the plans someone must act on, then the calls, then the health changes
@@ -29,15 +29,15 @@ internal static class HealthPublication
             engine.Book.AccountId(p.Change.Account), p.Change.Pool, MarginReportJson.StatusName(p.Change.Status), p.Change.HealthFactor,
             p.Plan.CloseFactor, p.Plan.DebtAsset, p.Plan.DebtToCover, p.Plan.CollateralChain, p.Plan.CollateralAsset, p.Plan.CollateralToSeize,
             p.Plan.PerpsToClose, now)).ToArray();
-        await context.PublishBatch(plans.Chunk(MessageSize).Select(chunk => new LiquidationsPlanned(chunk)), context.CancellationToken).ConfigureAwait(false);
+        await publisher.PublishBatch(plans.Chunk(MessageSize).Select(chunk => new LiquidationsPlanned(chunk)), cancellationToken).ConfigureAwait(false);
         var calls = changes.Where(NeedsCall)
             .Select(c => new MarginCall(engine.Book.AccountId(c.Account), c.Pool, MarginReportJson.StatusName(c.Status), c.HealthFactor, now)).ToArray();
-        await context.PublishBatch(calls.Chunk(MessageSize).Select(chunk => new MarginCalls(chunk)), context.CancellationToken).ConfigureAwait(false);
+        await publisher.PublishBatch(calls.Chunk(MessageSize).Select(chunk => new MarginCalls(chunk)), cancellationToken).ConfigureAwait(false);
         var health = changes.Select(c => new AccountHealthChanged(
             engine.Book.AccountId(c.Account), c.Pool,
             MarginReportJson.StatusName(c.PreviousStatus), MarginReportJson.StatusName(c.Status),
             c.PreviousBand, c.Band, c.HealthFactor, now)).ToArray();
-        await context.PublishBatch(health.Chunk(MessageSize).Select(chunk => new AccountsHealthChanged(chunk)), context.CancellationToken).ConfigureAwait(false);
+        await publisher.PublishBatch(health.Chunk(MessageSize).Select(chunk => new AccountsHealthChanged(chunk)), cancellationToken).ConfigureAwait(false);
     }
 
     private static bool NeedsCall(HealthChange change) =>

@@ -16,7 +16,7 @@ internal sealed partial class LedgerEntryConsumer(EngineBook engine, LedgerJourn
             return;
         }
         journal.Append(context.Message);
-        await HealthPublication.PublishAsync(context, engine, outcome.Changes).ConfigureAwait(false);
+        await HealthPublication.PublishAsync(context, engine, outcome.Changes, context.CancellationToken).ConfigureAwait(false);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Reason}")]

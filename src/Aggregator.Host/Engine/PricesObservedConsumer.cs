@@ -15,7 +15,7 @@ internal sealed partial class PricesObservedConsumer(EngineBook engine, TimeProv
             Skipped(log, outcome.Reason);
             return;
         }
-        await HealthPublication.PublishAsync(context, engine, outcome.Changes).ConfigureAwait(false);
+        await HealthPublication.PublishAsync(context, engine, outcome.Changes, context.CancellationToken).ConfigureAwait(false);
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "prices not applied: {Reason}")]

@@ -10,4 +10,6 @@ public static class ExitCodes
     public const int BadInput = 2;
     /// <summary>A bug or an environment failure that is not the input's fault.</summary>
     public const int InternalError = 3;
+    /// <summary>Nothing checked failed, but something that a VALID needs could not be checked (a chain not reachable, a Solana slot not re-readable, no registry read).</summary>
+    public const int NotChecked = 4;
 }

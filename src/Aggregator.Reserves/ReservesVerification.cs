@@ -9,8 +9,9 @@ namespace Aggregator.Reserves;
 /// <summary>
 /// Checks a reserves report against the chains: each recorded block is still the chain's block at that
 /// height, every balance read there again, every signature verified again, the totals recomputed.
-/// Solana's RPC serves current state only, so a cluster is re-read now and a balance that moved since
-/// the report shows as a difference.
+/// Solana's RPC serves current state only, so a cluster is re-read now and is never counted as checked:
+/// it is reported as "slot S not re-readable" with its balances now. A chain whose node cannot be
+/// reached is not checked either, and says why.
 /// </summary>
 public static class ReservesVerification
 {
@@ -23,6 +24,8 @@ public static class ReservesVerification
         ArgumentNullException.ThrowIfNull(chains);
         var failures = new List<string>();
         var confirmed = new List<string>();
+        var notChecked = new List<string>();
+        var asRecorded = true;
         var tally = new ReservesTally(institution, report.Epoch);
         var recordedNames = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < report.Chains.Count; i++)
@@ -42,11 +45,24 @@ public static class ReservesVerification
             catch (ChainReorganizedException reorganized)
             {
                 failures.Add(reorganized.Message);
+                asRecorded = false;
+                continue;
+            }
+            catch (ChainReadFailedException unreachable)
+            {
+                notChecked.Add($"{recorded.Name}: {unreachable.Message}");
+                asRecorded = false;
                 continue;
             }
             // Solana reads now, at a later slot: compare what the report says, at its height.
             var evidence = tally.Add(chain, batch) with { Height = recorded.Height, BlockHash = batch.Chain.Family == ChainFamily.Solana ? recorded.BlockHash : batch.BlockHash };
-            if (!SameJson(evidence, recorded))
+            var same = SameJson(evidence, recorded);
+            asRecorded &= same;
+            if (batch.Chain.Family == ChainFamily.Solana)
+            {
+                notChecked.Add($"{recorded.Name}: slot {recorded.Height} not re-readable; balances now (slot {batch.Height}) {(same ? "as recorded" : $"{Describe(evidence)}, recorded {Describe(recorded)}")}");
+            }
+            else if (!same)
             {
                 failures.Add($"{recorded.Name}: the balances or signatures at height {recorded.Height} are not the recorded ones");
             }
@@ -61,7 +77,7 @@ public static class ReservesVerification
             failures.Add($"the configuration's chains {string.Join(", ", missing)} are not in the report");
         }
         var totals = tally.Totals();
-        if (failures.Count == 0 && !SameJson(totals, report.Reserves))
+        if (asRecorded && failures.Count == 0 && !SameJson(totals, report.Reserves))
         {
             failures.Add($"the totals {JsonSerializer.Serialize(totals, ReservesJsonContext.Default.SortedDictionaryStringString)} are not the recorded {JsonSerializer.Serialize(report.Reserves, ReservesJsonContext.Default.SortedDictionaryStringString)}");
         }
@@ -70,12 +86,15 @@ public static class ReservesVerification
         {
             failures.Add($"the report is for institution '{report.Institution}', the configuration for '{institution}'");
         }
-        return new VerificationOutcome(confirmed, failures);
+        return new VerificationOutcome(confirmed, failures, notChecked);
     }
+
+    private static string Describe(ChainEvidence chain) =>
+        string.Join(", ", chain.Addresses.Select(a => $"{a.Address} {string.Join(" ", a.Balances.Select(b => $"{b.Value} {b.Key}"))}"));
 
     private static bool SameJson<T>(T a, T b) =>
         JsonSerializer.Serialize(a, typeof(T), ReservesJsonContext.Default) == JsonSerializer.Serialize(b, typeof(T), ReservesJsonContext.Default);
 }
 
-/// <summary>The chains confirmed as recorded, and every difference found.</summary>
-public sealed record VerificationOutcome(IReadOnlyList<string> Confirmed, IReadOnlyList<string> Failures);
+/// <summary>The chains confirmed as recorded, every difference found, and what could not be checked (and why).</summary>
+public sealed record VerificationOutcome(IReadOnlyList<string> Confirmed, IReadOnlyList<string> Failures, IReadOnlyList<string> NotChecked);

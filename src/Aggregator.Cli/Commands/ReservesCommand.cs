@@ -62,20 +62,8 @@ internal static class ReservesCommand
             var report = ReservesReportFile.Read(path);
             using var http = new HttpClient();
             var outcome = await ReservesVerification.VerifyAsync(report, settings.Institution, ReserveChains.Open(settings, http), path, cancellationToken).ConfigureAwait(false);
-            foreach (var line in outcome.Confirmed)
-            {
-                context.Output.WriteLine($"ok: {line}");
-            }
-            foreach (var failure in outcome.Failures)
-            {
-                context.Output.WriteLine($"INVALID: {failure}");
-            }
-            if (outcome.Failures.Count > 0)
-            {
-                return ExitCodes.CheckFailed;
-            }
-            context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"VALID: reserves of epoch {report.Epoch} recomputed from the chains"));
-            return ExitCodes.Success;
+            return Console.Verdict.Print(context, outcome.Confirmed, outcome.Failures, outcome.NotChecked,
+                string.Create(CultureInfo.InvariantCulture, $"VALID: reserves of epoch {report.Epoch} recomputed from the chains"));
         });
         return command;
     }

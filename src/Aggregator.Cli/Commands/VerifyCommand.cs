@@ -43,25 +43,75 @@ internal static class VerifyCommand
         var rpc = RpcOption("also check that the registry holds the manifest's commitment and reserves");
         var registry = RegistryOption();
         var publisher = new Option<string?>("--publisher") { Description = "With --rpc: the publisher to look up (default: the manifest's)" };
-        var command = new Command("solvency", "Check DIR/solvency-proof.json against the manifest's commitment and reserves, and optionally what the registry holds.")
+        var reservesConfig = new Option<string?>("--reserves-config")
         {
-            epoch, keys, rpc, registry, publisher,
+            Description = "RESERVES-CONFIG.json naming each chain's node: re-read the epoch's reserves evidence (DIR/reserves.json) there and check every balance and signature",
+        };
+        var command = new Command("solvency", "Check DIR/solvency-proof.json against the manifest's commitment and reserves, what the registry holds (--rpc), and the reserves on the chains (--reserves-config). VALID only when all three agree.")
+        {
+            epoch, keys, rpc, registry, publisher, reservesConfig,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             context.WarnIfKeysInsecure();
             var directory = parseResult.GetValue(epoch)!;
             var report = ProofChecks.Solvency(directory, Keys(parseResult, keys));
-            if (report.IsValid && parseResult.GetValue(rpc) is { } url)
+            var passed = new List<string>(report.Passed);
+            var failures = new List<string>();
+            var notChecked = new List<string>();
+            if (report.Failure is { } proofFailure)
+            {
+                failures.Add(proofFailure);
+            }
+            else
             {
                 var manifest = EpochDirectory.ReadManifest(directory);
-                var address = RegistryAddress(parseResult.GetValue(registry));
-                var who = Publisher(parseResult.GetValue(publisher) ?? manifest.Publisher);
-                report = await OnChain(report, manifest, url, address, who).ConfigureAwait(false);
+                if (parseResult.GetValue(rpc) is { } url)
+                {
+                    var address = RegistryAddress(parseResult.GetValue(registry));
+                    var who = Publisher(parseResult.GetValue(publisher) ?? manifest.Publisher);
+                    var onChain = await OnChain(new ProofChecks.Report([], null), manifest, url, address, who).ConfigureAwait(false);
+                    passed.AddRange(onChain.Passed);
+                    failures.AddRange(onChain.Failure is { } registryFailure ? [registryFailure] : []);
+                }
+                else
+                {
+                    notChecked.Add("publication: no registry was read (give --rpc and --registry)");
+                }
+                var reserves = await ReservesOnChain(directory, manifest, parseResult.GetValue(reservesConfig), cancellationToken).ConfigureAwait(false);
+                (passed, failures, notChecked) = ([.. passed, .. reserves.Confirmed], [.. failures, .. reserves.Failures], [.. notChecked, .. reserves.NotChecked]);
             }
-            return Print(context, report);
+            return Console.Verdict.Print(context, passed, failures, notChecked, "VALID");
         });
         return command;
+    }
+
+    // The reserves the proof claims, against the evidence the epoch carries, re-read on the chains.
+    private static async Task<Reserves.VerificationOutcome> ReservesOnChain(string directory, EpochManifest manifest, string? configPath, CancellationToken cancellationToken)
+    {
+        var evidencePath = Path.Combine(directory, "reserves.json");
+        if (!File.Exists(evidencePath))
+        {
+            return new([], [], ["reserves: the epoch directory carries no evidence (reserves.json) to re-read them on chain"]);
+        }
+        if (configPath is null)
+        {
+            return new([], [], ["reserves: not re-read on the chains (give --reserves-config naming each chain's node)"]);
+        }
+        var evidence = Reserves.Evidence.ReservesReportFile.Read(evidencePath);
+        // The evidence must be what was proven: each asset's total, rounded down to proof units, is the proof's reserve.
+        foreach (var (asset, proven) in manifest.Assets.Zip(manifest.Reserves!))
+        {
+            var total = evidence.Reserves.TryGetValue(asset.Symbol, out var whole) ? Core.Amounts.Amount.Parse(whole, asset.ProofDecimals, Core.Amounts.Rounding.Down).BaseUnits : BigInteger.Zero;
+            if (total.ToString(CultureInfo.InvariantCulture) != proven.ProofUnits)
+            {
+                return new([], [$"reserves: the evidence totals {whole ?? "0"} {asset.Symbol} ({total} proof units), the proof claims {proven.ProofUnits}"], []);
+            }
+        }
+        var settings = Reserves.Configuration.ReservesConfigFile.Read(configPath);
+        using var http = new HttpClient();
+        var outcome = await Reserves.ReservesVerification.VerifyAsync(evidence, settings.Institution, Reserves.Chains.ReserveChains.Open(settings, http), evidencePath, cancellationToken).ConfigureAwait(false);
+        return outcome with { Confirmed = [.. outcome.Confirmed, "reserves: the evidence's totals are the proof's reserves"] };
     }
 
     private static Command Inclusion(CliContext context)
@@ -98,7 +148,8 @@ internal static class VerifyCommand
             {
                 throw new InputException("nothing published to check against: give --manifest FILE, or --rpc with --registry, --publisher and --epoch (a proof against its own root proves nothing)", field: "--manifest");
             }
-            var exit = Print(context, ProofChecks.Inclusion(path, published, Keys(parseResult, keys)));
+            var report = ProofChecks.Inclusion(path, published, Keys(parseResult, keys));
+            var exit = Console.Verdict.Print(context, report.Passed, report.Failure is { } failure ? [failure] : [], [], "VALID");
             if (exit == ExitCodes.Success && parseResult.GetValue(manifest) is not null)
             {
                 // A manifest is a file anyone can write: it says what the commitment is, not that it was published.
@@ -149,20 +200,5 @@ internal static class VerifyCommand
         }
         passed.Add($"the registry {registry} holds commitment {manifest.Commitment} and these reserves for publisher {publisher}, epoch {manifest.Epoch}");
         return new ProofChecks.Report(passed, null);
-    }
-
-    private static int Print(CliContext context, ProofChecks.Report report)
-    {
-        foreach (var check in report.Passed)
-        {
-            context.Output.WriteLine($"ok: {check}");
-        }
-        if (report.Failure is { } failure)
-        {
-            context.Output.WriteLine($"INVALID: {failure}");
-            return ExitCodes.CheckFailed;
-        }
-        context.Output.WriteLine("VALID");
-        return ExitCodes.Success;
     }
 }

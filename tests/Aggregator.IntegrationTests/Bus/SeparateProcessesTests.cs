@@ -85,6 +85,34 @@ public sealed class SeparateProcessesTests
         var unpublished = CliRunner.Run(["epoch", "inclusion", .. deployment.Operator, "--epoch", (epoch - 1).ToString(CultureInfo.InvariantCulture), "--account", "account-00003", "--out", proofPath + ".unpublished"]);
         Assert.Equal(1, unpublished.Exit);
         Assert.Contains("is not a published epoch of this prover", unpublished.Error, StringComparison.Ordinal);
+        // A verifier re-reads the reserves on the chains: both anvils at their heights; Solana only now, so never VALID.
+        var reservesConfig = Path.Combine(deployment.World.Directory, "reserves.json");
+        string[] verifySolvency = ["verify", "solvency", "--epoch", directory, "--rpc", deployment.ChainA.Url, "--registry", deployment.World.Registry, "--reserves-config", reservesConfig];
+        var full = CliRunner.Run(verifySolvency);
+        Assert.True(full.Exit == 4, full.Output + full.Error);
+        Assert.Contains("ok: the registry", full.Output, StringComparison.Ordinal);
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(full.Output, @"ok: \S+ at height \d+: balances and signatures as recorded"));
+        Assert.Matches(@"NOT CHECKED: \S+: slot \d+ not re-readable; balances now \(slot \d+\)", full.Output);
+        Assert.DoesNotContain("\nVALID", full.Output, StringComparison.Ordinal);
+        // A chain the verifier cannot reach is not checked, and says so.
+        var unreachable = JsonNode.Parse(await File.ReadAllTextAsync(reservesConfig))!;
+        unreachable["evm"]!.AsArray().Single(c => c!["chainId"]!.GetValue<long>() == 31338)!["rpc"] = "http://127.0.0.1:9/";
+        var unreachablePath = Path.Combine(deployment.World.Directory, "reserves-unreachable.json");
+        await File.WriteAllTextAsync(unreachablePath, unreachable.ToJsonString());
+        var partial = CliRunner.Run([.. verifySolvency[..^1], unreachablePath]);
+        Assert.True(partial.Exit == 4, partial.Output + partial.Error);
+        Assert.Equal(1, System.Text.RegularExpressions.Regex.Count(partial.Output, @"ok: \S+ at height \d+: balances and signatures as recorded"));
+        Assert.Contains("ok: anvil-a at height", partial.Output, StringComparison.Ordinal);
+        Assert.Contains("NOT CHECKED: anvil-b: ", partial.Output, StringComparison.Ordinal);
+        // Evidence edited after the close: the chain says otherwise.
+        var evidence = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(directory, "reserves.json")))!;
+        var balances = evidence["chains"]!.AsArray().First(c => c!["chain"]!.GetValue<string>().StartsWith("eip155:", StringComparison.Ordinal))!["addresses"]![0]!["balances"]!.AsObject();
+        var symbol = balances.First().Key;
+        balances[symbol] = "1" + balances[symbol]!.GetValue<string>();
+        await File.WriteAllTextAsync(Path.Combine(directory, "reserves.json"), evidence.ToJsonString());
+        var tampered = CliRunner.Run(verifySolvency);
+        Assert.True(tampered.Exit == 1, tampered.Output + tampered.Error);
+        Assert.Contains("INVALID: ", tampered.Output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -11,14 +11,17 @@ public sealed class ProofCommandTests(ProvenEpochFixture epoch)
     private static (int Exit, string Output, string Error) Cli(params string[] args) => CliRunner.Run(args);
 
     [Fact]
-    public void Verify_solvency_prints_each_check_the_key_used_and_exits_0()
+    public void Verify_solvency_prints_each_check_the_key_used_and_without_the_registry_and_the_chains_is_never_valid()
     {
         var (exit, output, error) = Cli("verify", "solvency", "--epoch", epoch.EpochDirectory);
-        Assert.Equal(0, exit);
+        Assert.Equal(4, exit); // nothing failed, but the publication and the reserves were not checked
         Assert.Contains("ok: the manifest's commitment", output);
         Assert.Contains($"ok: Groth16 proof of reserves 10 BTC, 200.5 ETH, 1342.500001 SOL, 2000000 USDC verifies against solvency_4 (key SHA-256 {VerificationKeys.PinnedSha256("solvency_4")}", output);
         Assert.Contains("insecure development setup", error);
-        Assert.EndsWith("VALID", output.Trim());
+        Assert.Contains("NOT CHECKED: publication: no registry was read", output, StringComparison.Ordinal);
+        Assert.Contains("NOT CHECKED: reserves: the epoch directory carries no evidence", output, StringComparison.Ordinal);
+        Assert.StartsWith("NOT VALIDATED", output.Trim().Split('\n')[^1], StringComparison.Ordinal);
+        Assert.DoesNotContain("\nVALID", output, StringComparison.Ordinal);
     }
 
     [Theory]

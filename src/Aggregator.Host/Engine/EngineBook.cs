@@ -34,7 +34,10 @@ internal sealed class EngineBook(CrossMarginBook book, IReadOnlySet<string>? oth
     private readonly HashSet<string> _entries = new(StringComparer.Ordinal);
     private readonly Dictionary<(Core.Assets.AssetId Asset, string Source), Core.Risk.PriceQuote> _quotes = [];
     private readonly object _gate = new();
-    private static readonly System.Numerics.BigInteger MaxBaseUnits = UInt128.MaxValue;
+    // The book values holdings in decimal, which holds integers below 2^96: a balance above it cannot be
+    // valued, and is refused with the reason (the chain's close then stops, naming it) rather than
+    // failing inside the book.
+    private static readonly System.Numerics.BigInteger MaxBaseUnits = new(decimal.MaxValue);
     private bool _rebuilt;
 
     public CrossMarginBook Book => book;
@@ -118,7 +121,7 @@ internal sealed class EngineBook(CrossMarginBook book, IReadOnlySet<string>? oth
                 }
                 if (balance.Amount.BaseUnits > MaxBaseUnits)
                 {
-                    throw new InputException($"{balance.Address} holds {balance.Amount.BaseUnits} base units of {balance.Asset} on {batch.Chain} at height {batch.Height}: out of range", field: "balances");
+                    throw new InputException($"{balance.Address} holds {balance.Amount.BaseUnits} base units of {balance.Asset} on {batch.Chain} at height {batch.Height}: beyond the 2^96 base units the engine can value", field: "balances");
                 }
                 assetOf[i] = asset;
             }

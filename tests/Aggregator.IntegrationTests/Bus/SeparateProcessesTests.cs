@@ -48,7 +48,11 @@ public sealed class SeparateProcessesTests
         // and a slot cannot be read again): the close must get it from the adapter again.
         using var prover = deployment.Run("prover");
         await prover.WaitForLogAsync("Bus started", TimeSpan.FromSeconds(60));
-        var processes = new[] { adapter, oracle, engine, prover };
+        // A second prover stands by: closes go to one of them (a single active consumer), and each hears
+        // the engines' answers on a queue of its own.
+        using var standby = deployment.Run("prover");
+        await standby.WaitForLogAsync("Bus started", TimeSpan.FromSeconds(60));
+        var processes = new[] { adapter, oracle, engine, prover, standby };
         var published = CliRunner.Run(["ledger", "publish", "--file", entries, "--config", deployment.World.ConfigPath, .. deployment.Operator]);
         Assert.True(published.Exit == 0, published.Error);
         var health = await deployment.HealthWhen(h => h[0].LedgerEntries == Accounts, 1, processes, "every borrow applied");
@@ -61,6 +65,11 @@ public sealed class SeparateProcessesTests
         Assert.True(close.Exit == 0, close.Error + close.Output + prover.Log);
         var commitment = close.Output.Split('\n')[0].Trim();
         Assert.DoesNotContain(deployment.OperatorPassword, close.Output + close.Error, StringComparison.Ordinal);
+        Assert.Single(new[] { prover, standby }, p => p.Log.Contains($"epoch {epoch} closed", StringComparison.Ordinal)); // one close, one publication
+        // Asked again, the close resumes from what is done: the same commitment, nothing published twice.
+        var again = CliRunner.Run(["epoch", "close", .. deployment.Operator, "--epoch", epoch.ToString(CultureInfo.InvariantCulture), "--timeout", "120"]);
+        Assert.True(again.Exit == 0, again.Error + again.Output + prover.Log);
+        Assert.Equal(commitment, again.Output.Split('\n')[0].Trim());
 
         // The registry holds exactly the announced commitment, for this publisher and epoch.
         var publisher = RunConfigFile.Read(deployment.World.ConfigPath).Prover!.Publisher();

@@ -223,16 +223,21 @@ public sealed class SeparateProcessesTests
     }
 
     [Fact]
-    public async Task Two_engine_partitions_in_two_processes_give_exactly_the_results_of_one_engine()
+    public async Task Two_engine_partitions_in_two_processes_and_two_adapters_give_exactly_the_results_of_one_engine_and_one_adapter()
     {
         await using var deployment = await Deployment.StartAsync();
         using var adapter = deployment.Run("adapter");
+        // A second adapter on the same chains (a rolling restart has two for a while): each has a replay
+        // queue of its own, and the engines apply each batch once.
+        using var twin = deployment.Run("adapter");
         using var oracle = deployment.Run("oracle");
         using var first = deployment.Run("engine", "0/2");
         using var second = deployment.Run("engine", "1/2");
-        var entries = await deployment.StreamAsync([adapter, oracle, first, second], 2, _ => Task.CompletedTask);
-        var reports = await deployment.AssertFromScratchAsync(entries, [adapter, oracle, first, second], 2);
+        ServiceProcess[] processes = [adapter, twin, oracle, first, second];
+        var entries = await deployment.StreamAsync(processes, 2, _ => Task.CompletedTask);
+        var reports = await deployment.AssertFromScratchAsync(entries, processes, 2);
         Assert.All(reports, r => Assert.NotEmpty(r.Accounts)); // both partitions own accounts
+        Assert.All(processes, p => Assert.False(p.HasExited, p.Log));
     }
 
     /// <summary>Keeps every engine partition's health answer.</summary>

@@ -13,6 +13,9 @@ namespace Aggregator.Proving;
 public sealed class EpochProofs(IProver prover)
 {
     public const string SolvencyProofFile = "solvency-proof.json";
+
+    /// <summary>The reserves evidence an epoch carries (per chain the block read, per address its balances and signature), which a verifier re-reads on chain.</summary>
+    public const string ReservesEvidenceFile = "reserves.json";
     public const string SolvencyFormat = "aggregator-solvency-proof/2";
     public const string InclusionFormat = "aggregator-inclusion-proof/2";
 
@@ -75,6 +78,14 @@ public sealed class EpochProofs(IProver prover)
             ["publicSignals"] = new JsonArray([.. proof.PublicSignals.Select(s => JsonValue.Create(s))]),
         };
         var path = Path.Combine(epochDirectory, SolvencyProofFile);
+        // Evidence (a report of `aggregator reserves`, with its chains) travels with the epoch, so a verifier
+        // can read those balances again on chain; a bare list of totals has nothing to re-read.
+        var evidence = Path.Combine(epochDirectory, ReservesEvidenceFile);
+        var text = await File.ReadAllTextAsync(reservesPath, cancellationToken).ConfigureAwait(false);
+        if (Path.GetFullPath(reservesPath) != Path.GetFullPath(evidence) && JsonNode.Parse(text) is JsonObject { } report && report["chains"] is JsonArray)
+        {
+            EpochDirectory.WriteAtomically(evidence, text);
+        }
         EpochDirectory.WriteDocument(path, document);
         EpochDirectory.UpdateManifest(epochDirectory, manifest with
         {

@@ -89,7 +89,7 @@ internal static class VerifyCommand
     // The reserves the proof claims, against the evidence the epoch carries, re-read on the chains.
     private static async Task<Reserves.VerificationOutcome> ReservesOnChain(string directory, EpochManifest manifest, string? configPath, CancellationToken cancellationToken)
     {
-        var evidencePath = Path.Combine(directory, "reserves.json");
+        var evidencePath = Path.Combine(directory, EpochProofs.ReservesEvidenceFile);
         if (!File.Exists(evidencePath))
         {
             return new([], [], ["reserves: the epoch directory carries no evidence (reserves.json) to re-read them on chain"]);

@@ -25,7 +25,6 @@ namespace Aggregator.Host.Prover;
 /// </summary>
 internal sealed partial class EpochCloser(ProverSettings settings, LiabilitiesCollector collector, ObservationHistory history, IProver prover, HttpClient http, MassTransit.IBus bus, TimeProvider clock, ILogger<EpochCloser> log)
 {
-    public const string ReservesFile = "reserves.json";
 
     /// <exception cref="EpochCloseException">The epoch cannot be closed; the reason says why.</exception>
     public async Task<(EpochClosed Closed, ReservesObserved Reserves)> CloseAsync(ulong epoch, CancellationToken cancellationToken)
@@ -37,7 +36,7 @@ internal sealed partial class EpochCloser(ProverSettings settings, LiabilitiesCo
             {
                 await CommitAsync(epoch, directory, cancellationToken).ConfigureAwait(false);
             }
-            var reservesPath = Path.Combine(directory, ReservesFile);
+            var reservesPath = Path.Combine(directory, EpochProofs.ReservesEvidenceFile);
             var report = ReservesReportFile.Read(reservesPath);
             var problems = report.Chains.SelectMany(c => c.Addresses.Where(a => a.Ownership != "verified").Select(a => $"{c.Name} {a.Address}: {a.Ownership}")).ToArray();
             if (!File.Exists(Path.Combine(directory, EpochProofs.SolvencyProofFile)))
@@ -111,7 +110,7 @@ internal sealed partial class EpochCloser(ProverSettings settings, LiabilitiesCo
         var secret = EpochSecret.Generate();
         var tree = MerkleSumTree.Build(settings.Parameters, rows, secret, cancellationToken: cancellationToken);
         EpochDirectory.Write(directory, tree, secret, epoch, publisher, DateTimeOffset.UtcNow,
-            new Dictionary<string, string> { [ReservesFile] = ReservesReportFile.Serialize(counted.Report) });
+            new Dictionary<string, string> { [EpochProofs.ReservesEvidenceFile] = ReservesReportFile.Serialize(counted.Report) });
         var heights = Describe(snapshot[0].Heights);
         Committed(log, epoch, rows.Count, heights);
     }

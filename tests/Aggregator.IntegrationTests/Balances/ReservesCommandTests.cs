@@ -152,5 +152,12 @@ public sealed class ReservesCommandTests(AnvilNode node) : IDisposable
         var verify = Cli("verify", "solvency", "--epoch", epoch);
         Assert.True(verify.Exit == 4, verify.Output); // the proof holds; neither the publication nor the chains were checked
         Assert.Contains("ok: Groth16 proof of reserves", verify.Output, StringComparison.Ordinal);
+        // The evidence travelled into the epoch: read again on the chain, it is what was proven.
+        var reread = Cli("verify", "solvency", "--epoch", epoch, "--reserves-config", config);
+        Assert.True(reread.Exit == 4, reread.Output); // still no registry read
+        Assert.Contains("ok: reserves: the evidence's totals are the proof's reserves", reread.Output, StringComparison.Ordinal);
+        Assert.Matches(@"ok: \S+ at height \d+: balances and signatures as recorded", reread.Output);
+        Assert.DoesNotContain("NOT CHECKED: reserves", reread.Output, StringComparison.Ordinal);
+        Assert.Contains("NOT CHECKED: publication", reread.Output, StringComparison.Ordinal);
     }
 }

@@ -74,6 +74,10 @@ internal sealed partial class EpochCloser(ProverSettings settings, LiabilitiesCo
         var reserves = ReservesConfigFile.Read(settings.ReservesConfigPath);
         var chains = ReserveChains.Open(reserves, http);
         var snapshot = await SnapshotAsync(epoch, chains, cancellationToken).ConfigureAwait(false);
+        if (PreviousEpoch(epoch) is { } previous && Behind(snapshot[0].Heights, previous.Report) is { } behind)
+        {
+            throw new EpochCloseException($"epoch {epoch} would be taken behind epoch {previous.Epoch}: {behind}");
+        }
         var rows = Rows(settings.Parameters, settings.Accounts, snapshot);
         var read = new List<(ReserveChain, ObservationBatch)>();
         foreach (var chain in chains)
@@ -141,6 +145,35 @@ internal sealed partial class EpochCloser(ProverSettings settings, LiabilitiesCo
             await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken).ConfigureAwait(false);
         }
         throw new EpochCloseException($"no consistent snapshot after {settings.SnapshotAttempts} attempts: {why}");
+    }
+
+    // The latest epoch closed here before this one, with its evidence: its heights are a floor.
+    private (ulong Epoch, ReservesReport Report)? PreviousEpoch(ulong epoch)
+    {
+        if (!Directory.Exists(settings.Directory))
+        {
+            return null;
+        }
+        var earlier = Directory.GetDirectories(settings.Directory)
+            .Select(d => ulong.TryParse(Path.GetFileName(d), NumberStyles.None, CultureInfo.InvariantCulture, out var e) ? e : 0)
+            .Where(e => e > 0 && e < epoch && File.Exists(Path.Combine(settings.EpochDirectory(e), EpochProofs.ReservesEvidenceFile)))
+            .DefaultIfEmpty().Max();
+        return earlier == 0 ? null : (earlier, ReservesReportFile.Read(Path.Combine(settings.EpochDirectory(earlier), EpochProofs.ReservesEvidenceFile)));
+    }
+
+    /// <summary>
+    /// Why a snapshot is behind an earlier epoch's (a chain at a lower height than that epoch was taken
+    /// at), or null when it is not: an engine fed an old batch after a restart would otherwise commit
+    /// balances older than an epoch already published.
+    /// </summary>
+    internal static string? Behind(IReadOnlyList<AppliedBlock> heights, ReservesReport previous)
+    {
+        var behind = previous.Chains
+            .Select(p => (Previous: p, Now: heights.FirstOrDefault(h => h.Chain.ToString() == p.Chain)))
+            .Where(c => c.Now is not null && c.Now.Height < c.Previous.Height)
+            .Select(c => $"{c.Previous.Name} at height {c.Now!.Height}, below {c.Previous.Height}")
+            .ToArray();
+        return behind.Length == 0 ? null : string.Join("; ", behind);
     }
 
     private static string Describe(IEnumerable<AppliedBlock> heights) => string.Join(", ", heights.Select(h => $"{h.Chain}@{h.Height}"));

@@ -38,7 +38,7 @@ internal sealed partial class EpochCloser(ProverSettings settings, LiabilitiesCo
             }
             var reservesPath = Path.Combine(directory, EpochProofs.ReservesEvidenceFile);
             var report = ReservesReportFile.Read(reservesPath);
-            var problems = report.Chains.SelectMany(c => c.Addresses.Where(a => a.Ownership != "verified").Select(a => $"{c.Name} {a.Address}: {a.Ownership}")).ToArray();
+            var problems = Uncounted(report);
             if (!File.Exists(Path.Combine(directory, EpochProofs.SolvencyProofFile)))
             {
                 var solvency = await new EpochProofs(prover).ProveSolvencyAsync(directory, reservesPath, cancellationToken).ConfigureAwait(false);
@@ -105,7 +105,7 @@ internal sealed partial class EpochCloser(ProverSettings settings, LiabilitiesCo
         var counted = ReservesSweep.Count(reserves.Institution, epoch, read);
         // Every reserve address proven and read, or nothing is committed: an address left out silently
         // would make the reserves look smaller, or a missing signature be found only after the proof.
-        var unproven = counted.Report.Chains.SelectMany(c => c.Addresses.Where(a => a.Ownership != "verified").Select(a => $"{c.Name} {a.Address}: {a.Ownership}")).ToArray();
+        var unproven = Uncounted(counted.Report);
         if (unproven.Length > 0)
         {
             throw new EpochCloseException($"epoch {epoch}: {unproven.Length} reserve addresses not counted, nothing committed: {string.Join("; ", unproven)}");
@@ -146,6 +146,10 @@ internal sealed partial class EpochCloser(ProverSettings settings, LiabilitiesCo
         }
         throw new EpochCloseException($"no consistent snapshot after {settings.SnapshotAttempts} attempts: {why}");
     }
+
+    // Each reserve address whose ownership is not proven or whose balance could not be read, and why.
+    private static string[] Uncounted(ReservesReport report) =>
+        [.. report.Chains.SelectMany(c => c.Addresses.Where(a => a.Ownership != "verified").Select(a => $"{c.Name} {a.Address}: {a.Ownership}"))];
 
     // The latest epoch closed here before this one, with its evidence: its heights are a floor.
     private (ulong Epoch, ReservesReport Report)? PreviousEpoch(ulong epoch)

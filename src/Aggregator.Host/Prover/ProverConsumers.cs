@@ -66,12 +66,18 @@ internal sealed class LiabilitiesReportedConsumer(LiabilitiesCollector collector
     }
 }
 
-/// <summary>Keeps the adapters' recent batches, for counting reserves at the engines' blocks.</summary>
+/// <summary>
+/// Keeps the adapters' recent Solana batches, for counting Solana reserves at the engines' slot (a past
+/// slot cannot be read again). EVM reserves are read by the prover itself, so EVM batches are passed over.
+/// </summary>
 internal sealed class ObservationHistoryConsumer(ObservationHistory history) : IConsumer<CollateralObserved>
 {
     public Task Consume(ConsumeContext<CollateralObserved> context)
     {
-        history.Add(context.Message);
+        if (context.Message.Batch.Chain.Family == Core.Chains.ChainFamily.Solana)
+        {
+            history.Add(context.Message);
+        }
         return Task.CompletedTask;
     }
 }

@@ -47,8 +47,9 @@ case "$role" in
     queues="${user}(_error|_skipped)?|$own"
     ;;
   prover)
-    says="$(types LiabilitiesRequested ObservationsReplayRequested EpochCloseRequested EpochClosed EpochCloseFailed ReservesObserved)|$replies"
-    hears=$(types LiabilitiesReported CollateralObserved EpochCloseRequested InclusionProofRequested)
+    # CollateralObserved: its own read of each Solana cluster at a close, handed to the engines.
+    says="$(types LiabilitiesRequested CollateralObserved EpochCloseRequested EpochClosed EpochCloseFailed ReservesObserved)|$replies"
+    hears=$(types LiabilitiesReported EpochCloseRequested InclusionProofRequested)
     queues="prover(-inclusion)?(_error|_skipped)?|$own"
     ;;
   operator)

@@ -103,38 +103,4 @@ public class CollateralPartsTests
         var last = CollateralObserved.Split(Batch(1, 20) with { Chain = ChainId.Parse($"eip155:{1000 + CollateralAssembly.MaxPending * 3 - 1}") }, 10)[1];
         Assert.NotNull(assembly.Add(last));
     }
-
-    [Fact]
-    public void The_prover_keeps_a_reserve_address_that_arrives_in_a_later_part()
-    {
-        var batch = Batch(9, 300);
-        var reserve = batch.Balances[250].Address;
-        var history = new ObservationHistory((_, address) => address == reserve);
-        foreach (var part in CollateralObserved.Split(batch, 100))
-        {
-            history.Add(part);
-        }
-        var kept = history.Find(Chain, 9, "0xabc")!;
-        Assert.Equal(reserve, Assert.Single(kept.Balances).Address);
-    }
-
-    [Fact]
-    public async Task The_prover_waits_for_a_batch_the_engines_applied_before_it_reached_the_prover()
-    {
-        var history = new ObservationHistory((_, _) => true);
-        var waiting = history.FindAsync(Chain, 5, "0xabc", TimeSpan.FromSeconds(30), CancellationToken.None);
-        history.Add(Batch(4, 3));
-        history.Add(Batch(5, 3, "0xother")); // the same height under another hash is not it
-        Assert.False(waiting.IsCompleted);
-        history.Add(Batch(5, 3));
-        var found = await waiting.WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.Equal(("0xabc", 5ul), (found!.BlockHash, found.Height));
-
-        // A batch that never comes: null once the wait is over, and a cancellation is not taken for it.
-        Assert.Null(await history.FindAsync(Chain, 6, "0xabc", TimeSpan.FromMilliseconds(50), CancellationToken.None));
-        using var cancelled = new CancellationTokenSource();
-        var cancelledWait = history.FindAsync(Chain, 6, "0xabc", TimeSpan.FromSeconds(30), cancelled.Token);
-        await cancelled.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelledWait);
-    }
 }

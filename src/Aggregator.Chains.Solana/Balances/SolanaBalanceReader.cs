@@ -8,19 +8,17 @@ using Aggregator.Core.Observations;
 namespace Aggregator.Chains.Solana.Balances;
 
 /// <summary>
-/// Reads SOL and SPL token balances of the configured owners at the finalized slot: the slot first,
-/// then every read with minContextSlot set to it, batched. Token balances are summed over an owner's
-/// token accounts of each configured mint, from tokenAmount.amount; the mints' decimals on chain are
-/// checked against the configuration. Every answer names the slot it was served at: a batch is
-/// returned only when all of its answers agree on one slot, and that slot is its height; when they
-/// straddle slots the whole read is tried again, up to <see cref="SlotAttempts"/> times. Solana's RPC
-/// gives no block hash with these reads, so the batch's hash is empty.
+/// Reads SOL and SPL token balances of the configured owners at the finalized commitment: the slot
+/// first, then every read (getMultipleAccounts and getBalance in calls of at most 100, token accounts
+/// by owner) with minContextSlot set to it. Token balances are summed over an owner's token accounts of
+/// each configured mint, from tokenAmount.amount; the mints' decimals on chain are checked against the
+/// configuration. Every answer names the slot it was served at. Solana serves no past slot, so a read
+/// of many calls on a live cluster spans slots: the batch's height is the highest slot an answer came
+/// from, and <see cref="SolanaRead.FirstSlot"/> the lowest (the range goes into the reserves evidence).
+/// Solana's RPC gives no block hash with these reads, so the batch's hash is empty.
 /// </summary>
 public sealed class SolanaBalanceReader(SolanaRpcClient client, SolanaChainOptions options) : IChainReader
 {
-    /// <summary>Reads of the whole batch before answers from different slots fail it.</summary>
-    public const int SlotAttempts = 5;
-
     /// <summary>Lamports per SOL: 10^9.</summary>
     public const int NativeDecimals = 9;
 
@@ -28,41 +26,35 @@ public sealed class SolanaBalanceReader(SolanaRpcClient client, SolanaChainOptio
 
     public ChainId Chain => new(ChainFamily.Solana, options.Cluster);
 
-    public Task<ObservationBatch> ReadAsync(CancellationToken cancellationToken = default) => ReadAsync(0, cancellationToken);
+    public async Task<ObservationBatch> ReadAsync(CancellationToken cancellationToken = default) =>
+        (await ReadSpanAsync(0, cancellationToken).ConfigureAwait(false)).Batch;
 
-    /// <inheritdoc />
-    public Task<ObservationBatch> RereadAsync(ulong height, string blockHash, CancellationToken cancellationToken = default) =>
-        ReadAsync(height, cancellationToken);
+    /// <summary>A past slot cannot be read: this reads now, at <paramref name="height"/> or later.</summary>
+    public async Task<ObservationBatch> RereadAsync(ulong height, string blockHash, CancellationToken cancellationToken = default) =>
+        (await ReadSpanAsync(height, cancellationToken).ConfigureAwait(false)).Batch;
 
     /// <summary>Finalized slots are never reorganized.</summary>
     public Task<string?> BlockHashAtAsync(ulong height, CancellationToken cancellationToken = default) => Task.FromResult<string?>(null);
 
-    private async Task<ObservationBatch> ReadAsync(ulong atLeast, CancellationToken cancellationToken)
+    /// <summary>Reads every address now (at <paramref name="atLeast"/> or later), with the range of slots the answers came from.</summary>
+    /// <exception cref="ChainReadFailedException">The cluster could not be read.</exception>
+    /// <exception cref="ChainMismatchException">A configured mint is not what the configuration says.</exception>
+    public async Task<SolanaRead> ReadSpanAsync(ulong atLeast, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(client);
-        var seen = new SortedSet<ulong>();
         try
         {
-            for (var attempt = 0; attempt < SlotAttempts; attempt++)
-            {
-                var batch = await ReadOnceAsync(atLeast, seen, cancellationToken).ConfigureAwait(false);
-                if (batch != null)
-                {
-                    return batch;
-                }
-            }
+            return await ReadOnceAsync(atLeast, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception error) when (error is not ChainMismatchException && !cancellationToken.IsCancellationRequested)
         {
             throw new ChainReadFailedException($"{options.Name}: could not read the cluster: {error.Message}", error);
         }
-        throw new ChainReadFailedException($"{options.Name}: in {SlotAttempts} reads the answers never came from one slot (last seen: {string.Join(", ", seen)})");
     }
 
-    // Null when the answers straddle slots; `seen` collects the slots of that attempt.
-    private async Task<ObservationBatch?> ReadOnceAsync(ulong atLeast, SortedSet<ulong> seen, CancellationToken cancellationToken)
+    private async Task<SolanaRead> ReadOnceAsync(ulong atLeast, CancellationToken cancellationToken)
     {
-        seen.Clear();
+        var seen = new SortedSet<ulong>();
         var slot = Math.Max(atLeast, await client.GetSlotAsync(cancellationToken).ConfigureAwait(false));
         var mints = await client.GetMultipleAccountsAsync(options.Tokens.Select(t => t.Mint).ToArray(), slot, cancellationToken).ConfigureAwait(false);
         for (var i = 0; i < options.Tokens.Count; i++)
@@ -103,8 +95,11 @@ public sealed class SolanaBalanceReader(SolanaRpcClient client, SolanaChainOptio
                 }
             }
         }
-        return seen.Count <= 1
-            ? new ObservationBatch(Chain, seen.Count == 1 ? seen.Min : slot, "", balances, [])
-            : null;
+        return seen.Count == 0
+            ? new SolanaRead(new ObservationBatch(Chain, slot, "", balances, []), slot)
+            : new SolanaRead(new ObservationBatch(Chain, seen.Max, "", balances, []), seen.Min);
     }
 }
+
+/// <summary>One read of a cluster: the batch (its height the highest slot an answer came from) and the lowest such slot.</summary>
+public sealed record SolanaRead(ObservationBatch Batch, ulong FirstSlot);

@@ -19,13 +19,7 @@ public static class AdapterRole
     {
         ArgumentNullException.ThrowIfNull(reserves);
         ArgumentNullException.ThrowIfNull(engine);
-        string[] Deposits(ChainId chain, IEnumerable<string> reserveAddresses) =>
-            [.. reserveAddresses.Concat(engine.Accounts.SelectMany(a => a.Deposits).Where(d => d.Chain == chain).Select(d => d.Address)).Distinct(StringComparer.OrdinalIgnoreCase)];
-        var watched = reserves with
-        {
-            Evm = [.. reserves.Evm.Select(c => c with { Options = c.Options with { Addresses = Deposits(ChainId.Evm(c.Options.ChainId), c.Options.Addresses) } })],
-            Solana = [.. reserves.Solana.Select(c => c with { Options = c.Options with { Addresses = Deposits(new ChainId(ChainFamily.Solana, c.Options.Cluster), c.Options.Addresses) } })],
-        };
+        var watched = reserves.WithDeposits(engine.Accounts.SelectMany(a => a.Deposits));
         return [.. ReserveChains.Open(watched, http).Select(c => c.Reader)];
     }
 

@@ -13,8 +13,9 @@ internal static class PublisherPolicy
 {
     private static readonly Dictionary<Type, string[]> Senders = new()
     {
-        // Observations only from adapters: they move collateral, and so liabilities.
-        [typeof(CollateralObserved)] = [BusIdentity.Adapter],
+        // Observations only from adapters, and from the prover, which reads a Solana cluster itself at a
+        // close and hands that read to the engines: they move collateral, and so liabilities.
+        [typeof(CollateralObserved)] = [BusIdentity.Adapter, BusIdentity.Prover],
         // Prices only from the oracle: a forged price plans liquidations.
         [typeof(PricesObserved)] = [BusIdentity.Oracle],
         // The institution's books only from its operators.
@@ -23,7 +24,7 @@ internal static class PublisherPolicy
         [typeof(LiabilitiesReported)] = [BusIdentity.Engine],
         [typeof(HealthRequested)] = [BusIdentity.Operator],
         [typeof(HealthReported)] = [BusIdentity.Engine],
-        [typeof(ObservationsReplayRequested)] = [BusIdentity.Engine, BusIdentity.Prover],
+        [typeof(ObservationsReplayRequested)] = [BusIdentity.Engine],
         // Closes from the operator's CLI, or the prover's own schedule.
         [typeof(EpochCloseRequested)] = [BusIdentity.Operator, BusIdentity.Prover],
         [typeof(InclusionProofRequested)] = [BusIdentity.Operator],
@@ -55,6 +56,11 @@ internal static class PublisherPolicy
         if (!roles.Any(sender.Is))
         {
             return $"{name} from '{publisher}': only {string.Join(" or ", roles)} may send it";
+        }
+        // The prover hands on its reads of Solana clusters only (EVM heights it reads at the engines' block).
+        if (message is CollateralObserved observed && sender.Role == BusIdentity.Prover && observed.Batch.Chain.Family != Core.Chains.ChainFamily.Solana)
+        {
+            return $"{name} of {observed.Batch.Chain} from '{publisher}': the prover hands on Solana reads only";
         }
         // An engine answers for its own partition only: a forged answer for another would replace that
         // partition's liabilities.

@@ -117,13 +117,11 @@ public static partial class RunConfigFile
             }
             registry = new RegistryTarget(chain.Options.RpcUrl, target.Address);
         }
-        var evm = reserves.Evm.SelectMany(c => c.Addresses.Select(a => (ChainId.Evm(c.Options.ChainId), a.Address.ToLowerInvariant()))).ToHashSet();
-        var solana = reserves.Solana.SelectMany(c => c.Addresses.Select(a => (new ChainId(ChainFamily.Solana, c.Options.Cluster), a.Address))).ToHashSet();
         return new ProverSettings(
             reservesPath, Path.Combine(folder, shape.Directory), parameters, shape.Partitions, [.. engine.Accounts.Select(a => a.Id)], keyFile, registry,
             shape.CloseEverySeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null)
         {
-            IsReserve = (chain, address) => chain.Family == ChainFamily.Evm ? evm.Contains((chain, address.ToLowerInvariant())) : solana.Contains((chain, address)),
+            Deposits = [.. engine.Accounts.SelectMany(a => a.Deposits)],
             KeysDirectory = shape.Keys is { } keys ? Path.Combine(folder, keys) : null,
             PrecomputeBases = shape.PrecomputeBases,
         };

@@ -5,7 +5,9 @@ using Aggregator.Core.Amounts;
 using Aggregator.Core.Chains;
 using Aggregator.Core.Errors;
 using Aggregator.Core.Observations;
+using Aggregator.Chains.Solana.Balances;
 using Aggregator.Messages;
+using MassTransit;
 using Aggregator.Proving;
 using Aggregator.Reserves;
 using Aggregator.Reserves.Chains;
@@ -18,12 +20,13 @@ namespace Aggregator.Host.Prover;
 /// <summary>
 /// Closes an epoch (docs/operations.md, "Closing an epoch"): asks every engine partition for its
 /// liabilities until all answer at the same block per chain, counts the reserves (ownership checked) at
-/// those very blocks (EVM: read from the prover's own node; Solana, which serves no past slot: the
-/// adapter's batch), commits, proves solvency, publishes to the registry and
+/// those very blocks (EVM: read from the prover's own node; Solana, which serves no past slot: read by
+/// the prover, deposits and reserves at once, and handed to the engines before they answer), commits,
+/// proves solvency, publishes to the registry and
 /// returns what to announce. Each step leaves the epoch directory complete or untouched, so a close
 /// that is interrupted and asked again goes on from the last finished step.
 /// </summary>
-internal sealed partial class EpochCloser(ProverSettings settings, LiabilitiesCollector collector, ObservationHistory history, IProver prover, HttpClient http, MassTransit.IBus bus, TimeProvider clock, ILogger<EpochCloser> log)
+internal sealed partial class EpochCloser(ProverSettings settings, LiabilitiesCollector collector, IProver prover, HttpClient http, MassTransit.IBus bus, ILogger<EpochCloser> log)
 {
 
     /// <exception cref="EpochCloseException">The epoch cannot be closed; the reason says why.</exception>
@@ -73,7 +76,7 @@ internal sealed partial class EpochCloser(ProverSettings settings, LiabilitiesCo
     {
         var reserves = ReservesConfigFile.Read(settings.ReservesConfigPath);
         var chains = ReserveChains.Open(reserves, http);
-        var snapshot = await SnapshotAsync(epoch, chains, cancellationToken).ConfigureAwait(false);
+        var (snapshot, solana) = await SnapshotAsync(epoch, chains, reserves, cancellationToken).ConfigureAwait(false);
         if (PreviousEpoch(epoch) is { } previous && Behind(snapshot[0].Heights, previous.Report) is { } behind)
         {
             throw new EpochCloseException($"epoch {epoch} would be taken behind epoch {previous.Epoch}: {behind}");
@@ -83,26 +86,22 @@ internal sealed partial class EpochCloser(ProverSettings settings, LiabilitiesCo
         foreach (var chain in chains)
         {
             var block = snapshot[0].Heights.Single(h => h.Chain == chain.Reader.Chain);
-            ObservationBatch? batch;
-            if (block.Chain.Family == ChainFamily.Evm)
-            {
-                // Reserves are read here, from the prover's own node at the engines' block, never taken from
-                // the bus: a forged or inflated batch cannot reach a published proof. The read checks the
-                // block's hash first, so a height the chain never reached, or another fork, stops the close.
-                batch = await chain.Reader.RereadAsync(block.Height, block.BlockHash, cancellationToken).ConfigureAwait(false);
-            }
-            else if ((batch = history.Find(block.Chain, block.Height, block.BlockHash)) is null)
-            {
-                // A Solana slot cannot be read again: the batch comes from the adapter or not at all. The
-                // engines may have it before this history does (another queue), or this process started
-                // after it was published: ask the adapters for their latest batches and wait for it.
-                await bus.Publish(new ObservationsReplayRequested("prover", clock.GetUtcNow()), cancellationToken).ConfigureAwait(false);
-                batch = await history.FindAsync(block.Chain, block.Height, block.BlockHash, settings.PartitionTimeout, cancellationToken).ConfigureAwait(false)
-                    ?? throw new EpochCloseException($"{chain.Reader.Name}: the adapter's batch at slot {block.Height} did not reach the prover within {settings.PartitionTimeout.TotalSeconds:0} s, and Solana serves no past slot; ask again");
-            }
-            read.Add((chain, batch));
+            // Reserves are read by the prover, never taken from the bus: a forged or inflated batch cannot
+            // reach a published proof. EVM: from its own node at the engines' block, the block's hash
+            // checked first, so a height the chain never reached, or another fork, stops the close.
+            // Solana: the read the engines' liabilities are at.
+            read.Add((chain, block.Chain.Family == ChainFamily.Evm
+                ? await chain.Reader.RereadAsync(block.Height, block.BlockHash, cancellationToken).ConfigureAwait(false)
+                : solana[block.Chain].Batch));
         }
         var counted = ReservesSweep.Count(reserves.Institution, epoch, read);
+        counted = counted with
+        {
+            Report = counted.Report with
+            {
+                Chains = [.. counted.Report.Chains.Select(c => solana.TryGetValue(ChainId.Parse(c.Chain), out var span) ? c with { FirstHeight = span.FirstSlot } : c)],
+            },
+        };
         // Every reserve address proven and read, or nothing is committed: an address left out silently
         // would make the reserves look smaller, or a missing signature be found only after the proof.
         var unproven = Uncounted(counted.Report);
@@ -119,32 +118,61 @@ internal sealed partial class EpochCloser(ProverSettings settings, LiabilitiesCo
         Committed(log, epoch, rows.Count, heights);
     }
 
-    // Every partition's answer, all at the same block of every chain of the reserves: asked again while
-    // they differ (a batch reaches the partitions one after another) or a chain has no block yet.
-    private async Task<IReadOnlyList<LiabilitiesReported>> SnapshotAsync(ulong epoch, IReadOnlyList<ReserveChain> chains, CancellationToken cancellationToken)
+    // Every partition's answer, all at the same block of every chain of the reserves, each Solana cluster
+    // at the prover's own read of it: asked again while they differ (a batch reaches the partitions one
+    // after another, and the prover's read reaches them after it is published) or a chain has no block
+    // yet; a cluster the engines have moved past (an adapter's later batch) is read again.
+    private async Task<(IReadOnlyList<LiabilitiesReported> Reports, Dictionary<ChainId, SolanaRead> Solana)> SnapshotAsync(
+        ulong epoch, IReadOnlyList<ReserveChain> chains, ReservesConfig reserves, CancellationToken cancellationToken)
     {
+        var solana = new Dictionary<ChainId, SolanaRead>();
+        var clusters = ReserveChains.Open(reserves.WithDeposits(settings.Deposits), http)
+            .Select(c => c.Reader).OfType<SolanaBalanceReader>().ToArray();
         var why = "";
         for (var attempt = 0; attempt < settings.SnapshotAttempts; attempt++)
         {
+            foreach (var cluster in clusters.Where(c => !solana.ContainsKey(c.Chain)))
+            {
+                solana[cluster.Chain] = await ReadAndHandOnAsync(cluster, cancellationToken).ConfigureAwait(false);
+            }
             var reports = await collector.CollectAsync(epoch, settings.Partitions, settings.PartitionTimeout, cancellationToken).ConfigureAwait(false);
             var first = reports[0].Heights;
             var differing = reports.FirstOrDefault(r => !r.Heights.SequenceEqual(first));
             var unread = chains.Select(c => c.Reader.Chain).Where(chain => !first.Any(h => h.Chain == chain)).ToArray();
-            if (differing is null && unread.Length == 0)
+            var elsewhere = solana.Values.Select(read => (Read: read, Engines: first.FirstOrDefault(h => h.Chain == read.Batch.Chain)))
+                .Where(c => c.Engines is null || c.Engines.Height != c.Read.Batch.Height).ToArray();
+            if (differing is null && unread.Length == 0 && elsewhere.Length == 0)
             {
                 // Liabilities must be the chains at those heights: a deposit that could not be read, or a
                 // chain whose newer batches the engines refuse, would commit stale figures.
                 var problems = reports.SelectMany(r => (r.Problems ?? []).Select(p => $"partition {r.Partition}: {p}")).ToArray();
                 return problems.Length == 0
-                    ? reports
+                    ? (reports, solana)
                     : throw new EpochCloseException($"the engines' liabilities are not the chains at {Describe(first)}: {string.Join("; ", problems)}");
+            }
+            foreach (var (read, engines) in elsewhere.Where(c => c.Engines is not null && c.Engines.Height > c.Read.Batch.Height))
+            {
+                solana.Remove(read.Batch.Chain); // overtaken: read again
             }
             why = differing is not null
                 ? $"partition {differing.Partition} is at {Describe(differing.Heights)}, partition 0 at {Describe(first)}"
-                : $"the engines have applied no batch of {string.Join(", ", unread)} yet";
+                : unread.Length > 0
+                    ? $"the engines have applied no batch of {string.Join(", ", unread)} yet"
+                    : $"the engines are at {Describe(first)}, the prover's read of {string.Join(", ", elsewhere.Select(c => $"{c.Read.Batch.Chain}@{c.Read.Batch.Height}"))}";
             await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken).ConfigureAwait(false);
         }
         throw new EpochCloseException($"no consistent snapshot after {settings.SnapshotAttempts} attempts: {why}");
+    }
+
+    // Reads a Solana cluster's deposit and reserve addresses now and publishes the read as that cluster's
+    // batch: the engines apply it like an adapter's, and their liabilities are then at the very read the
+    // reserves are counted in.
+    private async Task<SolanaRead> ReadAndHandOnAsync(SolanaBalanceReader cluster, CancellationToken cancellationToken)
+    {
+        var read = await cluster.ReadSpanAsync(0, cancellationToken).ConfigureAwait(false);
+        await bus.PublishBatch(CollateralObserved.Split(read.Batch), cancellationToken).ConfigureAwait(false);
+        ReadCluster(log, cluster.Name, read.FirstSlot, read.Batch.Height, read.Batch.Balances.Count);
+        return read;
     }
 
     // Each reserve address whose ownership is not proven or whose balance could not be read, and why.
@@ -231,6 +259,9 @@ internal sealed partial class EpochCloser(ProverSettings settings, LiabilitiesCo
 
     [LoggerMessage(Level = LogLevel.Information, Message = "epoch {Epoch}: committed {Accounts} accounts at {Heights}")]
     private static partial void Committed(ILogger logger, ulong epoch, int accounts, string heights);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Cluster}: read {Balances} balances at slots {FirstSlot}..{Slot}, handed to the engines")]
+    private static partial void ReadCluster(ILogger logger, string cluster, ulong firstSlot, ulong slot, int balances);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "epoch {Epoch}: solvency proved")]
     private static partial void Proved(ILogger logger, ulong epoch);

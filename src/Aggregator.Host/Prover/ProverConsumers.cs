@@ -67,22 +67,6 @@ internal sealed class LiabilitiesReportedConsumer(LiabilitiesCollector collector
 }
 
 /// <summary>
-/// Keeps the adapters' recent Solana batches, for counting Solana reserves at the engines' slot (a past
-/// slot cannot be read again). EVM reserves are read by the prover itself, so EVM batches are passed over.
-/// </summary>
-internal sealed class ObservationHistoryConsumer(ObservationHistory history) : IConsumer<CollateralObserved>
-{
-    public Task Consume(ConsumeContext<CollateralObserved> context)
-    {
-        if (context.Message.Batch.Chain.Family == Core.Chains.ChainFamily.Solana)
-        {
-            history.Add(context.Message);
-        }
-        return Task.CompletedTask;
-    }
-}
-
-/// <summary>
 /// Answers a request for an account's inclusion proof in a published epoch: the file already written, or
 /// a new proof written into the epoch directory first. An epoch closed but never published (the
 /// registry refused it, or it failed half way) has no proofs: a proof against a commitment nobody

@@ -11,7 +11,7 @@ namespace Aggregator.Host.Prover;
 /// <summary>
 /// The prover role: closes epochs when asked (or on its schedule), one at a time, on the "prover" queue
 /// (with two provers running, one is its single active consumer and the other stands by); gathers the
-/// engines' answers and the adapters' batches on a queue of its own; serves inclusion proofs (request
+/// engines' answers on a queue of its own; serves inclusion proofs (request
 /// and response) on "prover-inclusion".
 /// </summary>
 public static class ProverRole
@@ -27,7 +27,6 @@ public static class ProverRole
         services.AddSingleton(settings);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<LiabilitiesCollector>();
-        services.AddSingleton(new ObservationHistory(settings.IsReserve));
         services.AddSingleton<EpochCloser>();
         // Native: the keys are loaded once (at the first proof) and kept; no Node process per proof.
         services.AddSingleton<IProver>(_ => new NativeProver(ProvingKeys.Locate(settings.KeysDirectory), VerificationKeys.Locate(settings.KeysDirectory)));
@@ -45,17 +44,14 @@ public static class ProverRole
                 rabbit.SingleActiveConsumer = true;
             }
         });
-        // Each prover hears every engine's answer and every adapter's batch on a queue of its own: the
-        // answers are to this process's requests (two provers sharing one queue each got half of them).
-        // Temporary, so it goes with the process and nothing piles up while no prover runs.
-        var reports = transport.OwnQueue("reports");
-        void Reports(IEndpointRegistrationConfigurator e)
+        // Each prover hears the engines' answers on a queue of its own: the answers are to this process's
+        // requests (two provers sharing one queue each got half of them). Temporary, so it goes with the
+        // process and nothing piles up while no prover runs.
+        bus.AddConsumer<LiabilitiesReportedConsumer>().Endpoint(e =>
         {
-            e.Name = reports;
+            e.Name = transport.OwnQueue("reports");
             e.Temporary = true;
-        }
-        bus.AddConsumer<LiabilitiesReportedConsumer>().Endpoint(Reports);
-        bus.AddConsumer<ObservationHistoryConsumer>().Endpoint(Reports);
+        });
         bus.AddConsumer<InclusionProofRequestedConsumer>().Endpoint(e =>
         {
             e.Name = $"{QueueName}-inclusion";

@@ -20,10 +20,11 @@ public sealed record ProverSettings(
     TimeSpan? CloseEvery)
 {
     /// <summary>
-    /// Whether an address on a chain is one of the institution's reserve addresses (EVM in any case). The
-    /// addresses stay from epoch to epoch; only their ownership messages are signed anew.
+    /// The accounts' deposit addresses: at a close the prover reads a Solana cluster's deposits itself,
+    /// with its reserves, and hands that read to the engines (a past slot cannot be read again, so
+    /// liabilities and reserves come from one read).
     /// </summary>
-    public Func<Core.Chains.ChainId, string, bool> IsReserve { get; init; } = (_, _) => true;
+    public IReadOnlyList<(Core.Chains.ChainId Chain, string Address)> Deposits { get; init; } = [];
 
     /// <summary>
     /// Where the native prover finds CIRCUIT.wasm, .zkey and .vkey.json; null for $AGGREGATOR_KEYS or the

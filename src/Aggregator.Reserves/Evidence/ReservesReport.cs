@@ -17,8 +17,15 @@ public sealed record ReservesReport(
     public const string CurrentFormat = "aggregator-reserves/1";
 }
 
-/// <summary>What one chain showed at one height.</summary>
-public sealed record ChainEvidence(string Chain, string Name, ulong Height, string BlockHash, IReadOnlyList<AddressEvidence> Addresses);
+/// <summary>
+/// What one chain showed at one height. A Solana read of many calls is served across slots:
+/// <see cref="FirstHeight"/> is then the lowest slot an answer came from, and the height the highest.
+/// </summary>
+public sealed record ChainEvidence(string Chain, string Name, ulong Height, string BlockHash, IReadOnlyList<AddressEvidence> Addresses)
+{
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ulong? FirstHeight { get; init; }
+}
 
 /// <summary>One reserve address: its ownership claim, the verdict (<c>verified</c> or the reason), and its balances in whole units.</summary>
 public sealed record AddressEvidence(string Address, string SignedText, string Signature, string Ownership, SortedDictionary<string, string> Balances);

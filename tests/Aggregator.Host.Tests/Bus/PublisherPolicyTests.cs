@@ -37,12 +37,13 @@ public class PublisherPolicyTests
         var cases = new (object Message, string[] Senders)[]
         {
             (new CollateralObserved(new Core.Observations.ObservationBatch(ChainId.Evm(1), 1, "0x01", [], [])), ["adapter"]),
+            (new CollateralObserved(new Core.Observations.ObservationBatch(ChainId.Parse("solana:localnet"), 1, "", [], [])), ["adapter", "prover"]),
             (Prices, ["oracle"]),
             (new LedgerEntry("e1", "alice", LedgerEntryKind.Borrow, new AssetId("USDC"), new Core.Amounts.Amount(1, 6), DateTimeOffset.UtcNow), ["operator"]),
             (new LiabilitiesRequested(Guid.NewGuid(), 1), ["prover"]),
             (Liabilities(0, 1), ["engine"]),
             (new HealthRequested(Guid.NewGuid()), ["operator"]),
-            (new ObservationsReplayRequested("engine", DateTimeOffset.UtcNow), ["engine", "prover"]),
+            (new ObservationsReplayRequested("engine", DateTimeOffset.UtcNow), ["engine"]),
             (new EpochCloseRequested(1, DateTimeOffset.UtcNow), ["operator", "prover"]),
             (new InclusionProofRequested(1, "alice"), ["operator"]),
             (new EpochClosed(1, "1", "m", null, []), ["prover"]),

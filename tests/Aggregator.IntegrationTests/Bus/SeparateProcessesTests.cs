@@ -175,6 +175,57 @@ public sealed class SeparateProcessesTests
     }
 
     [Fact]
+    public async Task Solana_reserves_inflated_by_a_compromised_adapter_never_reach_a_proof_the_prover_reads_the_cluster_itself()
+    {
+        await using var deployment = await Deployment.StartAsync();
+        using var adapter = deployment.Run("adapter");
+        using var oracle = deployment.Run("oracle");
+        using var engine = deployment.Run("engine");
+        using var prover = deployment.Run("prover");
+        ServiceProcess[] processes = [adapter, oracle, engine, prover];
+        var health = await deployment.HealthWhen(h => h[0].Rebuilt, 1, processes, "the engine rebuilt from every chain");
+        var real = health[0].Heights.Single(b => b.Chain == DemoWorld.SolanaChain);
+
+        // A compromised adapter reports the next slot, in which the Solana reserve address holds a million
+        // SOL it never held. On the old code the prover counted the adapter's batch at the engines' slot.
+        var reserve = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(deployment.World.Directory, "reserves.json")))!["solana"]![0]!["addresses"]![0]!["address"]!.GetValue<string>();
+        var forged = new Core.Observations.ObservationBatch(DemoWorld.SolanaChain, real.Height + 1, "",
+            [new Core.Observations.BalanceObservation(reserve, new AssetId("SOL"), new Amount(System.Numerics.BigInteger.Pow(10, 15), 9))], []);
+        using var compromised = AggregatorHost.Build(new HostPlan(deployment.Broker.Transport(BusIdentity.Adapter)));
+        await compromised.StartAsync();
+        await compromised.Services.GetRequiredService<IPublishEndpoint>().Publish(new CollateralObserved(forged));
+        await compromised.StopAsync();
+        await deployment.HealthWhen(h => h[0].Heights.Any(b => b.Chain == DemoWorld.SolanaChain && b.Height == forged.Height), 1, processes, "the engine took the forged batch");
+
+        // The cluster stands at the real slot: the prover's own read is behind the engines', so no
+        // snapshot is consistent and nothing is committed.
+        var epoch = (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 1;
+        deployment.World.SignOwnership(epoch);
+        var close = CliRunner.Run(["epoch", "close", .. deployment.Operator, "--epoch", epoch.ToString(CultureInfo.InvariantCulture), "--timeout", "120"]);
+        Assert.True(close.Exit == 1, close.Output + close.Error + prover.Log);
+        Assert.Contains($"the prover's read of {DemoWorld.SolanaChain}@{real.Height}", close.Error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(deployment.World.Directory, "epochs", epoch.ToString(CultureInfo.InvariantCulture))), "nothing is committed");
+
+        // The cluster moves past the forged slot: the prover's read there reaches the engines (replacing
+        // the forgery), and the close goes through with the balance the cluster holds.
+        await JsonRpc.CallAsync(deployment.Http, deployment.Solana.Url, "test_advanceSlot", [2]);
+        var next = (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 1;
+        deployment.World.SignOwnership(next);
+        await JsonRpc.CallAsync(deployment.Http, deployment.ChainA.Url, "evm_mine", []); // the registry's clock passes the epoch
+        var closed = CliRunner.Run(["epoch", "close", .. deployment.Operator, "--epoch", next.ToString(CultureInfo.InvariantCulture), "--timeout", "120"]);
+        Assert.True(closed.Exit == 0, closed.Output + closed.Error + prover.Log);
+        var evidence = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(deployment.World.Directory, "epochs", next.ToString(CultureInfo.InvariantCulture), "reserves.json")))!;
+        var cluster = evidence["chains"]!.AsArray().Single(c => c!["chain"]!.GetValue<string>() == DemoWorld.SolanaChain.ToString())!;
+        Assert.Equal(real.Height + 2, cluster["height"]!.GetValue<ulong>());
+        Assert.Equal(real.Height + 2, cluster["firstHeight"]!.GetValue<ulong>());
+        var lamports = await JsonRpc.CallAsync(deployment.Http, deployment.Solana.Url, "getBalance", [reserve]);
+        var counted = decimal.Parse(cluster["addresses"]![0]!["balances"]!["SOL"]!.GetValue<string>(), CultureInfo.InvariantCulture);
+        Assert.Equal(lamports!["value"]!.GetValue<ulong>() / 1_000_000_000m, counted);
+        Assert.True(counted < 1_000_000m);
+        Assert.Contains("handed to the engines", prover.Log, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_engine_killed_with_SIGKILL_mid_stream_comes_back_to_a_from_scratch_evaluation()
     {
         await using var deployment = await Deployment.StartAsync();

@@ -75,14 +75,30 @@ public class EngineBookTests
         Assert.Contains("does not list", Assert.Throws<InputException>(() => engine.Apply(unknown)).Message, StringComparison.Ordinal);
         var rescaled = new ObservationBatch(Ethereum, 10, "0xa", [new BalanceObservation(Address(0), Eth, new Amount(5, 6))], []);
         Assert.Contains("the book counts it in 18", Assert.Throws<InputException>(() => engine.Apply(rescaled)).Message, StringComparison.Ordinal);
-        foreach (var power in new[] { 100, 130 }) // 2^100 wei (anvil_setBalance) passed the old 128-bit bound and failed inside the book
+        foreach (var power in new[] { 110, 130 }) // 2^110 wei is 1.3e15 ETH: beyond what the book values
         {
             var huge = new ObservationBatch(Ethereum, 10, "0xa", [new BalanceObservation(Address(0), Eth, new Amount(System.Numerics.BigInteger.Pow(2, power), 18))], []);
-            Assert.Contains("beyond the 2^96 base units the engine can value", Assert.Throws<InputException>(() => engine.Apply(huge)).Message, StringComparison.Ordinal);
+            Assert.Contains("whole units or more, beyond what the engine values", Assert.Throws<InputException>(() => engine.Apply(huge)).Message, StringComparison.Ordinal);
         }
         // Nothing of a refused batch counts, and its height is not taken: the next good batch at 10 applies.
         Assert.Equal(MarginStatus.Insolvent, engine.Book.Status(0));
         Assert.True(engine.Apply(Batch(10, "0xa", (0, OneEth))).Applied);
+    }
+
+    [Fact]
+    public void A_balance_above_2_to_the_96_base_units_is_held_exactly_and_valued()
+    {
+        // 2^100 + 1 wei (anvil_setBalance made it; the old engine refused it): more base units than a
+        // decimal holds, so the liabilities must come from the exact count, not from the value.
+        var engine = Engine();
+        var wei = System.Numerics.BigInteger.Pow(2, 100) + 1;
+        Assert.True(engine.Apply(new ObservationBatch(Ethereum, 10, "0xa", [new BalanceObservation(Address(0), Eth, new Amount(wei, 18))], [])).Applied);
+        Assert.Equal(wei, (System.Numerics.BigInteger)engine.Book.HeldBaseUnits(0, engine.Book.AssetIndex(Eth)));
+        Assert.Equal(wei, engine.Book.CrossPositions(0).Collateral.Single().Amount.BaseUnits);
+        Assert.True(engine.Book.HealthFactor(0) > 1_000_000m);
+        // And back down: the value follows the exact holding.
+        Assert.True(engine.Apply(Batch(11, "0xb", (0, OneEth))).Applied);
+        Assert.Equal(1.1m, engine.Book.HealthFactor(0));
     }
 
     [Fact]

@@ -22,8 +22,12 @@ internal sealed class EngineBook(CrossMarginBook book, IReadOnlySet<string>? oth
     /// <summary>How far ahead of this engine's clock a quote may be stamped: clocks differ, but a quote from the future would outrank every real one.</summary>
     public static readonly TimeSpan MaxClockSkew = TimeSpan.FromSeconds(60);
 
-    /// <summary>The largest price taken for one whole unit: far above any asset's, far below what breaks decimal values.</summary>
-    public const decimal MaxPrice = 1_000_000_000_000_000m;
+    /// <summary>
+    /// The largest price taken for one whole unit: far above any asset's. With the book's
+    /// <see cref="CrossMarginBook.MaxWholeUnits"/> a holding's value stays below 10^27, so an account's
+    /// sum of values over dozens of chains and assets stays inside decimal's range (about 7.9·10^28).
+    /// </summary>
+    public const decimal MaxPrice = 1_000_000_000_000m;
 
     private readonly Dictionary<ChainId, (ulong Height, string BlockHash)> _applied = [];
     // Per chain, what keeps the book from being the chain at the applied height: the applied batch's
@@ -34,10 +38,6 @@ internal sealed class EngineBook(CrossMarginBook book, IReadOnlySet<string>? oth
     private readonly HashSet<string> _entries = new(StringComparer.Ordinal);
     private readonly Dictionary<(Core.Assets.AssetId Asset, string Source), Core.Risk.PriceQuote> _quotes = [];
     private readonly object _gate = new();
-    // The book values holdings in decimal, which holds integers below 2^96: a balance above it cannot be
-    // valued, and is refused with the reason (the chain's close then stops, naming it) rather than
-    // failing inside the book.
-    private static readonly System.Numerics.BigInteger MaxBaseUnits = new(decimal.MaxValue);
     private bool _rebuilt;
 
     public CrossMarginBook Book => book;
@@ -105,25 +105,31 @@ internal sealed class EngineBook(CrossMarginBook book, IReadOnlySet<string>? oth
             var chain = book.ChainIndex(batch.Chain);
             var balances = batch.Balances;
             var assetOf = new int[balances.Count];
-            var assets = new Dictionary<(Core.Assets.AssetId, int), int>(); // checked once per batch, not per balance
+            // Checked once per batch, not per balance: the asset's index and the base units from which a
+            // holding is beyond what the book values.
+            var assets = new Dictionary<(Core.Assets.AssetId, int), (int Index, System.Numerics.BigInteger Beyond)>();
             for (var i = 0; i < assetOf.Length; i++)
             {
                 var balance = balances[i];
                 if (!assets.TryGetValue((balance.Asset, balance.Amount.Decimals), out var asset))
                 {
-                    asset = AssetIndex(balance.Asset, batch);
+                    var index = AssetIndex(balance.Asset, batch);
                     var expected = book.Market[balance.Asset].Decimals;
                     if (balance.Amount.Decimals != expected)
                     {
                         throw new InputException($"{balance.Asset} arrives with {balance.Amount.Decimals} decimals from {batch.Chain} at height {batch.Height}; the book counts it in {expected}", field: "balances");
                     }
+                    asset = (index, System.Numerics.BigInteger.Pow(10, expected) * new System.Numerics.BigInteger(CrossMarginBook.MaxWholeUnits));
                     assets.Add((balance.Asset, balance.Amount.Decimals), asset);
                 }
-                if (balance.Amount.BaseUnits > MaxBaseUnits)
+                // Holdings are kept exactly, whatever their size (liabilities come from them), but valued in
+                // decimal: one beyond what the book values is refused whole, with the reason (the chain's
+                // close then stops, naming it), rather than failing inside the book.
+                if (balance.Amount.BaseUnits.Sign < 0 || balance.Amount.BaseUnits >= asset.Beyond)
                 {
-                    throw new InputException($"{balance.Address} holds {balance.Amount.BaseUnits} base units of {balance.Asset} on {batch.Chain} at height {batch.Height}: beyond the 2^96 base units the engine can value", field: "balances");
+                    throw new InputException($"{balance.Address} holds {balance.Amount.BaseUnits} base units of {balance.Asset} on {batch.Chain} at height {batch.Height}: negative, or {CrossMarginBook.MaxWholeUnits} whole units or more, beyond what the engine values", field: "balances");
                 }
-                assetOf[i] = asset;
+                assetOf[i] = asset.Index;
             }
             // Finding each address's account is half the engine's work per balance (a hash and cache misses
             // in a million-entry table): on both cores for a large batch, each thread its own slice.

@@ -37,6 +37,16 @@ public sealed class CrossMarginBook
     // (a random account's cache lines), the split some tens.
     private const int ParallelBatch = 256;
     private static readonly decimal[] DefaultHealthBands = [1.25m, 1.5m, 2m];
+    // Below 2^96 a base-unit count converts to decimal exactly, in one step.
+    private static readonly UInt128 DecimalIntegers = (UInt128)ulong.MaxValue << 32 | uint.MaxValue;
+
+    /// <summary>
+    /// The largest holding of one asset on one chain the book values, in whole units. Holdings are kept
+    /// exactly in base units whatever their size (liabilities come from them); values are decimal, and
+    /// this bound with the engine's price bound keeps every value and every account's sum of them inside
+    /// decimal's range.
+    /// </summary>
+    public const decimal MaxWholeUnits = 1_000_000_000_000_000m;
 
     private readonly int _chains;
     private readonly int _assets;
@@ -45,6 +55,7 @@ public sealed class CrossMarginBook
     // Amounts are whole units (base units · 10^-decimals, exact in decimal). Folding 10^-decimals into
     // the prices instead would be faster but loses digits: decimal holds at most 28 decimal places.
     private readonly decimal[] _unitInverse;       // 10^-decimals per asset
+    private readonly UInt128[] _unitScale;         // 10^decimals per asset
     private readonly decimal[] _keep;              // 1 - haircut, per chain·asset
     private readonly decimal[] _liquidationThreshold;
     private readonly decimal[] _price;
@@ -58,7 +69,7 @@ public sealed class CrossMarginBook
 
     // Per account, grown by doubling as accounts are added.
     private int _capacity;
-    private decimal[] _perChain = [];              // whole units, per account·chain·asset
+    private UInt128[] _perChain = [];              // base units, exactly, per account·chain·asset
     private decimal[] _held = [];                  // Σ over chains, per account·asset
     private decimal[] _effective = [];             // Σ over chains of amount · (1 - haircut)
     private decimal[] _debt = [];                  // whole units, per account·asset
@@ -95,6 +106,7 @@ public sealed class CrossMarginBook
         _market = market;
         _directory = new AccountDirectory(Chains);
         _unitInverse = new decimal[_assets];
+        _unitScale = new UInt128[_assets];
         _liquidationThreshold = new decimal[_assets];
         _price = new decimal[_assets];
         _weight = new decimal[_assets];
@@ -104,6 +116,7 @@ public sealed class CrossMarginBook
         {
             var state = market[assets[a]];
             _unitInverse[a] = 1 / state.UnitScale;
+            _unitScale[a] = UInt128.Parse(state.UnitScale.ToString(System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture);
             _liquidationThreshold[a] = state.EffectiveLiquidationThreshold;
             _price[a] = state.Price;
             _weight[a] = state.Price * state.EffectiveLiquidationThreshold;
@@ -187,6 +200,7 @@ public sealed class CrossMarginBook
         using var writer = new WriterScope(this);
         CheckIndexes(account, asset);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)chain, (uint)_chains, nameof(chain));
+        CheckValued(asset, baseUnits);
         StoreCollateral(account, chain, asset, baseUnits);
         Recompute(account);
     }
@@ -203,6 +217,7 @@ public sealed class CrossMarginBook
         {
             CheckIndexes(change.Account, change.Asset);
             ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)change.Chain, (uint)_chains, nameof(changes));
+            CheckValued(change.Asset, change.BaseUnits);
         }
         var workers = changes.Length < ParallelBatch ? 1 : Environment.ProcessorCount;
         var batch = changes.ToArray();
@@ -342,17 +357,14 @@ public sealed class CrossMarginBook
         return taken;
     }
 
-    /// <summary>
-    /// An account's collateral of an asset summed over its chains, in base units: exactly what was set
-    /// (whole units are stored as decimals, which hold base units · 10^-decimals without loss).
-    /// </summary>
+    /// <summary>An account's collateral of an asset summed over its chains, in base units: exactly what was set.</summary>
     public UInt128 HeldBaseUnits(int account, int asset)
     {
         CheckIndexes(account, asset);
         UInt128 sum = 0;
         for (var chain = 0; chain < _chains; chain++)
         {
-            sum = checked(sum + BaseUnits(_perChain[((long)account * _chains + chain) * _assets + asset], asset));
+            sum = checked(sum + _perChain[((long)account * _chains + chain) * _assets + asset]);
         }
         return sum;
     }
@@ -371,7 +383,7 @@ public sealed class CrossMarginBook
                 var held = _perChain[((long)account * _chains + chain) * _assets + asset];
                 if (held != 0)
                 {
-                    collateral.Add(new CollateralPosition(Chains[chain], Assets[asset], new Amount(BaseUnits(held, asset), decimals)));
+                    collateral.Add(new CollateralPosition(Chains[chain], Assets[asset], new Amount(held, decimals)));
                 }
             }
             if (_debt[(long)account * _assets + asset] is var owed && owed != 0)
@@ -526,12 +538,25 @@ public sealed class CrossMarginBook
 
     private UInt128 BaseUnits(decimal wholeUnits, int asset) => (UInt128)(wholeUnits * _market[Assets[asset]].UnitScale);
 
+    // Whole units as a decimal: exact below 2^96 base units; above, the integer part exactly and the
+    // fraction rounded to decimal's 28 digits (values only: the holding itself is kept exactly).
+    private decimal WholeUnits(UInt128 baseUnits, int asset) => baseUnits <= DecimalIntegers
+        ? (decimal)baseUnits * _unitInverse[asset]
+        : (decimal)(baseUnits / _unitScale[asset]) + (decimal)(baseUnits % _unitScale[asset]) * _unitInverse[asset];
+
+    private void CheckValued(int asset, UInt128 baseUnits)
+    {
+        if (baseUnits / _unitScale[asset] >= (UInt128)(ulong)MaxWholeUnits)
+        {
+            throw new ArgumentOutOfRangeException(nameof(baseUnits), $"{baseUnits} base units of {Assets[asset]} are {MaxWholeUnits} whole units or more, beyond what the book values");
+        }
+    }
+
     private void StoreCollateral(int account, int chain, int asset, UInt128 baseUnits)
     {
-        var amount = (decimal)baseUnits * _unitInverse[asset];
         var slot = ((long)account * _chains + chain) * _assets + asset;
-        var change = amount - _perChain[slot];
-        _perChain[slot] = amount;
+        var change = WholeUnits(baseUnits, asset) - WholeUnits(_perChain[slot], asset);
+        _perChain[slot] = baseUnits;
         var cell = (long)account * _assets + asset;
         _held[cell] += change;
         _effective[cell] += change * _keep[chain * _assets + asset];

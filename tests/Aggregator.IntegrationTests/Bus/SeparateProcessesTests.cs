@@ -226,6 +226,55 @@ public sealed class SeparateProcessesTests
     }
 
     [Fact]
+    public async Task A_deposit_above_2_to_the_96_base_units_is_committed_exactly_into_an_epoch()
+    {
+        await using var deployment = await Deployment.StartAsync();
+        using var adapter = deployment.Run("adapter");
+        using var oracle = deployment.Run("oracle");
+        using var engine = deployment.Run("engine");
+        using var prover = deployment.Run("prover");
+        ServiceProcess[] processes = [adapter, oracle, engine, prover];
+        var health = await deployment.HealthWhen(h => h[0].Rebuilt, 1, processes, "the engine rebuilt from every chain");
+        var before = health[0].Heights.Single(b => b.Chain == DemoWorld.ChainA).Height;
+
+        // 2^97 + 12,345 wei on account 0's deposit on chain A: more base units than a decimal holds (the old
+        // engine refused every batch of the chain from then on, and no epoch could close). The reserve
+        // address gets as much more, so the institution stays solvent.
+        var wei = System.Numerics.BigInteger.Pow(2, 97) + 12_345;
+        var reserve = new Nethereum.Signer.EthECKey(Evm.AnvilNode.DevelopmentKeys[1]).GetPublicAddress();
+        var reserveWei = await BalanceAsync(deployment, deployment.ChainA.Url, reserve);
+        await JsonRpc.CallAsync(deployment.Http, deployment.ChainA.Url, "anvil_setBalance", [deployment.World.DepositA(0), Hex(wei)]);
+        await JsonRpc.CallAsync(deployment.Http, deployment.ChainA.Url, "anvil_setBalance", [reserve, Hex(reserveWei + wei)]);
+        var epoch = (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 1;
+        deployment.World.SignOwnership(epoch);
+        await JsonRpc.CallAsync(deployment.Http, deployment.ChainA.Url, "evm_mine", []);
+        health = await deployment.HealthWhen(h => h[0].Heights.Any(b => b.Chain == DemoWorld.ChainA && b.Height > before), 1, processes, "the engine applied the block with the deposit");
+        Assert.Equal("healthy", health[0].Accounts.Single(a => a.Account == "account-00000").Status);
+
+        var close = CliRunner.Run(["epoch", "close", .. deployment.Operator, "--epoch", epoch.ToString(CultureInfo.InvariantCulture), "--timeout", "120"]);
+        Assert.True(close.Exit == 0, close.Output + close.Error + prover.Log);
+        var proofPath = Path.Combine(deployment.World.Directory, "account-00000.json");
+        var inclusion = CliRunner.Run(["epoch", "inclusion", .. deployment.Operator, "--epoch", epoch.ToString(CultureInfo.InvariantCulture), "--account", "account-00000", "--out", proofPath]);
+        Assert.True(inclusion.Exit == 0, inclusion.Error + prover.Log);
+        // The leaf holds the account's ETH on both chains, exactly, rounded up to the commitment's 8 decimals.
+        var config = JsonNode.Parse(await File.ReadAllTextAsync(deployment.World.ConfigPath))!;
+        var onB = config["accounts"]![0]!["deposits"]![DemoWorld.ChainB.ToString()]![0]!.GetValue<string>();
+        var held = wei + await BalanceAsync(deployment, deployment.ChainB.Url, onB);
+        var expected = (held + 9_999_999_999) / 10_000_000_000;
+        var leaf = JsonNode.Parse(await File.ReadAllTextAsync(proofPath))!;
+        Assert.Equal(expected.ToString(CultureInfo.InvariantCulture), leaf["balances"]![1]!.GetValue<string>()); // BTC, ETH, SOL, USDC
+        var verified = CliRunner.Run("verify", "inclusion", "--proof", proofPath, "--manifest", Path.Combine(deployment.World.Directory, "epochs", epoch.ToString(CultureInfo.InvariantCulture), "manifest.json"));
+        Assert.True(verified.Exit == 0, verified.Output + verified.Error);
+
+        static string Hex(System.Numerics.BigInteger value) => "0x" + value.ToString("x", CultureInfo.InvariantCulture).TrimStart('0');
+        static async Task<System.Numerics.BigInteger> BalanceAsync(Deployment deployment, string url, string address)
+        {
+            var hex = (await JsonRpc.CallAsync(deployment.Http, url, "eth_getBalance", [address, "latest"]))!.GetValue<string>();
+            return System.Numerics.BigInteger.Parse("0" + hex[2..], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+        }
+    }
+
+    [Fact]
     public async Task An_engine_killed_with_SIGKILL_mid_stream_comes_back_to_a_from_scratch_evaluation()
     {
         await using var deployment = await Deployment.StartAsync();

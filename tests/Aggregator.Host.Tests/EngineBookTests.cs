@@ -102,6 +102,24 @@ public class EngineBookTests
     }
 
     [Fact]
+    public void A_height_further_ahead_than_the_chain_can_have_advanced_is_refused_and_the_allowance_grows_with_time()
+    {
+        var clock = new Aggregator.Testing.ManualClock();
+        var engine = new EngineBook(Settings(1).CreateBook(), advanceOf: _ => new HeightAdvance(50, 1), clock: clock);
+        Assert.True(engine.Apply(Batch(100, "0xa", (0, OneEth))).Applied);
+        // A compromised adapter's height far ahead would freeze the chain until it got there.
+        var refused = Assert.Throws<InputException>(() => engine.Apply(Batch(1_000_000, "0xf", (0, 9 * OneEth))));
+        Assert.Contains("999900 blocks past the applied 100", refused.Message, StringComparison.Ordinal);
+        Assert.Throws<InputException>(() => engine.Apply(Batch(151, "0xb", (0, OneEth))));
+        Assert.Equal(100ul, engine.AppliedHeight(Ethereum));
+        Assert.True(engine.Apply(Batch(150, "0xb", (0, OneEth))).Applied); // exactly the allowance
+        // An adapter down for an hour: the chain moved on by as much, and its next batch is taken.
+        clock.Now += TimeSpan.FromHours(1);
+        Assert.True(engine.Apply(Batch(150 + 3_600 + 50, "0xc", (0, OneEth))).Applied);
+        Assert.True(new HeightAdvance(ulong.MaxValue, ulong.MaxValue).Limit(ulong.MaxValue - 1, TimeSpan.FromDays(1)) == ulong.MaxValue); // saturates, never wraps
+    }
+
+    [Fact]
     public void A_large_batch_split_across_the_cores_leaves_what_its_balances_applied_one_by_one_leave()
     {
         // Large enough for the parallel lookups and writes; accounts repeated (the later balance wins) and

@@ -21,11 +21,13 @@ public sealed class RunConfigEpochsTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private string With(Action<JsonNode> change)
+    private string With(Action<JsonNode> change) => WithRoot(config => change(config["epochs"]!));
+
+    private string WithRoot(Action<JsonNode> change)
     {
         var config = JsonNode.Parse(File.ReadAllText(Path.Combine(_folder, "aggregator.json")))!;
         config["epochs"]!["publisherKeyFile"] = "publisher.key";
-        change(config["epochs"]!);
+        change(config);
         var path = Path.Combine(_folder, $"config-{Guid.NewGuid():N}.json");
         File.WriteAllText(path, config.ToJsonString());
         return path;
@@ -85,5 +87,17 @@ public sealed class RunConfigEpochsTests : IDisposable
         {
             Assert.Equal(field, error.Field);
         }
+    }
+
+    [Fact]
+    public void Each_chain_s_height_advance_is_taken_and_a_chain_not_configured_or_one_that_could_never_advance_is_refused()
+    {
+        var engine = RunConfigFile.Read(WithRoot(_ => { })).Engine;
+        Assert.Equal(new Engine.HeightAdvance(50, 1), engine.AdvanceOf(Core.Chains.ChainId.Evm(1)));
+        Assert.Equal(Engine.HeightAdvance.Default, RunConfigFile.Read(WithRoot(c => c.AsObject().Remove("maxHeightAdvance"))).Engine.AdvanceOf(Core.Chains.ChainId.Evm(1)));
+        var unknown = Assert.Throws<InputException>(() => RunConfigFile.Read(WithRoot(c => c["maxHeightAdvance"]!["eip155:5"] = new JsonObject { ["blocks"] = 1, ["perSecond"] = 1 })));
+        Assert.Equal(("$.maxHeightAdvance", true), (unknown.Field, unknown.Message.Contains("'eip155:5' is not one of the configured chains", StringComparison.Ordinal)));
+        var frozen = Assert.Throws<InputException>(() => RunConfigFile.Read(WithRoot(c => c["maxHeightAdvance"]!["eip155:1"] = new JsonObject { ["blocks"] = 0, ["perSecond"] = 0 })));
+        Assert.Contains("could never advance", frozen.Message, StringComparison.Ordinal);
     }
 }

@@ -52,7 +52,20 @@ public static partial class RunConfigFile
         {
             throw new InputException("pollSeconds must be 1..3600", file: path, field: "$.pollSeconds");
         }
-        var settings = new EngineSettings(market, chains, accounts) { StateDirectory = Path.Combine(folder, shape.StateDirectory) };
+        var advances = new Dictionary<ChainId, HeightAdvance>();
+        foreach (var (chainText, advance) in shape.MaxHeightAdvance ?? new Dictionary<string, HeightAdvanceShape>())
+        {
+            if (!TryChain(chainText, out var chain) || !chains.Contains(chain))
+            {
+                throw new InputException($"'{chainText}' is not one of the configured chains ({string.Join(", ", chains)})", file: path, field: "$.maxHeightAdvance");
+            }
+            if (advance.Blocks == 0 && advance.PerSecond == 0)
+            {
+                throw new InputException($"{chainText}: blocks and perSecond are both 0, so the chain could never advance", file: path, field: $"$.maxHeightAdvance.{chainText}");
+            }
+            advances[chain] = new HeightAdvance(advance.Blocks, advance.PerSecond);
+        }
+        var settings = new EngineSettings(market, chains, accounts) { StateDirectory = Path.Combine(folder, shape.StateDirectory), HeightAdvances = advances };
         try
         {
             settings.CreateBook(); // duplicate ids, an address claimed twice, an unknown asset: refused now
@@ -178,7 +191,10 @@ public static partial class RunConfigFile
     }
 
     internal sealed record RunConfigShape(
-        string Reserves, string Market, IReadOnlyList<AccountShape> Accounts, double PollSeconds = 2, OracleShape? Oracle = null, EpochsShape? Epochs = null, string StateDirectory = "state");
+        string Reserves, string Market, IReadOnlyList<AccountShape> Accounts, double PollSeconds = 2, OracleShape? Oracle = null, EpochsShape? Epochs = null, string StateDirectory = "state",
+        IReadOnlyDictionary<string, HeightAdvanceShape>? MaxHeightAdvance = null);
+
+    internal sealed record HeightAdvanceShape(ulong Blocks, ulong PerSecond);
 
     internal sealed record EpochsShape(
         string Directory, IReadOnlyList<string> Assets, string PublisherKeyFile, int Depth = 20, int Partitions = 1, RegistryShape? Registry = null, double? CloseEverySeconds = null, string? Keys = null, bool PrecomputeBases = true);

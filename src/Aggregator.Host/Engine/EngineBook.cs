@@ -17,7 +17,13 @@ namespace Aggregator.Host.Engine;
 /// collateral is not would otherwise be reported liquidatable. The changes kept meanwhile come out with
 /// the write that completes the rebuild.
 /// </summary>
-internal sealed class EngineBook(CrossMarginBook book, IReadOnlySet<string>? otherPartitions = null, EnginePartition partition = default, IReadOnlySet<(Core.Assets.AssetId Asset, string Source)>? priceSources = null)
+internal sealed class EngineBook(
+    CrossMarginBook book,
+    IReadOnlySet<string>? otherPartitions = null,
+    EnginePartition partition = default,
+    IReadOnlySet<(Core.Assets.AssetId Asset, string Source)>? priceSources = null,
+    Func<ChainId, HeightAdvance>? advanceOf = null,
+    TimeProvider? clock = null)
 {
     /// <summary>How far ahead of this engine's clock a quote may be stamped: clocks differ, but a quote from the future would outrank every real one.</summary>
     public static readonly TimeSpan MaxClockSkew = TimeSpan.FromSeconds(60);
@@ -29,7 +35,8 @@ internal sealed class EngineBook(CrossMarginBook book, IReadOnlySet<string>? oth
     /// </summary>
     public const decimal MaxPrice = 1_000_000_000_000m;
 
-    private readonly Dictionary<ChainId, (ulong Height, string BlockHash)> _applied = [];
+    private readonly Dictionary<ChainId, (ulong Height, string BlockHash, DateTimeOffset At)> _applied = [];
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
     // Per chain, what keeps the book from being the chain at the applied height: the applied batch's
     // deposit addresses that could not be read (their balances are older), and a later batch refused.
     private readonly Dictionary<ChainId, string> _unreadDeposits = [];
@@ -101,6 +108,12 @@ internal sealed class EngineBook(CrossMarginBook book, IReadOnlySet<string>? oth
                 {
                     return new Outcome(false, $"height {batch.Height} arrives under {batch.BlockHash} without replacing the applied {last.BlockHash}", []);
                 }
+                var advance = (advanceOf ?? (_ => HeightAdvance.Default))(batch.Chain);
+                var elapsed = _clock.GetUtcNow() - last.At;
+                if (batch.Height > advance.Limit(last.Height, elapsed))
+                {
+                    throw new InputException($"{batch.Chain} at height {batch.Height}: {batch.Height - last.Height} blocks past the applied {last.Height}, more than the chain makes in {elapsed.TotalSeconds:0} s ({advance.Blocks} + {advance.PerSecond} a second): a height the chain has not reached", field: "height");
+                }
             }
             var chain = book.ChainIndex(batch.Chain);
             var balances = batch.Balances;
@@ -156,7 +169,7 @@ internal sealed class EngineBook(CrossMarginBook book, IReadOnlySet<string>? oth
                 }
             }
             book.SetCollateral(changes.AsSpan(0, count));
-            _applied[batch.Chain] = (batch.Height, batch.BlockHash);
+            _applied[batch.Chain] = (batch.Height, batch.BlockHash, _clock.GetUtcNow());
             _refused.Remove(batch.Chain);
             var unread = batch.Failures.Where(f => f.Address is null || book.TryFindAccount(chain, f.Address, out _)).ToArray();
             if (unread.Length > 0)

@@ -28,7 +28,7 @@ public static class EngineRole
         System.Runtime.GCSettings.LatencyMode = System.Runtime.GCLatencyMode.SustainedLowLatency;
         var others = partition.Count <= 1 ? null : settings.Accounts.Select(a => a.Id).Where(id => !partition.Owns(id)).ToHashSet(StringComparer.Ordinal);
         var journal = new LedgerJournal(settings.StateDirectory is null ? null : Path.Combine(settings.StateDirectory, $"ledger-{partition.Queue}.jsonl"));
-        var engine = new EngineBook(settings.CreateBook(partition), others, partition, settings.PriceSources);
+        var engine = new EngineBook(settings.CreateBook(partition), others, partition, settings.PriceSources, settings.AdvanceOf);
         foreach (var entry in journal.Read())
         {
             engine.Apply(entry);

@@ -4,17 +4,10 @@ namespace Aggregator.Host.Tests.Adapter;
 
 public class ReplayThrottleTests
 {
-    private sealed class Clock : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = new(2026, 12, 6, 0, 0, 0, TimeSpan.Zero);
-
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
-
     [Fact]
     public void A_flood_of_replay_requests_from_one_requester_is_answered_once_per_interval()
     {
-        var clock = new Clock();
+        var clock = new Aggregator.Testing.ManualClock();
         var throttle = new ReplayThrottle(clock);
         Assert.Equal(1, Enumerable.Range(0, 100).Count(_ => throttle.Admit("engine-0-of-2")));
         Assert.True(throttle.Admit("prover")); // another requester is not held up by the first

@@ -100,6 +100,7 @@ CONF
           done
           touch "$base/credentials/.created"
         fi
+        RABBITMQCTL="$ctl" bash "$here/../broker/limits.sh"
         echo "amqps://127.0.0.1:$port/"
         echo "$base/credentials"
         exit 0

@@ -12,10 +12,11 @@ internal static class LedgerCommand
     {
         var file = new Option<string>("--file") { Description = "CSV: entryId,account,kind,asset,amount,at (amount in whole units, exact)", Required = true };
         var config = new Option<string>("--config") { Description = "AGGREGATOR-CONFIG.json: the market gives each asset's decimals", Required = true };
+        var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for the broker to take each entry (a full engine queue refuses it; default 30)", DefaultValueFactory = _ => 30 };
         var bus = new BusOptions(required: true);
         var publish = new Command("publish", "Check every entry, then publish them in order as LedgerEntry messages; the engine applies each entry id once.")
         {
-            file, config,
+            file, config, timeout,
         };
         foreach (var option in bus.All)
         {
@@ -28,9 +29,22 @@ internal static class LedgerCommand
             await BusClient.RunAsync(bus.Parse(parseResult), async services =>
             {
                 var endpoint = services.GetRequiredService<IPublishEndpoint>();
-                foreach (var entry in entries)
+                for (var i = 0; i < entries.Count; i++)
                 {
-                    await endpoint.Publish(entry, cancellationToken).ConfigureAwait(false);
+                    // The broker refuses a publish while an engine's queue is full (deploy/broker/limits.sh),
+                    // and MassTransit tries again until it is taken or given up: nothing is dropped, and the
+                    // entries are applied once by id, so the file can be sent again.
+                    using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    wait.CancelAfter(TimeSpan.FromSeconds(parseResult.GetValue(timeout)));
+                    try
+                    {
+                        await endpoint.Publish(entries[i], wait.Token).ConfigureAwait(false);
+                    }
+                    catch (Exception refused) when (!cancellationToken.IsCancellationRequested)
+                    {
+                        var why = refused is OperationCanceledException ? $"not taken within {parseResult.GetValue(timeout)} s" : refused.Message;
+                        throw new BusPublishFailedException($"the bus did not take ledger entry '{entries[i].EntryId}' (entry {i + 1} of {entries.Count}; the {i} before it were taken): {why}. An engine's queue may be full; publish the file again once it drains (entries already applied are skipped by id)");
+                    }
                 }
                 return entries.Count;
             }, cancellationToken).ConfigureAwait(false);
@@ -42,3 +56,6 @@ internal static class LedgerCommand
         return command;
     }
 }
+
+/// <summary>The broker did not take a message (a queue full and refusing publishes, a connection lost): nothing after it was sent.</summary>
+internal sealed class BusPublishFailedException(string message) : Exception(message);

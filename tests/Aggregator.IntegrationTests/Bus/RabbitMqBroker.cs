@@ -16,6 +16,7 @@ namespace Aggregator.IntegrationTests.Bus;
 public sealed class RabbitMqBroker : IAsyncLifetime
 {
     private readonly bool _own;
+    private readonly IReadOnlyDictionary<string, string> _environment = new Dictionary<string, string>();
     private string? _runDirectory;
     private int _port;
 
@@ -23,10 +24,13 @@ public sealed class RabbitMqBroker : IAsyncLifetime
     {
     }
 
-    private RabbitMqBroker(bool own) => _own = own;
+    private RabbitMqBroker(bool own, IReadOnlyDictionary<string, string>? environment) => (_own, _environment) = (own, environment ?? _environment);
 
-    /// <summary>A broker of the caller's own, whatever AGGREGATOR_RABBITMQ says: a test that restarts it must not restart a shared one.</summary>
-    public static RabbitMqBroker OfItsOwn() => new(own: true);
+    /// <summary>
+    /// A broker of the caller's own, whatever AGGREGATOR_RABBITMQ says: a test that restarts it, or
+    /// changes its settings (<paramref name="environment"/> for deploy/local/rabbitmq.sh), must not touch a shared one.
+    /// </summary>
+    public static RabbitMqBroker OfItsOwn(IReadOnlyDictionary<string, string>? environment = null) => new(own: true, environment);
 
     /// <summary>amqps://host:port/, without a user.</summary>
     public string Url { get; private set; } = "";
@@ -132,6 +136,10 @@ public sealed class RabbitMqBroker : IAsyncLifetime
             RedirectStandardError = true,
         };
         start.Environment["AGGREGATOR_RUN_DIR"] = _runDirectory;
+        foreach (var (name, value) in _environment)
+        {
+            start.Environment[name] = value;
+        }
         using var process = Process.Start(start) ?? throw new InvalidOperationException("bash did not start");
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();

@@ -65,7 +65,8 @@ public sealed class DeploymentFilesTests : IDisposable
         var kustomization = Root("kustomization.yaml");
         var resources = ((YamlSequenceNode)kustomization["resources"]).Select(r => r.ToString()).ToArray();
         Assert.All(resources, r => Assert.True(File.Exists(Path.Combine(Deploy, r)), r));
-        var generated = ((YamlSequenceNode)((YamlMappingNode)((YamlSequenceNode)kustomization["configMapGenerator"])[0])["files"]).Select(f => f.ToString()).ToArray();
+        var generated = ((YamlSequenceNode)kustomization["configMapGenerator"]).Concat((YamlSequenceNode)kustomization["secretGenerator"])
+            .SelectMany(g => (YamlSequenceNode)((YamlMappingNode)g)["files"]).Select(f => f.ToString()).ToArray();
         Assert.All(generated, f => Assert.True(File.Exists(Path.Combine(Deploy, f)), f));
         var roles = new List<string>();
         foreach (var resource in resources)
@@ -100,6 +101,26 @@ public sealed class DeploymentFilesTests : IDisposable
             }
         }
         Assert.Equal(["adapter", "engine", "oracle", "prover"], roles.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void The_kubernetes_broker_setup_creates_the_users_compose_creates_and_bounds_the_queues()
+    {
+        static string Script(YamlNode lines) => lines is YamlSequenceNode sequence ? string.Join('\n', sequence.Select(n => n.ToString())) : lines.ToString();
+        static string[] Users(string script) => Regex.Match(script, @"for user in ([a-z0-9 -]+); do").Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var job = Root("k8s/broker-setup.yaml");
+        Assert.Equal("Job", job["kind"].ToString());
+        var container = (YamlMappingNode)((YamlSequenceNode)((YamlMappingNode)((YamlMappingNode)((YamlMappingNode)job["spec"])["template"])["spec"])["containers"])[0];
+        var kubernetes = Script(container["args"]);
+        var compose = Script(((YamlMappingNode)((YamlMappingNode)Root("docker-compose.yml")["services"])["broker-users"])["command"]);
+        Assert.Equal(Users(compose), Users(kubernetes));
+        Assert.Contains("engine-0-of-2", Users(kubernetes));
+        foreach (var script in new[] { compose, kubernetes })
+        {
+            Assert.Contains("bash /broker/add-user.sh", script, StringComparison.Ordinal);
+            Assert.Contains("bash /broker/limits.sh", script, StringComparison.Ordinal);
+            Assert.Contains("delete_user guest", script, StringComparison.Ordinal);
+        }
     }
 
     private void Check(string where, string[] command)

@@ -100,4 +100,14 @@ public sealed class RunConfigEpochsTests : IDisposable
         var frozen = Assert.Throws<InputException>(() => RunConfigFile.Read(WithRoot(c => c["maxHeightAdvance"]!["eip155:1"] = new JsonObject { ["blocks"] = 0, ["perSecond"] = 0 })));
         Assert.Contains("could never advance", frozen.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_reserve_address_given_as_an_account_s_deposit_is_refused_it_would_count_twice()
+    {
+        var reserve = JsonNode.Parse(File.ReadAllText(Path.Combine(_folder, "reserves.json")))!["evm"]![0]!["addresses"]![0]!["address"]!.GetValue<string>();
+        var path = WithRoot(c => c["accounts"]![1]!["deposits"]!["eip155:1"] = new JsonArray(reserve.ToUpperInvariant().Replace("0X", "0x", StringComparison.Ordinal)));
+        var error = Assert.Throws<InputException>(() => RunConfigFile.Read(path));
+        Assert.Contains("is a reserve address; it cannot also be an account's deposit", error.Message, StringComparison.Ordinal);
+        Assert.Equal("$.accounts[1].deposits", error.Field);
+    }
 }

@@ -33,6 +33,8 @@ public static partial class RunConfigFile
         }
         var market = ScenarioJson.Parse(File.ReadAllText(marketPath), marketPath).ResolveMarket();
         ChainId[] chains = [.. reserves.Evm.Select(c => ChainId.Evm(c.Options.ChainId)), .. reserves.Solana.Select(c => new ChainId(ChainFamily.Solana, c.Options.Cluster))];
+        var reserveAddresses = reserves.Evm.SelectMany(c => c.Addresses.Select(a => (ChainId.Evm(c.Options.ChainId), a.Address.ToLowerInvariant())))
+            .Concat(reserves.Solana.SelectMany(c => c.Addresses.Select(a => (new ChainId(ChainFamily.Solana, c.Options.Cluster), a.Address)))).ToHashSet();
         var accounts = new List<EngineAccount>();
         for (var i = 0; i < shape.Accounts.Count; i++)
         {
@@ -43,6 +45,12 @@ public static partial class RunConfigFile
                 if (!TryChain(chainText, out var chain) || !chains.Contains(chain))
                 {
                     throw new InputException($"'{chainText}' is not one of the configured chains ({string.Join(", ", chains)})", file: path, field: $"$.accounts[{i}].deposits");
+                }
+                // A reserve address is the institution's: counted as an account's collateral too, the
+                // same coins would back the liabilities twice.
+                if (addresses.FirstOrDefault(a => reserveAddresses.Contains((chain, chain.Family == ChainFamily.Evm ? a.ToLowerInvariant() : a))) is { } reserve)
+                {
+                    throw new InputException($"'{reserve}' on {chain} is a reserve address; it cannot also be an account's deposit", file: path, field: $"$.accounts[{i}].deposits");
                 }
                 deposits.AddRange(addresses.Select(a => (chain, a)));
             }

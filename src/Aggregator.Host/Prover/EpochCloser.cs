@@ -35,14 +35,14 @@ internal sealed partial class EpochCloser(ProverSettings settings, LiabilitiesCo
         var directory = settings.EpochDirectory(epoch);
         try
         {
-            if (!Directory.Exists(directory))
+            if (NextStep(directory) == CloseStep.Commit)
             {
                 await CommitAsync(epoch, directory, cancellationToken).ConfigureAwait(false);
             }
             var reservesPath = Path.Combine(directory, EpochProofs.ReservesEvidenceFile);
             var report = ReservesReportFile.Read(reservesPath);
             var problems = Uncounted(report);
-            if (!File.Exists(Path.Combine(directory, EpochProofs.SolvencyProofFile)))
+            if (NextStep(directory) == CloseStep.Prove)
             {
                 var solvency = await new EpochProofs(prover).ProveSolvencyAsync(directory, reservesPath, cancellationToken).ConfigureAwait(false);
                 if (!solvency.Solvent)
@@ -52,8 +52,10 @@ internal sealed partial class EpochCloser(ProverSettings settings, LiabilitiesCo
                 Proved(log, epoch);
             }
             var transaction = EpochDirectory.ReadManifest(directory).Publication?.TransactionHash;
-            if (settings.Registry is { } registry && transaction is null)
+            if (settings.Registry is { } registry && NextStep(directory) == CloseStep.Publish)
             {
+                // A publication mined but not recorded (a crash between the two) is found in the registry
+                // and recorded, not sent again.
                 var web3 = await RegistryPublisher.ConnectAsync(registry.RpcUrl, settings.PublisherKeyFile, "epochs.registry", cancellationToken).ConfigureAwait(false);
                 transaction = (await RegistryPublisher.PublishAsync(directory, web3, registry.Address, allowInsecureKeys: false, cancellationToken).ConfigureAwait(false)).TransactionHash;
             }
@@ -69,6 +71,23 @@ internal sealed partial class EpochCloser(ProverSettings settings, LiabilitiesCo
         {
             throw new EpochCloseException(error.Message);
         }
+    }
+
+    /// <summary>What a close of the epoch in <paramref name="directory"/> does next; each step is written whole, so a close interrupted at any point goes on from here.</summary>
+    internal static CloseStep NextStep(string directory)
+    {
+        if (!Directory.Exists(directory))
+        {
+            return CloseStep.Commit;
+        }
+        var manifest = EpochDirectory.ReadManifest(directory);
+        // The proof is written before the manifest names the reserves it proved: either missing, and
+        // the proof is made (again).
+        if (manifest.Reserves is null || !File.Exists(Path.Combine(directory, EpochProofs.SolvencyProofFile)))
+        {
+            return CloseStep.Prove;
+        }
+        return manifest.Publication?.TransactionHash is null ? CloseStep.Publish : CloseStep.Announce;
     }
 
     // The snapshot, the reserves at its blocks, the tree: one epoch directory, written whole.
@@ -265,4 +284,20 @@ internal sealed partial class EpochCloser(ProverSettings settings, LiabilitiesCo
 
     [LoggerMessage(Level = LogLevel.Information, Message = "epoch {Epoch}: solvency proved")]
     private static partial void Proved(ILogger logger, ulong epoch);
+}
+
+/// <summary>The steps of a close, in order.</summary>
+internal enum CloseStep
+{
+    /// <summary>No directory yet: take the snapshot, count the reserves, build and write the tree.</summary>
+    Commit,
+
+    /// <summary>Committed: prove solvency.</summary>
+    Prove,
+
+    /// <summary>Proved: publish to the registry (none configured: nothing to do).</summary>
+    Publish,
+
+    /// <summary>Published: announce it.</summary>
+    Announce,
 }

@@ -338,6 +338,24 @@ public sealed class SeparateProcessesTests
         var reports = await deployment.AssertFromScratchAsync(entries, processes, 2);
         Assert.All(reports, r => Assert.NotEmpty(r.Accounts)); // both partitions own accounts
         Assert.All(processes, p => Assert.False(p.HasExited, p.Log));
+
+        // A rolling restart: the first adapter stops (SIGTERM) while its twin runs, a successor starts,
+        // then the twin stops. The chain is followed throughout: each new block reaches both partitions.
+        async Task NextBlockReachesTheEnginesAsync(IReadOnlyList<ServiceProcess> running, string what)
+        {
+            var before = (await deployment.HealthWhen(_ => true, 2, running, "the partitions' heights"))[0].Heights.Single(b => b.Chain == DemoWorld.ChainA).Height;
+            await JsonRpc.CallAsync(deployment.Http, deployment.ChainA.Url, "evm_mine", []);
+            await deployment.HealthWhen(h => h.All(r => r.Heights.Single(b => b.Chain == DemoWorld.ChainA).Height > before), 2, running, what);
+        }
+        Assert.Equal(0, await adapter.StopAsync(TimeSpan.FromSeconds(60)));
+        await NextBlockReachesTheEnginesAsync([twin, oracle, first, second], "a block read by the twin alone");
+        using var successor = deployment.Run("adapter");
+        await successor.WaitForLogAsync("Bus started", TimeSpan.FromSeconds(60));
+        Assert.Equal(0, await twin.StopAsync(TimeSpan.FromSeconds(60)));
+        ServiceProcess[] after = [successor, oracle, first, second];
+        await NextBlockReachesTheEnginesAsync(after, "a block read by the successor alone");
+        Assert.All(after, p => Assert.False(p.HasExited, p.Log));
+        Assert.DoesNotContain("RESOURCE_LOCKED", successor.Log, StringComparison.Ordinal);
     }
 
     /// <summary>Keeps every engine partition's health answer.</summary>

@@ -57,6 +57,17 @@ internal sealed class ServiceProcess : IDisposable
         }
     }
 
+    /// <summary>SIGTERM, as Kubernetes stops a pod in a rolling restart, and the exit code once the process has shut down.</summary>
+    public async Task<int> StopAsync(TimeSpan timeout)
+    {
+        using (var signal = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await signal!.WaitForExitAsync();
+        }
+        await _process.WaitForExitAsync(new CancellationTokenSource(timeout).Token);
+        return _process.ExitCode;
+    }
+
     /// <summary>SIGKILL: no shutdown, nothing flushed or acknowledged on the way out.</summary>
     public void Kill()
     {

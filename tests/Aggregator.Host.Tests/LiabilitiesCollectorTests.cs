@@ -14,6 +14,8 @@ public sealed class LiabilitiesCollectorTests
     private static LiabilitiesReported Part(Guid id, int partition, int part, int parts, string account, ulong height = 10) =>
         new(id, partition, 2, [new AppliedBlock(Ethereum, height, $"0x{height:x}")], [new LiabilityAsset(Eth, 18)], [new AccountLiabilities(account, [1])], part, parts);
 
+    private static readonly Uri ReplyAddress = new("loopback://localhost/prover.reports.test");
+
     // Runs CollectAsync on an in-memory bus, feeding the answers in as the request goes out.
     private static async Task<IReadOnlyList<LiabilitiesReported>> Collect(Func<Guid, IEnumerable<LiabilitiesReported>> answers, TimeSpan timeout)
     {
@@ -22,7 +24,9 @@ public sealed class LiabilitiesCollectorTests
         try
         {
             var bus = host.Services.GetRequiredService<IBus>();
-            var collector = new LiabilitiesCollector(bus);
+            var replies = new ReplyEndpoint<LiabilitiesReported>();
+            replies.Configured(ReplyAddress);
+            var collector = new LiabilitiesCollector(bus, replies);
             using var observer = bus.ConnectPublishObserver(new RequestTap(id =>
             {
                 foreach (var answer in answers(id))
@@ -96,6 +100,9 @@ public sealed class LiabilitiesCollectorTests
         {
             if (context.Message is LiabilitiesRequested request)
             {
+                // Answers are asked for on the prover's own reply queue, point to point.
+                Assert.Equal(ReplyAddress, context.ResponseAddress);
+                Assert.Equal(request.RequestId, context.RequestId);
                 requested(request.RequestId);
             }
             return Task.CompletedTask;

@@ -9,7 +9,7 @@ namespace Aggregator.Host.Prover;
 /// when each partition 0..N-1 has answered once, failed when one answers for another partition count
 /// (a misconfigured replica), and timed out when one stays silent.
 /// </summary>
-internal sealed class LiabilitiesCollector(IBus bus)
+internal sealed class LiabilitiesCollector(IBus bus, Bus.ReplyEndpoint<LiabilitiesReported> replies)
 {
     private readonly ConcurrentDictionary<Guid, Pending> _pending = new();
 
@@ -30,7 +30,11 @@ internal sealed class LiabilitiesCollector(IBus bus)
         _pending[id] = pending;
         try
         {
-            await bus.Publish(new LiabilitiesRequested(id, epoch), cancellationToken).ConfigureAwait(false);
+            await bus.Publish(new LiabilitiesRequested(id, epoch), request =>
+            {
+                request.ResponseAddress = replies.Address;
+                request.RequestId = id;
+            }, cancellationToken).ConfigureAwait(false);
             try
             {
                 return await pending.Done.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);

@@ -44,14 +44,9 @@ public static class ProverRole
                 rabbit.SingleActiveConsumer = true;
             }
         });
-        // Each prover hears the engines' answers on a queue of its own: the answers are to this process's
-        // requests (two provers sharing one queue each got half of them). Temporary, so it goes with the
-        // process and nothing piles up while no prover runs.
-        bus.AddConsumer<LiabilitiesReportedConsumer>().Endpoint(e =>
-        {
-            e.Name = transport.OwnQueue("reports");
-            e.Temporary = true;
-        });
+        // Each prover hears the engines' answers on a queue of its own, to which they are sent and which no
+        // one else hears: the answers carry every balance, and are to this process's requests.
+        Bus.ReplyEndpoints.Add<LiabilitiesReported, LiabilitiesReportedConsumer>(bus, transport.OwnQueue("reports"));
         bus.AddConsumer<InclusionProofRequestedConsumer>().Endpoint(e =>
         {
             e.Name = $"{QueueName}-inclusion";

@@ -405,11 +405,7 @@ public sealed class SeparateProcessesTests
             var client = AggregatorHost.Build(new HostPlan(operatorBus), bus =>
             {
                 bus.AddSingleton(new ConcurrentBag<HealthReported>());
-                bus.AddConsumer<HealthCollector>().Endpoint(e =>
-                {
-                    e.Name = operatorBus.OwnQueue("health");
-                    e.Temporary = true;
-                });
+                ReplyEndpoints.Add<HealthReported, HealthCollector>(bus, operatorBus.OwnQueue("health"));
             });
             await client.StartAsync();
             return new Deployment(broker, chainA, chainB, solana, http, world, client);
@@ -431,6 +427,7 @@ public sealed class SeparateProcessesTests
         public async Task<IReadOnlyList<HealthReported>> HealthWhen(Func<IReadOnlyList<HealthReported>, bool> condition, int partitions, IReadOnlyList<ServiceProcess> processes, string what)
         {
             var publish = Client.Services.GetRequiredService<IPublishEndpoint>();
+            var replies = Client.Services.GetRequiredService<ReplyEndpoint<HealthReported>>().Address;
             var answers = Client.Services.GetRequiredService<ConcurrentBag<HealthReported>>();
             var deadline = DateTime.UtcNow.AddSeconds(90);
             IReadOnlyList<HealthReported> last = [];
@@ -439,7 +436,7 @@ public sealed class SeparateProcessesTests
                 var id = Guid.NewGuid();
                 try
                 {
-                    await publish.Publish(new HealthRequested(id));
+                    await publish.Publish(new HealthRequested(id), request => request.ResponseAddress = replies);
                 }
                 catch (Exception)
                 {

@@ -67,6 +67,20 @@ public sealed class TrustBoundaryTests(RabbitMqBroker broker)
         Assert.Equal(406, channel.CloseReason!.ReplyCode); // PRECONDITION_FAILED: user_id is not the connection's
     }
 
+    [Theory]
+    [InlineData("prover", "LiabilitiesReported")] // every balance: sent to the requesting prover's reply queue only
+    [InlineData("operator", "HealthReported")] // every account's health: sent to the requester only
+    [InlineData("adapter", "LiabilitiesReported")]
+    public async Task No_role_may_hear_the_answers_that_carry_balances_on_their_exchange(string user, string message)
+    {
+        await using var connection = await broker.ConnectAsync(user);
+        await using var channel = await connection.CreateChannelAsync();
+        var queue = $"{user}.sniff.{Guid.NewGuid():N}";
+        await channel.QueueDeclareAsync(queue, durable: false, exclusive: true, autoDelete: true);
+        var refused = await Assert.ThrowsAnyAsync<OperationInterruptedException>(() => channel.QueueBindAsync(queue, $"Aggregator.Messages:{message}", ""));
+        Assert.Equal(403, refused.ShutdownReason!.ReplyCode); // ACCESS_REFUSED: binding needs read on the exchange
+    }
+
     [Fact]
     public async Task An_engine_answering_for_another_partition_is_refused_to_the_error_queue_with_its_reason_and_counted()
     {
@@ -86,15 +100,15 @@ public sealed class TrustBoundaryTests(RabbitMqBroker broker)
         });
         listener.Start();
 
-        // The prover's side: a queue of its own hearing liabilities, as its reports queue does.
+        // The prover's side: a reply queue of its own for liabilities, as its reports queue is; durable here,
+        // so this test can read its error queue (a temporary endpoint's is exclusive to its connection).
         var proverBus = broker.Transport(BusIdentity.Prover);
         var queue = proverBus.OwnQueue("reports");
         var kept = new ConcurrentQueue<LiabilitiesReported>();
         using var prover = AggregatorHost.Build(new HostPlan(proverBus), bus =>
         {
             bus.AddSingleton(kept);
-            // Durable, as the prover's own queues are (a temporary endpoint's error queue is exclusive to its connection).
-            bus.AddConsumer<Kept>().Endpoint(e => e.Name = queue);
+            ReplyEndpoints.Add<LiabilitiesReported, Kept>(bus, queue, temporary: false);
         });
         using var engine = AggregatorHost.Build(new HostPlan(broker.Transport("engine-1-of-2")));
         await prover.StartAsync();
@@ -103,9 +117,9 @@ public sealed class TrustBoundaryTests(RabbitMqBroker broker)
         {
             var id = Guid.NewGuid();
             LiabilitiesReported Report(int partition) => new(id, partition, 2, [new AppliedBlock(ChainId.Evm(1), 10, "0x0a")], [], []);
-            var publish = engine.Services.GetRequiredService<IPublishEndpoint>();
-            await publish.Publish(Report(0)); // partition 0's liabilities, from partition 1's engine: forged
-            await publish.Publish(Report(1)); // its own: taken
+            var replies = await engine.Services.GetRequiredService<ISendEndpointProvider>().GetSendEndpoint(prover.Services.GetRequiredService<ReplyEndpoint<LiabilitiesReported>>().Address);
+            await replies.Send(Report(0)); // partition 0's liabilities, from partition 1's engine: forged
+            await replies.Send(Report(1)); // its own: taken
             await Eventually.Until(() => kept.Any(r => r.RequestId == id), "the engine's own answer reached the prover");
             Assert.DoesNotContain(kept, r => r.RequestId == id && r.Partition == 0);
 

@@ -1,0 +1,66 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Aggregator.Host.Bus;
+
+/// <summary>
+/// A queue of this process's own where answers of type <typeparamref name="T"/> arrive point to point:
+/// a requester names its <see cref="Address"/> as the request's response address, and the answering
+/// role sends there. It is bound to no message type's exchange, so nobody else hears the answers (they
+/// carry balances), and temporary, so it goes with the process. The publisher checks apply as on every
+/// endpoint.
+/// </summary>
+public sealed class ReplyEndpoint<T>
+    where T : class
+{
+    private Uri? _address;
+
+    /// <summary>The queue's address, known once the bus is configured.</summary>
+    public Uri Address => _address ?? throw new InvalidOperationException($"the reply queue for {typeof(T).Name} is not configured yet: start the bus first");
+
+    internal void Configured(Uri address) => _address = address;
+}
+
+/// <summary>Registers reply queues.</summary>
+public static class ReplyEndpoints
+{
+    /// <summary>Registers <typeparamref name="TConsumer"/> on a reply queue for <typeparamref name="T"/> named <paramref name="name"/> (this user's own: <see cref="BusTransport.OwnQueue"/>).</summary>
+    /// <param name="temporary">False for a durable queue, whose error queue another connection can read (a temporary one's is exclusive to this connection).</param>
+    public static void Add<T, TConsumer>(IBusRegistrationConfigurator bus, string name, bool temporary = true)
+        where T : class
+        where TConsumer : class, IConsumer<T>
+    {
+        ArgumentNullException.ThrowIfNull(bus);
+        var endpoint = new ReplyEndpoint<T>();
+        bus.AddSingleton(endpoint);
+        bus.AddConsumer<TConsumer>().Endpoint(e =>
+        {
+            e.Name = name;
+            e.Temporary = temporary;
+            e.ConfigureConsumeTopology = false;
+        });
+        bus.AddConfigureEndpointsCallback((endpointName, configurator) =>
+        {
+            if (endpointName == name)
+            {
+                endpoint.Configured(configurator.InputAddress);
+            }
+        });
+    }
+}
+
+/// <summary>How a role answers a request: to the requester's reply queue only, never to everyone.</summary>
+public static class Answer
+{
+    /// <summary>Sends <paramref name="parts"/> to the request's response address, with its request id.</summary>
+    /// <exception cref="Core.Errors.InputException">The request names no response address: its answer would have nowhere private to go.</exception>
+    public static async Task SendAsync<T>(ConsumeContext context, IEnumerable<T> parts)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var address = context.ResponseAddress
+            ?? throw new Core.Errors.InputException($"{context.SupportedMessageTypes.FirstOrDefault()} names no response address: answers go to the requester's own queue only", field: "responseAddress");
+        var endpoint = await context.GetSendEndpoint(address).ConfigureAwait(false);
+        await endpoint.SendBatch(parts, send => send.RequestId = context.RequestId, context.CancellationToken).ConfigureAwait(false);
+    }
+}

@@ -23,7 +23,8 @@ types() { local IFS='|'; printf 'Aggregator\\.Messages:(%s)' "$*"; }
 own="${user}\\..*"
 # Faults MassTransit publishes when a message fails (nobody consumes them; harmless to write).
 faults='MassTransit:(Receive)?Fault.*'
-# Where an answer goes: the reply queue of a process that may ask.
+# Where an answer goes: the reply queue of a process that may ask (answers are sent there, point to
+# point; no one hears them on a message type's exchange).
 replies='(operator|all)(-[a-z0-9-]*)?\.bus\..*'
 
 case "$role" in
@@ -42,19 +43,20 @@ case "$role" in
       echo "permissions.sh: an engine user is 'engine' or 'engine-INDEX-of-COUNT', not '$user'" >&2
       exit 2
     fi
-    says=$(types AccountsHealthChanged MarginCalls LiquidationsPlanned LiabilitiesReported HealthReported ObservationsReplayRequested)
-    hears=$(types CollateralObserved PricesObserved LedgerEntry LiabilitiesRequested HealthRequested)
+    # Liabilities and health go to the requester's reply queue only: a prover's reports queue, an operator's.
+    says="$(types AccountsHealthChanged MarginCalls LiquidationsPlanned ObservationsReplayRequested)|(prover|all)(-[a-z0-9-]*)?\.reports\..*|(operator|all)(-[a-z0-9-]*)?\.[a-z]+\..*"
+    hears=$(types CollateralObserved PricesObserved LedgerEntry LiabilitiesRequested HealthRequested EpochClosed)
     queues="${user}(_error|_skipped)?|$own"
     ;;
   prover)
     # CollateralObserved: its own read of each Solana cluster at a close, handed to the engines.
     says="$(types LiabilitiesRequested CollateralObserved EpochCloseRequested EpochClosed EpochCloseFailed ReservesObserved)|$replies"
-    hears=$(types LiabilitiesReported EpochCloseRequested InclusionProofRequested)
+    hears=$(types EpochCloseRequested InclusionProofRequested)
     queues="prover(-inclusion)?(_error|_skipped)?|$own"
     ;;
   operator)
     says=$(types LedgerEntry EpochCloseRequested InclusionProofRequested HealthRequested)
-    hears=$(types HealthReported AccountsHealthChanged MarginCalls LiquidationsPlanned EpochClosed EpochCloseFailed ReservesObserved)
+    hears=$(types AccountsHealthChanged MarginCalls LiquidationsPlanned EpochClosed EpochCloseFailed ReservesObserved)
     queues="$own"
     ;;
   all)

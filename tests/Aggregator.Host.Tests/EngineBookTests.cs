@@ -120,6 +120,33 @@ public class EngineBookTests
     }
 
     [Fact]
+    public void A_batch_below_a_closed_epoch_s_height_is_refused_even_by_a_restarted_engine()
+    {
+        var folder = Directory.CreateTempSubdirectory("aggregator-floor-").FullName;
+        try
+        {
+            var file = new EpochFloorFile(Path.Combine(folder, "epoch-floor-engine.json"));
+            var engine = Engine(1);
+            Assert.True(engine.Apply(Batch(100, "0xa", (0, OneEth))).Applied);
+            file.Write(engine.RaiseFloor(1796000000, [(Ethereum, 100ul)]));
+            file.Write(engine.RaiseFloor(1796000001, [(Ethereum, 90ul)])); // a floor never goes down
+            // Restarted: nothing applied yet, and an adapter's old batch comes first (a replay, a lagging node).
+            var restarted = Engine(1);
+            restarted.RaiseFloor(file.Read().Select(f => (f.Key, f.Value)));
+            var refused = Assert.Throws<InputException>(() => restarted.Apply(Batch(99, "0x9", (0, 9 * OneEth))));
+            Assert.Contains("at height 99 is below 100, where epoch 1796000000 was closed", refused.Message, StringComparison.Ordinal);
+            Assert.Null(restarted.AppliedHeight(Ethereum));
+            Assert.True(restarted.Apply(Batch(100, "0xa", (0, OneEth))).Applied);
+            File.WriteAllText(Path.Combine(folder, "epoch-floor-engine.json"), "{\"eip155:1\": 5}");
+            Assert.Contains("not a map of chains to heights", Assert.Throws<InputException>(() => file.Read()).Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void A_large_batch_split_across_the_cores_leaves_what_its_balances_applied_one_by_one_leave()
     {
         // Large enough for the parallel lookups and writes; accounts repeated (the later balance wins) and

@@ -37,6 +37,8 @@ internal sealed class EngineBook(
 
     private readonly Dictionary<ChainId, (ulong Height, string BlockHash, DateTimeOffset At)> _applied = [];
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+    // Per chain, the height of the last closed epoch (and which): no batch below it is taken.
+    private readonly Dictionary<ChainId, (ulong Height, ulong Epoch)> _floor = [];
     // Per chain, what keeps the book from being the chain at the applied height: the applied batch's
     // deposit addresses that could not be read (their balances are older), and a later batch refused.
     private readonly Dictionary<ChainId, string> _unreadDeposits = [];
@@ -94,6 +96,10 @@ internal sealed class EngineBook(
         ArgumentNullException.ThrowIfNull(batch);
         lock (_gate)
         {
+            if (_floor.TryGetValue(batch.Chain, out var floor) && batch.Height < floor.Height)
+            {
+                throw new InputException($"{batch.Chain} at height {batch.Height} is below {floor.Height}, where epoch {floor.Epoch} was closed: an older state than a closed epoch", field: "height");
+            }
             if (_applied.TryGetValue(batch.Chain, out var last))
             {
                 if (batch.Height < last.Height)
@@ -182,6 +188,30 @@ internal sealed class EngineBook(
             }
             var health = TakeHealthChanges();
             return new Outcome(true, $"{count} balances of {batch.Chain} at height {batch.Height} applied", health);
+        }
+    }
+
+    /// <summary>
+    /// Raises the floor below which no batch is taken to the heights a closed epoch was taken at (a floor
+    /// never goes down), and returns the whole floor (to keep on disk).
+    /// </summary>
+    public IReadOnlyDictionary<ChainId, (ulong Height, ulong Epoch)> RaiseFloor(ulong epoch, IEnumerable<(ChainId Chain, ulong Height)> heights) =>
+        RaiseFloor(heights.Select(h => (h.Chain, (h.Height, epoch))));
+
+    /// <summary>Raises the floor to heights each recorded with its epoch (as kept on disk).</summary>
+    public IReadOnlyDictionary<ChainId, (ulong Height, ulong Epoch)> RaiseFloor(IEnumerable<(ChainId Chain, (ulong Height, ulong Epoch) At)> heights)
+    {
+        ArgumentNullException.ThrowIfNull(heights);
+        lock (_gate)
+        {
+            foreach (var (chain, at) in heights)
+            {
+                if (!_floor.TryGetValue(chain, out var floor) || at.Height > floor.Height)
+                {
+                    _floor[chain] = at;
+                }
+            }
+            return new Dictionary<ChainId, (ulong, ulong)>(_floor);
         }
     }
 

@@ -33,8 +33,11 @@ public static class EngineRole
         {
             engine.Apply(entry);
         }
+        var floor = new EpochFloorFile(settings.StateDirectory is null ? null : Path.Combine(settings.StateDirectory, $"epoch-floor-{partition.Queue}.json"));
+        engine.RaiseFloor(floor.Read().Select(f => (f.Key, f.Value)));
         services.AddSingleton(engine);
         services.AddSingleton(journal);
+        services.AddSingleton(floor);
         // Before publishing anything the replica rebuilds its balances: it asks the adapters for their
         // latest batches once the bus is up.
         services.AddSingleton<IHostedService>(provider => new ReplayRequest(
@@ -53,6 +56,7 @@ public static class EngineRole
         bus.AddConsumer<PricesObservedConsumer>().Endpoint(OneQueue);
         bus.AddConsumer<LiabilitiesRequestedConsumer>().Endpoint(OneQueue);
         bus.AddConsumer<HealthRequestedConsumer>().Endpoint(OneQueue);
+        bus.AddConsumer<EpochClosedConsumer>().Endpoint(OneQueue);
         services.TryAddSingleton(TimeProvider.System);
     }
 }

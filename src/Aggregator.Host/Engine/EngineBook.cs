@@ -96,10 +96,6 @@ internal sealed class EngineBook(
         ArgumentNullException.ThrowIfNull(batch);
         lock (_gate)
         {
-            if (_floor.TryGetValue(batch.Chain, out var floor) && batch.Height < floor.Height)
-            {
-                throw new InputException($"{batch.Chain} at height {batch.Height} is below {floor.Height}, where epoch {floor.Epoch} was closed: an older state than a closed epoch", field: "height");
-            }
             if (_applied.TryGetValue(batch.Chain, out var last))
             {
                 if (batch.Height < last.Height)
@@ -120,6 +116,11 @@ internal sealed class EngineBook(
                 {
                     throw new InputException($"{batch.Chain} at height {batch.Height}: {batch.Height - last.Height} blocks past the applied {last.Height}, more than the chain makes in {elapsed.TotalSeconds:0} s ({advance.Blocks} + {advance.PerSecond} a second): a height the chain has not reached", field: "height");
                 }
+            }
+            // Checked after the above: a batch older than the one applied is passed over quietly as before.
+            if (_floor.TryGetValue(batch.Chain, out var floor) && batch.Height < floor.Height)
+            {
+                throw new InputException($"{batch.Chain} at height {batch.Height} is below {floor.Height}, where epoch {floor.Epoch} was closed: an older state than a closed epoch", field: "height");
             }
             var chain = book.ChainIndex(batch.Chain);
             var balances = batch.Balances;

@@ -61,13 +61,13 @@ public sealed class SeparateProcessesTests
         var epoch = (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 1;
         deployment.World.SignOwnership(epoch);
         await JsonRpc.CallAsync(deployment.Http, deployment.ChainA.Url, "evm_mine", []); // the chain's clock passes the epoch (a real chain's next block does)
-        var close = CliRunner.Run(["epoch", "close", .. deployment.Operator, "--epoch", epoch.ToString(CultureInfo.InvariantCulture), "--timeout", "120"]);
+        var close = deployment.Close(epoch);
         Assert.True(close.Exit == 0, close.Error + close.Output + prover.Log);
         var commitment = close.Output.Split('\n')[0].Trim();
         Assert.DoesNotContain(deployment.OperatorPassword, close.Output + close.Error, StringComparison.Ordinal);
         Assert.Single(new[] { prover, standby }, p => p.Log.Contains($"epoch {epoch} closed", StringComparison.Ordinal)); // one close, one publication
         // Asked again, the close resumes from what is done: the same commitment, nothing published twice.
-        var again = CliRunner.Run(["epoch", "close", .. deployment.Operator, "--epoch", epoch.ToString(CultureInfo.InvariantCulture), "--timeout", "120"]);
+        var again = deployment.Close(epoch);
         Assert.True(again.Exit == 0, again.Error + again.Output + prover.Log);
         Assert.Equal(commitment, again.Output.Split('\n')[0].Trim());
 
@@ -128,11 +128,8 @@ public sealed class SeparateProcessesTests
     public async Task Reserves_inflated_by_a_compromised_adapter_never_reach_a_proof_the_prover_reads_them_itself()
     {
         await using var deployment = await Deployment.StartAsync();
-        using var adapter = deployment.Run("adapter");
-        using var oracle = deployment.Run("oracle");
-        using var engine = deployment.Run("engine");
-        using var prover = deployment.Run("prover");
-        ServiceProcess[] processes = [adapter, oracle, engine, prover];
+        using var roles = deployment.RunRoles();
+        var (prover, processes) = (roles.Prover, roles.All);
         var health = await deployment.HealthWhen(h => h[0].Rebuilt, 1, processes, "the engine rebuilt from every chain");
         var real = health[0].Heights.Single(b => b.Chain == DemoWorld.ChainA);
 
@@ -144,16 +141,12 @@ public sealed class SeparateProcessesTests
         {
             ReplacesBlockHash = real.BlockHash,
         };
-        // Disposed only at the end: MassTransit keeps a process-wide log context that a disposed host would leave dangling for the CLI.
-        using var compromised = AggregatorHost.Build(new HostPlan(deployment.Broker.Transport(BusIdentity.Adapter)));
-        await compromised.StartAsync();
-        await compromised.Services.GetRequiredService<IPublishEndpoint>().Publish(new CollateralObserved(forged));
-        await compromised.StopAsync();
+        using var compromised = await deployment.PublishAsAsync(BusIdentity.Adapter, new CollateralObserved(forged));
         await deployment.HealthWhen(h => h[0].Heights.Any(b => b.Chain == DemoWorld.ChainA && b.BlockHash == forged.BlockHash), 1, processes, "the engine took the forged batch");
 
         var epoch = (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 1;
         deployment.World.SignOwnership(epoch);
-        var close = CliRunner.Run(["epoch", "close", .. deployment.Operator, "--epoch", epoch.ToString(CultureInfo.InvariantCulture), "--timeout", "120"]);
+        var close = deployment.Close(epoch);
         Assert.True(close.Exit == 1, close.Output + close.Error + prover.Log);
         Assert.Contains($"block {real.Height} is now {real.BlockHash}, not the recorded {forged.BlockHash}", close.Error, StringComparison.OrdinalIgnoreCase);
         Assert.False(Directory.Exists(Path.Combine(deployment.World.Directory, "epochs", epoch.ToString(CultureInfo.InvariantCulture))), "nothing is committed");
@@ -163,7 +156,7 @@ public sealed class SeparateProcessesTests
         await deployment.HealthWhen(h => h[0].Heights.Any(b => b.Chain == DemoWorld.ChainA && b.Height > real.Height), 1, processes, "the engine applied the next real block");
         var next = epoch + 1;
         deployment.World.SignOwnership(next);
-        var closed = CliRunner.Run(["epoch", "close", .. deployment.Operator, "--epoch", next.ToString(CultureInfo.InvariantCulture), "--timeout", "120"]);
+        var closed = deployment.Close(next);
         Assert.True(closed.Exit == 0, closed.Output + closed.Error + prover.Log);
         var reserves = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(deployment.World.Directory, "epochs", next.ToString(CultureInfo.InvariantCulture), "reserves.json")))!;
         var chainA = reserves["chains"]!.AsArray().Single(c => c!["chain"]!.GetValue<string>() == DemoWorld.ChainA.ToString())!;
@@ -178,11 +171,8 @@ public sealed class SeparateProcessesTests
     public async Task Solana_reserves_inflated_by_a_compromised_adapter_never_reach_a_proof_the_prover_reads_the_cluster_itself()
     {
         await using var deployment = await Deployment.StartAsync();
-        using var adapter = deployment.Run("adapter");
-        using var oracle = deployment.Run("oracle");
-        using var engine = deployment.Run("engine");
-        using var prover = deployment.Run("prover");
-        ServiceProcess[] processes = [adapter, oracle, engine, prover];
+        using var roles = deployment.RunRoles();
+        var (prover, processes) = (roles.Prover, roles.All);
         var health = await deployment.HealthWhen(h => h[0].Rebuilt, 1, processes, "the engine rebuilt from every chain");
         var real = health[0].Heights.Single(b => b.Chain == DemoWorld.SolanaChain);
 
@@ -191,17 +181,14 @@ public sealed class SeparateProcessesTests
         var reserve = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(deployment.World.Directory, "reserves.json")))!["solana"]![0]!["addresses"]![0]!["address"]!.GetValue<string>();
         var forged = new Core.Observations.ObservationBatch(DemoWorld.SolanaChain, real.Height + 1, "",
             [new Core.Observations.BalanceObservation(reserve, new AssetId("SOL"), new Amount(System.Numerics.BigInteger.Pow(10, 15), 9))], []);
-        using var compromised = AggregatorHost.Build(new HostPlan(deployment.Broker.Transport(BusIdentity.Adapter)));
-        await compromised.StartAsync();
-        await compromised.Services.GetRequiredService<IPublishEndpoint>().Publish(new CollateralObserved(forged));
-        await compromised.StopAsync();
+        using var compromised = await deployment.PublishAsAsync(BusIdentity.Adapter, new CollateralObserved(forged));
         await deployment.HealthWhen(h => h[0].Heights.Any(b => b.Chain == DemoWorld.SolanaChain && b.Height == forged.Height), 1, processes, "the engine took the forged batch");
 
         // The cluster stands at the real slot: the prover's own read is behind the engines', so no
         // snapshot is consistent and nothing is committed.
         var epoch = (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 1;
         deployment.World.SignOwnership(epoch);
-        var close = CliRunner.Run(["epoch", "close", .. deployment.Operator, "--epoch", epoch.ToString(CultureInfo.InvariantCulture), "--timeout", "120"]);
+        var close = deployment.Close(epoch);
         Assert.True(close.Exit == 1, close.Output + close.Error + prover.Log);
         Assert.Contains($"the prover's read of {DemoWorld.SolanaChain}@{real.Height}", close.Error, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(deployment.World.Directory, "epochs", epoch.ToString(CultureInfo.InvariantCulture))), "nothing is committed");
@@ -212,7 +199,7 @@ public sealed class SeparateProcessesTests
         var next = (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 1;
         deployment.World.SignOwnership(next);
         await JsonRpc.CallAsync(deployment.Http, deployment.ChainA.Url, "evm_mine", []); // the registry's clock passes the epoch
-        var closed = CliRunner.Run(["epoch", "close", .. deployment.Operator, "--epoch", next.ToString(CultureInfo.InvariantCulture), "--timeout", "120"]);
+        var closed = deployment.Close(next);
         Assert.True(closed.Exit == 0, closed.Output + closed.Error + prover.Log);
         var evidence = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(deployment.World.Directory, "epochs", next.ToString(CultureInfo.InvariantCulture), "reserves.json")))!;
         var cluster = evidence["chains"]!.AsArray().Single(c => c!["chain"]!.GetValue<string>() == DemoWorld.SolanaChain.ToString())!;
@@ -229,11 +216,8 @@ public sealed class SeparateProcessesTests
     public async Task A_deposit_above_2_to_the_96_base_units_is_committed_exactly_into_an_epoch()
     {
         await using var deployment = await Deployment.StartAsync();
-        using var adapter = deployment.Run("adapter");
-        using var oracle = deployment.Run("oracle");
-        using var engine = deployment.Run("engine");
-        using var prover = deployment.Run("prover");
-        ServiceProcess[] processes = [adapter, oracle, engine, prover];
+        using var roles = deployment.RunRoles();
+        var (prover, processes) = (roles.Prover, roles.All);
         var health = await deployment.HealthWhen(h => h[0].Rebuilt, 1, processes, "the engine rebuilt from every chain");
         var before = health[0].Heights.Single(b => b.Chain == DemoWorld.ChainA).Height;
 
@@ -251,7 +235,7 @@ public sealed class SeparateProcessesTests
         health = await deployment.HealthWhen(h => h[0].Heights.Any(b => b.Chain == DemoWorld.ChainA && b.Height > before), 1, processes, "the engine applied the block with the deposit");
         Assert.Equal("healthy", health[0].Accounts.Single(a => a.Account == "account-00000").Status);
 
-        var close = CliRunner.Run(["epoch", "close", .. deployment.Operator, "--epoch", epoch.ToString(CultureInfo.InvariantCulture), "--timeout", "120"]);
+        var close = deployment.Close(epoch);
         Assert.True(close.Exit == 0, close.Output + close.Error + prover.Log);
         var proofPath = Path.Combine(deployment.World.Directory, "account-00000.json");
         var inclusion = CliRunner.Run(["epoch", "inclusion", .. deployment.Operator, "--epoch", epoch.ToString(CultureInfo.InvariantCulture), "--account", "account-00000", "--out", proofPath]);
@@ -368,6 +352,20 @@ public sealed class SeparateProcessesTests
         }
     }
 
+    /// <summary>The roles of one institution, each in a process of its own.</summary>
+    private sealed record Roles(ServiceProcess Adapter, ServiceProcess Oracle, ServiceProcess Engine, ServiceProcess Prover) : IDisposable
+    {
+        public ServiceProcess[] All => [Adapter, Oracle, Engine, Prover];
+
+        public void Dispose()
+        {
+            foreach (var process in All)
+            {
+                process.Dispose();
+            }
+        }
+    }
+
     /// <summary>A broker, two anvils and the Solana test server of the test's own, the demo's institution on them, and a bus client.</summary>
     private sealed class Deployment : IAsyncDisposable
     {
@@ -410,6 +408,28 @@ public sealed class SeparateProcessesTests
             await client.StartAsync();
             return new Deployment(broker, chainA, chainB, solana, http, world, client);
         }
+
+        /// <summary>The adapter, the oracle, one engine and the prover, each in a process of its own.</summary>
+        public Roles RunRoles() => new(Run("adapter"), Run("oracle"), Run("engine"), Run("prover"));
+
+        /// <summary>
+        /// Publishes <paramref name="message"/> as <paramref name="user"/> would (a compromised role), from a
+        /// host that is stopped but disposed only by the caller at the end: MassTransit keeps a process-wide
+        /// log context that a disposed host would leave dangling for the in-process CLI.
+        /// </summary>
+        public async Task<IHost> PublishAsAsync<T>(string user, T message)
+            where T : class
+        {
+            var host = AggregatorHost.Build(new HostPlan(Broker.Transport(user)));
+            await host.StartAsync();
+            await host.Services.GetRequiredService<IPublishEndpoint>().Publish(message);
+            await host.StopAsync();
+            return host;
+        }
+
+        /// <summary><c>aggregator epoch close</c> for <paramref name="epoch"/>, as the operator.</summary>
+        public (int Exit, string Output, string Error) Close(ulong epoch) =>
+            CliRunner.Run(["epoch", "close", .. Operator, "--epoch", epoch.ToString(CultureInfo.InvariantCulture), "--timeout", "120"]);
 
         /// <summary><c>--bus</c> and <c>--bus-credentials</c> of the operator's CLI.</summary>
         public string[] Operator => Broker.BusArguments(BusIdentity.Operator);

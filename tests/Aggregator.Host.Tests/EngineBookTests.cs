@@ -116,7 +116,8 @@ public class EngineBookTests
         // An adapter down for an hour: the chain moved on by as much, and its next batch is taken.
         clock.Now += TimeSpan.FromHours(1);
         Assert.True(engine.Apply(Batch(150 + 3_600 + 50, "0xc", (0, OneEth))).Applied);
-        Assert.True(new HeightAdvance(ulong.MaxValue, ulong.MaxValue).Limit(ulong.MaxValue - 1, TimeSpan.FromDays(1)) == ulong.MaxValue); // saturates, never wraps
+        Assert.Equal(ulong.MaxValue, new HeightAdvance(ulong.MaxValue, ulong.MaxValue).Limit(ulong.MaxValue - 1, TimeSpan.FromDays(1))); // saturates, never wraps
+        Assert.Equal(ulong.MaxValue, new HeightAdvance(ulong.MaxValue, 0).Limit(ulong.MaxValue - 1, TimeSpan.Zero));
     }
 
     [Fact]

@@ -59,7 +59,7 @@ public sealed record HeightAdvance(ulong Blocks, ulong PerSecond)
     public ulong Limit(ulong applied, TimeSpan elapsed)
     {
         var seconds = (UInt128)(ulong)Math.Max(0, Math.Floor(elapsed.TotalSeconds));
-        var limit = applied + Blocks + PerSecond * seconds;
+        var limit = (UInt128)applied + Blocks + PerSecond * seconds;
         return limit > ulong.MaxValue ? ulong.MaxValue : (ulong)limit;
     }
 }

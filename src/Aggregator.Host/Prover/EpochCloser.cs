@@ -1,18 +1,18 @@
 using System.Globalization;
 using System.Numerics;
+using Aggregator.Chains.Solana.Balances;
 using Aggregator.Commitment;
 using Aggregator.Core.Amounts;
 using Aggregator.Core.Chains;
 using Aggregator.Core.Errors;
 using Aggregator.Core.Observations;
-using Aggregator.Chains.Solana.Balances;
 using Aggregator.Messages;
-using MassTransit;
 using Aggregator.Proving;
 using Aggregator.Reserves;
 using Aggregator.Reserves.Chains;
 using Aggregator.Reserves.Configuration;
 using Aggregator.Reserves.Evidence;
+using MassTransit;
 using Microsoft.Extensions.Logging;
 
 namespace Aggregator.Host.Prover;

@@ -114,20 +114,25 @@ public class SnarkjsProverTests
         var root = Directory.CreateTempSubdirectory("aggregator-cancel-").FullName;
         try
         {
-            var prover = new SnarkjsProver(Aggregator.Testing.RepositoryPaths.Combine("circuits"), workRoot: root);
-            // The input is incomplete, so node gives up after a second or so: on a loaded machine this
-            // test may not see it before it ends. Such a round proves nothing either way; start another.
-            using var cancel = new CancellationTokenSource();
-            Task<Crypto.Groth16.Groth16Proof>? proving = null;
-            for (var round = 0; proving is null || proving.IsCompleted; round++)
+            // The circuit's keys are named pipes nobody writes: node blocks reading them and cannot end by
+            // itself, so the test waits for a process that must appear, not for a guess of how long it lives.
+            var real = Aggregator.Testing.RepositoryPaths.Combine("circuits");
+            var circuits = Directory.CreateDirectory(Path.Combine(root, "circuits")).FullName;
+            Directory.CreateDirectory(Path.Combine(circuits, "scripts"));
+            Directory.CreateDirectory(Path.Combine(circuits, "keys"));
+            File.CreateSymbolicLink(Path.Combine(circuits, "scripts", "prove.mjs"), Path.Combine(real, "scripts", "prove.mjs"));
+            Directory.CreateSymbolicLink(Path.Combine(circuits, "node_modules"), Path.Combine(real, "node_modules"));
+            foreach (var key in new[] { "inclusion_20_4.wasm", "inclusion_20_4.zkey" })
             {
-                Assert.True(round < 10, $"node never ran long enough to be cancelled: {proving?.Exception?.GetBaseException().Message}");
-                proving = prover.ProveAsync("inclusion_20_4", new JsonObject { ["leafHash"] = "1" }, cancel.Token);
-                while (ProcessesUsing(root).Length == 0 && !proving.IsCompleted)
-                {
-                    await Task.Delay(10);
-                }
+                using var fifo = System.Diagnostics.Process.Start("mkfifo", [Path.Combine(circuits, "keys", key)])!;
+                await fifo.WaitForExitAsync();
+                Assert.Equal(0, fifo.ExitCode);
             }
+            var prover = new SnarkjsProver(circuits, workRoot: root);
+            using var cancel = new CancellationTokenSource();
+            var proving = prover.ProveAsync("inclusion_20_4", new JsonObject { ["leafHash"] = "1" }, cancel.Token);
+            await Aggregator.Testing.Eventually.Until(() => ProcessesUsing(root).Length > 0 || proving.IsCompleted, "node started");
+            Assert.False(proving.IsCompleted, $"node ended by itself: {proving.Exception?.GetBaseException().Message}");
             await cancel.CancelAsync();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => proving);
             Assert.Empty(ProcessesUsing(root));

@@ -7,7 +7,7 @@ namespace Aggregator.IntegrationTests;
 /// <summary>What the fixtures that start local servers share: free loopback ports, and stopping what they started.</summary>
 internal static class LocalProcesses
 {
-    public static int FreePort() => Aggregator.Host.Demo.LocalServer.FreePort();
+    public static int FreePort() => Aggregator.Demo.LocalServer.FreePort();
 
     /// <summary>
     /// A port that is free on 127.0.0.1 together with the ports at the given offsets from it, below the

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Aggregator.Host;
-using Aggregator.Host.Demo;
+using Aggregator.Demo;
 
 namespace Aggregator.Cli.Commands;
 

@@ -8,7 +8,7 @@ using Aggregator.Host;
 using Aggregator.Host.Bus;
 using Aggregator.Host.Adapter;
 using Aggregator.Host.Configuration;
-using Aggregator.Host.Demo;
+using Aggregator.Demo;
 using Aggregator.Host.Engine;
 using Aggregator.Messages;
 using Aggregator.Testing;

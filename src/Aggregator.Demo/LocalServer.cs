@@ -4,7 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
 
-namespace Aggregator.Host.Demo;
+namespace Aggregator.Demo;
 
 /// <summary>
 /// A local server this program started on 127.0.0.1 (anvil, the Solana test server): its URL, and on

@@ -13,7 +13,7 @@ using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Crypto.Signers;
 using Org.BouncyCastle.Security;
 
-namespace Aggregator.Host.Demo;
+namespace Aggregator.Demo;
 
 /// <summary>
 /// The demo's institution on three local chains: two anvils (chain ids 31337 and 31338) and the Solana

@@ -1,4 +1,3 @@
-using Aggregator.Host.Bus;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
@@ -6,6 +5,8 @@ using System.Numerics;
 using Aggregator.Chains.Evm.Registry;
 using Aggregator.Core.Amounts;
 using Aggregator.Core.Assets;
+using Aggregator.Host;
+using Aggregator.Host.Bus;
 using Aggregator.Host.Configuration;
 using Aggregator.Host.Engine;
 using Aggregator.Margin.Evaluation;
@@ -15,7 +16,7 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Aggregator.Host.Demo;
+namespace Aggregator.Demo;
 
 /// <summary>
 /// `aggregator demo`: the whole product on this machine. Starts two anvils and the Solana test server,

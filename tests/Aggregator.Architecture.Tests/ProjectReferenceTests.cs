@@ -1,8 +1,8 @@
 using System.Reflection;
 
-namespace Aggregator.Cli.Tests.Architecture;
+namespace Aggregator.Architecture.Tests;
 
-/// <summary>The reference rules of shared/DESIGN.md section 2, read from the built assemblies.</summary>
+/// <summary>The reference rules of shared/DESIGN.md section 2 and docs/architecture.md, for every project, read from the built assemblies.</summary>
 public class ProjectReferenceTests
 {
     private static string[] AggregatorReferences(Assembly assembly) =>
@@ -77,5 +77,37 @@ public class ProjectReferenceTests
         Assert.Equal(
             ["Aggregator.Chains.Evm", "Aggregator.Chains.Solana", "Aggregator.Core"],
             AggregatorReferences(typeof(Reserves.ReservesSweep).Assembly));
+    }
+
+    [Fact]
+    public void Messages_are_contracts_on_core_only()
+    {
+        Assert.Equal(["Aggregator.Core"], AggregatorReferences(typeof(Messages.CollateralObserved).Assembly));
+    }
+
+    [Fact]
+    public void The_host_wires_the_roles_and_knows_neither_the_demo_nor_the_cli()
+    {
+        Assert.Equal(
+            ["Aggregator.Chains.Evm", "Aggregator.Chains.Solana", "Aggregator.Commitment", "Aggregator.Core", "Aggregator.Crypto", "Aggregator.Margin", "Aggregator.Messages", "Aggregator.Proving", "Aggregator.Reserves"],
+            AggregatorReferences(typeof(Host.AggregatorHost).Assembly));
+    }
+
+    [Fact]
+    public void The_demo_builds_on_the_host_and_the_chains_and_nothing_depends_on_it_but_the_cli()
+    {
+        var demo = typeof(Demo.DemoWorld).Assembly;
+        Assert.Contains("Aggregator.Host", AggregatorReferences(demo));
+        Assert.DoesNotContain("aggregator", demo.GetReferencedAssemblies().Select(a => a.Name));
+        var others = new[] { typeof(Host.AggregatorHost), typeof(Reserves.ReservesSweep), typeof(Proving.EpochProofs), typeof(Messages.CollateralObserved), typeof(Margin.Evaluation.PoolEvaluator) };
+        Assert.All(others, type => Assert.DoesNotContain("Aggregator.Demo", AggregatorReferences(type.Assembly)));
+    }
+
+    [Fact]
+    public void The_cli_is_the_top_nothing_references_it()
+    {
+        var cli = typeof(Cli.CliApplication).Assembly;
+        Assert.Contains("Aggregator.Demo", AggregatorReferences(cli));
+        Assert.DoesNotContain("aggregator", typeof(Host.AggregatorHost).Assembly.GetReferencedAssemblies().Select(a => a.Name));
     }
 }

@@ -5,6 +5,3 @@ namespace Aggregator.Messages;
 /// registry transaction, and the block per chain its liabilities and reserves were taken at.
 /// </summary>
 public sealed record EpochClosed(ulong Epoch, string Commitment, string ManifestLocation, string? RegistryTransaction, IReadOnlyList<AppliedBlock> Heights);
-
-/// <summary>An epoch could not be closed (a partition did not answer, reserves fall short, the registry refused): why.</summary>
-public sealed record EpochCloseFailed(ulong Epoch, string Reason);

@@ -9,19 +9,3 @@ namespace Aggregator.Messages;
 /// nothing; <paramref name="Amount"/> is in base units of <paramref name="Asset"/>.
 /// </summary>
 public sealed record LedgerEntry(string EntryId, string Account, LedgerEntryKind Kind, AssetId Asset, Amount Amount, DateTimeOffset At);
-
-/// <summary>What a ledger entry does to the account's position in the books.</summary>
-public enum LedgerEntryKind
-{
-    /// <summary>The account's debt grows.</summary>
-    Borrow,
-
-    /// <summary>The account's debt shrinks.</summary>
-    Repay,
-
-    /// <summary>The institution holds more for the account off chain.</summary>
-    Deposit,
-
-    /// <summary>The institution holds less for the account off chain.</summary>
-    Withdraw,
-}

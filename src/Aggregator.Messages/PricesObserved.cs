@@ -1,9 +1,4 @@
-using Aggregator.Core.Assets;
-
 namespace Aggregator.Messages;
 
 /// <summary>Prices read from their sources (feeds or configuration), each with the source's own timestamp.</summary>
 public sealed record PricesObserved(IReadOnlyList<PriceObservation> Prices);
-
-/// <summary>One source's price of an asset in the quote currency, as of <paramref name="At"/> (the source's time, not the reader's).</summary>
-public sealed record PriceObservation(AssetId Asset, string Source, decimal Price, DateTimeOffset At);

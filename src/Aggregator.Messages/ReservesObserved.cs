@@ -1,6 +1,3 @@
-using Aggregator.Core.Amounts;
-using Aggregator.Core.Assets;
-
 namespace Aggregator.Messages;
 
 /// <summary>
@@ -9,6 +6,3 @@ namespace Aggregator.Messages;
 /// what was not counted and why. The evidence is the epoch directory's reserves.json.
 /// </summary>
 public sealed record ReservesObserved(ulong Epoch, IReadOnlyList<AppliedBlock> Heights, IReadOnlyList<ReserveTotal> Totals, IReadOnlyList<string> Problems);
-
-/// <summary>One asset's reserves.</summary>
-public sealed record ReserveTotal(AssetId Asset, Amount Amount);

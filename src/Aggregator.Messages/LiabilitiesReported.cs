@@ -1,14 +1,4 @@
-using Aggregator.Core.Assets;
-using Aggregator.Core.Chains;
-
 namespace Aggregator.Messages;
-
-/// <summary>
-/// The prover asks every engine partition for its accounts' liabilities as of one consistent snapshot
-/// (docs/messages.md, "Closing an epoch"). Each partition answers with a <see cref="LiabilitiesReported"/>
-/// carrying the same <paramref name="RequestId"/>.
-/// </summary>
-public sealed record LiabilitiesRequested(Guid RequestId, ulong Epoch);
 
 /// <summary>
 /// One engine partition's answer, or part <paramref name="Part"/> of <paramref name="Parts"/> of it
@@ -30,12 +20,3 @@ public sealed record LiabilitiesReported(
     int Part = 0,
     int Parts = 1,
     IReadOnlyList<string>? Problems = null);
-
-/// <summary>A chain's block as applied: its height and hash.</summary>
-public sealed record AppliedBlock(ChainId Chain, ulong Height, string BlockHash);
-
-/// <summary>A column of <see cref="LiabilitiesReported.Accounts"/>: the asset and the decimals its base units count in.</summary>
-public sealed record LiabilityAsset(AssetId Asset, int Decimals);
-
-/// <summary>One account's liabilities, in the order of <see cref="LiabilitiesReported.Assets"/>.</summary>
-public sealed record AccountLiabilities(string Account, IReadOnlyList<UInt128> BaseUnits);

@@ -1,8 +1,5 @@
 namespace Aggregator.Messages;
 
-/// <summary>A request (answered by each engine partition) for the current health of every account it owns.</summary>
-public sealed record HealthRequested(Guid RequestId);
-
 /// <summary>
 /// One engine partition's accounts as of one moment between two writes, or part <paramref name="Part"/>
 /// of <paramref name="Parts"/> of them (at most 10,000 accounts a part, as for liabilities, so no message
@@ -21,6 +18,3 @@ public sealed record HealthReported(
     IReadOnlyList<AccountStatus> Accounts,
     int Part = 0,
     int Parts = 1);
-
-/// <summary>One account's cross-pool health (statuses as in docs/margin.md).</summary>
-public sealed record AccountStatus(string Account, string Status, decimal? HealthFactor, decimal WeightedCollateral, decimal Requirement);

@@ -11,7 +11,7 @@ namespace Aggregator.Messages;
 /// On the wire the batch is one compact binary string (<see cref="CompactBatchJsonConverter"/>).
 /// A large batch travels in <see cref="Parts"/> messages (<see cref="Split"/>), part <see cref="Part"/>
 /// of them holding a slice of the balances under the same header; consumers act on the whole batch only,
-/// once a <see cref="CollateralAssembly"/> has every part.
+/// once every part is in (the engine's CollateralAssembly).
 /// </summary>
 public sealed record CollateralObserved([property: JsonConverter(typeof(CompactBatchJsonConverter))] ObservationBatch Batch, int Part = 0, int Parts = 1)
 {

@@ -5,7 +5,7 @@ using Aggregator.Core.Assets;
 using Aggregator.Core.Chains;
 using Aggregator.Core.Errors;
 using Aggregator.Core.Observations;
-using Aggregator.Host.Prover;
+using Aggregator.Host.Engine;
 using Aggregator.Messages;
 
 namespace Aggregator.Host.Tests;

@@ -52,7 +52,7 @@ internal sealed class EngineBook(
     public CrossMarginBook Book => book;
 
     /// <summary>Where the parts of a large batch wait for the rest (the book takes whole batches only).</summary>
-    public Messages.CollateralAssembly Assembly { get; } = new();
+    public CollateralAssembly Assembly { get; } = new();
 
     /// <summary>Whether every chain of the book has had a batch applied (health changes are handed out only then).</summary>
     public bool Rebuilt

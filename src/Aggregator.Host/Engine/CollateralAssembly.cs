@@ -1,8 +1,9 @@
 using Aggregator.Core.Chains;
 using Aggregator.Core.Errors;
 using Aggregator.Core.Observations;
+using Aggregator.Messages;
 
-namespace Aggregator.Messages;
+namespace Aggregator.Host.Engine;
 
 /// <summary>
 /// Puts a batch that travels in parts (<see cref="CollateralObserved.Split"/>) back together: each part is
@@ -11,7 +12,8 @@ namespace Aggregator.Messages;
 /// <paramref name="keptPerChain"/> incomplete batches are kept per chain, the lowest height dropped first,
 /// and at most <see cref="MaxPending"/> in all, the oldest dropped first, so parts that never complete
 /// (or name made-up chains) cannot fill the memory. An engine that restarts asks the adapters for their
-/// latest batch again, so nothing acknowledged is lost. Thread-safe.
+/// latest batch again, so nothing acknowledged is lost. Thread-safe. It lives with the engine, the one
+/// role that takes batches from the bus; the contracts stay plain records.
 /// </summary>
 public sealed class CollateralAssembly(int keptPerChain = 4)
 {

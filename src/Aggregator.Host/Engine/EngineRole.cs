@@ -22,26 +22,30 @@ public static class EngineRole
         ArgumentNullException.ThrowIfNull(bus);
         ArgumentNullException.ThrowIfNull(settings);
         queue ??= partition.Queue;
-        // A book of a million accounts is millions of live objects: a blocking full collection pauses
-        // the engine for most of a second (measured 665 ms in a price tick). Full collections stay in the
-        // background unless memory runs short.
-        System.Runtime.GCSettings.LatencyMode = System.Runtime.GCLatencyMode.SustainedLowLatency;
         var others = partition.Count <= 1 ? null : settings.Accounts.Select(a => a.Id).Where(id => !partition.Owns(id)).ToHashSet(StringComparer.Ordinal);
-        var journal = new LedgerJournal(settings.StateDirectory is null ? null : Path.Combine(settings.StateDirectory, $"ledger-{partition.Queue}.jsonl"));
-        var engine = new EngineBook(settings.CreateBook(partition), others, partition, settings.PriceSources, settings.AdvanceOf);
-        foreach (var entry in journal.Read())
+        var state = settings.StateDirectory;
+        services.AddSingleton(new LedgerJournal(state is null ? null : Path.Combine(state, $"ledger-{partition.Queue}.jsonl")));
+        services.AddSingleton(new EpochFloorFile(state is null ? null : Path.Combine(state, $"epoch-floor-{partition.Queue}.json")));
+        // Registration has no side effects: the book is built, its journal replayed and its floor read
+        // when the host starts and first asks for it (the hosted services below), before any consumer runs.
+        services.AddSingleton(provider =>
         {
-            engine.Apply(entry);
-        }
-        var floor = new EpochFloorFile(settings.StateDirectory is null ? null : Path.Combine(settings.StateDirectory, $"epoch-floor-{partition.Queue}.json"));
-        engine.RaiseFloor(floor.Read().Select(f => (f.Key, f.Value)));
-        services.AddSingleton(engine);
-        services.AddSingleton(journal);
-        services.AddSingleton(floor);
+            // A book of a million accounts is millions of live objects: a blocking full collection pauses
+            // the engine for most of a second (measured 665 ms in a price tick). Full collections stay in
+            // the background unless memory runs short.
+            System.Runtime.GCSettings.LatencyMode = System.Runtime.GCLatencyMode.SustainedLowLatency;
+            var engine = new EngineBook(settings.CreateBook(partition), others, partition, settings.PriceSources, settings.AdvanceOf);
+            foreach (var entry in provider.GetRequiredService<LedgerJournal>().Read())
+            {
+                engine.Apply(entry);
+            }
+            engine.RaiseFloor(provider.GetRequiredService<EpochFloorFile>().Read().Select(f => (f.Key, f.Value)));
+            return engine;
+        });
         // Before publishing anything the replica rebuilds its balances: it asks the adapters for their
         // latest batches once the bus is up.
         services.AddSingleton<IHostedService>(provider => new ReplayRequest(
-            provider.GetRequiredService<IBus>(), provider.GetRequiredService<IHostApplicationLifetime>(), engine, queue, ReplayRequest.Interval, provider.GetRequiredService<TimeProvider>()));
+            provider.GetRequiredService<IBus>(), provider.GetRequiredService<IHostApplicationLifetime>(), provider.GetRequiredService<EngineBook>(), queue, ReplayRequest.Interval, provider.GetRequiredService<TimeProvider>()));
         // Both consumers on one queue, one message at a time: observations and ledger entries are applied
         // in the order they arrive, by one writer.
         void OneQueue(IEndpointRegistrationConfigurator e)
@@ -50,7 +54,7 @@ public static class EngineRole
             e.ConcurrentMessageLimit = 1;
         }
         services.AddSingleton<IHostedService>(provider => new StalenessCheck(
-            engine, provider.GetRequiredService<IBus>(), StalenessCheck.Interval, provider.GetRequiredService<TimeProvider>()));
+            provider.GetRequiredService<EngineBook>(), provider.GetRequiredService<IBus>(), StalenessCheck.Interval, provider.GetRequiredService<TimeProvider>()));
         bus.AddConsumer<CollateralObservedConsumer>().Endpoint(OneQueue);
         bus.AddConsumer<LedgerEntryConsumer>().Endpoint(OneQueue);
         bus.AddConsumer<PricesObservedConsumer>().Endpoint(OneQueue);

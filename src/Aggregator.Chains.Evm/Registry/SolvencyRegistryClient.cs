@@ -85,6 +85,45 @@ public sealed class SolvencyRegistryClient
         }
     }
 
+    /// <summary>
+    /// Publishes the sender's commitment for an epoch once, and returns the publication's transaction. A
+    /// publication of exactly this commitment already mined (a crash between sending and recording it) is
+    /// found and returned, not sent again: the registry would refuse the epoch as not increasing. The call
+    /// waits first for the chain's clock to pass the epoch, since the registry refuses an epoch in its
+    /// future and a chain's clock trails the wall clock by up to a block interval.
+    /// </summary>
+    /// <exception cref="RegistryRejectedException">The registry refused the publication, holds another commitment for the epoch, or the chain's clock did not pass the epoch within a minute.</exception>
+    public async Task<string> PublishOnceAsync(ulong epoch, BigInteger commitment, BigInteger paramsHash, IReadOnlyList<BigInteger> reserves, IReadOnlyList<BigInteger> proof, CancellationToken cancellationToken = default)
+    {
+        await WaitForChainTimeAsync(epoch, cancellationToken).ConfigureAwait(false);
+        return await CommitmentOfAsync(_from, epoch).ConfigureAwait(false) switch
+        {
+            null => (await PublishAsync(epoch, commitment, paramsHash, reserves, proof, cancellationToken).ConfigureAwait(false)).TransactionHash,
+            var stored when stored.Commitment == commitment && stored.ParamsHash == paramsHash =>
+                await PublicationTransactionAsync(_from, epoch).ConfigureAwait(false)
+                    ?? throw new RegistryRejectedException($"the registry holds epoch {epoch}'s commitment, but no CommitmentPublished event for it"),
+            var stored => throw new RegistryRejectedException($"the registry already holds another commitment ({stored.Commitment}) for publisher {_from}, epoch {epoch}"),
+        };
+    }
+
+    private async Task WaitForChainTimeAsync(ulong epoch, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            var latest = await _web3.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(BlockParameter.CreateLatest()).ConfigureAwait(false);
+            if (latest.Timestamp.Value >= epoch)
+            {
+                return;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new RegistryRejectedException($"the chain's latest block (time {latest.Timestamp.Value}) is still before epoch {epoch} after a minute: the registry would refuse the epoch as in the future");
+            }
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>The transaction that published a publisher's epoch (its CommitmentPublished event), or null when none did.</summary>
     public async Task<string?> PublicationTransactionAsync(string publisher, ulong epoch)
     {

@@ -79,8 +79,8 @@ public static class RegistryPublisher
     }
 
     /// <summary>
-    /// Publishes the epoch in <paramref name="directory"/> and records the publication in its manifest
-    /// (sent again if asked again: the registry refuses a second publication of an epoch).
+    /// Publishes the epoch in <paramref name="directory"/> once (<see cref="SolvencyRegistryClient.PublishOnceAsync"/>)
+    /// and records the publication in its manifest.
     /// </summary>
     /// <exception cref="InputException">No solvency proof yet, a key that is not the epoch's publisher, or insecure keys off a local chain without <paramref name="allowInsecureKeys"/>.</exception>
     /// <exception cref="RegistryRejectedException">The registry refused the publication.</exception>
@@ -98,43 +98,13 @@ public static class RegistryPublisher
         {
             throw new InputException($"the proof was made with insecure development keys; chain {account.ChainId} is not a local development chain (31337, 1337): pass --allow-insecure-keys to publish anyway", field: "--allow-insecure-keys");
         }
-        await WaitForChainTimeAsync(web3, manifest.Epoch, cancellationToken).ConfigureAwait(false);
         var proof = SolidityCalldata.Proof(System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(proofPath, cancellationToken).ConfigureAwait(false))!["proof"]!.ToJsonString());
         var reserves = manifest.Reserves!.Select(r => BigInteger.Parse(r.ProofUnits, CultureInfo.InvariantCulture)).ToArray();
         var (commitment, paramsHash) = (BigInteger.Parse(manifest.Commitment, CultureInfo.InvariantCulture), BigInteger.Parse(manifest.ParamsHash, CultureInfo.InvariantCulture));
-        var client = new SolvencyRegistryClient(web3, registry, account.Address);
-        // A publication that was mined but not recorded here (a crash between the two) is recorded now,
-        // not sent again (the registry would refuse the epoch as not increasing).
-        var transaction = await client.CommitmentOfAsync(account.Address, manifest.Epoch).ConfigureAwait(false) switch
-        {
-            null => (await client.PublishAsync(manifest.Epoch, commitment, paramsHash, reserves, proof, cancellationToken).ConfigureAwait(false)).TransactionHash,
-            var stored when stored.Commitment == commitment && stored.ParamsHash == paramsHash =>
-                await client.PublicationTransactionAsync(account.Address, manifest.Epoch).ConfigureAwait(false)
-                    ?? throw new RegistryRejectedException($"the registry holds epoch {manifest.Epoch}'s commitment, but no CommitmentPublished event for it"),
-            var stored => throw new RegistryRejectedException($"the registry already holds another commitment ({stored.Commitment}) for publisher {account.Address}, epoch {manifest.Epoch}"),
-        };
+        var transaction = await new SolvencyRegistryClient(web3, registry, account.Address)
+            .PublishOnceAsync(manifest.Epoch, commitment, paramsHash, reserves, proof, cancellationToken).ConfigureAwait(false);
         var publication = new EpochManifest.PublicationEntry($"eip155:{account.ChainId}", registry, account.Address, transaction);
         EpochDirectory.UpdateManifest(directory, manifest with { Publication = publication });
         return publication;
-    }
-
-    // The registry refuses an epoch past the latest block's time (its checks run at that block), and a
-    // chain's clock trails the wall clock by up to a block interval: wait for the chain to pass the epoch.
-    private static async Task WaitForChainTimeAsync(Web3 web3, ulong epoch, CancellationToken cancellationToken)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (true)
-        {
-            var latest = await web3.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(Nethereum.RPC.Eth.DTOs.BlockParameter.CreateLatest()).ConfigureAwait(false);
-            if (latest.Timestamp.Value >= epoch)
-            {
-                return;
-            }
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new RegistryRejectedException($"the chain's latest block (time {latest.Timestamp.Value}) is still before epoch {epoch} after a minute: the registry would refuse the epoch as in the future");
-            }
-            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
-        }
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using Aggregator.Core.Observations;
 
 namespace Aggregator.Messages;
@@ -8,12 +7,12 @@ namespace Aggregator.Messages;
 /// batch: chain, height, block hash, every watched address's balance per asset in base units, the reads
 /// that failed, and after a reorg the block hash the batch replaces. Consumers apply a batch once: the
 /// same chain, height and hash again changes nothing, and an older height never overwrites a newer one.
-/// On the wire the batch is one compact binary string (<see cref="CompactBatchJsonConverter"/>).
+/// On the wire the batch is one compact binary string (registered with the bus: docs/messages.md).
 /// A large batch travels in <see cref="Parts"/> messages (<see cref="Split"/>), part <see cref="Part"/>
 /// of them holding a slice of the balances under the same header; consumers act on the whole batch only,
 /// once every part is in (the engine's CollateralAssembly).
 /// </summary>
-public sealed record CollateralObserved([property: JsonConverter(typeof(CompactBatchJsonConverter))] ObservationBatch Batch, int Part = 0, int Parts = 1)
+public sealed record CollateralObserved(ObservationBatch Batch, int Part = 0, int Parts = 1)
 {
     /// <summary>
     /// Balances per message: about 0.7 MB on the wire. A batch of every watched address at a million

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Aggregator.Core.Amounts;
 using Aggregator.Core.Assets;
 using Aggregator.Core.Observations;
+using Aggregator.Host.Bus.Wire;
 using Aggregator.Messages;
 
 namespace Aggregator.Host.Tests;
@@ -10,6 +11,9 @@ namespace Aggregator.Host.Tests;
 /// <summary>The compact wire forms (batches, health changes, plans): exact round trips, and every malformed body refused.</summary>
 public class CompactWireTests
 {
+    // The forms as the bus registers them; the message records carry no converter of their own.
+    private static readonly JsonSerializerOptions Wire = WireFormat.Configure(new JsonSerializerOptions());
+
     private static readonly DateTimeOffset At = new(2026, 12, 1, 12, 0, 0, 500, TimeSpan.FromHours(2));
 
     private static readonly AccountHealthChanged[] Changes =
@@ -30,10 +34,32 @@ public class CompactWireTests
 
     private static (byte[] Bytes, Func<byte[], object> Decode, string Json, Func<string, object> FromJson, object Expected) Form(string form) => form switch
     {
-        "batch" => (CompactBatchJsonConverter.Encode(Sample), b => CompactBatchJsonConverter.Decode(b), JsonSerializer.Serialize(new CollateralObserved(Sample)), j => JsonSerializer.Deserialize<CollateralObserved>(j)!.Batch, Sample),
-        "health" => (CompactHealthChangesJsonConverter.Encode(Changes), b => CompactHealthChangesJsonConverter.Decode(b), JsonSerializer.Serialize(new AccountsHealthChanged(Changes)), j => JsonSerializer.Deserialize<AccountsHealthChanged>(j)!.Changes, Changes),
-        _ => (CompactPlansJsonConverter.Encode(Plans), b => CompactPlansJsonConverter.Decode(b), JsonSerializer.Serialize(new LiquidationsPlanned(Plans)), j => JsonSerializer.Deserialize<LiquidationsPlanned>(j)!.Plans, Plans),
+        "batch" => (CompactBatchJsonConverter.Encode(Sample), b => CompactBatchJsonConverter.Decode(b), JsonSerializer.Serialize(new CollateralObserved(Sample), Wire), j => JsonSerializer.Deserialize<CollateralObserved>(j, Wire)!.Batch, Sample),
+        "health" => (CompactHealthChangesJsonConverter.Encode(Changes), b => CompactHealthChangesJsonConverter.Decode(b), JsonSerializer.Serialize(new AccountsHealthChanged(Changes), Wire), j => JsonSerializer.Deserialize<AccountsHealthChanged>(j, Wire)!.Changes, Changes),
+        _ => (CompactPlansJsonConverter.Encode(Plans), b => CompactPlansJsonConverter.Decode(b), JsonSerializer.Serialize(new LiquidationsPlanned(Plans), Wire), j => JsonSerializer.Deserialize<LiquidationsPlanned>(j, Wire)!.Plans, Plans),
     };
+
+    [Fact]
+    public async Task Messages_captured_on_the_bus_before_the_forms_moved_out_of_the_contracts_read_and_write_the_same_bytes()
+    {
+        // Written by MassTransit's serializer when the converters were attributes of the message records.
+        var captured = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Aggregator.Testing.RepositoryPaths.Combine("tests", "Aggregator.Host.Tests", "TestData", "wire-captured.json")))!;
+        // A bus configured as every role configures it (it registers the forms on MassTransit's options).
+        using var host = AggregatorHost.Build(new HostPlan(global::Aggregator.Host.Bus.BusTransport.InMemory));
+        await host.StartAsync();
+        await host.StopAsync();
+        var options = MassTransit.Serialization.SystemTextJsonMessageSerializer.Options;
+        var batch = JsonSerializer.Deserialize<CollateralObserved>(captured["batch"]!.GetValue<string>(), options)!;
+        AssertSame(Sample, batch.Batch);
+        Assert.Equal((1, 3), (batch.Part, batch.Parts));
+        var health = JsonSerializer.Deserialize<AccountsHealthChanged>(captured["health"]!.GetValue<string>(), options)!;
+        Assert.Equal(Comparable(Changes), Comparable(health.Changes));
+        var plans = JsonSerializer.Deserialize<LiquidationsPlanned>(captured["plans"]!.GetValue<string>(), options)!;
+        Assert.Equal(Comparable(Plans), Comparable(plans.Plans));
+        Assert.Equal(captured["batch"]!.GetValue<string>(), JsonSerializer.Serialize(new CollateralObserved(Sample, 1, 3), options));
+        Assert.Equal(captured["health"]!.GetValue<string>(), JsonSerializer.Serialize(new AccountsHealthChanged(Changes), options));
+        Assert.Equal(captured["plans"]!.GetValue<string>(), JsonSerializer.Serialize(new LiquidationsPlanned(Plans), options));
+    }
 
     // Records compare their lists by reference: a plan's perps are compared by content.
     private static object[] Comparable(object list) => list switch
@@ -116,10 +142,10 @@ public class CompactWireTests
         {
             Balances = [.. Enumerable.Range(0, 1000).Select(i => new BalanceObservation($"0x{i:x40}", new AssetId("ETH"), new Amount(BigInteger.Pow(10, 18) + i, 18)))],
         };
-        var compact = JsonSerializer.Serialize(new CollateralObserved(batch)).Length;
+        var compact = JsonSerializer.Serialize(new CollateralObserved(batch), Wire).Length;
         var objects = JsonSerializer.Serialize(batch).Length;
         Assert.True(compact < objects * 0.6, $"{compact} characters against {objects}"); // the addresses are most of it
-        AssertSame(batch, JsonSerializer.Deserialize<CollateralObserved>(JsonSerializer.Serialize(new CollateralObserved(batch)))!.Batch);
+        AssertSame(batch, JsonSerializer.Deserialize<CollateralObserved>(JsonSerializer.Serialize(new CollateralObserved(batch), Wire), Wire)!.Batch);
     }
 
     [Fact]
@@ -132,10 +158,10 @@ public class CompactWireTests
 
         foreach (var json in new[] { "{\"Batch\":42}", "{\"Batch\":\"not base64!\"}", "{\"Batch\":{\"Chain\":\"eip155:1\"}}" })
         {
-            Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<CollateralObserved>(json));
+            Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<CollateralObserved>(json, Wire));
         }
-        Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<AccountsHealthChanged>("{\"Changes\":[]}"));
-        Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<LiquidationsPlanned>("{\"Plans\":\"%%%\"}"));
+        Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<AccountsHealthChanged>("{\"Changes\":[]}", Wire));
+        Assert.Throws<JsonException>(() => JsonSerializer.Deserialize<LiquidationsPlanned>("{\"Plans\":\"%%%\"}", Wire));
     }
 
     [Fact]

@@ -110,6 +110,7 @@ public sealed record BusTransport
         {
             bus.UsingInMemory((context, cfg) =>
             {
+                cfg.ConfigureJsonSerializerOptions(Wire.WireFormat.Configure);
                 cfg.UseMessageRetry(Retry);
                 cfg.ConfigureEndpoints(context);
             });
@@ -144,6 +145,7 @@ public sealed record BusTransport
                 // Nothing counts as published until the broker has it.
                 h.PublisherConfirmation = true;
             });
+            cfg.ConfigureJsonSerializerOptions(Wire.WireFormat.Configure);
             // Every message says who sent it; the broker refuses a user_id that is not the connection's.
             cfg.ConfigureSend(send => send.UseSendExecute(StampUser));
             cfg.ConfigurePublish(publish => publish.UseExecute(StampUser));

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Aggregator.Messages;
+namespace Aggregator.Host.Bus.Wire;
 
 /// <summary>A property written as one base64 string of its compact bytes (<see cref="CompactWire"/>).</summary>
 public abstract class CompactJsonConverter<T>(string what, Func<T, byte[]> encode, Func<byte[], T> decode) : JsonConverter<T>
@@ -131,5 +131,26 @@ internal static class CompactWire
         {
             throw new JsonException($"{what} is not valid base64", error);
         }
+    }
+}
+
+/// <summary>
+/// The compact bodies of the bus's three large messages (docs/messages.md): a batch's balances, a list of
+/// health changes, a list of liquidation plans, each one base64 string of a versioned binary form. The
+/// message records stay plain; this registers the forms on the serializer's options when the bus is
+/// configured, as MassTransit registers a serializer.
+/// </summary>
+public static class WireFormat
+{
+    /// <summary>Adds the compact forms to <paramref name="options"/> (once) and returns them.</summary>
+    public static JsonSerializerOptions Configure(JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        JsonConverter[] forms = [new CompactBatchJsonConverter(), new CompactHealthChangesJsonConverter(), new CompactPlansJsonConverter()];
+        foreach (var form in forms.Where(f => !options.Converters.Any(c => c.GetType() == f.GetType())))
+        {
+            options.Converters.Add(form);
+        }
+        return options;
     }
 }

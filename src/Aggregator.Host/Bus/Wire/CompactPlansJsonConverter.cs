@@ -3,8 +3,9 @@ using System.Text.Json;
 using Aggregator.Core.Amounts;
 using Aggregator.Core.Assets;
 using Aggregator.Core.Chains;
+using Aggregator.Messages;
 
-namespace Aggregator.Messages;
+namespace Aggregator.Host.Bus.Wire;
 
 /// <summary>
 /// The wire form of <see cref="LiquidationsPlanned.Plans"/>: one base64 string (docs/messages.md,

@@ -1,6 +1,7 @@
 using System.Text.Json;
+using Aggregator.Messages;
 
-namespace Aggregator.Messages;
+namespace Aggregator.Host.Bus.Wire;
 
 /// <summary>
 /// The wire form of <see cref="AccountsHealthChanged.Changes"/>: one base64 string (docs/messages.md,

@@ -4,8 +4,9 @@ using Aggregator.Core.Amounts;
 using Aggregator.Core.Assets;
 using Aggregator.Core.Chains;
 using Aggregator.Core.Observations;
+using Aggregator.Messages;
 
-namespace Aggregator.Messages;
+namespace Aggregator.Host.Bus.Wire;
 
 /// <summary>
 /// The wire form of <see cref="CollateralObserved.Batch"/>: one base64 string holding a compact binary

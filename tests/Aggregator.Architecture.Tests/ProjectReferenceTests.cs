@@ -110,4 +110,27 @@ public class ProjectReferenceTests
         Assert.Contains("Aggregator.Demo", AggregatorReferences(cli));
         Assert.DoesNotContain("aggregator", typeof(Host.AggregatorHost).Assembly.GetReferencedAssemblies().Select(a => a.Name));
     }
+
+    [Fact]
+    public void The_fields_know_nothing_of_the_curve()
+    {
+        // Fields (Fr, Fq, Montgomery arithmetic) are below the curve (Bn254: points, pairing), never the
+        // other way: no type of the Field namespace names a Bn254 type in what it declares.
+        const BindingFlags all = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
+        static IEnumerable<Type> Named(Type type) => type.IsGenericType
+            ? [type, .. type.GetGenericArguments().SelectMany(Named)]
+            : type.HasElementType ? Named(type.GetElementType()!) : [type];
+        var offending = typeof(Crypto.Field.Fr).Assembly.GetTypes()
+            .Where(t => t.Namespace == "Aggregator.Crypto.Field")
+            .SelectMany(t => new[] { t.BaseType }.OfType<Type>()
+                .Concat(t.GetInterfaces())
+                .Concat(t.GetFields(all).Select(f => f.FieldType))
+                .Concat(t.GetMethods(all).SelectMany(m => m.GetParameters().Select(p => p.ParameterType).Append(m.ReturnType)))
+                .SelectMany(Named)
+                .Where(used => used.Namespace == "Aggregator.Crypto.Bn254")
+                .Select(used => $"{t.Name} uses {used.Name}"))
+            .Distinct()
+            .ToArray();
+        Assert.Empty(offending);
+    }
 }

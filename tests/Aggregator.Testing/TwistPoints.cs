@@ -1,4 +1,5 @@
 using Aggregator.Crypto.Bn254;
+using Aggregator.Crypto.Field;
 
 namespace Aggregator.Testing;
 

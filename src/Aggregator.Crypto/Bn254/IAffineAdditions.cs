@@ -1,3 +1,5 @@
+using Aggregator.Crypto.Field;
+
 namespace Aggregator.Crypto.Bn254;
 
 /// <summary>(x1, y1)[k] += (x2, y2)[k] for every k of a batch, affine; see <see cref="AffineAdditionBatch{T}"/>.</summary>

@@ -1,4 +1,5 @@
 using System.Numerics;
+using Aggregator.Crypto.Field;
 
 namespace Aggregator.Crypto.Bn254;
 

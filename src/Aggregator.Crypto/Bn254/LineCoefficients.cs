@@ -1,3 +1,5 @@
+using Aggregator.Crypto.Field;
+
 namespace Aggregator.Crypto.Bn254;
 
 /// <summary>

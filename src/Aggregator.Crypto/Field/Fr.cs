@@ -8,7 +8,7 @@ namespace Aggregator.Crypto.Field;
 /// An element of the BN254 scalar field r = 21888242871839275222246405745257275088548364400416034343698204186575808495617,
 /// held in Montgomery form (x·2^256 mod r) in four little-endian 64-bit limbs. Arithmetic allocates nothing.
 /// </summary>
-public readonly struct Fr : IEquatable<Fr>, IComparable<Fr>, Bn254.IMultiplicative<Fr>
+public readonly struct Fr : IEquatable<Fr>, IComparable<Fr>, IMultiplicative<Fr>
 {
     private readonly Limbs _value;
 
@@ -149,11 +149,11 @@ public readonly struct Fr : IEquatable<Fr>, IComparable<Fr>, Bn254.IMultiplicati
     public Fr Inverse() => IsZero ? throw new DivideByZeroException("zero has no inverse") : new(Montgomery<FrModulus>.Inverse(_value));
 
     /// <summary>a^exponent by square-and-multiply.</summary>
-    public Fr Pow(BigInteger exponent) => Bn254.Exponentiation.Pow(this, exponent);
+    public Fr Pow(BigInteger exponent) => Exponentiation.Pow(this, exponent);
 
-    static Fr Bn254.IMultiplicative<Fr>.Multiply(in Fr a, in Fr b) => MontgomeryMultiply(a, b);
+    static Fr IMultiplicative<Fr>.Multiply(in Fr a, in Fr b) => MontgomeryMultiply(a, b);
 
-    Fr Bn254.IMultiplicative<Fr>.Square() => MontgomeryMultiply(this, this);
+    Fr IMultiplicative<Fr>.Square() => MontgomeryMultiply(this, this);
 
     /// <summary>a^5, Poseidon's S-box.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

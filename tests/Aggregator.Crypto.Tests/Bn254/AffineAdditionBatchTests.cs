@@ -1,5 +1,6 @@
 using System.Numerics;
 using Aggregator.Crypto.Bn254;
+using Aggregator.Crypto.Field;
 
 namespace Aggregator.Crypto.Tests.Bn254;
 

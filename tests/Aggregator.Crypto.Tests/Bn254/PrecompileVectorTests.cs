@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Numerics;
 using System.Text.Json.Nodes;
 using Aggregator.Crypto.Bn254;
+using Aggregator.Crypto.Field;
 
 namespace Aggregator.Crypto.Tests.Bn254;
 

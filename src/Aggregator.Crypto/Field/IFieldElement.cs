@@ -1,4 +1,4 @@
-namespace Aggregator.Crypto.Bn254;
+namespace Aggregator.Crypto.Field;
 
 /// <summary>The field operations curve arithmetic needs, so G1 (over Fq) and G2 (over Fq2) share one implementation.</summary>
 internal interface IFieldElement<T> : IMultiplicative<T> where T : struct, IFieldElement<T>

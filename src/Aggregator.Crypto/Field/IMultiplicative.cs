@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace Aggregator.Crypto.Bn254;
+namespace Aggregator.Crypto.Field;
 
 /// <summary>What square-and-multiply needs: one, a product, a square.</summary>
 internal interface IMultiplicative<T> where T : struct, IMultiplicative<T>

@@ -1,7 +1,8 @@
 using System.Runtime.CompilerServices;
 using Aggregator.Crypto.Bn254;
+using Aggregator.Crypto.Field;
 
-namespace Aggregator.Crypto.Field;
+namespace Aggregator.Crypto;
 
 /// <summary>
 /// Initializes the field classes when the assembly loads, before any of their methods compile. The

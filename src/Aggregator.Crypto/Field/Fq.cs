@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Numerics;
-using Aggregator.Crypto.Field;
 
-namespace Aggregator.Crypto.Bn254;
+namespace Aggregator.Crypto.Field;
 
 /// <summary>An element of the BN254 base field p (curve coordinates), in Montgomery form.</summary>
 internal readonly struct Fq : IEquatable<Fq>, IFieldElement<Fq>

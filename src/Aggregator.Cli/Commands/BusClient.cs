@@ -55,6 +55,20 @@ internal sealed class BusOptions
 
     public IEnumerable<Option> All => [Bus, Credentials];
 
+    /// <summary>--timeout: whole seconds to wait for <paramref name="what"/>, 1 to 86,400.</summary>
+    public static Option<int> Timeout(int seconds, string what)
+    {
+        var option = new Option<int>("--timeout") { Description = $"Seconds to wait for {what} (default {seconds})", DefaultValueFactory = _ => seconds };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 1 or > 86_400)
+            {
+                result.AddError("--timeout must be 1 to 86400 seconds");
+            }
+        });
+        return option;
+    }
+
     /// <exception cref="Core.Errors.InputException">A bad URL or unreadable credentials.</exception>
     public BusTransport Parse(ParseResult parseResult) => BusTransport.Parse(parseResult.GetValue(Bus)!, parseResult.GetValue(Credentials));
 }

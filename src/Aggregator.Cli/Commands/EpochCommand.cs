@@ -17,8 +17,7 @@ internal static class EpochCommand
         return command;
     }
 
-    private static Option<int> TimeoutOption(int seconds) =>
-        new("--timeout") { Description = $"Seconds to wait for the prover's answer (default {seconds})", DefaultValueFactory = _ => seconds };
+    private static Option<int> TimeoutOption(int seconds) => BusOptions.Timeout(seconds, "the prover's answer");
 
     private static Command Close(CliContext context)
     {

@@ -12,7 +12,7 @@ internal static class LedgerCommand
     {
         var file = new Option<string>("--file") { Description = "CSV: entryId,account,kind,asset,amount,at (amount in whole units, exact)", Required = true };
         var config = new Option<string>("--config") { Description = "AGGREGATOR-CONFIG.json: the market gives each asset's decimals", Required = true };
-        var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for the broker to take each entry (a full engine queue refuses it; default 30)", DefaultValueFactory = _ => 30 };
+        var timeout = BusOptions.Timeout(30, "the broker to take each entry (a full engine queue refuses it)");
         var bus = new BusOptions(required: true);
         var publish = new Command("publish", "Check every entry, then publish them in order as LedgerEntry messages; the engine applies each entry id once.")
         {

@@ -232,4 +232,25 @@ public sealed class MalformedInputTests : IDisposable
         }
         node[parts[^1]] = JsonNode.Parse(value);
     }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-5")]
+    [InlineData("86401")]
+    public void A_timeout_outside_1_to_86400_seconds_is_refused_before_any_bus_is_reached(string seconds)
+    {
+        // Zero made every ledger entry "not taken", and a negative one failed inside the CLI.
+        string[][] verbs =
+        [
+            ["ledger", "publish", "--file", "entries.csv", "--config", "aggregator.json", "--bus", "amqps://operator@127.0.0.1:9/", "--timeout", seconds],
+            ["epoch", "close", "--bus", "amqps://operator@127.0.0.1:9/", "--timeout", seconds],
+            ["epoch", "inclusion", "--bus", "amqps://operator@127.0.0.1:9/", "--epoch", "1", "--account", "a", "--out", "x.json", "--timeout", seconds],
+        ];
+        foreach (var verb in verbs)
+        {
+            var (exit, _, error) = CliRunner.Run(verb);
+            Assert.Equal(2, exit);
+            Assert.Contains("--timeout must be 1 to 86400 seconds", error, StringComparison.Ordinal);
+        }
+    }
 }

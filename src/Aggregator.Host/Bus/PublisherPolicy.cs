@@ -57,10 +57,20 @@ internal static class PublisherPolicy
         {
             return $"{name} from '{publisher}': only {string.Join(" or ", roles)} may send it";
         }
-        // The prover hands on its reads of Solana clusters only (EVM heights it reads at the engines' block).
-        if (message is CollateralObserved observed && sender.Role == BusIdentity.Prover && observed.Batch.Chain.Family != Core.Chains.ChainFamily.Solana)
+        // The prover hands on its reads of Solana clusters only (EVM heights it reads at the engines' block),
+        // and no one else may publish or replace a batch marked as one of its reads.
+        if (message is CollateralObserved observed && sender.Role != BusIdentity.All)
         {
-            return $"{name} of {observed.Batch.Chain} from '{publisher}': the prover hands on Solana reads only";
+            if (sender.Role == BusIdentity.Prover && observed.Batch.Chain.Family != Core.Chains.ChainFamily.Solana)
+            {
+                return $"{name} of {observed.Batch.Chain} from '{publisher}': the prover hands on Solana reads only";
+            }
+            var marked = observed.Batch.BlockHash.StartsWith(Prover.EpochCloser.ReadMark, StringComparison.Ordinal)
+                || observed.Batch.ReplacesBlockHash?.StartsWith(Prover.EpochCloser.ReadMark, StringComparison.Ordinal) == true;
+            if (sender.Role != BusIdentity.Prover && marked)
+            {
+                return $"{name} of {observed.Batch.Chain} from '{publisher}' names a prover's read: only the prover may publish or replace one";
+            }
         }
         // An engine answers for its own partition only: a forged answer for another would replace that
         // partition's liabilities.

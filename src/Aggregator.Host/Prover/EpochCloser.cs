@@ -145,21 +145,24 @@ internal sealed partial class EpochCloser(ProverSettings settings, LiabilitiesCo
         ulong epoch, IReadOnlyList<ReserveChain> chains, ReservesConfig reserves, CancellationToken cancellationToken)
     {
         var solana = new Dictionary<ChainId, SolanaRead>();
-        var clusters = ReserveChains.Open(reserves.WithDeposits(settings.Deposits), http)
+        // The hash each cluster's next read replaces at its slot: an adapter's batch ("") at first, or an
+        // earlier read of this prover's that the engines hold at the same slot.
+        var replaces = new Dictionary<ChainId, string>();
+        var clusters = ReserveChains.Open((reserves with { Evm = [] }).WithDeposits(settings.Deposits), http)
             .Select(c => c.Reader).OfType<SolanaBalanceReader>().ToArray();
         var why = "";
         for (var attempt = 0; attempt < settings.SnapshotAttempts; attempt++)
         {
             foreach (var cluster in clusters.Where(c => !solana.ContainsKey(c.Chain)))
             {
-                solana[cluster.Chain] = await ReadAndHandOnAsync(cluster, cancellationToken).ConfigureAwait(false);
+                solana[cluster.Chain] = await ReadAndHandOnAsync(cluster, replaces.GetValueOrDefault(cluster.Chain, ""), cancellationToken).ConfigureAwait(false);
             }
             var reports = await collector.CollectAsync(epoch, settings.Partitions, settings.PartitionTimeout, cancellationToken).ConfigureAwait(false);
             var first = reports[0].Heights;
             var differing = reports.FirstOrDefault(r => !r.Heights.SequenceEqual(first));
             var unread = chains.Select(c => c.Reader.Chain).Where(chain => !first.Any(h => h.Chain == chain)).ToArray();
             var elsewhere = solana.Values.Select(read => (Read: read, Engines: first.FirstOrDefault(h => h.Chain == read.Batch.Chain)))
-                .Where(c => c.Engines is null || c.Engines.Height != c.Read.Batch.Height).ToArray();
+                .Where(c => c.Engines is null || c.Engines.Height != c.Read.Batch.Height || c.Engines.BlockHash != c.Read.Batch.BlockHash).ToArray();
             if (differing is null && unread.Length == 0 && elsewhere.Length == 0)
             {
                 // Liabilities must be the chains at those heights: a deposit that could not be read, or a
@@ -169,9 +172,13 @@ internal sealed partial class EpochCloser(ProverSettings settings, LiabilitiesCo
                     ? (reports, solana)
                     : throw new EpochCloseException($"the engines' liabilities are not the chains at {Describe(first)}: {string.Join("; ", problems)}");
             }
-            foreach (var (read, engines) in elsewhere.Where(c => c.Engines is not null && c.Engines.Height > c.Read.Batch.Height))
+            foreach (var (read, engines) in elsewhere.Where(c => c.Engines is not null && c.Engines.Height >= c.Read.Batch.Height))
             {
-                solana.Remove(read.Batch.Chain); // overtaken: read again
+                // Overtaken by a later batch, or the engines hold another batch at this very slot (an
+                // earlier read of this prover's, or an adapter's that came after this read): read again,
+                // replacing what they hold at the slot.
+                solana.Remove(read.Batch.Chain);
+                replaces[read.Batch.Chain] = engines!.Height == read.Batch.Height ? engines.BlockHash : "";
             }
             why = differing is not null
                 ? $"partition {differing.Partition} is at {Describe(differing.Heights)}, partition 0 at {Describe(first)}"
@@ -183,12 +190,21 @@ internal sealed partial class EpochCloser(ProverSettings settings, LiabilitiesCo
         throw new EpochCloseException($"no consistent snapshot after {settings.SnapshotAttempts} attempts: {why}");
     }
 
+    /// <summary>
+    /// How the prover's own reads of a Solana cluster are marked, in place of the block hash Solana's RPC
+    /// does not give: the engines' answers must name this very read, not an adapter's batch at the same
+    /// slot (which could under-report deposits). Only the prover may publish or replace a batch so marked
+    /// (<see cref="Bus.PublisherPolicy"/>).
+    /// </summary>
+    internal const string ReadMark = "prover-read:";
+
     // Reads a Solana cluster's deposit and reserve addresses now and publishes the read as that cluster's
-    // batch: the engines apply it like an adapter's, and their liabilities are then at the very read the
-    // reserves are counted in.
-    private async Task<SolanaRead> ReadAndHandOnAsync(SolanaBalanceReader cluster, CancellationToken cancellationToken)
+    // batch, marked as the prover's and replacing what the engines hold at that slot: they apply it like an
+    // adapter's, and their liabilities are then at the very read the reserves are counted in.
+    private async Task<SolanaRead> ReadAndHandOnAsync(SolanaBalanceReader cluster, string replaces, CancellationToken cancellationToken)
     {
         var read = await cluster.ReadSpanAsync(0, cancellationToken).ConfigureAwait(false);
+        read = read with { Batch = read.Batch with { BlockHash = $"{ReadMark}{Guid.NewGuid():N}", ReplacesBlockHash = replaces } };
         await bus.PublishBatch(CollateralObserved.Split(read.Batch), cancellationToken).ConfigureAwait(false);
         ReadCluster(log, cluster.Name, read.FirstSlot, read.Batch.Height, read.Batch.Balances.Count);
         return read;

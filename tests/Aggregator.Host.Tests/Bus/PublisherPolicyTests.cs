@@ -62,6 +62,21 @@ public class PublisherPolicyTests
     }
 
     [Fact]
+    public void Only_the_prover_may_publish_or_replace_a_batch_marked_as_its_read()
+    {
+        // An adapter at the prover's very slot could otherwise put its own deposits (fewer, say) under the
+        // read the prover counts reserves in.
+        var solana = ChainId.Parse("solana:localnet");
+        var read = new CollateralObserved(new Core.Observations.ObservationBatch(solana, 7, "prover-read:1", [], []));
+        var replacing = new CollateralObserved(new Core.Observations.ObservationBatch(solana, 7, "", [], []) { ReplacesBlockHash = "prover-read:1" });
+        Assert.Null(PublisherPolicy.Refusal(read, "prover"));
+        Assert.Null(PublisherPolicy.Refusal(replacing, "prover"));
+        Assert.Contains("names a prover's read", PublisherPolicy.Refusal(read, "adapter"), StringComparison.Ordinal);
+        Assert.Contains("names a prover's read", PublisherPolicy.Refusal(replacing, "adapter-b"), StringComparison.Ordinal);
+        Assert.Null(PublisherPolicy.Refusal(new CollateralObserved(new Core.Observations.ObservationBatch(solana, 8, "", [], [])), "adapter"));
+    }
+
+    [Fact]
     public void An_engine_answers_for_its_own_partition_only()
     {
         Assert.Null(PublisherPolicy.Refusal(Liabilities(1, 2), "engine-1-of-2"));

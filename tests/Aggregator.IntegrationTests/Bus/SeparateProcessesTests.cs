@@ -65,7 +65,9 @@ public sealed class SeparateProcessesTests
         Assert.True(close.Exit == 0, close.Error + close.Output + prover.Log);
         var commitment = close.Output.Split('\n')[0].Trim();
         Assert.DoesNotContain(deployment.OperatorPassword, close.Output + close.Error, StringComparison.Ordinal);
-        Assert.Single(new[] { prover, standby }, p => p.Log.Contains($"epoch {epoch} closed", StringComparison.Ordinal)); // one close, one publication
+        // The prover answers before it logs the close: wait for the line, then there is exactly one (one close, one publication).
+        await Eventually.Until(() => new[] { prover, standby }.Any(p => p.Log.Contains($"epoch {epoch} closed", StringComparison.Ordinal)), "a prover logged the close");
+        Assert.Single(new[] { prover, standby }, p => p.Log.Contains($"epoch {epoch} closed", StringComparison.Ordinal));
         // Asked again, the close resumes from what is done: the same commitment, nothing published twice.
         var again = deployment.Close(epoch);
         Assert.True(again.Exit == 0, again.Error + again.Output + prover.Log);

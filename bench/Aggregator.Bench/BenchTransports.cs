@@ -1,4 +1,4 @@
-using Aggregator.Host;
+using Aggregator.Composition;
 using Aggregator.Host.Bus;
 
 namespace Aggregator.Bench;

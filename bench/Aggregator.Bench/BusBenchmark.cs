@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using Aggregator.Core.Observations;
-using Aggregator.Host;
+using Aggregator.Composition;
 using Aggregator.Host.Bus;
-using Aggregator.Host.Engine;
+using Aggregator.Engine;
 using Aggregator.Messages;
 using Aggregator.Testing;
 using MassTransit;

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using Aggregator.Host;
+using Aggregator.Composition;
 using Aggregator.Host.Bus;
-using Aggregator.Host.Engine;
+using Aggregator.Engine;
 using Aggregator.Messages;
 using Aggregator.Testing;
 using MassTransit;

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Aggregator.Core.Errors;
+using Aggregator.Core.Files;
 using Aggregator.Crypto.Field;
 
 namespace Aggregator.Commitment;
@@ -84,7 +85,7 @@ public static class EpochDirectory
     public static void UpdateManifest(string directory, EpochManifest manifest)
     {
         var path = Path.Combine(directory, ManifestFile);
-        WriteAtomically(path, JsonSerializer.Serialize(manifest, Json) + "\n");
+        SafeFile.WriteAtomically(path, JsonSerializer.Serialize(manifest, Json) + "\n");
     }
 
     /// <summary>Writes a JSON document in the epoch's style (indented, camelCase, final newline), atomically.</summary>
@@ -92,26 +93,7 @@ public static class EpochDirectory
     public static void WriteDocument(string path, System.Text.Json.Nodes.JsonNode document, bool ownerOnly = false)
     {
         ArgumentNullException.ThrowIfNull(document);
-        WriteAtomically(path, document.ToJsonString(Json) + "\n", ownerOnly);
-    }
-
-    /// <summary>Writes a file through a temporary sibling renamed into place: readers see the old or the new file, never half of one.</summary>
-    /// <param name="ownerOnly">Readable by its owner only, from the moment it exists.</param>
-    public static void WriteAtomically(string path, string contents, bool ownerOnly = false)
-    {
-        var temporary = $"{path}.tmp-{Guid.NewGuid():N}";
-        try
-        {
-            using (var file = ownerOnly ? PrivateFile.Open(temporary, FileMode.CreateNew) : new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
-            {
-                file.Write(System.Text.Encoding.UTF8.GetBytes(contents));
-            }
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
+        SafeFile.WriteAtomically(path, document.ToJsonString(Json) + "\n", ownerOnly);
     }
 
     /// <summary>Reads the public manifest.</summary>
@@ -186,7 +168,7 @@ public static class EpochDirectory
     }
 
     // A new file readable by its owner only from the moment it exists (not chmod after the write).
-    private static FileStream CreatePrivateFile(string path, int bufferSize) => PrivateFile.Open(path, FileMode.CreateNew, bufferSize: bufferSize);
+    private static FileStream CreatePrivateFile(string path, int bufferSize) => SafeFile.OpenPrivate(path, FileMode.CreateNew, bufferSize: bufferSize);
 
     private static void WriteAccounts(string path, MerkleSumTree tree)
     {

@@ -3,12 +3,14 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Numerics;
 using Aggregator.Chains.Evm.Registry;
+using Aggregator.Composition;
+using Aggregator.Composition.Configuration;
 using Aggregator.Core.Amounts;
 using Aggregator.Core.Assets;
-using Aggregator.Host;
+using Aggregator.Core.Files;
+using Aggregator.Engine;
 using Aggregator.Host.Bus;
-using Aggregator.Host.Configuration;
-using Aggregator.Host.Engine;
+using Aggregator.Host.Http;
 using Aggregator.Margin.Evaluation;
 using Aggregator.Messages;
 using Aggregator.Proving;
@@ -47,7 +49,7 @@ public static class DemoRun
         using var solana = await LocalServer.StartSolanaAsync(options.RepositoryRoot, cancellationToken).ConfigureAwait(false);
         Done($"local chains: anvil {DemoWorld.ChainA} at {chainA.Url}, anvil {DemoWorld.ChainB} at {chainB.Url}, Solana test server at {solana.Url}");
 
-        using var http = new HttpClient();
+        using var http = ChainHttp.CreateClient();
         var world = await DemoWorld.CreateAsync(options.RepositoryRoot, http, chainA.Url, chainB.Url, solana.Url, options.Directory, options.Accounts, cancellationToken).ConfigureAwait(false);
         Done($"institution: Multicall3, USDC, WBTC, 3 price feeds and the SolvencyRegistry deployed; {options.Accounts:N0} accounts funded on 3 chains, reserves funded; configuration in {world.ConfigPath}");
 
@@ -121,7 +123,7 @@ public static class DemoRun
                 throw new DemoFailedException($"no inclusion proof for {account}: {refused!.Message.Reason}");
             }
             var proofPath = Path.Combine(options.Directory, $"{account}-inclusion.json");
-            Commitment.EpochDirectory.WriteAtomically(proofPath, issued.Message.Document, ownerOnly: true);
+            SafeFile.WriteAtomically(proofPath, issued.Message.Document, ownerOnly: true);
             var check = ProofChecks.Inclusion(proofPath, ProofChecks.Published.FromManifest(closed.Message.ManifestLocation), VerificationKeys.Installed());
             if (!check.IsValid)
             {

@@ -5,6 +5,7 @@ using Aggregator.Chains.Evm;
 using Aggregator.Chains.Evm.Registry;
 using Aggregator.Chains.Solana.Encoding;
 using Aggregator.Core.Chains;
+using Aggregator.Core.Files;
 using Aggregator.Core.Ownership;
 using Nethereum.Hex.HexTypes;
 using Nethereum.Signer;
@@ -114,7 +115,7 @@ public sealed class DemoWorld
                 entry["signature"] = id.Family == ChainFamily.Solana ? SignSolana(text) : new EthereumMessageSigner().EncodeUTF8AndSign(text, new EthECKey(ReserveKey(address)));
             }
         }
-        Commitment.EpochDirectory.WriteAtomically(Path.Combine(Directory, "reserves.json"), _reservesConfig.ToJsonString(Indented));
+        SafeFile.WriteAtomically(Path.Combine(Directory, "reserves.json"), _reservesConfig.ToJsonString(Indented));
     }
 
     /// <summary>Sets the ETH feed's answer (and mines the block that carries it).</summary>

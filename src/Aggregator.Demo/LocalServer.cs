@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
+using Aggregator.Host.Http;
 
 namespace Aggregator.Demo;
 
@@ -44,7 +45,7 @@ public sealed class LocalServer : IDisposable
         var server = new LocalServer(process, $"http://127.0.0.1:{port}");
         try
         {
-            using var http = new HttpClient();
+            using var http = ChainHttp.CreateClient();
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
             while (true)
             {

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Aggregator.Commitment;
 using Aggregator.Core.Amounts;
 using Aggregator.Core.Errors;
+using Aggregator.Core.Files;
 
 namespace Aggregator.Proving;
 
@@ -84,7 +85,7 @@ public sealed class EpochProofs(IProver prover)
         var text = await File.ReadAllTextAsync(reservesPath, cancellationToken).ConfigureAwait(false);
         if (Path.GetFullPath(reservesPath) != Path.GetFullPath(evidence) && JsonNode.Parse(text) is JsonObject { } report && report["chains"] is JsonArray)
         {
-            EpochDirectory.WriteAtomically(evidence, text);
+            SafeFile.WriteAtomically(evidence, text);
         }
         EpochDirectory.WriteDocument(path, document);
         EpochDirectory.UpdateManifest(epochDirectory, manifest with

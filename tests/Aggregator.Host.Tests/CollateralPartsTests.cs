@@ -5,7 +5,8 @@ using Aggregator.Core.Assets;
 using Aggregator.Core.Chains;
 using Aggregator.Core.Errors;
 using Aggregator.Core.Observations;
-using Aggregator.Host.Engine;
+using Aggregator.Engine;
+using Aggregator.Host.Bus;
 using Aggregator.Messages;
 
 namespace Aggregator.Host.Tests;

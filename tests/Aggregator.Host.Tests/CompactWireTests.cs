@@ -1,8 +1,10 @@
 using System.Numerics;
 using System.Text.Json;
+using Aggregator.Composition;
 using Aggregator.Core.Amounts;
 using Aggregator.Core.Assets;
 using Aggregator.Core.Observations;
+using Aggregator.Host.Bus;
 using Aggregator.Host.Bus.Wire;
 using Aggregator.Messages;
 
@@ -45,7 +47,7 @@ public class CompactWireTests
         // Written by MassTransit's serializer when the converters were attributes of the message records.
         var captured = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Aggregator.Testing.RepositoryPaths.Combine("tests", "Aggregator.Host.Tests", "TestData", "wire-captured.json")))!;
         // A bus configured as every role configures it (it registers the forms on MassTransit's options).
-        using var host = AggregatorHost.Build(new HostPlan(global::Aggregator.Host.Bus.BusTransport.InMemory));
+        using var host = AggregatorHost.Build(new HostPlan(BusTransport.InMemory));
         await host.StartAsync();
         await host.StopAsync();
         var options = MassTransit.Serialization.SystemTextJsonMessageSerializer.Options;

@@ -2,7 +2,7 @@ using Aggregator.Core.Amounts;
 using Aggregator.Core.Assets;
 using Aggregator.Core.Chains;
 using Aggregator.Core.Observations;
-using Aggregator.Host.Engine;
+using Aggregator.Engine;
 using Aggregator.Margin.Scenarios;
 using Xunit;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Aggregator.Host;
+using Aggregator.Composition;
 using Aggregator.Host.Bus;
 using Microsoft.Extensions.Hosting;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Aggregator.Host;
+using Aggregator.Composition;
 using Aggregator.Demo;
 
 namespace Aggregator.Cli.Commands;

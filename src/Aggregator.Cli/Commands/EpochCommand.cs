@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Aggregator.Commitment;
+using Aggregator.Core.Files;
 using Aggregator.Messages;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
@@ -79,7 +80,7 @@ internal static class EpochCommand
                     new InclusionProofRequested(parseResult.GetValue(epoch), parseResult.GetValue(account)!), cancellationToken).ConfigureAwait(false);
                 if (response.Is(out Response<InclusionProofIssued>? issued))
                 {
-                    EpochDirectory.WriteAtomically(path, issued.Message.Document, ownerOnly: true);
+                    SafeFile.WriteAtomically(path, issued.Message.Document, ownerOnly: true);
                     context.Output.WriteLine($"inclusion proof for '{issued.Message.Account}' in epoch {issued.Message.Epoch} written to {path}");
                     return ExitCodes.Success;
                 }

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Aggregator.Host.Configuration;
+using Aggregator.Composition.Configuration;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Aggregator.Chains.Evm.Registry;
-using Aggregator.Host.Prover;
+using Aggregator.Prover;
 
 namespace Aggregator.Cli.Commands;
 
@@ -26,7 +26,7 @@ internal static class PublishCommand
             var directory = parseResult.GetValue(epoch)!;
             var manifest = RegistryPublisher.CheckReady(directory, parseResult.GetValue(registry)!);
             context.WarnIfKeysInsecure();
-            var web3 = await RegistryPublisher.ConnectAsync(parseResult.GetValue(rpc)!, parseResult.GetValue(keyFile)!, "--rpc", cancellationToken).ConfigureAwait(false);
+            var web3 = await PublisherKey.ConnectAsync(parseResult.GetValue(rpc)!, parseResult.GetValue(keyFile)!, "--rpc", cancellationToken).ConfigureAwait(false);
             try
             {
                 var publication = await RegistryPublisher.PublishAsync(directory, web3, parseResult.GetValue(registry)!, parseResult.GetValue(allowInsecure), cancellationToken).ConfigureAwait(false);

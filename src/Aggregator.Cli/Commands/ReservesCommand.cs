@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using Aggregator.Commitment;
+using Aggregator.Core.Files;
+using Aggregator.Host.Http;
 using Aggregator.Reserves;
 using Aggregator.Reserves.Chains;
 using Aggregator.Reserves.Configuration;
@@ -24,10 +26,10 @@ internal static class ReservesCommand
         {
             // The whole configuration is checked before any network call; nothing is written unless every chain was read.
             var settings = ReservesConfigFile.Read(parseResult.GetValue(config)!);
-            using var http = new HttpClient();
+            using var http = ChainHttp.CreateClient();
             var chains = ReserveChains.Open(settings, http);
             var outcome = await ReservesSweep.RunAsync(settings.Institution, chains, parseResult.GetValue(epoch), line => Progress(context, line), cancellationToken).ConfigureAwait(false);
-            EpochDirectory.WriteAtomically(parseResult.GetValue(output)!, ReservesReportFile.Serialize(outcome.Report));
+            SafeFile.WriteAtomically(parseResult.GetValue(output)!, ReservesReportFile.Serialize(outcome.Report));
             context.Output.WriteLine("| asset | reserves |");
             context.Output.WriteLine("|---|---:|");
             foreach (var (symbol, total) in outcome.Report.Reserves)
@@ -60,7 +62,7 @@ internal static class ReservesCommand
             var path = parseResult.GetValue(file)!;
             var settings = ReservesConfigFile.Read(parseResult.GetValue(config)!);
             var report = ReservesReportFile.Read(path);
-            using var http = new HttpClient();
+            using var http = ChainHttp.CreateClient();
             var outcome = await ReservesVerification.VerifyAsync(report, settings.Institution, ReserveChains.Open(settings, http), path, cancellationToken).ConfigureAwait(false);
             return Console.Verdict.Print(context, outcome.Confirmed, outcome.Failures, outcome.NotChecked,
                 string.Create(CultureInfo.InvariantCulture, $"VALID: reserves of epoch {report.Epoch} recomputed from the chains"));

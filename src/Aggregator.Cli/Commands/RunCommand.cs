@@ -1,6 +1,7 @@
 using System.CommandLine;
-using Aggregator.Host;
-using Aggregator.Host.Configuration;
+using Aggregator.Composition;
+using Aggregator.Composition.Configuration;
+using Aggregator.Host.Http;
 using Microsoft.Extensions.Hosting;
 
 namespace Aggregator.Cli.Commands;
@@ -42,8 +43,8 @@ internal static class RunCommand
             var settings = RunConfigFile.Read(parseResult.GetValue(config)!);
             var transport = bus.Parse(parseResult);
             var which = parseResult.GetValue(role)!;
-            using var http = new HttpClient();
-            var plan = HostPlan.ForRole(settings, which, transport, Host.Engine.EnginePartition.Parse(parseResult.GetValue(partition)!), http);
+            using var http = ChainHttp.CreateClient();
+            var plan = HostPlan.ForRole(settings, which, transport, Host.Bus.EnginePartition.Parse(parseResult.GetValue(partition)!), http);
             if (parseResult.GetValue(check))
             {
                 context.Output.WriteLine($"configuration valid: {which} on {(transport.RabbitMq is null ? "the in-memory bus" : "RabbitMQ")}, {settings.Engine.Accounts.Count} accounts, {plan.Adapters.Count} chains followed, engine partition {plan.Partition.Index}/{plan.Partition.Count}{(plan.Prover is { } prover ? $", prover for {prover.Partitions} partitions" : "")}");

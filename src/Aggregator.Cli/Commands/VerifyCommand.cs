@@ -6,6 +6,7 @@ using Aggregator.Chains.Evm.Registry;
 using Aggregator.Commitment;
 using Aggregator.Core.Errors;
 using Aggregator.Crypto.Field;
+using Aggregator.Host.Http;
 using Aggregator.Proving;
 using Nethereum.Web3;
 
@@ -109,7 +110,7 @@ internal static class VerifyCommand
             }
         }
         var settings = Reserves.Configuration.ReservesConfigFile.Read(configPath);
-        using var http = new HttpClient();
+        using var http = ChainHttp.CreateClient();
         var outcome = await Reserves.ReservesVerification.VerifyAsync(evidence, settings.Institution, Reserves.Chains.ReserveChains.Open(settings, http), evidencePath, cancellationToken).ConfigureAwait(false);
         return outcome with { Confirmed = [.. outcome.Confirmed, "reserves: the evidence's totals are the proof's reserves"] };
     }

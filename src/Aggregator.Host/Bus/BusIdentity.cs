@@ -43,7 +43,7 @@ public sealed partial record BusIdentity
         {
             return null;
         }
-        if (role == Engine && Host.Engine.EnginePartition.FromQueue(user) is null)
+        if (role == Engine && EnginePartition.FromQueue(user) is null)
         {
             return null;
         }

@@ -173,7 +173,7 @@ public sealed record BusTransport
     /// engine, this very partition): a role under another's user would be refused by every consumer.
     /// </summary>
     /// <exception cref="InputException">It is not.</exception>
-    public void RequireRole(string role, Engine.EnginePartition? partition = null)
+    public void RequireRole(string role, EnginePartition? partition = null)
     {
         if (Identity is not { } identity)
         {

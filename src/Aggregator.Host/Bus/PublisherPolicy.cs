@@ -1,4 +1,3 @@
-using Aggregator.Host.Engine;
 using Aggregator.Messages;
 
 namespace Aggregator.Host.Bus;
@@ -36,6 +35,9 @@ internal static class PublisherPolicy
         [typeof(ReservesObserved)] = [BusIdentity.Prover],
     };
 
+    /// <summary>How the prover marks the block hash of its own Solana read at a close (then "prover-read:" and a fresh id): only the prover may publish or replace such a batch.</summary>
+    public const string ProverReadMark = "prover-read:";
+
     /// <summary>Why <paramref name="publisher"/> may not send <paramref name="message"/>, or null when it may.</summary>
     public static string? Refusal<T>(T message, string? publisher)
         where T : class
@@ -65,8 +67,8 @@ internal static class PublisherPolicy
             {
                 return $"{name} of {observed.Batch.Chain} from '{publisher}': the prover hands on Solana reads only";
             }
-            var marked = observed.Batch.BlockHash.StartsWith(Prover.EpochCloser.ReadMark, StringComparison.Ordinal)
-                || observed.Batch.ReplacesBlockHash?.StartsWith(Prover.EpochCloser.ReadMark, StringComparison.Ordinal) == true;
+            var marked = observed.Batch.BlockHash.StartsWith(ProverReadMark, StringComparison.Ordinal)
+                || observed.Batch.ReplacesBlockHash?.StartsWith(ProverReadMark, StringComparison.Ordinal) == true;
             if (sender.Role != BusIdentity.Prover && marked)
             {
                 return $"{name} of {observed.Batch.Chain} from '{publisher}' names a prover's read: only the prover may publish or replace one";

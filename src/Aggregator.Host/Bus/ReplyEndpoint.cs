@@ -15,6 +15,14 @@ public sealed class ReplyEndpoint<T>
 {
     private Uri? _address;
 
+    internal ReplyEndpoint(string name, bool temporary) => (Name, Temporary) = (name, temporary);
+
+    /// <summary>The queue's name (this user's own: <see cref="BusTransport.OwnQueue"/>).</summary>
+    public string Name { get; }
+
+    /// <summary>Whether the queue goes with the process.</summary>
+    public bool Temporary { get; }
+
     /// <summary>The queue's address, known once the bus is configured.</summary>
     public Uri Address => _address ?? throw new InvalidOperationException($"the reply queue for {typeof(T).Name} is not configured yet: start the bus first");
 
@@ -31,14 +39,9 @@ public static class ReplyEndpoints
         where TConsumer : class, IConsumer<T>
     {
         ArgumentNullException.ThrowIfNull(bus);
-        var endpoint = new ReplyEndpoint<T>();
+        var endpoint = new ReplyEndpoint<T>(name, temporary);
         bus.AddSingleton(endpoint);
-        bus.AddConsumer<TConsumer>().Endpoint(e =>
-        {
-            e.Name = name;
-            e.Temporary = temporary;
-            e.ConfigureConsumeTopology = false;
-        });
+        bus.AddConsumer<TConsumer, ReplyConsumerDefinition<T, TConsumer>>();
         bus.AddConfigureEndpointsCallback((endpointName, configurator) =>
         {
             if (endpointName == name)
@@ -47,6 +50,19 @@ public static class ReplyEndpoints
             }
         });
     }
+}
+
+/// <summary>A reply queue's consumer: on the queue its <see cref="ReplyEndpoint{T}"/> names, bound to no exchange.</summary>
+internal sealed class ReplyConsumerDefinition<T, TConsumer> : ConsumerDefinition<TConsumer>
+    where T : class
+    where TConsumer : class, IConsumer<T>
+{
+    public ReplyConsumerDefinition(ReplyEndpoint<T> endpoint) => Endpoint(e =>
+    {
+        e.Name = endpoint.Name;
+        e.Temporary = endpoint.Temporary;
+        e.ConfigureConsumeTopology = false;
+    });
 }
 
 /// <summary>How a role answers a request: to the requester's reply queue only, never to everyone.</summary>

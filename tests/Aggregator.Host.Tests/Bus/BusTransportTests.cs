@@ -55,14 +55,14 @@ public sealed class BusTransportTests : IDisposable
     public void A_role_run_under_another_roles_user_is_refused(string user, string role, string partition, string reason)
     {
         var transport = BusTransport.Parse($"amqps://{user}@broker.internal/", _credentials);
-        var error = Assert.Throws<InputException>(() => transport.RequireRole(role, Engine.EnginePartition.Parse(partition)));
+        var error = Assert.Throws<InputException>(() => transport.RequireRole(role, EnginePartition.Parse(partition)));
         Assert.Contains(reason, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void The_all_user_runs_every_role_and_a_partition_its_own()
     {
-        BusTransport.Parse("amqps://all@broker.internal/", _credentials).RequireRole("engine", Engine.EnginePartition.Parse("1/2"));
-        BusTransport.Parse("amqps://engine-1-of-2@broker.internal/", _credentials).RequireRole("engine", Engine.EnginePartition.Parse("1/2"));
+        BusTransport.Parse("amqps://all@broker.internal/", _credentials).RequireRole("engine", EnginePartition.Parse("1/2"));
+        BusTransport.Parse("amqps://engine-1-of-2@broker.internal/", _credentials).RequireRole("engine", EnginePartition.Parse("1/2"));
     }
 }

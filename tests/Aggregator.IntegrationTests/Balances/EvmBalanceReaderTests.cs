@@ -1,4 +1,5 @@
 using System.Numerics;
+using Aggregator.Adapters;
 using Aggregator.Chains.Evm;
 using Aggregator.Chains.Evm.Balances;
 using Aggregator.Core.Chains;

@@ -1,9 +1,9 @@
 using System.Numerics;
 using Aggregator.Chains.Evm;
 using Aggregator.Chains.Evm.Balances;
-using Aggregator.Host;
+using Aggregator.Composition;
 using Aggregator.Host.Bus;
-using Aggregator.Host.Engine;
+using Aggregator.Engine;
 using Aggregator.IntegrationTests.Evm;
 using Aggregator.Testing;
 using Microsoft.Extensions.DependencyInjection;

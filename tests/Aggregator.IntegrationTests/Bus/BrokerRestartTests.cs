@@ -1,7 +1,7 @@
 using Aggregator.Core.Observations;
-using Aggregator.Host;
+using Aggregator.Composition;
 using Aggregator.Host.Bus;
-using Aggregator.Host.Engine;
+using Aggregator.Engine;
 using Aggregator.Messages;
 using Aggregator.Testing;
 using MassTransit;

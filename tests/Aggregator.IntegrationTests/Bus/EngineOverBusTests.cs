@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using Aggregator.Core.Observations;
-using Aggregator.Host;
+using Aggregator.Composition;
 using Aggregator.Host.Bus;
-using Aggregator.Host.Engine;
+using Aggregator.Engine;
 using Aggregator.Messages;
 using Aggregator.Testing;
 using MassTransit;
@@ -194,7 +194,7 @@ public sealed class EngineOverBusTests(RabbitMqBroker broker)
             var entries = Path.Combine(folder, "entries.csv");
             File.WriteAllText(entries, "entryId,account,kind,asset,amount,at\ne1,alice,borrow,USDC,1000,2026-12-01T10:00:00Z\ne2,bob,borrow,USDC,250.5,2026-12-01T10:00:01Z\ne3,alice,repay,USDC,400,2026-12-01T10:00:02Z\n");
 
-            var settings = Host.Configuration.RunConfigFile.Read(config);
+            var settings = Composition.Configuration.RunConfigFile.Read(config);
             using var host = AggregatorHost.Build(new HostPlan(Transport("rabbitmq")) { Engine = settings.Engine, EngineQueue = $"engine-{Guid.NewGuid():N}" });
             await host.StartAsync();
             try

@@ -4,12 +4,12 @@ using System.Text.Json.Nodes;
 using Aggregator.Chains.Evm.Registry;
 using Aggregator.Core.Amounts;
 using Aggregator.Core.Assets;
-using Aggregator.Host;
+using Aggregator.Composition;
 using Aggregator.Host.Bus;
-using Aggregator.Host.Adapter;
-using Aggregator.Host.Configuration;
+using Aggregator.Adapters;
+using Aggregator.Composition.Configuration;
 using Aggregator.Demo;
-using Aggregator.Host.Engine;
+using Aggregator.Engine;
 using Aggregator.Messages;
 using Aggregator.Testing;
 using MassTransit;
@@ -546,7 +546,7 @@ public sealed class SeparateProcessesTests
                 partitions, processes, "the engines caught up with the stream");
             var config = RunConfigFile.Read(World.ConfigPath);
             var fresh = new EngineBook(config.Engine.CreateBook());
-            foreach (var reader in AdapterRole.Readers(config.Reserves, config.Engine, Http))
+            foreach (var reader in AdapterRole.Readers(config.Reserves, config.Engine.Accounts.SelectMany(a => a.Deposits), Http))
             {
                 fresh.Apply(await reader.ReadAsync());
             }

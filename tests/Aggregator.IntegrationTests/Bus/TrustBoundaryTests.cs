@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Text;
 using Aggregator.Core.Chains;
-using Aggregator.Host;
+using Aggregator.Composition;
 using Aggregator.Host.Bus;
 using Aggregator.Messages;
 using Aggregator.Testing;

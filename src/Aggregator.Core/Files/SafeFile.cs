@@ -1,0 +1,41 @@
+namespace Aggregator.Core.Files;
+
+/// <summary>
+/// How every file of the product is written: whole or not at all (a temporary sibling renamed into place),
+/// and, for what only the institution may read (secrets, accounts, the books), owner-only from the moment
+/// it exists rather than chmod after the write.
+/// </summary>
+public static class SafeFile
+{
+    /// <summary>Opens <paramref name="path"/> for writing; a file it creates is readable by its owner only (0600).</summary>
+    public static FileStream OpenPrivate(string path, FileMode mode, FileShare share = FileShare.None, int bufferSize = 4096)
+    {
+        var options = new FileStreamOptions { Mode = mode, Access = FileAccess.Write, Share = share, BufferSize = bufferSize };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+        return new FileStream(path, options);
+    }
+
+    /// <summary>Writes a file through a temporary sibling renamed into place: readers see the old or the new file, never half of one.</summary>
+    /// <param name="path">The file, replaced whole if it exists.</param>
+    /// <param name="contents">Its text, written as UTF-8.</param>
+    /// <param name="ownerOnly">Readable by its owner only, from the moment it exists.</param>
+    public static void WriteAtomically(string path, string contents, bool ownerOnly = false)
+    {
+        var temporary = $"{path}.tmp-{Guid.NewGuid():N}";
+        try
+        {
+            using (var file = ownerOnly ? OpenPrivate(temporary, FileMode.CreateNew) : new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
+            {
+                file.Write(System.Text.Encoding.UTF8.GetBytes(contents));
+            }
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+}

@@ -1,0 +1,508 @@
+using Aggregator.Core.Chains;
+using Aggregator.Core.Errors;
+using Aggregator.Core.Observations;
+using Aggregator.Host.Bus;
+using Aggregator.Margin.Live;
+
+namespace Aggregator.Engine;
+
+/// <summary>
+/// The engine's state: the live margin book, and per chain the height and block hash last applied, so
+/// that every batch is applied at most once. A batch at an older height than the last applied one, or
+/// the same height and hash again, changes nothing; a batch at the same height under another hash is a
+/// reorg correction and is applied only if it names the hash it replaces. One writer at a time (the
+/// consumers serialize on this object). A partitioned replica's book holds its own accounts only;
+/// <c>otherPartitions</c> names the rest, whose ledger entries it passes over instead of refusing.
+/// Until every chain of the book has had a batch applied, the book is still being rebuilt (after a start
+/// or a restart) and no health change is handed out: an account whose debts are back but whose
+/// collateral is not would otherwise be reported liquidatable. The changes kept meanwhile come out with
+/// the write that completes the rebuild.
+/// </summary>
+internal sealed class EngineBook(
+    CrossMarginBook book,
+    IReadOnlySet<string>? otherPartitions = null,
+    EnginePartition partition = default,
+    IReadOnlySet<(Core.Assets.AssetId Asset, string Source)>? priceSources = null,
+    Func<ChainId, HeightAdvance>? advanceOf = null,
+    TimeProvider? clock = null)
+{
+    /// <summary>How far ahead of this engine's clock a quote may be stamped: clocks differ, but a quote from the future would outrank every real one.</summary>
+    public static readonly TimeSpan MaxClockSkew = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// The largest price taken for one whole unit: far above any asset's. With the book's
+    /// <see cref="CrossMarginBook.MaxWholeUnits"/> a holding's value stays below 10^27, so an account's
+    /// sum of values over dozens of chains and assets stays inside decimal's range (about 7.9·10^28).
+    /// </summary>
+    public const decimal MaxPrice = 1_000_000_000_000m;
+
+    private readonly Dictionary<ChainId, (ulong Height, string BlockHash, DateTimeOffset At)> _applied = [];
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+    // Per chain, the height of the last closed epoch (and which): no batch below it is taken.
+    private readonly Dictionary<ChainId, (ulong Height, ulong Epoch)> _floor = [];
+    // Per chain, what keeps the book from being the chain at the applied height: the applied batch's
+    // deposit addresses that could not be read (their balances are older), and a later batch refused.
+    private readonly Dictionary<ChainId, string> _unreadDeposits = [];
+    private readonly Dictionary<ChainId, string> _refused = [];
+    private readonly Dictionary<(int Account, int Asset), UInt128> _debts = [];
+    private readonly HashSet<string> _entries = new(StringComparer.Ordinal);
+    private readonly Dictionary<(Core.Assets.AssetId Asset, string Source), Core.Risk.PriceQuote> _quotes = [];
+    private readonly object _gate = new();
+    private bool _rebuilt;
+
+    public CrossMarginBook Book => book;
+
+    /// <summary>Where the parts of a large batch wait for the rest (the book takes whole batches only).</summary>
+    public CollateralAssembly Assembly { get; } = new();
+
+    /// <summary>Whether every chain of the book has had a batch applied (health changes are handed out only then).</summary>
+    public bool Rebuilt
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _applied.Count == book.Chains.Count;
+            }
+        }
+    }
+
+    /// <summary>How many ledger entries have been applied.</summary>
+    public int LedgerEntriesApplied
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _entries.Count;
+            }
+        }
+    }
+
+    /// <summary>The height last applied for a chain, or null before its first batch.</summary>
+    public ulong? AppliedHeight(ChainId chain)
+    {
+        lock (_gate)
+        {
+            return _applied.TryGetValue(chain, out var last) ? last.Height : null;
+        }
+    }
+
+    /// <summary>The outcome of offering a batch: applied (with the health changes it caused) or why not.</summary>
+    public sealed record Outcome(bool Applied, string Reason, IReadOnlyList<HealthChange> Changes);
+
+    /// <exception cref="InputException">The batch names an asset the book does not know, or other decimals than the book's.</exception>
+    public Outcome Apply(ObservationBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        lock (_gate)
+        {
+            if (_applied.TryGetValue(batch.Chain, out var last))
+            {
+                if (batch.Height < last.Height)
+                {
+                    return new Outcome(false, $"height {batch.Height} is older than the applied {last.Height}", []);
+                }
+                if (batch.Height == last.Height && batch.BlockHash == last.BlockHash)
+                {
+                    return new Outcome(false, $"height {batch.Height} ({batch.BlockHash}) is already applied", []);
+                }
+                if (batch.Height == last.Height && batch.ReplacesBlockHash != last.BlockHash)
+                {
+                    return new Outcome(false, $"height {batch.Height} arrives under {batch.BlockHash} without replacing the applied {last.BlockHash}", []);
+                }
+                var advance = (advanceOf ?? (_ => HeightAdvance.Default))(batch.Chain);
+                var elapsed = _clock.GetUtcNow() - last.At;
+                if (batch.Height > advance.Limit(last.Height, elapsed))
+                {
+                    throw new InputException($"{batch.Chain} at height {batch.Height}: {batch.Height - last.Height} blocks past the applied {last.Height}, more than the chain makes in {elapsed.TotalSeconds:0} s ({advance.Blocks} + {advance.PerSecond} a second): a height the chain has not reached", field: "height");
+                }
+            }
+            // Checked after the above: a batch older than the one applied is passed over quietly as before.
+            if (_floor.TryGetValue(batch.Chain, out var floor) && batch.Height < floor.Height)
+            {
+                throw new InputException($"{batch.Chain} at height {batch.Height} is below {floor.Height}, where epoch {floor.Epoch} was closed: an older state than a closed epoch", field: "height");
+            }
+            var chain = book.ChainIndex(batch.Chain);
+            var balances = batch.Balances;
+            var assetOf = new int[balances.Count];
+            // Checked once per batch, not per balance: the asset's index and the base units from which a
+            // holding is beyond what the book values.
+            var assets = new Dictionary<(Core.Assets.AssetId, int), (int Index, System.Numerics.BigInteger Beyond)>();
+            for (var i = 0; i < assetOf.Length; i++)
+            {
+                var balance = balances[i];
+                if (!assets.TryGetValue((balance.Asset, balance.Amount.Decimals), out var asset))
+                {
+                    var index = AssetIndex(balance.Asset, batch);
+                    var expected = book.Market[balance.Asset].Decimals;
+                    if (balance.Amount.Decimals != expected)
+                    {
+                        throw new InputException($"{balance.Asset} arrives with {balance.Amount.Decimals} decimals from {batch.Chain} at height {batch.Height}; the book counts it in {expected}", field: "balances");
+                    }
+                    asset = (index, System.Numerics.BigInteger.Pow(10, expected) * new System.Numerics.BigInteger(CrossMarginBook.MaxWholeUnits));
+                    assets.Add((balance.Asset, balance.Amount.Decimals), asset);
+                }
+                // Holdings are kept exactly, whatever their size (liabilities come from them), but valued in
+                // decimal: one beyond what the book values is refused whole, with the reason (the chain's
+                // close then stops, naming it), rather than failing inside the book.
+                if (balance.Amount.BaseUnits.Sign < 0 || balance.Amount.BaseUnits >= asset.Beyond)
+                {
+                    throw new InputException($"{balance.Address} holds {balance.Amount.BaseUnits} base units of {balance.Asset} on {batch.Chain} at height {batch.Height}: negative, or {CrossMarginBook.MaxWholeUnits} whole units or more, beyond what the engine values", field: "balances");
+                }
+                assetOf[i] = asset.Index;
+            }
+            // Finding each address's account is half the engine's work per balance (a hash and cache misses
+            // in a million-entry table): on both cores for a large batch, each thread its own slice.
+            var found = new CollateralChange?[balances.Count];
+            var slices = balances.Count < ParallelLookups ? 1 : Environment.ProcessorCount;
+            Parallel.For(0, slices, slice =>
+            {
+                var end = (int)((long)balances.Count * (slice + 1) / slices);
+                for (var i = (int)((long)balances.Count * slice / slices); i < end; i++)
+                {
+                    if (book.TryFindAccount(chain, balances[i].Address, out var account)) // else not a deposit address (a reserve address, say)
+                    {
+                        found[i] = new CollateralChange(account, chain, assetOf[i], (UInt128)balances[i].Amount.BaseUnits);
+                    }
+                }
+            });
+            var changes = new CollateralChange[found.Length];
+            var count = 0;
+            foreach (var change in found)
+            {
+                if (change is { } known)
+                {
+                    changes[count++] = known;
+                }
+            }
+            book.SetCollateral(changes.AsSpan(0, count));
+            _applied[batch.Chain] = (batch.Height, batch.BlockHash, _clock.GetUtcNow());
+            _refused.Remove(batch.Chain);
+            var unread = batch.Failures.Where(f => f.Address is null || book.TryFindAccount(chain, f.Address, out _)).ToArray();
+            if (unread.Length > 0)
+            {
+                _unreadDeposits[batch.Chain] = $"{batch.Chain} at height {batch.Height}: {unread.Length} deposit balances could not be read and are older (first: {unread[0].Address ?? "every address"} {unread[0].Asset}: {unread[0].Reason})";
+            }
+            else
+            {
+                _unreadDeposits.Remove(batch.Chain);
+            }
+            var health = TakeHealthChanges();
+            return new Outcome(true, $"{count} balances of {batch.Chain} at height {batch.Height} applied", health);
+        }
+    }
+
+    /// <summary>
+    /// Raises the floor below which no batch is taken to the heights a closed epoch was taken at (a floor
+    /// never goes down), and returns the whole floor (to keep on disk).
+    /// </summary>
+    public IReadOnlyDictionary<ChainId, (ulong Height, ulong Epoch)> RaiseFloor(ulong epoch, IEnumerable<(ChainId Chain, ulong Height)> heights) =>
+        RaiseFloor(heights.Select(h => (h.Chain, (h.Height, epoch))));
+
+    /// <summary>Raises the floor to heights each recorded with its epoch (as kept on disk).</summary>
+    public IReadOnlyDictionary<ChainId, (ulong Height, ulong Epoch)> RaiseFloor(IEnumerable<(ChainId Chain, (ulong Height, ulong Epoch) At)> heights)
+    {
+        ArgumentNullException.ThrowIfNull(heights);
+        lock (_gate)
+        {
+            foreach (var (chain, at) in heights)
+            {
+                if (!_floor.TryGetValue(chain, out var floor) || at.Height > floor.Height)
+                {
+                    _floor[chain] = at;
+                }
+            }
+            return new Dictionary<ChainId, (ulong, ulong)>(_floor);
+        }
+    }
+
+    /// <summary>
+    /// Records that a batch of <paramref name="chain"/> was refused: until a later batch of that chain is
+    /// applied, the partition's liabilities say so, and no epoch closes on a chain frozen at an old height.
+    /// </summary>
+    public void Refused(ChainId chain, ulong height, string reason)
+    {
+        lock (_gate)
+        {
+            if (!_applied.TryGetValue(chain, out var last) || height >= last.Height)
+            {
+                _refused[chain] = $"{chain}: the batch at height {height} was refused ({reason}); the engine holds an older height";
+            }
+        }
+    }
+
+    /// <summary>
+    /// Applies a ledger entry from the institution's books once (by its id): a borrow adds to the
+    /// account's debt, a repayment takes from it. Deposits and withdrawals held off chain are not
+    /// collateral the engine counts yet, so they are acknowledged and change nothing.
+    /// </summary>
+    /// <exception cref="InputException">An unknown account or asset, other decimals, or a repayment larger than the debt.</exception>
+    public Outcome Apply(Messages.LedgerEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        lock (_gate)
+        {
+            if (_entries.Contains(entry.EntryId))
+            {
+                return new Outcome(false, $"ledger entry {entry.EntryId} is already applied", []);
+            }
+            if (!book.TryFindAccount(entry.Account, out var account))
+            {
+                return otherPartitions?.Contains(entry.Account) == true
+                    ? new Outcome(false, $"ledger entry {entry.EntryId} is for '{entry.Account}', another partition's account", [])
+                    : throw new InputException($"ledger entry {entry.EntryId} names account '{entry.Account}', which the engine does not know", field: "account");
+            }
+            if (!book.Market.Contains(entry.Asset))
+            {
+                throw new InputException($"ledger entry {entry.EntryId} names {entry.Asset}, which the engine's market does not list", field: "asset");
+            }
+            var asset = book.AssetIndex(entry.Asset);
+            var decimals = book.Market[entry.Asset].Decimals;
+            if (entry.Amount.Decimals != decimals || entry.Amount.BaseUnits > UInt128.MaxValue)
+            {
+                throw new InputException($"ledger entry {entry.EntryId}: {entry.Amount.BaseUnits} base units at {entry.Amount.Decimals} decimals, where {entry.Asset} has {decimals}", field: "amount");
+            }
+            var amount = (UInt128)entry.Amount.BaseUnits;
+            var owed = _debts.GetValueOrDefault((account, asset));
+            if (entry.Kind is Messages.LedgerEntryKind.Borrow or Messages.LedgerEntryKind.Repay)
+            {
+                if (entry.Kind == Messages.LedgerEntryKind.Repay && amount > owed)
+                {
+                    throw new InputException($"ledger entry {entry.EntryId} repays {amount} base units of {entry.Asset}; account '{entry.Account}' owes {owed}", field: "amount");
+                }
+                var now = entry.Kind == Messages.LedgerEntryKind.Borrow ? owed + amount : owed - amount;
+                if (entry.Kind == Messages.LedgerEntryKind.Borrow && now < owed)
+                {
+                    throw new InputException($"ledger entry {entry.EntryId} borrows {amount} base units of {entry.Asset}; with the {owed} account '{entry.Account}' owes, the debt leaves the range of 128 bits", field: "amount");
+                }
+                try
+                {
+                    book.SetDebt(account, asset, now);
+                }
+                catch (OverflowException)
+                {
+                    // The book values debts in decimal: put back what it held, so a refused entry changes
+                    // nothing (a retry would otherwise add it again).
+                    book.SetDebt(account, asset, owed);
+                    throw new InputException($"ledger entry {entry.EntryId} takes account '{entry.Account}''s {entry.Asset} debt to {now} base units, beyond what the engine can value", field: "amount");
+                }
+                _debts[(account, asset)] = now;
+            }
+            _entries.Add(entry.EntryId);
+            var health = TakeHealthChanges();
+            return new Outcome(true, $"ledger entry {entry.EntryId} ({entry.Kind} {entry.Amount} {entry.Asset} for '{entry.Account}') applied", health);
+        }
+    }
+
+    /// <summary>
+    /// Takes each source's newer quotes (an older or repeated quote of a source changes nothing; one of
+    /// the same time with another price replaces it), then
+    /// prices every asset they touch by the market's oracle rules as of <paramref name="now"/>: the median
+    /// of the fresh sources, frozen when none is fresh or they disagree beyond the allowed deviation.
+    /// </summary>
+    /// <exception cref="InputException">
+    /// An asset the market does not list, a source the oracle's configuration does not name for it, a
+    /// price that is not positive or above <see cref="MaxPrice"/>, or a stamp later than now plus
+    /// <see cref="MaxClockSkew"/>. The whole message is refused: nothing of it is taken.
+    /// </exception>
+    public Outcome Apply(Messages.PricesObserved prices, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(prices);
+        lock (_gate)
+        {
+            foreach (var price in prices.Prices)
+            {
+                if (!book.Market.Contains(price.Asset) || price.Price <= 0 || price.Price > MaxPrice)
+                {
+                    throw new InputException($"{price.Source} quotes {price.Price} for {price.Asset}: the market does not list the asset, or the price is not positive, or above {MaxPrice}", field: "prices");
+                }
+                if (priceSources is not null && !priceSources.Contains((price.Asset, price.Source)))
+                {
+                    throw new InputException($"{price.Source} is not a configured source of {price.Asset}'s price", field: "prices");
+                }
+                if (price.At > now + MaxClockSkew)
+                {
+                    throw new InputException($"{price.Source} stamps its {price.Asset} quote {price.At:O}, later than this engine's clock ({now:O}) allows", field: "prices");
+                }
+            }
+            var touched = new HashSet<Core.Assets.AssetId>();
+            foreach (var price in prices.Prices)
+            {
+                var key = (price.Asset, price.Source);
+                // A source's reading replaces its last unless older; feeds stamp whole seconds, so two
+                // rounds can share a time, and the later reading (later on the queue) wins.
+                if (!_quotes.TryGetValue(key, out var known) || price.At > known.Timestamp || (price.At == known.Timestamp && price.Price != known.Price))
+                {
+                    _quotes[key] = new Core.Risk.PriceQuote(price.Source, price.Price, price.At);
+                    touched.Add(price.Asset);
+                }
+            }
+            Price(touched, now, onlyChanged: false);
+            var health = TakeHealthChanges();
+            return new Outcome(touched.Count > 0, $"{touched.Count} assets repriced", health);
+        }
+    }
+
+    /// <summary>
+    /// Prices every quoted asset again by the oracle rules as of <paramref name="now"/>, so that a feed
+    /// that falls silent freezes its asset when its quotes go stale, as it would in an engine started
+    /// now, not only when a newer quote arrives (which a silent feed never sends). Only assets whose
+    /// price or status changes are re-evaluated.
+    /// </summary>
+    public Outcome Reprice(DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            var changed = Price([.. _quotes.Keys.Select(k => k.Asset).Distinct()], now, onlyChanged: true);
+            return new Outcome(changed > 0, $"{changed} assets changed price or status as of {now:O}", TakeHealthChanges());
+        }
+    }
+
+    // The market's oracle rules over each asset's known quotes: the median of the fresh sources, frozen
+    // when none is fresh or they disagree. Returns how many assets were set.
+    private int Price(IReadOnlyCollection<Core.Assets.AssetId> assets, DateTimeOffset now, bool onlyChanged)
+    {
+        var oracle = book.Market.Settings.Oracle with { Now = now };
+        var set = 0;
+        foreach (var asset in assets)
+        {
+            var quotes = _quotes.Where(q => q.Key.Asset == asset).Select(q => q.Value).ToArray();
+            var priced = Margin.Oracles.OracleAggregator.Aggregate(quotes, oracle);
+            var current = book.Market[asset];
+            if (!onlyChanged || priced.Price != current.Price || priced.Status != current.OracleStatus)
+            {
+                book.SetPrice(book.AssetIndex(asset), priced.Price, priced.Status);
+                set++;
+            }
+        }
+        return set;
+    }
+
+    /// <summary>How many accounts go in one part of an answer (liabilities for the prover, health for anyone).</summary>
+    public const int PartSize = 10_000;
+
+    /// <summary>
+    /// The partition's answer to the prover, in parts of <see cref="PartSize"/> accounts: per
+    /// chain the block last applied, and per account its collateral per asset in base units, all taken
+    /// between two writes (so at exactly those blocks).
+    /// </summary>
+    public IReadOnlyList<Messages.LiabilitiesReported> Liabilities(Guid requestId)
+    {
+        lock (_gate)
+        {
+            var heights = AppliedBlocks();
+            var assets = book.Assets.Select(a => new Messages.LiabilityAsset(a, book.Market[a].Decimals)).ToArray();
+            var accounts = new Messages.AccountLiabilities[book.AccountCount];
+            for (var account = 0; account < accounts.Length; account++)
+            {
+                var owed = new UInt128[assets.Length];
+                for (var asset = 0; asset < owed.Length; asset++)
+                {
+                    owed[asset] = book.HeldBaseUnits(account, asset);
+                }
+                accounts[account] = new Messages.AccountLiabilities(book.AccountId(account), owed);
+            }
+            string[] problems = [.. _unreadDeposits.Values, .. _refused.Values];
+            return Parts(accounts, (part, parts, slice) => new Messages.LiabilitiesReported(
+                requestId, partition.Index, Math.Max(1, partition.Count), heights, assets, slice, part, parts, problems));
+        }
+    }
+
+    /// <summary>
+    /// Every account's health now, with the blocks applied (an answer to <see cref="Messages.HealthRequested"/>),
+    /// in parts of <see cref="PartSize"/> accounts taken between the same two writes.
+    /// </summary>
+    public IReadOnlyList<Messages.HealthReported> Health(Guid requestId)
+    {
+        lock (_gate)
+        {
+            var accounts = new Messages.AccountStatus[book.AccountCount];
+            for (var account = 0; account < accounts.Length; account++)
+            {
+                accounts[account] = new Messages.AccountStatus(
+                    book.AccountId(account), Margin.Scenarios.MarginReportJson.StatusName(book.Status(account)), book.HealthFactor(account),
+                    book.WeightedCollateral(account), book.Requirement(account));
+            }
+            var heights = AppliedBlocks();
+            var rebuilt = _applied.Count == book.Chains.Count;
+            return Parts(accounts, (part, parts, slice) => new Messages.HealthReported(
+                requestId, partition.Index, Math.Max(1, partition.Count), heights, rebuilt, _entries.Count, slice, part, parts));
+        }
+    }
+
+    // At least one part, so a partition with no accounts still answers.
+    private static TMessage[] Parts<TItem, TMessage>(TItem[] items, Func<int, int, TItem[], TMessage> message)
+    {
+        var parts = Math.Max(1, (items.Length + PartSize - 1) / PartSize);
+        return [.. Enumerable.Range(0, parts).Select(part => message(part, parts, items.Skip(part * PartSize).Take(PartSize).ToArray()))];
+    }
+
+    private Messages.AppliedBlock[] AppliedBlocks() =>
+        [.. _applied.Select(a => new Messages.AppliedBlock(a.Key, a.Value.Height, a.Value.BlockHash)).OrderBy(b => b.Chain.ToString(), StringComparer.Ordinal)];
+
+    /// <summary>
+    /// The liquidation plan of each pool among <paramref name="changes"/> that became liquidatable or
+    /// insolvent, evaluated now, in the order of the changes. A price tick can make thousands liquidatable
+    /// at once: they are planned across the cores (planning only reads the book).
+    /// </summary>
+    public IReadOnlyList<(HealthChange Change, Margin.Liquidation.LiquidationPlan Plan)> LiquidationPlans(IReadOnlyList<HealthChange> changes)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        lock (_gate)
+        {
+            var due = changes.Where(c => c.Status is Margin.Evaluation.MarginStatus.Liquidatable or Margin.Evaluation.MarginStatus.Insolvent && c.Status != c.PreviousStatus).ToArray();
+            var plans = new Margin.Liquidation.LiquidationPlan?[due.Length];
+            Parallel.For(0, due.Length, new ParallelOptions { MaxDegreeOfParallelism = due.Length < ParallelPlans ? 1 : -1 }, i =>
+            {
+                var change = due[i];
+                var pool = change.Pool is null ? book.CrossPositions(change.Account) : book.IsolatedPositions(change.Account, change.Pool);
+                plans[i] = pool is null ? null : Margin.Evaluation.PoolEvaluator.PlanLiquidation(pool, change.HealthFactor, book.Market);
+            });
+            return [.. due.Zip(plans).Where(p => p.Second is not null).Select(p => (p.First, p.Second!))];
+        }
+    }
+
+    // Below this many balances or plans, one thread: splitting costs more than it saves.
+    private const int ParallelLookups = 256;
+
+    private const int ParallelPlans = 64;
+
+    // The book's changes since the last write, once rebuilt; until then they stay in the book. The write
+    // that completes the rebuild hands them out folded per pool (from the state before the rebuild to
+    // the state now), so a pool that only seemed to move while half its figures were back reports nothing.
+    private List<HealthChange> TakeHealthChanges()
+    {
+        var health = new List<HealthChange>();
+        if (_applied.Count < book.Chains.Count)
+        {
+            return health;
+        }
+        book.TakeHealthChanges(health);
+        if (_rebuilt)
+        {
+            return health;
+        }
+        _rebuilt = true;
+        var folded = new Dictionary<(int, string?), HealthChange>();
+        foreach (var change in health)
+        {
+            folded[(change.Account, change.Pool)] = folded.TryGetValue((change.Account, change.Pool), out var first)
+                ? change with { PreviousStatus = first.PreviousStatus, PreviousBand = first.PreviousBand }
+                : change;
+        }
+        return [.. folded.Values.Where(c => c.Status != c.PreviousStatus || c.Band != c.PreviousBand)];
+    }
+
+    private int AssetIndex(Core.Assets.AssetId asset, ObservationBatch batch)
+    {
+        try
+        {
+            return book.AssetIndex(asset);
+        }
+        catch (ArgumentException)
+        {
+            throw new InputException($"{batch.Chain} at height {batch.Height} reports {asset}, which the engine's market does not list", field: "balances");
+        }
+    }
+}

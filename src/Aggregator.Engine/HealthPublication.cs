@@ -1,0 +1,47 @@
+using Aggregator.Host.Bus;
+using Aggregator.Margin.Evaluation;
+using Aggregator.Margin.Live;
+using Aggregator.Margin.Scenarios;
+using Aggregator.Messages;
+using MassTransit;
+
+namespace Aggregator.Engine;
+
+/// <summary>
+/// What the engine publishes after a write, each kind in messages of up to 1,000 entries, in this order: a
+/// liquidation plan for each pool that became liquidatable or insolvent, a margin call for each pool that
+/// fell to a margin call or below (frozen pools are not called: there is no price to act on), and its
+/// health changes.
+/// </summary>
+internal static class HealthPublication
+{
+    // At most this many entries per message: a rebuild or a large tick can change every account at once,
+    // and one message of a million entries would pass a broker's size limit (and its confirm timeout).
+    // A thousand keeps each body under the large-object threshold (85 kB): at 5,000 a price tick's bodies
+    // went to the large-object heap and set off full collections pausing the engine 150 ms (measured).
+    private const int MessageSize = 1_000;
+
+    public static async Task PublishAsync(IPublishEndpoint publisher, EngineBook engine, IReadOnlyList<HealthChange> changes, CancellationToken cancellationToken)
+    {
+        var now = DateTimeOffset.UtcNow;
+        // Most urgent first: the plans someone must act on, then the calls, then the health changes
+        // (a price tick's tens of thousands of band moves would otherwise delay the plans behind them).
+        var plans = engine.LiquidationPlans(changes).Select(p => new LiquidationPlanned(
+            engine.Book.AccountId(p.Change.Account), p.Change.Pool, MarginReportJson.StatusName(p.Change.Status), p.Change.HealthFactor,
+            p.Plan.CloseFactor, p.Plan.DebtAsset, p.Plan.DebtToCover, p.Plan.CollateralChain, p.Plan.CollateralAsset, p.Plan.CollateralToSeize,
+            p.Plan.PerpsToClose, now)).ToArray();
+        await publisher.PublishBatch(plans.Chunk(MessageSize).Select(chunk => new LiquidationsPlanned(chunk)), cancellationToken).ConfigureAwait(false);
+        var calls = changes.Where(NeedsCall)
+            .Select(c => new MarginCall(engine.Book.AccountId(c.Account), c.Pool, MarginReportJson.StatusName(c.Status), c.HealthFactor, now)).ToArray();
+        await publisher.PublishBatch(calls.Chunk(MessageSize).Select(chunk => new MarginCalls(chunk)), cancellationToken).ConfigureAwait(false);
+        var health = changes.Select(c => new AccountHealthChanged(
+            engine.Book.AccountId(c.Account), c.Pool,
+            MarginReportJson.StatusName(c.PreviousStatus), MarginReportJson.StatusName(c.Status),
+            c.PreviousBand, c.Band, c.HealthFactor, now)).ToArray();
+        await publisher.PublishBatch(health.Chunk(MessageSize).Select(chunk => new AccountsHealthChanged(chunk)), cancellationToken).ConfigureAwait(false);
+    }
+
+    private static bool NeedsCall(HealthChange change) =>
+        change.Status is MarginStatus.MarginCall or MarginStatus.Liquidatable or MarginStatus.Insolvent
+        && change.Status < change.PreviousStatus;
+}

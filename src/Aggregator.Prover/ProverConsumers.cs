@@ -1,0 +1,104 @@
+using Aggregator.Core.Errors;
+using Aggregator.Host.Bus;
+using Aggregator.Messages;
+using Aggregator.Proving;
+using MassTransit;
+using Microsoft.Extensions.Logging;
+
+namespace Aggregator.Prover;
+
+/// <summary>Closes the epoch asked for, one at a time, and announces it closed or why not (and answers the asker, if it waits).</summary>
+internal sealed partial class EpochCloseRequestedConsumer(EpochCloser closer, ILogger<EpochCloseRequestedConsumer> log) : IConsumer<EpochCloseRequested>
+{
+    public async Task Consume(ConsumeContext<EpochCloseRequested> context)
+    {
+        var epoch = context.Message.Epoch;
+        try
+        {
+            var (closed, reserves) = await closer.CloseAsync(epoch, context.CancellationToken).ConfigureAwait(false);
+            await context.Publish(reserves, context.CancellationToken).ConfigureAwait(false);
+            await context.Publish(closed, context.CancellationToken).ConfigureAwait(false);
+            if (context.ResponseAddress is not null)
+            {
+                await context.RespondAsync(closed).ConfigureAwait(false);
+            }
+            Closed(log, epoch, closed.Commitment, closed.RegistryTransaction ?? "not published");
+        }
+        catch (EpochCloseException failure)
+        {
+            Failed(log, epoch, failure.Message);
+            await AnnounceFailureAsync(context, new EpochCloseFailed(epoch, failure.Message)).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            // A fault of the prover's own: the asker and the announcement still hear that the epoch did
+            // not close (a retry would meet the same fault).
+            Faulted(log, error, epoch);
+            await AnnounceFailureAsync(context, new EpochCloseFailed(epoch, $"internal error: {error.GetType().Name}: {error.Message} (the prover's log has the details)")).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task AnnounceFailureAsync(ConsumeContext context, EpochCloseFailed failed)
+    {
+        await context.Publish(failed, context.CancellationToken).ConfigureAwait(false);
+        if (context.ResponseAddress is not null)
+        {
+            await context.RespondAsync(failed).ConfigureAwait(false);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "epoch {Epoch} not closed: a fault of the prover's own")]
+    private static partial void Faulted(ILogger logger, Exception error, ulong epoch);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "epoch {Epoch} closed: commitment {Commitment}, {Transaction}")]
+    private static partial void Closed(ILogger logger, ulong epoch, string commitment, string transaction);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "epoch {Epoch} not closed: {Reason}")]
+    private static partial void Failed(ILogger logger, ulong epoch, string reason);
+}
+
+/// <summary>Hands each engine partition's answer to the request it belongs to.</summary>
+internal sealed class LiabilitiesReportedConsumer(LiabilitiesCollector collector) : IConsumer<LiabilitiesReported>
+{
+    public Task Consume(ConsumeContext<LiabilitiesReported> context)
+    {
+        collector.Report(context.Message);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>
+/// Answers a request for an account's inclusion proof in a published epoch: the file already written, or
+/// a new proof written into the epoch directory first. An epoch closed but never published (the
+/// registry refused it, or it failed half way) has no proofs: a proof against a commitment nobody
+/// published would verify against its own manifest and prove nothing. An account the epoch does not hold
+/// gets the same answer whatever the reason, so the answer tells no one which accounts exist.
+/// </summary>
+internal sealed class InclusionProofRequestedConsumer(ProverSettings settings, IProver prover) : IConsumer<InclusionProofRequested>
+{
+    public async Task Consume(ConsumeContext<InclusionProofRequested> context)
+    {
+        var (epoch, account) = (context.Message.Epoch, context.Message.Account);
+        var directory = settings.EpochDirectory(epoch);
+        if (!File.Exists(Path.Combine(directory, Commitment.EpochDirectory.ManifestFile))
+            || Commitment.EpochDirectory.ReadManifest(directory).Publication?.TransactionHash is null)
+        {
+            await context.RespondAsync(new InclusionProofRefused(epoch, account, $"epoch {epoch} is not a published epoch of this prover")).ConfigureAwait(false);
+            return;
+        }
+        var path = Path.Combine(directory, "inclusion", EpochProofs.InclusionFileName(account));
+        try
+        {
+            if (!File.Exists(path))
+            {
+                await new EpochProofs(prover).ProveInclusionAsync(directory, account, path, context.CancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (InputException)
+        {
+            await context.RespondAsync(new InclusionProofRefused(epoch, account, $"no inclusion proof for '{account}' in epoch {epoch}")).ConfigureAwait(false);
+            return;
+        }
+        await context.RespondAsync(new InclusionProofIssued(epoch, account, await File.ReadAllTextAsync(path, context.CancellationToken).ConfigureAwait(false))).ConfigureAwait(false);
+    }
+}

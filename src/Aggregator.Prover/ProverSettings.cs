@@ -1,0 +1,57 @@
+using Aggregator.Chains.Evm.Registry;
+using Aggregator.Commitment;
+using Aggregator.Host.Bus;
+
+namespace Aggregator.Prover;
+
+/// <summary>
+/// What the prover role closes epochs with: where the reserves configuration is (re-read at every close,
+/// since ownership signatures name the epoch), where epoch directories go, the commitment's depth and
+/// assets, how many engine partitions must answer, the accounts every close must cover, the publisher's
+/// key, the registry to publish to (none: the epoch is committed and proved, not published), and how
+/// often to close an epoch unasked (never when null).
+/// </summary>
+public sealed record ProverSettings(
+    string ReservesConfigPath,
+    string Directory,
+    CommitmentParameters Parameters,
+    int Partitions,
+    IReadOnlyList<string> Accounts,
+    string PublisherKeyFile,
+    RegistryTarget? Registry,
+    TimeSpan? CloseEvery)
+{
+    /// <summary>
+    /// The accounts' deposit addresses: at a close the prover reads a Solana cluster's deposits itself,
+    /// with its reserves, and hands that read to the engines (a past slot cannot be read again, so
+    /// liabilities and reserves come from one read).
+    /// </summary>
+    public IReadOnlyList<(Core.Chains.ChainId Chain, string Address)> Deposits { get; init; } = [];
+
+    /// <summary>
+    /// Where the native prover finds CIRCUIT.wasm, .zkey and .vkey.json; null for $AGGREGATOR_KEYS or the
+    /// keys installed with the program.
+    /// </summary>
+    public string? KeysDirectory { get; init; }
+
+    /// <summary>
+    /// Whether the prover builds its circuits' window multiples once its keys are loaded (proofs 15 to
+    /// 35% faster; for inclusion(20, 4) about 14 s of both cores once and 180 MiB kept).
+    /// </summary>
+    public bool PrecomputeBases { get; init; } = true;
+
+    /// <summary>How long the partitions have to answer one request for liabilities.</summary>
+    public TimeSpan PartitionTimeout { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>How many times a snapshot is asked for again while the partitions are at different heights.</summary>
+    public int SnapshotAttempts { get; init; } = 40;
+
+    /// <summary>The publisher's address, from its key.</summary>
+    public string Publisher() => new Nethereum.Web3.Accounts.Account(PublisherKey.ReadKey(PublisherKeyFile)).Address;
+
+    /// <summary>An epoch's directory under <see cref="Directory"/>.</summary>
+    public string EpochDirectory(ulong epoch) => Path.Combine(Directory, epoch.ToString(System.Globalization.CultureInfo.InvariantCulture));
+}
+
+/// <summary>A SolvencyRegistry: the node to send through (never printed) and the contract's address.</summary>
+public sealed record RegistryTarget(string RpcUrl, string Address);

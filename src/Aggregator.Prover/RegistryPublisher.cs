@@ -1,0 +1,70 @@
+using System.Globalization;
+using System.Numerics;
+using Aggregator.Chains.Evm.Registry;
+using Aggregator.Commitment;
+using Aggregator.Core.Chains;
+using Aggregator.Core.Errors;
+using Aggregator.Crypto.Groth16;
+using Aggregator.Host.Bus;
+using Aggregator.Proving;
+using Nethereum.Web3;
+using Nethereum.Web3.Accounts;
+
+namespace Aggregator.Prover;
+
+/// <summary>
+/// Publishes a proved epoch directory to a SolvencyRegistry (the one place `aggregator publish` and the
+/// prover role do it): the commitment, paramsHash, reserves and solvency proof, sent from the epoch's
+/// publisher; the transaction is recorded in the manifest.
+/// </summary>
+public static class RegistryPublisher
+{
+    // Anvil's and Hardhat's default chain ids: where development keys may be published without asking.
+    private static bool IsLocalChain(BigInteger? chainId) => chainId == 31337 || chainId == 1337;
+
+    /// <summary>The epoch's manifest, once it is known to be ready to publish (checked before any network call).</summary>
+    /// <exception cref="InputException">No solvency proof yet, or a registry that is not an address.</exception>
+    public static EpochManifest CheckReady(string directory, string registry)
+    {
+        var manifest = EpochDirectory.ReadManifest(directory);
+        if (manifest.Reserves is null || !File.Exists(Path.Combine(directory, EpochProofs.SolvencyProofFile)))
+        {
+            throw new InputException("the epoch has no solvency proof yet: run `aggregator prove solvency` first", file: directory);
+        }
+        if (!Chains.Evm.EvmAddress.IsValid(registry))
+        {
+            throw new InputException($"'{registry}' is not an EVM address (0x and 20 bytes of hex)", field: "--registry");
+        }
+        return manifest;
+    }
+
+    /// <summary>
+    /// Publishes the epoch in <paramref name="directory"/> once (<see cref="SolvencyRegistryClient.PublishOnceAsync"/>)
+    /// and records the publication in its manifest.
+    /// </summary>
+    /// <exception cref="InputException">No solvency proof yet, a key that is not the epoch's publisher, or insecure keys off a local chain without <paramref name="allowInsecureKeys"/>.</exception>
+    /// <exception cref="RegistryRejectedException">The registry refused the publication.</exception>
+    public static async Task<EpochManifest.PublicationEntry> PublishAsync(string directory, Web3 web3, string registry, bool allowInsecureKeys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(web3);
+        var manifest = CheckReady(directory, registry);
+        var proofPath = Path.Combine(directory, EpochProofs.SolvencyProofFile);
+        var account = (Account)web3.TransactionManager.Account;
+        if (!string.Equals(account.Address, manifest.Publisher, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InputException($"the epoch is committed to publisher {manifest.Publisher}, but the key is {account.Address}'s: the registry would refuse it", field: "key");
+        }
+        if (VerificationKeys.PinnedKeysAreInsecure && !IsLocalChain(account.ChainId) && !allowInsecureKeys)
+        {
+            throw new InputException($"the proof was made with insecure development keys; chain {account.ChainId} is not a local development chain (31337, 1337): pass --allow-insecure-keys to publish anyway", field: "--allow-insecure-keys");
+        }
+        var proof = SolidityCalldata.Proof(System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(proofPath, cancellationToken).ConfigureAwait(false))!["proof"]!.ToJsonString());
+        var reserves = manifest.Reserves!.Select(r => BigInteger.Parse(r.ProofUnits, CultureInfo.InvariantCulture)).ToArray();
+        var (commitment, paramsHash) = (BigInteger.Parse(manifest.Commitment, CultureInfo.InvariantCulture), BigInteger.Parse(manifest.ParamsHash, CultureInfo.InvariantCulture));
+        var transaction = await new SolvencyRegistryClient(web3, registry, account.Address)
+            .PublishOnceAsync(manifest.Epoch, commitment, paramsHash, reserves, proof, cancellationToken).ConfigureAwait(false);
+        var publication = new EpochManifest.PublicationEntry($"eip155:{account.ChainId}", registry, account.Address, transaction);
+        EpochDirectory.UpdateManifest(directory, manifest with { Publication = publication });
+        return publication;
+    }
+}

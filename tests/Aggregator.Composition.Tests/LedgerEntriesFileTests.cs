@@ -1,0 +1,48 @@
+using Aggregator.Core.Errors;
+using Aggregator.Composition.Configuration;
+using Aggregator.Messages;
+using Aggregator.Testing;
+
+namespace Aggregator.Composition.Tests;
+
+public sealed class LedgerEntriesFileTests : IDisposable
+{
+    private const string Header = "entryId,account,kind,asset,amount,at\n";
+    private readonly string _workspace = Directory.CreateTempSubdirectory("aggregator-ledger-").FullName;
+
+    public void Dispose() => Directory.Delete(_workspace, recursive: true);
+
+    private string Write(string csv)
+    {
+        var path = Path.Combine(_workspace, $"entries-{Guid.NewGuid():N}.csv");
+        File.WriteAllText(path, csv);
+        return path;
+    }
+
+    [Fact]
+    public void Entries_are_read_in_base_units_of_the_market_s_decimals()
+    {
+        var entries = LedgerEntriesFile.Read(Write(Header + "e1,alice,borrow,USDC,1500.25,2026-12-01T10:00:00Z\ne2,alice,Repay,ETH,0.5,2026-12-01T11:00:00+01:00\n"), EngineFixtures.Settings(0).Market);
+        Assert.Equal(2, entries.Count);
+        Assert.Equal((LedgerEntryKind.Borrow, 1_500_250_000), (entries[0].Kind, (long)entries[0].Amount.BaseUnits));
+        Assert.Equal((6, 18), (entries[0].Amount.Decimals, entries[1].Amount.Decimals));
+        Assert.Equal(new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.Zero), entries[1].At);
+    }
+
+    [Theory]
+    [InlineData("e1,alice,lend,USDC,1,2026-12-01T10:00:00Z\n", 2, "column 3 (kind)")]
+    [InlineData("e1,alice,borrow,DOGE,1,2026-12-01T10:00:00Z\n", 2, "column 4 (asset)")]
+    [InlineData("e1,alice,borrow,USDC,1.0000001,2026-12-01T10:00:00Z\n", 2, "column 5 (amount)")]
+    [InlineData("e1,alice,borrow,USDC,-1,2026-12-01T10:00:00Z\n", 2, "column 5 (amount)")]
+    [InlineData("e1,alice,borrow,USDC,1,yesterday\n", 2, "column 6 (at)")]
+    [InlineData("e1,alice,borrow,USDC,1,2026-12-01T10:00:00Z\ne1,bob,borrow,USDC,1,2026-12-01T10:00:00Z\n", 3, "column 1 (entryId)")]
+    [InlineData("e1,alice,borrow,USDC,1\n", 2, "column 1 (entryId)")]
+    [InlineData("e1,alice,3,USDC,1,2026-12-01T10:00:00Z\n", 2, "column 3 (kind)")]
+    public void A_bad_row_is_refused_naming_its_line_and_column(string rows, int line, string column)
+    {
+        var path = Write(Header + rows);
+        var error = Assert.Throws<InputException>(() => LedgerEntriesFile.Read(path, EngineFixtures.Settings(0).Market));
+        Assert.Equal((path, (long?)line), (error.File, error.Line));
+        Assert.Equal(column, error.Field);
+    }
+}

@@ -1,0 +1,113 @@
+using System.Text.Json.Nodes;
+using Aggregator.Core.Errors;
+using Aggregator.Composition.Configuration;
+using Aggregator.Testing;
+
+namespace Aggregator.Composition.Tests;
+
+/// <summary>The configuration's epochs section: what a hostile or mistaken configuration cannot get past.</summary>
+public sealed class RunConfigEpochsTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("aggregator-config-").FullName;
+
+    public RunConfigEpochsTests()
+    {
+        foreach (var file in new[] { "reserves.json", "market.json", "aggregator.json" })
+        {
+            File.Copy(RepositoryPaths.Combine("deploy", "config", file), Path.Combine(_folder, file));
+        }
+        File.WriteAllText(Path.Combine(_folder, "publisher.key"), "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80\n");
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private string With(Action<JsonNode> change) => WithRoot(config => change(config["epochs"]!));
+
+    private string WithRoot(Action<JsonNode> change)
+    {
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(_folder, "aggregator.json")))!;
+        config["epochs"]!["publisherKeyFile"] = "publisher.key";
+        change(config);
+        var path = Path.Combine(_folder, $"config-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, config.ToJsonString());
+        return path;
+    }
+
+    [Fact]
+    public void A_valid_section_gives_the_prover_its_settings()
+    {
+        var prover = RunConfigFile.Read(With(_ => { })).Prover!;
+        Assert.Equal(["BTC", "ETH", "SOL", "USDC"], prover.Parameters.Assets.Select(a => a.Id.Symbol));
+        Assert.Equal((20, 2), (prover.Parameters.Depth, prover.Partitions));
+        Assert.Equal(["alice", "bob"], prover.Accounts);
+        Assert.Equal("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266", prover.Publisher());
+        Assert.Equal(TimeSpan.FromDays(1), prover.CloseEvery);
+        Assert.True(prover.PrecomputeBases);
+    }
+
+    [Fact]
+    public void The_window_multiples_are_built_unless_the_section_says_not_to()
+    {
+        Assert.True(RunConfigFile.Read(With(epochs => epochs.AsObject().Remove("precomputeBases"))).Prover!.PrecomputeBases);
+        Assert.False(RunConfigFile.Read(With(epochs => epochs["precomputeBases"] = false)).Prover!.PrecomputeBases);
+    }
+
+    [Theory]
+    [InlineData("uncommitted", "the market's SOL is not committed", "$.epochs.assets")]
+    [InlineData("finer", "USDC is committed at 8 decimals; the market counts it in 6", "$.epochs.assets")]
+    [InlineData("chain", "'eip155:5' is not one of the configured EVM chains", "$.epochs.registry.chain")]
+    [InlineData("registry", "'0x12' is not an EVM address", "$.epochs.registry.address")]
+    [InlineData("key", "the key file does not exist", null)]
+    [InlineData("partitions", "partitions must be 1..1024", "$.epochs.partitions")]
+    [InlineData("schedule", "closeEverySeconds must be a positive whole number", "$.epochs.closeEverySeconds")]
+    [InlineData("fraction", "closeEverySeconds must be a positive whole number", "$.epochs.closeEverySeconds")]
+    [InlineData("precompile", "is a precompile or system address", "$.epochs.registry.address")]
+    [InlineData("unknown", "could not be mapped", null)]
+    public void A_bad_value_is_refused_naming_its_place(string fault, string message, string? field)
+    {
+        var path = With(epochs =>
+        {
+            switch (fault)
+            {
+                case "uncommitted": epochs["assets"] = new JsonArray("BTC:8", "ETH:8", "USDC:6"); break;
+                case "finer": epochs["assets"] = new JsonArray("BTC:8", "ETH:8", "SOL:9", "USDC:8"); break;
+                case "chain": epochs["registry"]!["chain"] = "eip155:5"; break;
+                case "registry": epochs["registry"]!["address"] = "0x12"; break;
+                case "key": epochs["publisherKeyFile"] = "missing.key"; break;
+                case "partitions": epochs["partitions"] = 0; break;
+                case "schedule": epochs["closeEverySeconds"] = -1; break;
+                case "fraction": epochs["closeEverySeconds"] = 1.5; break;
+                case "precompile": epochs["registry"]!["address"] = "0x0000000000000000000000000000000000000001"; break;
+                default: epochs["closeEvery"] = 5; break;
+            }
+        });
+        var error = Assert.Throws<InputException>(() => RunConfigFile.Read(path));
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+        if (field is not null)
+        {
+            Assert.Equal(field, error.Field);
+        }
+    }
+
+    [Fact]
+    public void Each_chain_s_height_advance_is_taken_and_a_chain_not_configured_or_one_that_could_never_advance_is_refused()
+    {
+        var engine = RunConfigFile.Read(WithRoot(_ => { })).Engine;
+        Assert.Equal(new Engine.HeightAdvance(50, 1), engine.AdvanceOf(Core.Chains.ChainId.Evm(1)));
+        Assert.Equal(Engine.HeightAdvance.Default, RunConfigFile.Read(WithRoot(c => c.AsObject().Remove("maxHeightAdvance"))).Engine.AdvanceOf(Core.Chains.ChainId.Evm(1)));
+        var unknown = Assert.Throws<InputException>(() => RunConfigFile.Read(WithRoot(c => c["maxHeightAdvance"]!["eip155:5"] = new JsonObject { ["blocks"] = 1, ["perSecond"] = 1 })));
+        Assert.Equal(("$.maxHeightAdvance", true), (unknown.Field, unknown.Message.Contains("'eip155:5' is not one of the configured chains", StringComparison.Ordinal)));
+        var frozen = Assert.Throws<InputException>(() => RunConfigFile.Read(WithRoot(c => c["maxHeightAdvance"]!["eip155:1"] = new JsonObject { ["blocks"] = 0, ["perSecond"] = 0 })));
+        Assert.Contains("could never advance", frozen.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_reserve_address_given_as_an_account_s_deposit_is_refused_it_would_count_twice()
+    {
+        var reserve = JsonNode.Parse(File.ReadAllText(Path.Combine(_folder, "reserves.json")))!["evm"]![0]!["addresses"]![0]!["address"]!.GetValue<string>();
+        var path = WithRoot(c => c["accounts"]![1]!["deposits"]!["eip155:1"] = new JsonArray(reserve.ToUpperInvariant().Replace("0X", "0x", StringComparison.Ordinal)));
+        var error = Assert.Throws<InputException>(() => RunConfigFile.Read(path));
+        Assert.Contains("is a reserve address; it cannot also be an account's deposit", error.Message, StringComparison.Ordinal);
+        Assert.Equal("$.accounts[1].deposits", error.Field);
+    }
+}

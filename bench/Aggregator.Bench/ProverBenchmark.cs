@@ -3,6 +3,9 @@ using System.Text.Json.Nodes;
 using Aggregator.Commitment;
 using Aggregator.Core.Assets;
 using Aggregator.Crypto.Groth16;
+using Aggregator.Crypto.Prover;
+using Aggregator.Crypto.Prover.Lanes;
+using Aggregator.Crypto.Prover.Msm;
 using Aggregator.Proving;
 using Aggregator.Testing;
 

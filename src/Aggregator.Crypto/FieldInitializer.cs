@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using Aggregator.Crypto.Bn254;
 using Aggregator.Crypto.Field;
 
 namespace Aggregator.Crypto;
@@ -20,15 +19,5 @@ internal static class FieldInitializer
     {
         RuntimeHelpers.RunClassConstructor(typeof(Montgomery<FqModulus>).TypeHandle);
         RuntimeHelpers.RunClassConstructor(typeof(Montgomery<FrModulus>).TypeHandle);
-        if (!LaneMontgomery<FqModulus>.IsSupported)
-        {
-            return; // the lane classes are never used, and their constants need AVX2 to compute
-        }
-        RuntimeHelpers.RunClassConstructor(typeof(LaneMontgomery<FqModulus>).TypeHandle);
-        RuntimeHelpers.RunClassConstructor(typeof(LaneMontgomery<FrModulus>).TypeHandle);
-        RuntimeHelpers.RunClassConstructor(typeof(FqLanes).TypeHandle);
-        RuntimeHelpers.RunClassConstructor(typeof(Fq2Lanes).TypeHandle);
-        RuntimeHelpers.RunClassConstructor(typeof(AffineAdditionLanes<FqLanes, Fq>).TypeHandle);
-        RuntimeHelpers.RunClassConstructor(typeof(AffineAdditionLanes<Fq2Lanes, Fq2>).TypeHandle);
     }
 }

@@ -8,5 +8,5 @@ public interface IProver
 {
     /// <param name="circuit">The circuit's key name, e.g. inclusion_20_4 or solvency_4.</param>
     /// <exception cref="ProverUnavailableException">The prover cannot run here (keys or tools missing).</exception>
-    Task<Groth16Proof> ProveAsync(string circuit, JsonObject input, CancellationToken cancellationToken = default);
+    Task<SnarkjsProof> ProveAsync(string circuit, JsonObject input, CancellationToken cancellationToken = default);
 }

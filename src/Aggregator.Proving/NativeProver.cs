@@ -2,6 +2,9 @@ using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Aggregator.Core.Errors;
 using Aggregator.Crypto.Groth16;
+using Aggregator.Crypto.Prover;
+using Aggregator.Crypto.Prover.Lanes;
+using Aggregator.Crypto.Prover.Msm;
 
 namespace Aggregator.Proving;
 
@@ -47,14 +50,14 @@ public sealed class NativeProver : IProver, IDisposable
     /// <summary>Where the keys come from, for the output.</summary>
     public ProvingKeys Keys => _keys;
 
-    public Task<Groth16Proof> ProveAsync(string circuit, JsonObject input, CancellationToken cancellationToken = default)
+    public Task<SnarkjsProof> ProveAsync(string circuit, JsonObject input, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         return Task.Run(() => Prove(circuit, input), cancellationToken);
     }
 
     /// <summary>Proves on the calling thread (the MSMs still use every core).</summary>
-    public Groth16Proof Prove(string circuit, JsonObject input) => Circuit(circuit).Prove(input);
+    public SnarkjsProof Prove(string circuit, JsonObject input) => Circuit(circuit).Prove(input);
 
     /// <summary>Loads a circuit's calculator and key now (they are otherwise loaded by the first proof).</summary>
     public void Load(string circuit) => Circuit(circuit);
@@ -111,7 +114,7 @@ public sealed class NativeProver : IProver, IDisposable
             try
             {
                 key = ProvingKey.Read(File.ReadAllBytes(zkeyPath), zkeyPath);
-                key.CheckMatches(verificationKey.Json);
+                key.CheckMatches(verificationKey.Key);
             }
             catch (ProofFormatException error)
             {
@@ -145,16 +148,17 @@ public sealed class NativeProver : IProver, IDisposable
             return (wasm, notNative is null ? wasm.Description : $"{wasm.Description}; not natively: {notNative}");
         }
 
-        public Groth16Proof Prove(JsonObject input)
+        public SnarkjsProof Prove(JsonObject input)
         {
             var witness = calculator.Calculate(input);
             var proof = prover.Prove(witness);
-            var check = verificationKey.Verifier.Verify(proof.Proof.ToJsonString(), proof.PublicSignals);
+            var signals = witness.AsSpan(1, prover.Key.PublicCount);
+            var check = verificationKey.Verifier.Verify(proof, signals);
             if (!check.IsValid)
             {
                 throw new InvalidOperationException($"the native proof of {circuit} does not verify with the pinned key ({check.Reason}): the proving key does not belong to it");
             }
-            return proof;
+            return new SnarkjsProof(SnarkjsJson.Write(proof), [.. signals.ToArray().Select(s => s.ToString())]);
         }
     }
 }

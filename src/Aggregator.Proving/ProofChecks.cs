@@ -164,7 +164,7 @@ public static class ProofChecks
             return new Report(passed, $"the file names circuit '{Text(document, "circuit", proofPath)}', the published parameters make it {key.Circuit}");
         }
         var proof = document["proof"]?.ToJsonString() ?? throw new InputException("\"proof\" is missing", file: proofPath, field: "proof");
-        var result = key.Verifier.Verify(proof, expected);
+        var result = SnarkjsJson.Verify(key.Verifier, proof, expected);
         if (!result.IsValid)
         {
             return new Report(passed, result.Reason);

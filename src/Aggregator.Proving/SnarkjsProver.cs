@@ -47,7 +47,7 @@ public sealed class SnarkjsProver : IProver
         throw new ProverUnavailableException("cannot find the circuits/ folder: run from the repository or set AGGREGATOR_CIRCUITS");
     }
 
-    public async Task<Groth16Proof> ProveAsync(string circuit, JsonObject input, CancellationToken cancellationToken = default)
+    public async Task<SnarkjsProof> ProveAsync(string circuit, JsonObject input, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         var wasm = Path.Combine(_circuitsDirectory, "keys", $"{circuit}.wasm");
@@ -104,7 +104,7 @@ public sealed class SnarkjsProver : IProver
             }
             var proof = JsonNode.Parse(await File.ReadAllTextAsync(proofPath, cancellationToken).ConfigureAwait(false))!.AsObject();
             var signals = JsonSerializer.Deserialize<string[]>(await File.ReadAllTextAsync(publicPath, cancellationToken).ConfigureAwait(false))!;
-            return new Groth16Proof(proof, signals);
+            return new SnarkjsProof(proof, signals);
         }
         finally
         {

@@ -84,8 +84,9 @@ public sealed class VerificationKeys
         }
         try
         {
-            var json = System.Text.Encoding.UTF8.GetString(bytes);
-            return new VerificationKey(circuit, path, actual, Groth16Verifier.FromVerificationKey(json), json);
+            var key = SnarkjsJson.ReadVerifyingKey(System.Text.Encoding.UTF8.GetString(bytes));
+            // Verifications from the CLI and the services may take the second core (docs/proofs.md).
+            return new VerificationKey(circuit, path, actual, new Groth16Verifier(key, parallel: true), key);
         }
         catch (ProofFormatException error)
         {

@@ -31,7 +31,7 @@ public class ProjectReferenceTests
     }
 
     // What the verifier's and prover's cryptography may use besides: threads (the pairing's helper thread,
-    // the prover's MSMs and FFTs over the cores) and the OS CSPRNG (the prover's blinding r and s). No
+    // the prover's MSMs and FFTs over the cores; Aggregator.Crypto.Prover is held to the same list) and the OS CSPRNG (the prover's blinding r and s). No
     // files, processes or network: a verifier's dependencies are its attack surface.
     private static readonly string[] CryptoMayReference =
     [
@@ -52,7 +52,18 @@ public class ProjectReferenceTests
     {
         Assert.Equal(["Aggregator.Core", "Aggregator.Crypto"], AggregatorReferences(typeof(Commitment.MerkleSumTree).Assembly));
         Assert.DoesNotContain("System.Diagnostics.Process", typeof(Commitment.MerkleSumTree).Assembly.GetReferencedAssemblies().Select(a => a.Name));
-        Assert.Equal(["Aggregator.Commitment", "Aggregator.Core", "Aggregator.Crypto"], AggregatorReferences(typeof(Proving.EpochProofs).Assembly));
+        Assert.Equal(["Aggregator.Commitment", "Aggregator.Core", "Aggregator.Crypto", "Aggregator.Crypto.Prover"], AggregatorReferences(typeof(Proving.EpochProofs).Assembly));
+    }
+
+    [Fact]
+    public void The_prover_arithmetic_builds_on_crypto_alone_and_the_verifier_does_not_carry_it()
+    {
+        var prover = Assembly.Load("Aggregator.Crypto.Prover");
+        Assert.Equal(["Aggregator.Crypto"], AggregatorReferences(prover));
+        Assert.Empty(prover.GetReferencedAssemblies().Select(a => a.Name!).Except([.. CryptoMayReference, "Aggregator.Crypto"]));
+        // What only proving needs stays out of the verifier's library.
+        Assert.Null(typeof(Crypto.Field.Fr).Assembly.GetType("Aggregator.Crypto.Prover.Msm.MultiScalarMultiplication`1"));
+        Assert.DoesNotContain(typeof(Crypto.Field.Fr).Assembly.GetTypes(), t => t.Name.Contains("Lanes", StringComparison.Ordinal) || t.Name is "FrDomain" or "ProvingKey" or "QapEvaluation");
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Aggregator.Crypto.Bn254;
 using Aggregator.Crypto.Field;
 using Aggregator.Crypto.Groth16;
+using Aggregator.Proving;
 using Aggregator.Testing;
 
 namespace Aggregator.Proving.Tests;
@@ -82,7 +83,7 @@ public class Groth16VerifierTests(ProvenEpochFixture epoch)
     public void Native_verdicts_follow_the_acceptance_policy_and_snarkjs_differs_only_where_it_is_looser()
     {
         var cases = Cases().ToArray();
-        var native = cases.Select(c => Groth16Verifier.FromVerificationKey(c.VerificationKey).Verify(c.Proof, c.Signals)).ToArray();
+        var native = cases.Select(c => SnarkjsJson.Verify(new Groth16Verifier(SnarkjsJson.ReadVerifyingKey(c.VerificationKey)), c.Proof, c.Signals)).ToArray();
         var snarkjs = SnarkjsVerdicts(cases);
         // Only the untouched proofs pass the policy; snarkjs accepts those and the looser spellings, nothing else.
         var accepted = Enumerable.Range(0, cases.Length).Where(i => native[i].IsValid).Select(i => cases[i].Name);
@@ -101,8 +102,8 @@ public class Groth16VerifierTests(ProvenEpochFixture epoch)
         // themselves; valid and tampered proofs interleave so a mixed-up half would show.
         var cases = Cases().Where(c => c.Name.EndsWith("untouched", StringComparison.Ordinal) || c.Name.Contains("2·pi_a", StringComparison.Ordinal)
             || c.Name.Contains("outside the subgroup", StringComparison.Ordinal) || c.Name.Contains("signal 0 + 1", StringComparison.Ordinal)).ToArray();
-        var verifiers = cases.Select(c => Groth16Verifier.FromVerificationKey(c.VerificationKey)).ToArray();
-        var expected = cases.Select((c, i) => verifiers[i].Verify(c.Proof, c.Signals)).ToArray();
+        var verifiers = cases.Select(c => new Groth16Verifier(SnarkjsJson.ReadVerifyingKey(c.VerificationKey), parallel: true)).ToArray();
+        var expected = cases.Select((c, i) => SnarkjsJson.Verify(verifiers[i], c.Proof, c.Signals)).ToArray();
         Assert.Contains(expected, verdict => verdict.IsValid);
         Assert.Contains(expected, verdict => !verdict.IsValid);
         var runs = Enumerable.Range(0, 64).ToArray();
@@ -110,7 +111,7 @@ public class Groth16VerifierTests(ProvenEpochFixture epoch)
         Parallel.For(0, runs.Length, new ParallelOptions { MaxDegreeOfParallelism = 8 }, run =>
         {
             var i = run % cases.Length;
-            verdicts[run] = verifiers[i].Verify(cases[i].Proof, cases[i].Signals);
+            verdicts[run] = SnarkjsJson.Verify(verifiers[i], cases[i].Proof, cases[i].Signals);
         });
         Assert.All(runs, run => Assert.Equal(expected[run % cases.Length], verdicts[run]));
     }
@@ -122,18 +123,18 @@ public class Groth16VerifierTests(ProvenEpochFixture epoch)
     [InlineData("""{ "pi_a": ["1", "2", "1"], "pi_b": [["1","2"],["3","4"],["1","0"]], "pi_c": ["x", "2", "1"] }""")]
     public void Malformed_proof_json_is_invalid_not_an_exception(string proof)
     {
-        var verifier = Groth16Verifier.FromVerificationKey(File.ReadAllText(epoch.InclusionVerificationKey));
-        Assert.False(verifier.Verify(proof, ["1", "2"]).IsValid);
+        var verifier = new Groth16Verifier(SnarkjsJson.ReadVerifyingKey(File.ReadAllText(epoch.InclusionVerificationKey)), parallel: true);
+        Assert.False(SnarkjsJson.Verify(verifier, proof, ["1", "2"]).IsValid);
     }
 
     [Fact]
     public void A_malformed_verification_key_is_refused()
     {
-        Assert.Throws<ProofFormatException>(() => Groth16Verifier.FromVerificationKey("{"));
-        Assert.Throws<ProofFormatException>(() => Groth16Verifier.FromVerificationKey("""{ "protocol": "plonk", "curve": "bn128" }"""));
+        Assert.Throws<ProofFormatException>(() => SnarkjsJson.ReadVerifyingKey("{"));
+        Assert.Throws<ProofFormatException>(() => SnarkjsJson.ReadVerifyingKey("""{ "protocol": "plonk", "curve": "bn128" }"""));
         var key = JsonNode.Parse(File.ReadAllText(epoch.InclusionVerificationKey))!.AsObject();
         key["vk_alpha_1"]![1] = "7";
-        Assert.Throws<ProofFormatException>(() => Groth16Verifier.FromVerificationKey(key.ToJsonString()));
+        Assert.Throws<ProofFormatException>(() => SnarkjsJson.ReadVerifyingKey(key.ToJsonString()));
     }
 
     private static bool[] SnarkjsVerdicts(Case[] cases) =>

@@ -4,6 +4,10 @@ using Aggregator.Core.Assets;
 using Aggregator.Core.Errors;
 using Aggregator.Crypto.Field;
 using Aggregator.Crypto.Groth16;
+using Aggregator.Crypto.Prover;
+using Aggregator.Crypto.Prover.Lanes;
+using Aggregator.Crypto.Prover.Msm;
+using Aggregator.Proving;
 using Aggregator.Testing;
 
 namespace Aggregator.Proving.Tests;
@@ -175,7 +179,7 @@ public sealed class NativeProverTests : IClassFixture<NativeProverTests.Prover>
     [Fact]
     public async Task Native_proofs_verify_with_snarkjs_and_the_native_verifier_and_two_proofs_differ()
     {
-        var proofs = new List<(string Circuit, Groth16Proof Proof)>();
+        var proofs = new List<(string Circuit, SnarkjsProof Proof)>();
         foreach (var circuit in new[] { "inclusion_20_4", "solvency_4" })
         {
             var input = circuit == "solvency_4" ? _prover.Solvency(9) : _prover.Inclusion(42);
@@ -189,13 +193,17 @@ public sealed class NativeProverTests : IClassFixture<NativeProverTests.Prover>
         }
         foreach (var (circuit, proof) in proofs)
         {
-            Assert.True(Groth16Verifier.FromVerificationKey(VerificationKey(circuit)).Verify(proof.Proof.ToJsonString(), proof.PublicSignals).IsValid);
+            Assert.True(SnarkjsJson.Verify(new Groth16Verifier(SnarkjsJson.ReadVerifyingKey(VerificationKey(circuit))), proof.Proof.ToJsonString(), proof.PublicSignals).IsValid);
         }
         var verdicts = SnarkjsScripts.Run("verify-batch.mjs", new JsonArray([.. proofs.Select(p => Case(p.Circuit, p.Proof))])).AsArray();
         Assert.All(verdicts, v => Assert.True(v!.GetValue<bool>()));
     }
 
-    private static JsonObject Case(string circuit, Groth16Proof proof) => new()
+    // The prover's typed proof as snarkjs writes it, with the witness's public signals.
+    private static SnarkjsProof Snarkjs(Groth16Proof proof, Fr[] witness, int publicCount) =>
+        new(SnarkjsJson.Write(proof), [.. witness.AsSpan(1, publicCount).ToArray().Select(s => s.ToString())]);
+
+    private static JsonObject Case(string circuit, SnarkjsProof proof) => new()
     {
         ["vkey"] = JsonNode.Parse(VerificationKey(circuit)),
         ["proof"] = proof.Proof.DeepClone(),
@@ -207,18 +215,19 @@ public sealed class NativeProverTests : IClassFixture<NativeProverTests.Prover>
     {
         var parts = _prover.Native.Circuit("inclusion_20_4");
         var witness = parts.Calculator.Calculate(_prover.Inclusion(7));
-        var verifier = Groth16Verifier.FromVerificationKey(VerificationKey("inclusion_20_4"));
-        var honest = parts.Prover.Prove(witness);
-        Assert.True(verifier.Verify(honest.Proof.ToJsonString(), honest.PublicSignals).IsValid);
+        var verifier = new Groth16Verifier(SnarkjsJson.ReadVerifyingKey(VerificationKey("inclusion_20_4")), parallel: true);
+        var publicCount = parts.Prover.Key.PublicCount;
+        var honest = Snarkjs(parts.Prover.Prove(witness), witness, publicCount);
+        Assert.True(SnarkjsJson.Verify(verifier, honest.Proof.ToJsonString(), honest.PublicSignals).IsValid);
         var cases = new List<JsonObject>();
         foreach (var index in new[] { 1, 3, 100, witness.Length - 1 }) // a public signal, private values
         {
             var changed = witness.ToArray();
             changed[index] += Fr.One;
-            var proof = parts.Prover.Prove(changed);
-            Assert.False(verifier.Verify(proof.Proof.ToJsonString(), proof.PublicSignals).IsValid);
+            var proof = Snarkjs(parts.Prover.Prove(changed), changed, publicCount);
+            Assert.False(SnarkjsJson.Verify(verifier, proof.Proof.ToJsonString(), proof.PublicSignals).IsValid);
             // Claimed against the honest public signals, it fails too.
-            Assert.False(verifier.Verify(proof.Proof.ToJsonString(), honest.PublicSignals).IsValid);
+            Assert.False(SnarkjsJson.Verify(verifier, proof.Proof.ToJsonString(), honest.PublicSignals).IsValid);
             cases.Add(Case("inclusion_20_4", proof));
         }
         Assert.All(SnarkjsScripts.Run("verify-batch.mjs", new JsonArray([.. cases])).AsArray(), v => Assert.False(v!.GetValue<bool>()));
@@ -232,8 +241,8 @@ public sealed class NativeProverTests : IClassFixture<NativeProverTests.Prover>
         var fixedScalar = Fr.FromUInt64(123456789);
         var first = parts.Prover.Prove(witness, () => fixedScalar);
         var second = parts.Prover.Prove(witness, () => fixedScalar);
-        Assert.Equal(first.Proof.ToJsonString(), second.Proof.ToJsonString());
-        Assert.NotEqual(first.Proof.ToJsonString(), parts.Prover.Prove(witness).Proof.ToJsonString());
+        Assert.Equal(first.Encode(), second.Encode());
+        Assert.NotEqual(first.Encode(), parts.Prover.Prove(witness).Encode());
     }
 
     [Fact]
@@ -247,10 +256,11 @@ public sealed class NativeProverTests : IClassFixture<NativeProverTests.Prover>
         Assert.True(withMultiples.PrecomputedBytes > 0);
         var fixedScalar = Fr.FromUInt64(987654321);
         var proof = withMultiples.Prove(witness, () => fixedScalar);
-        Assert.Equal(parts.Prover.Prove(witness, () => fixedScalar).Proof.ToJsonString(), proof.Proof.ToJsonString());
+        Assert.Equal(parts.Prover.Prove(witness, () => fixedScalar).Encode(), proof.Encode());
         var fresh = withMultiples.Prove(witness);
-        Assert.True(Groth16Verifier.FromVerificationKey(VerificationKey("solvency_4")).Verify(fresh.Proof.ToJsonString(), fresh.PublicSignals).IsValid);
-        Assert.All(SnarkjsScripts.Run("verify-batch.mjs", new JsonArray(Case("solvency_4", proof), Case("solvency_4", fresh))).AsArray(), v => Assert.True(v!.GetValue<bool>()));
+        var publicCount = parts.Prover.Key.PublicCount;
+        Assert.True(new Groth16Verifier(SnarkjsJson.ReadVerifyingKey(VerificationKey("solvency_4"))).Verify(fresh, witness.AsSpan(1, publicCount)).IsValid);
+        Assert.All(SnarkjsScripts.Run("verify-batch.mjs", new JsonArray(Case("solvency_4", Snarkjs(proof, witness, publicCount)), Case("solvency_4", Snarkjs(fresh, witness, publicCount)))).AsArray(), v => Assert.True(v!.GetValue<bool>()));
     }
 
     private string KeysWith(string circuit, Action<string> change)

@@ -1,11 +1,19 @@
+using System.Numerics;
 using Aggregator.Crypto.Bn254;
 using Aggregator.Crypto.Field;
 
 namespace Aggregator.Testing;
 
-/// <summary>Points of the twist that are not in G2, for the tests that must see them refused.</summary>
+/// <summary>Points of the twist for the tests: G2's generator, and points outside G2 that must be refused.</summary>
 internal static class TwistPoints
 {
+    /// <summary>G2's generator (EIP-197's).</summary>
+    public static readonly AffinePoint<Fq2> G2Generator = AffinePoint<Fq2>.At(
+        new Fq2(Fq.FromBigInteger(BigInteger.Parse("10857046999023057135944570762232829481370756359578518086990519993285655852781")),
+                Fq.FromBigInteger(BigInteger.Parse("11559732032986387107991004021392285783925812861821192530917403151452391805634"))),
+        new Fq2(Fq.FromBigInteger(BigInteger.Parse("8495653923123431417604973247489272438418190587263600148770280649306958101930")),
+                Fq.FromBigInteger(BigInteger.Parse("4082367875863433681332203403145435568316851327593401208105741076214120093531"))));
+
     /// <summary>The first point with x = 1, 2, … on the twist: arbitrary points are almost never in G2 (the cofactor is about r).</summary>
     public static AffinePoint<Fq2> FirstWithSmallX() =>
         WithSmallX(1).FirstOrDefault() is { IsInfinity: false } point ? point : throw new InvalidOperationException("no twist point with a small x");

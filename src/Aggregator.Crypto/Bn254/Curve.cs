@@ -18,7 +18,7 @@ internal static class Curve
     /// <summary>b' = 3/ξ, the coefficient of the D-type sextic twist y² = x³ + b' that carries G2.</summary>
     public static Fq2 TwistB { get; } = new Fq2(Fq.From(3), Fq.Zero) * Fq2.Xi.Inverse();
 
-    /// <summary>3·b, which the complete addition formulas take (<see cref="ConstantTimeMultiplication"/>).</summary>
+    /// <summary>3·b, which the complete addition formulas of the prover's constant-time products take.</summary>
     public static Fq B3 { get; } = Fq.From(9);
 
     /// <summary>3·b' for the twist.</summary>

@@ -1,18 +1,13 @@
 using System.Numerics;
 using Aggregator.Crypto.Bn254;
 using Aggregator.Crypto.Field;
-
 using Aggregator.Testing;
 
 namespace Aggregator.Crypto.Tests.Bn254;
 
 public class PairingTests
 {
-    internal static readonly AffinePoint<Fq2> G2 = AffinePoint<Fq2>.At(
-        new Fq2(Fq.FromBigInteger(BigInteger.Parse("10857046999023057135944570762232829481370756359578518086990519993285655852781")),
-                Fq.FromBigInteger(BigInteger.Parse("11559732032986387107991004021392285783925812861821192530917403151452391805634"))),
-        new Fq2(Fq.FromBigInteger(BigInteger.Parse("8495653923123431417604973247489272438418190587263600148770280649306958101930")),
-                Fq.FromBigInteger(BigInteger.Parse("4082367875863433681332203403145435568316851327593401208105741076214120093531"))));
+    private static readonly AffinePoint<Fq2> G2 = TwistPoints.G2Generator;
 
     private static readonly AffinePoint<Fq> G1 = Curve.G1Generator;
 

@@ -30,7 +30,7 @@ public sealed class SolvencyRegistryTests
         var document = JsonNode.Parse(File.ReadAllText(Path.Combine(epochDirectory ?? _epoch.EpochDirectory, EpochProofs.SolvencyProofFile)))!;
         var signals = document["publicSignals"]!.AsArray().Select(s => BigInteger.Parse(s!.GetValue<string>(), CultureInfo.InvariantCulture)).ToArray();
         // [commitment, paramsHash, epoch, publisher, reserves...]: the registry supplies epoch and publisher itself.
-        return (signals[0], signals[1], signals[4..], SolidityCalldata.Proof(document["proof"]!.ToJsonString()));
+        return (signals[0], signals[1], signals[4..], SnarkjsJson.ReadProof(document["proof"]!.ToJsonString()).ToEvmWords());
     }
 
     // A new registry owned by development account 0, which is also the epoch's publisher; account 1 is a
@@ -126,7 +126,7 @@ public sealed class SolvencyRegistryTests
         await publisher.PublishAsync(Epoch, commitment, paramsHash, reserves, proof);
         var file = JsonNode.Parse(File.ReadAllText(_epoch.InclusionPath))!;
         var leaf = BigInteger.Parse(file["leafHash"]!.GetValue<string>(), CultureInfo.InvariantCulture);
-        var inclusion = SolidityCalldata.Proof(file["proof"]!.ToJsonString());
+        var inclusion = SnarkjsJson.ReadProof(file["proof"]!.ToJsonString()).ToEvmWords();
         Assert.True(await publisher.VerifyInclusionAsync(ProvenEpochFixture.Publisher, Epoch, leaf, inclusion));
         Assert.False(await publisher.VerifyInclusionAsync(ProvenEpochFixture.Publisher, Epoch, leaf + 1, inclusion));
     }
@@ -149,7 +149,7 @@ public sealed class SolvencyRegistryTests
         Assert.Equal(1, (int)(await publisher.PublishAsync(Epoch, commitment, paramsHash, reserveUnits, proof)).Status.Value);
         var file = JsonNode.Parse(File.ReadAllText(inclusionPath))!;
         var leaf = BigInteger.Parse(file["leafHash"]!.GetValue<string>(), CultureInfo.InvariantCulture);
-        var inclusion = SolidityCalldata.Proof(file["proof"]!.ToJsonString());
+        var inclusion = SnarkjsJson.ReadProof(file["proof"]!.ToJsonString()).ToEvmWords();
         Assert.True(await publisher.VerifyInclusionAsync(ProvenEpochFixture.Publisher, Epoch, leaf, inclusion));
         Assert.False(await publisher.VerifyInclusionAsync(ProvenEpochFixture.Publisher, Epoch, leaf + 1, inclusion));
     }

@@ -1,7 +1,10 @@
 using System.Numerics;
 using Aggregator.Crypto.Field;
+using Aggregator.Crypto.Prover;
+using Aggregator.Crypto.Prover.Lanes;
+using Aggregator.Crypto.Prover.Msm;
 
-namespace Aggregator.Crypto.Tests.Field;
+namespace Aggregator.Crypto.Prover.Tests;
 
 public class FrDomainTests
 {

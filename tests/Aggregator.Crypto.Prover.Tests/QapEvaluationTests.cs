@@ -1,8 +1,11 @@
 using System.Numerics;
 using Aggregator.Crypto.Field;
 using Aggregator.Crypto.Groth16;
+using Aggregator.Crypto.Prover;
+using Aggregator.Crypto.Prover.Lanes;
+using Aggregator.Crypto.Prover.Msm;
 
-namespace Aggregator.Crypto.Tests.Groth16;
+namespace Aggregator.Crypto.Prover.Tests;
 
 public class QapEvaluationTests
 {

@@ -2,8 +2,11 @@ using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using Aggregator.Crypto.Bn254;
 using Aggregator.Crypto.Field;
+using Aggregator.Crypto.Groth16;
+using Aggregator.Crypto.Prover.Lanes;
+using Aggregator.Crypto.Prover.Msm;
 
-namespace Aggregator.Crypto.Groth16;
+namespace Aggregator.Crypto.Prover;
 
 /// <summary>
 /// A snarkjs Groth16 proving key (.zkey, binary file version 1) over BN254, read whole from its bytes
@@ -106,14 +109,13 @@ public sealed class ProvingKey
     public static ProvingKey Read(ReadOnlyMemory<byte> bytes, string name) => new(new Reader(bytes, name));
 
     /// <summary>
-    /// Checks that this key's verification part (α, β, γ, δ and IC) is <paramref name="verificationKeyJson"/>
-    /// (snarkjs's verification_key.json): a proving key for another circuit or another setup fails here.
+    /// Checks that this key's verification part (α, β, γ, δ and IC) is <paramref name="key"/>: a proving
+    /// key for another circuit or another setup fails here.
     /// </summary>
-    /// <exception cref="ProofFormatException">A point differs, or the JSON is not a verification key.</exception>
-    public void CheckMatches(string verificationKeyJson)
+    /// <exception cref="ProofFormatException">A point differs, named.</exception>
+    public void CheckMatches(VerifyingKey key)
     {
-        using var document = Groth16Verifier.Parse(verificationKeyJson, "verification key");
-        var root = document.RootElement;
+        ArgumentNullException.ThrowIfNull(key);
         void Same<T>(AffinePoint<T> ours, AffinePoint<T> theirs, string name) where T : struct, IFieldElement<T>
         {
             if (ours != theirs)
@@ -121,18 +123,17 @@ public sealed class ProvingKey
                 throw new ProofFormatException($"the proving key's {name} differs from the verification key's: they are not from the same circuit and setup");
             }
         }
-        Same(Alpha1, Groth16Verifier.G1(Groth16Verifier.Property(root, "vk_alpha_1"), "vk_alpha_1"), "vk_alpha_1");
-        Same(Beta2, Groth16Verifier.G2(Groth16Verifier.Property(root, "vk_beta_2"), "vk_beta_2"), "vk_beta_2");
-        Same(Gamma2, Groth16Verifier.G2(Groth16Verifier.Property(root, "vk_gamma_2"), "vk_gamma_2"), "vk_gamma_2");
-        Same(Delta2, Groth16Verifier.G2(Groth16Verifier.Property(root, "vk_delta_2"), "vk_delta_2"), "vk_delta_2");
-        var ic = Groth16Verifier.Property(root, "IC");
-        if (ic.ValueKind != System.Text.Json.JsonValueKind.Array || ic.GetArrayLength() != IC.Length)
+        Same(Alpha1, key.Alpha, "vk_alpha_1");
+        Same(Beta2, key.Beta, "vk_beta_2");
+        Same(Gamma2, key.Gamma, "vk_gamma_2");
+        Same(Delta2, key.Delta, "vk_delta_2");
+        if (key.IC.Length != IC.Length)
         {
             throw new ProofFormatException($"the proving key has {IC.Length - 1} public signals, the verification key another number: they are not from the same circuit");
         }
         for (var i = 0; i < IC.Length; i++)
         {
-            Same(IC[i], Groth16Verifier.G1(ic[i], $"IC[{i}]"), $"IC[{i}]");
+            Same(IC[i], key.IC[i], $"IC[{i}]");
         }
     }
 

@@ -2,9 +2,13 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using Aggregator.Crypto.Bn254;
 using Aggregator.Crypto.Field;
+using Aggregator.Crypto.Groth16;
+using Aggregator.Crypto.Prover;
+using Aggregator.Crypto.Prover.Msm;
 
-namespace Aggregator.Crypto.Bn254;
+namespace Aggregator.Crypto.Prover.Lanes;
 
 /// <summary>
 /// The batched affine additions of <see cref="AffineAdditionBatch{T}"/>, four at a time in AVX2 lanes:

@@ -1,8 +1,12 @@
 using System.Numerics;
 using Aggregator.Crypto.Bn254;
 using Aggregator.Crypto.Field;
+using Aggregator.Crypto.Prover;
+using Aggregator.Crypto.Prover.Lanes;
+using Aggregator.Crypto.Prover.Msm;
+using Aggregator.Testing;
 
-namespace Aggregator.Crypto.Tests.Bn254;
+namespace Aggregator.Crypto.Prover.Tests;
 
 public class ConstantTimeMultiplicationTests
 {
@@ -40,7 +44,7 @@ public class ConstantTimeMultiplicationTests
     [Fact]
     public void G2_products_equal_double_and_add_for_every_kind_of_scalar_and_point()
     {
-        var points = new[] { PairingTests.G2.ToJacobian(), PairingTests.G2.Multiply(31337).ToJacobian().Double(), JacobianPoint<Fq2>.Infinity };
+        var points = new[] { TwistPoints.G2Generator.ToJacobian(), TwistPoints.G2Generator.Multiply(31337).ToJacobian().Double(), JacobianPoint<Fq2>.Infinity };
         foreach (var point in points)
         {
             foreach (var scalar in Scalars().Take(9))

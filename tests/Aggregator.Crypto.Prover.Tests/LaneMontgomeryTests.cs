@@ -2,8 +2,11 @@ using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Aggregator.Crypto.Field;
+using Aggregator.Crypto.Prover;
+using Aggregator.Crypto.Prover.Lanes;
+using Aggregator.Crypto.Prover.Msm;
 
-namespace Aggregator.Crypto.Tests.Field;
+namespace Aggregator.Crypto.Prover.Tests;
 
 public class LaneMontgomeryTests
 {

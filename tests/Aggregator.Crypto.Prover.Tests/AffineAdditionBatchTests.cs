@@ -1,8 +1,12 @@
 using System.Numerics;
 using Aggregator.Crypto.Bn254;
 using Aggregator.Crypto.Field;
+using Aggregator.Crypto.Prover;
+using Aggregator.Crypto.Prover.Lanes;
+using Aggregator.Crypto.Prover.Msm;
+using Aggregator.Testing;
 
-namespace Aggregator.Crypto.Tests.Bn254;
+namespace Aggregator.Crypto.Prover.Tests;
 
 public class AffineAdditionBatchTests
 {
@@ -22,11 +26,11 @@ public class AffineAdditionBatchTests
     [InlineData(4)]
     [InlineData(7)]
     [InlineData(64)]
-    public void G2_additions_in_lanes_equal_the_scalar_ones_and_the_group_law(int count) => AdditionsInLanes(PairingTests.G2, count);
+    public void G2_additions_in_lanes_equal_the_scalar_ones_and_the_group_law(int count) => AdditionsInLanes(TwistPoints.G2Generator, count);
 
     private static void AdditionsInLanes<T>(AffinePoint<T> generator, int count) where T : struct, IFieldElement<T>
     {
-        Assert.True(Aggregator.Crypto.Field.LaneMontgomery<Aggregator.Crypto.Field.FqModulus>.IsSupported, "this project's machines have AVX2");
+        Assert.True(LaneMontgomery<Aggregator.Crypto.Field.FqModulus>.IsSupported, "this project's machines have AVX2");
         var random = new Random(count);
         var first = Enumerable.Range(0, count).Select(_ => generator.Multiply(new BigInteger(random.NextInt64(1, long.MaxValue)))).ToArray();
         var second = Enumerable.Range(0, count).Select(i => i % 3 == 0 ? first[i].Negate().Multiply(7) : generator.Multiply(new BigInteger(random.NextInt64(1, long.MaxValue)))).ToArray();

@@ -1,7 +1,12 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using Aggregator.Crypto.Bn254;
+using Aggregator.Crypto.Field;
+using Aggregator.Crypto.Groth16;
+using Aggregator.Crypto.Prover;
+using Aggregator.Crypto.Prover.Msm;
 
-namespace Aggregator.Crypto.Field;
+namespace Aggregator.Crypto.Prover.Lanes;
 
 /// <summary>
 /// Four field elements side by side, one per 64-bit lane of an AVX2 register, as nine 29-bit limbs:

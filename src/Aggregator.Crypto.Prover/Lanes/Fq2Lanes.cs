@@ -1,9 +1,13 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using Aggregator.Crypto.Bn254;
 using Aggregator.Crypto.Field;
+using Aggregator.Crypto.Groth16;
+using Aggregator.Crypto.Prover;
+using Aggregator.Crypto.Prover.Msm;
 
-namespace Aggregator.Crypto.Bn254;
+namespace Aggregator.Crypto.Prover.Lanes;
 
 /// <summary>
 /// Four elements of Fq2 in AVX2 lanes (G2's coordinates): the real and imaginary parts, each as

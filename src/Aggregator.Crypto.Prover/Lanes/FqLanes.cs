@@ -1,9 +1,13 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using Aggregator.Crypto.Bn254;
 using Aggregator.Crypto.Field;
+using Aggregator.Crypto.Groth16;
+using Aggregator.Crypto.Prover;
+using Aggregator.Crypto.Prover.Msm;
 
-namespace Aggregator.Crypto.Bn254;
+namespace Aggregator.Crypto.Prover.Lanes;
 
 /// <summary>
 /// Four elements of Fq in AVX2 lanes (G1's coordinates). The operations are compiled apart, optimized

@@ -1,6 +1,10 @@
+using Aggregator.Crypto.Bn254;
 using Aggregator.Crypto.Field;
+using Aggregator.Crypto.Groth16;
+using Aggregator.Crypto.Prover;
+using Aggregator.Crypto.Prover.Lanes;
 
-namespace Aggregator.Crypto.Bn254;
+namespace Aggregator.Crypto.Prover.Msm;
 
 /// <summary>
 /// The bases of a multi-scalar multiplication computed again and again with other scalars (a proving

@@ -1,7 +1,11 @@
 using System.Runtime.Intrinsics;
+using Aggregator.Crypto.Bn254;
 using Aggregator.Crypto.Field;
+using Aggregator.Crypto.Groth16;
+using Aggregator.Crypto.Prover;
+using Aggregator.Crypto.Prover.Msm;
 
-namespace Aggregator.Crypto.Bn254;
+namespace Aggregator.Crypto.Prover.Lanes;
 
 /// <summary>
 /// Four coordinates of a curve (elements of Fq for G1, Fq2 for G2) in AVX2 lanes: the operations of

@@ -1,7 +1,11 @@
 using System.Runtime.CompilerServices;
+using Aggregator.Crypto.Bn254;
 using Aggregator.Crypto.Field;
+using Aggregator.Crypto.Groth16;
+using Aggregator.Crypto.Prover;
+using Aggregator.Crypto.Prover.Lanes;
 
-namespace Aggregator.Crypto.Bn254;
+namespace Aggregator.Crypto.Prover.Msm;
 
 /// <summary>
 /// Σ kᵢ·Pᵢ over affine bases by Pippenger's bucket method with signed digits. Bases at infinity and

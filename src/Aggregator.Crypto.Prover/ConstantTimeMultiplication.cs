@@ -1,7 +1,11 @@
 using System.Runtime.InteropServices;
+using Aggregator.Crypto.Bn254;
 using Aggregator.Crypto.Field;
+using Aggregator.Crypto.Groth16;
+using Aggregator.Crypto.Prover.Lanes;
+using Aggregator.Crypto.Prover.Msm;
 
-namespace Aggregator.Crypto.Bn254;
+namespace Aggregator.Crypto.Prover;
 
 /// <summary>
 /// k·P for a secret k (the prover's blinding r and s) with the same sequence of field operations and

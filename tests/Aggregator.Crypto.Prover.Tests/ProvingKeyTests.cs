@@ -1,14 +1,17 @@
 using System.Buffers.Binary;
 using Aggregator.Crypto.Groth16;
+using Aggregator.Crypto.Prover;
+using Aggregator.Crypto.Prover.Lanes;
+using Aggregator.Crypto.Prover.Msm;
 using Aggregator.Testing;
 
-namespace Aggregator.Crypto.Tests.Groth16;
+namespace Aggregator.Crypto.Prover.Tests;
 
 public class ProvingKeyTests
 {
     private static readonly byte[] Solvency = File.ReadAllBytes(RepositoryPaths.Combine("circuits", "keys", "solvency_4.zkey"));
 
-    private static string VerificationKey(string circuit) => File.ReadAllText(RepositoryPaths.Combine("circuits", "keys", circuit + ".vkey.json"));
+    private static VerifyingKey VerificationKey(string circuit) => Proving.SnarkjsJson.ReadVerifyingKey(File.ReadAllText(RepositoryPaths.Combine("circuits", "keys", circuit + ".vkey.json")));
 
     [Fact]
     public void Reads_snarkjs_key_and_matches_its_own_verification_key_only()

@@ -1,8 +1,12 @@
 using System.Numerics;
 using Aggregator.Crypto.Bn254;
 using Aggregator.Crypto.Field;
+using Aggregator.Crypto.Prover;
+using Aggregator.Crypto.Prover.Lanes;
+using Aggregator.Crypto.Prover.Msm;
+using Aggregator.Testing;
 
-namespace Aggregator.Crypto.Tests.Bn254;
+namespace Aggregator.Crypto.Prover.Tests;
 
 public class MultiScalarMultiplicationTests
 {
@@ -70,7 +74,7 @@ public class MultiScalarMultiplicationTests
     [InlineData(300)]
     public void G2_sum_equals_the_naive_sum(int count)
     {
-        var (bases, scalars) = Case(PairingTests.G2, count, count + 1);
+        var (bases, scalars) = Case(TwistPoints.G2Generator, count, count + 1);
         Assert.Equal(Naive(bases, scalars), MultiScalarMultiplication.Compute(bases, scalars.Select(Scalar).ToArray()).ToAffine());
     }
 
@@ -125,7 +129,7 @@ public class MultiScalarMultiplicationTests
         var scalars = ones.Select((one, i) => i % 3 == 2 ? new BigInteger(i) << 100 : one).ToArray();
         Assert.Equal(Naive(bases, scalars), MultiScalarMultiplication.Compute(bases, scalars.Select(Scalar).ToArray()).ToAffine());
         Assert.Equal(Naive(bases, scalars), MultiScalarMultiplication.Compute(FixedBases<Fq>.Build(bases, 6), scalars.Select(Scalar).ToArray()).ToAffine());
-        var twist = OnesWithRepeats(PairingTests.G2, Math.Min(count, 64));
+        var twist = OnesWithRepeats(TwistPoints.G2Generator, Math.Min(count, 64));
         Assert.Equal(Naive(twist, [.. Enumerable.Repeat(BigInteger.One, twist.Length)]), MultiScalarMultiplication.SumOfPoints(twist.ToList()).ToAffine());
     }
 
@@ -152,7 +156,7 @@ public class MultiScalarMultiplicationTests
     [InlineData(300, 8)]
     public void G2_sum_over_window_multiples_equals_the_naive_sum(int count, int windowBits)
     {
-        var (bases, scalars) = Case(PairingTests.G2, count, count + 2);
+        var (bases, scalars) = Case(TwistPoints.G2Generator, count, count + 2);
         var multiples = FixedBases<Fq2>.Build(bases, windowBits);
         Assert.Equal(Naive(bases, scalars), MultiScalarMultiplication.Compute(multiples, scalars.Select(Scalar).ToArray()).ToAffine());
     }

@@ -1,17 +1,19 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
-using System.Text.Json.Nodes;
 using Aggregator.Crypto.Bn254;
 using Aggregator.Crypto.Field;
+using Aggregator.Crypto.Groth16;
+using Aggregator.Crypto.Prover.Lanes;
+using Aggregator.Crypto.Prover.Msm;
 
-namespace Aggregator.Crypto.Groth16;
+namespace Aggregator.Crypto.Prover;
 
 /// <summary>
 /// Computes Groth16 proofs natively from a snarkjs proving key and a full witness, as snarkjs's
 /// groth16 prove does (docs/proofs.md): the QAP's A and B evaluations from the key's coefficients,
 /// C = A·B pointwise, each moved to the odd coset by inverse FFT, scaling by powers of ω_2n and FFT,
 /// then H = A·B − C there; the proof's points are multi-scalar multiplications of the key's A, B1, B2,
-/// C and H sections, blinded with r and s. The output is snarkjs's proof.json and public signals.
+/// C and H sections, blinded with r and s. The public signals are the witness's values 1..n.
 /// </summary>
 public sealed class Groth16Prover
 {
@@ -163,21 +165,11 @@ public sealed class Groth16Prover
             () => piAS = ConstantTimeMultiplication.Multiply(piA, s, Curve.B3),
             () => b1R = ConstantTimeMultiplication.Multiply(b1, r, Curve.B3));
         piC = piC.Add(piH).Add(piAS).Add(b1R).Add(delta1MinusRs);
-        var proof = new JsonObject
-        {
-            ["pi_a"] = G1Json(piA.ToAffine()),
-            ["pi_b"] = G2Json(piB.ToAffine()),
-            ["pi_c"] = G1Json(piC.ToAffine()),
-            ["protocol"] = "groth16",
-            ["curve"] = "bn128",
-        };
-        var signals = new string[_key.PublicCount];
-        for (var i = 0; i < signals.Length; i++)
-        {
-            signals[i] = witness[i + 1].ToString();
-        }
+        // A point at infinity here has probability about 2^-254; every verifier would refuse it.
+        var proof = Groth16Proof.TryCreate(piA.ToAffine(), piB.ToAffine(), piC.ToAffine(), out var reason)
+            ?? throw new InvalidOperationException($"the proof came out unusable ({reason}): prove again");
         profile?.Add("finish", clock.Elapsed);
-        return new Groth16Proof(proof, signals);
+        return proof;
     }
 
     private static JacobianPoint<T> Sum<T>(AffinePoint<T>[] bases, FixedBases<T>? multiples, Limbs[] scalars) where T : struct, IFieldElement<T> =>
@@ -233,15 +225,4 @@ public sealed class Groth16Prover
         var parts = Environment.ProcessorCount;
         Parallel.For(0, parts, part => body(count * part / parts, count * (part + 1) / parts));
     }
-
-    private static JsonArray G1Json(AffinePoint<Fq> point) => point.IsInfinity
-        ? ["0", "1", "0"]
-        : [point.X.ToString(), point.Y.ToString(), "1"];
-
-    private static JsonArray G2Json(AffinePoint<Fq2> point) => point.IsInfinity
-        ? new JsonArray(new JsonArray("0", "0"), new JsonArray("1", "0"), new JsonArray("0", "0"))
-        : new JsonArray(
-            new JsonArray(point.X.C0.ToString(), point.X.C1.ToString()),
-            new JsonArray(point.Y.C0.ToString(), point.Y.C1.ToString()),
-            new JsonArray("1", "0"));
 }

@@ -1,9 +1,6 @@
 using System.Runtime.InteropServices;
 using Aggregator.Crypto.Bn254;
 using Aggregator.Crypto.Field;
-using Aggregator.Crypto.Groth16;
-using Aggregator.Crypto.Prover.Lanes;
-using Aggregator.Crypto.Prover.Msm;
 
 namespace Aggregator.Crypto.Prover;
 

@@ -1,13 +1,6 @@
-using System.Buffers;
 using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using Aggregator.Crypto.Bn254;
 using Aggregator.Crypto.Field;
-using Aggregator.Crypto.Groth16;
-using Aggregator.Crypto.Prover.Lanes;
-using Aggregator.Crypto.Prover.Msm;
+using Aggregator.Crypto.Prover.Vectors;
 
 namespace Aggregator.Crypto.Prover;
 
@@ -25,32 +18,37 @@ internal sealed class FrDomain
 
     private static readonly Fr MaximalRoot = Fr.FromUInt64(5).Pow((Fr.Modulus - 1) >> TwoAdicity);
 
-    private readonly Fr[] _roots, _inverseRoots; // ω^i and ω^−i for i < n/2
-    private readonly Lazy<(Fr[] Roots, Fr[] InverseRoots)> _laneRoots; // the same times 32, for the lane product
-    private readonly Lazy<Fr[]> _laneCosetFactors; // the coset factors times 32
     private readonly Fr _sizeInverse;
     private readonly Lazy<Fr[]> _cosetFactors; // ω_2n^j / n: interpolation's 1/n and the coset shift in one product
-
-    private readonly bool _lanes;
+    private readonly VectorBackend _vectors;
+    private readonly Lazy<object?> _prepared; // what the backend keeps for this domain
 
     public int Log2Size { get; }
 
     public int Size => 1 << Log2Size;
 
-    /// <param name="useLanes">False keeps every stage scalar (to hold the lanes to it in tests).</param>
-    public FrDomain(int log2Size, bool useLanes = true)
+    /// <summary>ω^i for i &lt; n/2.</summary>
+    internal Fr[] Roots { get; }
+
+    /// <summary>ω^−i for i &lt; n/2.</summary>
+    internal Fr[] InverseRoots { get; }
+
+    /// <summary>ω_2n^j / n for j &lt; n.</summary>
+    internal Fr[] CosetFactors => _cosetFactors.Value;
+
+    /// <param name="vectors">The backend of the butterflies (<see cref="VectorBackend.Default"/> unless a test compares them).</param>
+    public FrDomain(int log2Size, VectorBackend? vectors = null)
     {
-        _lanes = useLanes && LaneMontgomery<FrModulus>.IsSupported;
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(log2Size);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(log2Size, TwoAdicity - 1); // the coset needs ω_(k+1)
         Log2Size = log2Size;
         var omega = RootOfUnity(log2Size);
-        _roots = Powers(omega, Size / 2, Fr.One);
-        _inverseRoots = Powers(omega.Inverse(), Size / 2, Fr.One);
+        Roots = Powers(omega, Size / 2, Fr.One);
+        InverseRoots = Powers(omega.Inverse(), Size / 2, Fr.One);
         _sizeInverse = Fr.FromUInt64((ulong)Size).Inverse();
         _cosetFactors = new(() => Powers(RootOfUnity(log2Size + 1), Size, _sizeInverse));
-        _laneRoots = new(() => (Powers(omega, Size / 2, LaneScale), Powers(omega.Inverse(), Size / 2, LaneScale)));
-        _laneCosetFactors = new(() => Powers(RootOfUnity(log2Size + 1), Size, Fr.MontgomeryMultiply(_sizeInverse, LaneScale)));
+        _vectors = vectors ?? VectorBackend.Default;
+        _prepared = new(() => _vectors.Prepare(this));
     }
 
     /// <summary>A primitive 2^k-th root of unity, as snarkjs's Fr.w[k].</summary>
@@ -67,7 +65,7 @@ internal sealed class FrDomain
     }
 
     /// <summary>first·step^i for i &lt; count.</summary>
-    private static Fr[] Powers(Fr step, int count, Fr first)
+    internal static Fr[] Powers(Fr step, int count, Fr first)
     {
         var powers = new Fr[count];
         var power = first;
@@ -80,12 +78,12 @@ internal sealed class FrDomain
     }
 
     /// <summary>Coefficients to values at ω^i, in place.</summary>
-    public void Evaluate(Fr[] values) => Transform(values, _roots);
+    public void Evaluate(Fr[] values) => Transform(values, Roots);
 
     /// <summary>Values at ω^i to coefficients, in place.</summary>
     public void Interpolate(Fr[] values)
     {
-        Transform(values, _inverseRoots);
+        Transform(values, InverseRoots);
         for (var i = 0; i < values.Length; i++)
         {
             values[i] = Fr.MontgomeryMultiply(values[i], _sizeInverse);
@@ -99,13 +97,13 @@ internal sealed class FrDomain
     /// </summary>
     public void ToOddCoset(Fr[] values)
     {
-        Transform(values, _inverseRoots, scaleForCoset: true);
-        Transform(values, _roots);
+        Transform(values, InverseRoots, scaleForCoset: true);
+        Transform(values, Roots);
     }
 
     // Iterative Cooley-Tukey: bit-reversed order, then log n stages of butterflies. Each stage's
     // butterflies are independent, so a large transform spreads every stage over the cores.
-    // With scaleForCoset, value i is then multiplied by its coset factor (in the lanes, when the last stages run there).
+    // With scaleForCoset, value i is then multiplied by its coset factor (by the backend, in the lanes with the last stage there).
     private void Transform(Fr[] values, Fr[] roots, bool scaleForCoset = false)
     {
         if (values.Length != Size)
@@ -123,139 +121,10 @@ internal sealed class FrDomain
         }
         // A power of two, so that each part's values are whole blocks of the early stages.
         var parts = values.Length >= ParallelThreshold ? (int)BitOperations.RoundUpToPowerOf2((uint)Environment.ProcessorCount + 1) / 2 : 1;
-        if (_lanes && values.Length >= 8)
-        {
-            var (laneRoots, laneInverseRoots) = _laneRoots.Value;
-            LaneStages(values, roots, ReferenceEquals(roots, _roots) ? laneRoots : laneInverseRoots, scaleForCoset ? _laneCosetFactors.Value : null, parts);
-            return;
-        }
-        var butterflies = values.Length / 2;
-        for (var half = 1; half < values.Length; half <<= 1)
-        {
-            if (parts == 1)
-            {
-                Stage(values, roots, half, 0, butterflies);
-                continue;
-            }
-            var stageHalf = half;
-            Parallel.For(0, parts, part => Stage(values, roots, stageHalf, butterflies * part / parts, butterflies * (part + 1) / parts));
-        }
-        if (scaleForCoset)
-        {
-            var factors = _cosetFactors.Value;
-            for (var i = 0; i < values.Length; i++)
-            {
-                values[i] = Fr.MontgomeryMultiply(values[i], factors[i]);
-            }
-        }
-    }
-
-    // 32·R mod r: a root times it, taken by the lane product P(a, b) = ab/(32R), multiplies by the root.
-    private static readonly Fr LaneScale = Fr.FromUInt64(32);
-
-    private static readonly FieldLanes ThreeR = LaneMontgomery<FrModulus>.MultipleOfModulus(3);
-
-    /// <summary>
-    /// The stages after the bit reversal: those joining blocks of 1 and 2 values by the scalar
-    /// <see cref="Stage"/>, then the others with the values in lanes (group g holds values 4g to 4g + 3)
-    /// and four butterflies of one block at a time. Each core first runs every stage whose blocks lie
-    /// within its share of the values, with no join between them; only the last log2(parts) stages
-    /// join. Values are not reduced between stages: each stage adds below 3r to a value (a product by
-    /// a canonical root is below 2r, and 3r is the offset of the subtraction), so after the at most 25
-    /// lane stages of a domain (2^27 points at most) they stay below 76r, within the lane product's
-    /// bound for a canonical factor and below 2^261.
-    /// </summary>
-    private static void LaneStages(Fr[] values, Fr[] roots, Fr[] laneRoots, Fr[]? laneFactors, int parts)
-    {
-        var n = values.Length;
-        var count = n / 4;
-        var share = n / parts; // values per part
-        var groups = ArrayPool<FieldLanes>.Shared.Rent(count); // 2.4 MB for 2^15 points: reused, not left to the large object heap
-        ForParts(count, parts, (first, last) =>
-        {
-            Stage(values, roots, 1, 2 * first, 2 * last);
-            Stage(values, roots, 2, 2 * first, 2 * last);
-            var words = MemoryMarshal.Cast<Fr, Vector256<ulong>>(values.AsSpan());
-            for (var g = first; g < last; g++)
-            {
-                LaneMontgomery<FrModulus>.Load(words, 4 * g, 1, default, ref groups[g]);
-            }
-            for (var half = 4; 2 * half <= share; half <<= 1)
-            {
-                LaneStage(groups, laneRoots, n, half, first / 2, last / 2);
-            }
-        });
-        for (var half = Math.Max(4, share); half < n; half <<= 1)
-        {
-            var stageHalf = half;
-            ForParts(n / 8, parts, (first, last) => LaneStage(groups, laneRoots, n, stageHalf, first, last));
-        }
-        ForParts(count, parts, (first, last) =>
-        {
-            var output = MemoryMarshal.Cast<Fr, Vector256<ulong>>(values.AsSpan());
-            var factorWords = MemoryMarshal.Cast<Fr, Vector256<ulong>>(laneFactors.AsSpan());
-            var factor = default(FieldLanes);
-            for (var g = first; g < last; g++)
-            {
-                if (laneFactors is not null)
-                {
-                    LaneMontgomery<FrModulus>.Load(factorWords, 4 * g, 1, default, ref factor);
-                    LaneMontgomery<FrModulus>.Multiply(groups[g], factor, ref groups[g]);
-                }
-                LaneMontgomery<FrModulus>.StoreCanonical(groups[g], output, 4 * g, 1);
-            }
-        });
-        ArrayPool<FieldLanes>.Shared.Return(groups);
-    }
-
-    /// <summary>Lane butterflies [first, last) of the stage joining blocks of <paramref name="half"/> values (four butterflies each).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void LaneStage(FieldLanes[] groups, Fr[] laneRoots, int n, int half, int first, int last)
-    {
-        var rootWords = MemoryMarshal.Cast<Fr, Vector256<ulong>>(laneRoots);
-        var stride = n / (2 * half); // ω_(2·half) = ω^stride
-        var quarter = half / 4; // groups in half a block
-        var root = default(FieldLanes);
-        var product = default(FieldLanes);
-        for (var b = first; b < last; b++)
-        {
-            var j = b % quarter;
-            var top = (b - j) * 2 + j;
-            LaneMontgomery<FrModulus>.Load(rootWords, 4 * j * stride, stride, default, ref root);
-            LaneMontgomery<FrModulus>.Multiply(groups[top + quarter], root, ref product);
-            LaneMontgomery<FrModulus>.Subtract(groups[top], product, ThreeR, ref groups[top + quarter]);
-            LaneMontgomery<FrModulus>.Add(groups[top], product, ref groups[top]);
-        }
-    }
-
-    private static void ForParts(int count, int parts, Action<int, int> body)
-    {
-        if (parts == 1)
-        {
-            body(0, count);
-            return;
-        }
-        Parallel.For(0, parts, part => body(count * part / parts, count * (part + 1) / parts));
+        _vectors.Butterflies(this, _prepared.Value, values, roots, scaleForCoset, parts);
     }
 
     private const int ParallelThreshold = 1 << 12;
-
-    /// <summary>Butterflies [first, last) of the stage joining blocks of <paramref name="half"/> values.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Stage(Fr[] values, Fr[] roots, int half, int first, int last)
-    {
-        var stride = values.Length / (2 * half); // ω_(2·half) = ω^stride
-        for (var b = first; b < last; b++)
-        {
-            var k = b & (half - 1);
-            var top = (b - k) * 2 + k;
-            // ω^0 = 1: the first butterfly of every block (all of the first stage's, an eighth in all) multiplies nothing.
-            var bottom = k == 0 ? values[top + half] : Fr.MontgomeryMultiply(values[top + half], roots[k * stride]);
-            var value = values[top];
-            values[top] = Fr.Add(value, bottom);
-            values[top + half] = Fr.Subtract(value, bottom);
-        }
-    }
 
     private static uint ReverseBits(uint value)
     {

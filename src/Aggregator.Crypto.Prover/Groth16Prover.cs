@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using Aggregator.Crypto.Bn254;
 using Aggregator.Crypto.Field;
 using Aggregator.Crypto.Groth16;
-using Aggregator.Crypto.Prover.Lanes;
 using Aggregator.Crypto.Prover.Msm;
 
 namespace Aggregator.Crypto.Prover;

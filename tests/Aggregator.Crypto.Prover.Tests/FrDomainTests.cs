@@ -1,8 +1,6 @@
 using System.Numerics;
 using Aggregator.Crypto.Field;
-using Aggregator.Crypto.Prover;
-using Aggregator.Crypto.Prover.Lanes;
-using Aggregator.Crypto.Prover.Msm;
+using Aggregator.Crypto.Prover.Vectors;
 
 namespace Aggregator.Crypto.Prover.Tests;
 
@@ -62,7 +60,7 @@ public class FrDomainTests
     [MemberData(nameof(Sizes))]
     public void Lane_stages_give_the_scalar_stages_values(int log2Size)
     {
-        var (lanes, scalar) = (new FrDomain(log2Size, useLanes: true), new FrDomain(log2Size, useLanes: false));
+        var (lanes, scalar) = (new FrDomain(log2Size, Backends.Lanes), new FrDomain(log2Size, VectorBackend.Scalar));
         var coefficients = Coefficients(lanes, new Random(13));
         var (inLanes, inScalar) = (coefficients.ToArray(), coefficients.ToArray());
         lanes.Evaluate(inLanes);

@@ -2,9 +2,7 @@ using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Aggregator.Crypto.Field;
-using Aggregator.Crypto.Prover;
 using Aggregator.Crypto.Prover.Lanes;
-using Aggregator.Crypto.Prover.Msm;
 
 namespace Aggregator.Crypto.Prover.Tests;
 

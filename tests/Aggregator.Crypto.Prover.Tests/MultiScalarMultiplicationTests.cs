@@ -1,8 +1,6 @@
 using System.Numerics;
 using Aggregator.Crypto.Bn254;
 using Aggregator.Crypto.Field;
-using Aggregator.Crypto.Prover;
-using Aggregator.Crypto.Prover.Lanes;
 using Aggregator.Crypto.Prover.Msm;
 using Aggregator.Testing;
 

@@ -1,8 +1,5 @@
 using System.Buffers.Binary;
 using Aggregator.Crypto.Groth16;
-using Aggregator.Crypto.Prover;
-using Aggregator.Crypto.Prover.Lanes;
-using Aggregator.Crypto.Prover.Msm;
 using Aggregator.Testing;
 
 namespace Aggregator.Crypto.Prover.Tests;

@@ -1,9 +1,6 @@
 using System.Numerics;
 using Aggregator.Crypto.Field;
-using Aggregator.Crypto.Groth16;
-using Aggregator.Crypto.Prover;
-using Aggregator.Crypto.Prover.Lanes;
-using Aggregator.Crypto.Prover.Msm;
+using Aggregator.Crypto.Prover.Vectors;
 
 namespace Aggregator.Crypto.Prover.Tests;
 
@@ -37,8 +34,8 @@ public class QapEvaluationTests
         {
             expected[c.Matrix][c.Constraint] += c.Value * witness[c.Signal];
         }
-        var (laneA, laneB) = new QapEvaluation(coefficients, constraints, useLanes: true).Evaluate(witness);
-        var (scalarA, scalarB) = new QapEvaluation(coefficients, constraints, useLanes: false).Evaluate(witness);
+        var (laneA, laneB) = new QapEvaluation(coefficients, constraints, Backends.Lanes).Evaluate(witness);
+        var (scalarA, scalarB) = new QapEvaluation(coefficients, constraints, VectorBackend.Scalar).Evaluate(witness);
         Assert.Equal(expected[0], laneA);
         Assert.Equal(expected[1], laneB);
         Assert.Equal(expected[0], scalarA);

@@ -4,14 +4,12 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Aggregator.Crypto.Bn254;
 using Aggregator.Crypto.Field;
-using Aggregator.Crypto.Groth16;
-using Aggregator.Crypto.Prover;
 using Aggregator.Crypto.Prover.Msm;
 
 namespace Aggregator.Crypto.Prover.Lanes;
 
 /// <summary>
-/// The batched affine additions of <see cref="AffineAdditionBatch{T}"/>, four at a time in AVX2 lanes:
+/// The batched affine additions of <see cref="Vectors.ScalarAffineAdditions{T}"/>, four at a time in AVX2 lanes:
 /// addition k is lane k mod 4 of group k / 4, each lane runs its own chain of Montgomery's trick, and
 /// the four chains share one inversion.
 /// <para>
@@ -40,6 +38,10 @@ internal sealed class AffineAdditionLanes<TLanes, T> : IAffineAdditions<T>
     public void Add(Span<T> x1Values, Span<T> y1Values, ReadOnlySpan<T> x2Values, ReadOnlySpan<T> y2Values)
     {
         var count = x1Values.Length;
+        if (count == 0)
+        {
+            return;
+        }
         var x1 = MemoryMarshal.Cast<T, Vector256<ulong>>(x1Values);
         var y1 = MemoryMarshal.Cast<T, Vector256<ulong>>(y1Values);
         var x2 = MemoryMarshal.Cast<T, Vector256<ulong>>(x2Values[..count]);

@@ -1,9 +1,6 @@
 using System.Runtime.Intrinsics;
 using Aggregator.Crypto.Bn254;
 using Aggregator.Crypto.Field;
-using Aggregator.Crypto.Groth16;
-using Aggregator.Crypto.Prover;
-using Aggregator.Crypto.Prover.Msm;
 
 namespace Aggregator.Crypto.Prover.Lanes;
 

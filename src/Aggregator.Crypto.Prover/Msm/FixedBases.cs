@@ -1,8 +1,5 @@
 using Aggregator.Crypto.Bn254;
 using Aggregator.Crypto.Field;
-using Aggregator.Crypto.Groth16;
-using Aggregator.Crypto.Prover;
-using Aggregator.Crypto.Prover.Lanes;
 
 namespace Aggregator.Crypto.Prover.Msm;
 

@@ -1,9 +1,7 @@
 using System.Runtime.CompilerServices;
 using Aggregator.Crypto.Bn254;
 using Aggregator.Crypto.Field;
-using Aggregator.Crypto.Groth16;
-using Aggregator.Crypto.Prover;
-using Aggregator.Crypto.Prover.Lanes;
+using Aggregator.Crypto.Prover.Vectors;
 
 namespace Aggregator.Crypto.Prover.Msm;
 
@@ -162,7 +160,7 @@ internal static class MultiScalarMultiplication
         {
             (x[i], y[i]) = (points[i].X, points[i].Y);
         }
-        var additions = new AffineAdditionBatch<T>();
+        var additions = VectorBackend.Default.AffineAdditions<T>();
         while (n > 1)
         {
             var half = n / 2;
@@ -308,7 +306,7 @@ internal static class MultiScalarMultiplication
         private readonly bool[] _runSet, _sumSet;
         private readonly int[] _chain;
         private readonly T[] _toX, _toY, _addX, _addY; // one step's staged additions
-        private readonly AffineAdditionBatch<T> _additions = new();
+        private readonly IAffineAdditions<T> _additions = VectorBackend.Default.AffineAdditions<T>();
         private int _staged;
 
         private BucketSums(int chains)
@@ -451,7 +449,7 @@ internal static class MultiScalarMultiplication
         private readonly JacobianPoint<T>[] _overflow;
         private readonly int[] _batchBucket;
         private readonly T[] _batchX, _batchY, _bucketX, _bucketY; // a batch's points, and the buckets' points they are added to
-        private readonly AffineAdditionBatch<T> _additions = new();
+        private readonly IAffineAdditions<T> _additions = VectorBackend.Default.AffineAdditions<T>();
         private int _batched;
         private (int Bucket, T X, T Y)[] _queue, _retry; // swapped at each retry, not copied
         private int _queued;

@@ -1,14 +1,12 @@
 using System.Numerics;
 using Aggregator.Crypto.Bn254;
 using Aggregator.Crypto.Field;
-using Aggregator.Crypto.Prover;
-using Aggregator.Crypto.Prover.Lanes;
-using Aggregator.Crypto.Prover.Msm;
+using Aggregator.Crypto.Prover.Vectors;
 using Aggregator.Testing;
 
 namespace Aggregator.Crypto.Prover.Tests;
 
-public class AffineAdditionBatchTests
+public class AffineAdditionsTests
 {
     [Theory]
     [InlineData(1)]
@@ -30,7 +28,6 @@ public class AffineAdditionBatchTests
 
     private static void AdditionsInLanes<T>(AffinePoint<T> generator, int count) where T : struct, IFieldElement<T>
     {
-        Assert.True(LaneMontgomery<Aggregator.Crypto.Field.FqModulus>.IsSupported, "this project's machines have AVX2");
         var random = new Random(count);
         var first = Enumerable.Range(0, count).Select(_ => generator.Multiply(new BigInteger(random.NextInt64(1, long.MaxValue)))).ToArray();
         var second = Enumerable.Range(0, count).Select(i => i % 3 == 0 ? first[i].Negate().Multiply(7) : generator.Multiply(new BigInteger(random.NextInt64(1, long.MaxValue)))).ToArray();
@@ -38,8 +35,8 @@ public class AffineAdditionBatchTests
         var (laneX, laneY) = (first.Select(p => p.X).ToArray(), first.Select(p => p.Y).ToArray());
         var (scalarX, scalarY) = (laneX.ToArray(), laneY.ToArray());
         var (x2, y2) = (second.Select(p => p.X).ToArray(), second.Select(p => p.Y).ToArray());
-        new AffineAdditionBatch<T>(useLanes: true).Add(laneX, laneY, x2, y2);
-        new AffineAdditionBatch<T>(useLanes: false).Add(scalarX, scalarY, x2, y2);
+        Backends.Lanes.AffineAdditions<T>().Add(laneX, laneY, x2, y2);
+        VectorBackend.Scalar.AffineAdditions<T>().Add(scalarX, scalarY, x2, y2);
 
         for (var k = 0; k < count; k++)
         {
@@ -55,7 +52,7 @@ public class AffineAdditionBatchTests
     [Fact]
     public void A_batch_reused_for_a_larger_one_still_adds_correctly()
     {
-        var batch = new AffineAdditionBatch<Fq>();
+        var batch = VectorBackend.Default.AffineAdditions<Fq>();
         foreach (var count in new[] { 3, 70, 9 })
         {
             var p = Enumerable.Range(1, count).Select(i => Curve.G1Generator.Multiply(i)).ToArray();
@@ -78,7 +75,7 @@ public class AffineAdditionBatchTests
         var others = Enumerable.Range(10, 6).Select(i => Curve.G1Generator.Multiply(i)).ToArray();
         var first = others.Append(p).ToArray();
         var second = others.Select(o => o.Multiply(3)).Append(p.Negate()).ToArray();
-        var batch = new AffineAdditionBatch<Fq>(useLanes);
+        var batch = (useLanes ? Backends.Lanes : VectorBackend.Scalar).AffineAdditions<Fq>();
         Assert.Throws<DivideByZeroException>(() => batch.Add(first.Select(a => a.X).ToArray(), first.Select(a => a.Y).ToArray(),
             second.Select(a => a.X).ToArray(), second.Select(a => a.Y).ToArray()));
     }

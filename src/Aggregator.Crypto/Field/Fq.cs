@@ -1,10 +1,13 @@
 using System.Globalization;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Aggregator.Crypto.Field;
 
 /// <summary>An element of the BN254 base field p (curve coordinates), in Montgomery form.</summary>
-internal readonly struct Fq : IEquatable<Fq>, IFieldElement<Fq>
+internal readonly struct Fq : IEquatable<Fq>, IFieldElement<Fq>,
+    IAdditionOperators<Fq, Fq, Fq>, ISubtractionOperators<Fq, Fq, Fq>, IMultiplyOperators<Fq, Fq, Fq>, IUnaryNegationOperators<Fq, Fq>,
+    IEqualityOperators<Fq, Fq, bool>, IAdditiveIdentity<Fq, Fq>, IMultiplicativeIdentity<Fq, Fq>
 {
     private readonly Limbs _value;
 
@@ -47,10 +50,17 @@ internal readonly struct Fq : IEquatable<Fq>, IFieldElement<Fq>
 
     public override string ToString() => ToBigInteger().ToString(CultureInfo.InvariantCulture);
 
-    public static Fq operator +(in Fq a, in Fq b) => new(Montgomery<FqModulus>.Add(a._value, b._value));
-    public static Fq operator -(in Fq a, in Fq b) => new(Montgomery<FqModulus>.Subtract(a._value, b._value));
-    public static Fq operator -(in Fq a) => new(Montgomery<FqModulus>.Subtract(default, a._value));
-    public static Fq operator *(in Fq a, in Fq b) => new(Montgomery<FqModulus>.Multiply(a._value, b._value));
+    // By value, as the System.Numerics operators take them; inlined, no copy is made.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Fq operator +(Fq a, Fq b) => new(Montgomery<FqModulus>.Add(a._value, b._value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Fq operator -(Fq a, Fq b) => new(Montgomery<FqModulus>.Subtract(a._value, b._value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Fq operator -(Fq a) => new(Montgomery<FqModulus>.Subtract(default, a._value));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Fq operator *(Fq a, Fq b) => new(Montgomery<FqModulus>.Multiply(a._value, b._value));
+    public static Fq AdditiveIdentity => Zero;
+    public static Fq MultiplicativeIdentity => One;
     public static bool operator ==(Fq a, Fq b) => a.Equals(b);
     public static bool operator !=(Fq a, Fq b) => !a.Equals(b);
 

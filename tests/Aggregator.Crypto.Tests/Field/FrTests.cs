@@ -91,4 +91,35 @@ public class FrTests
         byte[] bytes = [0x01, 0x02, 0x03];
         Assert.Equal(new BigInteger(0x010203), Fr.FromBigEndian(bytes).ToBigInteger());
     }
+
+    // Written against System.Numerics' interfaces only: what code generic over a field gets from Fr and Fq.
+    private static T HornerAt<T>(T[] coefficients, T x)
+        where T : IAdditionOperators<T, T, T>, IMultiplyOperators<T, T, T>, IAdditiveIdentity<T, T>
+    {
+        var result = T.AdditiveIdentity;
+        for (var i = coefficients.Length - 1; i >= 0; i--)
+        {
+            result = (result * x) + coefficients[i];
+        }
+        return result;
+    }
+
+    private static T Negated<T>(T value) where T : IUnaryNegationOperators<T, T> => -value;
+
+    [Fact]
+    public void Fr_and_Fq_do_generic_math_through_the_system_numerics_interfaces_as_they_do_directly()
+    {
+        var r = Fr.Modulus;
+        BigInteger[] coefficients = [r - 1, 7, r - 12345, 2];
+        var x = new BigInteger(987654321);
+        var expected = (coefficients[0] + (coefficients[1] * x) + (coefficients[2] * x * x) + (coefficients[3] * x * x * x)) % r;
+        Assert.Equal(expected, HornerAt([.. coefficients.Select(Fr.FromBigInteger)], Fr.FromBigInteger(x)).ToBigInteger());
+        Assert.Equal(Fr.Zero, Negated(Fr.One) + Fr.MultiplicativeIdentity);
+        Assert.Equal(r - 5, Negated(Fr.FromUInt64(5)).ToBigInteger());
+
+        var q = Fq.Modulus;
+        var expectedQ = (coefficients[0] + (coefficients[1] * x) + (coefficients[2] * x * x) + (coefficients[3] * x * x * x)) % q;
+        Assert.Equal(expectedQ, HornerAt([.. coefficients.Select(Fq.FromBigInteger)], Fq.FromBigInteger(x)).ToBigInteger());
+        Assert.Equal(q - 5, Negated(Fq.From(5)).ToBigInteger());
+    }
 }

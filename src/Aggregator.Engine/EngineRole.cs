@@ -1,3 +1,4 @@
+using Aggregator.Host;
 using Aggregator.Host.Bus;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,6 +28,12 @@ public static class EngineRole
         var state = settings.StateDirectory;
         services.AddSingleton(new LedgerJournal(state is null ? null : Path.Combine(state, $"ledger-{partition.Queue}.jsonl")));
         services.AddSingleton(new EpochFloorFile(state is null ? null : Path.Combine(state, $"epoch-floor-{partition.Queue}.json")));
+        if (state is not null)
+        {
+            // The journal is written at every ledger entry: a directory that cannot be written stops the
+            // start, rather than every entry failing into the error queue.
+            services.AddStartupCheck(() => StartupChecks.WritableDirectory(state, "the engine's state directory"));
+        }
         // Registration has no side effects: the book is built, its journal replayed and its floor read
         // when the host starts and first asks for it (the hosted services below), before any consumer runs.
         services.AddSingleton(provider =>

@@ -1,3 +1,4 @@
+using Aggregator.Host;
 using Aggregator.Host.Bus;
 using Aggregator.Messages;
 using Aggregator.Proving;
@@ -26,6 +27,8 @@ public static class ProverRole
         ArgumentNullException.ThrowIfNull(bus);
         ArgumentNullException.ThrowIfNull(settings);
         services.AddSingleton(settings);
+        // Every close writes its epoch there.
+        services.AddStartupCheck(() => StartupChecks.WritableDirectory(settings.Directory, "the epochs directory"));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<LiabilitiesCollector>();
         services.AddSingleton<EpochCloser>();

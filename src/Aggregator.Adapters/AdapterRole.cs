@@ -12,7 +12,7 @@ using Microsoft.Extensions.Logging;
 namespace Aggregator.Adapters;
 
 /// <summary>The adapter role: one watcher per configured chain, reading the reserve addresses and every account's deposit addresses.</summary>
-public static class AdapterRole
+internal static class AdapterRole
 {
     /// <summary>Readers for every chain of <paramref name="reserves"/>, watching its reserve addresses and the accounts' <paramref name="deposits"/> there.</summary>
     public static IReadOnlyList<IChainReader> Readers(ReservesConfig reserves, IEnumerable<(ChainId Chain, string Address)> deposits, HttpClient http)

@@ -10,7 +10,7 @@ namespace Aggregator.Adapters;
 /// slots are never reorganized, so there a poll only ever adds the new slot. Remembers the last
 /// <paramref name="remembered"/> reported heights. One caller at a time.
 /// </summary>
-public sealed class ChainWatcher(IChainReader reader, int remembered = 64)
+internal sealed class ChainWatcher(IChainReader reader, int remembered = 64)
 {
     private readonly SortedDictionary<ulong, string> _reported = [];
 

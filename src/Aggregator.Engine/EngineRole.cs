@@ -12,7 +12,7 @@ namespace Aggregator.Engine;
 /// publishes health changes, margin calls and liquidation plans, and answers the prover's requests for liabilities. One queue ("engine"), one message at a time: the book has
 /// a single writer.
 /// </summary>
-public static class EngineRole
+internal static class EngineRole
 {
     public const string QueueName = BusIdentity.Engine;
 

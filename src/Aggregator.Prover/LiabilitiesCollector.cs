@@ -111,4 +111,4 @@ internal sealed class LiabilitiesCollector(IBus bus, ReplyEndpoint<LiabilitiesRe
 }
 
 /// <summary>Why an epoch could not be closed; published as <see cref="EpochCloseFailed"/>.</summary>
-public sealed class EpochCloseException(string message) : Exception(message);
+internal sealed class EpochCloseException(string message) : Exception(message);

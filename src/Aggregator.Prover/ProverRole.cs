@@ -16,7 +16,7 @@ namespace Aggregator.Prover;
 /// engines' answers on a queue of its own; serves inclusion proofs (request
 /// and response) on "prover-inclusion".
 /// </summary>
-public static class ProverRole
+internal static class ProverRole
 {
     public const string QueueName = "prover";
 

@@ -13,7 +13,7 @@ namespace Aggregator.Adapters.Oracle;
 public sealed record OracleSources(IReadOnlyList<EvmPriceFeedReader> Feeds, IReadOnlyDictionary<AssetId, decimal> FixedPrices);
 
 /// <summary>The oracle role's registration: one hosted service polling every feed.</summary>
-public static class OracleRole
+internal static class OracleRole
 {
     public static void Add(IServiceCollection services, OracleSources settings, TimeSpan interval)
     {

@@ -15,7 +15,7 @@ namespace Aggregator.Host.Bus;
 /// latest batch again, so nothing acknowledged is lost. Thread-safe. It lives with the engine, the one
 /// role that takes batches from the bus; the contracts stay plain records.
 /// </summary>
-public sealed class CollateralAssembly(int keptPerChain = 4)
+internal sealed class CollateralAssembly(int keptPerChain = 4)
 {
     /// <summary>More parts than this is not a batch any adapter sends: refused rather than waited for.</summary>
     public const int MaxParts = 100_000;

@@ -10,7 +10,7 @@ namespace Aggregator.Host.Bus;
 /// carry balances), and temporary, so it goes with the process. The publisher checks apply as on every
 /// endpoint.
 /// </summary>
-public sealed class ReplyEndpoint<T>
+internal sealed class ReplyEndpoint<T>
     where T : class
 {
     private Uri? _address;
@@ -30,7 +30,7 @@ public sealed class ReplyEndpoint<T>
 }
 
 /// <summary>Registers reply queues.</summary>
-public static class ReplyEndpoints
+internal static class ReplyEndpoints
 {
     /// <summary>Registers <typeparamref name="TConsumer"/> on a reply queue for <typeparamref name="T"/> named <paramref name="name"/> (this user's own: <see cref="BusTransport.OwnQueue"/>).</summary>
     /// <param name="temporary">False for a durable queue, whose error queue another connection can read (a temporary one's is exclusive to this connection).</param>
@@ -66,7 +66,7 @@ internal sealed class ReplyConsumerDefinition<T, TConsumer> : ConsumerDefinition
 }
 
 /// <summary>How a role answers a request: to the requester's reply queue only, never to everyone.</summary>
-public static class Answer
+internal static class Answer
 {
     /// <summary>Sends <paramref name="parts"/> to the request's response address, with its request id.</summary>
     /// <exception cref="Core.Errors.InputException">The request names no response address: its answer would have nowhere private to go.</exception>

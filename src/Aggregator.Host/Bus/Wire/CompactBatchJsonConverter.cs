@@ -15,7 +15,7 @@ namespace Aggregator.Host.Bus.Wire;
 /// serialization the bus's cost. Everything read is checked; a malformed body is a
 /// <see cref="JsonException"/> naming what is wrong, so the message goes to the error queue with it.
 /// </summary>
-public sealed class CompactBatchJsonConverter() : CompactJsonConverter<ObservationBatch>("an observation batch", Encode, Decode)
+internal sealed class CompactBatchJsonConverter() : CompactJsonConverter<ObservationBatch>("an observation batch", Encode, Decode)
 {
     /// <summary>The batch's bytes: version, header, the (asset, decimals) table, the balances, the failures.</summary>
     public static byte[] Encode(ObservationBatch batch)

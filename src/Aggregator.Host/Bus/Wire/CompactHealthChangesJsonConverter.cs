@@ -8,7 +8,7 @@ namespace Aggregator.Host.Bus.Wire;
 /// "Compact lists on the wire"). A price tick at a million accounts changes tens of thousands of pools;
 /// as JSON objects they took longer to write and read than to evaluate.
 /// </summary>
-public sealed class CompactHealthChangesJsonConverter() : CompactJsonConverter<IReadOnlyList<AccountHealthChanged>>("a list of health changes", Encode, Decode)
+internal sealed class CompactHealthChangesJsonConverter() : CompactJsonConverter<IReadOnlyList<AccountHealthChanged>>("a list of health changes", Encode, Decode)
 {
     /// <summary>Version, the status names used, then per change: account, pool, statuses (as indexes), bands, health factor, time.</summary>
     public static byte[] Encode(IReadOnlyList<AccountHealthChanged> changes)

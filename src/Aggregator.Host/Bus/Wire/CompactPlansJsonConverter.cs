@@ -12,7 +12,7 @@ namespace Aggregator.Host.Bus.Wire;
 /// "Compact lists on the wire"), so that a tick's thousands of plans reach liquidators without
 /// thousands of JSON objects to write and read.
 /// </summary>
-public sealed class CompactPlansJsonConverter() : CompactJsonConverter<IReadOnlyList<LiquidationPlanned>>("a list of liquidation plans", Encode, Decode)
+internal sealed class CompactPlansJsonConverter() : CompactJsonConverter<IReadOnlyList<LiquidationPlanned>>("a list of liquidation plans", Encode, Decode)
 {
     /// <summary>Version, then per plan every field in record order, optional ones behind a 0/1 byte.</summary>
     public static byte[] Encode(IReadOnlyList<LiquidationPlanned> plans)

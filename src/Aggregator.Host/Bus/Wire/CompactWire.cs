@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 namespace Aggregator.Host.Bus.Wire;
 
 /// <summary>A property written as one base64 string of its compact bytes (<see cref="CompactWire"/>).</summary>
-public abstract class CompactJsonConverter<T>(string what, Func<T, byte[]> encode, Func<byte[], T> decode) : JsonConverter<T>
+internal abstract class CompactJsonConverter<T>(string what, Func<T, byte[]> encode, Func<byte[], T> decode) : JsonConverter<T>
 {
     public sealed override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
         decode(CompactWire.Base64(ref reader, what));
@@ -140,7 +140,7 @@ internal static class CompactWire
 /// message records stay plain; this registers the forms on the serializer's options when the bus is
 /// configured, as MassTransit registers a serializer.
 /// </summary>
-public static class WireFormat
+internal static class WireFormat
 {
     /// <summary>Adds the compact forms to <paramref name="options"/> (once) and returns them.</summary>
     public static JsonSerializerOptions Configure(JsonSerializerOptions options)

@@ -65,7 +65,7 @@ internal sealed class FrDomain
     }
 
     /// <summary>first·step^i for i &lt; count.</summary>
-    internal static Fr[] Powers(Fr step, int count, Fr first)
+    private static Fr[] Powers(Fr step, int count, Fr first)
     {
         var powers = new Fr[count];
         var power = first;

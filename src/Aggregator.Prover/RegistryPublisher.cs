@@ -58,7 +58,7 @@ public static class RegistryPublisher
         {
             throw new InputException($"the proof was made with insecure development keys; chain {account.ChainId} is not a local development chain (31337, 1337): pass --allow-insecure-keys to publish anyway", field: "--allow-insecure-keys");
         }
-        var proof = SnarkjsJson.ReadProof(System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(proofPath, cancellationToken).ConfigureAwait(false))!["proof"]!.ToJsonString()).ToEvmWords();
+        var proof = SnarkjsJson.ReadProofFile(proofPath).ToEvmWords();
         var reserves = manifest.Reserves!.Select(r => BigInteger.Parse(r.ProofUnits, CultureInfo.InvariantCulture)).ToArray();
         var (commitment, paramsHash) = (BigInteger.Parse(manifest.Commitment, CultureInfo.InvariantCulture), BigInteger.Parse(manifest.ParamsHash, CultureInfo.InvariantCulture));
         var transaction = await new SolvencyRegistryClient(web3, registry, account.Address)

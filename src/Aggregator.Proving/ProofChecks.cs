@@ -190,7 +190,7 @@ public static class ProofChecks
         }
     }
 
-    private static JsonObject ReadObject(string path)
+    internal static JsonObject ReadObject(string path)
     {
         if (!File.Exists(path))
         {

@@ -48,6 +48,15 @@ public static class SnarkjsJson
     public static Groth16Proof ReadProof(string json) =>
         TryReadProof(json, out var proof, out var reason) ? proof! : throw new ProofFormatException(reason);
 
+    /// <summary>The proof of a proof file of ours (an epoch's solvency-proof.json, an account's inclusion file): its "proof" member.</summary>
+    /// <exception cref="Core.Errors.InputException">A missing or malformed file, or a "proof" that is not a Groth16 proof, naming the file.</exception>
+    public static Groth16Proof ReadProofFile(string path)
+    {
+        var document = ProofChecks.ReadObject(path);
+        var json = document["proof"]?.ToJsonString() ?? throw new Core.Errors.InputException("\"proof\" is missing", file: path, field: "proof");
+        return TryReadProof(json, out var proof, out var reason) ? proof! : throw new Core.Errors.InputException(reason, file: path, field: "proof");
+    }
+
     /// <summary>Reads a snarkjs proof.json; never throws for a bad one.</summary>
     public static bool TryReadProof(string json, out Groth16Proof? proof, out string reason)
     {

@@ -121,4 +121,42 @@ public class TypedVerifierTests(ProvenEpochFixture epoch)
             }
         }
     }
+
+    [Fact]
+    public void A_proof_file_that_holds_no_proof_is_refused_naming_the_file_not_as_an_internal_error()
+    {
+        var directory = Directory.CreateTempSubdirectory("aggregator-proof-file-").FullName;
+        try
+        {
+            var document = JsonNode.Parse(File.ReadAllText(epoch.InclusionPath))!.AsObject();
+            Assert.Equal(Inclusion().Proof.Encode(), SnarkjsJson.ReadProofFile(epoch.InclusionPath).Encode());
+
+            string Written(string name, string text)
+            {
+                var path = Path.Combine(directory, name);
+                File.WriteAllText(path, text);
+                return path;
+            }
+            var offCurve = JsonNode.Parse(document.ToJsonString())!.AsObject();
+            offCurve["proof"]!["pi_a"]![1] = "7";
+            var noProof = JsonNode.Parse(document.ToJsonString())!.AsObject();
+            noProof.Remove("proof");
+            foreach (var (path, expected) in new[]
+            {
+                (Written("off-curve.json", offCurve.ToJsonString()), "pi_a is not a point of G1"),
+                (Written("no-proof.json", noProof.ToJsonString()), "\"proof\" is missing"),
+                (Written("not-json.json", "{ \"proof\": "), "malformed JSON"),
+                (Path.Combine(directory, "missing.json"), "does not exist"),
+            })
+            {
+                var error = Assert.Throws<Core.Errors.InputException>(() => SnarkjsJson.ReadProofFile(path));
+                Assert.Contains(expected, error.Message);
+                Assert.Contains(Path.GetFileName(path), error.Message);
+            }
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
 }

@@ -4,7 +4,7 @@
 #   bash deploy/broker/permissions.sh USER      # prints configure, write, read
 # Users are named after their role: adapter[-NAME], oracle[-NAME], engine (the whole book) or
 # engine-INDEX-of-COUNT (a partition, named like its queue), prover[-NAME], operator[-NAME] (the CLI),
-# and all[-NAME] (every role in one process: the demo on RabbitMQ; never give it to a one-role process).
+# api[-NAME] (the HTTP front door), and all[-NAME] (every role in one process: the demo on RabbitMQ; never give it to a one-role process).
 # MassTransit publishes each message type to a fanout exchange named Aggregator.Messages:TYPE, so what a
 # user may say is the set of type exchanges it may write; what it may hear is the set it may read
 # (binding a queue to an exchange needs read on the exchange). Every consumer also checks the
@@ -25,7 +25,7 @@ own="${user}\\..*"
 faults='MassTransit:(Receive)?Fault.*'
 # Where an answer goes: the reply queue of a process that may ask (answers are sent there, point to
 # point; no one hears them on a message type's exchange).
-replies='(operator|all)(-[a-z0-9-]*)?\.bus\..*'
+replies='(operator|api|all)(-[a-z0-9-]*)?\.bus\..*'
 
 case "$role" in
   adapter)
@@ -59,12 +59,18 @@ case "$role" in
     hears=$(types AccountsHealthChanged MarginCalls LiquidationsPlanned EpochClosed EpochCloseFailed ReservesObserved)
     queues="$own"
     ;;
+  api)
+    # Inclusion proofs on a caller's behalf, answered to its own reply queue.
+    says=$(types InclusionProofRequested)
+    hears='(?!)' # nothing yet
+    queues="$own"
+    ;;
   all)
     printf '.*\n.*\n.*\n'
     exit 0
     ;;
   *)
-    echo "permissions.sh: '$user' names no role (adapter, oracle, engine, prover, operator, all)" >&2
+    echo "permissions.sh: '$user' names no role (adapter, oracle, engine, prover, operator, api, all)" >&2
     exit 2
     ;;
 esac

@@ -90,10 +90,14 @@ public static class EpochDirectory
 
     /// <summary>Writes a JSON document in the epoch's style (indented, camelCase, final newline), atomically.</summary>
     /// <param name="ownerOnly">Readable by its owner only (an account's inclusion file holds its salt and balances).</param>
-    public static void WriteDocument(string path, System.Text.Json.Nodes.JsonNode document, bool ownerOnly = false)
+    public static void WriteDocument(string path, System.Text.Json.Nodes.JsonNode document, bool ownerOnly = false) =>
+        SafeFile.WriteAtomically(path, DocumentText(document), ownerOnly);
+
+    /// <summary>A document's text exactly as <see cref="WriteDocument"/> writes it.</summary>
+    public static string DocumentText(System.Text.Json.Nodes.JsonNode document)
     {
         ArgumentNullException.ThrowIfNull(document);
-        SafeFile.WriteAtomically(path, document.ToJsonString(Json) + "\n", ownerOnly);
+        return document.ToJsonString(Json) + "\n";
     }
 
     /// <summary>Reads the public manifest.</summary>

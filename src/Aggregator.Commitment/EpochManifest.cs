@@ -70,5 +70,14 @@ public sealed record EpochManifest(
     public sealed record ReserveEntry(string Symbol, string Amount, string ProofUnits);
 
     /// <summary>Where the commitment was published: chain (CAIP-2), registry and publisher addresses, transaction hash.</summary>
-    public sealed record PublicationEntry(string Chain, string Registry, string Publisher, string TransactionHash);
+    public sealed record PublicationEntry(string Chain, string Registry, string Publisher, string TransactionHash)
+    {
+        /// <summary>The block that holds the publication (absent in manifests published before it was recorded).</summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public ulong? Block { get; init; }
+
+        /// <summary>That block's time: what a Proof-of-Reserve feed reports as updatedAt.</summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public DateTimeOffset? BlockTime { get; init; }
+    }
 }

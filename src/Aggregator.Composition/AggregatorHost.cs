@@ -1,4 +1,5 @@
 using Aggregator.Adapters;
+using Aggregator.Api;
 using Aggregator.Adapters.Oracle;
 using Aggregator.Core.Observations;
 using Aggregator.Engine;
@@ -6,6 +7,7 @@ using Aggregator.Host;
 using Aggregator.Host.Bus;
 using Aggregator.Prover;
 using MassTransit;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -33,11 +35,14 @@ public sealed record HostPlan(BusTransport Transport)
     /// <summary>The prover role's settings, or null when this process runs no prover.</summary>
     public ProverSettings? Prover { get; init; }
 
+    /// <summary>The api role's settings, or null when this process serves no HTTP.</summary>
+    public ApiSettings? Api { get; init; }
+
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);
 
     public LogLevel LogLevel { get; init; } = LogLevel.Warning;
 
-    /// <summary>The roles ("adapter", "oracle", "engine", "prover" or "all") of a validated configuration, on a bus.</summary>
+    /// <summary>The roles ("adapter", "oracle", "engine", "prover", "api" or "all") of a validated configuration, on a bus.</summary>
     /// <exception cref="Core.Errors.InputException">The prover role without an "epochs" section.</exception>
     public static HostPlan ForRole(Configuration.RunConfig config, string role, BusTransport transport, EnginePartition partition, HttpClient http)
     {
@@ -45,6 +50,10 @@ public sealed record HostPlan(BusTransport Transport)
         if (role == "prover" && config.Prover is null)
         {
             throw new Core.Errors.InputException("the prover role needs an \"epochs\" section in the configuration", field: "--role");
+        }
+        if (role == "api" && config.Api is null)
+        {
+            throw new Core.Errors.InputException("the api role needs an \"api\" section in the configuration", field: "--role");
         }
         transport.RequireRole(role, role == BusIdentity.Engine ? partition : null);
         return new HostPlan(transport)
@@ -54,37 +63,59 @@ public sealed record HostPlan(BusTransport Transport)
             Adapters = role is "adapter" or "all" ? AdapterRole.Readers(config.Reserves, config.Engine.Accounts.SelectMany(a => a.Deposits), http) : [],
             Oracle = role is "oracle" or "all" ? config.Oracle.Sources(config.Reserves) : null,
             Prover = role is "prover" or "all" ? config.Prover : null,
+            Api = role is "api" or "all" ? config.Api : null,
             PollInterval = config.PollInterval,
             LogLevel = LogLevel.Information,
         };
     }
 }
 
-/// <summary>The services' composition root: one generic host with the bus and the roles of a plan.</summary>
+/// <summary>The services' composition root: one host with the bus and the roles of a plan (a web host when it serves the api).</summary>
 public static class AggregatorHost
 {
     /// <param name="extra">More registrations on the bus (a subscriber in tests, say).</param>
     public static IHost Build(HostPlan plan, Action<IBusRegistrationConfigurator>? extra = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        var builder = ServiceDefaults.CreateBuilder(plan.LogLevel);
-        builder.Services.AddBus(plan.Transport, bus =>
+        if (plan.Api is not { } api)
+        {
+            var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+            AddServices(builder.Services, plan, extra);
+            return builder.Build();
+        }
+        var web = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        ApiRole.ConfigureServer(web.WebHost, api);
+        AddServices(web.Services, plan, extra);
+        var app = web.Build();
+        ApiRole.UsePipeline(app);
+        return app;
+    }
+
+    /// <summary>Every service of the plan's roles, on any host (the tests' web host too).</summary>
+    public static void AddServices(IServiceCollection services, HostPlan plan, Action<IBusRegistrationConfigurator>? extra = null)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        services.AddDefaults(plan.LogLevel);
+        services.AddBus(plan.Transport, bus =>
         {
             if (plan.Engine != null)
             {
-                EngineRole.Add(builder.Services, bus, plan.Engine, plan.Partition, plan.EngineQueue);
+                EngineRole.Add(services, bus, plan.Engine, plan.Partition, plan.EngineQueue);
             }
-            AdapterRole.Add(builder.Services, bus, plan.Adapters, plan.PollInterval, plan.Transport);
+            AdapterRole.Add(services, bus, plan.Adapters, plan.PollInterval, plan.Transport);
             if (plan.Prover != null)
             {
-                ProverRole.Add(builder.Services, bus, plan.Prover, plan.Transport);
+                ProverRole.Add(services, bus, plan.Prover, plan.Transport);
             }
             extra?.Invoke(bus);
         });
         if (plan.Oracle != null)
         {
-            OracleRole.Add(builder.Services, plan.Oracle, plan.PollInterval);
+            OracleRole.Add(services, plan.Oracle, plan.PollInterval);
         }
-        return builder.Build();
+        if (plan.Api != null)
+        {
+            ApiRole.AddServices(services, plan.Api);
+        }
     }
 }

@@ -68,13 +68,14 @@ internal sealed class LiabilitiesReportedConsumer(LiabilitiesCollector collector
 }
 
 /// <summary>
-/// Answers a request for an account's inclusion proof in a published epoch: the file already written, or
-/// a new proof written into the epoch directory first. An epoch closed but never published (the
-/// registry refused it, or it failed half way) has no proofs: a proof against a commitment nobody
-/// published would verify against its own manifest and prove nothing. An account the epoch does not hold
-/// gets the same answer whatever the reason, so the answer tells no one which accounts exist.
+/// Answers a request for an account's inclusion proof in a published epoch: the file proved at the close
+/// (the all-accounts mode), or a new proof made in memory and written nowhere, since replicas may mount
+/// the epoch directories read-only (the asker caches). An epoch closed but never published (the registry
+/// refused it, or it failed half way) has no proofs: a proof against a commitment nobody published would
+/// verify against its own manifest and prove nothing. An account the epoch does not hold gets the same
+/// answer whatever the reason, so the answer tells no one which accounts exist.
 /// </summary>
-internal sealed class InclusionProofRequestedConsumer(ProverSettings settings, IProver prover) : IConsumer<InclusionProofRequested>
+internal sealed class InclusionProofRequestedConsumer(ProverSettings settings, IProver prover, EpochTrees trees) : IConsumer<InclusionProofRequested>
 {
     public async Task Consume(ConsumeContext<InclusionProofRequested> context)
     {
@@ -86,12 +87,19 @@ internal sealed class InclusionProofRequestedConsumer(ProverSettings settings, I
             await context.RespondAsync(new InclusionProofRefused(epoch, account, $"epoch {epoch} is not a published epoch of this prover")).ConfigureAwait(false);
             return;
         }
-        var path = Path.Combine(directory, "inclusion", EpochProofs.InclusionFileName(account));
+        var proved = Path.Combine(directory, "inclusion", EpochProofs.InclusionFileName(account));
+        string document;
         try
         {
-            if (!File.Exists(path))
+            if (File.Exists(proved))
             {
-                await new EpochProofs(prover).ProveInclusionAsync(directory, account, path, context.CancellationToken).ConfigureAwait(false);
+                document = await File.ReadAllTextAsync(proved, context.CancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                var (manifest, tree) = trees.Get(directory);
+                var inclusion = await new EpochProofs(prover).InclusionDocumentAsync(manifest, tree, account, context.CancellationToken).ConfigureAwait(false);
+                document = Commitment.EpochDirectory.DocumentText(inclusion);
             }
         }
         catch (InputException)
@@ -99,6 +107,31 @@ internal sealed class InclusionProofRequestedConsumer(ProverSettings settings, I
             await context.RespondAsync(new InclusionProofRefused(epoch, account, $"no inclusion proof for '{account}' in epoch {epoch}")).ConfigureAwait(false);
             return;
         }
-        await context.RespondAsync(new InclusionProofIssued(epoch, account, await File.ReadAllTextAsync(path, context.CancellationToken).ConfigureAwait(false))).ConfigureAwait(false);
+        await context.RespondAsync(new InclusionProofIssued(epoch, account, document)).ConfigureAwait(false);
+    }
+}
+
+/// <summary>
+/// The tree of the epoch last asked about, kept loaded: reading a depth-20 tree costs far more than a
+/// proof, and requests come for the newest epoch. Only a published epoch's tree is kept, and a tree is
+/// never written, so a cached one cannot go stale.
+/// </summary>
+internal sealed class EpochTrees
+{
+    private readonly Lock _gate = new();
+    private (string Directory, Commitment.EpochManifest Manifest, Commitment.MerkleSumTree Tree)? _last;
+
+    /// <exception cref="InputException">The directory's manifest or tree is missing or malformed.</exception>
+    public (Commitment.EpochManifest Manifest, Commitment.MerkleSumTree Tree) Get(string directory)
+    {
+        lock (_gate)
+        {
+            if (_last is not { } last || last.Directory != directory)
+            {
+                last = (directory, Commitment.EpochDirectory.ReadManifest(directory), Commitment.EpochDirectory.ReadTree(directory));
+                _last = last;
+            }
+            return (last.Manifest, last.Tree);
+        }
     }
 }

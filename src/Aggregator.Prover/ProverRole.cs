@@ -38,6 +38,7 @@ internal static class ProverRole
         // Each prover hears the engines' answers on a queue of its own, to which they are sent and which no
         // one else hears: the answers carry every balance, and are to this process's requests.
         ReplyEndpoints.Add<LiabilitiesReported, LiabilitiesReportedConsumer>(bus, transport.OwnQueue("reports"));
+        services.AddSingleton<EpochTrees>();
         bus.AddConsumer<InclusionProofRequestedConsumer, InclusionProofRequestedConsumerDefinition>();
         services.AddHostedService<ProverKeysWarmup>();
         if (settings.CloseEvery is { } every)

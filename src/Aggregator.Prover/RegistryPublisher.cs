@@ -61,9 +61,10 @@ public static class RegistryPublisher
         var proof = SnarkjsJson.ReadProofFile(proofPath).ToEvmWords();
         var reserves = manifest.Reserves!.Select(r => BigInteger.Parse(r.ProofUnits, CultureInfo.InvariantCulture)).ToArray();
         var (commitment, paramsHash) = (BigInteger.Parse(manifest.Commitment, CultureInfo.InvariantCulture), BigInteger.Parse(manifest.ParamsHash, CultureInfo.InvariantCulture));
-        var transaction = await new SolvencyRegistryClient(web3, registry, account.Address)
-            .PublishOnceAsync(manifest.Epoch, commitment, paramsHash, reserves, proof, cancellationToken).ConfigureAwait(false);
-        var publication = new EpochManifest.PublicationEntry($"eip155:{account.ChainId}", registry, account.Address, transaction);
+        var client = new SolvencyRegistryClient(web3, registry, account.Address);
+        var transaction = await client.PublishOnceAsync(manifest.Epoch, commitment, paramsHash, reserves, proof, cancellationToken).ConfigureAwait(false);
+        var (block, time) = await client.BlockOfAsync(transaction).ConfigureAwait(false);
+        var publication = new EpochManifest.PublicationEntry($"eip155:{account.ChainId}", registry, account.Address, transaction) { Block = block, BlockTime = time };
         EpochDirectory.UpdateManifest(directory, manifest with { Publication = publication });
         return publication;
     }

@@ -105,9 +105,22 @@ public sealed class EpochProofs(IProver prover)
     {
         var manifest = EpochDirectory.ReadManifest(epochDirectory);
         var tree = EpochDirectory.ReadTree(epochDirectory);
-        var index = tree.FindLeaf(accountId) ?? throw new InputException($"account '{accountId}' is not in this epoch", field: "--account");
-        await ProveInclusionAsync(manifest, tree, index, outputPath, cancellationToken).ConfigureAwait(false);
+        var document = await InclusionDocumentAsync(manifest, tree, accountId, cancellationToken).ConfigureAwait(false);
+        WriteInclusion(outputPath, document);
         return outputPath;
+    }
+
+    /// <summary>
+    /// The inclusion file of <paramref name="accountId"/> (as <see cref="ProveInclusionAsync(string, string, string, CancellationToken)"/>
+    /// writes it), proved against an epoch's manifest and tree already read, and written nowhere: a prover
+    /// serving requests keeps the epoch's tree loaded and may see the epoch directory read-only.
+    /// </summary>
+    /// <exception cref="InputException">The account is not in the epoch.</exception>
+    public async Task<JsonObject> InclusionDocumentAsync(EpochManifest manifest, MerkleSumTree tree, string accountId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tree);
+        var index = tree.FindLeaf(accountId) ?? throw new InputException($"account '{accountId}' is not in this epoch", field: "--account");
+        return await InclusionDocumentAsync(manifest, tree, index, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Progress of <see cref="ProveAllInclusionsAsync"/>: accounts done (proved or kept) of the total.</summary>
@@ -154,7 +167,7 @@ public sealed class EpochProofs(IProver prover)
                     native.PrecomputeBases(InclusionCircuitName(tree.Depth, tree.AssetCount), cancellationToken);
                     precomputation = clock.Elapsed - started;
                 }
-                await ProveInclusionAsync(manifest, tree, index, path, cancellationToken).ConfigureAwait(false);
+                WriteInclusion(path, await InclusionDocumentAsync(manifest, tree, index, cancellationToken).ConfigureAwait(false));
                 proved++;
             }
             progress?.Report(new InclusionProgress(index + 1, tree.LeafCount, proved, kept, clock.Elapsed, precomputation));
@@ -181,7 +194,7 @@ public sealed class EpochProofs(IProver prover)
         }
     }
 
-    private async Task ProveInclusionAsync(EpochManifest manifest, MerkleSumTree tree, int index, string outputPath, CancellationToken cancellationToken)
+    private async Task<JsonObject> InclusionDocumentAsync(EpochManifest manifest, MerkleSumTree tree, int index, CancellationToken cancellationToken)
     {
         var leaf = tree.Leaf(index);
         var circuit = InclusionCircuitName(tree.Depth, tree.AssetCount);
@@ -204,8 +217,12 @@ public sealed class EpochProofs(IProver prover)
             ["proof"] = proof.Proof,
             ["publicSignals"] = new JsonArray([.. proof.PublicSignals.Select(s => JsonValue.Create(s))]),
         };
-        var directory = Path.GetDirectoryName(Path.GetFullPath(outputPath))!;
-        Directory.CreateDirectory(directory);
+        return document;
+    }
+
+    private static void WriteInclusion(string outputPath, JsonObject document)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(outputPath))!);
         EpochDirectory.WriteDocument(outputPath, document, ownerOnly: true); // the account's salt and balances
     }
 }

@@ -16,4 +16,16 @@ public static class Eventually
             await Task.Delay(20).ConfigureAwait(false);
         }
     }
+
+    /// <summary>As <see cref="Until(Func{bool}, string, TimeSpan?)"/>, for a condition that is itself asynchronous (a request).</summary>
+    public static async Task Until(Func<Task<bool>> condition, string what, TimeSpan? limit = null)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        var deadline = DateTime.UtcNow + (limit ?? TimeSpan.FromSeconds(30));
+        while (!await condition().ConfigureAwait(false))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting until {what}");
+            await Task.Delay(20).ConfigureAwait(false);
+        }
+    }
 }

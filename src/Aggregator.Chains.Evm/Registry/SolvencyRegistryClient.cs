@@ -133,6 +133,16 @@ public sealed class SolvencyRegistryClient
         return logs.FirstOrDefault()?.Log.TransactionHash;
     }
 
+    /// <summary>The block that holds a mined transaction, and its time.</summary>
+    /// <exception cref="RegistryRejectedException">The node knows no receipt for it.</exception>
+    public async Task<(ulong Number, DateTimeOffset Time)> BlockOfAsync(string transaction)
+    {
+        var receipt = await _web3.Eth.Transactions.GetTransactionReceipt.SendRequestAsync(transaction).ConfigureAwait(false)
+            ?? throw new RegistryRejectedException($"the node has no receipt for the publication transaction {transaction}");
+        var block = await _web3.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(receipt.BlockNumber).ConfigureAwait(false);
+        return ((ulong)receipt.BlockNumber.Value, DateTimeOffset.FromUnixTimeSeconds((long)block.Timestamp.Value));
+    }
+
     /// <summary>The commitment and paramsHash stored for a publisher's epoch, or null when that epoch was never published.</summary>
     /// <exception cref="RegistryRejectedException">There is no contract at the registry's address.</exception>
     public async Task<StoredCommitment?> CommitmentOfAsync(string publisher, ulong epoch)

@@ -9,14 +9,14 @@ namespace Aggregator.Cli.Commands;
 /// <summary><c>aggregator run</c>: the services, until stopped (Ctrl-C or SIGTERM).</summary>
 internal static class RunCommand
 {
-    private static readonly string[] Roles = ["adapter", "oracle", "engine", "prover", "all"];
+    private static readonly string[] Roles = ["adapter", "oracle", "engine", "prover", "api", "all"];
 
     public static Command Create(CliContext context)
     {
         var config = new Option<string>("--config") { Description = "AGGREGATOR-CONFIG.json: chains and reserves, market, accounts (docs/operations.md)", Required = true };
         var role = new Option<string>("--role")
         {
-            Description = "Which role this process runs: adapter, oracle, engine, prover or all (default all; the prover runs when the configuration has an epochs section)",
+            Description = "Which role this process runs: adapter, oracle, engine, prover, api or all (default all; the prover runs when the configuration has an epochs section, the api when it has an api section)",
             DefaultValueFactory = _ => "all",
         };
         role.AcceptOnlyFromAmong(Roles);
@@ -51,7 +51,7 @@ internal static class RunCommand
                 return ExitCodes.Success;
             }
             using var host = AggregatorHost.Build(plan);
-            context.Error.WriteLine($"running {which} on {(transport.RabbitMq is null ? "the in-memory bus" : "RabbitMQ")}: {settings.Engine.Accounts.Count} accounts, {plan.Adapters.Count} chains followed; Ctrl-C stops");
+            context.Error.WriteLine($"running {which} on {(transport.RabbitMq is null ? "the in-memory bus" : "RabbitMQ")}: {settings.Engine.Accounts.Count} accounts, {plan.Adapters.Count} chains followed{(plan.Api is { } api ? $", the API on {api.Listen}" : "")}; Ctrl-C stops");
             await host.RunAsync(cancellationToken).ConfigureAwait(false);
             return ExitCodes.Success;
         });

@@ -1,5 +1,7 @@
 using System.Text.Json.Serialization;
 using Aggregator.Adapters.Oracle;
+using Aggregator.Api;
+using Aggregator.Api.Access;
 using Aggregator.Core.Chains;
 using Aggregator.Core.Errors;
 using Aggregator.Engine;
@@ -86,9 +88,96 @@ public static partial class RunConfigFile
         }
         var oracle = Oracle(shape.Oracle, reserves, market, path);
         settings = settings with { PriceSources = oracle.SourceNames() };
+        var prover = shape.Epochs is null ? null : Epochs(shape.Epochs, reserves, settings, Path.Combine(folder, shape.Reserves), folder, path);
         return new RunConfig(reserves, settings, TimeSpan.FromSeconds(shape.PollSeconds), oracle)
         {
-            Prover = shape.Epochs is null ? null : Epochs(shape.Epochs, reserves, settings, Path.Combine(folder, shape.Reserves), folder, path),
+            Prover = prover,
+            Api = shape.Api is null ? null : Api(shape.Api, prover, folder, path),
+        };
+    }
+
+    // The api role's settings: it serves the prover's epochs directory, so it needs an "epochs" section;
+    // it listens on loopback, or behind TLS of its own or of a configured reverse proxy.
+    private static ApiSettings Api(ApiShape shape, ProverSettings? prover, string folder, string path)
+    {
+        if (prover is null)
+        {
+            throw new InputException("the api serves the published epochs: the configuration needs an \"epochs\" section", file: path, field: "$.api");
+        }
+        if (!Uri.TryCreate(shape.Listen, UriKind.Absolute, out var listen) || listen.Scheme is not ("http" or "https") || listen.AbsolutePath != "/" || listen.Port is < 1 or > 65535
+            || !(listen.Host == "localhost" || System.Net.IPAddress.TryParse(listen.Host.Trim('[', ']'), out _)))
+        {
+            throw new InputException($"'{shape.Listen}' is not http(s)://ADDRESS:PORT with an IP address or localhost", file: path, field: "$.api.listen");
+        }
+        var loopback = listen.Host == "localhost" || System.Net.IPAddress.IsLoopback(System.Net.IPAddress.Parse(listen.Host.Trim('[', ']')));
+        var proxies = new List<System.Net.IPAddress>();
+        foreach (var text in shape.TrustedProxies ?? [])
+        {
+            proxies.Add(System.Net.IPAddress.TryParse(text, out var proxy) ? proxy : throw new InputException($"'{text}' is not an IP address", file: path, field: "$.api.trustedProxies"));
+        }
+        TlsFiles? tls = null;
+        if (listen.Scheme == "https")
+        {
+            if (shape.Tls is null)
+            {
+                throw new InputException("https needs \"tls\": { \"certificate\": PEM file, \"key\": PEM file }", file: path, field: "$.api.tls");
+            }
+            tls = new TlsFiles(Path.Combine(folder, shape.Tls.Certificate), Path.Combine(folder, shape.Tls.Key));
+            foreach (var file in new[] { tls.Certificate, tls.Key }.Where(f => !File.Exists(f)))
+            {
+                throw new InputException("the TLS file does not exist", file: file, field: "$.api.tls");
+            }
+        }
+        else if (!loopback && proxies.Count == 0)
+        {
+            // Credentials in the clear: only on this machine, or from a reverse proxy that terminates TLS.
+            throw new InputException($"plain http on {listen.Host} would carry credentials in the clear: listen on 127.0.0.1, use https with \"tls\", or name the TLS-terminating reverse proxy in \"trustedProxies\"", file: path, field: "$.api.listen");
+        }
+        var keys = new List<ProtocolKey>();
+        for (var i = 0; i < (shape.ProtocolKeys?.Count ?? 0); i++)
+        {
+            var key = shape.ProtocolKeys![i];
+            var at = $"$.api.protocolKeys[{i}]";
+            if (string.IsNullOrWhiteSpace(key.Name) || keys.Any(k => k.Name == key.Name))
+            {
+                throw new InputException("each protocol key has a name of its own", file: path, field: $"{at}.name");
+            }
+            if (key.Sha256.Length != 64 || !key.Sha256.All(char.IsAsciiHexDigit))
+            {
+                throw new InputException("sha256 is the key's SHA-256, 64 hex digits (`aggregator credentials key` prints it)", file: path, field: $"{at}.sha256");
+            }
+            if (key.Accounts.Count == 0 || (key.Accounts.Contains("*") && key.Accounts.Count > 1))
+            {
+                throw new InputException("accounts is a list of account ids, or [\"*\"] alone for every account", file: path, field: $"{at}.accounts");
+            }
+            keys.Add(new ProtocolKey(key.Name, Convert.FromHexString(key.Sha256), key.Accounts.Contains("*") ? null : key.Accounts.ToHashSet(StringComparer.Ordinal)));
+        }
+        if (shape.RequestsPerSecondPerAddress is < 1 or > 1_000_000 || shape.RequestsPerSecondPerKey is < 1 or > 1_000_000)
+        {
+            throw new InputException("requests per second are 1 to 1,000,000", file: path, field: "$.api.requestsPerSecondPerAddress");
+        }
+        if (shape.MaxRequestBytes is < 256 or > 1 << 20)
+        {
+            throw new InputException("maxRequestBytes is 256 to 1,048,576", file: path, field: "$.api.maxRequestBytes");
+        }
+        foreach (var origin in shape.CorsOrigins ?? [])
+        {
+            if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.AbsolutePath != "/" || origin.EndsWith('/'))
+            {
+                throw new InputException($"'{origin}' is not an origin (scheme://host[:port], no path)", file: path, field: "$.api.corsOrigins");
+            }
+        }
+        return new ApiSettings(listen, prover.Directory, Path.Combine(folder, shape.Cache), Path.Combine(folder, shape.Credentials))
+        {
+            ProtocolKeys = keys,
+            KeysDirectory = prover.KeysDirectory,
+            CorsOrigins = shape.CorsOrigins ?? [],
+            TrustedProxies = proxies,
+            Tls = tls,
+            RequestsPerSecondPerAddress = shape.RequestsPerSecondPerAddress,
+            RequestsPerSecondPerKey = shape.RequestsPerSecondPerKey,
+            MaxRequestBytes = shape.MaxRequestBytes,
+            ReadinessRpcs = prover.Registry is { } registry ? [registry.RpcUrl] : [],
         };
     }
 
@@ -202,7 +291,16 @@ public static partial class RunConfigFile
 
     internal sealed record RunConfigShape(
         string Reserves, string Market, IReadOnlyList<AccountShape> Accounts, double PollSeconds = 2, OracleShape? Oracle = null, EpochsShape? Epochs = null, string StateDirectory = "state",
-        IReadOnlyDictionary<string, HeightAdvanceShape>? MaxHeightAdvance = null);
+        IReadOnlyDictionary<string, HeightAdvanceShape>? MaxHeightAdvance = null, ApiShape? Api = null);
+
+    internal sealed record ApiShape(
+        string Listen, string Cache = "api-cache", string Credentials = "credentials.json", IReadOnlyList<ProtocolKeyShape>? ProtocolKeys = null,
+        IReadOnlyList<string>? CorsOrigins = null, IReadOnlyList<string>? TrustedProxies = null, TlsShape? Tls = null,
+        int RequestsPerSecondPerAddress = 50, int RequestsPerSecondPerKey = 100, long MaxRequestBytes = 16 * 1024);
+
+    internal sealed record ProtocolKeyShape(string Name, string Sha256, IReadOnlyList<string> Accounts);
+
+    internal sealed record TlsShape(string Certificate, string Key);
 
     internal sealed record HeightAdvanceShape(ulong Blocks, ulong PerSecond);
 
@@ -232,4 +330,7 @@ public sealed record RunConfig(ReservesConfig Reserves, EngineSettings Engine, T
 {
     /// <summary>The prover role's settings, or null when the configuration has no "epochs" section.</summary>
     public ProverSettings? Prover { get; init; }
+
+    /// <summary>The api role's settings, or null when the configuration has no "api" section.</summary>
+    public ApiSettings? Api { get; init; }
 }

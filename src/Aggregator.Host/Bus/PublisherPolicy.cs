@@ -26,7 +26,8 @@ internal static class PublisherPolicy
         [typeof(ObservationsReplayRequested)] = [BusIdentity.Engine],
         // Closes from the operator's CLI, or the prover's own schedule.
         [typeof(EpochCloseRequested)] = [BusIdentity.Operator, BusIdentity.Prover],
-        [typeof(InclusionProofRequested)] = [BusIdentity.Operator],
+        // Inclusion proofs for the operator's CLI, or for the api on a caller's behalf (it checks the caller first).
+        [typeof(InclusionProofRequested)] = [BusIdentity.Operator, BusIdentity.Api],
         [typeof(AccountsHealthChanged)] = [BusIdentity.Engine],
         [typeof(MarginCalls)] = [BusIdentity.Engine],
         [typeof(LiquidationsPlanned)] = [BusIdentity.Engine],

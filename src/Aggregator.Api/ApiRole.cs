@@ -45,6 +45,8 @@ public static class ApiRole
             document.Info.Title = "Aggregator API";
             document.Info.Version = "v1";
             document.Info.Description = "Published epochs, proven reserves and inclusion proofs of an institution's solvency commitments (docs/api.md).";
+            // The same document wherever it is served from (and so comparable with docs/openapi.json).
+            document.Servers?.Clear();
             return Task.CompletedTask;
         }));
         services.AddHealthChecks().AddCheck<ChainsReady>("chains", tags: ["ready"]);

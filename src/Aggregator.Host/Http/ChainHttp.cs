@@ -21,6 +21,8 @@ public static class ChainHttp
     public static IServiceCollection AddChainHttp(this IServiceCollection services)
     {
         services.AddHttpClient(ClientName)
+            // The factory's own request logging writes each URL, and a node's URL may carry its API key.
+            .RemoveAllLoggers()
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
         return services;

@@ -45,12 +45,12 @@ public class PublisherPolicyTests
             (new HealthRequested(Guid.NewGuid()), ["operator"]),
             (new ObservationsReplayRequested("engine", DateTimeOffset.UtcNow), ["engine"]),
             (new EpochCloseRequested(1, DateTimeOffset.UtcNow), ["operator", "prover"]),
-            (new InclusionProofRequested(1, "alice"), ["operator"]),
+            (new InclusionProofRequested(1, "alice"), ["operator", "api"]),
             (new EpochClosed(1, "1", "m", null, []), ["prover"]),
             (new EpochCloseFailed(1, "why"), ["prover"]),
             (new MarginCalls([]), ["engine"]),
         };
-        string[] users = ["adapter", "oracle", "engine", "prover", "operator"];
+        string[] users = ["adapter", "oracle", "engine", "prover", "operator", "api"];
         foreach (var (message, senders) in cases)
         {
             foreach (var user in users)

@@ -39,6 +39,8 @@ public sealed class TrustBoundaryTests(RabbitMqBroker broker)
     [InlineData("engine-1-of-2", "LedgerEntry")] // debts the books never wrote
     [InlineData("oracle", "ObservationsReplayRequested")] // a flood of replays
     [InlineData("operator", "EpochClosed")] // a false announcement
+    [InlineData("api", "LedgerEntry")] // the front door writing the books
+    [InlineData("api", "EpochCloseRequested")] // the front door choosing when the institution is measured
     public async Task A_role_publishing_what_another_role_says_is_refused_by_the_broker(string user, string message)
     {
         await using var connection = await broker.ConnectAsync(user);

@@ -44,8 +44,8 @@ case "$role" in
       exit 2
     fi
     # Liabilities and health go to the requester's reply queue only: a prover's reports queue, an operator's.
-    says="$(types AccountsHealthChanged MarginCalls LiquidationsPlanned ObservationsReplayRequested)|(prover|all)(-[a-z0-9-]*)?\.reports\..*|(operator|all)(-[a-z0-9-]*)?\.[a-z]+\..*"
-    hears=$(types CollateralObserved PricesObserved LedgerEntry LiabilitiesRequested HealthRequested EpochClosed)
+    says="$(types AccountsHealthChanged MarginCalls LiquidationsPlanned ObservationsReplayRequested AccountViewsChanged)|(prover|all)(-[a-z0-9-]*)?\.reports\..*|(operator|api|all)(-[a-z0-9-]*)?\.[a-z]+\..*"
+    hears=$(types CollateralObserved PricesObserved LedgerEntry LiabilitiesRequested HealthRequested EpochClosed AccountViewsRequested)
     queues="${user}(_error|_skipped)?|$own"
     ;;
   prover)
@@ -60,9 +60,10 @@ case "$role" in
     queues="$own"
     ;;
   api)
-    # Inclusion proofs on a caller's behalf, answered to its own reply queue.
-    says=$(types InclusionProofRequested)
-    hears='(?!)' # nothing yet
+    # Inclusion proofs on a caller's behalf, answered to its own reply queue; every account view (no other
+    # role may hear those) and the engines' health events, for its read model and its event stream.
+    says=$(types InclusionProofRequested AccountViewsRequested)
+    hears=$(types AccountViewsChanged AccountsHealthChanged MarginCalls LiquidationsPlanned)
     queues="$own"
     ;;
   all)

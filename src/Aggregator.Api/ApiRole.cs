@@ -2,6 +2,8 @@ using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading.RateLimiting;
 using Aggregator.Api.Access;
+using Aggregator.Api.Accounts;
+using Aggregator.Api.Events;
 using Aggregator.Api.Epochs;
 using Aggregator.Api.Inclusion;
 using Aggregator.Api.Serving;
@@ -13,6 +15,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.RateLimiting;
+using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
 
@@ -27,12 +30,33 @@ namespace Aggregator.Api;
 /// </summary>
 public static class ApiRole
 {
+    /// <summary>The role's consumers, on a queue of its own (temporary, named for its broker user).</summary>
+    public static void AddConsumers(IBusRegistrationConfigurator bus, BusTransport transport)
+    {
+        ArgumentNullException.ThrowIfNull(bus);
+        ArgumentNullException.ThrowIfNull(transport);
+        var queue = new ApiQueue(transport.OwnQueue("api"));
+        bus.AddSingleton(queue);
+        bus.AddConsumer<AccountViewsChangedConsumer, ApiConsumerDefinition<AccountViewsChangedConsumer>>();
+        bus.AddConsumer<HealthEventsConsumer, ApiConsumerDefinition<HealthEventsConsumer>>();
+        bus.AddConfigureEndpointsCallback((name, endpoint) =>
+        {
+            if (name == queue.Name)
+            {
+                queue.Configured(endpoint.InputAddress);
+            }
+        });
+    }
+
     /// <summary>The role's services.</summary>
     public static void AddServices(IServiceCollection services, ApiSettings settings)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(settings);
         services.AddSingleton(settings);
+        services.AddSingleton<AccountReadModel>();
+        services.AddSingleton(new EventStream(settings.EventWindow));
+        services.AddHostedService<AccountViewsRequest>();
         services.AddStartupCheck(() => StartupChecks.WritableDirectory(settings.CacheDirectory, "the api's cache directory"));
         services.AddSingleton<PublishedEpochs>();
         services.AddSingleton<AccessPolicy>();

@@ -35,6 +35,9 @@ public sealed record ApiSettings(Uri Listen, string EpochsDirectory, string Cach
     /// <summary>The largest request body taken (larger: 413).</summary>
     public long MaxRequestBytes { get; init; } = 16 * 1024;
 
+    /// <summary>How many of the latest events a stream can resume from (Last-Event-ID); older ones are gone.</summary>
+    public int EventWindow { get; init; } = Events.EventStream.DefaultWindow;
+
     /// <summary>How long an inclusion proof may take the prover before the caller hears 503.</summary>
     public TimeSpan InclusionTimeout { get; init; } = TimeSpan.FromMinutes(2);
 

@@ -107,6 +107,10 @@ public static class AggregatorHost
             {
                 ProverRole.Add(services, bus, plan.Prover, plan.Transport);
             }
+            if (plan.Api != null)
+            {
+                ApiRole.AddConsumers(bus, plan.Transport);
+            }
             extra?.Invoke(bus);
         });
         if (plan.Oracle != null)

@@ -49,6 +49,11 @@ internal sealed class EngineBook(
     private readonly Dictionary<(Core.Assets.AssetId Asset, string Source), Core.Risk.PriceQuote> _quotes = [];
     private readonly object _gate = new();
     private bool _rebuilt;
+    // The accounts whose collateral or debts a write changed, shown in the next views; all of them when the
+    // rebuild completes. The sequence counts writes, so a reader keeps the newest view of an account.
+    private readonly HashSet<int> _touched = [];
+    private bool _showAll;
+    private ulong _sequence;
 
     public CrossMarginBook Book => book;
 
@@ -174,6 +179,10 @@ internal sealed class EngineBook(
                 if (change is { } known)
                 {
                     changes[count++] = known;
+                    if (book.HeldOn(known.Account, known.Chain, known.Asset) != known.BaseUnits)
+                    {
+                        _touched.Add(known.Account);
+                    }
                 }
             }
             book.SetCollateral(changes.AsSpan(0, count));
@@ -288,6 +297,7 @@ internal sealed class EngineBook(
                     throw new InputException($"ledger entry {entry.EntryId} takes account '{entry.Account}''s {entry.Asset} debt to {now} base units, beyond what the engine can value", field: "amount");
                 }
                 _debts[(account, asset)] = now;
+                _touched.Add(account);
             }
             _entries.Add(entry.EntryId);
             var health = TakeHealthChanges();
@@ -431,6 +441,81 @@ internal sealed class EngineBook(
         }
     }
 
+    /// <summary>How many accounts go in one message of views: a view is larger than a health change.</summary>
+    public const int ViewsPerMessage = 1_000;
+
+    /// <summary>
+    /// The views of the accounts the last write changed (collateral, debts) or moved (<paramref name="changes"/>),
+    /// all of them after the write that completes the rebuild; none before it (a half-rebuilt book would show
+    /// collateral missing). At least one message, so the partition's heights and prices reach the reader
+    /// after every write.
+    /// </summary>
+    public IReadOnlyList<Messages.AccountViewsChanged> ChangedViews(IReadOnlyList<HealthChange> changes)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        lock (_gate)
+        {
+            if (!_rebuilt)
+            {
+                return [];
+            }
+            IEnumerable<int> accounts = _showAll ? Enumerable.Range(0, book.AccountCount) : _touched.Concat(changes.Select(c => c.Account)).Distinct();
+            var views = Views([.. accounts]);
+            _touched.Clear();
+            _showAll = false;
+            return views;
+        }
+    }
+
+    /// <summary>Every account's view, between two writes (an answer to <see cref="Messages.AccountViewsRequested"/>).</summary>
+    public IReadOnlyList<Messages.AccountViewsChanged> AllViews()
+    {
+        lock (_gate)
+        {
+            return _rebuilt ? Views([.. Enumerable.Range(0, book.AccountCount)]) : [];
+        }
+    }
+
+    private Messages.AccountViewsChanged[] Views(int[] accounts)
+    {
+        _sequence++;
+        var now = _clock.GetUtcNow();
+        var heights = AppliedBlocks();
+        var prices = book.Assets.Select(asset => new Messages.AssetQuote(
+            asset, book.Market[asset].Price, Margin.Scenarios.MarginReportJson.StatusName(book.Market[asset].OracleStatus),
+            [.. _quotes.Where(q => q.Key.Asset == asset).OrderBy(q => q.Key.Source, StringComparer.Ordinal)
+                .Select(q => new Messages.PriceObservation(asset, q.Key.Source, q.Value.Price, q.Value.Timestamp))])).ToArray();
+        var views = new Messages.AccountView[accounts.Length];
+        // A view evaluates the pool whole (values, borrowing power, plan): across the cores for many.
+        Parallel.For(0, accounts.Length, new ParallelOptions { MaxDegreeOfParallelism = accounts.Length < ParallelPlans ? 1 : -1 }, i => views[i] = View(accounts[i], now));
+        var messages = new List<Messages.AccountViewsChanged>();
+        for (var start = 0; start == 0 || start < views.Length; start += ViewsPerMessage)
+        {
+            messages.Add(new Messages.AccountViewsChanged(
+                partition.Index, Math.Max(1, partition.Count), _sequence, heights, prices, views[start..Math.Min(views.Length, start + ViewsPerMessage)], now));
+        }
+        return [.. messages];
+    }
+
+    private Messages.AccountView View(int account, DateTimeOffset now)
+    {
+        var positions = book.CrossPositions(account);
+        var evaluated = Margin.Evaluation.PoolEvaluator.Evaluate(positions, book.Market, isolated: false);
+        // The book's status and health factor are the ones every other message states; the evaluation
+        // adds the values and the borrowing power.
+        var status = book.Status(account);
+        var healthFactor = book.HealthFactor(account);
+        var plan = status is Margin.Evaluation.MarginStatus.Liquidatable or Margin.Evaluation.MarginStatus.Insolvent
+            ? Margin.Evaluation.PoolEvaluator.PlanLiquidation(positions, healthFactor, book.Market)
+            : null;
+        var statusName = Margin.Scenarios.MarginReportJson.StatusName(status);
+        return new Messages.AccountView(
+            book.AccountId(account), positions.Collateral, positions.Debts, statusName, healthFactor,
+            evaluated.CollateralValue, evaluated.DebtValue, status == Margin.Evaluation.MarginStatus.Frozen ? 0 : evaluated.BorrowingPower,
+            plan is null ? null : new Messages.LiquidationPlanned(book.AccountId(account), null, statusName, healthFactor, plan.CloseFactor, plan.DebtAsset, plan.DebtToCover,
+                plan.CollateralChain, plan.CollateralAsset, plan.CollateralToSeize, plan.PerpsToClose, now));
+    }
+
     // At least one part, so a partition with no accounts still answers.
     private static TMessage[] Parts<TItem, TMessage>(TItem[] items, Func<int, int, TItem[], TMessage> message)
     {
@@ -484,6 +569,7 @@ internal sealed class EngineBook(
             return health;
         }
         _rebuilt = true;
+        _showAll = true;
         var folded = new Dictionary<(int, string?), HealthChange>();
         foreach (var change in health)
         {

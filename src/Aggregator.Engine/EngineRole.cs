@@ -62,6 +62,7 @@ internal static class EngineRole
         bus.AddConsumer<PricesObservedConsumer, EngineConsumerDefinition<PricesObservedConsumer>>();
         bus.AddConsumer<LiabilitiesRequestedConsumer, EngineConsumerDefinition<LiabilitiesRequestedConsumer>>();
         bus.AddConsumer<HealthRequestedConsumer, EngineConsumerDefinition<HealthRequestedConsumer>>();
+        bus.AddConsumer<AccountViewsRequestedConsumer, EngineConsumerDefinition<AccountViewsRequestedConsumer>>();
         bus.AddConsumer<EpochClosedConsumer, EngineConsumerDefinition<EpochClosedConsumer>>();
         services.TryAddSingleton(TimeProvider.System);
     }
@@ -100,9 +101,9 @@ internal sealed class StalenessCheck(EngineBook engine, IBus bus, TimeSpan inter
         {
             await Task.Delay(interval, clock, stoppingToken).ConfigureAwait(false);
             var outcome = engine.Reprice(clock.GetUtcNow());
-            if (outcome.Changes.Count == 0)
+            if (!outcome.Applied && outcome.Changes.Count == 0)
             {
-                continue;
+                continue; // no price or status moved
             }
             try
             {

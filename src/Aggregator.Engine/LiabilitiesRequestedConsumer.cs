@@ -24,3 +24,13 @@ internal sealed class HealthRequestedConsumer(EngineBook engine) : IConsumer<Hea
     public Task Consume(ConsumeContext<HealthRequested> context) =>
         Answer.SendAsync(context, engine.Health(context.Message.RequestId));
 }
+
+/// <summary>
+/// Answers the api's request for every account's view, on the engine's queue (between two writes), to the
+/// requester's reply queue only; the views that follow are published as writes change them.
+/// </summary>
+internal sealed class AccountViewsRequestedConsumer(EngineBook engine) : IConsumer<AccountViewsRequested>
+{
+    public Task Consume(ConsumeContext<AccountViewsRequested> context) =>
+        Answer.SendAsync(context, engine.AllViews());
+}

@@ -18,7 +18,7 @@ internal sealed partial class AccessPolicy
     // How often the credential store's file is looked at for a change: a revocation takes effect within this.
     public static readonly TimeSpan StoreRefresh = TimeSpan.FromSeconds(1);
 
-    private static readonly CredentialEntry Decoy = new(RandomNumberGenerator.GetBytes(32), RandomNumberGenerator.GetBytes(32), DateTimeOffset.MinValue, DateTimeOffset.MinValue, "");
+    private static readonly CredentialEntry Decoy = new(RandomNumberGenerator.GetBytes(32), RandomNumberGenerator.GetBytes(32), DateTimeOffset.MinValue, DateTimeOffset.MinValue, "", "");
 
     private readonly ApiSettings _settings;
     private readonly TimeProvider _clock;
@@ -47,7 +47,7 @@ internal sealed partial class AccessPolicy
             entry ??= Decoy;
             // Non-short-circuit: a wrong credential and an unknown id take the same path.
             var matches = CryptographicOperations.FixedTimeEquals(entry.Hash, hash) & found & entry.IsLive(now);
-            return matches ? new Reader(entry.Id, null, entry.AccountHash) : null;
+            return matches ? new Reader(entry.Id, null, entry.AccountHash, entry.Account) : null;
         }
         var key = (ProtocolKey?)null;
         foreach (var candidate in _settings.ProtocolKeys)
@@ -57,7 +57,7 @@ internal sealed partial class AccessPolicy
                 key = candidate;
             }
         }
-        return key is null || token is null ? null : new Reader(key.Name, key, null);
+        return key is null || token is null ? null : new Reader(key.Name, key, null, null);
     }
 
     // The store as last read, read again when its file has changed (looked at once a second at most).
@@ -89,7 +89,7 @@ internal sealed partial class AccessPolicy
         {
             var store = CredentialStore.Read(path);
             _credentials = store.Records.ToDictionary(r => r.Id, r => new CredentialEntry(
-                Convert.FromHexString(r.Sha256), AccountHash(r.Account), r.ExpiresAt ?? DateTimeOffset.MaxValue, r.RevokedAt ?? DateTimeOffset.MaxValue, r.Id));
+                Convert.FromHexString(r.Sha256), AccountHash(r.Account), r.ExpiresAt ?? DateTimeOffset.MaxValue, r.RevokedAt ?? DateTimeOffset.MaxValue, r.Id, r.Account));
             _storeWritten = written;
         }
         catch (Exception error) when (error is InputException or IOException)
@@ -104,16 +104,16 @@ internal sealed partial class AccessPolicy
     [LoggerMessage(Level = LogLevel.Error, Message = "the credential store {Path} cannot be read; the last good copy stays in force: {Reason}")]
     private static partial void StoreUnreadable(ILogger logger, string path, string reason);
 
-    private sealed record CredentialEntry(byte[] Hash, byte[] AccountHash, DateTimeOffset ExpiresAt, DateTimeOffset RevokedAt, string Id)
+    private sealed record CredentialEntry(byte[] Hash, byte[] AccountHash, DateTimeOffset ExpiresAt, DateTimeOffset RevokedAt, string Id, string Account)
     {
         public bool IsLive(DateTimeOffset now) => now < ExpiresAt & now < RevokedAt;
     }
 }
 
-/// <summary>A caller known by its key or credential: a protocol (its key) or an account owner (its account's hash).</summary>
-internal sealed record Reader(string Name, ProtocolKey? Key, byte[]? OwnAccountHash)
+/// <summary>A caller known by its key or credential: a protocol (its key) or an account owner (its account, and the account's hash).</summary>
+internal sealed record Reader(string Name, ProtocolKey? Key, byte[]? OwnAccountHash, string? OwnAccount)
 {
-    /// <summary>Whether this caller may read <paramref name="account"/>; for an owner, compared in constant time.</summary>
+    /// <summary>Whether this caller may read <paramref name="account"/>; for an owner, compared in constant time (the account named in a request is the caller's guess).</summary>
     public bool MayRead(string account)
     {
         if (Key is { } key)
@@ -122,4 +122,7 @@ internal sealed record Reader(string Name, ProtocolKey? Key, byte[]? OwnAccountH
         }
         return CryptographicOperations.FixedTimeEquals(OwnAccountHash, AccessPolicy.AccountHash(account));
     }
+
+    /// <summary>Whether an event about <paramref name="account"/> is this caller's to see (events name accounts the caller did not guess: plain comparison).</summary>
+    public bool Sees(string account) => Key is { } key ? key.Accounts is null || key.Accounts.Contains(account) : account == OwnAccount;
 }

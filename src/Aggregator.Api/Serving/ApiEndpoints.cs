@@ -51,6 +51,7 @@ internal static class ApiEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        AccountEndpoints.Map(v1);
         v1.MapGet("/por/{asset}", Reserves)
             .WithName("GetProvenReserves")
             .WithSummary("The latest proven reserves of an asset, in the terms of the on-chain Proof-of-Reserve feed.")

@@ -34,6 +34,9 @@ internal static class PublisherPolicy
         [typeof(EpochClosed)] = [BusIdentity.Prover],
         [typeof(EpochCloseFailed)] = [BusIdentity.Prover],
         [typeof(ReservesObserved)] = [BusIdentity.Prover],
+        // Account views feed the api's read model; the api asks for them all when it starts.
+        [typeof(AccountViewsChanged)] = [BusIdentity.Engine],
+        [typeof(AccountViewsRequested)] = [BusIdentity.Api],
     };
 
     /// <summary>How the prover marks the block hash of its own Solana read at a close (then "prover-read:" and a fresh id): only the prover may publish or replace such a batch.</summary>
@@ -81,6 +84,7 @@ internal static class PublisherPolicy
         {
             LiabilitiesReported r => new EnginePartition(r.Partition, r.PartitionCount),
             HealthReported r => new EnginePartition(r.Partition, r.PartitionCount),
+            AccountViewsChanged r => new EnginePartition(r.Partition, r.PartitionCount),
             _ => (EnginePartition?)null,
         };
         if (partition is { } claimed && sender.Role != BusIdentity.All && !PartitionIs(claimed, publisher))

@@ -369,6 +369,14 @@ public sealed class CrossMarginBook
         return sum;
     }
 
+    /// <summary>An account's collateral of an asset on one chain, in base units.</summary>
+    public UInt128 HeldOn(int account, int chain, int asset)
+    {
+        CheckIndexes(account, asset);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)chain, (uint)_chains, nameof(chain));
+        return _perChain[((long)account * _chains + chain) * _assets + asset];
+    }
+
     /// <summary>An account's cross pool as positions (collateral per chain and asset, debts, perps), for planning a liquidation.</summary>
     public MarginPositions CrossPositions(int account)
     {

@@ -114,7 +114,8 @@ public static class MarginReportJson
         _ => status.ToString().ToLowerInvariant(),
     };
 
-    private static string StatusName(OracleStatus status) => status.ToString().ToLowerInvariant();
+    /// <summary>The JSON name of an oracle status: ok, stale, deviating, missing (docs/margin.md, "Oracles").</summary>
+    public static string StatusName(OracleStatus status) => status.ToString().ToLowerInvariant();
 
     private static void WritePool(Utf8JsonWriter writer, PoolHealth health)
     {

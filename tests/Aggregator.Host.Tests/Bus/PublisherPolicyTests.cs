@@ -49,6 +49,8 @@ public class PublisherPolicyTests
             (new EpochClosed(1, "1", "m", null, []), ["prover"]),
             (new EpochCloseFailed(1, "why"), ["prover"]),
             (new MarginCalls([]), ["engine"]),
+            (new AccountViewsChanged(0, 1, 1, [], [], [], DateTimeOffset.UtcNow), ["engine"]),
+            (new AccountViewsRequested(Guid.NewGuid()), ["api"]),
         };
         string[] users = ["adapter", "oracle", "engine", "prover", "operator", "api"];
         foreach (var (message, senders) in cases)
@@ -86,5 +88,7 @@ public class PublisherPolicyTests
         Assert.Contains("another partition's engine", PublisherPolicy.Refusal(Liabilities(1, 3), "engine-1-of-2"), StringComparison.Ordinal);
         Assert.Contains("another partition's engine", PublisherPolicy.Refusal(Liabilities(5, 2), "engine-1-of-2"), StringComparison.Ordinal);
         Assert.Null(PublisherPolicy.Refusal(Liabilities(0, 2), "all")); // one process running every role
+        // Views of another partition's accounts would overwrite what the api shows of them.
+        Assert.Contains("another partition's engine", PublisherPolicy.Refusal(new AccountViewsChanged(0, 2, 1, [], [], [], DateTimeOffset.UtcNow), "engine-1-of-2"), StringComparison.Ordinal);
     }
 }

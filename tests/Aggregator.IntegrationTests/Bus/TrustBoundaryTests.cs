@@ -73,6 +73,8 @@ public sealed class TrustBoundaryTests(RabbitMqBroker broker)
     [InlineData("prover", "LiabilitiesReported")] // every balance: sent to the requesting prover's reply queue only
     [InlineData("operator", "HealthReported")] // every account's health: sent to the requester only
     [InlineData("adapter", "LiabilitiesReported")]
+    [InlineData("operator", "AccountViewsChanged")] // every account's collateral and health: the api's alone
+    [InlineData("prover", "AccountViewsChanged")]
     public async Task No_role_may_hear_the_answers_that_carry_balances_on_their_exchange(string user, string message)
     {
         await using var connection = await broker.ConnectAsync(user);

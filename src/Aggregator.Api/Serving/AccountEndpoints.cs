@@ -1,0 +1,136 @@
+using System.Buffers;
+using System.Globalization;
+using Aggregator.Api.Access;
+using Aggregator.Api.Accounts;
+using Aggregator.Api.Events;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Aggregator.Api.Serving;
+
+/// <summary>The routes that read the engines' live figures: an account, the market, the stream of health events.</summary>
+internal static class AccountEndpoints
+{
+    private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(15);
+
+    public static void Map(RouteGroupBuilder v1)
+    {
+        v1.MapGet("/accounts/{id}", Account)
+            .WithName("GetAccount")
+            .WithSummary("An account's collateral per chain and asset (with the heights read), health factor, status, borrowing power and liquidation plan, for its credential or a protocol key that may read it.")
+            .WithTags("Accounts")
+            .Produces(StatusCodes.Status200OK, contentType: "application/json")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        v1.MapGet("/markets", Markets)
+            .WithName("GetMarkets")
+            .WithSummary("Each asset's price, its sources' quotes and the oracle's status, as the engines last used them; for any key or credential.")
+            .WithTags("Accounts")
+            .Produces(StatusCodes.Status200OK, contentType: "application/json")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        v1.MapGet("/events", Events)
+            .WithName("StreamEvents")
+            .WithSummary("Server-sent events: health changes, margin calls and liquidation plans of the accounts the caller may read (optionally one account); resumes from Last-Event-ID within a window.")
+            .WithTags("Accounts")
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
+    private static IResult Account(string id, HttpRequest request, AccessPolicy access, AccountReadModel model)
+    {
+        var reader = access.Identify(request.Headers.Authorization);
+        // One refusal for every reason, after the same work: the account's existence is checked only for
+        // a caller who may read it.
+        if (reader is null || !reader.MayRead(id))
+        {
+            return Refusal.NotReadable;
+        }
+        return model.Find(id) is { } answer ? answer : Refusal.NotReadable;
+    }
+
+    private static IResult Markets(HttpRequest request, AccessPolicy access, AccountReadModel model)
+    {
+        if (access.Identify(request.Headers.Authorization) is null)
+        {
+            return Refusal.NotReadable;
+        }
+        return model.MarketJson is { } json
+            ? TypedResults.Bytes(json, "application/json")
+            : TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service Unavailable", detail: "no engine has reported the market yet");
+    }
+
+    private static async Task<IResult> Events(HttpContext context, string? account, long? lastEventId, AccessPolicy access, EventStream stream)
+    {
+        var reader = access.Identify(context.Request.Headers.Authorization);
+        if (reader is null || (account is not null && !reader.MayRead(account)))
+        {
+            return Refusal.NotReadable;
+        }
+        var resumeFrom = lastEventId;
+        if (context.Request.Headers["Last-Event-ID"].ToString() is { Length: > 0 } header)
+        {
+            if (!long.TryParse(header, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["Last-Event-ID"] = ["Last-Event-ID is the id of an event this stream sent"] });
+            }
+            resumeFrom = parsed;
+        }
+        using var subscription = stream.Subscribe(a => reader.Sees(a) && (account is null || a == account), resumeFrom);
+        var response = context.Response;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        // Proxies that buffer would hold events back.
+        response.Headers["X-Accel-Buffering"] = "no";
+        var body = response.BodyWriter;
+        var cancel = context.RequestAborted;
+        body.Write("retry: 2000\n\n"u8);
+        if (subscription.PassedWindow)
+        {
+            body.Write(System.Text.Encoding.UTF8.GetBytes($"event: gap\ndata: {{\"detail\":\"events after {resumeFrom} are no longer kept (the window holds the last {stream.Window}): read the accounts again\"}}\n\n"));
+        }
+        foreach (var kept in subscription.Backlog)
+        {
+            body.Write(kept.Bytes);
+        }
+        await body.FlushAsync(cancel).ConfigureAwait(false);
+        try
+        {
+            while (!cancel.IsCancellationRequested)
+            {
+                using var beat = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+                beat.CancelAfter(Heartbeat);
+                bool more;
+                try
+                {
+                    more = await subscription.Live.WaitToReadAsync(beat.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
+                {
+                    body.Write(": keep-alive\n\n"u8);
+                    await body.FlushAsync(cancel).ConfigureAwait(false);
+                    continue;
+                }
+                if (!more)
+                {
+                    break;
+                }
+                while (subscription.Live.TryRead(out var next))
+                {
+                    body.Write(next.Bytes);
+                }
+                await body.FlushAsync(cancel).ConfigureAwait(false);
+            }
+        }
+        catch (SubscriberTooSlowException)
+        {
+            body.Write("event: overflow\ndata: {\"detail\":\"this stream fell too far behind and is closed: reconnect with Last-Event-ID\"}\n\n"u8);
+            await body.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            // The caller went away.
+        }
+        return TypedResults.Empty;
+    }
+}

@@ -23,7 +23,9 @@ interface IInclusionVerifier {
 /// are authorized by the owner; each publisher's epochs are unix times, strictly increasing and never
 /// in the future (so no epoch can lock a publisher out). Anyone can check an inclusion proof against a
 /// stored commitment. Proofs are uint256[8]: [a.x, a.y, b.x.c1, b.x.c0, b.y.c1, b.y.c0, c.x, c.y] (the
-/// verifier's G2 order).
+/// verifier's G2 order). Each publisher's publications are also kept in order per paramsHash (one list
+/// per asset layout), so that a Proof-of-Reserve feed bound to one layout reads its latest and past rounds
+/// in constant gas, never an epoch of another layout.
 contract SolvencyRegistry {
     struct Commitment {
         uint256 commitment;
@@ -39,6 +41,7 @@ contract SolvencyRegistry {
     mapping(address => bool) public authorized;
     mapping(address => uint64) public latestEpoch;
     mapping(address => mapping(uint64 => Commitment)) private commitments;
+    mapping(address => mapping(uint256 => uint64[])) private publications;
 
     event PublisherAuthorized(address indexed publisher, bool authorized);
     event CommitmentPublished(address indexed publisher, uint64 indexed epoch, uint256 commitment, uint256 paramsHash, uint256[4] reserves);
@@ -78,6 +81,7 @@ contract SolvencyRegistry {
         if (!valid) revert InvalidSolvencyProof();
         latestEpoch[msg.sender] = epoch;
         commitments[msg.sender][epoch] = Commitment(commitment, paramsHash, reserves, uint64(block.timestamp));
+        publications[msg.sender][paramsHash].push(epoch);
         emit CommitmentPublished(msg.sender, epoch, commitment, paramsHash, reserves);
     }
 
@@ -91,6 +95,21 @@ contract SolvencyRegistry {
     function reservesOf(address publisher, uint64 epoch) external view returns (uint256[4] memory) {
         commitmentOf(publisher, epoch);
         return commitments[publisher][epoch].reserves;
+    }
+
+    /// @notice How many epochs the publisher has published with this paramsHash (one asset layout).
+    function publicationCount(address publisher, uint256 paramsHash) external view returns (uint256) {
+        return publications[publisher][paramsHash].length;
+    }
+
+    /// @notice The publisher's publication number `index` (from 0, in publication order) with this
+    /// paramsHash: its epoch, reserves (proof units, in the layout's asset order) and block time.
+    function publicationAt(address publisher, uint256 paramsHash, uint256 index)
+        external view returns (uint64 epoch, uint256[4] memory reserves, uint64 publishedAt)
+    {
+        epoch = publications[publisher][paramsHash][index];
+        Commitment storage stored = commitments[publisher][epoch];
+        return (epoch, stored.reserves, stored.publishedAt);
     }
 
     /// @notice True when the inclusion proof shows leafHash is a leaf of the tree committed to by that

@@ -163,6 +163,10 @@ public sealed class SolvencyRegistryClient
     public async Task<IReadOnlyList<BigInteger>> ReservesOfAsync(string publisher, ulong epoch) =>
         await _contract.GetFunction("reservesOf").CallAsync<List<BigInteger>>(publisher, epoch).ConfigureAwait(false);
 
+    /// <summary>How many epochs the publisher has published with this paramsHash (one asset layout): the rounds a feed bound to it has.</summary>
+    public Task<BigInteger> PublicationCountAsync(string publisher, BigInteger paramsHash) =>
+        _contract.GetFunction("publicationCount").CallAsync<BigInteger>(publisher, paramsHash);
+
     public Task<ulong> LatestEpochAsync(string publisher) => _contract.GetFunction("latestEpoch").CallAsync<ulong>(publisher);
 
     /// <summary>Checks an inclusion proof on chain against the stored root of a publisher's epoch.</summary>

@@ -184,6 +184,10 @@ public sealed class SolvencyRegistryTests
         var manifest = EpochDirectory.ReadManifest(directory);
         Assert.Equal("eip155:31337", manifest.Publication!.Chain);
         Assert.StartsWith("0x", manifest.Publication.TransactionHash);
+        // The block and its time are recorded: what the API lists and a feed reports as updatedAt.
+        var receipt = await _node.Web3For(0).Eth.Transactions.GetTransactionReceipt.SendRequestAsync(manifest.Publication.TransactionHash);
+        Assert.Equal((ulong)receipt.BlockNumber.Value, manifest.Publication.Block);
+        Assert.NotNull(manifest.Publication.BlockTime);
 
         var verify = Cli("verify", "solvency", "--epoch", directory, "--rpc", _node.RpcUrl, "--registry", registry);
         Assert.True(verify.Exit == 4, verify.Output + verify.Error); // the registry agrees; this epoch carries no reserves evidence to re-read

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+/// The SolvencyRegistry's publication lists, as a feed reads them.
+interface IPublications {
+    function publicationCount(address publisher, uint256 paramsHash) external view returns (uint256);
+    function publicationAt(address publisher, uint256 paramsHash, uint256 index)
+        external view returns (uint64 epoch, uint256[4] memory reserves, uint64 publishedAt);
+}
+
+/// @title ProofOfReserveFeed
+/// @notice Chainlink's AggregatorV3Interface over one publisher's proven reserves of one asset, as the
+/// SolvencyRegistry stores them (only with a valid solvency proof). Bound at deployment to a registry, a
+/// publisher, a paramsHash (the asset layout: assets in order with their proof decimals, and the depth)
+/// and the asset's position in that layout: an epoch of another layout is never reported. Round n is the
+/// publisher's n-th publication with that paramsHash; its answer is the asset's reserves scaled from the
+/// layout's proof decimals to this feed's decimals, rounded down; updatedAt is the publication's block
+/// time. latestRoundData never reverts: with nothing published yet it answers -1, which a
+/// Proof-of-Reserve check (Aave's ProofOfReserveAggregator: answer < 0 or supply > answer) reads as
+/// unbacked, where a revert would make the check itself revert.
+contract ProofOfReserveFeed {
+    uint256 public constant version = 1;
+
+    IPublications public immutable registry;
+    address public immutable publisher;
+    uint256 public immutable paramsHash;
+    uint8 public immutable assetIndex;
+    uint8 public immutable proofDecimals;
+    uint8 public immutable decimals;
+    string public description;
+
+    error UnsupportedLayout();
+    error NoDataPresent();
+
+    constructor(IPublications registry_, address publisher_, uint256 paramsHash_, uint8 assetIndex_, uint8 proofDecimals_, uint8 decimals_, string memory description_) {
+        // solvency(4) commits four assets; more than 36 decimals of scaling could leave int256.
+        if (assetIndex_ >= 4 || proofDecimals_ > 36 || decimals_ > 36) revert UnsupportedLayout();
+        registry = registry_;
+        publisher = publisher_;
+        paramsHash = paramsHash_;
+        assetIndex = assetIndex_;
+        proofDecimals = proofDecimals_;
+        decimals = decimals_;
+        description = description_;
+    }
+
+    function latestRoundData()
+        external view returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)
+    {
+        uint256 count = registry.publicationCount(publisher, paramsHash);
+        if (count == 0) {
+            return (0, -1, 0, 0, 0);
+        }
+        return _round(count);
+    }
+
+    function getRoundData(uint80 roundId_)
+        external view returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)
+    {
+        if (roundId_ == 0 || roundId_ > registry.publicationCount(publisher, paramsHash)) revert NoDataPresent();
+        return _round(roundId_);
+    }
+
+    function _round(uint256 round)
+        private view returns (uint80 roundId, int256 answer, uint256 startedAt, uint256 updatedAt, uint80 answeredInRound)
+    {
+        (, uint256[4] memory reserves, uint64 publishedAt) = registry.publicationAt(publisher, paramsHash, round - 1);
+        uint256 units = reserves[assetIndex];
+        // The registry's reserves are proof units below 2^64 (the circuit's range checks): scaled by at
+        // most 10^36 they stay far inside int256.
+        uint256 scaled = decimals >= proofDecimals
+            ? units * 10 ** (decimals - proofDecimals)
+            : units / 10 ** (proofDecimals - decimals);
+        return (uint80(round), int256(scaled), publishedAt, publishedAt, uint80(round));
+    }
+}

@@ -1,0 +1,148 @@
+using System.Globalization;
+using System.Numerics;
+using System.Text.Json.Nodes;
+using Aggregator.Chains.Evm;
+using Aggregator.Chains.Evm.Registry;
+using Aggregator.Commitment;
+using Aggregator.Core.Assets;
+using Aggregator.IntegrationTests.Evm;
+using Aggregator.Prover;
+using Aggregator.Proving;
+using Aggregator.Testing;
+using Nethereum.Hex.HexTypes;
+using Nethereum.Web3;
+using Xunit.Abstractions;
+
+namespace Aggregator.IntegrationTests.Registry;
+
+/// <summary>
+/// The Proof-of-Reserve feed on a real node over a registry holding real proofs, read as Aave's reserve
+/// check reads it: backed at or below the proven reserves, unbacked one unit above, never a revert.
+/// </summary>
+[Collection(EvmNodeTests.Name)]
+public sealed class ReserveFeedTests(AnvilNode node, ProvenEpochFixture epoch, ITestOutputHelper output)
+{
+    private static readonly string Artifacts = RepositoryPaths.Combine("contracts", "artifacts");
+
+    // The proven epoch's USDC reserves: 2,000,000 USDC, 2,000,000,000,000 units at 6 decimals.
+    private static readonly BigInteger ProvenUsdc = 2_000_000_000_000;
+
+    private Web3 Owner => node.Web3For(0);
+
+    private async Task<(SolvencyRegistryClient Client, string Registry)> FreshRegistry()
+    {
+        var registry = await RegistryDeployment.DeployAsync(Owner, Artifacts);
+        var client = new SolvencyRegistryClient(Owner, registry, Owner.TransactionManager.Account.Address);
+        await client.SetPublisherAsync(ProvenEpochFixture.Publisher, true);
+        return (client, registry);
+    }
+
+    private static async Task Publish(SolvencyRegistryClient registry, string directory)
+    {
+        var manifest = EpochDirectory.ReadManifest(directory);
+        var document = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(directory, EpochProofs.SolvencyProofFile)))!;
+        var signals = document["publicSignals"]!.AsArray().Select(s => BigInteger.Parse(s!.GetValue<string>(), CultureInfo.InvariantCulture)).ToArray();
+        var proof = SnarkjsJson.ReadProof(document["proof"]!.ToJsonString()).ToEvmWords();
+        await registry.PublishAsync(manifest.Epoch, signals[0], signals[1], signals[4..], proof);
+    }
+
+    // The proven epoch's tree under other parameters or another epoch, proved solvent natively for the reserves given.
+    private async Task<string> ProvedEpoch(ulong number, string usdc, CommitmentParameters? parameters = null)
+    {
+        var directory = Path.Combine(epoch.Workspace, $"feed-{Guid.NewGuid():N}");
+        var tree = parameters is null ? epoch.Tree : MerkleSumTree.Build(parameters, LedgerCsv.Read(RepositoryPaths.Combine("samples", "ledger.csv"), parameters), EpochSecret.ParseHex(ProvenEpochFixture.SecretHex));
+        EpochDirectory.Write(directory, tree, EpochSecret.ParseHex(ProvenEpochFixture.SecretHex), number, PublisherAddress.Parse(ProvenEpochFixture.Publisher), DateTimeOffset.UnixEpoch);
+        var reserves = Path.Combine(directory, "reserves-given.json");
+        await File.WriteAllTextAsync(reserves, $$"""{ "reserves": { "BTC": "10", "ETH": "200.5", "SOL": "1342.500001", "USDC": "{{usdc}}" } }""");
+        var keys = RepositoryPaths.Combine("circuits", "keys");
+        using var native = new NativeProver(ProvingKeys.At(keys, "test"), VerificationKeys.At(keys), null);
+        Assert.True((await new EpochProofs(native).ProveSolvencyAsync(directory, reserves)).Solvent);
+        return directory;
+    }
+
+    private async Task<string> Token(BigInteger supply)
+    {
+        var token = await ContractArtifact.DeployAsync(Owner, Artifacts, "TestToken", ["USD Coin", "USDC", (byte)6, false]);
+        await Mint(token, supply);
+        return token;
+    }
+
+    private async Task Mint(string token, BigInteger amount)
+    {
+        var (abi, _) = await ContractArtifact.LoadAsync(Artifacts, "TestToken");
+        await Owner.Eth.GetContract(abi, token).GetFunction("mint").SendTransactionAndWaitForReceiptAsync(
+            Owner.TransactionManager.Account.Address, new HexBigInteger(200_000), null, null, Owner.TransactionManager.Account.Address, amount);
+    }
+
+    private async Task<bool> Backed(string check, string token, string feed)
+    {
+        var (abi, _) = await ContractArtifact.LoadAsync(Artifacts, "ReserveCheck");
+        var answer = await Owner.Eth.GetContract(abi, check).GetFunction("areAllReservesBacked")
+            .CallDecodingToDefaultAsync(new List<string> { token }, new List<string> { feed });
+        return (bool)answer[0].Result;
+    }
+
+    [Fact]
+    public async Task A_reserve_check_reads_backed_up_to_the_proven_reserves_and_unbacked_one_unit_above()
+    {
+        var (registry, address) = await FreshRegistry();
+        // Nothing published with this layout yet: no feed can be bound to it.
+        var unpublished = await Assert.ThrowsAsync<Core.Errors.InputException>(() => ReserveFeeds.BindingAsync(epoch.ManifestPath, Owner, address, ProvenEpochFixture.Publisher, "USDC", 6));
+        Assert.Contains("holds no publication", unpublished.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<Core.Errors.InputException>(() => ReserveFeeds.BindingAsync(epoch.ManifestPath, Owner, address, ProvenEpochFixture.Publisher, "DOGE", 6));
+        await Publish(registry, epoch.EpochDirectory);
+        var feed = await ReserveFeeds.DeployAsync(epoch.ManifestPath, Owner, address, ProvenEpochFixture.Publisher, "USDC", 6);
+        var client = new ReserveFeedClient(Owner, feed);
+        var latest = await client.LatestRoundAsync();
+        Assert.Equal((BigInteger.One, ProvenUsdc, BigInteger.One), (latest.RoundId, latest.Answer, latest.AnsweredInRound));
+        var block = await Owner.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(Nethereum.RPC.Eth.DTOs.BlockParameter.CreateLatest());
+        Assert.InRange(latest.UpdatedAt, block.Timestamp.Value - 60, block.Timestamp.Value);
+        Assert.Equal((byte)6, await client.DecimalsAsync());
+        var check = await ContractArtifact.DeployAsync(Owner, Artifacts, "ReserveCheck", []);
+        var token = await Token(ProvenUsdc);
+        Assert.True(await Backed(check, token, feed));
+        await Mint(token, 1);
+        Assert.False(await Backed(check, token, feed));
+        var gas = await client.LatestRoundGasAsync();
+        output.WriteLine($"latestRoundData gas: {gas}");
+        Assert.InRange(gas, 21_000, 60_000);
+    }
+
+    [Fact]
+    public async Task With_nothing_published_the_feed_answers_negative_and_the_check_reads_unbacked_without_reverting()
+    {
+        var (registry, address) = await FreshRegistry();
+        // A feed deployed directly (the CLI refuses a layout not yet published): -1, round 0.
+        var paramsHash = BigInteger.Parse(EpochDirectory.ReadManifestFile(epoch.ManifestPath).ParamsHash, CultureInfo.InvariantCulture);
+        var feed = await ReserveFeedClient.DeployAsync(Owner, new ReserveFeedClient.Binding(address, ProvenEpochFixture.Publisher, paramsHash, 3, 6, 6, "USDC"));
+        var latest = await new ReserveFeedClient(Owner, feed).LatestRoundAsync();
+        Assert.Equal((BigInteger.Zero, BigInteger.MinusOne), (latest.RoundId, latest.Answer));
+        var check = await ContractArtifact.DeployAsync(Owner, Artifacts, "ReserveCheck", []);
+        Assert.False(await Backed(check, await Token(0), feed));
+        await Publish(registry, epoch.EpochDirectory);
+        Assert.Equal(ProvenUsdc, (await new ReserveFeedClient(Owner, feed).LatestRoundAsync()).Answer);
+    }
+
+    [Fact]
+    public async Task A_new_epoch_moves_the_answer_past_rounds_stay_readable_and_another_layout_is_never_reported()
+    {
+        var (registry, address) = await FreshRegistry();
+        await Publish(registry, epoch.EpochDirectory);
+        var feed = await ReserveFeeds.DeployAsync(epoch.ManifestPath, Owner, address, ProvenEpochFixture.Publisher, "USDC", 2);
+        var client = new ReserveFeedClient(Owner, feed);
+        // 2,000,000 USDC at 2 decimals.
+        Assert.Equal(new BigInteger(200_000_000), (await client.LatestRoundAsync()).Answer);
+        await Publish(registry, await ProvedEpoch(ProvenEpochFixture.Epoch + 100, "2500000.129999"));
+        var second = await client.LatestRoundAsync();
+        // 2,500,000.129999 rounded down to 2 decimals.
+        Assert.Equal((new BigInteger(2), new BigInteger(250_000_012)), (second.RoundId, second.Answer));
+        // An epoch of another layout (BTC at 7 proof decimals: another paramsHash) with far larger USDC reserves.
+        var other = new CommitmentParameters(20, [new(new AssetId("BTC"), 7), new(new AssetId("ETH"), 8), new(new AssetId("SOL"), 6), new(new AssetId("USDC"), 6)]);
+        await Publish(registry, await ProvedEpoch(ProvenEpochFixture.Epoch + 200, "9000000", other));
+        var after = await client.LatestRoundAsync();
+        Assert.Equal((new BigInteger(2), new BigInteger(250_000_012)), (after.RoundId, after.Answer));
+        Assert.Equal(new BigInteger(200_000_000), (await client.RoundAsync(1)).Answer);
+        await Assert.ThrowsAnyAsync<Exception>(() => client.RoundAsync(3));
+        await Assert.ThrowsAnyAsync<Exception>(() => client.RoundAsync(0));
+    }
+}

@@ -13,6 +13,7 @@ using Aggregator.Host.Bus;
 using Aggregator.Host.Http;
 using Aggregator.Margin.Evaluation;
 using Aggregator.Messages;
+using Aggregator.Prover;
 using Aggregator.Proving;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,8 +25,10 @@ namespace Aggregator.Demo;
 /// `aggregator demo`: the whole product on this machine. Starts two anvils and the Solana test server,
 /// builds the <see cref="DemoWorld"/>, runs every role in this process on the chosen bus, publishes the
 /// institution's books, moves ETH's price so that margin calls and liquidation plans appear, closes an
-/// epoch (reserves with ownership proofs, commitment, solvency proof, publication) and proves and
-/// verifies one account's inclusion, reporting each step with its time. Everything it started is stopped
+/// epoch (reserves with ownership proofs, commitment, solvency proof, publication), fetches and verifies
+/// one account's inclusion proof and figures through the API with the account's credential, and deploys
+/// and reads a Proof-of-Reserve feed per asset, reporting each step with its time; with
+/// <see cref="DemoOptions.Serve"/>, it then keeps everything running until cancelled. Everything it started is stopped
 /// at the end, or when cancelled.
 /// </summary>
 public static class DemoRun
@@ -114,22 +117,66 @@ public static class DemoRun
             var reserves = observed.Reserves.LastOrDefault(r => r.Epoch == epoch);
             Done($"epoch {epoch} closed at {string.Join(", ", closed.Message.Heights.Select(h => $"{h.Chain}@{h.Height}"))}: reserves {(reserves is null ? "?" : string.Join(", ", reserves.Totals.Select(t => $"{t.Amount} {t.Asset}")))} (ownership proved); solvency proved; commitment {closed.Message.Commitment} published in {closed.Message.RegistryTransaction} and read back from the registry; manifest {closed.Message.ManifestLocation}");
 
+            // The front door: the owner's inclusion proof and figures through the API, with the owner's credential.
             var account = world.Debts[0].Account;
-            var inclusion = host.Services.GetRequiredService<IClientFactory>().CreateRequestClient<InclusionProofRequested>(RequestTimeout.After(m: 2));
-            var answer = await inclusion.GetResponse<InclusionProofIssued, InclusionProofRefused>(new InclusionProofRequested(epoch, account), cancellationToken).ConfigureAwait(false);
-            if (!answer.Is(out Response<InclusionProofIssued>? issued))
+            var publisher = plan.Prover!.Publisher().ToLowerInvariant();
+            using var api = new HttpClient { BaseAddress = world.Api };
+            api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", world.Credential);
+            using var asked = await api.PostAsync(new Uri($"/v1/epochs/{publisher}/{epoch}/inclusion", UriKind.Relative),
+                new StringContent($$"""{ "account": "{{account}}" }""", System.Text.Encoding.UTF8, "application/json"), cancellationToken).ConfigureAwait(false);
+            if (!asked.IsSuccessStatusCode)
             {
-                answer.Is(out Response<InclusionProofRefused>? refused);
-                throw new DemoFailedException($"no inclusion proof for {account}: {refused!.Message.Reason}");
+                throw new DemoFailedException($"the API refused {account}'s inclusion proof: {(int)asked.StatusCode} {await asked.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)}");
             }
             var proofPath = Path.Combine(options.Directory, $"{account}-inclusion.json");
-            SafeFile.WriteAtomically(proofPath, issued.Message.Document, ownerOnly: true);
+            SafeFile.WriteAtomically(proofPath, await asked.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false), ownerOnly: true);
             var check = ProofChecks.Inclusion(proofPath, ProofChecks.Published.FromManifest(closed.Message.ManifestLocation), VerificationKeys.Installed());
             if (!check.IsValid)
             {
                 throw new DemoFailedException($"{account}'s inclusion proof does not verify: {check.Failure}");
             }
-            Done($"inclusion: {account}'s proof issued over the bus to {proofPath} and VALID against the published manifest (native Groth16 verifier, pinned key)");
+            var figures = System.Text.Json.JsonDocument.Parse(await api.GetStringAsync(new Uri($"/v1/accounts/{account}", UriKind.Relative), cancellationToken).ConfigureAwait(false)).RootElement;
+            Done($"API at {world.Api}: {account}'s inclusion proof proved on demand by the prover (over the bus), VALID against the published manifest (native verifier, pinned key), written to {proofPath}; its figures: health factor {figures.GetProperty("healthFactor")}, {figures.GetProperty("status").GetString()}, borrowing power {figures.GetProperty("borrowingPower").GetString()} USD");
+
+            // A Proof-of-Reserve feed per asset, as a lending protocol reads them.
+            var manifest = Commitment.EpochDirectory.ReadManifestFile(closed.Message.ManifestLocation);
+            var feeds = new Dictionary<string, string>();
+            foreach (var asset in manifest.Assets)
+            {
+                feeds[asset.Symbol] = await ReserveFeeds.DeployAsync(closed.Message.ManifestLocation, world.Deployer, world.Registry, publisher, asset.Symbol, asset.ProofDecimals, cancellationToken).ConfigureAwait(false);
+            }
+            var answers = new List<string>();
+            foreach (var (symbol, feed) in feeds)
+            {
+                var round = await new ReserveFeedClient(world.Deployer, feed).LatestRoundAsync().ConfigureAwait(false);
+                answers.Add($"{symbol} {new Amount(round.Answer, manifest.Assets.Single(a => a.Symbol == symbol).ProofDecimals)} (round {round.RoundId})");
+            }
+            Done($"Proof-of-Reserve feeds (AggregatorV3Interface) deployed and read: {string.Join(", ", answers)}");
+
+            if (options.Serve)
+            {
+                var served = new System.Text.Json.Nodes.JsonObject
+                {
+                    ["api"] = world.Api.ToString().TrimEnd('/'),
+                    ["protocolKey"] = world.ProtocolKey,
+                    ["account"] = account,
+                    ["credential"] = world.Credential,
+                    ["rpc"] = world.RegistryRpc,
+                    ["registry"] = world.Registry,
+                    ["publisher"] = publisher,
+                    ["epoch"] = epoch,
+                    ["feeds"] = new System.Text.Json.Nodes.JsonObject([.. feeds.Select(f => KeyValuePair.Create(f.Key, (System.Text.Json.Nodes.JsonNode?)f.Value))]),
+                };
+                var apiJson = Path.Combine(options.Directory, "api.json");
+                SafeFile.WriteAtomically(apiJson, served.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n", ownerOnly: true);
+                report($"serving until Ctrl-C (also in {apiJson}, readable by you only):");
+                report($"  API           {world.Api}  (OpenAPI: {world.Api}openapi/v1.json)");
+                report($"  protocol key  {world.ProtocolKey}");
+                report($"  account       {account}, credential {world.Credential}");
+                report($"  registry      {world.Registry} on {world.RegistryRpc}, publisher {publisher}, epoch {epoch}");
+                report($"  feeds         {string.Join(", ", feeds.Select(f => $"{f.Key} {f.Value}"))}");
+                await Task.Delay(Timeout.Infinite, cancellationToken).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+            }
         }
         finally
         {
@@ -218,7 +265,11 @@ public static class DemoRun
 /// <summary>Where and how the demo runs.</summary>
 /// <param name="RepositoryRoot">The checkout (contracts/artifacts, deploy/local, circuits/).</param>
 /// <param name="Directory">Where the configuration, epochs and proofs are written.</param>
-public sealed record DemoOptions(string RepositoryRoot, string Directory, int Accounts, BusTransport Bus);
+public sealed record DemoOptions(string RepositoryRoot, string Directory, int Accounts, BusTransport Bus)
+{
+    /// <summary>Keep every service running after the report, until cancelled (Ctrl-C).</summary>
+    public bool Serve { get; init; }
+}
 
 /// <summary>A demo step did not reach its outcome.</summary>
 public sealed class DemoFailedException(string message) : Exception(message);

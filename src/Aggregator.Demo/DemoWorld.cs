@@ -85,6 +85,21 @@ public sealed class DemoWorld
     /// <summary>An account's deposit address on the first chain (by its index in <see cref="Debts"/>).</summary>
     public string DepositA(int account) => _depositsA[account];
 
+    /// <summary>The API's address (a free port on 127.0.0.1).</summary>
+    public Uri Api { get; private set; } = new("http://127.0.0.1/");
+
+    /// <summary>A protocol key that reads every account (its SHA-256 is in the configuration).</summary>
+    public string ProtocolKey { get; private set; } = "";
+
+    /// <summary>The first account's credential (the store keeps its hash).</summary>
+    public string Credential { get; private set; } = "";
+
+    /// <summary>The JSON-RPC address of the first chain (the registry's, the feeds').</summary>
+    public string RegistryRpc => RpcA;
+
+    /// <summary>A key of the first chain that sends transactions (the publisher's).</summary>
+    public Web3 Deployer => _a;
+
     /// <summary>ETH's price in the feed now.</summary>
     public decimal EthPrice { get; private set; } = 3000m;
 
@@ -236,6 +251,11 @@ public sealed class DemoWorld
         {
             File.SetUnixFileMode(keyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
+        // The front door: a protocol key and the first account's credential, only their hashes stored.
+        Api = new Uri($"http://127.0.0.1:{FreePort()}");
+        (ProtocolKey, var protocolKeyHash) = Aggregator.Api.Access.ProtocolKey.Generate();
+        (Credential, _) = Aggregator.Api.Access.CredentialStore.Change(Path.Combine(Directory, "credentials.json"),
+            store => store.Issue(debts[0].Item1, DateTimeOffset.UtcNow, TimeSpan.FromDays(30)));
         var config = new JsonObject
         {
             ["reserves"] = "reserves.json",
@@ -260,8 +280,20 @@ public sealed class DemoWorld
                 // The demo proves once or twice: building the window multiples would cost more than it saves.
                 ["precomputeBases"] = false,
             },
+            ["api"] = new JsonObject
+            {
+                ["listen"] = Api.ToString().TrimEnd('/'),
+                ["protocolKeys"] = new JsonArray(new JsonObject { ["name"] = "demo-protocol", ["sha256"] = protocolKeyHash, ["accounts"] = new JsonArray("*") }),
+            },
         };
         await File.WriteAllTextAsync(ConfigPath, config.ToJsonString(Indented), cancellationToken).ConfigureAwait(false);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static JsonObject EvmChain(string name, ulong chainId, string rpc, string multicall, JsonObject token, string reserve) => new()

@@ -12,9 +12,10 @@ internal static class DemoCommand
         var accounts = new Option<int>("--accounts") { Description = "How many accounts the institution has (default 3000)", DefaultValueFactory = _ => 3000 };
         var bus = new BusOptions(required: false);
         var output = new Option<string?>("--out") { Description = "Where to write the configuration, epochs and proofs (default out/demo-<time> in the repository)" };
-        var command = new Command("demo", "Start two local EVM chains and a Solana test server, deploy the contracts, fund an institution's accounts, run every role, move a price until margin calls and liquidations appear, close and publish an epoch, and prove and verify one account's inclusion.")
+        var serve = new Option<bool>("--serve") { Description = "After the report, keep every service running until Ctrl-C; print (and write to api.json in the output folder, owner-only) the API's address, a protocol key, an account's credential, the registry and the feeds" };
+        var command = new Command("demo", "Start two local EVM chains and a Solana test server, deploy the contracts, fund an institution's accounts, run every role, move a price until margin calls and liquidations appear, close and publish an epoch, fetch and verify one account's inclusion proof through the API, and deploy a Proof-of-Reserve feed per asset.")
         {
-            accounts, output,
+            accounts, output, serve,
         };
         foreach (var option in bus.All)
         {
@@ -37,7 +38,7 @@ internal static class DemoCommand
             context.WarnIfKeysInsecure();
             try
             {
-                await DemoRun.RunAsync(new DemoOptions(root, directory, count, transport), context.Output.WriteLine, cancellationToken).ConfigureAwait(false);
+                await DemoRun.RunAsync(new DemoOptions(root, directory, count, transport) { Serve = parseResult.GetValue(serve) }, context.Output.WriteLine, cancellationToken).ConfigureAwait(false);
                 return ExitCodes.Success;
             }
             catch (DemoFailedException failed)

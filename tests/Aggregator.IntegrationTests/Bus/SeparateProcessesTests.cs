@@ -215,6 +215,45 @@ public sealed class SeparateProcessesTests
     }
 
     [Fact]
+    public async Task An_anvil_balance_reaches_the_APIs_answer_through_the_adapter_the_engine_and_the_api_over_RabbitMQ()
+    {
+        await using var deployment = await Deployment.StartAsync();
+        using var adapter = deployment.Run("adapter");
+        using var oracle = deployment.Run("oracle");
+        using var engine = deployment.Run("engine");
+        using var api = deployment.Run("api");
+        ServiceProcess[] processes = [adapter, oracle, engine, api];
+        var health = await deployment.HealthWhen(h => h[0].Rebuilt, 1, processes, "the engine rebuilt from every chain");
+        var before = health[0].Heights.Single(b => b.Chain == DemoWorld.ChainA).Height;
+        using var client = new HttpClient { BaseAddress = deployment.World.Api };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", deployment.World.ProtocolKey);
+        // 7.25 ETH on account 2's deposit on chain A, in a new block.
+        var wei = System.Numerics.BigInteger.Parse("7250000000000000000", CultureInfo.InvariantCulture);
+        await JsonRpc.CallAsync(deployment.Http, deployment.ChainA.Url, "anvil_setBalance", [deployment.World.DepositA(2), "0x" + wei.ToString("x", CultureInfo.InvariantCulture).TrimStart('0')]);
+        await JsonRpc.CallAsync(deployment.Http, deployment.ChainA.Url, "evm_mine", []);
+        JsonNode? answer = null;
+        await Eventually.Until(async () =>
+        {
+            using var response = await client.GetAsync(new Uri("/v1/accounts/account-00002", UriKind.Relative));
+            if (!response.IsSuccessStatusCode)
+            {
+                return false;
+            }
+            answer = JsonNode.Parse(await response.Content.ReadAsStringAsync());
+            return answer!["collateral"]!.AsArray().Any(c => c!["chain"]!.GetValue<string>() == DemoWorld.ChainA.ToString() && c["asset"]!.GetValue<string>() == "ETH"
+                && c["baseUnits"]!.GetValue<string>() == wei.ToString(CultureInfo.InvariantCulture));
+        }, "the new balance is in the API's answer " + api.Log, TimeSpan.FromSeconds(90));
+        var eth = answer!["collateral"]!.AsArray().Single(c => c!["chain"]!.GetValue<string>() == DemoWorld.ChainA.ToString() && c["asset"]!.GetValue<string>() == "ETH")!;
+        Assert.Equal("7.25", eth["amount"]!.GetValue<string>());
+        Assert.True(eth["height"]!.GetValue<ulong>() > before);
+        // No debt yet: no health factor, nothing to liquidate.
+        Assert.Equal(("healthy", null), (answer["status"]!.GetValue<string>(), answer["healthFactor"]));
+        // Refused the same way without a key, and the events stream is the api's alone to hear (its user's permissions).
+        using var anonymous = new HttpClient { BaseAddress = deployment.World.Api };
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await anonymous.GetAsync(new Uri("/v1/accounts/account-00002", UriKind.Relative))).StatusCode);
+    }
+
+    [Fact]
     public async Task A_deposit_above_2_to_the_96_base_units_is_committed_exactly_into_an_epoch()
     {
         await using var deployment = await Deployment.StartAsync();

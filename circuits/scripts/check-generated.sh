@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates every committed artefact that a script produces (Poseidon constants, golden vectors,
-# compiled contracts) and fails if any differs from what is committed: they are generated, never
-# edited by hand. Needs `npm ci` in circuits/ and contracts/ first. Usable from any working directory.
+# compiled contracts, the verifier page) and fails if any differs from what is committed: they are generated, never
+# edited by hand. Needs `npm ci` in circuits/, contracts/ and verifier-page/ first. Usable from any working directory.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -9,7 +9,8 @@ node circuits/scripts/gen-poseidon-constants.mjs
 node circuits/scripts/gen-poseidon-vectors.mjs
 node circuits/scripts/commitment-reference.mjs
 node contracts/scripts/compile.mjs
-generated=(src/Aggregator.Crypto/Poseidon/poseidon-constants.bin circuits/test-vectors contracts/artifacts)
+node verifier-page/build.mjs
+generated=(src/Aggregator.Crypto/Poseidon/poseidon-constants.bin circuits/test-vectors contracts/artifacts src/Aggregator.Api/Verifier/verify.html)
 if ! git diff --quiet -- "${generated[@]}" || [ -n "$(git status --porcelain -- "${generated[@]}")" ]; then
   git status --short -- "${generated[@]}"
   echo "generated artefacts differ from the committed ones: rerun the scripts above and commit their output"

@@ -27,6 +27,7 @@ public static class CliApplication
         root.Subcommands.Add(DemoCommand.Create(context));
         root.Subcommands.Add(CredentialsCommand.Create(context));
         root.Subcommands.Add(FeedCommand.Create(context));
+        root.Subcommands.Add(VerifierPageCommand.Create(context));
 
         var parseResult = root.Parse(args);
         var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };

@@ -52,6 +52,16 @@ internal static class ApiEndpoints
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         AccountEndpoints.Map(v1);
+        endpoints.MapGet("/verify", (HttpResponse response) =>
+            {
+                response.Headers.XContentTypeOptions = "nosniff";
+                response.Headers.CacheControl = "public, max-age=300";
+                return TypedResults.Text(Verifier.VerifierPage.Html, "text/html; charset=utf-8");
+            })
+            .WithName("VerifierPage")
+            .WithSummary("The verifier page: drop an inclusion file (or a solvency proof) and every check runs in the browser against the pinned keys.")
+            .WithTags("Verifier")
+            .Produces(StatusCodes.Status200OK, contentType: "text/html");
         v1.MapGet("/por/{asset}", Reserves)
             .WithName("GetProvenReserves")
             .WithSummary("The latest proven reserves of an asset, in the terms of the on-chain Proof-of-Reserve feed.")

@@ -11,6 +11,8 @@ using Aggregator.Bench;
 //   dotnet run -c Release --project bench/Aggregator.Bench -- latency [accounts] [ticks] [amqps://all@…, with AGGREGATOR_BUS_CREDENTIALS]
 //   dotnet run -c Release --project bench/Aggregator.Bench -- prover [runs]
 //   dotnet run -c Release --project bench/Aggregator.Bench -- field [values]
+//   dotnet run -c Release --project bench/Aggregator.Bench -- api [accounts] [seconds] [subscribers] [eventsPerSecond]   (needs wrk)
+//   dotnet run -c Release --project bench/Aggregator.Bench -- api-inclusion [proofs] [precompute: true|false]
 var mode = args.Length > 0 ? args[0] : "tree";
 switch (mode)
 {
@@ -58,8 +60,20 @@ switch (mode)
     case "field":
         FieldBenchmark.Run(values: args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2000);
         break;
+    case "api":
+        await ApiBenchmark.Run(
+            accounts: args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000,
+            seconds: args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 10,
+            subscribers: args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 100,
+            eventsPerSecond: args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 1_000);
+        break;
+    case "api-inclusion":
+        await ApiBenchmark.RunInclusion(
+            proofs: args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 30,
+            precompute: args.Length > 2 && bool.Parse(args[2]));
+        break;
     default:
-        Console.Error.WriteLine($"unknown benchmark '{mode}'; known: tree, margin, proofs, evm, solana, bus, latency, prover, field");
+        Console.Error.WriteLine($"unknown benchmark '{mode}'; known: tree, margin, proofs, evm, solana, bus, latency, prover, field, api, api-inclusion");
         return 2;
 }
 return 0;

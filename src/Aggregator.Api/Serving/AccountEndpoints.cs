@@ -39,10 +39,9 @@ internal static class AccountEndpoints
 
     private static IResult Account(string id, HttpRequest request, AccessPolicy access, AccountReadModel model)
     {
-        var reader = access.Identify(request.Headers.Authorization);
         // One refusal for every reason, after the same work: the account's existence is checked only for
         // a caller who may read it.
-        if (reader is null || !reader.MayRead(id))
+        if (access.Authorize(request.Headers.Authorization, id) is null)
         {
             return Refusal.NotReadable;
         }
@@ -62,8 +61,8 @@ internal static class AccountEndpoints
 
     private static async Task<IResult> Events(HttpContext context, string? account, long? lastEventId, AccessPolicy access, EventStream stream)
     {
-        var reader = access.Identify(context.Request.Headers.Authorization);
-        if (reader is null || (account is not null && !reader.MayRead(account)))
+        var reader = account is null ? access.Identify(context.Request.Headers.Authorization) : access.Authorize(context.Request.Headers.Authorization, account);
+        if (reader is null)
         {
             return Refusal.NotReadable;
         }

@@ -129,8 +129,7 @@ internal static class ApiEndpoints
         {
             return NoEpoch(publisher, epoch);
         }
-        var reader = access.Identify(request.Headers.Authorization);
-        if (reader is null || !reader.MayRead(body.Value.Account))
+        if (access.Authorize(request.Headers.Authorization, body.Value.Account) is null)
         {
             return Refusal.NotReadable;
         }

@@ -13,6 +13,7 @@ using Aggregator.Bench;
 //   dotnet run -c Release --project bench/Aggregator.Bench -- field [values]
 //   dotnet run -c Release --project bench/Aggregator.Bench -- api [accounts] [seconds] [subscribers] [eventsPerSecond]   (needs wrk)
 //   dotnet run -c Release --project bench/Aggregator.Bench -- api-inclusion [proofs] [precompute: true|false]
+//   dotnet run -c Release --project bench/Aggregator.Bench -- verifier-page [runs]   (needs Debian's chromium)
 var mode = args.Length > 0 ? args[0] : "tree";
 switch (mode)
 {
@@ -72,8 +73,11 @@ switch (mode)
             proofs: args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 30,
             precompute: args.Length > 2 && bool.Parse(args[2]));
         break;
+    case "verifier-page":
+        await VerifierPageBenchmark.Run(runs: args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10);
+        break;
     default:
-        Console.Error.WriteLine($"unknown benchmark '{mode}'; known: tree, margin, proofs, evm, solana, bus, latency, prover, field, api, api-inclusion");
+        Console.Error.WriteLine($"unknown benchmark '{mode}'; known: tree, margin, proofs, evm, solana, bus, latency, prover, field, api, api-inclusion, verifier-page");
         return 2;
 }
 return 0;

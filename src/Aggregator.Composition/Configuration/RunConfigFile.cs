@@ -160,6 +160,10 @@ public static partial class RunConfigFile
         {
             throw new InputException("maxRequestBytes is 256 to 1,048,576", file: path, field: "$.api.maxRequestBytes");
         }
+        if (shape.EventWindow is < 1_000 or > 10_000_000)
+        {
+            throw new InputException("eventWindow is 1,000 to 10,000,000 events", file: path, field: "$.api.eventWindow");
+        }
         foreach (var origin in shape.CorsOrigins ?? [])
         {
             if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.AbsolutePath != "/" || origin.EndsWith('/'))
@@ -177,6 +181,7 @@ public static partial class RunConfigFile
             RequestsPerSecondPerAddress = shape.RequestsPerSecondPerAddress,
             RequestsPerSecondPerKey = shape.RequestsPerSecondPerKey,
             MaxRequestBytes = shape.MaxRequestBytes,
+            EventWindow = shape.EventWindow,
             ReadinessRpcs = prover.Registry is { } registry ? [registry.RpcUrl] : [],
         };
     }
@@ -296,7 +301,7 @@ public static partial class RunConfigFile
     internal sealed record ApiShape(
         string Listen, string Cache = "api-cache", string Credentials = "credentials.json", IReadOnlyList<ProtocolKeyShape>? ProtocolKeys = null,
         IReadOnlyList<string>? CorsOrigins = null, IReadOnlyList<string>? TrustedProxies = null, TlsShape? Tls = null,
-        int RequestsPerSecondPerAddress = 50, int RequestsPerSecondPerKey = 100, long MaxRequestBytes = 16 * 1024);
+        int RequestsPerSecondPerAddress = 50, int RequestsPerSecondPerKey = 100, long MaxRequestBytes = 16 * 1024, int EventWindow = 100_000);
 
     internal sealed record ProtocolKeyShape(string Name, string Sha256, IReadOnlyList<string> Accounts);
 

@@ -158,6 +158,7 @@ public static class DemoRun
                 var served = new System.Text.Json.Nodes.JsonObject
                 {
                     ["api"] = world.Api.ToString().TrimEnd('/'),
+                    ["verifyPage"] = new Uri(world.Api, "/verify").ToString(),
                     ["protocolKey"] = world.ProtocolKey,
                     ["account"] = account,
                     ["credential"] = world.Credential,
@@ -171,6 +172,7 @@ public static class DemoRun
                 SafeFile.WriteAtomically(apiJson, served.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n", ownerOnly: true);
                 report($"serving until Ctrl-C (also in {apiJson}, readable by you only):");
                 report($"  API           {world.Api}  (OpenAPI: {world.Api}openapi/v1.json)");
+                report($"  verifier page {new Uri(world.Api, "/verify")}  (drop {proofPath} there)");
                 report($"  protocol key  {world.ProtocolKey}");
                 report($"  account       {account}, credential {world.Credential}");
                 report($"  registry      {world.Registry} on {world.RegistryRpc}, publisher {publisher}, epoch {epoch}");

@@ -86,7 +86,7 @@ public static class ApiRole
             forwarded.KnownProxies.Clear();
             foreach (var proxy in settings.TrustedProxies)
             {
-                forwarded.KnownProxies.Add(proxy);
+                forwarded.KnownIPNetworks.Add(proxy);
             }
         });
         services.AddCors(cors => cors.AddDefaultPolicy(policy =>

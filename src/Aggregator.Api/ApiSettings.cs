@@ -20,8 +20,8 @@ public sealed record ApiSettings(Uri Listen, string EpochsDirectory, string Cach
     /// <summary>Browser origins allowed to call the API (none: CORS closed).</summary>
     public IReadOnlyList<string> CorsOrigins { get; init; } = [];
 
-    /// <summary>Reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (none: those headers are ignored).</summary>
-    public IReadOnlyList<IPAddress> TrustedProxies { get; init; } = [];
+    /// <summary>Reverse proxies (addresses or networks) whose X-Forwarded-For and X-Forwarded-Proto are believed (none: those headers are ignored).</summary>
+    public IReadOnlyList<IPNetwork> TrustedProxies { get; init; } = [];
 
     /// <summary>The server's certificate and key (PEM files) when it terminates TLS itself.</summary>
     public TlsFiles? Tls { get; init; }

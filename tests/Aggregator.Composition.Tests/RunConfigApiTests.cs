@@ -64,7 +64,7 @@ public sealed class RunConfigApiTests : IDisposable
     [InlineData("path", "is not http(s)://ADDRESS:PORT", "$.api.listen")]
     [InlineData("https-no-tls", "https needs \"tls\"", "$.api.tls")]
     [InlineData("tls-missing-file", "the TLS file does not exist", "$.api.tls")]
-    [InlineData("proxy", "is not an IP address", "$.api.trustedProxies")]
+    [InlineData("proxy", "is not an IP address or network", "$.api.trustedProxies")]
     [InlineData("key-hash", "64 hex digits", "$.api.protocolKeys[0].sha256")]
     [InlineData("key-star-and-more", "alone for every account", "$.api.protocolKeys[0].accounts")]
     [InlineData("key-twice", "a name of its own", "$.api.protocolKeys[1].name")]
@@ -99,8 +99,8 @@ public sealed class RunConfigApiTests : IDisposable
     [Fact]
     public void Plain_http_beyond_loopback_is_taken_only_behind_a_named_proxy()
     {
-        var api = RunConfigFile.Read(With(a => { a["listen"] = "http://0.0.0.0:8080"; a["trustedProxies"] = new JsonArray("10.0.0.5"); })).Api!;
-        Assert.Equal("10.0.0.5", Assert.Single(api.TrustedProxies).ToString());
+        var api = RunConfigFile.Read(With(a => { a["listen"] = "http://0.0.0.0:8080"; a["trustedProxies"] = new JsonArray("10.0.0.5", "172.16.0.0/12"); })).Api!;
+        Assert.Equal(["10.0.0.5/32", "172.16.0.0/12"], api.TrustedProxies.Select(p => p.ToString()));
     }
 
     [Fact]

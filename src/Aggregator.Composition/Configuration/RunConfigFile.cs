@@ -110,10 +110,12 @@ public static partial class RunConfigFile
             throw new InputException($"'{shape.Listen}' is not http(s)://ADDRESS:PORT with an IP address or localhost", file: path, field: "$.api.listen");
         }
         var loopback = listen.Host == "localhost" || System.Net.IPAddress.IsLoopback(System.Net.IPAddress.Parse(listen.Host.Trim('[', ']')));
-        var proxies = new List<System.Net.IPAddress>();
+        var proxies = new List<System.Net.IPNetwork>();
         foreach (var text in shape.TrustedProxies ?? [])
         {
-            proxies.Add(System.Net.IPAddress.TryParse(text, out var proxy) ? proxy : throw new InputException($"'{text}' is not an IP address", file: path, field: "$.api.trustedProxies"));
+            proxies.Add(System.Net.IPAddress.TryParse(text, out var proxy) ? new System.Net.IPNetwork(proxy, proxy.GetAddressBytes().Length * 8)
+                : System.Net.IPNetwork.TryParse(text, out var network) ? network
+                : throw new InputException($"'{text}' is not an IP address or network (10.0.0.5, 10.0.0.0/8)", file: path, field: "$.api.trustedProxies"));
         }
         TlsFiles? tls = null;
         if (listen.Scheme == "https")

@@ -48,7 +48,7 @@ public sealed class DeploymentFilesTests : IDisposable
         var services = (YamlMappingNode)Root("docker-compose.yml")["services"];
         var commands = services.Children.Where(s => ((YamlMappingNode)s.Value).Children.ContainsKey("command"))
             .ToDictionary(s => s.Key.ToString(), s => ((YamlSequenceNode)((YamlMappingNode)s.Value)["command"]).Select(n => n.ToString()).ToArray());
-        Assert.Equal(["adapter", "broker-users", "engine-0", "engine-1", "oracle", "prover"], commands.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["adapter", "api", "broker-users", "engine-0", "engine-1", "oracle", "prover"], commands.Keys.Order(StringComparer.Ordinal));
         commands.Remove("broker-users");
         foreach (var (name, command) in commands)
         {
@@ -71,6 +71,7 @@ public sealed class DeploymentFilesTests : IDisposable
         var roles = new List<string>();
         foreach (var resource in resources)
         {
+            // A file may hold several documents (the api's Deployment, its volume claim and its Service): the first is the workload.
             var manifest = Root(resource);
             if (manifest["kind"].ToString() is not ("Deployment" or "StatefulSet"))
             {
@@ -100,7 +101,7 @@ public sealed class DeploymentFilesTests : IDisposable
                 Check(resource, command);
             }
         }
-        Assert.Equal(["adapter", "engine", "oracle", "prover"], roles.Order(StringComparer.Ordinal));
+        Assert.Equal(["adapter", "api", "engine", "oracle", "prover"], roles.Order(StringComparer.Ordinal));
     }
 
     [Fact]

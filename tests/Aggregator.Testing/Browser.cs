@@ -1,6 +1,7 @@
 using Microsoft.Playwright;
+using Xunit;
 
-namespace Aggregator.Api.Tests;
+namespace Aggregator.Testing;
 
 /// <summary>
 /// Debian's chromium under Playwright (its own browser download cannot run here): $AGGREGATOR_CHROMIUM, else

@@ -24,7 +24,7 @@ public sealed class ApiWorld : IDisposable
         Workspace = Directory.CreateTempSubdirectory("aggregator-api-").FullName;
         Epochs = Path.Combine(Workspace, "epochs");
         Directory.CreateDirectory(Epochs);
-        CopyDirectory(proven.EpochDirectory, EpochDirectory(ProvenEpochFixture.Epoch));
+        proven.CopyOfEpoch(EpochDirectory(ProvenEpochFixture.Epoch));
         Published(ProvenEpochFixture.Epoch, block: 12, reserves: null);
         // Two more epochs of the same tree, bound to their own epochs: one published with other reserves,
         // one closed but never published.
@@ -110,19 +110,6 @@ public sealed class ApiWorld : IDisposable
                 BlockTime = DateTimeOffset.FromUnixTimeSeconds((long)epoch + 12),
             },
         });
-    }
-
-    internal static void CopyDirectory(string source, string target)
-    {
-        foreach (var directory in Directory.GetDirectories(source, "*", SearchOption.AllDirectories))
-        {
-            Directory.CreateDirectory(directory.Replace(source, target, StringComparison.Ordinal));
-        }
-        Directory.CreateDirectory(target);
-        foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
-        {
-            File.Copy(file, file.Replace(source, target, StringComparison.Ordinal));
-        }
     }
 
     public void Dispose() => Directory.Delete(Workspace, recursive: true);

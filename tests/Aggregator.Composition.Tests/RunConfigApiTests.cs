@@ -10,22 +10,15 @@ public sealed class RunConfigApiTests : IDisposable
 {
     private static readonly string KeyHash = new('a', 64);
 
-    private readonly string _folder = Directory.CreateTempSubdirectory("aggregator-config-").FullName;
+    private readonly DeployConfigFolder _config = new();
 
-    public RunConfigApiTests()
-    {
-        foreach (var file in new[] { "reserves.json", "market.json", "aggregator.json" })
-        {
-            File.Copy(RepositoryPaths.Combine("deploy", "config", file), Path.Combine(_folder, file));
-        }
-        File.WriteAllText(Path.Combine(_folder, "publisher.key"), "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80\n");
-    }
+    private string Folder => _config.Path;
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => _config.Dispose();
 
     private string With(Action<JsonObject> change, bool epochs = true)
     {
-        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(_folder, "aggregator.json")))!.AsObject();
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(Folder, "aggregator.json")))!.AsObject();
         config["epochs"]!["publisherKeyFile"] = "publisher.key";
         if (!epochs)
         {
@@ -38,7 +31,7 @@ public sealed class RunConfigApiTests : IDisposable
         };
         change(api);
         config["api"] = api;
-        var path = Path.Combine(_folder, $"config-{Guid.NewGuid():N}.json");
+        var path = Path.Combine(Folder, $"config-{Guid.NewGuid():N}.json");
         File.WriteAllText(path, config.ToJsonString());
         return path;
     }
@@ -50,7 +43,7 @@ public sealed class RunConfigApiTests : IDisposable
         var api = config.Api!;
         Assert.Equal(new Uri("http://127.0.0.1:8080"), api.Listen);
         Assert.Equal(config.Prover!.Directory, api.EpochsDirectory);
-        Assert.Equal(Path.Combine(_folder, "credentials.json"), api.CredentialsFile);
+        Assert.Equal(Path.Combine(Folder, "credentials.json"), api.CredentialsFile);
         var key = Assert.Single(api.ProtocolKeys);
         Assert.Equal(("lender", false), (key.Name, key.AllowsEveryAccount));
         Assert.Contains("alice", key.Accounts!);

@@ -8,27 +8,20 @@ namespace Aggregator.Composition.Tests;
 /// <summary>The configuration's epochs section: what a hostile or mistaken configuration cannot get past.</summary>
 public sealed class RunConfigEpochsTests : IDisposable
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("aggregator-config-").FullName;
+    private readonly DeployConfigFolder _config = new();
 
-    public RunConfigEpochsTests()
-    {
-        foreach (var file in new[] { "reserves.json", "market.json", "aggregator.json" })
-        {
-            File.Copy(RepositoryPaths.Combine("deploy", "config", file), Path.Combine(_folder, file));
-        }
-        File.WriteAllText(Path.Combine(_folder, "publisher.key"), "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80\n");
-    }
+    private string Folder => _config.Path;
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose() => _config.Dispose();
 
     private string With(Action<JsonNode> change) => WithRoot(config => change(config["epochs"]!));
 
     private string WithRoot(Action<JsonNode> change)
     {
-        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(_folder, "aggregator.json")))!;
+        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(Folder, "aggregator.json")))!;
         config["epochs"]!["publisherKeyFile"] = "publisher.key";
         change(config);
-        var path = Path.Combine(_folder, $"config-{Guid.NewGuid():N}.json");
+        var path = Path.Combine(Folder, $"config-{Guid.NewGuid():N}.json");
         File.WriteAllText(path, config.ToJsonString());
         return path;
     }
@@ -104,7 +97,7 @@ public sealed class RunConfigEpochsTests : IDisposable
     [Fact]
     public void A_reserve_address_given_as_an_account_s_deposit_is_refused_it_would_count_twice()
     {
-        var reserve = JsonNode.Parse(File.ReadAllText(Path.Combine(_folder, "reserves.json")))!["evm"]![0]!["addresses"]![0]!["address"]!.GetValue<string>();
+        var reserve = JsonNode.Parse(File.ReadAllText(Path.Combine(Folder, "reserves.json")))!["evm"]![0]!["addresses"]![0]!["address"]!.GetValue<string>();
         var path = WithRoot(c => c["accounts"]![1]!["deposits"]!["eip155:1"] = new JsonArray(reserve.ToUpperInvariant().Replace("0X", "0x", StringComparison.Ordinal)));
         var error = Assert.Throws<InputException>(() => RunConfigFile.Read(path));
         Assert.Contains("is a reserve address; it cannot also be an account's deposit", error.Message, StringComparison.Ordinal);

@@ -42,10 +42,10 @@ public sealed class ProvenEpochFixture : IAsyncLifetime
         return path;
     }
 
-    /// <summary>A copy of the epoch directory in the workspace, for a test that changes it.</summary>
-    public string CopyOfEpoch()
+    /// <summary>A copy of the epoch directory in the workspace (or at <paramref name="target"/>), for a test that changes it.</summary>
+    public string CopyOfEpoch(string? target = null)
     {
-        var target = Path.Combine(Workspace, $"epoch-{Guid.NewGuid():N}");
+        target ??= Path.Combine(Workspace, $"epoch-{Guid.NewGuid():N}");
         foreach (var directory in Directory.GetDirectories(EpochDirectory, "*", SearchOption.AllDirectories))
         {
             Directory.CreateDirectory(directory.Replace(EpochDirectory, target, StringComparison.Ordinal));

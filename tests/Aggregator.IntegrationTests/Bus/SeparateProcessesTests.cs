@@ -633,7 +633,7 @@ public sealed class DemoCommandTests
         {
             var (exit, output, error) = CliRunner.Run(["demo", "--accounts", "60", "--out", directory, .. broker?.BusArguments(BusIdentity.All) ?? ["--bus", "memory"]]);
             Assert.True(exit == 0, output + error);
-            string[] steps = ["local chains:", "institution:", "services on", "books: 60 USDC borrows", "liquidation plans published", "read back from the registry", "VALID against the published manifest", "in all; the local chains are stopped"];
+            string[] steps = ["local chains:", "institution:", "services on", "books: 60 USDC borrows", "liquidation plans published", "read back from the registry", "VALID against the published manifest", "Proof-of-Reserve feeds (AggregatorV3Interface) deployed and read: BTC", "in all; the local chains are stopped"];
             var lines = output.Split('\n');
             Assert.Equal(steps.Length, lines.Count(l => l.Length > 0));
             for (var i = 0; i < steps.Length; i++)
@@ -651,6 +651,57 @@ public sealed class DemoCommandTests
             {
                 await broker.DisposeAsync();
             }
+        }
+    }
+
+    [Fact]
+    public async Task With_serve_the_demo_keeps_the_API_the_chains_and_the_feeds_up_until_stopped_and_says_where_in_api_json()
+    {
+        var directory = Path.Combine(Directory.CreateTempSubdirectory("aggregator-demo-").FullName, "run");
+        using var stop = new CancellationTokenSource();
+        var report = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var run = Task.Run(() => DemoRun.RunAsync(new DemoOptions(RepositoryPaths.Root, directory, 30, BusTransport.InMemory) { Serve = true }, report.Enqueue, stop.Token));
+        try
+        {
+            var apiJson = Path.Combine(directory, "api.json");
+            await Eventually.Until(() => File.Exists(apiJson) || run.IsCompleted, "the demo wrote api.json", TimeSpan.FromMinutes(3));
+            Assert.False(run.IsFaulted, run.Exception?.ToString());
+            if (!OperatingSystem.IsWindows())
+            {
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(apiJson)); // it holds a key and a credential
+            }
+            var served = JsonNode.Parse(await File.ReadAllTextAsync(apiJson))!;
+            foreach (var field in new[] { "api", "verifyPage", "protocolKey", "account", "credential", "rpc", "registry", "publisher", "epoch", "feeds" })
+            {
+                Assert.True(served[field] is not null, $"api.json has no {field}");
+            }
+            using var http = new HttpClient { BaseAddress = new Uri(served["api"]!.GetValue<string>()) };
+            using (var figures = new HttpRequestMessage(HttpMethod.Get, new Uri($"/v1/accounts/{served["account"]}", UriKind.Relative)))
+            {
+                figures.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", served["credential"]!.GetValue<string>());
+                using var answer = await http.SendAsync(figures);
+                Assert.Equal(System.Net.HttpStatusCode.OK, answer.StatusCode);
+            }
+            Assert.Contains("Verify your inclusion", await http.GetStringAsync(new Uri(served["verifyPage"]!.GetValue<string>())), StringComparison.Ordinal);
+            var epochs = JsonNode.Parse(await http.GetStringAsync(new Uri("/v1/epochs", UriKind.Relative)))!;
+            Assert.Equal(served["epoch"]!.GetValue<ulong>(), epochs["epochs"]![0]!["epoch"]!.GetValue<ulong>());
+            var web3 = new Nethereum.Web3.Web3(served["rpc"]!.GetValue<string>());
+            foreach (var (asset, feed) in served["feeds"]!.AsObject())
+            {
+                var round = await new ReserveFeedClient(web3, feed!.GetValue<string>()).LatestRoundAsync();
+                Assert.True(round.Answer > 0, $"{asset}'s feed answers {round.Answer}");
+            }
+            Assert.Contains(report, line => line.Contains("serving until Ctrl-C", StringComparison.Ordinal));
+            await stop.CancelAsync();
+            await run.WaitAsync(TimeSpan.FromMinutes(1));
+            Assert.Contains(report, line => line.Contains("in all; the local chains are stopped", StringComparison.Ordinal));
+            await Assert.ThrowsAnyAsync<HttpRequestException>(() => http.GetStringAsync(new Uri("/health/live", UriKind.Relative)));
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await run.ContinueWith(_ => { }, TaskScheduler.Default);
+            Directory.Delete(Path.GetDirectoryName(directory)!, recursive: true);
         }
     }
 }

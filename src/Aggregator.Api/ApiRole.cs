@@ -80,8 +80,9 @@ public static class ApiRole
             .AddPrometheusExporter());
         services.Configure<ForwardedHeadersOptions>(forwarded =>
         {
-            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-            // Only the configured proxies are believed: the defaults would believe any loopback sender.
+            // Only the configured proxies are believed. With none, the headers are not read at all: empty
+            // lists would make ASP.NET believe every sender, and its defaults believe any loopback one.
+            forwarded.ForwardedHeaders = settings.TrustedProxies.Count > 0 ? ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto : ForwardedHeaders.None;
             forwarded.KnownIPNetworks.Clear();
             forwarded.KnownProxies.Clear();
             foreach (var proxy in settings.TrustedProxies)

@@ -65,6 +65,13 @@ internal sealed partial class EpochCloser(ProverSettings settings, LiabilitiesCo
                 var web3 = await PublisherKey.ConnectAsync(registry.RpcUrl, settings.PublisherKeyFile, "epochs.registry", cancellationToken).ConfigureAwait(false);
                 transaction = (await RegistryPublisher.PublishAsync(directory, web3, registry.Address, allowInsecureKeys: false, cancellationToken).ConfigureAwait(false)).TransactionHash;
             }
+            if (settings.ProveAllAtClose && transaction is not null)
+            {
+                // Every account's file now, into the epoch's inclusion/ folder (served from there); a close
+                // asked again keeps the files already proved and valid.
+                var all = await new EpochProofs(prover).ProveAllInclusionsAsync(directory, Path.Combine(directory, "inclusion"), VerificationKeys.Locate(settings.KeysDirectory), cancellationToken: cancellationToken).ConfigureAwait(false);
+                ProvedAll(log, epoch, all.Proved, all.Kept, all.Elapsed.TotalSeconds);
+            }
             var manifest = EpochDirectory.ReadManifest(directory);
             var heights = report.Chains.Select(c => new AppliedBlock(ChainId.Parse(c.Chain), c.Height, c.BlockHash)).ToArray();
             var totals = manifest.Reserves!.Zip(manifest.Assets, (r, a) => new ReserveTotal(
@@ -303,6 +310,9 @@ internal sealed partial class EpochCloser(ProverSettings settings, LiabilitiesCo
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Cluster}: read {Balances} balances at slots {FirstSlot}..{Slot}, handed to the engines")]
     private static partial void ReadCluster(ILogger logger, string cluster, ulong firstSlot, ulong slot, int balances);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "epoch {Epoch}: every account's inclusion proof written ({Proved} proved, {Kept} kept) in {Seconds:F0} s")]
+    private static partial void ProvedAll(ILogger logger, ulong epoch, int proved, int kept, double seconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "epoch {Epoch}: solvency proved")]
     private static partial void Proved(ILogger logger, ulong epoch);

@@ -40,6 +40,13 @@ public sealed record ProverSettings(
     /// </summary>
     public bool PrecomputeBases { get; init; } = true;
 
+    /// <summary>
+    /// Whether a close proves every account's inclusion into the epoch's inclusion/ folder once published
+    /// (about 0.25 s an account on 2 cores: hours for a large book, during which no other close runs).
+    /// Off by default: proofs are made on demand, when an account or the api asks.
+    /// </summary>
+    public bool ProveAllAtClose { get; init; }
+
     /// <summary>How long the partitions have to answer one request for liabilities.</summary>
     public TimeSpan PartitionTimeout { get; init; } = TimeSpan.FromSeconds(20);
 

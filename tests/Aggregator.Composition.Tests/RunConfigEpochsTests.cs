@@ -39,6 +39,15 @@ public sealed class RunConfigEpochsTests : IDisposable
     }
 
     [Fact]
+    public void Inclusion_proofs_are_made_on_demand_unless_the_section_asks_for_all_at_close()
+    {
+        Assert.False(RunConfigFile.Read(With(_ => { })).Prover!.ProveAllAtClose);
+        Assert.True(RunConfigFile.Read(With(epochs => epochs["inclusionProofs"] = "at-close")).Prover!.ProveAllAtClose);
+        var error = Assert.Throws<InputException>(() => RunConfigFile.Read(With(epochs => epochs["inclusionProofs"] = "always")));
+        Assert.Equal("$.epochs.inclusionProofs", error.Field);
+    }
+
+    [Fact]
     public void The_window_multiples_are_built_unless_the_section_says_not_to()
     {
         Assert.True(RunConfigFile.Read(With(epochs => epochs.AsObject().Remove("precomputeBases"))).Prover!.PrecomputeBases);

@@ -243,6 +243,12 @@ public static partial class RunConfigFile
             Deposits = [.. engine.Accounts.SelectMany(a => a.Deposits)],
             KeysDirectory = shape.Keys is { } keys ? Path.Combine(folder, keys) : null,
             PrecomputeBases = shape.PrecomputeBases,
+            ProveAllAtClose = shape.InclusionProofs switch
+            {
+                "on-demand" => false,
+                "at-close" => true,
+                _ => throw new InputException($"inclusionProofs is \"on-demand\" (the default) or \"at-close\", not '{shape.InclusionProofs}'", file: path, field: "$.epochs.inclusionProofs"),
+            },
         };
     }
 
@@ -312,7 +318,7 @@ public static partial class RunConfigFile
     internal sealed record HeightAdvanceShape(ulong Blocks, ulong PerSecond);
 
     internal sealed record EpochsShape(
-        string Directory, IReadOnlyList<string> Assets, string PublisherKeyFile, int Depth = 20, int Partitions = 1, RegistryShape? Registry = null, double? CloseEverySeconds = null, string? Keys = null, bool PrecomputeBases = true);
+        string Directory, IReadOnlyList<string> Assets, string PublisherKeyFile, int Depth = 20, int Partitions = 1, RegistryShape? Registry = null, double? CloseEverySeconds = null, string? Keys = null, bool PrecomputeBases = true, string InclusionProofs = "on-demand");
 
     internal sealed record RegistryShape(string Chain, string Address);
 

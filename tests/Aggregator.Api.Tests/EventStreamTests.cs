@@ -49,6 +49,10 @@ public sealed class EventStreamTests
         using var current = stream.Subscribe(_ => true, lastEventId: 6);
         Assert.False(current.PassedWindow);
         Assert.Empty(current.Backlog);
+        // An id from before a restart (this stream never reached it): the window, and a gap.
+        using var earlier = stream.Subscribe(_ => true, lastEventId: 5_000);
+        Assert.True(earlier.PassedWindow);
+        Assert.Equal([3L, 4L, 5L, 6L], earlier.Backlog.Select(e => e.Id));
     }
 
     [Fact]

@@ -103,10 +103,13 @@ internal sealed class EventStream(int window = EventStream.DefaultWindow, int su
         var gap = false;
         lock (_gate)
         {
-            if (lastEventId is { } last && last < _next - 1)
+            // An id this stream never sent (one from before the api restarted, whose ids start again at 1)
+            // resumes from the oldest kept, saying so: its events since are not known.
+            if (lastEventId is { } last && last != _next - 1)
             {
                 var oldest = Math.Max(1, _next - _window.Length);
-                gap = last + 1 < oldest;
+                gap = last + 1 < oldest || last >= _next;
+                last = last >= _next ? 0 : last;
                 for (var id = Math.Max(last + 1, oldest); id < _next; id++)
                 {
                     if (_window[id % _window.Length] is { } kept && sees(kept.Account))

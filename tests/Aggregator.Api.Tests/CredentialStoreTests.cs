@@ -49,6 +49,7 @@ public sealed class CredentialStoreTests : IDisposable
     [InlineData("""{ "format": "aggregator-credentials/9", "credentials": [] }""", "format")]
     [InlineData("""{ "format": "aggregator-credentials/1", "credentials": [ { "id": "XYZ", "account": "a", "sha256": "00", "issuedAt": "2026-01-01T00:00:00Z", "expiresAt": null, "revokedAt": null } ] }""", "$.credentials[0]")]
     [InlineData("""{ "format": "aggregator-credentials/1", "credentials": [], "extra": 1 }""", "$.extra")]
+    [InlineData("""{ "format": "aggregator-credentials/1", "credentials": [ { "id": "0123456789abcdef", "account": "a", "sha256": "zz00000000000000000000000000000000000000000000000000000000000000", "issuedAt": "2026-01-01T00:00:00Z", "expiresAt": null, "revokedAt": null } ] }""", "$.credentials[0]")]
     public void A_malformed_store_is_refused_naming_the_place(string text, string field)
     {
         File.WriteAllText(StorePath, text);

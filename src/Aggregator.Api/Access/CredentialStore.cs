@@ -49,7 +49,7 @@ public sealed class CredentialStore
         for (var i = 0; i < file.Credentials.Count; i++)
         {
             var record = file.Credentials[i];
-            if (record.Id.Length != 16 || !record.Id.All(char.IsAsciiHexDigitLower) || record.Sha256.Length != 64 || string.IsNullOrEmpty(record.Account))
+            if (record.Id.Length != 16 || !record.Id.All(char.IsAsciiHexDigitLower) || record.Sha256.Length != 64 || !record.Sha256.All(char.IsAsciiHexDigit) || string.IsNullOrEmpty(record.Account))
             {
                 throw new InputException("a credential record is malformed (id: 16 lower-case hex digits, sha256: 64, an account)", file: path, field: $"$.credentials[{i}]");
             }

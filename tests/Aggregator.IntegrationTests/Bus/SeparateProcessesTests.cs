@@ -254,6 +254,33 @@ public sealed class SeparateProcessesTests
     }
 
     [Fact]
+    public async Task With_inclusion_proofs_at_close_every_accounts_file_is_written_valid_and_served_as_written()
+    {
+        await using var deployment = await Deployment.StartAsync();
+        var config = JsonNode.Parse(await File.ReadAllTextAsync(deployment.World.ConfigPath))!;
+        config["epochs"]!["inclusionProofs"] = "at-close";
+        await File.WriteAllTextAsync(deployment.World.ConfigPath, config.ToJsonString());
+        using var roles = deployment.RunRoles();
+        await deployment.HealthWhen(h => h[0].Rebuilt, 1, roles.All, "the engine rebuilt from every chain");
+        var epoch = (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 1;
+        deployment.World.SignOwnership(epoch);
+        await JsonRpc.CallAsync(deployment.Http, deployment.ChainA.Url, "evm_mine", []);
+        var close = deployment.Close(epoch);
+        Assert.True(close.Exit == 0, close.Output + close.Error + roles.Prover.Log);
+        var directory = Path.Combine(deployment.World.Directory, "epochs", epoch.ToString(CultureInfo.InvariantCulture));
+        var files = Directory.GetFiles(Path.Combine(directory, "inclusion"));
+        Assert.Equal(Accounts, files.Length);
+        var published = Proving.ProofChecks.Published.FromManifest(Path.Combine(directory, "manifest.json"));
+        var keys = Proving.VerificationKeys.Installed();
+        Assert.All(files, file => Assert.True(Proving.ProofChecks.Inclusion(file, published, keys).IsValid, file));
+        // Asked for one, the prover hands out the file it wrote at the close, byte for byte.
+        var asked = Path.Combine(deployment.World.Directory, "asked.json");
+        var inclusion = CliRunner.Run(["epoch", "inclusion", .. deployment.Operator, "--epoch", epoch.ToString(CultureInfo.InvariantCulture), "--account", "account-00005", "--out", asked]);
+        Assert.True(inclusion.Exit == 0, inclusion.Error + roles.Prover.Log);
+        Assert.Equal(await File.ReadAllTextAsync(Path.Combine(directory, "inclusion", Proving.EpochProofs.InclusionFileName("account-00005"))), await File.ReadAllTextAsync(asked));
+    }
+
+    [Fact]
     public async Task A_deposit_above_2_to_the_96_base_units_is_committed_exactly_into_an_epoch()
     {
         await using var deployment = await Deployment.StartAsync();

@@ -12,6 +12,7 @@ using Aggregator.Core.Amounts;
 using Aggregator.Core.Assets;
 using Aggregator.Core.Chains;
 using Aggregator.Core.Positions;
+using Aggregator.Demo;
 using Aggregator.Host.Bus;
 using Aggregator.Messages;
 using Aggregator.Testing;
@@ -39,7 +40,7 @@ internal static class ApiBenchmark
             var (owner, _) = CredentialStore.Change(credentials, s => s.Issue("account-1", DateTimeOffset.UtcNow, null));
             var (expired, _) = CredentialStore.Change(credentials, s => s.Issue("account-1", DateTimeOffset.UtcNow - TimeSpan.FromDays(2), TimeSpan.FromDays(1)));
             var (key, hash) = ProtocolKey.Generate();
-            var port = FreePort();
+            var port = LocalServer.FreePort();
             var settings = new ApiSettings(new Uri($"http://127.0.0.1:{port}"), Path.Combine(workspace, "epochs"), Path.Combine(workspace, "cache"), credentials)
             {
                 ProtocolKeys = [new ProtocolKey("bench", Convert.FromHexString(hash), null)],
@@ -136,9 +137,8 @@ internal static class ApiBenchmark
         var workspace = Directory.CreateTempSubdirectory("aggregator-bench-inclusion-").FullName;
         try
         {
-            var parameters = new Commitment.CommitmentParameters(20, [new(new AssetId("BTC"), 8), new(new AssetId("ETH"), 8), new(new AssetId("SOL"), 6), new(new AssetId("USDC"), 6)]);
-            var random = new Random(5);
-            var rows = Enumerable.Range(0, 1000).Select(i => new Commitment.LiabilityRow($"account-{i}", Enumerable.Range(0, 4).Select(_ => (ulong)random.NextInt64(1L << 40)).ToArray())).ToArray();
+            var parameters = SyntheticBook.Parameters;
+            var rows = SyntheticBook.Rows(1000, seed: 5);
             var tree = Commitment.MerkleSumTree.Build(parameters, rows, Commitment.EpochSecret.Generate());
             const string publisher = "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266";
             var epochs = Path.Combine(workspace, "epochs");
@@ -151,7 +151,7 @@ internal static class ApiBenchmark
                 Publication = new Commitment.EpochManifest.PublicationEntry("eip155:31337", "0x5fbdb2315678afecb367f032d93f642f64180aa3", publisher, "0x" + new string('a', 64)),
             });
             var (key, hash) = ProtocolKey.Generate();
-            var port = FreePort();
+            var port = LocalServer.FreePort();
             var plan = new HostPlan(BusTransport.InMemory)
             {
                 Api = new ApiSettings(new Uri($"http://127.0.0.1:{port}"), epochs, Path.Combine(workspace, "cache"), Path.Combine(workspace, "credentials.json"))
@@ -318,10 +318,4 @@ internal static class ApiBenchmark
             $"  published {published:N0} events ({published / elapsed:N0}/s); delivered {total:N0} of {expected:N0} ({total / (elapsed + deadline.Elapsed.TotalSeconds):N0} deliveries/s over {elapsed + deadline.Elapsed.TotalSeconds:F1} s); delivery latency median {sorted[sorted.Length / 2]:F1} ms, p99 {sorted[sorted.Length * 99 / 100]:F1} ms, max {sorted[^1]:F1} ms"));
     }
 
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -5,7 +5,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Aggregator.Chains.Evm.Registry;
 using Aggregator.Commitment;
-using Aggregator.Core.Assets;
 using Aggregator.Crypto.Groth16;
 using Aggregator.Proving;
 using Aggregator.Testing;
@@ -32,9 +31,8 @@ internal static class ProofBenchmark
         var workspace = Directory.CreateTempSubdirectory("aggregator-bench-proofs-").FullName;
         try
         {
-            var parameters = new CommitmentParameters(20, [new(new AssetId("BTC"), 8), new(new AssetId("ETH"), 8), new(new AssetId("SOL"), 6), new(new AssetId("USDC"), 6)]);
-            var random = new Random(3);
-            var rows = Enumerable.Range(0, 1000).Select(i => new LiabilityRow($"account-{i}", Enumerable.Range(0, 4).Select(_ => (ulong)random.NextInt64(1L << 40)).ToArray())).ToArray();
+            var parameters = SyntheticBook.Parameters;
+            var rows = SyntheticBook.Rows(1000, seed: 3);
             var tree = MerkleSumTree.Build(parameters, rows, EpochSecret.Generate());
             var epoch = Path.Combine(workspace, "epoch");
             EpochDirectory.Write(epoch, tree, EpochSecret.Generate(), 1, PublisherAddress.Parse(Publisher), DateTimeOffset.UtcNow);

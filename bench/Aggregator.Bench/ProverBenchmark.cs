@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Aggregator.Commitment;
-using Aggregator.Core.Assets;
 using Aggregator.Crypto.Groth16;
 using Aggregator.Crypto.Prover;
 using Aggregator.Crypto.Prover.Lanes;
@@ -24,9 +23,8 @@ internal static class ProverBenchmark
         var circuits = RepositoryPaths.Combine("circuits");
         Console.WriteLine("# Native Groth16 prover: inclusion(20, 4) and solvency(4)");
         Console.WriteLine($"machine: {Machine.Describe()}");
-        var parameters = new CommitmentParameters(20, [new(new AssetId("BTC"), 8), new(new AssetId("ETH"), 8), new(new AssetId("SOL"), 6), new(new AssetId("USDC"), 6)]);
-        var random = new Random(3);
-        var rows = Enumerable.Range(0, 1000).Select(i => new LiabilityRow($"account-{i}", Enumerable.Range(0, 4).Select(_ => (ulong)random.NextInt64(1L << 40)).ToArray())).ToArray();
+        var parameters = SyntheticBook.Parameters;
+        var rows = SyntheticBook.Rows(1000, seed: 3);
         var tree = MerkleSumTree.Build(parameters, rows, EpochSecret.Generate());
         var binding = EpochCommitment.Of(tree, 1, PublisherAddress.Parse("0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266"));
         var reserves = Enumerable.Range(0, tree.AssetCount).Select(k => tree.RootSums[k] + 1).ToArray();

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using Aggregator.Api.Verifier;
 using Aggregator.Commitment;
-using Aggregator.Core.Assets;
 using Aggregator.Proving;
 using Aggregator.Testing;
 using Microsoft.Playwright;
@@ -24,9 +23,8 @@ internal static class VerifierPageBenchmark
         var workspace = Directory.CreateTempSubdirectory("aggregator-bench-page-").FullName;
         try
         {
-            var parameters = new CommitmentParameters(20, [new(new AssetId("BTC"), 8), new(new AssetId("ETH"), 8), new(new AssetId("SOL"), 6), new(new AssetId("USDC"), 6)]);
-            var random = new Random(9);
-            var rows = Enumerable.Range(0, 100).Select(i => new LiabilityRow($"account-{i}", Enumerable.Range(0, 4).Select(_ => (ulong)random.NextInt64(1L << 40)).ToArray())).ToArray();
+            var parameters = SyntheticBook.Parameters;
+            var rows = SyntheticBook.Rows(100, seed: 9);
             var tree = MerkleSumTree.Build(parameters, rows, EpochSecret.Generate());
             var epoch = Path.Combine(workspace, "epoch");
             EpochDirectory.Write(epoch, tree, EpochSecret.Generate(), 1_700_000_000, PublisherAddress.Parse("0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266"), DateTimeOffset.UtcNow);

@@ -18,6 +18,16 @@ public static class ContractArtifact
         return receipt.ContractAddress;
     }
 
+    /// <summary>An artifact embedded in this assembly (contracts/artifacts/NAME.json, under the logical name NAME.json).</summary>
+    /// <exception cref="InvalidOperationException">It is not embedded.</exception>
+    public static (string Abi, string Bytecode) Embedded(string name)
+    {
+        using var stream = typeof(ContractArtifact).Assembly.GetManifestResourceStream($"{name}.json")
+            ?? throw new InvalidOperationException($"the embedded {name} artifact is missing");
+        using var document = JsonDocument.Parse(stream);
+        return (document.RootElement.GetProperty("abi").GetRawText(), document.RootElement.GetProperty("bytecode").GetString()!);
+    }
+
     public static async Task<(string Abi, string Bytecode)> LoadAsync(string artifactsDirectory, string name, CancellationToken cancellationToken = default)
     {
         using var artifact = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(artifactsDirectory, $"{name}.json"), cancellationToken).ConfigureAwait(false));

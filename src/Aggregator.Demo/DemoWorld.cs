@@ -252,7 +252,7 @@ public sealed class DemoWorld
             File.SetUnixFileMode(keyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
         // The front door: a protocol key and the first account's credential, only their hashes stored.
-        Api = new Uri($"http://127.0.0.1:{FreePort()}");
+        Api = new Uri($"http://127.0.0.1:{LocalServer.FreePort()}");
         (ProtocolKey, var protocolKeyHash) = Aggregator.Api.Access.ProtocolKey.Generate();
         (Credential, _) = Aggregator.Api.Access.CredentialStore.Change(Path.Combine(Directory, "credentials.json"),
             store => store.Issue(debts[0].Item1, DateTimeOffset.UtcNow, TimeSpan.FromDays(30)));
@@ -287,13 +287,6 @@ public sealed class DemoWorld
             },
         };
         await File.WriteAllTextAsync(ConfigPath, config.ToJsonString(Indented), cancellationToken).ConfigureAwait(false);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static JsonObject EvmChain(string name, ulong chainId, string rpc, string multicall, JsonObject token, string reserve) => new()

@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Aggregator.Composition;
+using Aggregator.Demo;
 using Aggregator.Host.Bus;
 using Microsoft.Extensions.Hosting;
 
@@ -13,13 +14,6 @@ public sealed class KestrelTests : IDisposable
     private readonly string _workspace = Directory.CreateTempSubdirectory("aggregator-kestrel-").FullName;
 
     private ApiSettings Settings(Uri listen) => new(listen, Path.Combine(_workspace, "epochs"), Path.Combine(_workspace, "cache"), Path.Combine(_workspace, "credentials.json"));
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     [Fact]
     public async Task With_a_certificate_it_serves_https_only_and_the_client_sees_that_certificate()
@@ -34,7 +28,7 @@ public sealed class KestrelTests : IDisposable
         var keyPath = Path.Combine(_workspace, "key.pem");
         await File.WriteAllTextAsync(certificatePath, certificate.ExportCertificatePem());
         await File.WriteAllTextAsync(keyPath, key.ExportPkcs8PrivateKeyPem());
-        var port = FreePort();
+        var port = LocalServer.FreePort();
         using var host = AggregatorHost.Build(new HostPlan(BusTransport.InMemory) { Api = Settings(new Uri($"https://127.0.0.1:{port}")) with { Tls = new TlsFiles(certificatePath, keyPath) } });
         await host.StartAsync();
         try
@@ -62,7 +56,7 @@ public sealed class KestrelTests : IDisposable
     {
         // One request a second per address (a burst of two): four requests "from" four addresses pass only
         // if those addresses are believed; from an untrusted sender they all count as its own.
-        var port = FreePort();
+        var port = LocalServer.FreePort();
         var settings = Settings(new Uri($"http://127.0.0.1:{port}")) with
         {
             RequestsPerSecondPerAddress = 1,

@@ -1,4 +1,5 @@
 using System.Net;
+using Aggregator.Demo;
 using Aggregator.Testing;
 
 namespace Aggregator.Api.Tests;
@@ -40,7 +41,7 @@ public sealed class ServiceTests(ApiTestBed bed) : IDisposable
             await Eventually.Until(async () => (await client.GetAsync(new Uri("/health/ready", UriKind.Relative))).StatusCode == HttpStatusCode.OK, "the api is ready (its bus started)");
         }
         // A node that refuses connections (a port nothing listens on): not ready, and its URL (which may carry a key) not shown.
-        var dead = $"http://127.0.0.1:{FreePort()}/secret-key-in-url";
+        var dead = $"http://127.0.0.1:{LocalServer.FreePort()}/secret-key-in-url";
         using var unready = new ApiFactory(_world.ApiOnly(s => s with { ReadinessRpcs = [dead] }));
         using var unreadyClient = unready.CreateClient();
         Assert.Equal(HttpStatusCode.OK, (await unreadyClient.GetAsync(new Uri("/health/live", UriKind.Relative))).StatusCode);
@@ -117,13 +118,6 @@ public sealed class ServiceTests(ApiTestBed bed) : IDisposable
         client.DefaultRequestHeaders.Remove("Authorization");
         using var anonymous = await client.GetAsync(new Uri("/v1/epochs", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, anonymous.StatusCode);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public void Dispose() => _world.Dispose();

@@ -58,16 +58,16 @@ function parse(text, what) {
   }
 }
 
-async function published(document) {
-  const source = document.querySelector ? null : null;
-  const chosen = [...window.document.getElementsByName("source")].find((r) => r.checked)?.value;
+// The published values the file is checked against, from the source the owner chose.
+async function published(file) {
+  const chosen = [...document.getElementsByName("source")].find((r) => r.checked)?.value;
   if (chosen === "registry") {
     const rpc = $("rpc").value.trim();
     if (!/^https?:\/\//.test(rpc)) throw new InputError("give the JSON-RPC URL of the registry's chain (http:// or https://)");
-    return publishedFromRegistry(rpc, $("registry").value.trim(), String(document.publisher).toLowerCase(), document.epoch, fetchJson);
+    return publishedFromRegistry(rpc, $("registry").value.trim(), String(file.publisher).toLowerCase(), file.epoch, fetchJson);
   }
   if (chosen === "api") {
-    const url = new URL(`./v1/epochs/${String(document.publisher).toLowerCase()}/${document.epoch}/manifest`, location.href);
+    const url = new URL(`./v1/epochs/${String(file.publisher).toLowerCase()}/${file.epoch}/manifest`, location.href);
     return publishedFromManifest(await fetchJson(url), `the manifest published by ${url.origin}`);
   }
   if (!manifestText) throw new InputError("drop or choose the epoch's manifest.json");

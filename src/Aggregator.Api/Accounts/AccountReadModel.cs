@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
+using Aggregator.Api.Serving;
 using Aggregator.Core.Amounts;
 using Aggregator.Messages;
 
@@ -86,14 +87,14 @@ internal sealed class AccountReadModel
         {
             writer.WriteStartObject();
             writer.WriteString("asset", quote.Asset.Symbol);
-            writer.WriteString("price", Text(quote.Price));
+            writer.WriteString("price", JsonDecimals.Text(quote.Price));
             writer.WriteString("status", quote.Status);
             writer.WriteStartArray("sources");
             foreach (var source in quote.Sources)
             {
                 writer.WriteStartObject();
                 writer.WriteString("source", source.Source);
-                writer.WriteString("price", Text(source.Price));
+                writer.WriteString("price", JsonDecimals.Text(source.Price));
                 writer.WriteString("at", source.At);
                 writer.WriteEndObject();
             }
@@ -110,17 +111,10 @@ internal sealed class AccountReadModel
         writer.WriteStartObject();
         writer.WriteString("account", view.Account);
         writer.WriteString("status", view.Status);
-        if (view.HealthFactor is { } healthFactor)
-        {
-            writer.WriteString("healthFactor", Text(healthFactor));
-        }
-        else
-        {
-            writer.WriteNull("healthFactor");
-        }
-        writer.WriteString("collateralValue", Text(view.CollateralValue));
-        writer.WriteString("debtValue", Text(view.DebtValue));
-        writer.WriteString("borrowingPower", Text(view.BorrowingPower));
+        JsonDecimals.Write(writer, "healthFactor", view.HealthFactor);
+        writer.WriteString("collateralValue", JsonDecimals.Text(view.CollateralValue));
+        writer.WriteString("debtValue", JsonDecimals.Text(view.DebtValue));
+        writer.WriteString("borrowingPower", JsonDecimals.Text(view.BorrowingPower));
         writer.WriteStartArray("collateral");
         foreach (var position in view.Collateral)
         {
@@ -148,7 +142,7 @@ internal sealed class AccountReadModel
         if (view.Liquidation is { } plan)
         {
             writer.WriteStartObject("liquidation");
-            writer.WriteString("closeFactor", Text(plan.CloseFactor));
+            writer.WriteString("closeFactor", JsonDecimals.Text(plan.CloseFactor));
             if (plan.DebtAsset is { } debtAsset && plan.DebtToCover is { } debtToCover)
             {
                 writer.WriteString("debtAsset", debtAsset.Symbol);
@@ -180,7 +174,7 @@ internal sealed class AccountReadModel
         {
             writer.WriteStartObject();
             writer.WriteString("asset", quote.Asset.Symbol);
-            writer.WriteString("price", Text(quote.Price));
+            writer.WriteString("price", JsonDecimals.Text(quote.Price));
             writer.WriteString("status", quote.Status);
             if (quote.Sources.Count > 0)
             {
@@ -201,8 +195,6 @@ internal sealed class AccountReadModel
         writer.WriteString("amount", amount.ToString());
         writer.WriteNumber("decimals", amount.Decimals);
     }
-
-    private static string Text(decimal value) => value.ToString("0.############################", CultureInfo.InvariantCulture);
 
     private sealed record Entry(int Partition, ulong Sequence, byte[] Json);
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
+using Aggregator.Api.Serving;
 using Aggregator.Messages;
 
 namespace Aggregator.Api.Events;
@@ -48,7 +49,7 @@ internal sealed class EventStream(int window = EventStream.DefaultWindow, int su
             w.WriteString("status", c.Status);
             w.WriteNumber("previousBand", c.PreviousBand);
             w.WriteNumber("band", c.Band);
-            WriteDecimal(w, "healthFactor", c.HealthFactor);
+            JsonDecimals.Write(w, "healthFactor", c.HealthFactor);
             w.WriteString("at", c.At);
         }))));
     }
@@ -61,7 +62,7 @@ internal sealed class EventStream(int window = EventStream.DefaultWindow, int su
             w.WriteString("account", c.Account);
             w.WriteString("pool", c.Pool);
             w.WriteString("status", c.Status);
-            WriteDecimal(w, "healthFactor", c.HealthFactor);
+            JsonDecimals.Write(w, "healthFactor", c.HealthFactor);
             w.WriteString("at", c.At);
         }))));
     }
@@ -74,8 +75,8 @@ internal sealed class EventStream(int window = EventStream.DefaultWindow, int su
             w.WriteString("account", p.Account);
             w.WriteString("pool", p.Pool);
             w.WriteString("status", p.Status);
-            WriteDecimal(w, "healthFactor", p.HealthFactor);
-            WriteDecimal(w, "closeFactor", p.CloseFactor);
+            JsonDecimals.Write(w, "healthFactor", p.HealthFactor);
+            JsonDecimals.Write(w, "closeFactor", p.CloseFactor);
             w.WriteString("debtAsset", p.DebtAsset?.Symbol);
             w.WriteString("debtToCover", p.DebtToCover?.ToString());
             w.WriteString("collateralChain", p.CollateralChain?.ToString());
@@ -166,18 +167,6 @@ internal sealed class EventStream(int window = EventStream.DefaultWindow, int su
         }
         buffer.Write("\n\n"u8);
         return buffer.WrittenSpan.ToArray();
-    }
-
-    private static void WriteDecimal(Utf8JsonWriter writer, string name, decimal? value)
-    {
-        if (value is { } number)
-        {
-            writer.WriteString(name, number.ToString("0.############################", System.Globalization.CultureInfo.InvariantCulture));
-        }
-        else
-        {
-            writer.WriteNull(name);
-        }
     }
 
     internal sealed record StreamEvent(long Id, string Account, byte[] Bytes);

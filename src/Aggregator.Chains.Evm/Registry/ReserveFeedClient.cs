@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Text.Json;
 using Nethereum.ABI.FunctionEncoding.Attributes;
 using Nethereum.Contracts;
 using Nethereum.Web3;
@@ -12,13 +11,7 @@ namespace Aggregator.Chains.Evm.Registry;
 /// </summary>
 public sealed class ReserveFeedClient
 {
-    private static readonly Lazy<(string Abi, string Bytecode)> Artifact = new(() =>
-    {
-        using var stream = typeof(ReserveFeedClient).Assembly.GetManifestResourceStream("ProofOfReserveFeed.json")
-            ?? throw new InvalidOperationException("the embedded ProofOfReserveFeed artifact is missing");
-        using var document = JsonDocument.Parse(stream);
-        return (document.RootElement.GetProperty("abi").GetRawText(), document.RootElement.GetProperty("bytecode").GetString()!);
-    });
+    private static readonly Lazy<(string Abi, string Bytecode)> Artifact = new(() => ContractArtifact.Embedded("ProofOfReserveFeed"));
 
     private readonly Contract _contract;
 

@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Text.Json;
 using Nethereum.Contracts;
 using Nethereum.Hex.HexTypes;
 using Nethereum.RPC.Eth.DTOs;
@@ -17,7 +16,7 @@ public sealed class SolvencyRegistryClient
     /// <summary>Gas for publish: the verifier's pairing check alone takes about 200k.</summary>
     public static readonly HexBigInteger PublishGas = new(1_000_000);
 
-    private static readonly Lazy<(string Abi, string Bytecode)> Artifact = new(LoadArtifact);
+    private static readonly Lazy<(string Abi, string Bytecode)> Artifact = new(() => ContractArtifact.Embedded("SolvencyRegistry"));
 
     private readonly Contract _contract;
     private readonly IWeb3 _web3;
@@ -191,12 +190,4 @@ public sealed class SolvencyRegistryClient
     private string ErrorName(SmartContractCustomErrorRevertException error) =>
         _contract.ContractBuilder.ContractABI.Errors.FirstOrDefault(error.IsCustomErrorFor)?.Name
             ?? $"revert data {error.ExceptionEncodedData}";
-
-    private static (string, string) LoadArtifact()
-    {
-        using var stream = typeof(SolvencyRegistryClient).Assembly.GetManifestResourceStream("SolvencyRegistry.json")
-            ?? throw new InvalidOperationException("the embedded SolvencyRegistry artifact is missing");
-        using var document = JsonDocument.Parse(stream);
-        return (document.RootElement.GetProperty("abi").GetRawText(), document.RootElement.GetProperty("bytecode").GetString()!);
-    }
 }

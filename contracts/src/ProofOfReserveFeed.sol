@@ -6,6 +6,8 @@ interface IPublications {
     function publicationCount(address publisher, uint256 paramsHash) external view returns (uint256);
     function publicationAt(address publisher, uint256 paramsHash, uint256 index)
         external view returns (uint64 epoch, uint256[4] memory reserves, uint64 publishedAt);
+    function latestEpoch(address publisher) external view returns (uint64);
+    function latestDue(address publisher) external view returns (uint64);
 }
 
 /// @title ProofOfReserveFeed
@@ -15,7 +17,8 @@ interface IPublications {
 /// and the asset's position in that layout: an epoch of another layout is never reported. Round n is the
 /// publisher's n-th publication with that paramsHash; its answer is the asset's reserves scaled from the
 /// layout's proof decimals to this feed's decimals, rounded down; updatedAt is the publication's block
-/// time. latestRoundData never reverts: with nothing published yet it answers -1, which a
+/// time. latestRoundData never reverts: with nothing published yet, or when the publisher's latest due
+/// window was missed (its deadline passed without a publication, docs/proofs.md), it answers -1, which a
 /// Proof-of-Reserve check (Aave's ProofOfReserveAggregator: answer < 0 or supply > answer) reads as
 /// unbacked, where a revert would make the check itself revert.
 contract ProofOfReserveFeed {
@@ -51,7 +54,12 @@ contract ProofOfReserveFeed {
         if (count == 0) {
             return (0, -1, 0, 0, 0);
         }
-        return _round(count);
+        (roundId, answer, startedAt, updatedAt, answeredInRound) = _round(count);
+        uint64 due = registry.latestDue(publisher);
+        if (due > registry.latestEpoch(publisher)) {
+            // A window ended and its deadline passed with nothing published: the last figure is stale.
+            answer = -1;
+        }
     }
 
     function getRoundData(uint80 roundId_)

@@ -20,12 +20,17 @@ interface IInclusionVerifier {
 /// liabilities are covered by the stated reserves. The commitment is Poseidon(rootHash, paramsHash,
 /// epoch, publisher) (docs/commitment.md): the registry supplies the epoch and msg.sender as public
 /// signals itself, so a proof made for one epoch or publisher never verifies for another. Publishers
-/// are authorized by the owner; each publisher's epochs are unix times, strictly increasing and never
-/// in the future (so no epoch can lock a publisher out). Anyone can check an inclusion proof against a
-/// stored commitment. Proofs are uint256[8]: [a.x, a.y, b.x.c1, b.x.c0, b.y.c1, b.y.c0, c.x, c.y] (the
-/// verifier's G2 order). Each publisher's publications are also kept in order per paramsHash (one list
-/// per asset layout), so that a Proof-of-Reserve feed bound to one layout reads its latest and past rounds
-/// in constant gas, never an epoch of another layout.
+/// are authorized by the owner. Before its first publication a publisher announces, once, its
+/// institution's name, a window length and the number of heights sampled per window, with a first
+/// window that has not started yet: its windows then tile time, epoch e being the end of window
+/// [e - length, e). An epoch is published only once its window has ended and at most publicationDelay
+/// seconds later; an epoch not published by then is missed, for good (anyone may record it with
+/// markMissed, and a feed reads the latest due window as missed without it). So the publisher chooses
+/// neither when it is measured nor which windows it shows (docs/proofs.md, "Windows"). Anyone can check
+/// an inclusion proof against a stored commitment. Proofs are uint256[8]: [a.x, a.y, b.x.c1, b.x.c0,
+/// b.y.c1, b.y.c0, c.x, c.y] (the verifier's G2 order). Each publisher's publications are also kept in
+/// order per paramsHash (one list per asset layout), so that a Proof-of-Reserve feed bound to one layout
+/// reads its latest and past rounds in constant gas, never an epoch of another layout.
 contract SolvencyRegistry {
     struct Commitment {
         uint256 commitment;
@@ -34,17 +39,40 @@ contract SolvencyRegistry {
         uint64 publishedAt;
     }
 
+    /// A publisher's announced windows: epoch e ends window [e - length, e) when e = firstEnd + n * length.
+    struct Window {
+        uint64 length;
+        uint64 firstEnd;
+        uint8 samples;
+    }
+
+    /// What statusOf answers.
+    uint8 public constant NOT_A_WINDOW = 0;
+    uint8 public constant OPEN = 1;
+    uint8 public constant PUBLISHED = 2;
+    uint8 public constant MISSED = 3;
+
+    /// The most heights a window may sample on each chain.
+    uint8 public constant MAX_SAMPLES = 64;
+
     address public immutable owner;
     ISolvencyVerifier public immutable solvencyVerifier;
     IInclusionVerifier public immutable inclusionVerifier;
+    /// How long after its window's end an epoch may still be published; later it is missed.
+    uint64 public immutable publicationDelay;
 
     mapping(address => bool) public authorized;
     mapping(address => uint64) public latestEpoch;
     mapping(address => mapping(uint64 => Commitment)) private commitments;
     mapping(address => mapping(uint256 => uint64[])) private publications;
+    mapping(address => Window) public windowOf;
+    mapping(address => string) public institutionOf;
+    mapping(address => mapping(uint64 => bool)) public missedRecorded;
 
     event PublisherAuthorized(address indexed publisher, bool authorized);
+    event WindowAnnounced(address indexed publisher, string institution, uint64 windowLength, uint64 firstWindowEnd, uint8 samples);
     event CommitmentPublished(address indexed publisher, uint64 indexed epoch, uint256 commitment, uint256 paramsHash, uint256[4] reserves);
+    event EpochMissed(address indexed publisher, uint64 indexed epoch);
 
     error NotOwner();
     error NotAuthorized(address publisher);
@@ -52,11 +80,19 @@ contract SolvencyRegistry {
     error EpochInFuture(uint64 epoch, uint256 blockTime);
     error InvalidSolvencyProof();
     error UnknownEpoch(address publisher, uint64 epoch);
+    error NotAnnounced(address publisher);
+    error AlreadyAnnounced(address publisher);
+    error InvalidWindow();
+    error NotAWindowEnd(uint64 epoch);
+    error PublicationLate(uint64 epoch, uint64 deadline);
+    error WindowSkipped(uint64 epoch);
+    error NotMissed(address publisher, uint64 epoch);
 
-    constructor(ISolvencyVerifier solvency, IInclusionVerifier inclusion) {
+    constructor(ISolvencyVerifier solvency, IInclusionVerifier inclusion, uint64 publicationDelay_) {
         owner = msg.sender;
         solvencyVerifier = solvency;
         inclusionVerifier = inclusion;
+        publicationDelay = publicationDelay_;
     }
 
     function setPublisher(address publisher, bool allowed) external {
@@ -65,13 +101,36 @@ contract SolvencyRegistry {
         emit PublisherAuthorized(publisher, allowed);
     }
 
-    /// @notice Publishes msg.sender's commitment for an epoch with its reserves; reverts unless the
-    /// solvency proof verifies for exactly this commitment, paramsHash, epoch, sender and reserves.
+    /// @notice Announces msg.sender's institution and windows, once: windows of windowLength seconds
+    /// tiling time from firstWindowEnd - windowLength, which must not have passed, each sampled at
+    /// `samples` heights per chain (docs/proofs.md). Nothing can change them afterwards.
+    function announce(string calldata institution, uint64 windowLength, uint64 firstWindowEnd, uint8 samples) external {
+        if (!authorized[msg.sender]) revert NotAuthorized(msg.sender);
+        if (windowOf[msg.sender].length != 0) revert AlreadyAnnounced(msg.sender);
+        if (bytes(institution).length == 0 || windowLength == 0 || samples == 0 || samples > MAX_SAMPLES
+            || firstWindowEnd < windowLength || firstWindowEnd - windowLength < block.timestamp) revert InvalidWindow();
+        windowOf[msg.sender] = Window(windowLength, firstWindowEnd, samples);
+        institutionOf[msg.sender] = institution;
+        emit WindowAnnounced(msg.sender, institution, windowLength, firstWindowEnd, samples);
+    }
+
+    /// @notice Publishes msg.sender's commitment for an epoch with its reserves; reverts unless the epoch
+    /// ends one of its windows, that window has ended, its deadline has not passed, no earlier window that
+    /// could still be published is skipped, and the solvency proof verifies for exactly this commitment,
+    /// paramsHash, epoch, sender and reserves.
     function publish(uint64 epoch, uint256 commitment, uint256 paramsHash, uint256[4] calldata reserves, uint256[8] calldata proof) external {
         if (!authorized[msg.sender]) revert NotAuthorized(msg.sender);
+        Window memory window = windowOf[msg.sender];
+        if (window.length == 0) revert NotAnnounced(msg.sender);
+        if (!_isWindowEnd(window, epoch)) revert NotAWindowEnd(epoch);
+        if (epoch > block.timestamp) revert EpochInFuture(epoch, block.timestamp);
+        if (block.timestamp > uint256(epoch) + publicationDelay) revert PublicationLate(epoch, epoch + publicationDelay);
         uint64 latest = latestEpoch[msg.sender];
         if (epoch <= latest) revert EpochNotIncreasing(epoch, latest);
-        if (epoch > block.timestamp) revert EpochInFuture(epoch, block.timestamp);
+        // Windows end in order and so do their deadlines: the last window skipped is the one that could
+        // still be open. Skipped windows whose deadline has passed are missed (statusOf says so).
+        if (epoch > window.firstEnd && epoch - window.length > latest
+            && block.timestamp <= uint256(epoch - window.length) + publicationDelay) revert WindowSkipped(epoch - window.length);
         uint256[8] memory signals = [
             commitment, paramsHash, uint256(epoch), uint256(uint160(msg.sender)),
             reserves[0], reserves[1], reserves[2], reserves[3]
@@ -83,6 +142,36 @@ contract SolvencyRegistry {
         commitments[msg.sender][epoch] = Commitment(commitment, paramsHash, reserves, uint64(block.timestamp));
         publications[msg.sender][paramsHash].push(epoch);
         emit CommitmentPublished(msg.sender, epoch, commitment, paramsHash, reserves);
+    }
+
+    /// @notice Records, for anyone to see, that a publisher's window ended more than publicationDelay ago
+    /// without a publication. Anyone may call it; a missed epoch stays missed.
+    function markMissed(address publisher, uint64 epoch) external {
+        if (statusOf(publisher, epoch) != MISSED || missedRecorded[publisher][epoch]) revert NotMissed(publisher, epoch);
+        missedRecorded[publisher][epoch] = true;
+        emit EpochMissed(publisher, epoch);
+    }
+
+    /// @notice NOT_A_WINDOW (no window of this publisher ends at epoch), OPEN (its window has not ended,
+    /// or it may still be published), PUBLISHED, or MISSED (its deadline passed without a publication).
+    function statusOf(address publisher, uint64 epoch) public view returns (uint8) {
+        Window memory window = windowOf[publisher];
+        if (window.length == 0 || !_isWindowEnd(window, epoch)) return NOT_A_WINDOW;
+        if (commitments[publisher][epoch].publishedAt != 0) return PUBLISHED;
+        return block.timestamp > uint256(epoch) + publicationDelay ? MISSED : OPEN;
+    }
+
+    /// @notice The publisher's latest window whose deadline has passed (0 when none has): a feed reads the
+    /// publisher as missing when it is later than latestEpoch.
+    function latestDue(address publisher) public view returns (uint64) {
+        Window memory window = windowOf[publisher];
+        if (window.length == 0 || block.timestamp <= uint256(window.firstEnd) + publicationDelay) return 0;
+        uint256 due = block.timestamp - publicationDelay - 1; // the latest end whose deadline has passed is <= due
+        return uint64(due - (due - window.firstEnd) % window.length);
+    }
+
+    function _isWindowEnd(Window memory window, uint64 epoch) private pure returns (bool) {
+        return epoch >= window.firstEnd && (epoch - window.firstEnd) % window.length == 0;
     }
 
     /// @notice The stored commitment and paramsHash of a publisher's epoch (reverts for an epoch never published).

@@ -60,7 +60,7 @@ public static class CliApplication
     private static (int Exit, string Line) Describe(Exception failure) => failure switch
     {
         InputException or IOException or UnauthorizedAccessException or ProverUnavailableException => (ExitCodes.BadInput, $"error: {failure.Message}"),
-        ChainReadFailedException or Chains.Evm.Registry.RegistryRejectedException or Commands.BusPublishFailedException => (ExitCodes.CheckFailed, $"error: {failure.Message}"),
+        ChainReadFailedException or Reserves.Windows.WindowNotReadyException or Chains.Evm.Registry.RegistryRejectedException or Commands.BusPublishFailedException => (ExitCodes.CheckFailed, $"error: {failure.Message}"),
         // Only the epoch verbs ask the running services, and only the prover role answers them.
         MassTransit.RequestTimeoutException => (ExitCodes.CheckFailed, "error: no answer within --timeout: is a prover role running on this bus? (a request made while none listens is not kept)"),
         OperationCanceledException => (ExitCodes.InternalError, "cancelled"),

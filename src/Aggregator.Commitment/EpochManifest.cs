@@ -64,6 +64,13 @@ public sealed record EpochManifest(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public PublicationEntry? Publication { get; init; }
 
+    /// <summary>The block of each chain the liabilities were taken at (absent for a commitment built from a ledger file).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<HeightEntry>? Liabilities { get; init; }
+
+    /// <summary>A chain (CAIP-2), a height and its block hash.</summary>
+    public sealed record HeightEntry(string Chain, ulong Height, string BlockHash);
+
     public sealed record AssetEntry(string Symbol, int ProofDecimals);
 
     /// <summary>A reserve the solvency proof covers: whole units as given and in proof units (rounded down).</summary>

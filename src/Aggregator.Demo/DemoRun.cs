@@ -99,9 +99,7 @@ public static class DemoRun
             Done(string.Create(CultureInfo.InvariantCulture,
                 $"ETH feed moved from {world.EthPrice / 0.7m:0} to {moved:0} USD: {observed.Calls.Count - callsBefore:N0} margin calls and {observed.Plans.Count - plansBefore:N0} liquidation plans published, the first {firstPlan.TotalMilliseconds:0} ms after the feed's transaction was sent; {Statuses(engine)}; e.g. {example.Account}: repay {example.DebtToCover} {example.DebtAsset}, seize {example.CollateralToSeize} {example.CollateralAsset} on {example.CollateralChain}"));
 
-            await world.AdvanceAsync(cancellationToken).ConfigureAwait(false);
-            var epoch = (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 1;
-            world.SignOwnership(epoch);
+            var epoch = await world.EndWindowAsync(cancellationToken).ConfigureAwait(false);
             var close = host.Services.GetRequiredService<IClientFactory>().CreateRequestClient<EpochCloseRequested>(RequestTimeout.After(m: 5));
             var response = await close.GetResponse<EpochClosed, EpochCloseFailed>(new EpochCloseRequested(epoch, DateTimeOffset.UtcNow), cancellationToken).ConfigureAwait(false);
             if (!response.Is(out Response<EpochClosed>? closed))

@@ -142,6 +142,42 @@ public sealed class DemoWorld
         EthPrice = price;
     }
 
+    /// <summary>The publisher's window length on the registry, in seconds.</summary>
+    public const ulong WindowSeconds = 10;
+
+    /// <summary>The heights sampled per EVM chain in each window.</summary>
+    public const int WindowSamples = 4;
+
+    /// <summary>How long after its window an epoch may be published on the world's registry.</summary>
+    public const ulong PublicationDelay = 3_600;
+
+    /// <summary>The end of the next window to close (the epoch <see cref="EndWindowAsync"/> returns).</summary>
+    public ulong NextWindowEnd { get; private set; }
+
+    /// <summary>
+    /// Lets the next window of the publisher end, as time would: both EVM chains mine a block a second
+    /// through it until their clocks pass its end, then the registry's chain 64 blocks more (anvil
+    /// finalizes a block 64 blocks back), so its seed is final; signs the reserves' ownership for it and
+    /// returns the epoch (the window's end). The chains' clocks run ahead of the wall clock from then on.
+    /// </summary>
+    public async Task<ulong> EndWindowAsync(CancellationToken cancellationToken = default)
+    {
+        var end = NextWindowEnd;
+        NextWindowEnd += WindowSeconds;
+        foreach (var rpc in new[] { RpcA, RpcB })
+        {
+            var latest = await JsonRpc.CallAsync(_http, rpc, "eth_getBlockByNumber", ["latest", false], cancellationToken).ConfigureAwait(false);
+            var time = ulong.Parse(latest!["timestamp"]!.GetValue<string>()[2..], System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
+            if (time <= end)
+            {
+                await JsonRpc.CallAsync(_http, rpc, "anvil_mine", [$"0x{end - time + 1:x}", "0x1"], cancellationToken).ConfigureAwait(false);
+            }
+        }
+        await JsonRpc.CallAsync(_http, RpcA, "anvil_mine", ["0x41", "0x1"], cancellationToken).ConfigureAwait(false);
+        SignOwnership(end);
+        return end;
+    }
+
     /// <summary>A new block on each EVM chain and a new slot on Solana: the adapters publish a batch for each.</summary>
     public async Task AdvanceAsync(CancellationToken cancellationToken)
     {
@@ -163,8 +199,14 @@ public sealed class DemoWorld
         EthFeed = await Deploy(_a, "PriceFeed", [(byte)FeedDecimals, "ETH / USD", FeedAnswer(EthPrice)], cancellationToken).ConfigureAwait(false);
         var btcFeed = await Deploy(_a, "PriceFeed", [(byte)FeedDecimals, "BTC / USD", FeedAnswer(60_000m)], cancellationToken).ConfigureAwait(false);
         var solFeed = await Deploy(_a, "PriceFeed", [(byte)FeedDecimals, "SOL / USD", FeedAnswer(150m)], cancellationToken).ConfigureAwait(false);
-        Registry = await RegistryDeployment.DeployAsync(_a, _artifacts, cancellationToken).ConfigureAwait(false);
-        await new SolvencyRegistryClient(_a, Registry, deployer).SetPublisherAsync(deployer, true).ConfigureAwait(false);
+        Registry = await RegistryDeployment.DeployAsync(_a, _artifacts, PublicationDelay, cancellationToken).ConfigureAwait(false);
+        var registry = new SolvencyRegistryClient(_a, Registry, deployer);
+        await registry.SetPublisherAsync(deployer, true).ConfigureAwait(false);
+        // The publisher's windows, announced before the first one starts (a whole window from now).
+        var now = await JsonRpc.CallAsync(_http, RpcA, "eth_getBlockByNumber", ["latest", false], cancellationToken).ConfigureAwait(false);
+        var chainTime = ulong.Parse(now!["timestamp"]!.GetValue<string>()[2..], System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
+        NextWindowEnd = ((chainTime / WindowSeconds) + 3) * WindowSeconds;
+        await registry.AnnounceAsync(Institution, WindowSeconds, NextWindowEnd, WindowSamples).ConfigureAwait(false);
         var usdcSolana = (await JsonRpc.CallAsync(_http, _solana, "test_createMint", [6, "spl-token"], cancellationToken).ConfigureAwait(false))!.GetValue<string>();
 
         // Accounts: a deposit address on each chain.

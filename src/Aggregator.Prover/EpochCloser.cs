@@ -15,6 +15,7 @@ using Aggregator.Reserves;
 using Aggregator.Reserves.Chains;
 using Aggregator.Reserves.Configuration;
 using Aggregator.Reserves.Evidence;
+using Aggregator.Reserves.Windows;
 using MassTransit;
 using Microsoft.Extensions.Logging;
 
@@ -73,7 +74,7 @@ internal sealed partial class EpochCloser(ProverSettings settings, LiabilitiesCo
                 ProvedAll(log, epoch, all.Proved, all.Kept, all.Elapsed.TotalSeconds);
             }
             var manifest = EpochDirectory.ReadManifest(directory);
-            var heights = report.Chains.Select(c => new AppliedBlock(ChainId.Parse(c.Chain), c.Height, c.BlockHash)).ToArray();
+            var heights = (manifest.Liabilities ?? []).Select(c => new AppliedBlock(ChainId.Parse(c.Chain), c.Height, c.BlockHash)).ToArray();
             var totals = manifest.Reserves!.Zip(manifest.Assets, (r, a) => new ReserveTotal(
                 new Core.Assets.AssetId(r.Symbol), new Amount(BigInteger.Parse(r.ProofUnits, CultureInfo.InvariantCulture), a.ProofDecimals))).ToArray();
             return (new EpochClosed(epoch, manifest.Commitment, Path.GetFullPath(Path.Combine(directory, EpochDirectory.ManifestFile)), transaction, heights),
@@ -103,30 +104,40 @@ internal sealed partial class EpochCloser(ProverSettings settings, LiabilitiesCo
         return manifest.Publication?.TransactionHash is null ? CloseStep.Publish : CloseStep.Announce;
     }
 
-    // The snapshot, the reserves at its blocks, the tree: one epoch directory, written whole.
+    // The window's seed and samples, the liabilities' snapshot, the reserves over the window, the tree: one
+    // epoch directory, written whole.
     private async Task CommitAsync(ulong epoch, string directory, CancellationToken cancellationToken)
     {
         var reserves = ReservesConfigFile.Read(settings.ReservesConfigPath);
         var chains = ReserveChains.Open(reserves, _http);
+        var window = await WindowAsync(epoch, cancellationToken).ConfigureAwait(false);
+        var seedChain = settings.Registry?.Chain ?? chains.First(c => c.Clock is not null).Reader.Chain;
+        var seed = await WhenReadyAsync(() => WindowedReads.SeedAsync(window, chains, seedChain, cancellationToken), cancellationToken).ConfigureAwait(false);
+        Seeded(log, epoch, window, seed.Seed, seed.SeedHeight);
         var (snapshot, solana) = await SnapshotAsync(epoch, chains, reserves, cancellationToken).ConfigureAwait(false);
-        if (PreviousEpoch(epoch) is { } previous && Behind(snapshot[0].Heights, previous.Report) is { } behind)
+        if (PreviousEpoch(epoch) is { } previous && Behind(snapshot[0].Heights, previous.Heights) is { } behind)
         {
             throw new EpochCloseException($"epoch {epoch} would be taken behind epoch {previous.Epoch}: {behind}");
         }
         var rows = Rows(settings.Parameters, settings.Accounts, snapshot);
-        var read = new List<(ReserveChain, ObservationBatch)>();
+        var read = new List<(ReserveChain, ObservationBatch, SampleEvidence?)>();
         foreach (var chain in chains)
         {
-            var block = snapshot[0].Heights.Single(h => h.Chain == chain.Reader.Chain);
-            // Reserves are read by the prover, never taken from the bus: a forged or inflated batch cannot
-            // reach a published proof. EVM: from its own node at the engines' block, the block's hash
-            // checked first, so a height the chain never reached, or another fork, stops the close.
-            // Solana: the read the engines' liabilities are at.
-            read.Add((chain, block.Chain.Family == ChainFamily.Evm
-                ? await chain.Reader.RereadAsync(block.Height, block.BlockHash, cancellationToken).ConfigureAwait(false)
-                : solana[block.Chain].Batch));
+            if (chain.Clock is not null)
+            {
+                // Reserves are read by the prover, never taken from the bus, from its own node at the heights
+                // the window's seed draws (each block's hash checked before and after): borrowed for a block
+                // or two, they count only if a drawn height falls there, and then the least one counts.
+                var sampled = await WhenReadyAsync(() => WindowedReads.ReadAsync(chain, window, seed, cancellationToken), cancellationToken).ConfigureAwait(false);
+                read.AddRange(sampled.Select(s => (chain, s.Batch, (SampleEvidence?)s.Sample)));
+            }
+            else
+            {
+                // Solana serves no past slot: the read the engines' liabilities are at, point-in-time.
+                read.Add((chain, solana[chain.Reader.Chain].Batch, null));
+            }
         }
-        var counted = ReservesSweep.Count(reserves.Institution, epoch, read);
+        var counted = ReservesSweep.Count(reserves.Institution, epoch, read, seed);
         counted = counted with
         {
             Report = counted.Report with
@@ -141,13 +152,72 @@ internal sealed partial class EpochCloser(ProverSettings settings, LiabilitiesCo
         {
             throw new EpochCloseException($"epoch {epoch}: {unproven.Length} reserve addresses not counted, nothing committed: {string.Join("; ", unproven)}");
         }
+        if (counted.Problems.Count > 0)
+        {
+            throw new EpochCloseException($"epoch {epoch}: the reserves are not all counted, nothing committed: {string.Join("; ", counted.Problems)}");
+        }
         var publisher = PublisherAddress.Parse(settings.Publisher().ToLowerInvariant());
         var secret = EpochSecret.Generate();
         var tree = MerkleSumTree.Build(settings.Parameters, rows, secret, cancellationToken: cancellationToken);
         EpochDirectory.Write(directory, tree, secret, epoch, publisher, DateTimeOffset.UtcNow,
-            new Dictionary<string, string> { [EpochProofs.ReservesEvidenceFile] = ReservesReportFile.Serialize(counted.Report) });
+            new Dictionary<string, string> { [EpochProofs.ReservesEvidenceFile] = ReservesReportFile.Serialize(counted.Report) },
+            [.. snapshot[0].Heights.Select(h => new EpochManifest.HeightEntry(h.Chain.ToString(), h.Height, h.BlockHash))]);
         var heights = Describe(snapshot[0].Heights);
         Committed(log, epoch, rows.Count, heights);
+    }
+
+    // The window the epoch ends: the publisher's, as announced on the registry (the configured windows, if
+    // any, must be the same), or the configured ones without a registry.
+    private async Task<ReserveWindow> WindowAsync(ulong epoch, CancellationToken cancellationToken)
+    {
+        if (settings.Registry is not { } registry)
+        {
+            var windows = settings.Windows ?? throw new EpochCloseException("no registry and no epochs.window configured: an epoch needs a window to sample");
+            return epoch % windows.Seconds == 0
+                ? ReserveWindow.Ending(epoch, windows.Seconds, windows.Samples)
+                : throw new EpochCloseException($"epoch {epoch} does not end a window: windows end at multiples of {windows.Seconds} s");
+        }
+        var publisher = settings.Publisher();
+        var client = new SolvencyRegistryClient(new Nethereum.Web3.Web3(registry.RpcUrl), registry.Address, publisher);
+        var announced = await client.WindowOfAsync(publisher).ConfigureAwait(false)
+            ?? throw new EpochCloseException($"publisher {publisher} has announced no windows on the registry {registry.Address} (aggregator registry announce)");
+        if (settings.Windows is { } configured && (configured.Seconds != announced.Length || configured.Samples != announced.Samples))
+        {
+            throw new EpochCloseException($"epochs.window is {configured.Seconds} s sampled {configured.Samples} times; the registry has the publisher's windows at {announced.Length} s sampled {announced.Samples} times");
+        }
+        if (!announced.EndsWindow(epoch))
+        {
+            throw new EpochCloseException($"epoch {epoch} does not end one of the publisher's windows (the first ends at {announced.FirstEnd}, then every {announced.Length} s)");
+        }
+        if (NextStep(settings.EpochDirectory(epoch)) == CloseStep.Commit && await client.StatusOfAsync(publisher, epoch).ConfigureAwait(false) == EpochStatus.Missed)
+        {
+            throw new EpochCloseException($"epoch {epoch} is missed: its publication deadline has passed");
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+        return ReserveWindow.Ending(epoch, announced.Length, announced.Samples);
+    }
+
+    // A step that needs the window's end to be final (its seed drawable, every chain confirmed past it),
+    // asked again until it is or the wait runs out.
+    private async Task<T> WhenReadyAsync<T>(Func<Task<T>> step, CancellationToken cancellationToken)
+    {
+        var giveUp = DateTime.UtcNow + settings.WindowWait;
+        while (true)
+        {
+            try
+            {
+                return await step().ConfigureAwait(false);
+            }
+            catch (WindowNotReadyException notYet) when (DateTime.UtcNow < giveUp)
+            {
+                Waiting(log, notYet.Message);
+                await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
+            }
+            catch (WindowNotReadyException notYet)
+            {
+                throw new EpochCloseException($"the window is not final after {settings.WindowWait.TotalMinutes:0} min: {notYet.Message}");
+            }
+        }
     }
 
     // Every partition's answer, all at the same block of every chain of the reserves, each Solana cluster
@@ -228,7 +298,7 @@ internal sealed partial class EpochCloser(ProverSettings settings, LiabilitiesCo
         [.. report.Chains.SelectMany(c => c.Addresses.Where(a => a.Ownership != "verified").Select(a => $"{c.Name} {a.Address}: {a.Ownership}"))];
 
     // The latest epoch closed here before this one, with its evidence: its heights are a floor.
-    private (ulong Epoch, ReservesReport Report)? PreviousEpoch(ulong epoch)
+    private (ulong Epoch, IReadOnlyList<EpochManifest.HeightEntry> Heights)? PreviousEpoch(ulong epoch)
     {
         if (!Directory.Exists(settings.Directory))
         {
@@ -236,9 +306,9 @@ internal sealed partial class EpochCloser(ProverSettings settings, LiabilitiesCo
         }
         var earlier = Directory.GetDirectories(settings.Directory)
             .Select(d => ulong.TryParse(Path.GetFileName(d), NumberStyles.None, CultureInfo.InvariantCulture, out var e) ? e : 0)
-            .Where(e => e > 0 && e < epoch && File.Exists(Path.Combine(settings.EpochDirectory(e), EpochProofs.ReservesEvidenceFile)))
+            .Where(e => e > 0 && e < epoch && File.Exists(Path.Combine(settings.EpochDirectory(e), EpochDirectory.ManifestFile)))
             .DefaultIfEmpty().Max();
-        return earlier == 0 ? null : (earlier, ReservesReportFile.Read(Path.Combine(settings.EpochDirectory(earlier), EpochProofs.ReservesEvidenceFile)));
+        return earlier == 0 ? null : (earlier, EpochDirectory.ReadManifest(settings.EpochDirectory(earlier)).Liabilities ?? []);
     }
 
     /// <summary>
@@ -246,12 +316,12 @@ internal sealed partial class EpochCloser(ProverSettings settings, LiabilitiesCo
     /// at), or null when it is not: an engine fed an old batch after a restart would otherwise commit
     /// balances older than an epoch already published.
     /// </summary>
-    internal static string? Behind(IReadOnlyList<AppliedBlock> heights, ReservesReport previous)
+    internal static string? Behind(IReadOnlyList<AppliedBlock> heights, IReadOnlyList<EpochManifest.HeightEntry> previous)
     {
-        var behind = previous.Chains
+        var behind = previous
             .Select(p => (Previous: p, Now: heights.FirstOrDefault(h => h.Chain.ToString() == p.Chain)))
             .Where(c => c.Now is not null && c.Now.Height < c.Previous.Height)
-            .Select(c => $"{c.Previous.Name} at height {c.Now!.Height}, below {c.Previous.Height}")
+            .Select(c => $"{c.Previous.Chain} at height {c.Now!.Height}, below {c.Previous.Height}")
             .ToArray();
         return behind.Length == 0 ? null : string.Join("; ", behind);
     }
@@ -304,6 +374,12 @@ internal sealed partial class EpochCloser(ProverSettings settings, LiabilitiesCo
         }
         return rows;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "epoch {Epoch}: window {Window}, seed {Seed} (block {SeedHeight} of the registry's chain)")]
+    private static partial void Seeded(ILogger logger, ulong epoch, ReserveWindow window, string seed, ulong seedHeight);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "waiting for the window to be final: {Reason}")]
+    private static partial void Waiting(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "epoch {Epoch}: committed {Accounts} accounts at {Heights}")]
     private static partial void Committed(ILogger logger, ulong epoch, int accounts, string heights);

@@ -47,6 +47,15 @@ public sealed record ProverSettings(
     /// </summary>
     public bool ProveAllAtClose { get; init; }
 
+    /// <summary>
+    /// The windows epochs end when no registry is configured (with one, the publisher's announced windows
+    /// are used and these, when set, must equal them).
+    /// </summary>
+    public EpochWindows? Windows { get; init; }
+
+    /// <summary>How long a close waits for its window's end to be final on every chain (and the seed drawable) before giving up.</summary>
+    public TimeSpan WindowWait { get; init; } = TimeSpan.FromMinutes(30);
+
     /// <summary>How long the partitions have to answer one request for liabilities.</summary>
     public TimeSpan PartitionTimeout { get; init; } = TimeSpan.FromSeconds(20);
 
@@ -60,5 +69,8 @@ public sealed record ProverSettings(
     public string EpochDirectory(ulong epoch) => Path.Combine(Directory, epoch.ToString(System.Globalization.CultureInfo.InvariantCulture));
 }
 
-/// <summary>A SolvencyRegistry: the node to send through (never printed) and the contract's address.</summary>
-public sealed record RegistryTarget(string RpcUrl, string Address);
+/// <summary>A SolvencyRegistry: the node to send through (never printed), the contract's address and its chain (where the seed is drawn).</summary>
+public sealed record RegistryTarget(string RpcUrl, string Address, Core.Chains.ChainId Chain);
+
+/// <summary>Windows of <paramref name="Seconds"/> ending at its multiples, each sampled at <paramref name="Samples"/> heights per EVM chain.</summary>
+public sealed record EpochWindows(ulong Seconds, int Samples);

@@ -7,8 +7,10 @@ using Aggregator.Reserves.Evidence;
 namespace Aggregator.Reserves;
 
 /// <summary>
-/// Checks a reserves report against the chains: each recorded block is still the chain's block at that
-/// height, every balance read there again, every signature verified again, the totals recomputed.
+/// Checks a reserves report against the chains: the window's seed is the prevrandao of the first finalized
+/// block of the seed chain at or after the window's end, each EVM chain's heights are exactly the ones the
+/// seed draws, each recorded block is still the chain's block at that height, every balance and debt read
+/// there again, every signature verified again, the totals (least net per chain, summed) recomputed.
 /// Solana's RPC serves current state only, so a cluster is re-read now and is never counted as checked:
 /// it is reported as "slot S not re-readable" with its balances now. A chain whose node cannot be
 /// reached is not checked either, and says why.
@@ -28,13 +30,15 @@ public static class ReservesVerification
         var asRecorded = true;
         var tally = new ReservesTally(institution, report.Epoch);
         var recordedNames = new HashSet<string>(StringComparer.Ordinal);
+        var recordedHeights = new HashSet<(string, ulong)>();
         for (var i = 0; i < report.Chains.Count; i++)
         {
             var recorded = report.Chains[i];
-            if (!recordedNames.Add(recorded.Name))
+            if (!recordedHeights.Add((recorded.Name, recorded.Height)))
             {
-                throw new InputException($"chain '{recorded.Name}' is recorded twice", file: source, field: $"$.chains[{i}].name");
+                throw new InputException($"chain '{recorded.Name}' is recorded twice at height {recorded.Height}", file: source, field: $"$.chains[{i}].height");
             }
+            recordedNames.Add(recorded.Name);
             var chain = chains.FirstOrDefault(c => c.Reader.Name == recorded.Name)
                 ?? throw new InputException($"chain '{recorded.Name}' is not in the configuration", file: source, field: $"$.chains[{i}].name");
             Core.Observations.ObservationBatch batch;
@@ -55,7 +59,7 @@ public static class ReservesVerification
                 continue;
             }
             // Solana reads now, at a later slot: compare what the report says, at its height.
-            var evidence = tally.Add(chain, batch) with { Height = recorded.Height, BlockHash = batch.Chain.Family == ChainFamily.Solana ? recorded.BlockHash : batch.BlockHash };
+            var evidence = tally.Add(chain, batch, recorded.Sample) with { Height = recorded.Height, BlockHash = batch.Chain.Family == ChainFamily.Solana ? recorded.BlockHash : batch.BlockHash };
             var same = SameJson(evidence, recorded);
             asRecorded &= same;
             if (batch.Chain.Family == ChainFamily.Solana)
@@ -71,6 +75,7 @@ public static class ReservesVerification
                 confirmed.Add($"{recorded.Name} at height {recorded.Height}: balances and signatures as recorded");
             }
         }
+        await CheckWindowAsync(report, chains, failures, confirmed, notChecked, cancellationToken).ConfigureAwait(false);
         var missing = chains.Select(c => c.Reader.Name).Where(name => !recordedNames.Contains(name)).ToArray();
         if (missing.Length > 0)
         {
@@ -87,6 +92,60 @@ public static class ReservesVerification
             failures.Add($"the report is for institution '{report.Institution}', the configuration for '{institution}'");
         }
         return new VerificationOutcome(confirmed, failures, notChecked);
+    }
+
+    // The window: its end is the epoch, its seed the seed chain's, and each EVM chain's recorded heights
+    // exactly the ones the seed draws. Without a window the EVM chains were read at one height of the
+    // institution's choosing: said, not failed (verify solvency requires a window).
+    private static async Task CheckWindowAsync(ReservesReport report, IReadOnlyList<ReserveChain> chains, List<string> failures, List<string> confirmed, List<string> notChecked, CancellationToken cancellationToken)
+    {
+        if (report.Window is not { } recorded)
+        {
+            notChecked.Add("no window: the EVM chains were read at one height each, chosen by whoever ran the sweep (point-in-time)");
+            return;
+        }
+        if (recorded.End != report.Epoch)
+        {
+            failures.Add($"the window ends at {recorded.End}, not at the epoch {report.Epoch}");
+            return;
+        }
+        var window = new Windows.ReserveWindow(recorded.Start, recorded.End, recorded.Samples);
+        WindowEvidence seed;
+        try
+        {
+            seed = await Windows.WindowedReads.SeedAsync(window, chains, ChainId.Parse(recorded.SeedChain), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is InputException or Windows.WindowNotReadyException or ChainReadFailedException or FormatException)
+        {
+            failures.Add($"the window's seed cannot be drawn again: {error.Message}");
+            return;
+        }
+        if (!SameJson(seed, recorded))
+        {
+            failures.Add($"the window's seed is block {seed.SeedHeight} ({seed.SeedBlockHash}) prevrandao {seed.Seed} of {seed.SeedChain}, not the recorded block {recorded.SeedHeight} ({recorded.SeedBlockHash}) {recorded.Seed}");
+            return;
+        }
+        confirmed.Add($"window {window}: seed {seed.Seed}, the prevrandao of {seed.SeedChain} block {seed.SeedHeight}, the first finalized block at or after its end");
+        foreach (var chain in chains.Where(c => c.Clock is not null))
+        {
+            try
+            {
+                var drawn = (await Windows.WindowedReads.SampleAsync(chain, window, seed, cancellationToken).ConfigureAwait(false)).Select(s => s.Block.Number).ToArray();
+                var heights = report.Chains.Where(c => c.Name == chain.Reader.Name).Select(c => c.Height).Order().ToArray();
+                if (drawn.SequenceEqual(heights))
+                {
+                    confirmed.Add($"{chain.Reader.Name}: heights {string.Join(", ", drawn)} are the window's draws");
+                }
+                else
+                {
+                    failures.Add($"{chain.Reader.Name}: the window's draws are heights {string.Join(", ", drawn)}, the report has {string.Join(", ", heights)}");
+                }
+            }
+            catch (Exception error) when (error is InputException or Windows.WindowNotReadyException or ChainReadFailedException)
+            {
+                notChecked.Add($"{chain.Reader.Name}: the window's draws cannot be made again: {error.Message}");
+            }
+        }
     }
 
     private static string Describe(ChainEvidence chain) =>

@@ -49,10 +49,9 @@ public class EpochRowsTests
     [Fact]
     public void A_snapshot_below_the_heights_of_an_earlier_epoch_is_named_and_one_at_or_above_them_is_not()
     {
-        var previous = new Reserves.Evidence.ReservesReport(Reserves.Evidence.ReservesReport.CurrentFormat, "Example Custody", 100, [],
-            [new Reserves.Evidence.ChainEvidence(Ethereum.ToString(), "anvil", 50, "0x32", []), new Reserves.Evidence.ChainEvidence(Solana.ToString(), "litesvm", 9000, "", [])]);
+        Commitment.EpochManifest.HeightEntry[] previous = [new(Ethereum.ToString(), 50, "0x32"), new(Solana.ToString(), 9000, "")];
         Assert.Null(EpochCloser.Behind([new AppliedBlock(Ethereum, 50, "0x32"), new AppliedBlock(Solana, 9001, "")], previous));
-        Assert.Equal("anvil at height 49, below 50", EpochCloser.Behind([new AppliedBlock(Ethereum, 49, "0x31"), new AppliedBlock(Solana, 9001, "")], previous));
+        Assert.Equal($"{Ethereum} at height 49, below 50", EpochCloser.Behind([new AppliedBlock(Ethereum, 49, "0x31"), new AppliedBlock(Solana, 9001, "")], previous));
         Assert.Null(EpochCloser.Behind([new AppliedBlock(Ethereum, 51, "0x33")], previous)); // a chain no longer followed is not a floor
     }
 }

@@ -113,6 +113,23 @@ public sealed class EvmBalanceReader : IChainReader
             }
         }
 
+        var debtRequests = new List<(string Address, EvmDebtSource Source)>();
+        foreach (var source in _options.Debts)
+        {
+            foreach (var address in _options.Addresses)
+            {
+                debtRequests.Add((address, source));
+                requests.Add(new Call3
+                {
+                    Target = source.Contract,
+                    AllowFailure = true,
+                    CallData = source.Protocol == LendingProtocol.AaveV3
+                        ? new BalanceOfFunction { Owner = address }.GetCallData()
+                        : new BorrowBalanceOfFunction { Account = address }.GetCallData(),
+                });
+            }
+        }
+
         var results = await CallAllAsync(requests, height, cancellationToken).ConfigureAwait(false);
         var unreadableDecimals = new HashSet<string>(StringComparer.Ordinal);
         for (var t = 0; t < _options.Tokens.Count; t++)
@@ -147,7 +164,23 @@ public sealed class EvmBalanceReader : IChainReader
                 failures.Add(new ReadFailure(asset, address, result.Success ? "the call returned no uint256" : "the call reverted"));
             }
         }
-        return new ObservationBatch(Chain, height, blockHash, balances, failures);
+        var debts = new List<DebtObservation>(debtRequests.Count);
+        var firstDebt = _options.Tokens.Count + balanceRequests.Count;
+        for (var i = 0; i < debtRequests.Count; i++)
+        {
+            var (address, source) = debtRequests[i];
+            var result = results[firstDebt + i];
+            if (result.Success && Uint256(result.ReturnData) is { } owed)
+            {
+                debts.Add(new DebtObservation(address, new AssetId(source.Symbol), source.Name, new Amount(owed, source.Decimals)));
+            }
+            else
+            {
+                // An unread debt would count pledged coins as free: the address is reported, never counted as owing nothing.
+                failures.Add(new ReadFailure(new AssetId(source.Symbol), address, $"{source.Name}: {(result.Success ? "the debt call returned no uint256" : "the debt call reverted")}"));
+            }
+        }
+        return new ObservationBatch(Chain, height, blockHash, balances, failures) { Debts = debts };
     }
 
     private async Task<List<Result>> CallAllAsync(List<Call3> requests, ulong height, CancellationToken cancellationToken)

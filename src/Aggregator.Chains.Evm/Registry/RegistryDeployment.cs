@@ -8,15 +8,21 @@ namespace Aggregator.Chains.Evm.Registry;
 /// </summary>
 public static class RegistryDeployment
 {
-    /// <summary>Deploys both verifiers and a registry owned by the web3's account; returns the registry's address.</summary>
-    public static async Task<string> DeployAsync(IWeb3 web3, string artifactsDirectory, CancellationToken cancellationToken = default)
+    /// <summary>How long after its window an epoch may be published by default: a day.</summary>
+    public const ulong DefaultPublicationDelay = 86_400;
+
+    /// <summary>
+    /// Deploys both verifiers and a registry owned by the web3's account, with an epoch's publication
+    /// delay in seconds (after it, an unpublished epoch is missed); returns the registry's address.
+    /// </summary>
+    public static async Task<string> DeployAsync(IWeb3 web3, string artifactsDirectory, ulong publicationDelay = DefaultPublicationDelay, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(web3);
         var owner = web3.TransactionManager.Account.Address;
         var solvency = await ContractArtifact.DeployAsync(web3, artifactsDirectory, "SolvencyVerifier", [], cancellationToken).ConfigureAwait(false);
         var inclusion = await ContractArtifact.DeployAsync(web3, artifactsDirectory, "InclusionVerifier", [], cancellationToken).ConfigureAwait(false);
         var registry = await web3.Eth.DeployContract.SendRequestAndWaitForReceiptAsync(
-            SolvencyRegistryClient.Abi, SolvencyRegistryClient.Bytecode, owner, ContractArtifact.DeployGas, cancellationToken, solvency, inclusion).ConfigureAwait(false);
+            SolvencyRegistryClient.Abi, SolvencyRegistryClient.Bytecode, owner, ContractArtifact.DeployGas, cancellationToken, solvency, inclusion, publicationDelay).ConfigureAwait(false);
         return registry.ContractAddress;
     }
 }

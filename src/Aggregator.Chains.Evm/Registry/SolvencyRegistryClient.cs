@@ -183,6 +183,61 @@ public sealed class SolvencyRegistryClient
         return receipt.GasUsed.Value;
     }
 
+    /// <summary>
+    /// Announces the sender's institution and windows, once (the registry refuses a second announcement,
+    /// a first window already started, or more than 64 samples).
+    /// </summary>
+    /// <exception cref="RegistryRejectedException">The registry refused the announcement.</exception>
+    public async Task<TransactionReceipt> AnnounceAsync(string institution, ulong windowLength, ulong firstWindowEnd, int samples)
+    {
+        await RequireCodeAsync().ConfigureAwait(false);
+        return await SendAsync("announce", "the announcement", new HexBigInteger(300_000), institution, windowLength, firstWindowEnd, (byte)samples).ConfigureAwait(false);
+    }
+
+    /// <summary>Records that a publisher's epoch was missed (anyone may; the registry refuses an epoch that is not).</summary>
+    /// <exception cref="RegistryRejectedException">The epoch is not missed, or already recorded.</exception>
+    public Task<TransactionReceipt> MarkMissedAsync(string publisher, ulong epoch) =>
+        SendAsync("markMissed", $"marking epoch {epoch} missed", new HexBigInteger(100_000), publisher, epoch);
+
+    /// <summary>A publisher's announced windows and institution, or null before its announcement.</summary>
+    public async Task<AnnouncedWindow?> WindowOfAsync(string publisher)
+    {
+        await RequireCodeAsync().ConfigureAwait(false);
+        var window = await _contract.GetFunction("windowOf").CallDeserializingToObjectAsync<WindowOfOutput>(publisher).ConfigureAwait(false);
+        if (window.Length == 0)
+        {
+            return null;
+        }
+        var institution = await _contract.GetFunction("institutionOf").CallAsync<string>(publisher).ConfigureAwait(false);
+        return new AnnouncedWindow(institution, window.Length, window.FirstEnd, window.Samples);
+    }
+
+    /// <summary>Where a publisher's epoch stands on the registry now.</summary>
+    public async Task<EpochStatus> StatusOfAsync(string publisher, ulong epoch) =>
+        (EpochStatus)await _contract.GetFunction("statusOf").CallAsync<byte>(publisher, epoch).ConfigureAwait(false);
+
+    /// <summary>The publisher's latest window whose deadline has passed (0 when none has).</summary>
+    public Task<ulong> LatestDueAsync(string publisher) => _contract.GetFunction("latestDue").CallAsync<ulong>(publisher);
+
+    /// <summary>The registry's publication delay in seconds.</summary>
+    public Task<ulong> PublicationDelayAsync() => _contract.GetFunction("publicationDelay").CallAsync<ulong>();
+
+    // A transaction whose revert is surfaced first by a call, with the registry's error name.
+    private async Task<TransactionReceipt> SendAsync(string name, string what, HexBigInteger gas, params object[] arguments)
+    {
+        var function = _contract.GetFunction(name);
+        try
+        {
+            await function.CallAsync<bool>(_from, gas, new HexBigInteger(0), arguments).ConfigureAwait(false);
+        }
+        catch (SmartContractCustomErrorRevertException error)
+        {
+            throw new RegistryRejectedException($"the registry rejects {what}: {ErrorName(error)}");
+        }
+        var receipt = await function.SendTransactionAndWaitForReceiptAsync(_from, gas, new HexBigInteger(0), null, arguments).ConfigureAwait(false);
+        return receipt.Status?.Value == 1 ? receipt : throw new RegistryRejectedException($"{what}: transaction {receipt.TransactionHash} reverted");
+    }
+
     public Task<TransactionReceipt> SetPublisherAsync(string publisher, bool allowed) =>
         _contract.GetFunction("setPublisher").SendTransactionAndWaitForReceiptAsync(_from, new HexBigInteger(100_000), new HexBigInteger(0), null, publisher, allowed);
 

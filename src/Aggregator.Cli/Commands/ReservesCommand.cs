@@ -7,6 +7,7 @@ using Aggregator.Reserves;
 using Aggregator.Reserves.Chains;
 using Aggregator.Reserves.Configuration;
 using Aggregator.Reserves.Evidence;
+using Aggregator.Reserves.Windows;
 
 namespace Aggregator.Cli.Commands;
 
@@ -18,9 +19,12 @@ internal static class ReservesCommand
         var config = ConfigOption();
         var epoch = new Option<ulong>("--epoch") { Description = "The epoch the ownership messages must name", Required = true };
         var output = new Option<string>("--out") { Description = "RESERVES.json to write (it feeds `aggregator prove solvency`)", Required = true };
-        var command = new Command("reserves", "Read every configured chain at its pinned height, verify every ownership signature, and total the reserves per asset with the evidence.")
+        var window = new Option<ulong?>("--window") { Description = "The window length in seconds: the epoch ends the window [epoch - window, epoch), and each EVM chain is read at heights drawn after it (docs/proofs.md). Without it every chain is read now, point-in-time" };
+        var samples = new Option<int>("--samples") { Description = "Heights sampled per EVM chain in the window (1..64)", DefaultValueFactory = _ => 8 };
+        var seedChain = new Option<string?>("--seed-chain") { Description = "The name of the configured EVM chain whose prevrandao seeds the draws: the registry's (default: the first EVM chain)" };
+        var command = new Command("reserves", "Read every configured chain (each EVM chain at the heights the epoch's window draws, or now), verify every ownership signature, and total the reserves per asset, net of lending debts, with the evidence.")
         {
-            config, epoch, output,
+            config, epoch, output, window, samples, seedChain,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -28,7 +32,14 @@ internal static class ReservesCommand
             var settings = ReservesConfigFile.Read(parseResult.GetValue(config)!);
             using var http = ChainHttp.CreateClient();
             var chains = ReserveChains.Open(settings, http);
-            var outcome = await ReservesSweep.RunAsync(settings.Institution, chains, parseResult.GetValue(epoch), line => Progress(context, line), cancellationToken).ConfigureAwait(false);
+            var sampled = parseResult.GetValue(window) is { } length ? ReserveWindow.Ending(parseResult.GetValue(epoch), length, parseResult.GetValue(samples)) : null;
+            Core.Chains.ChainId? seed = null;
+            if (parseResult.GetValue(seedChain) is { } name)
+            {
+                seed = chains.FirstOrDefault(c => c.Reader.Name == name && c.Clock is not null)?.Reader.Chain
+                    ?? throw new Core.Errors.InputException($"'{name}' is not a configured EVM chain", field: "--seed-chain");
+            }
+            var outcome = await ReservesSweep.RunAsync(settings.Institution, chains, parseResult.GetValue(epoch), sampled, seed, line => Progress(context, line), cancellationToken).ConfigureAwait(false);
             SafeFile.WriteAtomically(parseResult.GetValue(output)!, ReservesReportFile.Serialize(outcome.Report));
             context.Output.WriteLine("| asset | reserves |");
             context.Output.WriteLine("|---|---:|");

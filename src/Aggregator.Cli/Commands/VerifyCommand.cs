@@ -67,6 +67,7 @@ internal static class VerifyCommand
             else
             {
                 var manifest = EpochDirectory.ReadManifest(directory);
+                (AnnouncedWindow? Window, Core.Chains.ChainId Chain)? announced = null;
                 if (parseResult.GetValue(rpc) is { } url)
                 {
                     var address = RegistryAddress(parseResult.GetValue(registry));
@@ -74,12 +75,15 @@ internal static class VerifyCommand
                     var onChain = await OnChain(new ProofChecks.Report([], null), manifest, url, address, who).ConfigureAwait(false);
                     passed.AddRange(onChain.Passed);
                     failures.AddRange(onChain.Failure is { } registryFailure ? [registryFailure] : []);
+                    var web3 = new Web3(url);
+                    announced = (await new SolvencyRegistryClient(web3, address, who.Hex).WindowOfAsync(who.Hex).ConfigureAwait(false),
+                        Core.Chains.ChainId.Evm((ulong)(await web3.Eth.ChainId.SendRequestAsync().ConfigureAwait(false)).Value));
                 }
                 else
                 {
                     notChecked.Add("publication: no registry was read (give --rpc and --registry)");
                 }
-                var reserves = await ReservesOnChain(directory, manifest, parseResult.GetValue(reservesConfig), cancellationToken).ConfigureAwait(false);
+                var reserves = await ReservesOnChain(directory, manifest, parseResult.GetValue(reservesConfig), announced, cancellationToken).ConfigureAwait(false);
                 (passed, failures, notChecked) = ([.. passed, .. reserves.Confirmed], [.. failures, .. reserves.Failures], [.. notChecked, .. reserves.NotChecked]);
             }
             return Console.Verdict.Print(context, passed, failures, notChecked, "VALID");
@@ -88,18 +92,36 @@ internal static class VerifyCommand
     }
 
     // The reserves the proof claims, against the evidence the epoch carries, re-read on the chains.
-    private static async Task<Reserves.VerificationOutcome> ReservesOnChain(string directory, EpochManifest manifest, string? configPath, CancellationToken cancellationToken)
+    // With the registry read, the evidence's window must be the publisher's announced one, seeded on the
+    // registry's chain: a window of the institution's own choosing would let it pick when it is measured.
+    private static async Task<Reserves.VerificationOutcome> ReservesOnChain(
+        string directory, EpochManifest manifest, string? configPath, (AnnouncedWindow? Window, Core.Chains.ChainId Chain)? registry, CancellationToken cancellationToken)
     {
         var evidencePath = Path.Combine(directory, EpochProofs.ReservesEvidenceFile);
         if (!File.Exists(evidencePath))
         {
             return new([], [], ["reserves: the epoch directory carries no evidence (reserves.json) to re-read them on chain"]);
         }
+        var evidence = Reserves.Evidence.ReservesReportFile.Read(evidencePath);
+        if (evidence.Window is not { } window)
+        {
+            return new([], ["reserves: the evidence was read at one height per chain of the institution's choosing, not sampled over the epoch's window (docs/proofs.md, \"Windows\")"], []);
+        }
+        if (registry is { } announced)
+        {
+            if (announced.Window is not { } expected)
+            {
+                return new([], ["reserves: the publisher has announced no windows on the registry"], []);
+            }
+            if (expected.Length != window.End - window.Start || expected.Samples != window.Samples || window.SeedChain != announced.Chain.ToString())
+            {
+                return new([], [$"reserves: the evidence's window [{window.Start}, {window.End}) sampled {window.Samples} times and seeded on {window.SeedChain} is not the publisher's announced one ({expected.Length} s, {expected.Samples} samples, seeded on the registry's chain {announced.Chain})"], []);
+            }
+        }
         if (configPath is null)
         {
             return new([], [], ["reserves: not re-read on the chains (give --reserves-config naming each chain's node)"]);
         }
-        var evidence = Reserves.Evidence.ReservesReportFile.Read(evidencePath);
         // The evidence must be what was proven: each asset's total, rounded down to proof units, is the proof's reserve.
         foreach (var (asset, proven) in manifest.Assets.Zip(manifest.Reserves!))
         {

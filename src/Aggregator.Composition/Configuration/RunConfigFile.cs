@@ -234,13 +234,36 @@ public static partial class RunConfigFile
             {
                 throw new InputException($"'{target.Address}' is a precompile or system address, not a deployed SolvencyRegistry", file: path, field: "$.epochs.registry.address");
             }
-            registry = new RegistryTarget(chain.Options.RpcUrl, target.Address);
+            registry = new RegistryTarget(chain.Options.RpcUrl, target.Address, id);
+        }
+        EpochWindows? windows = null;
+        if (shape.Window is { } window)
+        {
+            if (window.Seconds is not { } length || length == 0)
+            {
+                throw new InputException("window.seconds must be a positive number of seconds: epochs end windows of that length", file: path, field: "$.epochs.window.seconds");
+            }
+            if (window.Samples is < 1 or > 64)
+            {
+                throw new InputException("window.samples must be 1..64 heights sampled per chain", file: path, field: "$.epochs.window.samples");
+            }
+            windows = new EpochWindows(length, window.Samples ?? 8);
+        }
+        else if (registry is null)
+        {
+            throw new InputException("without a registry, epochs.window ({ \"seconds\": …, \"samples\": … }) is required: an epoch's reserves are sampled over its window", file: path, field: "$.epochs.window");
+        }
+        if (shape.WindowWaitSeconds is <= 0)
+        {
+            throw new InputException("windowWaitSeconds must be positive", file: path, field: "$.epochs.windowWaitSeconds");
         }
         return new ProverSettings(
             reservesPath, Path.Combine(folder, shape.Directory), parameters, shape.Partitions, [.. engine.Accounts.Select(a => a.Id)], keyFile, registry,
             shape.CloseEverySeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null)
         {
             Deposits = [.. engine.Accounts.SelectMany(a => a.Deposits)],
+            Windows = windows,
+            WindowWait = TimeSpan.FromSeconds(shape.WindowWaitSeconds ?? 1800),
             KeysDirectory = shape.Keys is { } keys ? Path.Combine(folder, keys) : null,
             PrecomputeBases = shape.PrecomputeBases,
             ProveAllAtClose = shape.InclusionProofs switch
@@ -318,7 +341,9 @@ public static partial class RunConfigFile
     internal sealed record HeightAdvanceShape(ulong Blocks, ulong PerSecond);
 
     internal sealed record EpochsShape(
-        string Directory, IReadOnlyList<string> Assets, string PublisherKeyFile, int Depth = 20, int Partitions = 1, RegistryShape? Registry = null, double? CloseEverySeconds = null, string? Keys = null, bool PrecomputeBases = true, string InclusionProofs = "on-demand");
+        string Directory, IReadOnlyList<string> Assets, string PublisherKeyFile, int Depth = 20, int Partitions = 1, RegistryShape? Registry = null, double? CloseEverySeconds = null, string? Keys = null, bool PrecomputeBases = true, string InclusionProofs = "on-demand", WindowShape? Window = null, double? WindowWaitSeconds = null);
+
+    internal sealed record WindowShape(ulong? Seconds, int? Samples);
 
     internal sealed record RegistryShape(string Chain, string Address);
 

@@ -15,4 +15,7 @@ public sealed record ObservationBatch(
 {
     /// <summary>Set when this batch corrects one reported earlier at the same height under another block hash (a reorg).</summary>
     public string? ReplacesBlockHash { get; init; }
+
+    /// <summary>What the addresses owed the configured lending protocols at this height (reserves net them).</summary>
+    public IReadOnlyList<DebtObservation> Debts { get; init; } = [];
 }

@@ -21,7 +21,12 @@ public static class ReserveChains
         var chains = new List<ReserveChain>();
         foreach (var chain in config.Evm)
         {
-            chains.Add(new ReserveChain(new EvmBalanceReader(new Web3(chain.Options.RpcUrl), chain.Options, resilience), chain.Addresses, EvmOwnershipVerifier.Verify));
+            var web3 = new Web3(chain.Options.RpcUrl);
+            chains.Add(new ReserveChain(new EvmBalanceReader(web3, chain.Options, resilience), chain.Addresses, EvmOwnershipVerifier.Verify)
+            {
+                Clock = new Aggregator.Chains.Evm.Blocks.BlockClock(web3, chain.Options.Name, resilience),
+                Confirmations = chain.Options.Confirmations,
+            });
         }
         foreach (var cluster in config.Solana)
         {

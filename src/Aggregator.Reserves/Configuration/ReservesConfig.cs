@@ -23,7 +23,8 @@ public sealed record ReservesConfig(string Institution, IReadOnlyList<EvmReserve
                 .Distinct(chain.Family == Core.Chains.ChainFamily.Evm ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal)];
         return this with
         {
-            Evm = [.. Evm.Select(c => c with { Options = c.Options with { Addresses = Read(Core.Chains.ChainId.Evm(c.Options.ChainId), c.Options.Addresses) } })],
+            // Debts are a reserve address's: a deposit address's are not read.
+            Evm = [.. Evm.Select(c => c with { Options = c.Options with { Addresses = Read(Core.Chains.ChainId.Evm(c.Options.ChainId), c.Options.Addresses), Debts = [] } })],
             Solana = [.. Solana.Select(c => c with { Options = c.Options with { Addresses = Read(new Core.Chains.ChainId(Core.Chains.ChainFamily.Solana, c.Options.Cluster), c.Options.Addresses) } })],
         };
     }

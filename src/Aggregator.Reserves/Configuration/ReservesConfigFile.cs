@@ -83,6 +83,25 @@ public static partial class ReservesConfigFile
                 return new EvmToken(symbol, address, TokenDecimals(token.Decimals, symbol, tokenAt));
             }).ToArray();
             var addresses = Addresses(chain.Addresses, at, EvmAddress.IsValid, StringComparer.OrdinalIgnoreCase, EvmAddressText);
+            var decimalsOf = tokens.ToDictionary(t => t.Symbol, t => t.Decimals, StringComparer.Ordinal);
+            decimalsOf[native] = nativeDecimals;
+            var lendingContracts = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            var debts = (chain.Lending ?? []).Select((position, j) =>
+            {
+                var positionAt = $"{at}.lending[{j}]";
+                var protocol = position.Protocol switch
+                {
+                    "aave-v3" => LendingProtocol.AaveV3,
+                    "compound-v3" => LendingProtocol.CompoundV3,
+                    _ => throw Error($"{positionAt}.protocol", $"'{position.Protocol}' is not a lending protocol read here (aave-v3: the asset's variable-debt token; compound-v3: the market's Comet)"),
+                };
+                if (position.Symbol is null || !decimalsOf.TryGetValue(position.Symbol, out var decimals))
+                {
+                    throw Error($"{positionAt}.symbol", $"'{position.Symbol}' is not an asset of this chain ({string.Join(", ", decimalsOf.Keys)}): a debt is netted from the reserves of the asset it is owed in");
+                }
+                var contract = UniqueAddress(position.Contract, $"{positionAt}.contract", EvmAddress.IsValid, EvmAddressText, lendingContracts, "lending contract");
+                return new EvmDebtSource(protocol, position.Symbol, contract, decimals);
+            }).ToArray();
             return new EvmReserveChain(new EvmChainOptions
             {
                 Name = name,
@@ -94,6 +113,7 @@ public static partial class ReservesConfigFile
                 NativeDecimals = nativeDecimals,
                 Tokens = tokens,
                 Addresses = addresses.Select(a => a.Address).ToArray(),
+                Debts = debts,
             }, addresses);
         }
 
@@ -225,7 +245,9 @@ public static partial class ReservesConfigFile
 
     internal sealed record ConfigShape(string? Institution, List<EvmShape>? Evm, List<SolanaShape>? Solana);
 
-    internal sealed record EvmShape(string? Name, ulong? ChainId, string? Rpc, uint? Confirmations, string? Multicall3, string? NativeSymbol, int? NativeDecimals, List<EvmTokenShape>? Tokens, List<AddressShape>? Addresses);
+    internal sealed record EvmShape(string? Name, ulong? ChainId, string? Rpc, uint? Confirmations, string? Multicall3, string? NativeSymbol, int? NativeDecimals, List<EvmTokenShape>? Tokens, List<AddressShape>? Addresses, List<LendingShape>? Lending = null);
+
+    internal sealed record LendingShape(string? Protocol, string? Symbol, string? Contract);
 
     internal sealed record EvmTokenShape(string? Symbol, string? Address, int? Decimals);
 

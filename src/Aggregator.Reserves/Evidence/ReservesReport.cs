@@ -4,8 +4,9 @@ namespace Aggregator.Reserves.Evidence;
 
 /// <summary>
 /// RESERVES.json (format <see cref="ReservesReport.CurrentFormat"/>): the totals per asset in whole units,
-/// and per chain the height, block hash and, per reserve address, its signed message, the ownership
-/// verdict and its balances (docs/reserves.md).
+/// the window the EVM chains were sampled over and its seed (absent for a point-in-time sweep), and per
+/// chain and sampled height the block and, per reserve address, its signed message, the ownership verdict,
+/// its balances and its debts (docs/reserves.md). A chain appears once per sampled height.
 /// </summary>
 public sealed record ReservesReport(
     string Format,
@@ -14,24 +15,53 @@ public sealed record ReservesReport(
     SortedDictionary<string, string> Reserves,
     IReadOnlyList<ChainEvidence> Chains)
 {
-    public const string CurrentFormat = "aggregator-reserves/1";
+    public const string CurrentFormat = "aggregator-reserves/2";
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public WindowEvidence? Window { get; init; }
 }
 
 /// <summary>
-/// What one chain showed at one height. A Solana read of many calls is served across slots:
-/// <see cref="FirstHeight"/> is then the lowest slot an answer came from, and the height the highest.
+/// The window [Start, End) and its seed: the prevrandao <see cref="Seed"/> of block <see cref="SeedHeight"/>
+/// (<see cref="SeedBlockHash"/>) of <see cref="SeedChain"/>, the registry's chain, the first finalized
+/// block at or after End (docs/proofs.md, "Windows").
+/// </summary>
+public sealed record WindowEvidence(ulong Start, ulong End, int Samples, string SeedChain, ulong SeedHeight, string SeedBlockHash, string Seed);
+
+/// <summary>
+/// What one chain showed at one height. On a sampled EVM chain <see cref="Sample"/> says which draw chose
+/// the height (null when the window held so few blocks that every one is read) and the block's time. A
+/// Solana read of many calls is served across slots: <see cref="FirstHeight"/> is then the lowest slot an
+/// answer came from, and the height the highest; Solana is read at the close, point-in-time.
 /// </summary>
 public sealed record ChainEvidence(string Chain, string Name, ulong Height, string BlockHash, IReadOnlyList<AddressEvidence> Addresses)
 {
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public ulong? FirstHeight { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public SampleEvidence? Sample { get; init; }
 }
 
-/// <summary>One reserve address: its ownership claim, the verdict (<c>verified</c> or the reason), and its balances in whole units.</summary>
-public sealed record AddressEvidence(string Address, string SignedText, string Signature, string Ownership, SortedDictionary<string, string> Balances);
+/// <summary>Which draw chose a sampled height (null: every block of the window is read), the time it targeted, and the block's time.</summary>
+public sealed record SampleEvidence(int? Draw, ulong? Target, ulong BlockTime);
+
+/// <summary>
+/// One reserve address: its ownership claim, the verdict (<c>verified</c> or the reason), its balances in
+/// whole units, and what it owed each configured lending protocol (netted from the reserves).
+/// </summary>
+public sealed record AddressEvidence(string Address, string SignedText, string Signature, string Ownership, SortedDictionary<string, string> Balances)
+{
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<DebtEvidence>? Debts { get; init; }
+}
+
+/// <summary>A debt read: the protocol and contract (<c>aave-v3:0x…</c>, <c>compound-v3:0x…</c>), the asset and the amount in whole units.</summary>
+public sealed record DebtEvidence(string Source, string Asset, string Amount);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true, AllowDuplicateProperties = false,
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow, RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true)]
 [JsonSerializable(typeof(ReservesReport))]
 [JsonSerializable(typeof(ChainEvidence))]
+[JsonSerializable(typeof(WindowEvidence))]
 internal sealed partial class ReservesJsonContext : JsonSerializerContext;

@@ -1,0 +1,61 @@
+using Aggregator.Chains.Evm.Blocks;
+using Aggregator.Core.Chains;
+using Aggregator.Core.Errors;
+using Aggregator.Core.Observations;
+using Aggregator.Reserves.Chains;
+using Aggregator.Reserves.Evidence;
+
+namespace Aggregator.Reserves.Windows;
+
+/// <summary>
+/// Reads the reserves of an epoch's window: the seed from the registry's chain, then every EVM chain at
+/// each of its sampled heights (each block's hash checked before and after the read). What a close and a
+/// verifier both do, so both read the same heights.
+/// </summary>
+public static class WindowedReads
+{
+    /// <summary>The seed block and the window's evidence (its seed included).</summary>
+    /// <exception cref="InputException">The seed chain is not an EVM chain of the reserves, or gives no randomness.</exception>
+    /// <exception cref="WindowNotReadyException">The window's end is not final on the seed chain yet.</exception>
+    public static async Task<WindowEvidence> SeedAsync(ReserveWindow window, IReadOnlyList<ReserveChain> chains, ChainId seedChain, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        var clock = ClockOf(chains, seedChain);
+        var seed = await window.SeedBlockAsync(clock, cancellationToken).ConfigureAwait(false);
+        return new WindowEvidence(window.Start, window.End, window.Samples, seedChain.ToString(), seed.Number, seed.Hash, "0x" + Convert.ToHexStringLower(ReserveWindow.SeedOf(seed)));
+    }
+
+    /// <summary>One EVM chain's batches at the window's sampled heights, each with its sample's evidence.</summary>
+    /// <exception cref="WindowNotReadyException">The chain has not confirmed the window's end yet.</exception>
+    public static async Task<IReadOnlyList<(ObservationBatch Batch, SampleEvidence Sample)>> ReadAsync(
+        ReserveChain chain, ReserveWindow window, WindowEvidence seed, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(chain);
+        ArgumentNullException.ThrowIfNull(window);
+        ArgumentNullException.ThrowIfNull(seed);
+        var samples = await SampleAsync(chain, window, seed, cancellationToken).ConfigureAwait(false);
+        var read = new List<(ObservationBatch, SampleEvidence)>(samples.Count);
+        foreach (var sample in samples)
+        {
+            var batch = await chain.Reader.RereadAsync(sample.Block.Number, sample.Block.Hash, cancellationToken).ConfigureAwait(false);
+            read.Add((batch, new SampleEvidence(sample.Draw, sample.Target, sample.Block.Time)));
+        }
+        return read;
+    }
+
+    /// <summary>The heights the window samples on one EVM chain (<see cref="ReserveWindow.SampleAsync"/>), its confirmed head read now.</summary>
+    public static async Task<IReadOnlyList<WindowSample>> SampleAsync(ReserveChain chain, ReserveWindow window, WindowEvidence seed, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(chain);
+        ArgumentNullException.ThrowIfNull(window);
+        ArgumentNullException.ThrowIfNull(seed);
+        var clock = chain.Clock ?? throw new InvalidOperationException($"{chain.Reader.Name} has no past state to sample");
+        var latest = await clock.HeadAsync(finalized: false, cancellationToken).ConfigureAwait(false);
+        var confirmed = latest.Number > chain.Confirmations ? latest.Number - chain.Confirmations : 0;
+        return await window.SampleAsync(clock, chain.Reader.Chain, confirmed, Convert.FromHexString(seed.Seed[2..]), cancellationToken).ConfigureAwait(false);
+    }
+
+    private static BlockClock ClockOf(IReadOnlyList<ReserveChain> chains, ChainId chain) =>
+        chains.FirstOrDefault(c => c.Reader.Chain == chain)?.Clock
+            ?? throw new InputException($"the seed's chain {chain} is not an EVM chain of the reserves configuration", field: "window.seedChain");
+}

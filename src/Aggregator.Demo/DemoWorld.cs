@@ -143,39 +143,67 @@ public sealed class DemoWorld
     }
 
     /// <summary>The publisher's window length on the registry, in seconds.</summary>
-    public const ulong WindowSeconds = 10;
+    public const ulong WindowSeconds = 30;
 
     /// <summary>The heights sampled per EVM chain in each window.</summary>
     public const int WindowSamples = 4;
 
     /// <summary>How long after its window an epoch may be published on the world's registry.</summary>
-    public const ulong PublicationDelay = 3_600;
+    public const ulong PublicationDelay = 300;
 
-    /// <summary>The end of the next window to close (the epoch <see cref="EndWindowAsync"/> returns).</summary>
-    public ulong NextWindowEnd { get; private set; }
+    /// <summary>The end of the latest window <see cref="EndWindowAsync"/> let end (0 before the first).</summary>
+    private ulong _lastWindowEnd;
+
+    private ulong _firstWindowEnd;
 
     /// <summary>
-    /// Lets the next window of the publisher end, as time would: both EVM chains mine a block a second
-    /// through it until their clocks pass its end, then the registry's chain 64 blocks more (anvil
-    /// finalizes a block 64 blocks back), so its seed is final; signs the reserves' ownership for it and
-    /// returns the epoch (the window's end). The chains' clocks run ahead of the wall clock from then on.
+    /// Lets the next window of the publisher end, as time would, and returns its epoch (the window's end),
+    /// with the reserves' ownership signed for it. The next window is the first one that no block of either
+    /// EVM chain has reached yet, so everything done before this call holds through it; the windows passed
+    /// over meanwhile become missed (the chain is moved past their deadline). Both chains mine a block a
+    /// second through the window until their clocks pass its end, then the registry's chain 64 blocks more
+    /// (anvil finalizes a block 64 blocks back), so the seed is final. The chains' clocks run ahead of the
+    /// wall clock from then on.
     /// </summary>
     public async Task<ulong> EndWindowAsync(CancellationToken cancellationToken = default)
     {
-        var end = NextWindowEnd;
-        NextWindowEnd += WindowSeconds;
+        var reached = Math.Max(await ChainTimeAsync(RpcA, cancellationToken).ConfigureAwait(false), await ChainTimeAsync(RpcB, cancellationToken).ConfigureAwait(false));
+        var next = Math.Max(_firstWindowEnd, _lastWindowEnd + WindowSeconds);
+        var end = next;
+        while (end - WindowSeconds <= reached)
+        {
+            end += WindowSeconds;
+        }
+        var skipped = end > next;
+        _lastWindowEnd = end;
         foreach (var rpc in new[] { RpcA, RpcB })
         {
-            var latest = await JsonRpc.CallAsync(_http, rpc, "eth_getBlockByNumber", ["latest", false], cancellationToken).ConfigureAwait(false);
-            var time = ulong.Parse(latest!["timestamp"]!.GetValue<string>()[2..], System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
-            if (time <= end)
-            {
-                await JsonRpc.CallAsync(_http, rpc, "anvil_mine", [$"0x{end - time + 1:x}", "0x1"], cancellationToken).ConfigureAwait(false);
-            }
+            await MinePastAsync(rpc, end, cancellationToken).ConfigureAwait(false);
         }
         await JsonRpc.CallAsync(_http, RpcA, "anvil_mine", ["0x41", "0x1"], cancellationToken).ConfigureAwait(false);
+        if (skipped)
+        {
+            // The window before this one may not be published any more (nor skipped while it could be).
+            await MinePastAsync(RpcA, end - WindowSeconds + PublicationDelay, cancellationToken).ConfigureAwait(false);
+        }
         SignOwnership(end);
         return end;
+    }
+
+    private async Task<ulong> ChainTimeAsync(string rpc, CancellationToken cancellationToken)
+    {
+        var latest = await JsonRpc.CallAsync(_http, rpc, "eth_getBlockByNumber", ["latest", false], cancellationToken).ConfigureAwait(false);
+        return ulong.Parse(latest!["timestamp"]!.GetValue<string>()[2..], System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    // A block a second until the chain's latest block is after the time.
+    private async Task MinePastAsync(string rpc, ulong time, CancellationToken cancellationToken)
+    {
+        var now = await ChainTimeAsync(rpc, cancellationToken).ConfigureAwait(false);
+        if (now <= time)
+        {
+            await JsonRpc.CallAsync(_http, rpc, "anvil_mine", [$"0x{time - now + 1:x}", "0x1"], cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>A new block on each EVM chain and a new slot on Solana: the adapters publish a batch for each.</summary>
@@ -203,10 +231,8 @@ public sealed class DemoWorld
         var registry = new SolvencyRegistryClient(_a, Registry, deployer);
         await registry.SetPublisherAsync(deployer, true).ConfigureAwait(false);
         // The publisher's windows, announced before the first one starts (a whole window from now).
-        var now = await JsonRpc.CallAsync(_http, RpcA, "eth_getBlockByNumber", ["latest", false], cancellationToken).ConfigureAwait(false);
-        var chainTime = ulong.Parse(now!["timestamp"]!.GetValue<string>()[2..], System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
-        NextWindowEnd = ((chainTime / WindowSeconds) + 3) * WindowSeconds;
-        await registry.AnnounceAsync(Institution, WindowSeconds, NextWindowEnd, WindowSamples).ConfigureAwait(false);
+        _firstWindowEnd = ((await ChainTimeAsync(RpcA, cancellationToken).ConfigureAwait(false) / WindowSeconds) + 3) * WindowSeconds;
+        await registry.AnnounceAsync(Institution, WindowSeconds, _firstWindowEnd, WindowSamples).ConfigureAwait(false);
         var usdcSolana = (await JsonRpc.CallAsync(_http, _solana, "test_createMint", [6, "spl-token"], cancellationToken).ConfigureAwait(false))!.GetValue<string>();
 
         // Accounts: a deposit address on each chain.

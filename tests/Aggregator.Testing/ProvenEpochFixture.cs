@@ -81,6 +81,29 @@ public sealed class ProvenEpochFixture : IAsyncLifetime
         await proofs.ProveInclusionAsync(EpochDirectory, Account, InclusionPath);
     }
 
+    /// <summary>
+    /// The same books committed and proved (natively) for another epoch, in a directory of their own with
+    /// alice's inclusion file beside the manifest (alice.json): what a registry with windows accepts.
+    /// </summary>
+    /// <param name="snarkjs">Prove with snarkjs instead of the native prover.</param>
+    public async Task<string> ProveForAsync(ulong epoch, bool snarkjs = false)
+    {
+        var directory = Path.Combine(Workspace, $"epoch-{epoch}");
+        if (File.Exists(Path.Combine(directory, "alice.json")))
+        {
+            return directory;
+        }
+        Commitment.EpochDirectory.Write(directory, Tree, EpochSecret.ParseHex(SecretHex), epoch, PublisherAddress.Parse(Publisher), DateTimeOffset.UnixEpoch);
+        var reserves = Path.Combine(Workspace, $"reserves-{epoch}.json");
+        await File.WriteAllTextAsync(reserves, """{ "reserves": { "BTC": "10", "ETH": "200.5", "SOL": "1342.500001", "USDC": "2000000" } }""");
+        var keys = Path.Combine(CircuitsDirectory, "keys");
+        using var native = new NativeProver(ProvingKeys.At(keys, "test"), VerificationKeys.At(keys), null);
+        var proofs = new EpochProofs(snarkjs ? new SnarkjsProver(CircuitsDirectory) : native);
+        Assert.True((await proofs.ProveSolvencyAsync(directory, reserves)).Solvent);
+        await proofs.ProveInclusionAsync(directory, Account, Path.Combine(directory, "alice.json"));
+        return directory;
+    }
+
     public Task DisposeAsync()
     {
         Directory.Delete(Workspace, recursive: true);

@@ -39,7 +39,7 @@ public sealed record ReserveWindow(ulong Start, ulong End, int Samples)
         var words = new byte[96];
         seed.CopyTo(words);
         keccak.CalculateHash(Encoding.UTF8.GetBytes(chain.ToString())).CopyTo(words, 32);
-        new BigInteger(index).TryWriteBytes(words.AsSpan(64 + 32 - sizeof(int)), out _, isUnsigned: true, isBigEndian: true);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(words.AsSpan(96 - sizeof(int)), index);
         var draw = new BigInteger(keccak.CalculateHash(words), isUnsigned: true, isBigEndian: true);
         return Start + (ulong)(draw % (End - Start));
     }

@@ -58,9 +58,7 @@ public sealed class SeparateProcessesTests
         var health = await deployment.HealthWhen(h => h[0].LedgerEntries == Accounts, 1, processes, "every borrow applied");
         Assert.All(health[0].Accounts, a => Assert.Equal("healthy", a.Status));
 
-        var epoch = (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 1;
-        deployment.World.SignOwnership(epoch);
-        await JsonRpc.CallAsync(deployment.Http, deployment.ChainA.Url, "evm_mine", []); // the chain's clock passes the epoch (a real chain's next block does)
+        var epoch = await deployment.World.EndWindowAsync();
         var close = deployment.Close(epoch);
         Assert.True(close.Exit == 0, close.Error + close.Output + prover.Log);
         var commitment = close.Output.Split('\n')[0].Trim();
@@ -132,7 +130,11 @@ public sealed class SeparateProcessesTests
         await using var deployment = await Deployment.StartAsync();
         using var roles = deployment.RunRoles();
         var (prover, processes) = (roles.Prover, roles.All);
-        var health = await deployment.HealthWhen(h => h[0].Rebuilt, 1, processes, "the engine rebuilt from every chain");
+        await deployment.HealthWhen(h => h[0].Rebuilt, 1, processes, "the engine rebuilt from every chain");
+        // The window ends first (its blocks are mined), and the engine catches up with the chain's head.
+        var epoch = await deployment.World.EndWindowAsync();
+        var head = (ulong)(await new Nethereum.Web3.Web3(deployment.ChainA.Url).Eth.Blocks.GetBlockNumber.SendRequestAsync()).Value;
+        var health = await deployment.HealthWhen(h => h[0].Heights.Any(b => b.Chain == DemoWorld.ChainA && b.Height == head), 1, processes, "the engine applied the chain's head");
         var real = health[0].Heights.Single(b => b.Chain == DemoWorld.ChainA);
 
         // The adapter's user may publish observations: a compromised adapter re-reports chain A's block as
@@ -146,8 +148,6 @@ public sealed class SeparateProcessesTests
         using var compromised = await deployment.PublishAsAsync(BusIdentity.Adapter, new CollateralObserved(forged));
         await deployment.HealthWhen(h => h[0].Heights.Any(b => b.Chain == DemoWorld.ChainA && b.BlockHash == forged.BlockHash), 1, processes, "the engine took the forged batch");
 
-        var epoch = (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 1;
-        deployment.World.SignOwnership(epoch);
         var close = deployment.Close(epoch);
         Assert.True(close.Exit == 1, close.Output + close.Error + prover.Log);
         Assert.Contains($"block {real.Height} is now {real.BlockHash}, not the recorded {forged.BlockHash}", close.Error, StringComparison.OrdinalIgnoreCase);
@@ -156,12 +156,10 @@ public sealed class SeparateProcessesTests
         // The chain moves on: the next real block replaces the forgery, and the close goes through with the reserves the chain holds.
         await JsonRpc.CallAsync(deployment.Http, deployment.ChainA.Url, "evm_mine", []);
         await deployment.HealthWhen(h => h[0].Heights.Any(b => b.Chain == DemoWorld.ChainA && b.Height > real.Height), 1, processes, "the engine applied the next real block");
-        var next = epoch + 1;
-        deployment.World.SignOwnership(next);
-        var closed = deployment.Close(next);
+        var closed = deployment.Close(epoch);
         Assert.True(closed.Exit == 0, closed.Output + closed.Error + prover.Log);
-        var reserves = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(deployment.World.Directory, "epochs", next.ToString(CultureInfo.InvariantCulture), "reserves.json")))!;
-        var chainA = reserves["chains"]!.AsArray().Single(c => c!["chain"]!.GetValue<string>() == DemoWorld.ChainA.ToString())!;
+        var reserves = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(deployment.World.Directory, "epochs", epoch.ToString(CultureInfo.InvariantCulture), "reserves.json")))!;
+        var chainA = reserves["chains"]!.AsArray().First(c => c!["chain"]!.GetValue<string>() == DemoWorld.ChainA.ToString())!;
         var counted = chainA["addresses"]!.AsArray().Single(a => string.Equals(a!["address"]!.GetValue<string>(), reserve, StringComparison.OrdinalIgnoreCase))!;
         var onChain = await JsonRpc.CallAsync(deployment.Http, deployment.ChainA.Url, "eth_getBalance", [reserve, $"0x{chainA["height"]!.GetValue<ulong>():x}"]);
         var wei = System.Numerics.BigInteger.Parse("0" + onChain!.GetValue<string>()[2..], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
@@ -188,8 +186,7 @@ public sealed class SeparateProcessesTests
 
         // The cluster stands at the real slot: the prover's own read is behind the engines', so no
         // snapshot is consistent and nothing is committed.
-        var epoch = (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 1;
-        deployment.World.SignOwnership(epoch);
+        var epoch = await deployment.World.EndWindowAsync();
         var close = deployment.Close(epoch);
         Assert.True(close.Exit == 1, close.Output + close.Error + prover.Log);
         Assert.Contains($"the prover's read of {DemoWorld.SolanaChain}@{real.Height}", close.Error, StringComparison.Ordinal);
@@ -198,9 +195,7 @@ public sealed class SeparateProcessesTests
         // The cluster moves past the forged slot: the prover's read there reaches the engines (replacing
         // the forgery), and the close goes through with the balance the cluster holds.
         await JsonRpc.CallAsync(deployment.Http, deployment.Solana.Url, "test_advanceSlot", [2]);
-        var next = (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 1;
-        deployment.World.SignOwnership(next);
-        await JsonRpc.CallAsync(deployment.Http, deployment.ChainA.Url, "evm_mine", []); // the registry's clock passes the epoch
+        var next = epoch; // the same window, closed again: Solana is read at the close
         var closed = deployment.Close(next);
         Assert.True(closed.Exit == 0, closed.Output + closed.Error + prover.Log);
         var evidence = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(deployment.World.Directory, "epochs", next.ToString(CultureInfo.InvariantCulture), "reserves.json")))!;
@@ -262,9 +257,7 @@ public sealed class SeparateProcessesTests
         await File.WriteAllTextAsync(deployment.World.ConfigPath, config.ToJsonString());
         using var roles = deployment.RunRoles();
         await deployment.HealthWhen(h => h[0].Rebuilt, 1, roles.All, "the engine rebuilt from every chain");
-        var epoch = (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 1;
-        deployment.World.SignOwnership(epoch);
-        await JsonRpc.CallAsync(deployment.Http, deployment.ChainA.Url, "evm_mine", []);
+        var epoch = await deployment.World.EndWindowAsync();
         var close = deployment.Close(epoch);
         Assert.True(close.Exit == 0, close.Output + close.Error + roles.Prover.Log);
         var directory = Path.Combine(deployment.World.Directory, "epochs", epoch.ToString(CultureInfo.InvariantCulture));
@@ -297,9 +290,8 @@ public sealed class SeparateProcessesTests
         var reserveWei = await BalanceAsync(deployment, deployment.ChainA.Url, reserve);
         await JsonRpc.CallAsync(deployment.Http, deployment.ChainA.Url, "anvil_setBalance", [deployment.World.DepositA(0), Hex(wei)]);
         await JsonRpc.CallAsync(deployment.Http, deployment.ChainA.Url, "anvil_setBalance", [reserve, Hex(reserveWei + wei)]);
-        var epoch = (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 1;
-        deployment.World.SignOwnership(epoch);
         await JsonRpc.CallAsync(deployment.Http, deployment.ChainA.Url, "evm_mine", []);
+        var epoch = await deployment.World.EndWindowAsync();
         health = await deployment.HealthWhen(h => h[0].Heights.Any(b => b.Chain == DemoWorld.ChainA && b.Height > before), 1, processes, "the engine applied the block with the deposit");
         Assert.Equal("healthy", health[0].Accounts.Single(a => a.Account == "account-00000").Status);
 

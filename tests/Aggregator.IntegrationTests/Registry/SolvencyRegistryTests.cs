@@ -23,142 +23,156 @@ public sealed class SolvencyRegistryTests
         _epoch = epoch;
     }
 
-    private const ulong Epoch = ProvenEpochFixture.Epoch;
+    private const ulong Window = WindowedRegistry.Window;
 
-    private (BigInteger Commitment, BigInteger ParamsHash, BigInteger[] Reserves, BigInteger[] Proof) SolvencyArguments(string? epochDirectory = null)
+    private static (BigInteger Commitment, BigInteger ParamsHash, BigInteger[] Reserves, BigInteger[] Proof) SolvencyArguments(string epochDirectory)
     {
-        var document = JsonNode.Parse(File.ReadAllText(Path.Combine(epochDirectory ?? _epoch.EpochDirectory, EpochProofs.SolvencyProofFile)))!;
+        var document = JsonNode.Parse(File.ReadAllText(Path.Combine(epochDirectory, EpochProofs.SolvencyProofFile)))!;
         var signals = document["publicSignals"]!.AsArray().Select(s => BigInteger.Parse(s!.GetValue<string>(), CultureInfo.InvariantCulture)).ToArray();
         // [commitment, paramsHash, epoch, publisher, reserves...]: the registry supplies epoch and publisher itself.
         return (signals[0], signals[1], signals[4..], SnarkjsJson.ReadProof(document["proof"]!.ToJsonString()).ToEvmWords());
     }
 
     // A new registry owned by development account 0, which is also the epoch's publisher; account 1 is a
-    // second authorized publisher (the one a replayed proof must not serve).
-    private async Task<(SolvencyRegistryClient Publisher, SolvencyRegistryClient Other, string Registry)> FreshRegistry()
+    // second authorized publisher (the one a replayed proof must not serve), with the same windows. The
+    // chain is past the first window's end, and the books are proved for that epoch.
+    private async Task<(SolvencyRegistryClient Publisher, SolvencyRegistryClient Other, string Registry, ulong Epoch, string Directory)> FreshRegistry(bool snarkjs = false)
     {
-        var owner = _node.Web3For(0);
-        Assert.Equal(ProvenEpochFixture.Publisher, owner.TransactionManager.Account.Address, ignoreCase: true);
-        var registry = await RegistryDeployment.DeployAsync(owner, Testing.RepositoryPaths.Combine("contracts", "artifacts"));
-        var client = new SolvencyRegistryClient(owner, registry, owner.TransactionManager.Account.Address);
-        await client.SetPublisherAsync(owner.TransactionManager.Account.Address, true);
-        var other = _node.Web3For(1);
-        await client.SetPublisherAsync(other.TransactionManager.Account.Address, true);
-        return (client, new SolvencyRegistryClient(other, registry, other.TransactionManager.Account.Address), registry);
+        Assert.Equal(ProvenEpochFixture.Publisher, _node.Web3For(0).TransactionManager.Account.Address, ignoreCase: true);
+        var registry = await WindowedRegistry.DeployAsync(_node, publishers: [0, 1]);
+        await _node.MinePastAsync(registry.FirstEnd);
+        return (registry.As(_node, 0), registry.As(_node, 1), registry.Address, registry.FirstEnd, await _epoch.ProveForAsync(registry.FirstEnd, snarkjs));
     }
 
     [Fact]
     public async Task A_valid_solvency_proof_publishes_the_commitment()
     {
-        var (publisher, _, _) = await FreshRegistry();
-        var (commitment, paramsHash, reserves, proof) = SolvencyArguments();
-        var receipt = await publisher.PublishAsync(Epoch, commitment, paramsHash, reserves, proof);
+        // Proved by snarkjs here; by the native prover in the other tests: the on-chain verifier takes both.
+        var (publisher, _, _, epoch, directory) = await FreshRegistry(snarkjs: true);
+        var (commitment, paramsHash, reserves, proof) = SolvencyArguments(directory);
+        var receipt = await publisher.PublishAsync(epoch, commitment, paramsHash, reserves, proof);
         Assert.Equal(1, (int)receipt.Status.Value);
         Assert.Single(receipt.Logs);
-        var stored = await publisher.CommitmentOfAsync(ProvenEpochFixture.Publisher, Epoch);
+        var stored = await publisher.CommitmentOfAsync(ProvenEpochFixture.Publisher, epoch);
         Assert.Equal((commitment, paramsHash), (stored!.Commitment, stored.ParamsHash));
-        Assert.Equal(reserves, await publisher.ReservesOfAsync(ProvenEpochFixture.Publisher, Epoch));
-        Assert.Equal(Epoch, await publisher.LatestEpochAsync(ProvenEpochFixture.Publisher));
-        Assert.Null(await publisher.CommitmentOfAsync(ProvenEpochFixture.Publisher, Epoch + 1));
+        Assert.Equal(reserves, await publisher.ReservesOfAsync(ProvenEpochFixture.Publisher, epoch));
+        Assert.Equal(epoch, await publisher.LatestEpochAsync(ProvenEpochFixture.Publisher));
+        Assert.Equal(EpochStatus.Published, await publisher.StatusOfAsync(ProvenEpochFixture.Publisher, epoch));
+        Assert.Null(await publisher.CommitmentOfAsync(ProvenEpochFixture.Publisher, epoch + Window));
+    }
+
+    [Fact]
+    public async Task Windows_are_announced_once_before_they_start_and_each_epoch_ends_one_published_after_it_in_order()
+    {
+        var owner = _node.Web3For(0);
+        var address = await RegistryDeployment.DeployAsync(owner, Testing.RepositoryPaths.Combine("contracts", "artifacts"), 3_600);
+        var registry = new SolvencyRegistryClient(owner, address, ProvenEpochFixture.Publisher);
+        var first = ((await _node.ChainTimeAsync() / Window) + 3) * Window;
+        var directory = await _epoch.ProveForAsync(first);
+        var (commitment, paramsHash, reserves, proof) = SolvencyArguments(directory);
+        Task<RegistryRejectedException> Refused(Func<Task> call) => Assert.ThrowsAsync<RegistryRejectedException>(call);
+
+        Assert.Contains("NotAuthorized", (await Refused(() => registry.AnnounceAsync("Example Custody Ltd", Window, first, 4))).Message, StringComparison.Ordinal);
+        await registry.SetPublisherAsync(ProvenEpochFixture.Publisher, true);
+        Assert.Contains("NotAnnounced", (await Refused(() => registry.PublishAsync(first, commitment, paramsHash, reserves, proof))).Message, StringComparison.Ordinal);
+        // A window already started (the institution would know what it looked like), no samples, too many, no name.
+        var now = await _node.ChainTimeAsync();
+        Assert.Contains("InvalidWindow", (await Refused(() => registry.AnnounceAsync("Example Custody Ltd", Window, now + 10, 4))).Message, StringComparison.Ordinal);
+        Assert.Contains("InvalidWindow", (await Refused(() => registry.AnnounceAsync("Example Custody Ltd", Window, first, 0))).Message, StringComparison.Ordinal);
+        Assert.Contains("InvalidWindow", (await Refused(() => registry.AnnounceAsync("Example Custody Ltd", Window, first, 65))).Message, StringComparison.Ordinal);
+        Assert.Contains("InvalidWindow", (await Refused(() => registry.AnnounceAsync("", Window, first, 4))).Message, StringComparison.Ordinal);
+        await registry.AnnounceAsync("Example Custody Ltd", Window, first, 4);
+        Assert.Equal(new AnnouncedWindow("Example Custody Ltd", Window, first, 4), await registry.WindowOfAsync(ProvenEpochFixture.Publisher));
+        Assert.Contains("AlreadyAnnounced", (await Refused(() => registry.AnnounceAsync("Example Custody Ltd", 3600, first + 3600, 8))).Message, StringComparison.Ordinal);
+
+        // Before its window ends, an epoch is refused; so is a time that ends no window.
+        Assert.Contains("EpochInFuture", (await Refused(() => registry.PublishAsync(first, commitment, paramsHash, reserves, proof))).Message, StringComparison.Ordinal);
+        await _node.MinePastAsync(first + Window);
+        Assert.Contains("NotAWindowEnd", (await Refused(() => registry.PublishAsync(first + 1, commitment, paramsHash, reserves, proof))).Message, StringComparison.Ordinal);
+        Assert.Contains("NotAWindowEnd", (await Refused(() => registry.PublishAsync(first - Window, commitment, paramsHash, reserves, proof))).Message, StringComparison.Ordinal);
+        // Two windows have ended: the later one may not be published while the earlier one still can be.
+        var second = await _epoch.ProveForAsync(first + Window);
+        var (commitment2, paramsHash2, reserves2, proof2) = SolvencyArguments(second);
+        Assert.Contains("WindowSkipped", (await Refused(() => registry.PublishAsync(first + Window, commitment2, paramsHash2, reserves2, proof2))).Message, StringComparison.Ordinal);
+        await registry.PublishAsync(first, commitment, paramsHash, reserves, proof);
+        await registry.PublishAsync(first + Window, commitment2, paramsHash2, reserves2, proof2);
+        Assert.Equal(first + Window, await registry.LatestEpochAsync(ProvenEpochFixture.Publisher));
     }
 
     [Fact]
     public async Task A_tampered_proof_is_rejected()
     {
-        var (publisher, _, _) = await FreshRegistry();
-        var (commitment, paramsHash, reserves, proof) = SolvencyArguments();
+        var (publisher, _, _, epoch, directory) = await FreshRegistry();
+        var (commitment, paramsHash, reserves, proof) = SolvencyArguments(directory);
         var swapped = proof.ToArray();
         (swapped[6], swapped[7]) = (proof[0], proof[1]); // pi_c := pi_a, a valid point but the wrong one
-        var error = await Assert.ThrowsAsync<RegistryRejectedException>(() => publisher.PublishAsync(Epoch, commitment, paramsHash, reserves, swapped));
+        var error = await Assert.ThrowsAsync<RegistryRejectedException>(() => publisher.PublishAsync(epoch, commitment, paramsHash, reserves, swapped));
         Assert.Contains("InvalidSolvencyProof", error.Message);
         var higherReserves = reserves.ToArray();
         higherReserves[0] += 1; // the proof is for other public signals
-        error = await Assert.ThrowsAsync<RegistryRejectedException>(() => publisher.PublishAsync(Epoch, commitment, paramsHash, higherReserves, proof));
+        error = await Assert.ThrowsAsync<RegistryRejectedException>(() => publisher.PublishAsync(epoch, commitment, paramsHash, higherReserves, proof));
         Assert.Contains("InvalidSolvencyProof", error.Message);
-        error = await Assert.ThrowsAsync<RegistryRejectedException>(() => publisher.PublishAsync(Epoch, commitment, paramsHash + 1, reserves, proof));
+        error = await Assert.ThrowsAsync<RegistryRejectedException>(() => publisher.PublishAsync(epoch, commitment, paramsHash + 1, reserves, proof));
         Assert.Contains("InvalidSolvencyProof", error.Message);
     }
 
     [Fact]
     public async Task A_proof_replayed_under_another_epoch_or_by_another_publisher_is_rejected()
     {
-        var (publisher, other, _) = await FreshRegistry();
-        var (commitment, paramsHash, reserves, proof) = SolvencyArguments();
-        var error = await Assert.ThrowsAsync<RegistryRejectedException>(() => publisher.PublishAsync(Epoch + 1, commitment, paramsHash, reserves, proof));
-        Assert.Contains("InvalidSolvencyProof", error.Message);
-        error = await Assert.ThrowsAsync<RegistryRejectedException>(() => other.PublishAsync(Epoch, commitment, paramsHash, reserves, proof));
+        var (publisher, other, _, epoch, directory) = await FreshRegistry();
+        var (commitment, paramsHash, reserves, proof) = SolvencyArguments(directory);
+        var error = await Assert.ThrowsAsync<RegistryRejectedException>(() => other.PublishAsync(epoch, commitment, paramsHash, reserves, proof));
         Assert.Contains("InvalidSolvencyProof", error.Message);
 
-        await publisher.PublishAsync(Epoch, commitment, paramsHash, reserves, proof);
-        error = await Assert.ThrowsAsync<RegistryRejectedException>(() => publisher.PublishAsync(Epoch, commitment, paramsHash, reserves, proof));
+        await publisher.PublishAsync(epoch, commitment, paramsHash, reserves, proof);
+        error = await Assert.ThrowsAsync<RegistryRejectedException>(() => publisher.PublishAsync(epoch, commitment, paramsHash, reserves, proof));
         Assert.Contains("EpochNotIncreasing", error.Message);
-        error = await Assert.ThrowsAsync<RegistryRejectedException>(() => publisher.PublishAsync(Epoch - 1, commitment, paramsHash, reserves, proof));
-        Assert.Contains("EpochNotIncreasing", error.Message);
+        await _node.MinePastAsync(epoch + Window);
+        error = await Assert.ThrowsAsync<RegistryRejectedException>(() => publisher.PublishAsync(epoch + Window, commitment, paramsHash, reserves, proof));
+        Assert.Contains("InvalidSolvencyProof", error.Message);
     }
 
     [Fact]
     public async Task An_epoch_in_the_future_is_rejected_so_no_epoch_locks_a_publisher_out()
     {
-        var (publisher, _, _) = await FreshRegistry();
-        var (commitment, paramsHash, reserves, proof) = SolvencyArguments();
-        var error = await Assert.ThrowsAsync<RegistryRejectedException>(() => publisher.PublishAsync(ulong.MaxValue, commitment, paramsHash, reserves, proof));
+        var (publisher, _, _, epoch, directory) = await FreshRegistry();
+        var (commitment, paramsHash, reserves, proof) = SolvencyArguments(directory);
+        var later = epoch + (1000 * Window); // a window end whose window has not ended
+        var error = await Assert.ThrowsAsync<RegistryRejectedException>(() => publisher.PublishAsync(later, commitment, paramsHash, reserves, proof));
         Assert.Contains("EpochInFuture", error.Message);
+        Assert.Equal(EpochStatus.Open, await publisher.StatusOfAsync(ProvenEpochFixture.Publisher, later));
         Assert.Equal(0UL, await publisher.LatestEpochAsync(ProvenEpochFixture.Publisher));
-        await publisher.PublishAsync(Epoch, commitment, paramsHash, reserves, proof);
+        await publisher.PublishAsync(epoch, commitment, paramsHash, reserves, proof);
     }
 
     [Fact]
     public async Task A_foreign_publisher_is_rejected()
     {
-        var (_, _, registry) = await FreshRegistry();
+        var (_, _, registry, epoch, directory) = await FreshRegistry();
         var web3 = _node.Web3For(2);
         var stranger = new SolvencyRegistryClient(web3, registry, web3.TransactionManager.Account.Address);
-        var (commitment, paramsHash, reserves, proof) = SolvencyArguments();
-        var error = await Assert.ThrowsAsync<RegistryRejectedException>(() => stranger.PublishAsync(Epoch, commitment, paramsHash, reserves, proof));
+        var (commitment, paramsHash, reserves, proof) = SolvencyArguments(directory);
+        var error = await Assert.ThrowsAsync<RegistryRejectedException>(() => stranger.PublishAsync(epoch, commitment, paramsHash, reserves, proof));
         Assert.Contains("NotAuthorized", error.Message);
     }
 
     [Fact]
     public async Task An_inclusion_proof_checks_on_chain_against_the_stored_commitment()
     {
-        var (publisher, _, _) = await FreshRegistry();
-        var (commitment, paramsHash, reserves, proof) = SolvencyArguments();
-        await publisher.PublishAsync(Epoch, commitment, paramsHash, reserves, proof);
-        var file = JsonNode.Parse(File.ReadAllText(_epoch.InclusionPath))!;
+        var (publisher, _, _, epoch, directory) = await FreshRegistry();
+        var (commitment, paramsHash, reserves, proof) = SolvencyArguments(directory);
+        await publisher.PublishAsync(epoch, commitment, paramsHash, reserves, proof);
+        var file = JsonNode.Parse(File.ReadAllText(Path.Combine(directory, "alice.json")))!;
         var leaf = BigInteger.Parse(file["leafHash"]!.GetValue<string>(), CultureInfo.InvariantCulture);
         var inclusion = SnarkjsJson.ReadProof(file["proof"]!.ToJsonString()).ToEvmWords();
-        Assert.True(await publisher.VerifyInclusionAsync(ProvenEpochFixture.Publisher, Epoch, leaf, inclusion));
-        Assert.False(await publisher.VerifyInclusionAsync(ProvenEpochFixture.Publisher, Epoch, leaf + 1, inclusion));
-    }
-
-    [Fact]
-    public async Task Native_proofs_are_accepted_by_the_on_chain_verifiers()
-    {
-        var directory = _epoch.CopyOfEpoch();
-        File.Delete(Path.Combine(directory, EpochProofs.SolvencyProofFile));
-        var keys = RepositoryPaths.Combine("circuits", "keys");
-        using var native = new NativeProver(ProvingKeys.At(keys, "test"), VerificationKeys.At(keys), null);
-        var proofs = new EpochProofs(native);
-        var reserves = Path.Combine(directory, "reserves-native.json");
-        await File.WriteAllTextAsync(reserves, """{ "reserves": { "BTC": "10", "ETH": "200.5", "SOL": "1342.500001", "USDC": "2000000" } }""");
-        Assert.True((await proofs.ProveSolvencyAsync(directory, reserves)).Solvent);
-        var inclusionPath = await proofs.ProveInclusionAsync(directory, ProvenEpochFixture.Account, Path.Combine(directory, "alice-native.json"));
-
-        var (publisher, _, _) = await FreshRegistry();
-        var (commitment, paramsHash, reserveUnits, proof) = SolvencyArguments(directory);
-        Assert.Equal(1, (int)(await publisher.PublishAsync(Epoch, commitment, paramsHash, reserveUnits, proof)).Status.Value);
-        var file = JsonNode.Parse(File.ReadAllText(inclusionPath))!;
-        var leaf = BigInteger.Parse(file["leafHash"]!.GetValue<string>(), CultureInfo.InvariantCulture);
-        var inclusion = SnarkjsJson.ReadProof(file["proof"]!.ToJsonString()).ToEvmWords();
-        Assert.True(await publisher.VerifyInclusionAsync(ProvenEpochFixture.Publisher, Epoch, leaf, inclusion));
-        Assert.False(await publisher.VerifyInclusionAsync(ProvenEpochFixture.Publisher, Epoch, leaf + 1, inclusion));
+        Assert.True(await publisher.VerifyInclusionAsync(ProvenEpochFixture.Publisher, epoch, leaf, inclusion));
+        Assert.False(await publisher.VerifyInclusionAsync(ProvenEpochFixture.Publisher, epoch, leaf + 1, inclusion));
     }
 
     [Fact]
     public async Task The_cli_publishes_and_verify_checks_the_commitment_on_chain()
     {
-        var (_, _, registry) = await FreshRegistry();
-        var directory = _epoch.CopyOfEpoch();
+        var (_, _, registry, epoch, directory) = await FreshRegistry();
         var keyFile = Path.Combine(_epoch.Workspace, $"key-{Guid.NewGuid():N}.txt");
         await File.WriteAllTextAsync(keyFile, AnvilNode.DevelopmentKeys[0]);
         var otherKey = Path.Combine(_epoch.Workspace, $"key-{Guid.NewGuid():N}.txt");
@@ -194,12 +208,13 @@ public sealed class SolvencyRegistryTests
         Assert.Contains("ok: the registry", verify.Output);
         Assert.Contains("NOT CHECKED: reserves: the epoch directory carries no evidence", verify.Output);
 
-        var inclusion = Cli("verify", "inclusion", "--proof", _epoch.InclusionPath, "--rpc", _node.RpcUrl, "--registry", registry,
-            "--publisher", ProvenEpochFixture.Publisher, "--epoch", Epoch.ToString(CultureInfo.InvariantCulture));
+        var alice = Path.Combine(directory, "alice.json");
+        var inclusion = Cli("verify", "inclusion", "--proof", alice, "--rpc", _node.RpcUrl, "--registry", registry,
+            "--publisher", ProvenEpochFixture.Publisher, "--epoch", epoch.ToString(CultureInfo.InvariantCulture));
         Assert.True(inclusion.Exit == 0, inclusion.Output + inclusion.Error);
         Assert.EndsWith("VALID", inclusion.Output.Trim());
-        var unpublished = Cli("verify", "inclusion", "--proof", _epoch.InclusionPath, "--rpc", _node.RpcUrl, "--registry", registry,
-            "--publisher", ProvenEpochFixture.Publisher, "--epoch", (Epoch + 1).ToString(CultureInfo.InvariantCulture));
+        var unpublished = Cli("verify", "inclusion", "--proof", alice, "--rpc", _node.RpcUrl, "--registry", registry,
+            "--publisher", ProvenEpochFixture.Publisher, "--epoch", (epoch + Window).ToString(CultureInfo.InvariantCulture));
         Assert.Equal(2, unpublished.Exit);
         Assert.DoesNotContain("VALID", unpublished.Output, StringComparison.Ordinal);
 

@@ -44,25 +44,29 @@ public sealed class VerifierPageRegistryTests(AnvilNode node, ProvenEpochFixture
     [Fact]
     public async Task Read_from_the_registry_a_published_inclusion_is_valid_in_green_and_an_unpublished_epoch_is_not_checked()
     {
-        var owner = node.Web3For(0);
-        var registry = await RegistryDeployment.DeployAsync(owner, RepositoryPaths.Combine("contracts", "artifacts"));
-        var client = new SolvencyRegistryClient(owner, registry, owner.TransactionManager.Account.Address);
-        await client.SetPublisherAsync(ProvenEpochFixture.Publisher, true);
+        var windowed = await WindowedRegistry.DeployAsync(node);
+        var (client, registry) = (windowed.As(node, 0), windowed.Address);
+        await node.MinePastAsync(windowed.FirstEnd);
+        var directory = await epoch.ProveForAsync(windowed.FirstEnd);
+        var alice = Path.Combine(directory, "alice.json");
 
         // Not published yet: the registry holds nothing for the epoch, so nothing is valid.
-        var before = await VerifyAgainstRegistry(epoch.InclusionPath, registry);
+        var before = await VerifyAgainstRegistry(alice, registry);
         Assert.Equal("error", before.State);
         Assert.Contains("holds no commitment", before.Checks, StringComparison.Ordinal);
 
-        var document = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(epoch.EpochDirectory, EpochProofs.SolvencyProofFile)))!;
+        var document = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(directory, EpochProofs.SolvencyProofFile)))!;
         var signals = document["publicSignals"]!.AsArray().Select(s => BigInteger.Parse(s!.GetValue<string>(), CultureInfo.InvariantCulture)).ToArray();
-        await client.PublishAsync(ProvenEpochFixture.Epoch, signals[0], signals[1], signals[4..], SnarkjsJson.ReadProof(document["proof"]!.ToJsonString()).ToEvmWords());
-        var published = await VerifyAgainstRegistry(epoch.InclusionPath, registry);
+        await client.PublishAsync(windowed.FirstEnd, signals[0], signals[1], signals[4..], SnarkjsJson.ReadProof(document["proof"]!.ToJsonString()).ToEvmWords());
+        var published = await VerifyAgainstRegistry(alice, registry);
         Assert.Equal("valid-published", published.State);
         Assert.Contains($"the registry {registry}", published.Verdict, StringComparison.Ordinal);
 
         // A tampered balance against the same registry: invalid, as the CLI says.
-        var tampered = epoch.Tampered(d => d["balances"]![1] = "1");
+        var tampered = Path.Combine(directory, "alice-tampered.json");
+        var changed = JsonNode.Parse(await File.ReadAllTextAsync(alice))!;
+        changed["balances"]![1] = "1";
+        await File.WriteAllTextAsync(tampered, changed.ToJsonString());
         var refused = await VerifyAgainstRegistry(tampered, registry);
         Assert.Equal("invalid", refused.State);
         Assert.Contains("leafHash", refused.Checks, StringComparison.Ordinal);

@@ -5,6 +5,7 @@ using Aggregator.Bench;
 //   dotnet run -c Release --project bench/Aggregator.Bench -- tree [accounts] [depth] [assets]
 //   dotnet run -c Release --project bench/Aggregator.Bench -- margin [accounts] [updates] [updatesPerTick]
 //   dotnet run -c Release --project bench/Aggregator.Bench -- proofs [inclusionProofs] [verifications]
+//   dotnet run -c Release --project bench/Aggregator.Bench -- gas
 //   dotnet run -c Release --project bench/Aggregator.Bench -- evm [addresses] [naiveSample]
 //   dotnet run -c Release --project bench/Aggregator.Bench -- solana [owners]
 //   dotnet run -c Release --project bench/Aggregator.Bench -- bus [accounts] [batches] [batchSize] [amqps://all@…, with AGGREGATOR_BUS_CREDENTIALS]
@@ -33,6 +34,9 @@ switch (mode)
         await ProofBenchmark.Run(
             inclusionProofs: args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5,
             verifications: args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 50);
+        break;
+    case "gas":
+        await RegistryGasBenchmark.Run();
         break;
     case "evm":
         await EvmBenchmark.Run(
@@ -77,7 +81,7 @@ switch (mode)
         await VerifierPageBenchmark.Run(runs: args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10);
         break;
     default:
-        Console.Error.WriteLine($"unknown benchmark '{mode}'; known: tree, margin, proofs, evm, solana, bus, latency, prover, field, api, api-inclusion, verifier-page");
+        Console.Error.WriteLine($"unknown benchmark '{mode}'; known: tree, margin, proofs, gas, evm, solana, bus, latency, prover, field, api, api-inclusion, verifier-page");
         return 2;
 }
 return 0;

@@ -14,7 +14,7 @@ namespace Aggregator.Bench;
 
 /// <summary>
 /// Proofs end to end: an inclusion proof's wall time (witness and Groth16 proof through snarkjs), native
-/// verification beside snarkjs's in the same run, and the gas of publish and of the on-chain inclusion check.
+/// verification beside snarkjs's in the same run (the registry's gas: `bench gas`).
 /// </summary>
 internal static class ProofBenchmark
 {
@@ -104,8 +104,6 @@ internal static class ProofBenchmark
                 ? MedianSeconds(5, "dotnet", aggregatorDll, "verify", "inclusion", "--proof", inclusionFile, "--manifest", Path.Combine(epoch, EpochDirectory.ManifestFile))
                 : double.NaN;
 
-            var (publishGas, inclusionGas) = await Gas(root, epoch, inclusionFile);
-
             times.Sort();
             Console.WriteLine("| figure | value |");
             Console.WriteLine("|---|---:|");
@@ -119,8 +117,6 @@ internal static class ProofBenchmark
             Console.WriteLine(Line($"| `snarkjs groth16 verify` command (fresh process), median of 5 | {snarkjsCli * 1000:F0} ms |"));
             Console.WriteLine(Line($"| native verification over the `snarkjs groth16 verify` command | {snarkjsCli * 1000 / nativeMs:F0}x |"));
             Console.WriteLine(Line($"| `aggregator verify inclusion` command (fresh process, Release build), median of 5 | {ourCli * 1000:F0} ms |"));
-            Console.WriteLine(Line($"| gas: publish (solvency proof verified on chain, root and reserves stored) | {publishGas:N0} |"));
-            Console.WriteLine(Line($"| gas: verifyInclusion, run as a transaction (includes the 21,000 base and calldata) | {inclusionGas:N0} |"));
             Console.WriteLine($"all native verifications valid: {allValid}; snarkjs valid: {snarkjs.GetProperty("valid").GetBoolean()}");
         }
         finally
@@ -131,27 +127,6 @@ internal static class ProofBenchmark
 
     // anvil's development account 0: it publishes the benchmark's epoch (bound into the commitment).
     private const string Publisher = "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266";
-
-    private static async Task<(BigInteger Publish, BigInteger Inclusion)> Gas(string root, string epoch, string inclusionFile)
-    {
-        await using var anvil = await LocalAnvil.StartAsync(root, 18645);
-        var rpc = anvil.Url;
-        {
-            // anvil's development account 0 owns and publishes.
-            var web3 = new Web3(new Nethereum.Web3.Accounts.Account("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80", 31337), rpc);
-            var owner = web3.TransactionManager.Account.Address;
-            var registry = await RegistryDeployment.DeployAsync(web3, Path.Combine(root, "contracts", "artifacts"));
-            var client = new SolvencyRegistryClient(web3, registry, owner);
-            await client.SetPublisherAsync(owner, true);
-            var solvency = JsonNode.Parse(File.ReadAllText(Path.Combine(epoch, EpochProofs.SolvencyProofFile)))!;
-            var signals = solvency["publicSignals"]!.AsArray().Select(s => BigInteger.Parse(s!.GetValue<string>(), CultureInfo.InvariantCulture)).ToArray();
-            var receipt = await client.PublishAsync(1, signals[0], signals[1], signals[4..], SnarkjsJson.ReadProof(solvency["proof"]!.ToJsonString()).ToEvmWords());
-            var inclusion = JsonNode.Parse(File.ReadAllText(inclusionFile))!;
-            var leaf = BigInteger.Parse(inclusion["leafHash"]!.GetValue<string>(), CultureInfo.InvariantCulture);
-            var inclusionGas = await client.MeasureInclusionGasAsync(owner, 1, leaf, SnarkjsJson.ReadProof(inclusion["proof"]!.ToJsonString()).ToEvmWords());
-            return (receipt.GasUsed.Value, inclusionGas);
-        }
-    }
 
     internal static double MedianSeconds(int runs, string program, params string[] args)
     {

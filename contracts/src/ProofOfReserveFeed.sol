@@ -8,6 +8,7 @@ interface IPublications {
         external view returns (uint64 epoch, uint256[4] memory reserves, uint64 publishedAt);
     function latestEpoch(address publisher) external view returns (uint64);
     function latestDue(address publisher) external view returns (uint64);
+    function latestDoubleClaimed(address publisher) external view returns (bool);
 }
 
 /// @title ProofOfReserveFeed
@@ -18,7 +19,8 @@ interface IPublications {
 /// publisher's n-th publication with that paramsHash; its answer is the asset's reserves scaled from the
 /// layout's proof decimals to this feed's decimals, rounded down; updatedAt is the publication's block
 /// time. latestRoundData never reverts: with nothing published yet, or when the publisher's latest due
-/// window was missed (its deadline passed without a publication, docs/proofs.md), it answers -1, which a
+/// window was missed (its deadline passed without a publication, docs/proofs.md), or its latest publication
+/// was proven to double-claim an address (SolvencyRegistry.challenge), it answers -1, which a
 /// Proof-of-Reserve check (Aave's ProofOfReserveAggregator: answer < 0 or supply > answer) reads as
 /// unbacked, where a revert would make the check itself revert.
 contract ProofOfReserveFeed {
@@ -56,8 +58,9 @@ contract ProofOfReserveFeed {
         }
         (roundId, answer, startedAt, updatedAt, answeredInRound) = _round(count);
         uint64 due = registry.latestDue(publisher);
-        if (due > registry.latestEpoch(publisher)) {
-            // A window ended and its deadline passed with nothing published: the last figure is stale.
+        if (due > registry.latestEpoch(publisher) || registry.latestDoubleClaimed(publisher)) {
+            // A window ended and its deadline passed with nothing published (the last figure is stale), or
+            // the latest publication counted reserves another institution counted too.
             answer = -1;
         }
     }

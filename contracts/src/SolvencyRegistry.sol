@@ -37,6 +37,16 @@ contract SolvencyRegistry {
         uint256 paramsHash;
         uint256[4] reserves;
         uint64 publishedAt;
+        bytes32 claimsRoot;
+    }
+
+    /// One side of a double-claim challenge: a publication and, for the claimed address, its path in that
+    /// publication's claims root and its EIP-191 signature of the ownership message for that publication.
+    struct Claim {
+        address publisher;
+        uint64 epoch;
+        bytes32[] proof;
+        bytes signature;
     }
 
     /// A publisher's announced windows: epoch e ends window [e - length, e) when e = firstEnd + n * length.
@@ -60,6 +70,8 @@ contract SolvencyRegistry {
     IInclusionVerifier public immutable inclusionVerifier;
     /// How long after its window's end an epoch may still be published; later it is missed.
     uint64 public immutable publicationDelay;
+    /// How far apart two publications' window ends may be for one address claimed in both to be a double claim.
+    uint64 public immutable challengeDistance;
 
     mapping(address => bool) public authorized;
     mapping(address => uint64) public latestEpoch;
@@ -68,10 +80,15 @@ contract SolvencyRegistry {
     mapping(address => Window) public windowOf;
     mapping(address => string) public institutionOf;
     mapping(address => mapping(uint64 => bool)) public missedRecorded;
+    /// Each publisher's latest stored commitment: the next publication must name it (0 before the first).
+    mapping(address => uint256) public latestCommitment;
+    /// Publications proven to claim an address another publisher claimed too: permanent.
+    mapping(address => mapping(uint64 => bool)) public doubleClaimed;
 
     event PublisherAuthorized(address indexed publisher, bool authorized);
     event WindowAnnounced(address indexed publisher, string institution, uint64 windowLength, uint64 firstWindowEnd, uint8 samples);
-    event CommitmentPublished(address indexed publisher, uint64 indexed epoch, uint256 commitment, uint256 paramsHash, uint256[4] reserves);
+    event CommitmentPublished(address indexed publisher, uint64 indexed epoch, uint256 commitment, uint256 paramsHash, uint256[4] reserves, bytes32 claimsRoot, uint256 prevCommitment);
+    event DoubleClaimProven(address indexed publisherA, uint64 epochA, address indexed publisherB, uint64 epochB, string chain, address claimed);
     event EpochMissed(address indexed publisher, uint64 indexed epoch);
 
     error NotOwner();
@@ -87,12 +104,15 @@ contract SolvencyRegistry {
     error PublicationLate(uint64 epoch, uint64 deadline);
     error WindowSkipped(uint64 epoch);
     error NotMissed(address publisher, uint64 epoch);
+    error NotChained(uint256 prevCommitment, uint256 latest);
+    error NotADoubleClaim(string reason);
 
-    constructor(ISolvencyVerifier solvency, IInclusionVerifier inclusion, uint64 publicationDelay_) {
+    constructor(ISolvencyVerifier solvency, IInclusionVerifier inclusion, uint64 publicationDelay_, uint64 challengeDistance_) {
         owner = msg.sender;
         solvencyVerifier = solvency;
         inclusionVerifier = inclusion;
         publicationDelay = publicationDelay_;
+        challengeDistance = challengeDistance_;
     }
 
     function setPublisher(address publisher, bool allowed) external {
@@ -114,11 +134,16 @@ contract SolvencyRegistry {
         emit WindowAnnounced(msg.sender, institution, windowLength, firstWindowEnd, samples);
     }
 
-    /// @notice Publishes msg.sender's commitment for an epoch with its reserves; reverts unless the epoch
-    /// ends one of its windows, that window has ended, its deadline has not passed, no earlier window that
-    /// could still be published is skipped, and the solvency proof verifies for exactly this commitment,
-    /// paramsHash, epoch, sender and reserves.
-    function publish(uint64 epoch, uint256 commitment, uint256 paramsHash, uint256[4] calldata reserves, uint256[8] calldata proof) external {
+    /// @notice Publishes msg.sender's commitment for an epoch with its reserves and the root over the reserve
+    /// addresses it counted (claimsRoot, docs/proofs.md); reverts unless prevCommitment is the publisher's
+    /// latest stored commitment (0 for the first: epochs are chained), the epoch ends one of its windows,
+    /// that window has ended, its deadline has not passed, no earlier window that could still be published
+    /// is skipped, and the solvency proof verifies for exactly this commitment, paramsHash, epoch, sender
+    /// and reserves.
+    function publish(
+        uint64 epoch, uint256 commitment, uint256 paramsHash, uint256[4] calldata reserves, bytes32 claimsRoot, uint256 prevCommitment,
+        uint256[8] calldata proof
+    ) external {
         if (!authorized[msg.sender]) revert NotAuthorized(msg.sender);
         Window memory window = windowOf[msg.sender];
         if (window.length == 0) revert NotAnnounced(msg.sender);
@@ -127,6 +152,7 @@ contract SolvencyRegistry {
         if (block.timestamp > uint256(epoch) + publicationDelay) revert PublicationLate(epoch, epoch + publicationDelay);
         uint64 latest = latestEpoch[msg.sender];
         if (epoch <= latest) revert EpochNotIncreasing(epoch, latest);
+        if (prevCommitment != latestCommitment[msg.sender]) revert NotChained(prevCommitment, latestCommitment[msg.sender]);
         // Windows end in order and so do their deadlines: the last window skipped is the one that could
         // still be open. Skipped windows whose deadline has passed are missed (statusOf says so).
         if (epoch > window.firstEnd && epoch - window.length > latest
@@ -139,9 +165,10 @@ contract SolvencyRegistry {
             [proof[0], proof[1]], [[proof[2], proof[3]], [proof[4], proof[5]]], [proof[6], proof[7]], signals);
         if (!valid) revert InvalidSolvencyProof();
         latestEpoch[msg.sender] = epoch;
-        commitments[msg.sender][epoch] = Commitment(commitment, paramsHash, reserves, uint64(block.timestamp));
+        latestCommitment[msg.sender] = commitment;
+        commitments[msg.sender][epoch] = Commitment(commitment, paramsHash, reserves, uint64(block.timestamp), claimsRoot);
         publications[msg.sender][paramsHash].push(epoch);
-        emit CommitmentPublished(msg.sender, epoch, commitment, paramsHash, reserves);
+        emit CommitmentPublished(msg.sender, epoch, commitment, paramsHash, reserves, claimsRoot, prevCommitment);
     }
 
     /// @notice Records, for anyone to see, that a publisher's window ended more than publicationDelay ago
@@ -161,6 +188,11 @@ contract SolvencyRegistry {
         return block.timestamp > uint256(epoch) + publicationDelay ? MISSED : OPEN;
     }
 
+    /// @notice Whether the publisher's latest publication was proven to double-claim (a feed then answers -1).
+    function latestDoubleClaimed(address publisher) external view returns (bool) {
+        return doubleClaimed[publisher][latestEpoch[publisher]];
+    }
+
     /// @notice The publisher's latest window whose deadline has passed (0 when none has): a feed reads the
     /// publisher as missing when it is later than latestEpoch.
     function latestDue(address publisher) public view returns (uint64) {
@@ -168,6 +200,87 @@ contract SolvencyRegistry {
         if (window.length == 0 || block.timestamp <= uint256(window.firstEnd) + publicationDelay) return 0;
         uint256 due = block.timestamp - publicationDelay - 1; // the latest end whose deadline has passed is <= due
         return uint64(due - (due - window.firstEnd) % window.length);
+    }
+
+    /// @notice The root over the reserve addresses a publication counted.
+    function claimsRootOf(address publisher, uint64 epoch) external view returns (bytes32) {
+        commitmentOf(publisher, epoch);
+        return commitments[publisher][epoch].claimsRoot;
+    }
+
+    /// @notice Proves that two publishers' publications, with window ends at most challengeDistance apart,
+    /// both counted the EVM address `claimed` on `chain` (CAIP-2, eip155:…): its leaf is in both claims roots,
+    /// and the address signed each publisher's ownership message, which the registry rebuilds from that
+    /// publisher's announced institution name and epoch, so a publisher cannot frame a rival by putting the
+    /// rival's addresses in its own root. Anyone may call it; both publications are marked doubleClaimed for
+    /// good, and their feeds answer -1 while one is a publisher's latest.
+    function challenge(Claim calldata a, Claim calldata b, string calldata chain, address claimed) external {
+        if (a.publisher == b.publisher) revert NotADoubleClaim("one publisher");
+        Commitment storage first = commitments[a.publisher][a.epoch];
+        Commitment storage second = commitments[b.publisher][b.epoch];
+        if (first.publishedAt == 0 || second.publishedAt == 0) revert NotADoubleClaim("not published");
+        if ((a.epoch > b.epoch ? a.epoch - b.epoch : b.epoch - a.epoch) > challengeDistance) revert NotADoubleClaim("windows too far apart");
+        bytes memory caip2 = bytes(chain);
+        if (caip2.length < 8 || bytes7(caip2) != bytes7("eip155:")) revert NotADoubleClaim("not an EVM chain");
+        if (doubleClaimed[a.publisher][a.epoch] && doubleClaimed[b.publisher][b.epoch]) revert NotADoubleClaim("already proven");
+        bytes32 leaf = keccak256(abi.encode(keccak256(caip2), bytes32(uint256(uint160(claimed)))));
+        if (!_inRoot(a.proof, first.claimsRoot, leaf) || !_inRoot(b.proof, second.claimsRoot, leaf)) revert NotADoubleClaim("not in both claims roots");
+        if (_signer(_ownershipMessage(institutionOf[a.publisher], chain, claimed, a.epoch), a.signature) != claimed
+            || _signer(_ownershipMessage(institutionOf[b.publisher], chain, claimed, b.epoch), b.signature) != claimed) {
+            revert NotADoubleClaim("not signed by the address for both");
+        }
+        doubleClaimed[a.publisher][a.epoch] = true;
+        doubleClaimed[b.publisher][b.epoch] = true;
+        emit DoubleClaimProven(a.publisher, a.epoch, b.publisher, b.epoch, chain, claimed);
+    }
+
+    // OpenZeppelin's MerkleProof: each step hashes the two nodes in ascending order.
+    function _inRoot(bytes32[] calldata proof, bytes32 root, bytes32 leaf) private pure returns (bool) {
+        bytes32 node = leaf;
+        for (uint256 i = 0; i < proof.length; i++) {
+            bytes32 sibling = proof[i];
+            node = node < sibling ? keccak256(abi.encodePacked(node, sibling)) : keccak256(abi.encodePacked(sibling, node));
+        }
+        return node == root;
+    }
+
+    // The canonical ownership message (docs/reserves.md), the address in lowercase hex.
+    function _ownershipMessage(string memory institution, string calldata chain, address claimed, uint64 epoch) private pure returns (bytes memory) {
+        return abi.encodePacked(
+            "Aggregator proof of reserves ownership\ninstitution: ", institution, "\nchain: ", chain,
+            "\naddress: ", _hex(claimed), "\nepoch: ", _decimal(epoch));
+    }
+
+    // EIP-191 personal_sign: r, s, v (27 or 28) with a low s; address(0) for anything else.
+    function _signer(bytes memory message, bytes calldata signature) private pure returns (address) {
+        if (signature.length != 65) return address(0);
+        bytes32 r = bytes32(signature[0:32]);
+        bytes32 s = bytes32(signature[32:64]);
+        uint8 v = uint8(signature[64]);
+        if (uint256(s) > 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0 || (v != 27 && v != 28)) return address(0);
+        bytes32 digest = keccak256(abi.encodePacked("\x19Ethereum Signed Message:\n", _decimal(message.length), message));
+        return ecrecover(digest, v, r, s);
+    }
+
+    function _hex(address value) private pure returns (bytes memory text) {
+        text = new bytes(42);
+        text[0] = "0";
+        text[1] = "x";
+        uint160 bits = uint160(value);
+        for (uint256 i = 41; i > 1; i--) {
+            text[i] = bytes16("0123456789abcdef")[bits & 0xf];
+            bits >>= 4;
+        }
+    }
+
+    function _decimal(uint256 value) private pure returns (bytes memory text) {
+        uint256 digits = 1;
+        for (uint256 rest = value / 10; rest != 0; rest /= 10) digits++;
+        text = new bytes(digits);
+        for (uint256 i = digits; i > 0; i--) {
+            text[i - 1] = bytes1(uint8(48 + (value % 10)));
+            value /= 10;
+        }
     }
 
     function _isWindowEnd(Window memory window, uint64 epoch) private pure returns (bool) {

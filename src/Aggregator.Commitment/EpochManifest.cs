@@ -86,5 +86,13 @@ public sealed record EpochManifest(
         /// <summary>That block's time: what a Proof-of-Reserve feed reports as updatedAt.</summary>
         [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
         public DateTimeOffset? BlockTime { get; init; }
+
+        /// <summary>The claims root published with the commitment (0x and 64 hex digits): the reserve addresses counted.</summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public string? ClaimsRoot { get; init; }
+
+        /// <summary>The publisher's previous commitment the publication chains onto ("0" for its first).</summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public string? PrevCommitment { get; init; }
     }
 }

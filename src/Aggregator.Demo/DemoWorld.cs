@@ -227,7 +227,7 @@ public sealed class DemoWorld
         EthFeed = await Deploy(_a, "PriceFeed", [(byte)FeedDecimals, "ETH / USD", FeedAnswer(EthPrice)], cancellationToken).ConfigureAwait(false);
         var btcFeed = await Deploy(_a, "PriceFeed", [(byte)FeedDecimals, "BTC / USD", FeedAnswer(60_000m)], cancellationToken).ConfigureAwait(false);
         var solFeed = await Deploy(_a, "PriceFeed", [(byte)FeedDecimals, "SOL / USD", FeedAnswer(150m)], cancellationToken).ConfigureAwait(false);
-        Registry = await RegistryDeployment.DeployAsync(_a, _artifacts, PublicationDelay, cancellationToken).ConfigureAwait(false);
+        Registry = await RegistryDeployment.DeployAsync(_a, _artifacts, PublicationDelay, cancellationToken: cancellationToken).ConfigureAwait(false);
         var registry = new SolvencyRegistryClient(_a, Registry, deployer);
         await registry.SetPublisherAsync(deployer, true).ConfigureAwait(false);
         // The publisher's windows, announced before the first one starts (a whole window from now).

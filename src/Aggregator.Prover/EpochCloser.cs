@@ -119,6 +119,17 @@ internal sealed partial class EpochCloser(ProverSettings settings, LiabilitiesCo
         {
             throw new EpochCloseException($"epoch {epoch} would be taken behind epoch {previous.Epoch}: {behind}");
         }
+        // The liabilities are the engines' figures at their blocks: each block must be the chain's, as the
+        // prover's own node has it, or a forged or reorged batch (deposits under-reported) would be committed.
+        foreach (var chain in chains.Where(c => c.Clock is not null))
+        {
+            var block = snapshot[0].Heights.Single(h => h.Chain == chain.Reader.Chain);
+            var hash = await chain.Reader.BlockHashAtAsync(block.Height, cancellationToken).ConfigureAwait(false);
+            if (!string.Equals(hash, block.BlockHash, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new EpochCloseException($"the engines' liabilities are not the chain's: {chain.Reader.Name}: block {block.Height} is now {hash}, not the recorded {block.BlockHash} (a reorg, or a forged batch)");
+            }
+        }
         var rows = Rows(settings.Parameters, settings.Accounts, snapshot);
         var read = new List<(ReserveChain, ObservationBatch, SampleEvidence?)>();
         foreach (var chain in chains)

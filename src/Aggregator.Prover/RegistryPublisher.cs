@@ -62,9 +62,20 @@ public static class RegistryPublisher
         var reserves = manifest.Reserves!.Select(r => BigInteger.Parse(r.ProofUnits, CultureInfo.InvariantCulture)).ToArray();
         var (commitment, paramsHash) = (BigInteger.Parse(manifest.Commitment, CultureInfo.InvariantCulture), BigInteger.Parse(manifest.ParamsHash, CultureInfo.InvariantCulture));
         var client = new SolvencyRegistryClient(web3, registry, account.Address);
-        var transaction = await client.PublishOnceAsync(manifest.Epoch, commitment, paramsHash, reserves, proof, cancellationToken).ConfigureAwait(false);
+        // The claims root over the addresses the evidence counted (none without evidence), chained onto the
+        // publisher's latest commitment.
+        var evidence = Path.Combine(directory, EpochProofs.ReservesEvidenceFile);
+        var claims = File.Exists(evidence) ? Reserves.Evidence.ReservesReportFile.Read(evidence).ClaimsRoot : null;
+        var links = new PublicationLinks(claims is null ? new byte[32] : Convert.FromHexString(claims[2..]), await client.LatestCommitmentAsync(account.Address).ConfigureAwait(false));
+        var transaction = await client.PublishOnceAsync(manifest.Epoch, commitment, paramsHash, reserves, proof, links, cancellationToken).ConfigureAwait(false);
         var (block, time) = await client.BlockOfAsync(transaction).ConfigureAwait(false);
-        var publication = new EpochManifest.PublicationEntry($"eip155:{account.ChainId}", registry, account.Address, transaction) { Block = block, BlockTime = time };
+        var publication = new EpochManifest.PublicationEntry($"eip155:{account.ChainId}", registry, account.Address, transaction)
+        {
+            Block = block,
+            BlockTime = time,
+            ClaimsRoot = "0x" + Convert.ToHexStringLower(links.ClaimsRoot),
+            PrevCommitment = links.PrevCommitment!.Value.ToString(CultureInfo.InvariantCulture),
+        };
         EpochDirectory.UpdateManifest(directory, manifest with { Publication = publication });
         return publication;
     }

@@ -83,6 +83,8 @@ internal sealed class ReservesTally(string institution, ulong epoch)
     // Per chain name, per asset: the least net over the heights added so far, and its decimals.
     private readonly Dictionary<string, Dictionary<string, (BigInteger Net, int Decimals)>> _least = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _decimals = new(StringComparer.Ordinal);
+    // Every (chain, address) counted: the claims root is over exactly these.
+    private readonly List<(ChainId Chain, string Address)> _claims = [];
 
     /// <summary>What was not counted and why, and every asset whose addresses owe more than they hold.</summary>
     public IReadOnlyList<string> Problems =>
@@ -119,6 +121,7 @@ internal sealed class ReservesTally(string institution, ulong epoch)
             }
             else
             {
+                _claims.Add((batch.Chain, reserve.Address));
                 foreach (var balance in balances)
                 {
                     Count(balance.Asset, balance.Amount, +1);
@@ -157,7 +160,10 @@ internal sealed class ReservesTally(string institution, ulong epoch)
     }
 
     public ReservesOutcome Outcome(WindowEvidence? window = null) =>
-        new(new ReservesReport(ReservesReport.CurrentFormat, institution, epoch, Totals(), _chains.ToArray()) { Window = window }, Problems);
+        new(new ReservesReport(ReservesReport.CurrentFormat, institution, epoch, Totals(), _chains.ToArray()) { Window = window, ClaimsRoot = ClaimsRoot() }, Problems);
+
+    /// <summary>The claims root over the addresses counted so far.</summary>
+    public string ClaimsRoot() => Claims.ClaimsTree.Of(_claims).RootHex;
 
     public SortedDictionary<string, string> Totals() =>
         new(_decimals.Keys.ToDictionary(s => s, s => new Amount(BigInteger.Max(Sum(s), BigInteger.Zero), _decimals[s]).ToString()), StringComparer.Ordinal);

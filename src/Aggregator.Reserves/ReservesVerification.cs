@@ -86,6 +86,10 @@ public static class ReservesVerification
         {
             failures.Add($"the totals {JsonSerializer.Serialize(totals, ReservesJsonContext.Default.SortedDictionaryStringString)} are not the recorded {JsonSerializer.Serialize(report.Reserves, ReservesJsonContext.Default.SortedDictionaryStringString)}");
         }
+        if (asRecorded && failures.Count == 0 && tally.ClaimsRoot() != report.ClaimsRoot)
+        {
+            failures.Add($"the claims root over the addresses counted is {tally.ClaimsRoot()}, not the recorded {report.ClaimsRoot}");
+        }
         failures.AddRange(tally.Problems);
         if (report.Institution != institution)
         {

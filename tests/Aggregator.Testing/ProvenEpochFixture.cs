@@ -86,14 +86,15 @@ public sealed class ProvenEpochFixture : IAsyncLifetime
     /// alice's inclusion file beside the manifest (alice.json): what a registry with windows accepts.
     /// </summary>
     /// <param name="snarkjs">Prove with snarkjs instead of the native prover.</param>
-    public async Task<string> ProveForAsync(ulong epoch, bool snarkjs = false)
+    /// <param name="publisher">Another publisher than <see cref="Publisher"/> to commit to.</param>
+    public async Task<string> ProveForAsync(ulong epoch, bool snarkjs = false, string publisher = Publisher)
     {
-        var directory = Path.Combine(Workspace, $"epoch-{epoch}");
+        var directory = Path.Combine(Workspace, $"epoch-{epoch}-{publisher.ToLowerInvariant()}");
         if (File.Exists(Path.Combine(directory, "alice.json")))
         {
             return directory;
         }
-        Commitment.EpochDirectory.Write(directory, Tree, EpochSecret.ParseHex(SecretHex), epoch, PublisherAddress.Parse(Publisher), DateTimeOffset.UnixEpoch);
+        Commitment.EpochDirectory.Write(directory, Tree, EpochSecret.ParseHex(SecretHex), epoch, PublisherAddress.Parse(publisher.ToLowerInvariant()), DateTimeOffset.UnixEpoch);
         var reserves = Path.Combine(Workspace, $"reserves-{epoch}.json");
         await File.WriteAllTextAsync(reserves, """{ "reserves": { "BTC": "10", "ETH": "200.5", "SOL": "1342.500001", "USDC": "2000000" } }""");
         var keys = Path.Combine(CircuitsDirectory, "keys");

@@ -1,3 +1,4 @@
+using System.Numerics;
 using Nethereum.ABI.FunctionEncoding.Attributes;
 
 namespace Aggregator.Chains.Evm.Registry;
@@ -38,4 +39,17 @@ internal sealed class WindowOfOutput : IFunctionOutputDTO
 
     [Parameter("uint8", "samples", 3)]
     public byte Samples { get; set; }
+}
+
+/// <summary>
+/// What a publication links to beyond its proof: the root over the reserve addresses it counted, and the
+/// publisher's previous commitment (null: the registry's latestCommitment, read before sending).
+/// </summary>
+public sealed record PublicationLinks(byte[] ClaimsRoot, BigInteger? PrevCommitment = null);
+
+/// <summary>One side of a double-claim challenge: a publication, the address's path in its claims root, and the address's EIP-191 signature of that publication's ownership message.</summary>
+public sealed record DoubleClaimSide(string Publisher, ulong Epoch, IReadOnlyList<byte[]> Proof, string Signature)
+{
+    internal object[] Encode() =>
+        [Publisher, Epoch, Proof.ToList(), Convert.FromHexString(Signature.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? Signature[2..] : Signature)];
 }

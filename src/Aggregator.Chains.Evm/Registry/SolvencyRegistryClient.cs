@@ -40,13 +40,16 @@ public sealed class SolvencyRegistryClient
     /// transaction is sent and its receipt awaited.
     /// </summary>
     /// <exception cref="RegistryRejectedException">The registry refused the publication.</exception>
-    public async Task<TransactionReceipt> PublishAsync(ulong epoch, BigInteger commitment, BigInteger paramsHash, IReadOnlyList<BigInteger> reserves, IReadOnlyList<BigInteger> proof, CancellationToken cancellationToken = default)
+    public async Task<TransactionReceipt> PublishAsync(
+        ulong epoch, BigInteger commitment, BigInteger paramsHash, IReadOnlyList<BigInteger> reserves, IReadOnlyList<BigInteger> proof, PublicationLinks? links = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reserves);
         ArgumentNullException.ThrowIfNull(proof);
         await RequireCodeAsync().ConfigureAwait(false);
         var publish = _contract.GetFunction("publish");
-        object[] arguments = [epoch, commitment, paramsHash, reserves.ToList(), proof.ToList()];
+        // Chained onto the sender's latest stored commitment unless the caller says otherwise.
+        var previous = links?.PrevCommitment ?? await LatestCommitmentAsync(_from).ConfigureAwait(false);
+        object[] arguments = [epoch, commitment, paramsHash, reserves.ToList(), links?.ClaimsRoot ?? new byte[32], previous, proof.ToList()];
         try
         {
             await publish.CallAsync<bool>(_from, PublishGas, new HexBigInteger(0), arguments).ConfigureAwait(false);
@@ -92,12 +95,13 @@ public sealed class SolvencyRegistryClient
     /// future and a chain's clock trails the wall clock by up to a block interval.
     /// </summary>
     /// <exception cref="RegistryRejectedException">The registry refused the publication, holds another commitment for the epoch, or the chain's clock did not pass the epoch within a minute.</exception>
-    public async Task<string> PublishOnceAsync(ulong epoch, BigInteger commitment, BigInteger paramsHash, IReadOnlyList<BigInteger> reserves, IReadOnlyList<BigInteger> proof, CancellationToken cancellationToken = default)
+    public async Task<string> PublishOnceAsync(
+        ulong epoch, BigInteger commitment, BigInteger paramsHash, IReadOnlyList<BigInteger> reserves, IReadOnlyList<BigInteger> proof, PublicationLinks? links = null, CancellationToken cancellationToken = default)
     {
         await WaitForChainTimeAsync(epoch, cancellationToken).ConfigureAwait(false);
         return await CommitmentOfAsync(_from, epoch).ConfigureAwait(false) switch
         {
-            null => (await PublishAsync(epoch, commitment, paramsHash, reserves, proof, cancellationToken).ConfigureAwait(false)).TransactionHash,
+            null => (await PublishAsync(epoch, commitment, paramsHash, reserves, proof, links, cancellationToken).ConfigureAwait(false)).TransactionHash,
             var stored when stored.Commitment == commitment && stored.ParamsHash == paramsHash =>
                 await PublicationTransactionAsync(_from, epoch).ConfigureAwait(false)
                     ?? throw new RegistryRejectedException($"the registry holds epoch {epoch}'s commitment, but no CommitmentPublished event for it"),
@@ -167,6 +171,28 @@ public sealed class SolvencyRegistryClient
         _contract.GetFunction("publicationCount").CallAsync<BigInteger>(publisher, paramsHash);
 
     public Task<ulong> LatestEpochAsync(string publisher) => _contract.GetFunction("latestEpoch").CallAsync<ulong>(publisher);
+
+    /// <summary>The publisher's latest stored commitment (0 before its first): what its next publication must name.</summary>
+    public Task<BigInteger> LatestCommitmentAsync(string publisher) => _contract.GetFunction("latestCommitment").CallAsync<BigInteger>(publisher);
+
+    /// <summary>The root over the reserve addresses a publication counted.</summary>
+    public Task<byte[]> ClaimsRootOfAsync(string publisher, ulong epoch) => _contract.GetFunction("claimsRootOf").CallAsync<byte[]>(publisher, epoch);
+
+    /// <summary>Whether a publication was proven to claim an address another publisher claimed too.</summary>
+    public Task<bool> DoubleClaimedAsync(string publisher, ulong epoch) => _contract.GetFunction("doubleClaimed").CallAsync<bool>(publisher, epoch);
+
+    /// <summary>
+    /// Proves on chain that two publishers' publications both counted the EVM address <paramref name="claimed"/>
+    /// on <paramref name="chain"/>: each side's path in its claims root and the address's signature of its
+    /// ownership message for that publication.
+    /// </summary>
+    /// <exception cref="RegistryRejectedException">The registry finds no double claim (its reason says why).</exception>
+    public Task<TransactionReceipt> ChallengeAsync(DoubleClaimSide a, DoubleClaimSide b, string chain, string claimed)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        return SendAsync("challenge", "the challenge", new HexBigInteger(500_000), a.Encode(), b.Encode(), chain, claimed);
+    }
 
     /// <summary>Checks an inclusion proof on chain against the stored root of a publisher's epoch.</summary>
     public Task<bool> VerifyInclusionAsync(string publisher, ulong epoch, BigInteger leafHash, IReadOnlyList<BigInteger> proof) =>
@@ -241,8 +267,20 @@ public sealed class SolvencyRegistryClient
     public Task<TransactionReceipt> SetPublisherAsync(string publisher, bool allowed) =>
         _contract.GetFunction("setPublisher").SendTransactionAndWaitForReceiptAsync(_from, new HexBigInteger(100_000), new HexBigInteger(0), null, publisher, allowed);
 
-    // The name of the registry's custom error the revert data encodes, found by Nethereum's selector match.
-    private string ErrorName(SmartContractCustomErrorRevertException error) =>
-        _contract.ContractBuilder.ContractABI.Errors.FirstOrDefault(error.IsCustomErrorFor)?.Name
-            ?? $"revert data {error.ExceptionEncodedData}";
+    // The name of the registry's custom error the revert data encodes, with its arguments (a reason string
+    // says which check failed), found by Nethereum's selector match.
+    private string ErrorName(SmartContractCustomErrorRevertException error)
+    {
+        if (_contract.ContractBuilder.ContractABI.Errors.FirstOrDefault(error.IsCustomErrorFor) is not { } abi)
+        {
+            return $"revert data {error.ExceptionEncodedData}";
+        }
+        if (abi.InputParameters.Length == 0)
+        {
+            return abi.Name;
+        }
+        var data = error.ExceptionEncodedData.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? error.ExceptionEncodedData[2..] : error.ExceptionEncodedData;
+        var arguments = new Nethereum.ABI.FunctionEncoding.ParameterDecoder().DecodeDefaultData(data[8..], abi.InputParameters);
+        return $"{abi.Name}({string.Join(", ", arguments.Select(a => a.Result is string text ? $"\"{text}\"" : Convert.ToString(a.Result, System.Globalization.CultureInfo.InvariantCulture)))})";
+    }
 }

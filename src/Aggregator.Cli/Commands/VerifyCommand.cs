@@ -76,8 +76,15 @@ internal static class VerifyCommand
                     passed.AddRange(onChain.Passed);
                     failures.AddRange(onChain.Failure is { } registryFailure ? [registryFailure] : []);
                     var web3 = new Web3(url);
-                    announced = (await new SolvencyRegistryClient(web3, address, who.Hex).WindowOfAsync(who.Hex).ConfigureAwait(false),
+                    var client = new SolvencyRegistryClient(web3, address, who.Hex);
+                    announced = (await client.WindowOfAsync(who.Hex).ConfigureAwait(false),
                         Core.Chains.ChainId.Evm((ulong)(await web3.Eth.ChainId.SendRequestAsync().ConfigureAwait(false)).Value));
+                    if (onChain.Failure is null)
+                    {
+                        var (claimsPassed, claimsFailure) = await ClaimsOnChain(client, who, manifest.Epoch, directory).ConfigureAwait(false);
+                        passed.AddRange(claimsPassed);
+                        failures.AddRange(claimsFailure is null ? [] : [claimsFailure]);
+                    }
                 }
                 else
                 {
@@ -92,6 +99,23 @@ internal static class VerifyCommand
     }
 
     // The reserves the proof claims, against the evidence the epoch carries, re-read on the chains.
+    // The published claims root must be the evidence's (which reserves verification recomputes from the
+    // addresses counted), and the publication must not have been proven to double-claim.
+    private static async Task<(IReadOnlyList<string> Passed, string? Failure)> ClaimsOnChain(SolvencyRegistryClient client, PublisherAddress publisher, ulong epoch, string directory)
+    {
+        var evidencePath = Path.Combine(directory, EpochProofs.ReservesEvidenceFile);
+        var published = "0x" + Convert.ToHexStringLower(await client.ClaimsRootOfAsync(publisher.Hex, epoch).ConfigureAwait(false));
+        if (File.Exists(evidencePath) && Reserves.Evidence.ReservesReportFile.Read(evidencePath).ClaimsRoot is var recorded && recorded != published)
+        {
+            return ([], $"claims: the registry holds claims root {published}, the evidence {recorded}");
+        }
+        if (await client.DoubleClaimedAsync(publisher.Hex, epoch).ConfigureAwait(false))
+        {
+            return ([], $"claims: epoch {epoch} of {publisher} was proven on the registry to count reserves another publisher counted too (DoubleClaimProven)");
+        }
+        return ([$"claims: the registry holds claims root {published}, the evidence's; no double claim proven against it"], null);
+    }
+
     // With the registry read, the evidence's window must be the publisher's announced one, seeded on the
     // registry's chain: a window of the institution's own choosing would let it pick when it is measured.
     private static async Task<Reserves.VerificationOutcome> ReservesOnChain(

@@ -13,7 +13,9 @@ namespace Aggregator.Core.Ownership;
 /// address: 0x...
 /// epoch: 42
 /// </code>
-/// A signature over it proves nothing for another institution, chain, address or epoch.
+/// A signature over it proves nothing for another institution, chain, address or epoch. An EVM address is
+/// written in lowercase hex: the one form the SolvencyRegistry rebuilds on chain to check a double claim
+/// (a message with a checksummed address is not canonical).
 /// </summary>
 public sealed record OwnershipMessage(string Institution, ChainId Chain, string Address, ulong Epoch)
 {
@@ -25,7 +27,7 @@ public sealed record OwnershipMessage(string Institution, ChainId Chain, string 
         Title,
         $"institution: {Institution}",
         $"chain: {Chain}",
-        $"address: {Address}",
+        $"address: {(Chain.Family == ChainFamily.Evm ? Address.ToLowerInvariant() : Address)}",
         string.Create(CultureInfo.InvariantCulture, $"epoch: {Epoch}"));
 
     /// <summary>Reads a signed text back; null when it is not in the canonical form.</summary>

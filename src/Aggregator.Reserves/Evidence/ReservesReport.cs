@@ -19,6 +19,9 @@ public sealed record ReservesReport(
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public WindowEvidence? Window { get; init; }
+
+    /// <summary>The claims root over exactly the reserve addresses counted (<see cref="Claims.ClaimsTree"/>): what the publication commits to.</summary>
+    public string ClaimsRoot { get; init; } = "0x" + new string('0', 64);
 }
 
 /// <summary>

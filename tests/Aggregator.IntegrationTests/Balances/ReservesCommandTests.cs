@@ -67,12 +67,20 @@ public sealed class ReservesCommandTests(AnvilNode node) : IDisposable
         return path;
     }
 
+    // An epoch whose 10-second window lies after everything Configure mines: the chain is then moved past
+    // it and 65 blocks more (anvil finalizes a block 64 blocks back), so its heights can be drawn.
+    private async Task<ulong> WindowAhead() => await node.ChainTimeAsync() + 1_000;
+
+    private Task EndWindow(ulong epoch) => node.MinePastAsync(epoch, more: 65);
+
     [Fact]
     public async Task Reserves_are_totalled_with_evidence_and_verify_against_the_chain()
     {
-        var config = await Configure(signedEpoch: 3);
+        var epoch = await WindowAhead();
+        var config = await Configure(signedEpoch: epoch);
+        await EndWindow(epoch);
         var output = Path.Combine(_workspace, "reserves.json");
-        var sweep = Cli("reserves", "--config", config, "--epoch", "3", "--out", output);
+        var sweep = Cli("reserves", "--config", config, "--epoch", epoch.ToString(System.Globalization.CultureInfo.InvariantCulture), "--window", "10", "--samples", "2", "--out", output);
         Assert.True(sweep.Exit == 0, sweep.Error);
         Assert.Contains("| ETH | 4.5 |", sweep.Output);
         Assert.Contains("| USDC | 500 |", sweep.Output);
@@ -82,10 +90,11 @@ public sealed class ReservesCommandTests(AnvilNode node) : IDisposable
         Assert.Equal("eip155:31337", chain["chain"]!.GetValue<string>());
         Assert.StartsWith("0x", chain["blockHash"]!.GetValue<string>());
         Assert.All(chain["addresses"]!.AsArray(), a => Assert.Equal("verified", a!["ownership"]!.GetValue<string>()));
+        Assert.Equal(epoch, document["window"]!["end"]!.GetValue<ulong>());
 
         var verify = Cli("reserves", "verify", output, "--config", config);
         Assert.True(verify.Exit == 0, verify.Output);
-        Assert.Contains("VALID: reserves of epoch 3", verify.Output);
+        Assert.Contains($"VALID: reserves of epoch {epoch}", verify.Output);
 
         document["chains"]![0]!["addresses"]![0]!["balances"]!["USDC"] = "250.000001";
         var tampered = Path.Combine(_workspace, "tampered.json");
@@ -135,14 +144,16 @@ public sealed class ReservesCommandTests(AnvilNode node) : IDisposable
     public async Task The_reserves_file_proves_an_epochs_solvency_and_an_uncommitted_asset_is_ignored_and_named()
     {
         // On chain: ETH 4.5, USDC 500, BTC 0.2, SOL 3 and DOGE, which the epoch does not commit to.
-        var config = await Configure(signedEpoch: 7, ("BTC", 8, 10_000_000), ("SOL", 9, 1_500_000_000), ("DOGE", 8, 100_000_000));
+        var number = await WindowAhead();
+        var config = await Configure(signedEpoch: number, ("BTC", 8, 10_000_000), ("SOL", 9, 1_500_000_000), ("DOGE", 8, 100_000_000));
+        await EndWindow(number);
         var reserves = Path.Combine(_workspace, "reserves.json");
-        var sweep = Cli("reserves", "--config", config, "--epoch", "7", "--out", reserves);
+        var sweep = Cli("reserves", "--config", config, "--epoch", number.ToString(System.Globalization.CultureInfo.InvariantCulture), "--window", "10", "--samples", "2", "--out", reserves);
         Assert.True(sweep.Exit == 0, sweep.Error);
         var ledger = Path.Combine(_workspace, "ledger.csv");
         File.WriteAllText(ledger, "account,BTC,ETH,SOL,USDC\nalice,0.1,2,1,200\nbob,0.1,2.5,2,300\n");
         var epoch = Path.Combine(_workspace, "epoch");
-        Assert.Equal(0, Cli("commit", "--ledger", ledger, "--assets", "BTC:8,ETH:8,SOL:6,USDC:6", "--depth", "20", "--epoch", "7", "--publisher", "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266", "--out", epoch).Exit);
+        Assert.Equal(0, Cli("commit", "--ledger", ledger, "--assets", "BTC:8,ETH:8,SOL:6,USDC:6", "--depth", "20", "--epoch", number.ToString(System.Globalization.CultureInfo.InvariantCulture), "--publisher", "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266", "--out", epoch).Exit);
 
         var prove = Cli("prove", "solvency", "--epoch", epoch, "--reserves", reserves);
         Assert.True(prove.Exit == 0, prove.Error);
@@ -157,7 +168,16 @@ public sealed class ReservesCommandTests(AnvilNode node) : IDisposable
         Assert.True(reread.Exit == 4, reread.Output); // still no registry read
         Assert.Contains("ok: reserves: the evidence's totals are the proof's reserves", reread.Output, StringComparison.Ordinal);
         Assert.Matches(@"ok: \S+ at height \d+: balances and signatures as recorded", reread.Output);
+        Assert.Contains("are the window's draws", reread.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("NOT CHECKED: reserves", reread.Output, StringComparison.Ordinal);
         Assert.Contains("NOT CHECKED: publication", reread.Output, StringComparison.Ordinal);
+
+        // The same totals read at one height of the institution's choosing (point-in-time): refused.
+        var now = Path.Combine(_workspace, "reserves-now.json");
+        Assert.Equal(0, Cli("reserves", "--config", config, "--epoch", number.ToString(System.Globalization.CultureInfo.InvariantCulture), "--out", now).Exit);
+        File.Copy(now, Path.Combine(epoch, "reserves.json"), overwrite: true);
+        var chosen = Cli("verify", "solvency", "--epoch", epoch, "--reserves-config", config);
+        Assert.Equal(1, chosen.Exit);
+        Assert.Contains("not sampled over the epoch's window", chosen.Output, StringComparison.Ordinal);
     }
 }

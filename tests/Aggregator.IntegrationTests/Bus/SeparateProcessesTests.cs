@@ -77,7 +77,9 @@ public sealed class SeparateProcessesTests
         Assert.Equal(commitment, stored!.Commitment.ToString(CultureInfo.InvariantCulture));
         var directory = Path.Combine(deployment.World.Directory, "epochs", epoch.ToString(CultureInfo.InvariantCulture));
         var reserves = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(directory, "reserves.json")))!;
-        Assert.Equal(3, reserves["chains"]!.AsArray().Count); // both anvils and Solana, at the engines' blocks
+        // Both anvils at the window's drawn heights (DemoWorld.WindowSamples each), Solana at the prover's read.
+        Assert.Equal((2 * DemoWorld.WindowSamples) + 1, reserves["chains"]!.AsArray().Count);
+        Assert.Equal(epoch, reserves["window"]!["end"]!.GetValue<ulong>());
         Assert.All(reserves["chains"]!.AsArray(), c => Assert.Equal("verified", c!["addresses"]![0]!["ownership"]!.GetValue<string>()));
 
         // An account asks for its inclusion proof over the bus and checks it against the published manifest.
@@ -100,7 +102,9 @@ public sealed class SeparateProcessesTests
         var full = CliRunner.Run(verifySolvency);
         Assert.True(full.Exit == 4, full.Output + full.Error);
         Assert.Contains("ok: the registry", full.Output, StringComparison.Ordinal);
-        Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(full.Output, @"ok: \S+ at height \d+: balances and signatures as recorded"));
+        Assert.Equal(2 * DemoWorld.WindowSamples, System.Text.RegularExpressions.Regex.Count(full.Output, @"ok: \S+ at height \d+: balances and signatures as recorded"));
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(full.Output, @"ok: \S+: heights [\d, ]+ are the window's draws"));
+        Assert.Contains($"ok: window [{epoch - DemoWorld.WindowSeconds}, {epoch}): seed 0x", full.Output, StringComparison.Ordinal);
         Assert.Matches(@"NOT CHECKED: \S+: slot \d+ not re-readable; balances now \(slot \d+\)", full.Output);
         Assert.DoesNotContain("\nVALID", full.Output, StringComparison.Ordinal);
         // A chain the verifier cannot reach is not checked, and says so.
@@ -110,7 +114,7 @@ public sealed class SeparateProcessesTests
         await File.WriteAllTextAsync(unreachablePath, unreachable.ToJsonString());
         var partial = CliRunner.Run([.. verifySolvency[..^1], unreachablePath]);
         Assert.True(partial.Exit == 4, partial.Output + partial.Error);
-        Assert.Equal(1, System.Text.RegularExpressions.Regex.Count(partial.Output, @"ok: \S+ at height \d+: balances and signatures as recorded"));
+        Assert.Equal(DemoWorld.WindowSamples, System.Text.RegularExpressions.Regex.Count(partial.Output, @"ok: \S+ at height \d+: balances and signatures as recorded"));
         Assert.Contains("ok: anvil-a at height", partial.Output, StringComparison.Ordinal);
         Assert.Contains("NOT CHECKED: anvil-b: ", partial.Output, StringComparison.Ordinal);
         // Evidence edited after the close: the chain says otherwise.

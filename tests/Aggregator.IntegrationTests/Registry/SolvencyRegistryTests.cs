@@ -227,6 +227,48 @@ public sealed class SolvencyRegistryTests
     }
 
     [Fact]
+    public async Task The_cli_announces_windows_shows_where_they_stand_and_anyone_records_a_missed_one()
+    {
+        var owner = _node.Web3For(0);
+        var registry = await RegistryDeployment.DeployAsync(owner, Testing.RepositoryPaths.Combine("contracts", "artifacts"), publicationDelay: 60);
+        var client = new SolvencyRegistryClient(owner, registry, ProvenEpochFixture.Publisher);
+        await client.SetPublisherAsync(ProvenEpochFixture.Publisher, true);
+        var keyFile = Path.Combine(_epoch.Workspace, $"key-{Guid.NewGuid():N}.txt");
+        await File.WriteAllTextAsync(keyFile, AnvilNode.DevelopmentKeys[0]);
+        var strangerKey = Path.Combine(_epoch.Workspace, $"key-{Guid.NewGuid():N}.txt");
+        await File.WriteAllTextAsync(strangerKey, AnvilNode.DevelopmentKeys[2]);
+        string[] at = ["--rpc", _node.RpcUrl, "--registry", registry];
+
+        var announced = Cli(["registry", "announce", .. at, "--key-file", keyFile, "--institution", "Example Custody Ltd", "--window", "60", "--samples", "4"]);
+        Assert.True(announced.Exit == 0, announced.Error);
+        Assert.Contains($"announced for {ProvenEpochFixture.Publisher}: windows of 60 s", announced.Output, StringComparison.OrdinalIgnoreCase);
+        var window = (await client.WindowOfAsync(ProvenEpochFixture.Publisher))!;
+        Assert.Equal((60UL, 4, 0UL), (window.Length, window.Samples, window.FirstEnd % 60));
+        Assert.True(window.FirstEnd - 60 >= await _node.ChainTimeAsync(), "the first window has not started");
+        var again = Cli(["registry", "announce", .. at, "--key-file", keyFile, "--institution", "Other", "--window", "3600"]);
+        Assert.Equal(1, again.Exit);
+        Assert.Contains("AlreadyAnnounced", again.Error, StringComparison.Ordinal);
+
+        var status = Cli(["registry", "status", .. at, "--publisher", ProvenEpochFixture.Publisher]);
+        Assert.True(status.Exit == 0, status.Output + status.Error);
+        Assert.Contains("Example Custody Ltd", status.Output, StringComparison.Ordinal);
+        Assert.Contains("latest published epoch: none", status.Output, StringComparison.Ordinal);
+
+        // The first window ends and its deadline passes unpublished: missed, and anyone may record it, once.
+        await _node.MinePastAsync(window.FirstEnd + 60);
+        var missed = Cli(["registry", "status", .. at, "--publisher", ProvenEpochFixture.Publisher]);
+        Assert.Equal(1, missed.Exit);
+        Assert.Contains($"MISSED: epoch {window.FirstEnd} was not published before its deadline", missed.Output, StringComparison.Ordinal);
+        var marked = Cli(["registry", "mark-missed", .. at, "--key-file", strangerKey, "--publisher", ProvenEpochFixture.Publisher, "--epoch", window.FirstEnd.ToString(CultureInfo.InvariantCulture)]);
+        Assert.True(marked.Exit == 0, marked.Error);
+        Assert.True(await client.StatusOfAsync(ProvenEpochFixture.Publisher, window.FirstEnd) == EpochStatus.Missed);
+        var twice = Cli(["registry", "mark-missed", .. at, "--key-file", strangerKey, "--publisher", ProvenEpochFixture.Publisher, "--epoch", window.FirstEnd.ToString(CultureInfo.InvariantCulture)]);
+        Assert.Equal(1, twice.Exit);
+        Assert.Contains("NotMissed", twice.Error, StringComparison.Ordinal);
+        Assert.Equal(2, Cli(["registry", "status", "--rpc", _node.RpcUrl, "--registry", "0x12", "--publisher", ProvenEpochFixture.Publisher]).Exit);
+    }
+
+    [Fact]
     public async Task Publishing_to_an_address_without_a_registry_fails_instead_of_saying_published()
     {
         var directory = _epoch.CopyOfEpoch();

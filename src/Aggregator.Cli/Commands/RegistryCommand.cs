@@ -1,0 +1,119 @@
+using System.CommandLine;
+using System.Globalization;
+using Aggregator.Chains.Evm;
+using Aggregator.Chains.Evm.Registry;
+using Aggregator.Core.Errors;
+using Nethereum.Web3;
+
+namespace Aggregator.Cli.Commands;
+
+/// <summary>
+/// <c>aggregator registry announce | status | mark-missed</c>: a publisher's windows on the SolvencyRegistry,
+/// announced once before the first one starts, and where its epochs stand (docs/proofs.md, "Windows").
+/// </summary>
+internal static class RegistryCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var command = new Command("registry", "A publisher's windows on the SolvencyRegistry: announce them once, see where its epochs stand, record a missed one.");
+        command.Subcommands.Add(Announce(context));
+        command.Subcommands.Add(Status(context));
+        command.Subcommands.Add(MarkMissed(context));
+        return command;
+    }
+
+    private static Option<string> Rpc() => new("--rpc") { Description = "JSON-RPC URL of the registry's chain (never printed: it may carry credentials)", Required = true };
+
+    private static Option<string> Registry() => new("--registry") { Description = "Address of the SolvencyRegistry", Required = true };
+
+    private static Option<string> KeyFile() => new("--key-file") { Description = "File holding the sender's private key (hex)", Required = true };
+
+    private static Command Announce(CliContext context)
+    {
+        var (rpc, registry, keyFile) = (Rpc(), Registry(), KeyFile());
+        var institution = new Option<string>("--institution") { Description = "The institution's name, as its reserve addresses' ownership messages name it", Required = true };
+        var window = new Option<ulong>("--window") { Description = "The window length in seconds: epoch e ends the window [e - window, e)", Required = true };
+        var samples = new Option<int>("--samples") { Description = "Heights sampled per EVM chain in each window (1..64): short of reserves for a fraction f of a window, the institution passes with probability (1 - f)^samples", DefaultValueFactory = _ => 8 };
+        var firstEnd = new Option<ulong?>("--first-end") { Description = "The first window's end (unix seconds); by default the first multiple of --window whose window starts after the next one" };
+        var command = new Command("announce", "Announce the publisher's institution and windows, once: they tile time from the first window, which must not have started, and cannot be changed.")
+        {
+            rpc, registry, keyFile, institution, window, samples, firstEnd,
+        };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var length = parseResult.GetValue(window);
+            var count = parseResult.GetValue(samples);
+            if (length == 0 || count is < 1 or > 64)
+            {
+                throw new InputException("--window must be positive and --samples 1..64", field: length == 0 ? "--window" : "--samples");
+            }
+            var web3 = await PublisherKey.ConnectAsync(parseResult.GetValue(rpc)!, parseResult.GetValue(keyFile)!, "--rpc", cancellationToken).ConfigureAwait(false);
+            var address = Address(parseResult.GetValue(registry)!, "--registry");
+            var publisher = web3.TransactionManager.Account.Address;
+            var latest = await web3.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(Nethereum.RPC.Eth.DTOs.BlockParameter.CreateLatest()).ConfigureAwait(false);
+            var end = parseResult.GetValue(firstEnd) ?? ((((ulong)latest.Timestamp.Value / length) + 2) * length);
+            var receipt = await new SolvencyRegistryClient(web3, address, publisher).AnnounceAsync(parseResult.GetValue(institution)!, length, end, count).ConfigureAwait(false);
+            context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"announced for {publisher}: windows of {length} s, the first [{end - length}, {end}), {count} heights sampled per chain; transaction {receipt.TransactionHash} (gas {receipt.GasUsed.Value})"));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command Status(CliContext context)
+    {
+        var (rpc, registry) = (Rpc(), Registry());
+        var publisher = new Option<string>("--publisher") { Description = "The publisher's address", Required = true };
+        var command = new Command("status", "The publisher's institution and windows, its latest published epoch, and its latest due window: MISSED when that one was not published in time.")
+        {
+            rpc, registry, publisher,
+        };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var who = Address(parseResult.GetValue(publisher)!, "--publisher");
+            var client = new SolvencyRegistryClient(new Web3(parseResult.GetValue(rpc)!), Address(parseResult.GetValue(registry)!, "--registry"), who);
+            if (await client.WindowOfAsync(who).ConfigureAwait(false) is not { } window)
+            {
+                context.Output.WriteLine($"{who} has announced no windows: it cannot publish");
+                return ExitCodes.CheckFailed;
+            }
+            var latest = await client.LatestEpochAsync(who).ConfigureAwait(false);
+            var due = await client.LatestDueAsync(who).ConfigureAwait(false);
+            var delay = await client.PublicationDelayAsync().ConfigureAwait(false);
+            context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{window.Institution} ({who}): windows of {window.Length} s from [{window.FirstEnd - window.Length}, {window.FirstEnd}), {window.Samples} heights sampled per chain, published within {delay} s of their end"));
+            context.Output.WriteLine(latest == 0 ? "latest published epoch: none" : $"latest published epoch: {latest}");
+            if (due > latest)
+            {
+                context.Output.WriteLine($"MISSED: epoch {due} was not published before its deadline; every feed of this publisher answers -1");
+                return ExitCodes.CheckFailed;
+            }
+            context.Output.WriteLine(due == 0 ? "no window is due yet" : $"latest due window: {due}, published");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command MarkMissed(CliContext context)
+    {
+        var (rpc, registry, keyFile) = (Rpc(), Registry(), KeyFile());
+        var publisher = new Option<string>("--publisher") { Description = "The publisher whose epoch was missed", Required = true };
+        var epoch = new Option<ulong>("--epoch") { Description = "The missed epoch (a window end whose deadline has passed unpublished)", Required = true };
+        var command = new Command("mark-missed", "Record on the registry, for anyone to see, that a publisher's epoch was not published in time (anyone may; the registry refuses an epoch that is not missed).")
+        {
+            rpc, registry, keyFile, publisher, epoch,
+        };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var web3 = await PublisherKey.ConnectAsync(parseResult.GetValue(rpc)!, parseResult.GetValue(keyFile)!, "--rpc", cancellationToken).ConfigureAwait(false);
+            var client = new SolvencyRegistryClient(web3, Address(parseResult.GetValue(registry)!, "--registry"), web3.TransactionManager.Account.Address);
+            var receipt = await client.MarkMissedAsync(Address(parseResult.GetValue(publisher)!, "--publisher"), parseResult.GetValue(epoch)).ConfigureAwait(false);
+            context.Output.WriteLine($"epoch {parseResult.GetValue(epoch)} recorded missed in transaction {receipt.TransactionHash}");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static string Address(string text, string field) =>
+        EvmAddress.IsValid(text) ? text : throw new InputException($"'{text}' is not an EVM address (0x and 20 bytes of hex)", field: field);
+}

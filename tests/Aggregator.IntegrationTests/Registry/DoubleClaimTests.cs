@@ -1,0 +1,118 @@
+using System.Globalization;
+using System.Numerics;
+using System.Text.Json.Nodes;
+using Aggregator.Chains.Evm.Registry;
+using Aggregator.Commitment;
+using Aggregator.Core.Chains;
+using Aggregator.Core.Ownership;
+using Aggregator.Crypto.Groth16;
+using Aggregator.IntegrationTests.Evm;
+using Aggregator.Proving;
+using Aggregator.Reserves.Claims;
+using Aggregator.Reserves.Evidence;
+using Aggregator.Testing;
+using Nethereum.Signer;
+
+namespace Aggregator.IntegrationTests.Registry;
+
+/// <summary>
+/// Two institutions counting the same coins: proven on the registry from both claims roots and the
+/// address's own signatures, which a publisher cannot forge to frame a rival; both publications marked for
+/// good and the feeds unbacked.
+/// </summary>
+[Collection(EvmNodeTests.Name)]
+public sealed class DoubleClaimTests(AnvilNode node, ProvenEpochFixture epoch)
+{
+    private const ulong Window = 60;
+    private static readonly ChainId Chain = ChainId.Evm(31337);
+    private static readonly string Artifacts = RepositoryPaths.Combine("contracts", "artifacts");
+
+    // A reserves report of one address, signed by its key for the institution and epoch given (or signed for another).
+    private static ReservesReport Evidence(string institution, ulong number, EthECKey key, string? signedFor = null)
+    {
+        var address = key.GetPublicAddress();
+        var text = new OwnershipMessage(signedFor ?? institution, Chain, address, number).Text;
+        var claim = new AddressEvidence(address, text, new EthereumMessageSigner().EncodeUTF8AndSign(text, key), "verified", new(StringComparer.Ordinal) { ["ETH"] = "100" });
+        return new ReservesReport(ReservesReport.CurrentFormat, institution, number, new(StringComparer.Ordinal) { ["ETH"] = "100" }, [new ChainEvidence(Chain.ToString(), "local", 1, "0x01", [claim])])
+        {
+            ClaimsRoot = ClaimsTree.Of([(Chain, address)]).RootHex,
+        };
+    }
+
+    private static async Task Publish(SolvencyRegistryClient client, string directory, ReservesReport evidence)
+    {
+        var document = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(directory, EpochProofs.SolvencyProofFile)))!;
+        var signals = document["publicSignals"]!.AsArray().Select(s => BigInteger.Parse(s!.GetValue<string>(), CultureInfo.InvariantCulture)).ToArray();
+        await client.PublishAsync(EpochDirectory.ReadManifest(directory).Epoch, signals[0], signals[1], signals[4..], SnarkjsJson.ReadProof(document["proof"]!.ToJsonString()).ToEvmWords(),
+            new PublicationLinks(Convert.FromHexString(evidence.ClaimsRoot[2..])));
+    }
+
+    private string Write(ReservesReport report)
+    {
+        var path = Path.Combine(epoch.Workspace, $"evidence-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, ReservesReportFile.Serialize(report));
+        return path;
+    }
+
+    [Fact]
+    public async Task An_address_two_institutions_both_counted_is_proven_a_double_claim_and_a_rival_cannot_be_framed()
+    {
+        var owner = node.Web3For(0);
+        var registry = await RegistryDeployment.DeployAsync(owner, Artifacts, publicationDelay: 3_600, challengeDistance: 3_600);
+        var admin = new SolvencyRegistryClient(owner, registry, owner.TransactionManager.Account.Address);
+        var (alpha, beta) = (new SolvencyRegistryClient(node.Web3For(0), registry, node.Web3For(0).TransactionManager.Account.Address),
+            new SolvencyRegistryClient(node.Web3For(1), registry, node.Web3For(1).TransactionManager.Account.Address));
+        var (alphaAddress, betaAddress) = (node.Web3For(0).TransactionManager.Account.Address, node.Web3For(1).TransactionManager.Account.Address);
+        var first = ((await node.ChainTimeAsync() / Window) + 3) * Window;
+        foreach (var (client, who, name) in new[] { (alpha, alphaAddress, "Alpha Custody"), (beta, betaAddress, "Beta Custody") })
+        {
+            await admin.SetPublisherAsync(who, true);
+            await client.AnnounceAsync(name, Window, first, 4);
+        }
+        await node.MinePastAsync(first);
+
+        // One key holds the coins; it signed ownership for both institutions in the same window.
+        var coins = EthECKey.GenerateKey();
+        var alphaEvidence = Evidence("Alpha Custody", first, coins);
+        var betaEvidence = Evidence("Beta Custody", first, coins);
+        await Publish(alpha, await epoch.ProveForAsync(first, publisher: alphaAddress), alphaEvidence);
+        await Publish(beta, await epoch.ProveForAsync(first, publisher: betaAddress), betaEvidence);
+        var paramsHash = BigInteger.Parse(EpochDirectory.ReadManifest(await epoch.ProveForAsync(first, publisher: alphaAddress)).ParamsHash, CultureInfo.InvariantCulture);
+        var feed = await ReserveFeedClient.DeployAsync(owner, new ReserveFeedClient.Binding(registry, alphaAddress, paramsHash, 3, 6, 6, "USDC"));
+        Assert.True((await new ReserveFeedClient(owner, feed).LatestRoundAsync()).Answer > 0);
+
+        // Framing: Alpha's own signature put forward as Beta's (Beta's root holds the address, but the address
+        // never signed for Beta in this story) is refused: the registry rebuilds each message itself.
+        var tree = ClaimsTree.Of([(Chain, coins.GetPublicAddress())]);
+        var path = tree.ProofOf(Chain, coins.GetPublicAddress())!;
+        var stranger = new SolvencyRegistryClient(node.Web3For(2), registry, node.Web3For(2).TransactionManager.Account.Address);
+        var framed = await Assert.ThrowsAsync<RegistryRejectedException>(() => stranger.ChallengeAsync(
+            new DoubleClaimSide(alphaAddress, first, path, alphaEvidence.Chains[0].Addresses[0].Signature),
+            new DoubleClaimSide(betaAddress, first, path, alphaEvidence.Chains[0].Addresses[0].Signature), Chain.ToString(), coins.GetPublicAddress()));
+        Assert.Contains("NotADoubleClaim", framed.Message, StringComparison.Ordinal);
+        var framedCli = CliRunner.Run("challenge", "--evidence-a", Write(alphaEvidence), "--publisher-a", alphaAddress,
+            "--evidence-b", Write(Evidence("Beta Custody", first, coins, signedFor: "Alpha Custody")), "--publisher-b", betaAddress, "--rpc", node.RpcUrl, "--registry", registry);
+        Assert.True(framedCli.Exit == 0, framedCli.Output + framedCli.Error);
+        Assert.Contains("not a double claim:", framedCli.Output, StringComparison.Ordinal);
+        Assert.False(await alpha.DoubleClaimedAsync(alphaAddress, first));
+
+        // The real double claim, found from the two published evidence files and proven by anyone.
+        var keyFile = Path.Combine(epoch.Workspace, $"key-{Guid.NewGuid():N}.txt");
+        await File.WriteAllTextAsync(keyFile, AnvilNode.DevelopmentKeys[2]);
+        string[] challenge = ["challenge", "--evidence-a", Write(alphaEvidence), "--publisher-a", alphaAddress, "--evidence-b", Write(betaEvidence), "--publisher-b", betaAddress, "--rpc", node.RpcUrl, "--registry", registry];
+        var found = CliRunner.Run([.. challenge, "--key-file", keyFile]);
+        Assert.True(found.Exit == 1, found.Output + found.Error);
+        Assert.Contains("DOUBLE CLAIM proven on the registry", found.Output, StringComparison.Ordinal);
+        Assert.True(await alpha.DoubleClaimedAsync(alphaAddress, first));
+        Assert.True(await alpha.DoubleClaimedAsync(betaAddress, first));
+        Assert.Equal(BigInteger.MinusOne, (await new ReserveFeedClient(owner, feed).LatestRoundAsync()).Answer);
+        var again = CliRunner.Run([.. challenge, "--key-file", keyFile]);
+        Assert.Equal(1, again.Exit);
+        Assert.Contains("already proven", again.Error, StringComparison.Ordinal);
+        // Evidence that is not what the publisher published is refused before anything is judged.
+        var altered = Evidence("Alpha Custody", first, EthECKey.GenerateKey());
+        var refused = CliRunner.Run("challenge", "--evidence-a", Write(altered), "--publisher-a", alphaAddress, "--evidence-b", Write(betaEvidence), "--publisher-b", betaAddress, "--rpc", node.RpcUrl, "--registry", registry);
+        Assert.Equal(2, refused.Exit);
+        Assert.Contains("the registry holds claims root", refused.Error, StringComparison.Ordinal);
+    }
+}

@@ -19,8 +19,11 @@ internal static class RegistryGasBenchmark
 {
     private const string Key = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
     private const string Publisher = "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266";
+    // anvil's development account 1: a second institution, which counts the same address as the first.
+    private const string RivalKey = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
     private const ulong Window = 3_600;
     private const ulong Delay = 86_400;
+    private static readonly HttpClient Http = new();
 
     public static async Task Run()
     {
@@ -40,31 +43,51 @@ internal static class RegistryGasBenchmark
             var now = (ulong)(await web3.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(Nethereum.RPC.Eth.DTOs.BlockParameter.CreateLatest())).Timestamp.Value;
             var first = ((now / Window) + 2) * Window;
             var announce = await client.AnnounceAsync("Example Custody Ltd", Window, first, 8);
+            var rivalWeb3 = new Web3(new Nethereum.Web3.Accounts.Account(RivalKey, 31337), anvil.Url);
+            var rival = new SolvencyRegistryClient(rivalWeb3, registry, rivalWeb3.TransactionManager.Account.Address);
+            await client.SetPublisherAsync(rivalWeb3.TransactionManager.Account.Address, true);
+            await rival.AnnounceAsync("Rival Custody Ltd", Window, first, 8);
+            // One address both count, with 255 others each: a claims tree of 256 leaves, a path of 8.
+            var shared = new Nethereum.Signer.EthECKey(Key);
+            var chain = Core.Chains.ChainId.Evm(31337);
+            var others = Enumerable.Range(0, 510).Select(_ => Nethereum.Signer.EthECKey.GenerateKey().GetPublicAddress()).ToArray();
+            var claims = (First: Reserves.Claims.ClaimsTree.Of([(chain, shared.GetPublicAddress()), .. others[..255].Select(a => (chain, a))]),
+                Second: Reserves.Claims.ClaimsTree.Of([(chain, shared.GetPublicAddress()), .. others[255..].Select(a => (chain, a))]));
 
             using var prover = new NativeProver(ProvingKeys.At(keys, "bench"), VerificationKeys.At(keys), null);
             var tree = MerkleSumTree.Build(SyntheticBook.Parameters, SyntheticBook.Rows(1000, seed: 3), EpochSecret.Generate());
-            async Task<(BigInteger Gas, string Directory)> PublishAt(ulong epoch)
+            async Task<(BigInteger Gas, string Directory)> PublishAt(ulong epoch, SolvencyRegistryClient? by = null, Reserves.Claims.ClaimsTree? claimed = null)
             {
-                await MinePast(web3, epoch);
-                var directory = Path.Combine(workspace, epoch.ToString(CultureInfo.InvariantCulture));
-                EpochDirectory.Write(directory, tree, EpochSecret.Generate(), epoch, PublisherAddress.Parse(Publisher), DateTimeOffset.UtcNow);
+                by ??= client;
+                await Demo.AnvilClock.MinePastAsync(Http, anvil.Url, epoch, oneBlock: true);
+                var publisher = by == client ? Publisher : rivalWeb3.TransactionManager.Account.Address.ToLowerInvariant();
+                var directory = Path.Combine(workspace, $"{epoch}-{publisher}");
+                EpochDirectory.Write(directory, tree, EpochSecret.Generate(), epoch, PublisherAddress.Parse(publisher), DateTimeOffset.UtcNow);
                 var reserves = Path.Combine(workspace, "reserves.json");
                 await File.WriteAllTextAsync(reserves, """{ "reserves": { "BTC": "100000000", "ETH": "100000000", "SOL": "1000000000", "USDC": "1000000000" } }""");
                 await new EpochProofs(prover).ProveSolvencyAsync(directory, reserves);
                 var solvency = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(directory, EpochProofs.SolvencyProofFile)))!;
                 var signals = solvency["publicSignals"]!.AsArray().Select(s => BigInteger.Parse(s!.GetValue<string>(), CultureInfo.InvariantCulture)).ToArray();
-                var receipt = await client.PublishAsync(epoch, signals[0], signals[1], signals[4..], SnarkjsJson.ReadProof(solvency["proof"]!.ToJsonString()).ToEvmWords());
+                var receipt = await by.PublishAsync(epoch, signals[0], signals[1], signals[4..], SnarkjsJson.ReadProof(solvency["proof"]!.ToJsonString()).ToEvmWords(),
+                    new PublicationLinks(claimed?.Root ?? new byte[32]));
                 return (receipt.GasUsed.Value, directory);
             }
 
-            var (publish, directory) = await PublishAt(first);
+            var (publish, directory) = await PublishAt(first, claimed: claims.First);
+            await PublishAt(first, rival, claims.Second);
+            string Signed(string institution) =>
+                new Nethereum.Signer.EthereumMessageSigner().EncodeUTF8AndSign(new Core.Ownership.OwnershipMessage(institution, chain, shared.GetPublicAddress(), first).Text, shared);
+            var challenge = await client.ChallengeAsync(
+                new DoubleClaimSide(Publisher, first, claims.First.ProofOf(chain, shared.GetPublicAddress())!, Signed("Example Custody Ltd")),
+                new DoubleClaimSide(rivalWeb3.TransactionManager.Account.Address, first, claims.Second.ProofOf(chain, shared.GetPublicAddress())!, Signed("Rival Custody Ltd")),
+                chain.ToString(), shared.GetPublicAddress());
             var inclusionFile = await new EpochProofs(prover).ProveInclusionAsync(directory, SyntheticBook.Rows(1, seed: 3)[0].AccountId, Path.Combine(workspace, "inclusion.json"));
             var inclusion = JsonNode.Parse(await File.ReadAllTextAsync(inclusionFile))!;
             var inclusionGas = await client.MeasureInclusionGasAsync(Publisher, first, BigInteger.Parse(inclusion["leafHash"]!.GetValue<string>(), CultureInfo.InvariantCulture), SnarkjsJson.ReadProof(inclusion["proof"]!.ToJsonString()).ToEvmWords());
             // The next window is missed (its deadline passes), recorded by anyone; the one after is published.
-            await MinePast(web3, first + Window + Delay);
+            await Demo.AnvilClock.MinePastAsync(Http, anvil.Url, first + Window + Delay, oneBlock: true);
             var missed = await client.MarkMissedAsync(Publisher, first + Window);
-            var afterMissed = (await PublishAt(first + ((2 + (Delay / Window)) * Window))).Gas;
+            var afterMissed = (await PublishAt(first + (2 * Window))).Gas;
 
             Console.WriteLine("| transaction | gas |");
             Console.WriteLine("|---|---:|");
@@ -72,21 +95,12 @@ internal static class RegistryGasBenchmark
             Console.WriteLine($"| `publish`, first window (solvency proof verified, commitment, reserves and publication list stored) | {publish:N0} |");
             Console.WriteLine($"| `publish`, after missed windows | {afterMissed:N0} |");
             Console.WriteLine($"| `markMissed` | {missed.GasUsed.Value:N0} |");
+            Console.WriteLine($"| `challenge`: a double claim proven (two paths of 8 in 256-leaf claims roots, two messages rebuilt, two ecrecovers) | {challenge.GasUsed.Value:N0} |");
             Console.WriteLine($"| `verifyInclusion`, run as a transaction (includes the 21,000 base and calldata) | {inclusionGas:N0} |");
         }
         finally
         {
             Directory.Delete(workspace, recursive: true);
-        }
-    }
-
-    // A block a second until the chain's latest block is after the time.
-    private static async Task MinePast(Web3 web3, ulong time)
-    {
-        var now = (ulong)(await web3.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(Nethereum.RPC.Eth.DTOs.BlockParameter.CreateLatest())).Timestamp.Value;
-        if (now <= time)
-        {
-            await web3.Client.SendRequestAsync<object>("anvil_mine", null, new HexBigInteger(2).HexValue, new HexBigInteger(time - now + 1).HexValue);
         }
     }
 }

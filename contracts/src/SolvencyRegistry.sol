@@ -40,6 +40,15 @@ contract SolvencyRegistry {
         bytes32 claimsRoot;
     }
 
+    /// A dispute on record: who filed it, keccak256(salt ‖ statement) (nothing of the statement is revealed),
+    /// when, and the publisher's answer recorded the same way (0 until it answers).
+    struct Dispute {
+        address filer;
+        uint64 filedAt;
+        bytes32 statement;
+        bytes32 answer;
+    }
+
     /// One side of a double-claim challenge: a publication and, for the claimed address, its path in that
     /// publication's claims root and its EIP-191 signature of the ownership message for that publication.
     struct Claim {
@@ -65,6 +74,9 @@ contract SolvencyRegistry {
     /// The most heights a window may sample on each chain.
     uint8 public constant MAX_SAMPLES = 64;
 
+    /// How long after a publication disputes of it may be filed, and answered.
+    uint64 public constant DISPUTE_PERIOD = 30 days;
+
     address public immutable owner;
     ISolvencyVerifier public immutable solvencyVerifier;
     IInclusionVerifier public immutable inclusionVerifier;
@@ -84,10 +96,13 @@ contract SolvencyRegistry {
     mapping(address => uint256) public latestCommitment;
     /// Publications proven to claim an address another publisher claimed too: permanent.
     mapping(address => mapping(uint64 => bool)) public doubleClaimed;
+    mapping(address => mapping(uint64 => Dispute[])) private disputes;
 
     event PublisherAuthorized(address indexed publisher, bool authorized);
     event WindowAnnounced(address indexed publisher, string institution, uint64 windowLength, uint64 firstWindowEnd, uint8 samples);
     event CommitmentPublished(address indexed publisher, uint64 indexed epoch, uint256 commitment, uint256 paramsHash, uint256[4] reserves, bytes32 claimsRoot, uint256 prevCommitment);
+    event DisputeFiled(address indexed publisher, uint64 indexed epoch, uint256 index, address filer, bytes32 statement);
+    event DisputeAnswered(address indexed publisher, uint64 indexed epoch, uint256 index, bytes32 answer);
     event DoubleClaimProven(address indexed publisherA, uint64 epochA, address indexed publisherB, uint64 epochB, string chain, address claimed);
     event EpochMissed(address indexed publisher, uint64 indexed epoch);
 
@@ -106,6 +121,8 @@ contract SolvencyRegistry {
     error NotMissed(address publisher, uint64 epoch);
     error NotChained(uint256 prevCommitment, uint256 latest);
     error NotADoubleClaim(string reason);
+    error DisputesClosed(address publisher, uint64 epoch);
+    error NoSuchDispute(uint256 index);
 
     constructor(ISolvencyVerifier solvency, IInclusionVerifier inclusion, uint64 publicationDelay_, uint64 challengeDistance_) {
         owner = msg.sender;
@@ -200,6 +217,40 @@ contract SolvencyRegistry {
         if (window.length == 0 || block.timestamp <= uint256(window.firstEnd) + publicationDelay) return 0;
         uint256 due = block.timestamp - publicationDelay - 1; // the latest end whose deadline has passed is <= due
         return uint64(due - (due - window.firstEnd) % window.length);
+    }
+
+    /// @notice Records a dispute of a publication, from any address, within DISPUTE_PERIOD of it: an account
+    /// whose inclusion check failed, or that got no proof, files keccak256(salt32 ‖ statement) and keeps
+    /// the salt and statement to reveal them if it chooses. The count is public and an upper bound (anyone
+    /// may file); disputes never change a feed.
+    function dispute(address publisher, uint64 epoch, bytes32 statement) external {
+        _requireDisputable(publisher, epoch);
+        disputes[publisher][epoch].push(Dispute(msg.sender, uint64(block.timestamp), statement, bytes32(0)));
+        emit DisputeFiled(publisher, epoch, disputes[publisher][epoch].length - 1, msg.sender, statement);
+    }
+
+    /// @notice The publisher's answer to one of its epoch's disputes, recorded the same way (a hash), once,
+    /// within DISPUTE_PERIOD of the publication.
+    function answerDispute(uint64 epoch, uint256 index, bytes32 answer) external {
+        _requireDisputable(msg.sender, epoch);
+        Dispute[] storage filed = disputes[msg.sender][epoch];
+        if (index >= filed.length || filed[index].answer != bytes32(0) || answer == bytes32(0)) revert NoSuchDispute(index);
+        filed[index].answer = answer;
+        emit DisputeAnswered(msg.sender, epoch, index, answer);
+    }
+
+    /// @notice How many disputes a publication has (an upper bound of real ones: anyone may file).
+    function disputeCount(address publisher, uint64 epoch) external view returns (uint256) {
+        return disputes[publisher][epoch].length;
+    }
+
+    function disputeAt(address publisher, uint64 epoch, uint256 index) external view returns (Dispute memory) {
+        return disputes[publisher][epoch][index];
+    }
+
+    function _requireDisputable(address publisher, uint64 epoch) private view {
+        uint64 publishedAt = commitments[publisher][epoch].publishedAt;
+        if (publishedAt == 0 || block.timestamp > uint256(publishedAt) + DISPUTE_PERIOD) revert DisputesClosed(publisher, epoch);
     }
 
     /// @notice The root over the reserve addresses a publication counted.

@@ -113,7 +113,9 @@ public static class DemoRun
                 throw new DemoFailedException($"the registry does not hold epoch {epoch}'s commitment {closed.Message.Commitment}");
             }
             var reserves = observed.Reserves.LastOrDefault(r => r.Epoch == epoch);
-            Done($"epoch {epoch} closed at {string.Join(", ", closed.Message.Heights.Select(h => $"{h.Chain}@{h.Height}"))}: reserves {(reserves is null ? "?" : string.Join(", ", reserves.Totals.Select(t => $"{t.Amount} {t.Asset}")))} (ownership proved); solvency proved; commitment {closed.Message.Commitment} published in {closed.Message.RegistryTransaction} and read back from the registry; manifest {closed.Message.ManifestLocation}");
+            var evidence = Reserves.Evidence.ReservesReportFile.Read(Path.Combine(Path.GetDirectoryName(closed.Message.ManifestLocation)!, Proving.EpochProofs.ReservesEvidenceFile));
+            var sampled = string.Join("; ", evidence.Chains.Where(c => c.Sample is not null).GroupBy(c => c.Name).Select(g => $"{g.Key} at {string.Join(", ", g.Select(c => c.Height))}"));
+            Done($"epoch {epoch} closed: window [{evidence.Window!.Start}, {evidence.Window.End}) sampled after it from the prevrandao of {evidence.Window.SeedChain} block {evidence.Window.SeedHeight} ({sampled}; Solana at the close); liabilities at {string.Join(", ", closed.Message.Heights.Select(h => $"{h.Chain}@{h.Height}"))}: reserves {(reserves is null ? "?" : string.Join(", ", reserves.Totals.Select(t => $"{t.Amount} {t.Asset}")))} (the least over the heights, ownership proved, claims root {evidence.ClaimsRoot[..10]}…); solvency proved; commitment {closed.Message.Commitment} published in {closed.Message.RegistryTransaction} and read back from the registry; manifest {closed.Message.ManifestLocation}");
 
             // The front door: the owner's inclusion proof and figures through the API, with the owner's credential.
             var account = world.Debts[0].Account;

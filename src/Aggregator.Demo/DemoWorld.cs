@@ -167,7 +167,7 @@ public sealed class DemoWorld
     /// </summary>
     public async Task<ulong> EndWindowAsync(CancellationToken cancellationToken = default)
     {
-        var reached = Math.Max(await ChainTimeAsync(RpcA, cancellationToken).ConfigureAwait(false), await ChainTimeAsync(RpcB, cancellationToken).ConfigureAwait(false));
+        var reached = Math.Max(await AnvilClock.NowAsync(_http, RpcA, cancellationToken).ConfigureAwait(false), await AnvilClock.NowAsync(_http, RpcB, cancellationToken).ConfigureAwait(false));
         var next = Math.Max(_firstWindowEnd, _lastWindowEnd + WindowSeconds);
         var end = next;
         while (end - WindowSeconds <= reached)
@@ -176,34 +176,15 @@ public sealed class DemoWorld
         }
         var skipped = end > next;
         _lastWindowEnd = end;
-        foreach (var rpc in new[] { RpcA, RpcB })
-        {
-            await MinePastAsync(rpc, end, cancellationToken).ConfigureAwait(false);
-        }
-        await JsonRpc.CallAsync(_http, RpcA, "anvil_mine", ["0x41", "0x1"], cancellationToken).ConfigureAwait(false);
+        await AnvilClock.MinePastAsync(_http, RpcB, end, cancellationToken: cancellationToken).ConfigureAwait(false);
+        await AnvilClock.MinePastAsync(_http, RpcA, end, more: 65, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (skipped)
         {
             // The window before this one may not be published any more (nor skipped while it could be).
-            await MinePastAsync(RpcA, end - WindowSeconds + PublicationDelay, cancellationToken).ConfigureAwait(false);
+            await AnvilClock.MinePastAsync(_http, RpcA, end - WindowSeconds + PublicationDelay, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         SignOwnership(end);
         return end;
-    }
-
-    private async Task<ulong> ChainTimeAsync(string rpc, CancellationToken cancellationToken)
-    {
-        var latest = await JsonRpc.CallAsync(_http, rpc, "eth_getBlockByNumber", ["latest", false], cancellationToken).ConfigureAwait(false);
-        return ulong.Parse(latest!["timestamp"]!.GetValue<string>()[2..], System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    // A block a second until the chain's latest block is after the time.
-    private async Task MinePastAsync(string rpc, ulong time, CancellationToken cancellationToken)
-    {
-        var now = await ChainTimeAsync(rpc, cancellationToken).ConfigureAwait(false);
-        if (now <= time)
-        {
-            await JsonRpc.CallAsync(_http, rpc, "anvil_mine", [$"0x{time - now + 1:x}", "0x1"], cancellationToken).ConfigureAwait(false);
-        }
     }
 
     /// <summary>A new block on each EVM chain and a new slot on Solana: the adapters publish a batch for each.</summary>
@@ -231,7 +212,7 @@ public sealed class DemoWorld
         var registry = new SolvencyRegistryClient(_a, Registry, deployer);
         await registry.SetPublisherAsync(deployer, true).ConfigureAwait(false);
         // The publisher's windows, announced before the first one starts (a whole window from now).
-        _firstWindowEnd = ((await ChainTimeAsync(RpcA, cancellationToken).ConfigureAwait(false) / WindowSeconds) + 3) * WindowSeconds;
+        _firstWindowEnd = ((await AnvilClock.NowAsync(_http, RpcA, cancellationToken).ConfigureAwait(false) / WindowSeconds) + 3) * WindowSeconds;
         await registry.AnnounceAsync(Institution, WindowSeconds, _firstWindowEnd, WindowSamples).ConfigureAwait(false);
         var usdcSolana = (await JsonRpc.CallAsync(_http, _solana, "test_createMint", [6, "spl-token"], cancellationToken).ConfigureAwait(false))!.GetValue<string>();
 

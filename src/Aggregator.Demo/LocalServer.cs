@@ -144,3 +144,33 @@ public static class JsonRpc
         return results;
     }
 }
+
+/// <summary>Time on a local anvil chain: its latest block's time, and blocks mined to move it on.</summary>
+public static class AnvilClock
+{
+    /// <summary>The time of the chain's latest block.</summary>
+    public static async Task<ulong> NowAsync(HttpClient http, string url, CancellationToken cancellationToken = default)
+    {
+        var latest = await JsonRpc.CallAsync(http, url, "eth_getBlockByNumber", ["latest", false], cancellationToken).ConfigureAwait(false);
+        return ulong.Parse(latest!["timestamp"]!.GetValue<string>()[2..], System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// Mines until the latest block's time is after <paramref name="time"/>: a block a second (the chain
+    /// holds a state at every second between), or one block straight there when <paramref name="oneBlock"/>;
+    /// then <paramref name="more"/> blocks a second apart (anvil finalizes a block 64 blocks back).
+    /// </summary>
+    public static async Task MinePastAsync(HttpClient http, string url, ulong time, int more = 0, bool oneBlock = false, CancellationToken cancellationToken = default)
+    {
+        var now = await NowAsync(http, url, cancellationToken).ConfigureAwait(false);
+        if (now <= time)
+        {
+            var (blocks, interval) = oneBlock ? (1UL, time - now + 1) : (time - now + 1, 1UL);
+            await JsonRpc.CallAsync(http, url, "anvil_mine", [$"0x{blocks:x}", $"0x{interval:x}"], cancellationToken).ConfigureAwait(false);
+        }
+        if (more > 0)
+        {
+            await JsonRpc.CallAsync(http, url, "anvil_mine", [$"0x{more:x}", "0x1"], cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

@@ -53,3 +53,39 @@ public sealed record DoubleClaimSide(string Publisher, ulong Epoch, IReadOnlyLis
     internal object[] Encode() =>
         [Publisher, Epoch, Proof.ToList(), Convert.FromHexString(Signature.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? Signature[2..] : Signature)];
 }
+
+/// <summary>A dispute on the registry: who filed it and when, its statement's hash, and the publisher's answer's hash (null until it answers).</summary>
+public sealed record FiledDispute(string Filer, DateTimeOffset FiledAt, byte[] Statement, byte[]? Answer)
+{
+    /// <summary>keccak256(salt ‖ UTF-8 statement): what is filed; the salt keeps a short statement from being guessed.</summary>
+    public static byte[] Hash(byte[] salt, string statement)
+    {
+        ArgumentNullException.ThrowIfNull(salt);
+        ArgumentNullException.ThrowIfNull(statement);
+        return salt.Length == 32
+            ? new Nethereum.Util.Sha3Keccack().CalculateHash([.. salt, .. System.Text.Encoding.UTF8.GetBytes(statement)])
+            : throw new ArgumentException("the salt is 32 bytes", nameof(salt));
+    }
+}
+
+[FunctionOutput]
+internal sealed class DisputeOutput : IFunctionOutputDTO
+{
+    [Parameter("tuple", "", 1)]
+    public DisputeStruct Value { get; set; } = new();
+}
+
+internal sealed class DisputeStruct
+{
+    [Parameter("address", "filer", 1)]
+    public string Filer { get; set; } = "";
+
+    [Parameter("uint64", "filedAt", 2)]
+    public ulong FiledAt { get; set; }
+
+    [Parameter("bytes32", "statement", 3)]
+    public byte[] Statement { get; set; } = [];
+
+    [Parameter("bytes32", "answer", 4)]
+    public byte[] Answer { get; set; } = [];
+}

@@ -264,6 +264,30 @@ public sealed class SolvencyRegistryClient
         return receipt.Status?.Value == 1 ? receipt : throw new RegistryRejectedException($"{what}: transaction {receipt.TransactionHash} reverted");
     }
 
+    /// <summary>Records a dispute of a publication: keccak256(salt ‖ statement), from the sender (anyone), within 30 days of it.</summary>
+    /// <exception cref="RegistryRejectedException">The epoch is not published, or its 30 days are over.</exception>
+    public Task<TransactionReceipt> DisputeAsync(string publisher, ulong epoch, byte[] statementHash) =>
+        SendAsync("dispute", $"a dispute of epoch {epoch}", new HexBigInteger(200_000), publisher, epoch, statementHash);
+
+    /// <summary>The sender's (the publisher's) answer to one of its epoch's disputes, a hash, once.</summary>
+    /// <exception cref="RegistryRejectedException">No such open dispute, already answered, or the 30 days are over.</exception>
+    public Task<TransactionReceipt> AnswerDisputeAsync(ulong epoch, ulong index, byte[] answerHash) =>
+        SendAsync("answerDispute", $"the answer to dispute {index} of epoch {epoch}", new HexBigInteger(100_000), epoch, index, answerHash);
+
+    /// <summary>Every dispute filed against a publication, in order.</summary>
+    public async Task<IReadOnlyList<FiledDispute>> DisputesAsync(string publisher, ulong epoch)
+    {
+        var count = (ulong)await _contract.GetFunction("disputeCount").CallAsync<BigInteger>(publisher, epoch).ConfigureAwait(false);
+        var filed = new List<FiledDispute>();
+        for (ulong index = 0; index < count; index++)
+        {
+            var dispute = await _contract.GetFunction("disputeAt").CallDeserializingToObjectAsync<DisputeOutput>(publisher, epoch, index).ConfigureAwait(false);
+            filed.Add(new FiledDispute(dispute.Value.Filer, DateTimeOffset.FromUnixTimeSeconds((long)dispute.Value.FiledAt), dispute.Value.Statement,
+                dispute.Value.Answer.All(b => b == 0) ? null : dispute.Value.Answer));
+        }
+        return filed;
+    }
+
     public Task<TransactionReceipt> SetPublisherAsync(string publisher, bool allowed) =>
         _contract.GetFunction("setPublisher").SendTransactionAndWaitForReceiptAsync(_from, new HexBigInteger(100_000), new HexBigInteger(0), null, publisher, allowed);
 

@@ -21,8 +21,7 @@ internal static class ChallengeCommand
         var firstPublisher = new Option<string>("--publisher-a") { Description = "The first publication's publisher", Required = true };
         var second = new Option<string>("--evidence-b") { Description = "The second publication's reserves evidence", Required = true };
         var secondPublisher = new Option<string>("--publisher-b") { Description = "The second publication's publisher", Required = true };
-        var rpc = new Option<string>("--rpc") { Description = "JSON-RPC URL of the registry's chain (never printed)", Required = true };
-        var registry = new Option<string>("--registry") { Description = "Address of the SolvencyRegistry", Required = true };
+        var (rpc, registry) = (RegistryOptions.Rpc(), RegistryOptions.Registry());
         var keyFile = new Option<string?>("--key-file") { Description = "The sender's key: prove each EVM double claim on the registry (without it, only check)" };
         var command = new Command("challenge", "Find the reserve addresses two publishers' epochs both counted, each with its own signature and claims root; prove each EVM one on the registry (both publications are then marked for good), judge each Solana one off chain. Exit 1 when a double claim is found.")
         {
@@ -32,8 +31,8 @@ internal static class ChallengeCommand
         {
             var a = ReservesReportFile.Read(parseResult.GetValue(first)!);
             var b = ReservesReportFile.Read(parseResult.GetValue(second)!);
-            var (publisherA, publisherB) = (Address(parseResult.GetValue(firstPublisher)!, "--publisher-a"), Address(parseResult.GetValue(secondPublisher)!, "--publisher-b"));
-            var address = Address(parseResult.GetValue(registry)!, "--registry");
+            var (publisherA, publisherB) = (RegistryOptions.Address(parseResult.GetValue(firstPublisher)!, "--publisher-a"), RegistryOptions.Address(parseResult.GetValue(secondPublisher)!, "--publisher-b"));
+            var address = RegistryOptions.Address(parseResult.GetValue(registry)!, "--registry");
             var reader = new SolvencyRegistryClient(new Web3(parseResult.GetValue(rpc)!), address, publisherA);
             // Each evidence must be what its publisher published: the claims root and the institution the registry holds.
             foreach (var (report, publisher, option) in new[] { (a, publisherA, "--evidence-a"), (b, publisherB, "--evidence-b") })
@@ -83,6 +82,4 @@ internal static class ChallengeCommand
         return command;
     }
 
-    private static string Address(string text, string field) =>
-        EvmAddress.IsValid(text) ? text : throw new InputException($"'{text}' is not an EVM address (0x and 20 bytes of hex)", field: field);
 }

@@ -22,9 +22,9 @@ internal static class RegistryCommand
         return command;
     }
 
-    private static Option<string> Rpc() => new("--rpc") { Description = "JSON-RPC URL of the registry's chain (never printed: it may carry credentials)", Required = true };
+    private static Option<string> Rpc() => RegistryOptions.Rpc();
 
-    private static Option<string> Registry() => new("--registry") { Description = "Address of the SolvencyRegistry", Required = true };
+    private static Option<string> Registry() => RegistryOptions.Registry();
 
     private static Option<string> KeyFile() => new("--key-file") { Description = "File holding the sender's private key (hex)", Required = true };
 
@@ -48,7 +48,7 @@ internal static class RegistryCommand
                 throw new InputException("--window must be positive and --samples 1..64", field: length == 0 ? "--window" : "--samples");
             }
             var web3 = await PublisherKey.ConnectAsync(parseResult.GetValue(rpc)!, parseResult.GetValue(keyFile)!, "--rpc", cancellationToken).ConfigureAwait(false);
-            var address = Address(parseResult.GetValue(registry)!, "--registry");
+            var address = RegistryOptions.Address(parseResult.GetValue(registry)!, "--registry");
             var publisher = web3.TransactionManager.Account.Address;
             var latest = await web3.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(Nethereum.RPC.Eth.DTOs.BlockParameter.CreateLatest()).ConfigureAwait(false);
             var end = parseResult.GetValue(firstEnd) ?? ((((ulong)latest.Timestamp.Value / length) + 2) * length);
@@ -70,8 +70,8 @@ internal static class RegistryCommand
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            var who = Address(parseResult.GetValue(publisher)!, "--publisher");
-            var client = new SolvencyRegistryClient(new Web3(parseResult.GetValue(rpc)!), Address(parseResult.GetValue(registry)!, "--registry"), who);
+            var who = RegistryOptions.Address(parseResult.GetValue(publisher)!, "--publisher");
+            var client = new SolvencyRegistryClient(new Web3(parseResult.GetValue(rpc)!), RegistryOptions.Address(parseResult.GetValue(registry)!, "--registry"), who);
             if (await client.WindowOfAsync(who).ConfigureAwait(false) is not { } window)
             {
                 context.Output.WriteLine($"{who} has announced no windows: it cannot publish");
@@ -106,14 +106,12 @@ internal static class RegistryCommand
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var web3 = await PublisherKey.ConnectAsync(parseResult.GetValue(rpc)!, parseResult.GetValue(keyFile)!, "--rpc", cancellationToken).ConfigureAwait(false);
-            var client = new SolvencyRegistryClient(web3, Address(parseResult.GetValue(registry)!, "--registry"), web3.TransactionManager.Account.Address);
-            var receipt = await client.MarkMissedAsync(Address(parseResult.GetValue(publisher)!, "--publisher"), parseResult.GetValue(epoch)).ConfigureAwait(false);
+            var client = new SolvencyRegistryClient(web3, RegistryOptions.Address(parseResult.GetValue(registry)!, "--registry"), web3.TransactionManager.Account.Address);
+            var receipt = await client.MarkMissedAsync(RegistryOptions.Address(parseResult.GetValue(publisher)!, "--publisher"), parseResult.GetValue(epoch)).ConfigureAwait(false);
             context.Output.WriteLine($"epoch {parseResult.GetValue(epoch)} recorded missed in transaction {receipt.TransactionHash}");
             return ExitCodes.Success;
         });
         return command;
     }
 
-    private static string Address(string text, string field) =>
-        EvmAddress.IsValid(text) ? text : throw new InputException($"'{text}' is not an EVM address (0x and 20 bytes of hex)", field: field);
 }

@@ -113,7 +113,14 @@ internal static class VerifyCommand
         {
             return ([], $"claims: epoch {epoch} of {publisher} was proven on the registry to count reserves another publisher counted too (DoubleClaimProven)");
         }
-        return ([$"claims: the registry holds claims root {published}, the evidence's; no double claim proven against it"], null);
+        return ([$"claims: the registry holds claims root {published}, the evidence's; no double claim proven against it", await DisputesLine(client, publisher, epoch).ConfigureAwait(false)], null);
+    }
+
+    // The disputes on record: shown, never a failure (anyone may file one).
+    private static async Task<string> DisputesLine(SolvencyRegistryClient client, PublisherAddress publisher, ulong epoch)
+    {
+        var disputes = await client.DisputesAsync(publisher.Hex, epoch).ConfigureAwait(false);
+        return $"disputes: {disputes.Count} filed against epoch {epoch}, {disputes.Count(d => d.Answer is not null)} answered (an upper bound: anyone may file; `aggregator dispute list`)";
     }
 
     // With the registry read, the evidence's window must be the publisher's announced one, seeded on the
@@ -196,6 +203,11 @@ internal static class VerifyCommand
                 throw new InputException("nothing published to check against: give --manifest FILE, or --rpc with --registry, --publisher and --epoch (a proof against its own root proves nothing)", field: "--manifest");
             }
             var report = ProofChecks.Inclusion(path, published, Keys(parseResult, keys));
+            if (report.Failure is null && parseResult.GetValue(manifest) is null && parseResult.GetValue(rpc) is { } node)
+            {
+                var who = Publisher(parseResult.GetValue(publisher)!);
+                report = report with { Passed = [.. report.Passed, await DisputesLine(new SolvencyRegistryClient(new Web3(node), RegistryAddress(parseResult.GetValue(registry)), who.Hex), who, published.Epoch).ConfigureAwait(false)] };
+            }
             var exit = Console.Verdict.Print(context, report.Passed, report.Failure is { } failure ? [failure] : [], [], "VALID");
             if (exit == ExitCodes.Success && parseResult.GetValue(manifest) is not null)
             {
@@ -209,11 +221,10 @@ internal static class VerifyCommand
 
     private static string RegistryAddress(string? address) =>
         address is null ? throw new InputException("--rpc needs --registry", field: "--registry")
-        : EvmAddress.IsValid(address) ? address
-        : throw new InputException($"'{address}' is not an EVM address (0x and 20 bytes of hex)", field: "--registry");
+        : RegistryOptions.Address(address, "--registry");
 
     private static PublisherAddress Publisher(string address) =>
-        EvmAddress.IsValid(address) ? PublisherAddress.Parse(address) : throw new InputException($"'{address}' is not an EVM address (0x and 20 bytes of hex)", field: "--publisher");
+        PublisherAddress.Parse(RegistryOptions.Address(address, "--publisher"));
 
     private static async Task<ProofChecks.Published> FromRegistry(string rpc, string registry, PublisherAddress publisher, ulong epoch)
     {

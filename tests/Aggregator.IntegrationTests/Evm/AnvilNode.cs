@@ -56,29 +56,15 @@ public sealed class AnvilNode : IAsyncLifetime
     public Web3 Web3For(int account) => new(new Nethereum.Web3.Accounts.Account(DevelopmentKeys[account], 31337), RpcUrl);
 
     /// <summary>The time of the chain's latest block (it runs ahead of the wall clock once a test has mined ahead).</summary>
-    public async Task<ulong> ChainTimeAsync()
-    {
-        var latest = await new Web3(RpcUrl).Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(Nethereum.RPC.Eth.DTOs.BlockParameter.CreateLatest()).ConfigureAwait(false);
-        return (ulong)latest.Timestamp.Value;
-    }
+    public Task<ulong> ChainTimeAsync() => Demo.AnvilClock.NowAsync(Http, RpcUrl);
 
     /// <summary>
-    /// Mines a block a second until the latest block's time is after <paramref name="time"/>, then
-    /// <paramref name="more"/> blocks (anvil finalizes a block 64 blocks back): time passing, on the chain.
+    /// A block a second (or one block, for a long leap) until the latest block's time is after
+    /// <paramref name="time"/>, then <paramref name="more"/> blocks: time passing, on the chain.
     /// </summary>
-    public async Task MinePastAsync(ulong time, int more = 0)
-    {
-        var now = await ChainTimeAsync().ConfigureAwait(false);
-        var client = new Web3(RpcUrl).Client;
-        if (now <= time)
-        {
-            await client.SendRequestAsync<object>("anvil_mine", null, $"0x{time - now + 1:x}", "0x1").ConfigureAwait(false);
-        }
-        if (more > 0)
-        {
-            await client.SendRequestAsync<object>("anvil_mine", null, $"0x{more:x}", "0x1").ConfigureAwait(false);
-        }
-    }
+    public Task MinePastAsync(ulong time, int more = 0, bool oneBlock = false) => Demo.AnvilClock.MinePastAsync(Http, RpcUrl, time, more, oneBlock);
+
+    private static readonly HttpClient Http = new();
 
     private async Task WaitUntilAnswering(TimeSpan limit, string what)
     {

@@ -269,6 +269,53 @@ public sealed class SolvencyRegistryTests
     }
 
     [Fact]
+    public async Task Disputes_are_filed_by_anyone_answered_by_the_publisher_shown_by_the_verifiers_and_closed_after_30_days()
+    {
+        var (publisher, _, registry, epoch, directory) = await FreshRegistry();
+        var (commitment, paramsHash, reserves, proof) = SolvencyArguments(directory);
+        var statement = "my inclusion proof for this epoch does not verify";
+        var stranger = new SolvencyRegistryClient(_node.Web3For(2), registry, _node.Web3For(2).TransactionManager.Account.Address);
+        Assert.Contains("DisputesClosed", (await Assert.ThrowsAsync<RegistryRejectedException>(() => stranger.DisputeAsync(ProvenEpochFixture.Publisher, epoch, new byte[32]))).Message, StringComparison.Ordinal);
+        await publisher.PublishAsync(epoch, commitment, paramsHash, reserves, proof);
+        var feed = await ReserveFeedClient.DeployAsync(_node.Web3For(0), new ReserveFeedClient.Binding(registry, ProvenEpochFixture.Publisher, paramsHash, 3, 6, 6, "USDC"));
+        var backed = (await new ReserveFeedClient(_node.Web3For(0), feed).LatestRoundAsync()).Answer;
+
+        // Anyone files, from any address: only the salted hash goes on chain.
+        var filerKey = Path.Combine(_epoch.Workspace, $"key-{Guid.NewGuid():N}.txt");
+        await File.WriteAllTextAsync(filerKey, AnvilNode.DevelopmentKeys[2]);
+        string[] at = ["--rpc", _node.RpcUrl, "--registry", registry, "--epoch", epoch.ToString(CultureInfo.InvariantCulture)];
+        var filed = Cli(["dispute", "file", .. at, "--key-file", filerKey, "--publisher", ProvenEpochFixture.Publisher, "--statement", statement]);
+        Assert.True(filed.Exit == 0, filed.Error);
+        var salt = Convert.FromHexString(filed.Output.Split('\n').Single(l => l.StartsWith("salt: 0x", StringComparison.Ordinal))[8..].Trim());
+        var disputes = await publisher.DisputesAsync(ProvenEpochFixture.Publisher, epoch);
+        Assert.Equal(FiledDispute.Hash(salt, statement), Assert.Single(disputes).Statement);
+        Assert.Equal(_node.Web3For(2).TransactionManager.Account.Address, disputes[0].Filer, ignoreCase: true);
+        Assert.DoesNotContain(statement, string.Join(' ', disputes.Select(d => Convert.ToHexString(d.Statement))), StringComparison.Ordinal);
+
+        // Only the publisher answers, once.
+        Assert.Contains("DisputesClosed", (await Assert.ThrowsAsync<RegistryRejectedException>(() => stranger.AnswerDisputeAsync(epoch, 0, [1, .. new byte[31]]))).Message, StringComparison.Ordinal);
+        var keyFile = Path.Combine(_epoch.Workspace, $"key-{Guid.NewGuid():N}.txt");
+        await File.WriteAllTextAsync(keyFile, AnvilNode.DevelopmentKeys[0]);
+        var answered = Cli(["dispute", "answer", .. at, "--key-file", keyFile, "--index", "0", "--statement", "the account's file was re-sent on 6 December"]);
+        Assert.True(answered.Exit == 0, answered.Error);
+        Assert.Contains("NoSuchDispute", Cli(["dispute", "answer", .. at, "--key-file", keyFile, "--index", "0", "--statement", "again"]).Error, StringComparison.Ordinal);
+        var list = Cli(["dispute", "list", .. at, "--publisher", ProvenEpochFixture.Publisher]);
+        Assert.Contains("1 disputes of epoch", list.Output, StringComparison.Ordinal);
+        Assert.Contains("answered 0x", list.Output, StringComparison.Ordinal);
+
+        // Verifiers show the count; a feed never moves on a dispute.
+        var inclusion = Cli("verify", "inclusion", "--proof", Path.Combine(directory, "alice.json"), "--rpc", _node.RpcUrl, "--registry", registry,
+            "--publisher", ProvenEpochFixture.Publisher, "--epoch", epoch.ToString(CultureInfo.InvariantCulture));
+        Assert.True(inclusion.Exit == 0, inclusion.Output + inclusion.Error);
+        Assert.Contains($"disputes: 1 filed against epoch {epoch}, 1 answered", inclusion.Output, StringComparison.Ordinal);
+        Assert.Equal(backed, (await new ReserveFeedClient(_node.Web3For(0), feed).LatestRoundAsync()).Answer);
+
+        // Thirty days after the publication, the record is closed.
+        await _node.MinePastAsync(await _node.ChainTimeAsync() + (30 * 86_400), oneBlock: true);
+        Assert.Contains("DisputesClosed", (await Assert.ThrowsAsync<RegistryRejectedException>(() => stranger.DisputeAsync(ProvenEpochFixture.Publisher, epoch, new byte[32]))).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Publishing_to_an_address_without_a_registry_fails_instead_of_saying_published()
     {
         var directory = _epoch.CopyOfEpoch();

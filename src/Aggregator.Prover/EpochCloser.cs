@@ -22,13 +22,14 @@ using Microsoft.Extensions.Logging;
 namespace Aggregator.Prover;
 
 /// <summary>
-/// Closes an epoch (docs/operations.md, "Closing an epoch"): asks every engine partition for its
-/// liabilities until all answer at the same block per chain, counts the reserves (ownership checked) at
-/// those very blocks (EVM: read from the prover's own node; Solana, which serves no past slot: read by
-/// the prover, deposits and reserves at once, and handed to the engines before they answer), commits,
-/// proves solvency, publishes to the registry and
-/// returns what to announce. Each step leaves the epoch directory complete or untouched, so a close
-/// that is interrupted and asked again goes on from the last finished step.
+/// Closes an epoch (docs/operations.md, "Closing an epoch"), the end of one of the publisher's windows:
+/// waits until the window's end is final and draws its seed; asks every engine partition for its
+/// liabilities until all answer at the same block per chain (each block checked against the prover's own
+/// node); counts the reserves (ownership checked, lending debts netted) at the heights the seed draws in
+/// the window on each EVM chain, read from the prover's own node, and on Solana, which serves no past
+/// slot, in the prover's own read, handed to the engines before they answer; commits, proves solvency,
+/// publishes to the registry and returns what to announce. Each step leaves the epoch directory complete
+/// or untouched, so a close that is interrupted and asked again goes on from the last finished step.
 /// </summary>
 internal sealed partial class EpochCloser(ProverSettings settings, LiabilitiesCollector collector, IProver prover, IHttpClientFactory httpFactory, MassTransit.IBus bus, ILogger<EpochCloser> log)
 {
@@ -111,7 +112,8 @@ internal sealed partial class EpochCloser(ProverSettings settings, LiabilitiesCo
         var reserves = ReservesConfigFile.Read(settings.ReservesConfigPath);
         var chains = ReserveChains.Open(reserves, _http);
         var window = await WindowAsync(epoch, cancellationToken).ConfigureAwait(false);
-        var seedChain = settings.Registry?.Chain ?? chains.First(c => c.Clock is not null).Reader.Chain;
+        var seedChain = settings.Registry?.Chain ?? chains.FirstOrDefault(c => c.Clock is not null)?.Reader.Chain
+            ?? throw new EpochCloseException("a window's seed is drawn on an EVM chain, and the reserves configure none: configure the registry's chain");
         var seed = await WhenReadyAsync(() => WindowedReads.SeedAsync(window, chains, seedChain, cancellationToken), cancellationToken).ConfigureAwait(false);
         Seeded(log, epoch, window, seed.Seed, seed.SeedHeight);
         var (snapshot, solana) = await SnapshotAsync(epoch, chains, reserves, cancellationToken).ConfigureAwait(false);

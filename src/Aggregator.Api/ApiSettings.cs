@@ -38,6 +38,13 @@ public sealed record ApiSettings(Uri Listen, string EpochsDirectory, string Cach
     /// <summary>How many of the latest events a stream can resume from (Last-Event-ID); older ones are gone.</summary>
     public int EventWindow { get; init; } = Events.EventStream.DefaultWindow;
 
+    /// <summary>
+    /// The stated cap of inclusion proofs handed out per epoch (distinct accounts; null: none): every account
+    /// gets its proof up to it, then a new one hears 503 saying so (and may dispute). At about 0.25 s a proof
+    /// per replica, set it to what the provers can prove within the epoch's dispute period.
+    /// </summary>
+    public int? InclusionProofsPerEpoch { get; init; }
+
     /// <summary>How long an inclusion proof may take the prover before the caller hears 503.</summary>
     public TimeSpan InclusionTimeout { get; init; } = TimeSpan.FromMinutes(2);
 

@@ -51,6 +51,31 @@ public sealed class InclusionEndpointTests(ApiTestBed bed)
     }
 
     [Fact]
+    public async Task Past_the_epochs_stated_cap_a_new_account_is_told_so_and_an_account_served_is_served_again()
+    {
+        var settings = bed.World.Settings with { InclusionProofsPerEpoch = 1, CacheDirectory = Path.Combine(bed.World.Workspace, $"cache-{Guid.NewGuid():N}") };
+        using var api = new ApiFactory(bed.World.WithProver() with { Api = settings });
+        using var client = api.CreateClient();
+        // An account the epoch does not hold takes no slot: it hears the one refusal, as ever.
+        using var unknown = await client.SendAsync(Ask("nobody", bed.World.OperatorKey));
+        Assert.NotEqual(HttpStatusCode.OK, unknown.StatusCode);
+        Assert.NotEqual(HttpStatusCode.ServiceUnavailable, unknown.StatusCode);
+        using var first = await client.SendAsync(Ask("bob", bed.World.OperatorKey));
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        // The cap is reached: a new account is told so (the cap, never the count), an account served is served again.
+        using var second = await client.SendAsync(Ask("dave-7781", bed.World.OperatorKey));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, second.StatusCode);
+        Assert.Contains("stated cap of 1 inclusion proofs is reached", await second.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("aggregator dispute file", await second.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var again = await client.SendAsync(Ask("bob", bed.World.OperatorKey));
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await again.Content.ReadAsStringAsync());
+        // A restarted api counts what its cache holds.
+        using var restarted = new ApiFactory(bed.World.WithProver() with { Api = settings });
+        using var fresh = restarted.CreateClient();
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await fresh.SendAsync(Ask("dave-7781", bed.World.OperatorKey))).StatusCode);
+    }
+
+    [Fact]
     public async Task A_protocol_key_reads_the_accounts_it_is_configured_for()
     {
         using var client = bed.Served.CreateClient();

@@ -64,6 +64,7 @@ public sealed class RunConfigApiTests : IDisposable
     [InlineData("rate", "requests per second are 1 to 1,000,000", "$.api.requestsPerSecondPerAddress")]
     [InlineData("body", "maxRequestBytes is 256 to 1,048,576", "$.api.maxRequestBytes")]
     [InlineData("origin", "is not an origin", "$.api.corsOrigins")]
+    [InlineData("cap", "inclusionProofsPerEpoch is a positive number of accounts", "$.api.inclusionProofsPerEpoch")]
     public void A_bad_value_is_refused_naming_its_place(string fault, string message, string field)
     {
         var path = With(api =>
@@ -82,11 +83,19 @@ public sealed class RunConfigApiTests : IDisposable
                 case "rate": api["requestsPerSecondPerAddress"] = 0; break;
                 case "body": api["maxRequestBytes"] = 10; break;
                 case "origin": api["corsOrigins"] = new JsonArray("https://verify.example/"); break;
+                case "cap": api["inclusionProofsPerEpoch"] = 0; break;
             }
         });
         var error = Assert.Throws<InputException>(() => RunConfigFile.Read(path));
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
         Assert.Equal(field, error.Field);
+    }
+
+    [Fact]
+    public void The_stated_cap_of_inclusion_proofs_per_epoch_is_read()
+    {
+        Assert.Null(RunConfigFile.Read(With(_ => { })).Api!.InclusionProofsPerEpoch);
+        Assert.Equal(250_000, RunConfigFile.Read(With(a => a["inclusionProofsPerEpoch"] = 250_000)).Api!.InclusionProofsPerEpoch);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Aggregator.Api.Epochs;
 using Aggregator.Core.Errors;
 using Aggregator.Core.Files;
@@ -14,23 +15,29 @@ namespace Aggregator.Api.Inclusion;
 /// requests) and cached in the api's own directory, owner-only, since each holds the account's salt and
 /// balances. An answer is checked, as `aggregator verify inclusion` checks it against the epoch's
 /// manifest and the pinned key, before it is cached or served: a wrong file is never handed out. Two
-/// callers asking for the same file at once share one request.
+/// callers asking for the same file at once share one request. With a stated cap per epoch, the distinct
+/// accounts served (the files cached) are counted, a slot taken before the prover is asked and given back
+/// if it answers no file: past the cap, a new account is told so; how many were served is never shown.
 /// </summary>
 internal sealed partial class InclusionProofs(ApiSettings settings, IClientFactory clients, ILogger<InclusionProofs> log)
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<string?>>> _pending = new();
     private readonly Lazy<VerificationKeys> _keys = new(() => VerificationKeys.Locate(settings.KeysDirectory));
+    // Per epoch cache folder, the accounts served or being proved: counted from the folder the first time.
+    private readonly ConcurrentDictionary<string, StrongBox<int>> _served = new();
 
     /// <summary>The account's inclusion file in <paramref name="epoch"/>, or null when the prover holds none for it.</summary>
     /// <exception cref="RequestTimeoutException">No prover answered in time.</exception>
+    /// <exception cref="InclusionCapReachedException">The epoch's stated cap is reached and this account's file is not among those served.</exception>
     public async Task<string?> GetAsync(PublishedEpoch epoch, string account, CancellationToken cancellationToken)
     {
-        var path = Path.Combine(settings.CacheDirectory, epoch.Publisher, epoch.Epoch.ToString(System.Globalization.CultureInfo.InvariantCulture), EpochProofs.InclusionFileName(account));
+        var folder = Path.Combine(settings.CacheDirectory, epoch.Publisher, epoch.Epoch.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var path = Path.Combine(folder, EpochProofs.InclusionFileName(account));
         if (File.Exists(path))
         {
             return await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
         }
-        var pending = _pending.GetOrAdd(path, _ => new Lazy<Task<string?>>(() => AskAsync(epoch, account, path)));
+        var pending = _pending.GetOrAdd(path, _ => new Lazy<Task<string?>>(() => AskWithinCapAsync(epoch, account, folder, path)));
         try
         {
             return await pending.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -38,6 +45,34 @@ internal sealed partial class InclusionProofs(ApiSettings settings, IClientFacto
         finally
         {
             _pending.TryRemove(KeyValuePair.Create(path, pending));
+        }
+    }
+
+    // A slot of the epoch's cap taken before the prover is asked, given back when no file comes of it.
+    private async Task<string?> AskWithinCapAsync(PublishedEpoch epoch, string account, string folder, string path)
+    {
+        if (settings.InclusionProofsPerEpoch is not { } cap)
+        {
+            return await AskAsync(epoch, account, path).ConfigureAwait(false);
+        }
+        var served = _served.GetOrAdd(folder, f => new StrongBox<int>(Directory.Exists(f) ? Directory.EnumerateFiles(f, "*.json").Count() : 0));
+        if (Interlocked.Increment(ref served.Value) > cap)
+        {
+            Interlocked.Decrement(ref served.Value);
+            throw new InclusionCapReachedException(cap);
+        }
+        string? document = null;
+        try
+        {
+            document = await AskAsync(epoch, account, path).ConfigureAwait(false);
+            return document;
+        }
+        finally
+        {
+            if (document is null)
+            {
+                Interlocked.Decrement(ref served.Value);
+            }
         }
     }
 
@@ -83,4 +118,10 @@ internal sealed partial class InclusionProofs(ApiSettings settings, IClientFacto
     // The account is not logged: a log line is not the place for who asked about which account.
     [LoggerMessage(Level = LogLevel.Error, Message = "a prover's inclusion file for epoch {Epoch} was refused: {Reason}")]
     private static partial void Rejected(ILogger logger, ulong epoch, string reason);
+}
+
+/// <summary>The epoch's stated cap of inclusion proofs is reached (the caller is told the cap, never the count).</summary>
+internal sealed class InclusionCapReachedException(int cap) : Exception($"this epoch's stated cap of {cap} inclusion proofs is reached")
+{
+    public int Cap => cap;
 }

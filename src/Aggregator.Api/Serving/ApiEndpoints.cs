@@ -143,6 +143,11 @@ internal static class ApiEndpoints
             return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service Unavailable",
                 detail: $"no prover answered within {settings.InclusionTimeout.TotalSeconds:0} s; try again later");
         }
+        catch (InclusionCapReachedException reached)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service Unavailable",
+                detail: $"{reached.Message}: the institution serves no more this epoch; an account that got no proof can say so on the registry (aggregator dispute file)");
+        }
     }
 
     private static IResult Reserves(string asset, string? publisher, int? decimals, PublishedEpochs epochs)

@@ -162,6 +162,10 @@ public static partial class RunConfigFile
         {
             throw new InputException("maxRequestBytes is 256 to 1,048,576", file: path, field: "$.api.maxRequestBytes");
         }
+        if (shape.InclusionProofsPerEpoch is < 1)
+        {
+            throw new InputException("inclusionProofsPerEpoch is a positive number of accounts (or absent: no cap)", file: path, field: "$.api.inclusionProofsPerEpoch");
+        }
         if (shape.EventWindow is < 1_000 or > 10_000_000)
         {
             throw new InputException("eventWindow is 1,000 to 10,000,000 events", file: path, field: "$.api.eventWindow");
@@ -184,6 +188,7 @@ public static partial class RunConfigFile
             RequestsPerSecondPerKey = shape.RequestsPerSecondPerKey,
             MaxRequestBytes = shape.MaxRequestBytes,
             EventWindow = shape.EventWindow,
+            InclusionProofsPerEpoch = shape.InclusionProofsPerEpoch,
             ReadinessRpcs = prover.Registry is { } registry ? [registry.RpcUrl] : [],
         };
     }
@@ -332,7 +337,7 @@ public static partial class RunConfigFile
     internal sealed record ApiShape(
         string Listen, string Cache = "api-cache", string Credentials = "credentials.json", IReadOnlyList<ProtocolKeyShape>? ProtocolKeys = null,
         IReadOnlyList<string>? CorsOrigins = null, IReadOnlyList<string>? TrustedProxies = null, TlsShape? Tls = null,
-        int RequestsPerSecondPerAddress = 50, int RequestsPerSecondPerKey = 100, long MaxRequestBytes = 16 * 1024, int EventWindow = 100_000);
+        int RequestsPerSecondPerAddress = 50, int RequestsPerSecondPerKey = 100, long MaxRequestBytes = 16 * 1024, int EventWindow = 100_000, int? InclusionProofsPerEpoch = null);
 
     internal sealed record ProtocolKeyShape(string Name, string Sha256, IReadOnlyList<string> Accounts);
 

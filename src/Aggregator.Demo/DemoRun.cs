@@ -153,6 +153,11 @@ public static class DemoRun
             }
             Done($"Proof-of-Reserve feeds (AggregatorV3Interface) deployed and read: {string.Join(", ", answers)}");
 
+            // Omissions on record: a client disputes the epoch without revealing anything; feeds do not move.
+            var disputes = await world.FileDisputeAsync(publisher, epoch, $"{world.Debts[1].Account}: my balance is not what I hold", cancellationToken).ConfigureAwait(false);
+            var usdcFeed = await new ReserveFeedClient(world.Deployer, feeds["USDC"]).LatestRoundAsync().ConfigureAwait(false);
+            Done($"a client filed a dispute of epoch {epoch} from a fresh address (only keccak256(salt || statement) on chain): {disputes} on record, shown by `verify solvency`; the USDC feed still answers {new Amount(usdcFeed.Answer, manifest.Assets.Single(a => a.Symbol == "USDC").ProofDecimals)} (disputes never move a feed)");
+
             if (options.Serve)
             {
                 var served = new System.Text.Json.Nodes.JsonObject

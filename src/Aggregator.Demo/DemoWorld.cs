@@ -187,6 +187,20 @@ public sealed class DemoWorld
         return end;
     }
 
+    /// <summary>
+    /// Files a dispute of a publisher's epoch from a fresh address (funded for gas, as a client would fund
+    /// one): only keccak256(salt ‖ statement) goes on chain. Returns how many disputes the epoch has.
+    /// </summary>
+    public async Task<int> FileDisputeAsync(string publisher, ulong epoch, string statement, CancellationToken cancellationToken = default)
+    {
+        var client = EthECKey.GenerateKey();
+        await JsonRpc.CallAsync(_http, RpcA, "anvil_setBalance", [client.GetPublicAddress(), "0xde0b6b3a7640000"], cancellationToken).ConfigureAwait(false);
+        var web3 = new Web3(new Nethereum.Web3.Accounts.Account(client.GetPrivateKey(), 31337), RpcA);
+        var registry = new SolvencyRegistryClient(web3, Registry, client.GetPublicAddress());
+        await registry.DisputeAsync(publisher, epoch, FiledDispute.Hash(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), statement)).ConfigureAwait(false);
+        return (await registry.DisputesAsync(publisher, epoch).ConfigureAwait(false)).Count;
+    }
+
     /// <summary>A new block on each EVM chain and a new slot on Solana: the adapters publish a batch for each.</summary>
     public async Task AdvanceAsync(CancellationToken cancellationToken)
     {

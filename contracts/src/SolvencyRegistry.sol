@@ -267,6 +267,8 @@ contract SolvencyRegistry {
     /// good, and their feeds answer -1 while one is a publisher's latest.
     function challenge(Claim calldata a, Claim calldata b, string calldata chain, address claimed) external {
         if (a.publisher == b.publisher) revert NotADoubleClaim("one publisher");
+        // ecrecover answers address(0) for a signature it cannot recover: that address proves nothing.
+        if (claimed == address(0)) revert NotADoubleClaim("zero address");
         Commitment storage first = commitments[a.publisher][a.epoch];
         Commitment storage second = commitments[b.publisher][b.epoch];
         if (first.publishedAt == 0 || second.publishedAt == 0) revert NotADoubleClaim("not published");

@@ -139,15 +139,17 @@ public static class ReservesVerification
         {
             try
             {
-                var drawn = (await Windows.WindowedReads.SampleAsync(chain, window, seed, cancellationToken).ConfigureAwait(false)).Select(s => s.Block.Number).ToArray();
-                var heights = report.Chains.Where(c => c.Name == chain.Reader.Name).Select(c => c.Height).Order().ToArray();
-                if (drawn.SequenceEqual(heights))
+                // Each height with the draw that chose it, the time it targeted and the block's time: all as drawn again.
+                var drawn = (await Windows.WindowedReads.SampleAsync(chain, window, seed, cancellationToken).ConfigureAwait(false))
+                    .Select(s => (s.Block.Number, new SampleEvidence(s.Draw, s.Target, s.Block.Time))).ToArray();
+                var recordedSamples = report.Chains.Where(c => c.Name == chain.Reader.Name).OrderBy(c => c.Height).Select(c => (c.Height, c.Sample)).ToArray();
+                if (drawn.SequenceEqual(recordedSamples!))
                 {
-                    confirmed.Add($"{chain.Reader.Name}: heights {string.Join(", ", drawn)} are the window's draws");
+                    confirmed.Add($"{chain.Reader.Name}: heights {string.Join(", ", drawn.Select(d => d.Number))} are the window's draws");
                 }
                 else
                 {
-                    failures.Add($"{chain.Reader.Name}: the window's draws are heights {string.Join(", ", drawn)}, the report has {string.Join(", ", heights)}");
+                    failures.Add($"{chain.Reader.Name}: the window's draws are heights {string.Join(", ", drawn.Select(d => $"{d.Number} ({Describe(d.Item2)})"))}, the report has {string.Join(", ", recordedSamples.Select(r => $"{r.Height} ({(r.Sample is null ? "no sample" : Describe(r.Sample))})"))}");
                 }
             }
             catch (Exception error) when (error is InputException or Windows.WindowNotReadyException or ChainReadFailedException)
@@ -156,6 +158,9 @@ public static class ReservesVerification
             }
         }
     }
+
+    private static string Describe(SampleEvidence sample) =>
+        sample.Draw is { } draw ? $"draw {draw} at {sample.Target}, block time {sample.BlockTime}" : $"every block, block time {sample.BlockTime}";
 
     private static string Describe(ChainEvidence chain) =>
         string.Join(", ", chain.Addresses.Select(a => $"{a.Address} {string.Join(" ", a.Balances.Select(b => $"{b.Value} {b.Key}"))}"));

@@ -133,6 +133,8 @@ public sealed class WindowedReservesTests(AnvilNode node) : IDisposable
         // Heights of the institution's choosing, or another seed, are refused by the verifier.
         var chosen = outcome.Report with { Chains = [.. outcome.Report.Chains.Select((c, i) => i == 0 ? c with { Height = c.Height - 1 } : c)] };
         Assert.Contains((await ReservesVerification.VerifyAsync(chosen, Institution, chains, "reserves.json")).Failures, f => f.Contains("the window's draws are heights", StringComparison.Ordinal));
+        var retimed = outcome.Report with { Chains = [.. outcome.Report.Chains.Select((c, i) => i == 0 ? c with { Sample = c.Sample! with { Target = c.Sample.Target + 1 } } : c)] };
+        Assert.Contains((await ReservesVerification.VerifyAsync(retimed, Institution, chains, "reserves.json")).Failures, f => f.Contains("the window's draws are heights", StringComparison.Ordinal));
         var reseeded = outcome.Report with { Window = outcome.Report.Window with { Seed = "0x" + new string('1', 64) } };
         Assert.Contains((await ReservesVerification.VerifyAsync(reseeded, Institution, chains, "reserves.json")).Failures, f => f.Contains("the window's seed is block", StringComparison.Ordinal));
     }

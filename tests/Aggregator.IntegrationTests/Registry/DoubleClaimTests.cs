@@ -89,7 +89,12 @@ public sealed class DoubleClaimTests(AnvilNode node, ProvenEpochFixture epoch)
         var framed = await Assert.ThrowsAsync<RegistryRejectedException>(() => stranger.ChallengeAsync(
             new DoubleClaimSide(alphaAddress, first, path, alphaEvidence.Chains[0].Addresses[0].Signature),
             new DoubleClaimSide(betaAddress, first, path, alphaEvidence.Chains[0].Addresses[0].Signature), Chain.ToString(), coins.GetPublicAddress()));
-        Assert.Contains("NotADoubleClaim", framed.Message, StringComparison.Ordinal);
+        Assert.Contains("NotADoubleClaim(\"not signed by the address for both\")", framed.Message, StringComparison.Ordinal);
+        // The zero address, which ecrecover answers for any signature it cannot recover, proves nothing.
+        var zero = await Assert.ThrowsAsync<RegistryRejectedException>(() => stranger.ChallengeAsync(
+            new DoubleClaimSide(alphaAddress, first, [], "0x" + new string('0', 130)), new DoubleClaimSide(betaAddress, first, [], "0x" + new string('0', 130)),
+            Chain.ToString(), "0x0000000000000000000000000000000000000000"));
+        Assert.Contains("zero address", zero.Message, StringComparison.Ordinal);
         var framedCli = CliRunner.Run("challenge", "--evidence-a", Write(alphaEvidence), "--publisher-a", alphaAddress,
             "--evidence-b", Write(Evidence("Beta Custody", first, coins, signedFor: "Alpha Custody")), "--publisher-b", betaAddress, "--rpc", node.RpcUrl, "--registry", registry);
         Assert.True(framedCli.Exit == 0, framedCli.Output + framedCli.Error);

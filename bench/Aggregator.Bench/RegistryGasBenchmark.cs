@@ -84,6 +84,8 @@ internal static class RegistryGasBenchmark
             var inclusionFile = await new EpochProofs(prover).ProveInclusionAsync(directory, SyntheticBook.Rows(1, seed: 3)[0].AccountId, Path.Combine(workspace, "inclusion.json"));
             var inclusion = JsonNode.Parse(await File.ReadAllTextAsync(inclusionFile))!;
             var inclusionGas = await client.MeasureInclusionGasAsync(Publisher, first, BigInteger.Parse(inclusion["leafHash"]!.GetValue<string>(), CultureInfo.InvariantCulture), SnarkjsJson.ReadProof(inclusion["proof"]!.ToJsonString()).ToEvmWords());
+            var dispute = await rival.DisputeAsync(Publisher, first, FiledDispute.Hash(new byte[32], "my inclusion proof does not verify"));
+            var answer = await client.AnswerDisputeAsync(first, 0, FiledDispute.Hash(new byte[32], "re-sent on request"));
             // The next window is missed (its deadline passes), recorded by anyone; the one after is published.
             await Demo.AnvilClock.MinePastAsync(Http, anvil.Url, first + Window + Delay, oneBlock: true);
             var missed = await client.MarkMissedAsync(Publisher, first + Window);
@@ -95,6 +97,8 @@ internal static class RegistryGasBenchmark
             Console.WriteLine($"| `publish`, first window (solvency proof verified, commitment, reserves and publication list stored) | {publish:N0} |");
             Console.WriteLine($"| `publish`, after missed windows | {afterMissed:N0} |");
             Console.WriteLine($"| `markMissed` | {missed.GasUsed.Value:N0} |");
+            Console.WriteLine($"| `dispute` (the first of an epoch) | {dispute.GasUsed.Value:N0} |");
+            Console.WriteLine($"| `answerDispute` | {answer.GasUsed.Value:N0} |");
             Console.WriteLine($"| `challenge`: a double claim proven (two paths of 8 in 256-leaf claims roots, two messages rebuilt, two ecrecovers) | {challenge.GasUsed.Value:N0} |");
             Console.WriteLine($"| `verifyInclusion`, run as a transaction (includes the 21,000 base and calldata) | {inclusionGas:N0} |");
         }

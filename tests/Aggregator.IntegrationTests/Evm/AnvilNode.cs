@@ -55,8 +55,16 @@ public sealed class AnvilNode : IAsyncLifetime
 
     public Web3 Web3For(int account) => new(new Nethereum.Web3.Accounts.Account(DevelopmentKeys[account], 31337), RpcUrl);
 
-    /// <summary>The time of the chain's latest block (it runs ahead of the wall clock once a test has mined ahead).</summary>
-    public Task<ulong> ChainTimeAsync() => Demo.AnvilClock.NowAsync(Http, RpcUrl);
+    /// <summary>
+    /// The chain's time now: that of a block mined for the purpose. The latest block's time alone can lag:
+    /// the node stamps a new block with its own clock, which ran on since (or the latest block's time plus
+    /// one, once a test has mined ahead of the wall clock).
+    /// </summary>
+    public async Task<ulong> ChainTimeAsync()
+    {
+        await Demo.JsonRpc.CallAsync(Http, RpcUrl, "evm_mine", []).ConfigureAwait(false);
+        return await Demo.AnvilClock.NowAsync(Http, RpcUrl).ConfigureAwait(false);
+    }
 
     /// <summary>
     /// A block a second (or one block, for a long leap) until the latest block's time is after

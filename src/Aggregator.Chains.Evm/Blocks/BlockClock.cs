@@ -46,17 +46,19 @@ public sealed class BlockClock
         ReadAsync(finalized ? "finalized" : "latest", finalized ? "the finalized block" : "the latest block", cancellationToken);
 
     /// <summary>
-    /// The last block at or before <paramref name="time"/> among blocks 0..<paramref name="head"/>: the
-    /// chain's state at that time. Null when even the first block is later.
+    /// The last block at or before <paramref name="time"/> among blocks <paramref name="from"/>..<paramref name="head"/>:
+    /// the chain's state at that time. Null when even block <paramref name="from"/> is later. A caller that
+    /// knows an earlier block at or before the time passes it as <paramref name="from"/>, and the search
+    /// reads only the headers between.
     /// </summary>
-    public async Task<BlockStamp?> LastAtOrBeforeAsync(ulong time, ulong head, CancellationToken cancellationToken = default)
+    public async Task<BlockStamp?> LastAtOrBeforeAsync(ulong time, ulong head, ulong from = 0, CancellationToken cancellationToken = default)
     {
-        if ((await BlockAsync(0, cancellationToken).ConfigureAwait(false)).Time > time)
+        if ((await BlockAsync(from, cancellationToken).ConfigureAwait(false)).Time > time)
         {
             return null;
         }
         // Invariant: block low is at or before time; blocks after high are later.
-        ulong low = 0, high = head;
+        ulong low = from, high = head;
         while (low < high)
         {
             var middle = low + ((high - low + 1) / 2);

@@ -24,15 +24,11 @@ internal static class DisputeCommand
         return command;
     }
 
-    private static Option<string> Rpc() => RegistryOptions.Rpc();
-
-    private static Option<string> Registry() => RegistryOptions.Registry();
-
     private static Option<ulong> Epoch() => new("--epoch") { Description = "The published epoch", Required = true };
 
     private static Command File(CliContext context, bool answer)
     {
-        var (rpc, registry, epoch) = (Rpc(), Registry(), Epoch());
+        var (rpc, registry, epoch) = (RegistryOptions.Rpc(), RegistryOptions.Registry(), Epoch());
         var keyFile = new Option<string>("--key-file") { Description = answer ? "The publisher's key" : "The sender's key (any address: a fresh one keeps the filer unlinked)", Required = true };
         var publisher = new Option<string>("--publisher") { Description = "The publisher of the disputed epoch", Required = !answer };
         var index = new Option<ulong>("--index") { Description = "The dispute answered (from `dispute list`)", Required = answer };
@@ -64,7 +60,7 @@ internal static class DisputeCommand
 
     private static Command List(CliContext context)
     {
-        var (rpc, registry, epoch) = (Rpc(), Registry(), Epoch());
+        var (rpc, registry, epoch) = (RegistryOptions.Rpc(), RegistryOptions.Registry(), Epoch());
         var publisher = new Option<string>("--publisher") { Description = "The publisher of the epoch", Required = true };
         var command = new Command("list", "Every dispute filed against a published epoch: filer, time, statement hash and the publisher's answer hash.") { rpc, registry, epoch, publisher };
         command.SetAction(async (parseResult, cancellationToken) =>

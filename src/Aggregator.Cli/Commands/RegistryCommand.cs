@@ -22,15 +22,11 @@ internal static class RegistryCommand
         return command;
     }
 
-    private static Option<string> Rpc() => RegistryOptions.Rpc();
-
-    private static Option<string> Registry() => RegistryOptions.Registry();
-
     private static Option<string> KeyFile() => new("--key-file") { Description = "File holding the sender's private key (hex)", Required = true };
 
     private static Command Announce(CliContext context)
     {
-        var (rpc, registry, keyFile) = (Rpc(), Registry(), KeyFile());
+        var (rpc, registry, keyFile) = (RegistryOptions.Rpc(), RegistryOptions.Registry(), KeyFile());
         var institution = new Option<string>("--institution") { Description = "The institution's name, as its reserve addresses' ownership messages name it", Required = true };
         var window = new Option<ulong>("--window") { Description = "The window length in seconds: epoch e ends the window [e - window, e)", Required = true };
         var samples = new Option<int>("--samples") { Description = "Heights sampled per EVM chain in each window (1..64): short of reserves for a fraction f of a window, the institution passes with probability (1 - f)^samples", DefaultValueFactory = _ => 8 };
@@ -62,7 +58,7 @@ internal static class RegistryCommand
 
     private static Command Status(CliContext context)
     {
-        var (rpc, registry) = (Rpc(), Registry());
+        var (rpc, registry) = (RegistryOptions.Rpc(), RegistryOptions.Registry());
         var publisher = new Option<string>("--publisher") { Description = "The publisher's address", Required = true };
         var command = new Command("status", "The publisher's institution and windows, its latest published epoch, and its latest due window: MISSED when that one was not published in time.")
         {
@@ -96,7 +92,7 @@ internal static class RegistryCommand
 
     private static Command MarkMissed(CliContext context)
     {
-        var (rpc, registry, keyFile) = (Rpc(), Registry(), KeyFile());
+        var (rpc, registry, keyFile) = (RegistryOptions.Rpc(), RegistryOptions.Registry(), KeyFile());
         var publisher = new Option<string>("--publisher") { Description = "The publisher whose epoch was missed", Required = true };
         var epoch = new Option<ulong>("--epoch") { Description = "The missed epoch (a window end whose deadline has passed unpublished)", Required = true };
         var command = new Command("mark-missed", "Record on the registry, for anyone to see, that a publisher's epoch was not published in time (anyone may; the registry refuses an epoch that is not missed).")

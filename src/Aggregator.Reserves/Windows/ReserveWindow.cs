@@ -86,9 +86,9 @@ public sealed record ReserveWindow(ulong Start, ulong End, int Samples)
         {
             throw new WindowNotReadyException($"{chain}: its confirmed block {head.Number} is at {head.Time}, before the window's end ({End})");
         }
-        var first = await chainClock.LastAtOrBeforeAsync(Start, confirmedHead, cancellationToken).ConfigureAwait(false)
+        var first = await chainClock.LastAtOrBeforeAsync(Start, confirmedHead, cancellationToken: cancellationToken).ConfigureAwait(false)
             ?? throw new InputException($"{chain}: no block is at or before the window's start ({Start})", field: "window");
-        var last = (await chainClock.LastAtOrBeforeAsync(End - 1, confirmedHead, cancellationToken).ConfigureAwait(false))!;
+        var last = (await chainClock.LastAtOrBeforeAsync(End - 1, confirmedHead, cancellationToken: cancellationToken).ConfigureAwait(false))!;
         var samples = new SortedDictionary<ulong, WindowSample>();
         if (last.Number - first.Number < (ulong)Samples)
         {
@@ -105,7 +105,8 @@ public sealed record ReserveWindow(ulong Start, ulong End, int Samples)
                 throw new InputException($"{chain}: {index} draws gave only {samples.Count} distinct blocks of the {Samples} to sample (blocks {first.Number}..{last.Number} in the window)", field: "window");
             }
             var target = Target(seed.Span, chain, index);
-            var block = (await chainClock.LastAtOrBeforeAsync(target, last.Number, cancellationToken).ConfigureAwait(false))!;
+            // Every target is at or after Start: the search stays between the window's first and last states.
+            var block = (await chainClock.LastAtOrBeforeAsync(target, last.Number, first.Number, cancellationToken).ConfigureAwait(false))!;
             samples.TryAdd(block.Number, new WindowSample(index, target, block));
         }
         return [.. samples.Values];

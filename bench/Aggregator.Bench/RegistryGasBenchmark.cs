@@ -12,8 +12,8 @@ namespace Aggregator.Bench;
 
 /// <summary>
 /// The gas of every SolvencyRegistry transaction, on anvil, with real proofs of a 1,000-account epoch
-/// (D = 20, K = 4): announce, publish (first window; then one after a missed window), markMissed, and the
-/// inclusion check run as a transaction. Gas is deterministic: one run is the figure.
+/// (D = 20, K = 4): announce, publish (first window; then one after a missed window), markMissed, disputes, auditors'
+/// co-signatures, a double-claim challenge, and the inclusion check run as a transaction. Gas is deterministic: one run is the figure.
 /// </summary>
 internal static class RegistryGasBenchmark
 {
@@ -86,6 +86,16 @@ internal static class RegistryGasBenchmark
             var inclusionGas = await client.MeasureInclusionGasAsync(Publisher, first, BigInteger.Parse(inclusion["leafHash"]!.GetValue<string>(), CultureInfo.InvariantCulture), SnarkjsJson.ReadProof(inclusion["proof"]!.ToJsonString()).ToEvmWords());
             var dispute = await rival.DisputeAsync(Publisher, first, FiledDispute.Hash(new byte[32], "my inclusion proof does not verify"));
             var answer = await client.AnswerDisputeAsync(first, 0, FiledDispute.Hash(new byte[32], "re-sent on request"));
+            // Two auditors co-sign the first publication: one with its key, one a contract account (ERC-1271).
+            var auditorKey = Nethereum.Signer.EthECKey.GenerateKey();
+            var wallet = await Chains.Evm.ContractArtifact.DeployAsync(web3, Path.Combine(root, "contracts", "artifacts"), "TestWallet", [auditorKey.GetPublicAddress()]);
+            var register = await client.RegisterAuditorAsync(auditorKey.GetPublicAddress(), "Example Audit LLP");
+            await client.RegisterAuditorAsync(wallet, "Wallet Audit AG");
+            var report = new Nethereum.Util.Sha3Keccack().CalculateHash("the auditor's report"u8.ToArray());
+            var digest = await client.CoSignDigestAsync(Publisher, first, report);
+            var coSign = await rival.CoSignAsync(Publisher, first, auditorKey.GetPublicAddress(), report, CoSignStatement.Sign(digest, auditorKey));
+            var coSignWallet = await rival.CoSignAsync(Publisher, first, wallet, report, CoSignStatement.Sign(digest, auditorKey));
+            var revoke = await client.RevokeAuditorAsync(wallet);
             // The next window is missed (its deadline passes), recorded by anyone; the one after is published.
             await Demo.AnvilClock.MinePastAsync(Http, anvil.Url, first + Window + Delay, oneBlock: true);
             var missed = await client.MarkMissedAsync(Publisher, first + Window);
@@ -99,6 +109,10 @@ internal static class RegistryGasBenchmark
             Console.WriteLine($"| `markMissed` | {missed.GasUsed.Value:N0} |");
             Console.WriteLine($"| `dispute` (the first of an epoch) | {dispute.GasUsed.Value:N0} |");
             Console.WriteLine($"| `answerDispute` | {answer.GasUsed.Value:N0} |");
+            Console.WriteLine($"| `registerAuditor` | {register.GasUsed.Value:N0} |");
+            Console.WriteLine($"| `coSign`, an auditor's key (EIP-712 digest over the stored publication, ecrecover, record) | {coSign.GasUsed.Value:N0} |");
+            Console.WriteLine($"| `coSign`, an ERC-1271 wallet (the second co-signature of the epoch) | {coSignWallet.GasUsed.Value:N0} |");
+            Console.WriteLine($"| `revokeAuditor` | {revoke.GasUsed.Value:N0} |");
             Console.WriteLine($"| `challenge`: a double claim proven (two paths of 8 in 256-leaf claims roots, two messages rebuilt, two ecrecovers) | {challenge.GasUsed.Value:N0} |");
             Console.WriteLine($"| `verifyInclusion`, run as a transaction (includes the 21,000 base and calldata) | {inclusionGas:N0} |");
         }

@@ -8,6 +8,11 @@ interface ISolvencyVerifier {
         external view returns (bool);
 }
 
+/// ERC-1271: a contract account (a multisig, a smart wallet) says whether a signature is its own.
+interface IERC1271 {
+    function isValidSignature(bytes32 hash, bytes calldata signature) external view returns (bytes4);
+}
+
 /// The snarkjs-generated verifier of inclusion(20, 4): public signals
 /// [leafHash, commitment, paramsHash, epoch, publisher].
 interface IInclusionVerifier {
@@ -30,7 +35,9 @@ interface IInclusionVerifier {
 /// an inclusion proof against a stored commitment. Proofs are uint256[8]: [a.x, a.y, b.x.c1, b.x.c0,
 /// b.y.c1, b.y.c0, c.x, c.y] (the verifier's G2 order). Each publisher's publications are also kept in
 /// order per paramsHash (one list per asset layout), so that a Proof-of-Reserve feed bound to one layout
-/// reads its latest and past rounds in constant gas, never an epoch of another layout.
+/// reads its latest and past rounds in constant gas, never an epoch of another layout. Auditors,
+/// registered by the owner and revocable, co-sign publications with EIP-712 signatures over every stored
+/// figure and the hash of their report.
 contract SolvencyRegistry {
     struct Commitment {
         uint256 commitment;
@@ -65,6 +72,19 @@ contract SolvencyRegistry {
         uint8 samples;
     }
 
+    /// An auditor's co-signature of a publication: who, the hash of its report, when.
+    struct CoSignature {
+        address auditor;
+        bytes32 reportHash;
+        uint64 signedAt;
+    }
+
+    /// An auditor registered by the owner (never by a publisher): its name, and when it was revoked (0 while it is not).
+    struct Auditor {
+        string name;
+        uint64 revokedAt;
+    }
+
     /// What statusOf answers.
     uint8 public constant NOT_A_WINDOW = 0;
     uint8 public constant OPEN = 1;
@@ -76,6 +96,15 @@ contract SolvencyRegistry {
 
     /// How long after a publication disputes of it may be filed, and answered.
     uint64 public constant DISPUTE_PERIOD = 30 days;
+
+    /// The coverage every publication proves, in basis points: the solvency circuit shows reserves at
+    /// least the liabilities, asset by asset.
+    uint32 public constant COVERAGE_RATIO = 10_000;
+
+    /// EIP-712: what an auditor signs, and the domain that ties it to this registry on this chain.
+    bytes32 public constant COSIGN_TYPEHASH = keccak256(
+        "CoSign(address publisher,uint64 epoch,uint256 commitment,uint256 paramsHash,bytes32 claimsRoot,uint256[4] reserves,uint32[4] ratios,bytes32 reportHash)");
+    bytes32 private constant DOMAIN_TYPEHASH = keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
 
     address public immutable owner;
     ISolvencyVerifier public immutable solvencyVerifier;
@@ -97,6 +126,9 @@ contract SolvencyRegistry {
     /// Publications proven to claim an address another publisher claimed too: permanent.
     mapping(address => mapping(uint64 => bool)) public doubleClaimed;
     mapping(address => mapping(uint64 => Dispute[])) private disputes;
+    mapping(address => Auditor) private auditors;
+    mapping(address => mapping(uint64 => CoSignature[])) private coSignatures;
+    mapping(address => mapping(uint64 => mapping(address => bool))) public coSignedBy;
 
     event PublisherAuthorized(address indexed publisher, bool authorized);
     event WindowAnnounced(address indexed publisher, string institution, uint64 windowLength, uint64 firstWindowEnd, uint8 samples);
@@ -105,6 +137,9 @@ contract SolvencyRegistry {
     event DisputeAnswered(address indexed publisher, uint64 indexed epoch, uint256 index, bytes32 answer);
     event DoubleClaimProven(address indexed publisherA, uint64 epochA, address indexed publisherB, uint64 epochB, string chain, address claimed);
     event EpochMissed(address indexed publisher, uint64 indexed epoch);
+    event AuditorRegistered(address indexed auditor, string name);
+    event AuditorRevoked(address indexed auditor);
+    event CoSigned(address indexed publisher, uint64 indexed epoch, address indexed auditor, bytes32 reportHash);
 
     error NotOwner();
     error NotAuthorized(address publisher);
@@ -123,6 +158,10 @@ contract SolvencyRegistry {
     error NotADoubleClaim(string reason);
     error DisputesClosed(address publisher, uint64 epoch);
     error NoSuchDispute(uint256 index);
+    error NotAnAuditor(address auditor);
+    error AuditorKnown(address auditor);
+    error AlreadyCoSigned(address auditor);
+    error InvalidCoSignature(address auditor);
 
     constructor(ISolvencyVerifier solvency, IInclusionVerifier inclusion, uint64 publicationDelay_, uint64 challengeDistance_) {
         owner = msg.sender;
@@ -304,14 +343,18 @@ contract SolvencyRegistry {
             "\naddress: ", _hex(claimed), "\nepoch: ", _decimal(epoch));
     }
 
-    // EIP-191 personal_sign: r, s, v (27 or 28) with a low s; address(0) for anything else.
+    // EIP-191 personal_sign of a message.
     function _signer(bytes memory message, bytes calldata signature) private pure returns (address) {
+        return _recover(keccak256(abi.encodePacked("\x19Ethereum Signed Message:\n", _decimal(message.length), message)), signature);
+    }
+
+    // r, s, v (27 or 28) with a low s (a high one is the same signature malleated); address(0) for anything else.
+    function _recover(bytes32 digest, bytes calldata signature) private pure returns (address) {
         if (signature.length != 65) return address(0);
         bytes32 r = bytes32(signature[0:32]);
         bytes32 s = bytes32(signature[32:64]);
         uint8 v = uint8(signature[64]);
         if (uint256(s) > 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0 || (v != 27 && v != 28)) return address(0);
-        bytes32 digest = keccak256(abi.encodePacked("\x19Ethereum Signed Message:\n", _decimal(message.length), message));
         return ecrecover(digest, v, r, s);
     }
 
@@ -333,6 +376,83 @@ contract SolvencyRegistry {
         for (uint256 i = digits; i > 0; i--) {
             text[i - 1] = bytes1(uint8(48 + (value % 10)));
             value /= 10;
+        }
+    }
+
+    /// @notice Registers an auditor under a name (the owner only: a publisher cannot pick who vouches for
+    /// it). An address is registered once; a revoked auditor stays revoked.
+    function registerAuditor(address auditor, string calldata name) external {
+        if (msg.sender != owner) revert NotOwner();
+        if (auditor == address(0) || bytes(name).length == 0) revert NotAnAuditor(auditor);
+        if (bytes(auditors[auditor].name).length != 0) revert AuditorKnown(auditor);
+        auditors[auditor].name = name;
+        emit AuditorRegistered(auditor, name);
+    }
+
+    /// @notice Revokes an auditor (the owner only): it co-signs nothing more; its past co-signatures stay on
+    /// record, and auditorOf says since when it is revoked.
+    function revokeAuditor(address auditor) external {
+        if (msg.sender != owner) revert NotOwner();
+        Auditor storage known = auditors[auditor];
+        if (bytes(known.name).length == 0 || known.revokedAt != 0) revert NotAnAuditor(auditor);
+        known.revokedAt = uint64(block.timestamp);
+        emit AuditorRevoked(auditor);
+    }
+
+    function auditorOf(address auditor) external view returns (Auditor memory) {
+        return auditors[auditor];
+    }
+
+    /// @notice The coverage a publication proves per asset, in basis points (the ratios an auditor co-signs).
+    function ratiosOf(address publisher, uint64 epoch) public view returns (uint32[4] memory) {
+        commitmentOf(publisher, epoch);
+        return [COVERAGE_RATIO, COVERAGE_RATIO, COVERAGE_RATIO, COVERAGE_RATIO];
+    }
+
+    /// @notice The EIP-712 digest an auditor signs to co-sign a publication with its report's hash: every
+    /// figure of the publication as stored, under this registry's domain on this chain.
+    function coSignDigest(address publisher, uint64 epoch, bytes32 reportHash) public view returns (bytes32) {
+        Commitment storage stored = commitments[publisher][epoch];
+        uint32[4] memory ratios = ratiosOf(publisher, epoch);
+        bytes32 structHash = keccak256(abi.encode(
+            COSIGN_TYPEHASH, publisher, epoch, stored.commitment, stored.paramsHash, stored.claimsRoot,
+            keccak256(abi.encodePacked(stored.reserves)), keccak256(abi.encode(ratios[0], ratios[1], ratios[2], ratios[3])), reportHash));
+        bytes32 domain = keccak256(abi.encode(
+            DOMAIN_TYPEHASH, keccak256("Aggregator SolvencyRegistry"), keccak256("1"), block.chainid, address(this)));
+        return keccak256(abi.encodePacked("\x19\x01", domain, structHash));
+    }
+
+    /// @notice Records a registered, unrevoked auditor's co-signature of a publication, once per auditor.
+    /// Anyone may submit it: the signature is the auditor's, over coSignDigest, from its key (low s) or,
+    /// for a contract account, accepted by its ERC-1271 isValidSignature.
+    function coSign(address publisher, uint64 epoch, address auditor, bytes32 reportHash, bytes calldata signature) external {
+        Auditor storage known = auditors[auditor];
+        if (bytes(known.name).length == 0 || known.revokedAt != 0) revert NotAnAuditor(auditor);
+        if (coSignedBy[publisher][epoch][auditor]) revert AlreadyCoSigned(auditor);
+        bytes32 digest = coSignDigest(publisher, epoch, reportHash);
+        bool valid = auditor.code.length > 0
+            ? _isValid1271(auditor, digest, signature)
+            : _recover(digest, signature) == auditor;
+        if (!valid) revert InvalidCoSignature(auditor);
+        coSignedBy[publisher][epoch][auditor] = true;
+        coSignatures[publisher][epoch].push(CoSignature(auditor, reportHash, uint64(block.timestamp)));
+        emit CoSigned(publisher, epoch, auditor, reportHash);
+    }
+
+    function coSignatureCount(address publisher, uint64 epoch) external view returns (uint256) {
+        return coSignatures[publisher][epoch].length;
+    }
+
+    function coSignatureAt(address publisher, uint64 epoch, uint256 index) external view returns (CoSignature memory) {
+        return coSignatures[publisher][epoch][index];
+    }
+
+    // A wallet that reverts or answers anything but the magic value has not signed.
+    function _isValid1271(address wallet, bytes32 digest, bytes calldata signature) private view returns (bool) {
+        try IERC1271(wallet).isValidSignature(digest, signature) returns (bytes4 magic) {
+            return magic == IERC1271.isValidSignature.selector;
+        } catch {
+            return false;
         }
     }
 

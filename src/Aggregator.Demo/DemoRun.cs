@@ -158,6 +158,12 @@ public static class DemoRun
             var usdcFeed = await new ReserveFeedClient(world.Deployer, feeds["USDC"]).LatestRoundAsync().ConfigureAwait(false);
             Done($"a client filed a dispute of epoch {epoch} from a fresh address (only keccak256(salt || statement) on chain): {disputes} on record, shown by `verify solvency`; the USDC feed still answers {new Amount(usdcFeed.Answer, manifest.Assets.Single(a => a.Symbol == "USDC").ProofDecimals)} (disputes never move a feed)");
 
+            // An auditor in the loop: registered by the registry's owner, it co-signs the publication and its report.
+            var reportPath = Path.Combine(options.Directory, "auditor-report.txt");
+            SafeFile.WriteAtomically(reportPath, $"Auditor's report on epoch {epoch} of {publisher}: reserves re-read at the drawn heights; inclusion proofs sampled through the API.\n");
+            var coSigned = await world.CoSignAsync(publisher, epoch, await File.ReadAllBytesAsync(reportPath, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            Done($"co-signed on the registry by auditor {coSigned.Auditor.Name} ({coSigned.Auditor.Address}), registered by its owner: EIP-712 over epoch {epoch}'s stored commitment, reserves, claims root and ratios, and report keccak256 0x{Convert.ToHexStringLower(coSigned.ReportHash)} ({reportPath}); `verify solvency` and `auditor list` show it");
+
             if (options.Serve)
             {
                 var served = new System.Text.Json.Nodes.JsonObject

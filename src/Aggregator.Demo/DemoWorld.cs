@@ -201,6 +201,25 @@ public sealed class DemoWorld
         return (await registry.DisputesAsync(publisher, epoch).ConfigureAwait(false)).Count;
     }
 
+    /// <summary>
+    /// An auditor, registered on the registry by its owner (the deployer), co-signs a publisher's epoch:
+    /// the auditor's key signs the EIP-712 digest of the stored publication and the report's keccak256,
+    /// and the deployer relays it. Returns the co-signature as the registry records it.
+    /// </summary>
+    public async Task<CoSignatureOnRecord> CoSignAsync(string publisher, ulong epoch, byte[] report, CancellationToken cancellationToken = default)
+    {
+        var auditor = EthECKey.GenerateKey();
+        var registry = new SolvencyRegistryClient(_a, Registry, _a.TransactionManager.Account.Address);
+        await registry.RegisterAuditorAsync(auditor.GetPublicAddress(), AuditorName).ConfigureAwait(false);
+        var reportHash = new Nethereum.Util.Sha3Keccack().CalculateHash(report);
+        var statement = await registry.CoSignStatementAsync(publisher, epoch, reportHash).ConfigureAwait(false);
+        await registry.CoSignAsync(publisher, epoch, auditor.GetPublicAddress(), reportHash, CoSignStatement.Sign(statement.Digest(31337, Registry), auditor)).ConfigureAwait(false);
+        return (await registry.CoSignaturesAsync(publisher, epoch).ConfigureAwait(false)).Single();
+    }
+
+    /// <summary>The demo auditor's registered name.</summary>
+    public const string AuditorName = "Example Audit LLP";
+
     /// <summary>A new block on each EVM chain and a new slot on Solana: the adapters publish a batch for each.</summary>
     public async Task AdvanceAsync(CancellationToken cancellationToken)
     {

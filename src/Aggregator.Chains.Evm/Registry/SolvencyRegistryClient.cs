@@ -288,6 +288,68 @@ public sealed class SolvencyRegistryClient
         return filed;
     }
 
+    /// <summary>Registers an auditor under a name (the registry's owner only; an address once).</summary>
+    /// <exception cref="RegistryRejectedException">The sender is not the owner, or the address is already known.</exception>
+    public Task<TransactionReceipt> RegisterAuditorAsync(string auditor, string name) =>
+        SendAsync("registerAuditor", $"registering auditor {auditor}", new HexBigInteger(200_000), auditor, name);
+
+    /// <summary>Revokes an auditor (the registry's owner only): it co-signs nothing more; its past co-signatures stay on record.</summary>
+    /// <exception cref="RegistryRejectedException">The sender is not the owner, or the address is no registered, unrevoked auditor.</exception>
+    public Task<TransactionReceipt> RevokeAuditorAsync(string auditor) =>
+        SendAsync("revokeAuditor", $"revoking auditor {auditor}", new HexBigInteger(100_000), auditor);
+
+    /// <summary>A registered auditor, or null for an address the owner never registered.</summary>
+    public async Task<RegisteredAuditor?> AuditorOfAsync(string auditor)
+    {
+        var known = (await _contract.GetFunction("auditorOf").CallDeserializingToObjectAsync<AuditorOutput>(auditor).ConfigureAwait(false)).Value;
+        return known.Name.Length == 0 ? null
+            : new RegisteredAuditor(auditor, known.Name, known.RevokedAt == 0 ? null : DateTimeOffset.FromUnixTimeSeconds((long)known.RevokedAt));
+    }
+
+    /// <summary>What an auditor signs to co-sign a publication with its report's hash: the publication's figures as the registry stores them.</summary>
+    /// <exception cref="RegistryRejectedException">The epoch was never published.</exception>
+    public async Task<CoSignStatement> CoSignStatementAsync(string publisher, ulong epoch, byte[] reportHash)
+    {
+        var stored = await CommitmentOfAsync(publisher, epoch).ConfigureAwait(false)
+            ?? throw new RegistryRejectedException($"epoch {epoch} of {publisher} is not published: there is nothing to co-sign");
+        var ratios = await _contract.GetFunction("ratiosOf").CallAsync<List<uint>>(publisher, epoch).ConfigureAwait(false);
+        return new CoSignStatement(publisher, epoch, stored.Commitment, stored.ParamsHash,
+            await ClaimsRootOfAsync(publisher, epoch).ConfigureAwait(false), await ReservesOfAsync(publisher, epoch).ConfigureAwait(false), ratios, reportHash);
+    }
+
+    /// <summary>The registry's own EIP-712 digest of a co-signature (what its coSign checks).</summary>
+    public Task<byte[]> CoSignDigestAsync(string publisher, ulong epoch, byte[] reportHash) =>
+        _contract.GetFunction("coSignDigest").CallAsync<byte[]>(publisher, epoch, reportHash);
+
+    /// <summary>The chain this client's node serves (a co-signature's domain names it).</summary>
+    public async Task<BigInteger> ChainIdAsync() => (await _web3.Eth.ChainId.SendRequestAsync().ConfigureAwait(false)).Value;
+
+    /// <summary>The registry's address.</summary>
+    public string Address => _address;
+
+    /// <summary>
+    /// Records an auditor's co-signature of a publication (anyone may submit it): the auditor's 65-byte
+    /// signature of the digest, from its key or accepted by its ERC-1271 wallet.
+    /// </summary>
+    /// <exception cref="RegistryRejectedException">Not a registered, unrevoked auditor; already co-signed; or a signature that is not the auditor's over this publication.</exception>
+    public Task<TransactionReceipt> CoSignAsync(string publisher, ulong epoch, string auditor, byte[] reportHash, byte[] signature) =>
+        SendAsync("coSign", $"{auditor}'s co-signature of epoch {epoch}", new HexBigInteger(300_000), publisher, epoch, auditor, reportHash, signature);
+
+    /// <summary>Every co-signature of a publication, in order, with each auditor's name and revocation.</summary>
+    public async Task<IReadOnlyList<CoSignatureOnRecord>> CoSignaturesAsync(string publisher, ulong epoch)
+    {
+        var count = (ulong)await _contract.GetFunction("coSignatureCount").CallAsync<BigInteger>(publisher, epoch).ConfigureAwait(false);
+        var signed = new List<CoSignatureOnRecord>();
+        for (ulong index = 0; index < count; index++)
+        {
+            var record = (await _contract.GetFunction("coSignatureAt").CallDeserializingToObjectAsync<CoSignatureOutput>(publisher, epoch, index).ConfigureAwait(false)).Value;
+            var auditor = await AuditorOfAsync(record.Auditor).ConfigureAwait(false)
+                ?? throw new RegistryRejectedException($"the registry holds a co-signature by {record.Auditor}, which it does not know as an auditor");
+            signed.Add(new CoSignatureOnRecord(auditor, record.ReportHash, DateTimeOffset.FromUnixTimeSeconds((long)record.SignedAt)));
+        }
+        return signed;
+    }
+
     public Task<TransactionReceipt> SetPublisherAsync(string publisher, bool allowed) =>
         _contract.GetFunction("setPublisher").SendTransactionAndWaitForReceiptAsync(_from, new HexBigInteger(100_000), new HexBigInteger(0), null, publisher, allowed);
 

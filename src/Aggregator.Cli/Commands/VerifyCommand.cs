@@ -113,14 +113,19 @@ internal static class VerifyCommand
         {
             return ([], $"claims: epoch {epoch} of {publisher} was proven on the registry to count reserves another publisher counted too (DoubleClaimProven)");
         }
-        return ([$"claims: the registry holds claims root {published}, the evidence's; no double claim proven against it", await DisputesLine(client, publisher, epoch).ConfigureAwait(false)], null);
+        return ([$"claims: the registry holds claims root {published}, the evidence's; no double claim proven against it", .. await RecordLines(client, publisher, epoch).ConfigureAwait(false)], null);
     }
 
-    // The disputes on record: shown, never a failure (anyone may file one).
-    private static async Task<string> DisputesLine(SolvencyRegistryClient client, PublisherAddress publisher, ulong epoch)
+    // The disputes and the auditors' co-signatures on record: shown, never a failure (anyone may file a
+    // dispute; a co-signature vouches, it proves nothing the proof does not).
+    private static async Task<IReadOnlyList<string>> RecordLines(SolvencyRegistryClient client, PublisherAddress publisher, ulong epoch)
     {
         var disputes = await client.DisputesAsync(publisher.Hex, epoch).ConfigureAwait(false);
-        return $"disputes: {disputes.Count} filed against epoch {epoch}, {disputes.Count(d => d.Answer is not null)} answered (an upper bound: anyone may file; `aggregator dispute list`)";
+        return
+        [
+            $"disputes: {disputes.Count} filed against epoch {epoch}, {disputes.Count(d => d.Answer is not null)} answered (an upper bound: anyone may file; `aggregator dispute list`)",
+            .. AuditorCommand.CoSignatureLines(await client.CoSignaturesAsync(publisher.Hex, epoch).ConfigureAwait(false), epoch),
+        ];
     }
 
     // With the registry read, the evidence's window must be the publisher's announced one, seeded on the
@@ -206,7 +211,7 @@ internal static class VerifyCommand
             if (report.Failure is null && parseResult.GetValue(manifest) is null && parseResult.GetValue(rpc) is { } node)
             {
                 var who = Publisher(parseResult.GetValue(publisher)!);
-                report = report with { Passed = [.. report.Passed, await DisputesLine(new SolvencyRegistryClient(new Web3(node), RegistryAddress(parseResult.GetValue(registry)), who.Hex), who, published.Epoch).ConfigureAwait(false)] };
+                report = report with { Passed = [.. report.Passed, .. await RecordLines(new SolvencyRegistryClient(new Web3(node), RegistryAddress(parseResult.GetValue(registry)), who.Hex), who, published.Epoch).ConfigureAwait(false)] };
             }
             var exit = Console.Verdict.Print(context, report.Passed, report.Failure is { } failure ? [failure] : [], [], "VALID");
             if (exit == ExitCodes.Success && parseResult.GetValue(manifest) is not null)

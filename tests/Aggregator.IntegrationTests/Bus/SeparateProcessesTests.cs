@@ -656,7 +656,7 @@ public sealed class DemoCommandTests
         {
             var (exit, output, error) = CliRunner.Run(["demo", "--accounts", "60", "--out", directory, .. broker?.BusArguments(BusIdentity.All) ?? ["--bus", "memory"]]);
             Assert.True(exit == 0, output + error);
-            string[] steps = ["local chains:", "institution:", "services on", "books: 60 USDC borrows", "liquidation plans published", "read back from the registry", "VALID against the published manifest", "Proof-of-Reserve feeds (AggregatorV3Interface) deployed and read: BTC", "a client filed a dispute of epoch", "in all; the local chains are stopped"];
+            string[] steps = ["local chains:", "institution:", "services on", "books: 60 USDC borrows", "liquidation plans published", "read back from the registry", "VALID against the published manifest", "Proof-of-Reserve feeds (AggregatorV3Interface) deployed and read: BTC", "a client filed a dispute of epoch", "co-signed on the registry by auditor Example Audit LLP", "in all; the local chains are stopped"];
             var lines = output.Split('\n');
             Assert.Equal(steps.Length, lines.Count(l => l.Length > 0));
             for (var i = 0; i < steps.Length; i++)

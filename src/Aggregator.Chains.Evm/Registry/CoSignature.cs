@@ -1,0 +1,110 @@
+using System.Numerics;
+using Nethereum.ABI;
+using Nethereum.ABI.FunctionEncoding.Attributes;
+using Nethereum.Contracts;
+using Nethereum.Signer;
+using Nethereum.Util;
+
+namespace Aggregator.Chains.Evm.Registry;
+
+/// <summary>
+/// What an auditor co-signs (docs/proofs.md, "Auditor co-signatures"): the EIP-712 typed struct
+/// <c>CoSign(address publisher, uint64 epoch, uint256 commitment, uint256 paramsHash, bytes32 claimsRoot,
+/// uint256[4] reserves, uint32[4] ratios, bytes32 reportHash)</c> of a publication as the registry stores it,
+/// under the domain <c>("Aggregator SolvencyRegistry", "1", chainId, registry)</c>, so that a co-signature
+/// holds for one publication, of one registry, on one chain.
+/// </summary>
+public sealed record CoSignStatement(
+    string Publisher, ulong Epoch, BigInteger Commitment, BigInteger ParamsHash, byte[] ClaimsRoot,
+    IReadOnlyList<BigInteger> Reserves, IReadOnlyList<uint> Ratios, byte[] ReportHash)
+{
+    public const string TypeString =
+        "CoSign(address publisher,uint64 epoch,uint256 commitment,uint256 paramsHash,bytes32 claimsRoot,uint256[4] reserves,uint32[4] ratios,bytes32 reportHash)";
+
+    private const string DomainType = "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)";
+
+    /// <summary>The EIP-712 digest: keccak256(0x19 0x01 ‖ domainSeparator ‖ hashStruct(CoSign)).</summary>
+    public byte[] Digest(BigInteger chainId, string registry)
+    {
+        if (Reserves.Count != 4 || Ratios.Count != 4 || ClaimsRoot.Length != 32 || ReportHash.Length != 32)
+        {
+            throw new ArgumentException("a co-signed statement has four reserves, four ratios, and 32-byte claims root and report hash");
+        }
+        var abi = new ABIEncode();
+        var keccak = new Sha3Keccack();
+        var domain = keccak.CalculateHash(abi.GetABIEncoded(
+            new ABIValue("bytes32", keccak.CalculateHash(System.Text.Encoding.UTF8.GetBytes(DomainType))),
+            new ABIValue("bytes32", keccak.CalculateHash(System.Text.Encoding.UTF8.GetBytes("Aggregator SolvencyRegistry"))),
+            new ABIValue("bytes32", keccak.CalculateHash(System.Text.Encoding.UTF8.GetBytes("1"))),
+            new ABIValue("uint256", chainId),
+            new ABIValue("address", registry)));
+        // An array's encodeData is the hash of its members' 32-byte encodings, one after the other.
+        var reserves = keccak.CalculateHash(abi.GetABIEncoded(Reserves.Select(r => new ABIValue("uint256", r)).ToArray()));
+        var ratios = keccak.CalculateHash(abi.GetABIEncoded(Ratios.Select(r => new ABIValue("uint32", r)).ToArray()));
+        var structHash = keccak.CalculateHash(abi.GetABIEncoded(
+            new ABIValue("bytes32", keccak.CalculateHash(System.Text.Encoding.UTF8.GetBytes(TypeString))),
+            new ABIValue("address", Publisher),
+            new ABIValue("uint64", Epoch),
+            new ABIValue("uint256", Commitment),
+            new ABIValue("uint256", ParamsHash),
+            new ABIValue("bytes32", ClaimsRoot),
+            new ABIValue("bytes32", reserves),
+            new ABIValue("bytes32", ratios),
+            new ABIValue("bytes32", ReportHash)));
+        return keccak.CalculateHash([0x19, 0x01, .. domain, .. structHash]);
+    }
+
+    /// <summary>The key's signature of the digest: r ‖ s ‖ v (27 or 28), s low (the registry refuses a high one).</summary>
+    public static byte[] Sign(byte[] digest, EthECKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var signature = key.SignAndCalculateV(digest);
+        return [.. signature.R.PadLeft32(), .. signature.S.PadLeft32(), signature.V[0]];
+    }
+}
+
+/// <summary>An auditor the registry's owner registered: its name, and when it was revoked (null while it is not).</summary>
+public sealed record RegisteredAuditor(string Address, string Name, DateTimeOffset? RevokedAt);
+
+/// <summary>A co-signature on record: the auditor, its report's hash, when it was recorded.</summary>
+public sealed record CoSignatureOnRecord(RegisteredAuditor Auditor, byte[] ReportHash, DateTimeOffset SignedAt);
+
+internal static class PaddingExtensions
+{
+    public static byte[] PadLeft32(this byte[] value) => value.Length >= 32 ? value[^32..] : [.. new byte[32 - value.Length], .. value];
+}
+
+[FunctionOutput]
+internal sealed class AuditorOutput : IFunctionOutputDTO
+{
+    [Parameter("tuple", "", 1)]
+    public AuditorStruct Value { get; set; } = new();
+}
+
+internal sealed class AuditorStruct
+{
+    [Parameter("string", "name", 1)]
+    public string Name { get; set; } = "";
+
+    [Parameter("uint64", "revokedAt", 2)]
+    public ulong RevokedAt { get; set; }
+}
+
+[FunctionOutput]
+internal sealed class CoSignatureOutput : IFunctionOutputDTO
+{
+    [Parameter("tuple", "", 1)]
+    public CoSignatureStruct Value { get; set; } = new();
+}
+
+internal sealed class CoSignatureStruct
+{
+    [Parameter("address", "auditor", 1)]
+    public string Auditor { get; set; } = "";
+
+    [Parameter("bytes32", "reportHash", 2)]
+    public byte[] ReportHash { get; set; } = [];
+
+    [Parameter("uint64", "signedAt", 3)]
+    public ulong SignedAt { get; set; }
+}

@@ -324,6 +324,14 @@ public sealed class SolvencyRegistryClient
     /// <summary>The chain this client's node serves (a co-signature's domain names it).</summary>
     public async Task<BigInteger> ChainIdAsync() => (await _web3.Eth.ChainId.SendRequestAsync().ConfigureAwait(false)).Value;
 
+    /// <summary>The registry's two verifiers (immutable: new keys mean a new registry).</summary>
+    public async Task<(string Solvency, string Inclusion)> VerifiersAsync() =>
+        (await _contract.GetFunction("solvencyVerifier").CallAsync<string>().ConfigureAwait(false),
+         await _contract.GetFunction("inclusionVerifier").CallAsync<string>().ConfigureAwait(false));
+
+    /// <summary>The runtime code at an address of this chain, 0x-hex (0x when none).</summary>
+    public Task<string> CodeAtAsync(string address) => _web3.Eth.GetCode.SendRequestAsync(address);
+
     /// <summary>The registry's address.</summary>
     public string Address => _address;
 

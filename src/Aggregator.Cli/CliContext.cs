@@ -8,9 +8,9 @@ public sealed record CliContext(TextWriter Output, TextWriter Error, bool Intera
     /// <summary>Every command that proves, verifies or publishes says so while the pinned keys are insecure.</summary>
     public void WarnIfKeysInsecure()
     {
-        if (VerificationKeys.PinnedKeysAreInsecure)
+        if (Prover.Ceremony.KeySecurity.InsecureBecause(VerificationKeys.Installed().Directory, publisher: null).Count > 0)
         {
-            Error.WriteLine(VerificationKeys.InsecureWarning);
+            Error.WriteLine(Prover.Ceremony.KeySecurity.Warning);
         }
     }
 }

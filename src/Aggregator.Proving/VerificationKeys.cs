@@ -22,16 +22,6 @@ public sealed class VerificationKeys
         ["solvency_4"] = "06e70fdebc4c92dcdc5d124cc59c4b4497e4c3c06bab04dd0b23d1f84886e136",
     };
 
-    /// <summary>
-    /// Whether the pinned keys come from an insecure setup (circuits/keys/manifest.json says so: a local
-    /// powers of tau whose toxic waste one machine saw). Such keys prove nothing to anyone else.
-    /// </summary>
-    public const bool PinnedKeysAreInsecure = true;
-
-    /// <summary>What every command that proves, verifies or publishes prints while the keys are insecure.</summary>
-    public const string InsecureWarning =
-        "warning: these keys come from an insecure development setup (circuits/keys/manifest.json): whoever ran it could forge proofs; do not rely on them outside development";
-
     private VerificationKeys(string directory, string source)
     {
         Directory = directory;

@@ -8,7 +8,7 @@ namespace Aggregator.Proving.Tests;
 public class VerificationKeysTests
 {
     [Fact]
-    public void The_pins_are_the_committed_keys_and_say_whether_they_are_insecure()
+    public void The_pins_are_the_committed_keys()
     {
         var keys = RepositoryPaths.Combine("circuits", "keys");
         Assert.Equal(["inclusion_20_4", "solvency_4"], VerificationKeys.Circuits.Order());
@@ -19,8 +19,6 @@ public class VerificationKeysTests
             // The copy installed next to the program is the same file.
             Assert.Equal(circuit, VerificationKeys.Installed().Load(circuit).Circuit);
         }
-        var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(keys, "manifest.json")))!;
-        Assert.Equal(VerificationKeys.PinnedKeysAreInsecure, manifest["insecure"]!.GetValue<bool>());
     }
 
     [Theory]

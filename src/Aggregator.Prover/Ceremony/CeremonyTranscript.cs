@@ -67,9 +67,11 @@ public sealed record CeremonyTranscript(
     public string LatestZkeySha256 => Contributions.Count == 0 ? InitialZkeySha256 : Contributions[^1].ZkeySha256;
 
     /// <exception cref="InputException">A missing or malformed transcript.</exception>
-    public static CeremonyTranscript Read(string directory)
+    public static CeremonyTranscript Read(string directory) => ReadFile(Path.Combine(directory, FileName));
+
+    /// <exception cref="InputException">A missing or malformed transcript.</exception>
+    public static CeremonyTranscript ReadFile(string path)
     {
-        var path = Path.Combine(directory, FileName);
         if (!File.Exists(path))
         {
             throw new InputException("no ceremony transcript here: start one with `aggregator ceremony init`", file: path);

@@ -17,7 +17,7 @@ public sealed class ProofCommandTests(ProvenEpochFixture epoch)
         Assert.Equal(4, exit); // nothing failed, but the publication and the reserves were not checked
         Assert.Contains("ok: the manifest's commitment", output);
         Assert.Contains($"ok: Groth16 proof of reserves 10 BTC, 200.5 ETH, 1342.500001 SOL, 2000000 USDC verifies against solvency_4 (key SHA-256 {VerificationKeys.PinnedSha256("solvency_4")}", output);
-        Assert.Contains("insecure development setup", error);
+        Assert.Contains("do not come from a ceremony that meets the rules", error);
         Assert.Contains("NOT CHECKED: publication: no registry was read", output, StringComparison.Ordinal);
         Assert.Contains("NOT CHECKED: reserves: the epoch directory carries no evidence", output, StringComparison.Ordinal);
         Assert.StartsWith("NOT VALIDATED", output.Trim().Split('\n')[^1], StringComparison.Ordinal);

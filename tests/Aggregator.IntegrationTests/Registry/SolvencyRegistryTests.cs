@@ -187,13 +187,14 @@ public sealed class SolvencyRegistryTests
         {
             var refused = Cli("publish", "--epoch", directory, "--rpc", mainnet.Url.ToString(), "--registry", registry, "--key-file", keyFile);
             Assert.Equal(2, refused.Exit);
-            Assert.Contains("insecure development keys; chain 1 is not a local development chain", refused.Error, StringComparison.Ordinal);
+            Assert.Contains("the keys are insecure (inclusion_20_4: no ceremony transcript", refused.Error, StringComparison.Ordinal);
+            Assert.Contains("chain 1 is not a local development chain", refused.Error, StringComparison.Ordinal);
             Assert.Equal(0, mainnet.Calls("eth_sendRawTransaction") + mainnet.Calls("eth_call"));
         }
 
         var publish = Cli("publish", "--epoch", directory, "--rpc", _node.RpcUrl, "--registry", registry, "--key-file", keyFile);
         Assert.True(publish.Exit == 0, publish.Error);
-        Assert.Contains("insecure development setup", publish.Error, StringComparison.Ordinal);
+        Assert.Contains("do not come from a ceremony that meets the rules", publish.Error, StringComparison.Ordinal);
         Assert.DoesNotContain(AnvilNode.DevelopmentKeys[0][2..], publish.Output + publish.Error, StringComparison.OrdinalIgnoreCase);
         var manifest = EpochDirectory.ReadManifest(directory);
         Assert.Equal("eip155:31337", manifest.Publication!.Chain);

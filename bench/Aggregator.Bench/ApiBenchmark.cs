@@ -158,7 +158,7 @@ internal static class ApiBenchmark
                 {
                     ProtocolKeys = [new ProtocolKey("bench", Convert.FromHexString(hash), null)],
                 },
-                Prover = new Prover.ProverSettings(Path.Combine(workspace, "unused.json"), epochs, parameters, 1, [], Path.Combine(workspace, "unused.key"), null, null) { PrecomputeBases = precompute },
+                Prover = new Prover.ProverSettings(Path.Combine(workspace, "unused.json"), epochs, parameters, [], Path.Combine(workspace, "unused.key"), null, null) { PrecomputeBases = precompute },
                 LogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
             };
             using var host = AggregatorHost.Build(plan);

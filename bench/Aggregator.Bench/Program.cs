@@ -6,6 +6,7 @@ using Aggregator.Bench;
 //   dotnet run -c Release --project bench/Aggregator.Bench -- margin [accounts] [updates] [updatesPerTick]
 //   dotnet run -c Release --project bench/Aggregator.Bench -- proofs [inclusionProofs] [verifications]
 //   dotnet run -c Release --project bench/Aggregator.Bench -- gas
+//   dotnet run -c Release --project bench/Aggregator.Bench -- ceremony
 //   dotnet run -c Release --project bench/Aggregator.Bench -- evm [addresses] [naiveSample]
 //   dotnet run -c Release --project bench/Aggregator.Bench -- solana [owners]
 //   dotnet run -c Release --project bench/Aggregator.Bench -- bus [accounts] [batches] [batchSize] [amqps://all@…, with AGGREGATOR_BUS_CREDENTIALS]
@@ -37,6 +38,9 @@ switch (mode)
         break;
     case "gas":
         await RegistryGasBenchmark.Run();
+        break;
+    case "ceremony":
+        await CeremonyBenchmark.Run();
         break;
     case "evm":
         await EvmBenchmark.Run(
@@ -81,7 +85,7 @@ switch (mode)
         await VerifierPageBenchmark.Run(runs: args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10);
         break;
     default:
-        Console.Error.WriteLine($"unknown benchmark '{mode}'; known: tree, margin, proofs, gas, evm, solana, bus, latency, prover, field, api, api-inclusion, verifier-page");
+        Console.Error.WriteLine($"unknown benchmark '{mode}'; known: tree, margin, proofs, gas, ceremony, evm, solana, bus, latency, prover, field, api, api-inclusion, verifier-page");
         return 2;
 }
 return 0;

@@ -43,14 +43,14 @@ case "$role" in
       echo "permissions.sh: an engine user is 'engine' or 'engine-INDEX-of-COUNT', not '$user'" >&2
       exit 2
     fi
-    # Liabilities and health go to the requester's reply queue only: a prover's reports queue, an operator's.
-    says="$(types AccountsHealthChanged MarginCalls LiquidationsPlanned ObservationsReplayRequested AccountViewsChanged)|(prover|all)(-[a-z0-9-]*)?\.reports\..*|(operator|api|all)(-[a-z0-9-]*)?\.[a-z]+\..*"
-    hears=$(types CollateralObserved PricesObserved LedgerEntry LiabilitiesRequested HealthRequested EpochClosed AccountViewsRequested)
+    # Health goes to the requester's reply queue only: an operator's, the api's.
+    says="$(types AccountsHealthChanged MarginCalls LiquidationsPlanned ObservationsReplayRequested AccountViewsChanged)|(operator|api|all)(-[a-z0-9-]*)?\.[a-z]+\..*"
+    hears=$(types CollateralObserved PricesObserved LedgerEntry HealthRequested EpochClosed AccountViewsRequested)
     queues="${user}(_error|_skipped)?|$own"
     ;;
   prover)
-    # CollateralObserved: its own read of each Solana cluster at a close, handed to the engines.
-    says="$(types LiabilitiesRequested CollateralObserved EpochCloseRequested EpochClosed EpochCloseFailed ReservesObserved)|$replies"
+    # The prover reads the books and the reserves itself: it sends no observation and asks the engines nothing.
+    says="$(types EpochCloseRequested EpochClosed EpochCloseFailed ReservesObserved)|$replies"
     hears=$(types EpochCloseRequested InclusionProofRequested)
     queues="prover(-inclusion)?(_error|_skipped)?|$own"
     ;;

@@ -34,7 +34,7 @@ public static class EpochDirectory
     /// <paramref name="publicFiles"/> (name to contents) go in with the rest, in the same rename.
     /// </summary>
     /// <exception cref="InputException">The directory already exists.</exception>
-    public static EpochManifest Write(string directory, MerkleSumTree tree, EpochSecret secret, ulong epoch, PublisherAddress publisher, DateTimeOffset createdAt, IReadOnlyDictionary<string, string>? publicFiles = null, IReadOnlyList<EpochManifest.HeightEntry>? liabilities = null)
+    public static EpochManifest Write(string directory, MerkleSumTree tree, EpochSecret secret, ulong epoch, PublisherAddress publisher, DateTimeOffset createdAt, IReadOnlyDictionary<string, string>? publicFiles = null, IReadOnlyList<EpochManifest.HeightEntry>? liabilities = null, ulong? liabilitiesTime = null)
     {
         ArgumentNullException.ThrowIfNull(directory);
         ArgumentNullException.ThrowIfNull(tree);
@@ -52,7 +52,7 @@ public static class EpochDirectory
             EpochManifest.CurrentFormat, epoch, publisher.Hex, tree.RootHash.ToString(), tree.Depth,
             tree.Parameters.Assets.Select(a => new EpochManifest.AssetEntry(a.Id.Symbol, a.ProofDecimals)).ToArray(),
             binding.ParamsHash.ToString(), binding.Value.ToString(),
-            DateTimeOffset.FromUnixTimeSeconds(createdAt.ToUnixTimeSeconds())) { Liabilities = liabilities };
+            DateTimeOffset.FromUnixTimeSeconds(createdAt.ToUnixTimeSeconds())) { Liabilities = liabilities, LiabilitiesTime = liabilitiesTime };
         try
         {
             var privateFolder = Path.Combine(staging, PrivateFolder);

@@ -68,6 +68,13 @@ public sealed record EpochManifest(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<HeightEntry>? Liabilities { get; init; }
 
+    /// <summary>
+    /// The time (unix seconds) the liabilities were taken at: drawn from the window's seed, each EVM chain
+    /// at its state then (docs/proofs.md, "Liabilities at a drawn time"); absent without a window.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ulong? LiabilitiesTime { get; init; }
+
     /// <summary>A chain (CAIP-2), a height and its block hash.</summary>
     public sealed record HeightEntry(string Chain, ulong Height, string BlockHash);
 

@@ -18,16 +18,8 @@ internal sealed partial class CollateralObservedConsumer(EngineBook engine, ILog
         {
             return; // a part: the batch is applied with its last one
         }
-        EngineBook.Outcome outcome;
-        try
-        {
-            outcome = engine.Apply(batch);
-        }
-        catch (Core.Errors.InputException refused)
-        {
-            engine.Refused(batch.Chain, batch.Height, refused.Message);
-            throw; // to the error queue, with the reason
-        }
+        // A refused batch (Core.Errors.InputException) goes to the error queue, with the reason.
+        var outcome = engine.Apply(batch);
         if (!outcome.Applied)
         {
             Skipped(log, batch.Chain, batch.Height, outcome.Reason);

@@ -42,8 +42,6 @@ internal sealed class EngineBook(
     private readonly Dictionary<ChainId, (ulong Height, ulong Epoch)> _floor = [];
     // Per chain, what keeps the book from being the chain at the applied height: the applied batch's
     // deposit addresses that could not be read (their balances are older), and a later batch refused.
-    private readonly Dictionary<ChainId, string> _unreadDeposits = [];
-    private readonly Dictionary<ChainId, string> _refused = [];
     private readonly Dictionary<(int Account, int Asset), UInt128> _debts = [];
     private readonly HashSet<string> _entries = new(StringComparer.Ordinal);
     private readonly Dictionary<(Core.Assets.AssetId Asset, string Source), Core.Risk.PriceQuote> _quotes = [];
@@ -187,16 +185,6 @@ internal sealed class EngineBook(
             }
             book.SetCollateral(changes.AsSpan(0, count));
             _applied[batch.Chain] = (batch.Height, batch.BlockHash, _clock.GetUtcNow());
-            _refused.Remove(batch.Chain);
-            var unread = batch.Failures.Where(f => f.Address is null || book.TryFindAccount(chain, f.Address, out _)).ToArray();
-            if (unread.Length > 0)
-            {
-                _unreadDeposits[batch.Chain] = $"{batch.Chain} at height {batch.Height}: {unread.Length} deposit balances could not be read and are older (first: {unread[0].Address ?? "every address"} {unread[0].Asset}: {unread[0].Reason})";
-            }
-            else
-            {
-                _unreadDeposits.Remove(batch.Chain);
-            }
             var health = TakeHealthChanges();
             return new Outcome(true, $"{count} balances of {batch.Chain} at height {batch.Height} applied", health);
         }
@@ -223,21 +211,6 @@ internal sealed class EngineBook(
                 }
             }
             return new Dictionary<ChainId, (ulong, ulong)>(_floor);
-        }
-    }
-
-    /// <summary>
-    /// Records that a batch of <paramref name="chain"/> was refused: until a later batch of that chain is
-    /// applied, the partition's liabilities say so, and no epoch closes on a chain frozen at an old height.
-    /// </summary>
-    public void Refused(ChainId chain, ulong height, string reason)
-    {
-        lock (_gate)
-        {
-            if (!_applied.TryGetValue(chain, out var last) || height >= last.Height)
-            {
-                _refused[chain] = $"{chain}: the batch at height {height} was refused ({reason}); the engine holds an older height";
-            }
         }
     }
 
@@ -389,35 +362,8 @@ internal sealed class EngineBook(
         return set;
     }
 
-    /// <summary>How many accounts go in one part of an answer (liabilities for the prover, health for anyone).</summary>
+    /// <summary>How many accounts go in one part of an answer (health, views).</summary>
     public const int PartSize = 10_000;
-
-    /// <summary>
-    /// The partition's answer to the prover, in parts of <see cref="PartSize"/> accounts: per
-    /// chain the block last applied, and per account its collateral per asset in base units, all taken
-    /// between two writes (so at exactly those blocks).
-    /// </summary>
-    public IReadOnlyList<Messages.LiabilitiesReported> Liabilities(Guid requestId)
-    {
-        lock (_gate)
-        {
-            var heights = AppliedBlocks();
-            var assets = book.Assets.Select(a => new Messages.LiabilityAsset(a, book.Market[a].Decimals)).ToArray();
-            var accounts = new Messages.AccountLiabilities[book.AccountCount];
-            for (var account = 0; account < accounts.Length; account++)
-            {
-                var owed = new UInt128[assets.Length];
-                for (var asset = 0; asset < owed.Length; asset++)
-                {
-                    owed[asset] = book.HeldBaseUnits(account, asset);
-                }
-                accounts[account] = new Messages.AccountLiabilities(book.AccountId(account), owed);
-            }
-            string[] problems = [.. _unreadDeposits.Values, .. _refused.Values];
-            return Parts(accounts, (part, parts, slice) => new Messages.LiabilitiesReported(
-                requestId, partition.Index, Math.Max(1, partition.Count), heights, assets, slice, part, parts, problems));
-        }
-    }
 
     /// <summary>
     /// Every account's health now, with the blocks applied (an answer to <see cref="Messages.HealthRequested"/>),

@@ -60,7 +60,6 @@ internal static class EngineRole
         bus.AddConsumer<CollateralObservedConsumer, EngineConsumerDefinition<CollateralObservedConsumer>>();
         bus.AddConsumer<LedgerEntryConsumer, EngineConsumerDefinition<LedgerEntryConsumer>>();
         bus.AddConsumer<PricesObservedConsumer, EngineConsumerDefinition<PricesObservedConsumer>>();
-        bus.AddConsumer<LiabilitiesRequestedConsumer, EngineConsumerDefinition<LiabilitiesRequestedConsumer>>();
         bus.AddConsumer<HealthRequestedConsumer, EngineConsumerDefinition<HealthRequestedConsumer>>();
         bus.AddConsumer<AccountViewsRequestedConsumer, EngineConsumerDefinition<AccountViewsRequestedConsumer>>();
         bus.AddConsumer<EpochClosedConsumer, EngineConsumerDefinition<EpochClosedConsumer>>();

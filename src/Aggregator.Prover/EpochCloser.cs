@@ -23,15 +23,15 @@ namespace Aggregator.Prover;
 
 /// <summary>
 /// Closes an epoch (docs/operations.md, "Closing an epoch"), the end of one of the publisher's windows:
-/// waits until the window's end is final and draws its seed; asks every engine partition for its
-/// liabilities until all answer at the same block per chain (each block checked against the prover's own
-/// node); counts the reserves (ownership checked, lending debts netted) at the heights the seed draws in
-/// the window on each EVM chain, read from the prover's own node, and on Solana, which serves no past
-/// slot, in the prover's own read, handed to the engines before they answer; commits, proves solvency,
-/// publishes to the registry and returns what to announce. Each step leaves the epoch directory complete
+/// waits until the window's end is final and draws its seed; counts the reserves (ownership checked,
+/// lending debts netted) at the heights the seed draws in the window on each EVM chain; reads every
+/// account's deposit addresses at the liabilities' time the seed draws (each EVM chain's state then), all
+/// from the prover's own nodes, and Solana, which serves no past slot, in one read of its deposits and
+/// reserves at the close; commits, proves solvency, publishes to the registry and returns what to
+/// announce. Nothing of the books or the reserves is taken from the bus. Each step leaves the epoch directory complete
 /// or untouched, so a close that is interrupted and asked again goes on from the last finished step.
 /// </summary>
-internal sealed partial class EpochCloser(ProverSettings settings, LiabilitiesCollector collector, IProver prover, IHttpClientFactory httpFactory, MassTransit.IBus bus, ILogger<EpochCloser> log)
+internal sealed partial class EpochCloser(ProverSettings settings, IProver prover, IHttpClientFactory httpFactory, ILogger<EpochCloser> log)
 {
     // One client for the role's life: its pooled connections are recycled by the handler (ChainHttp).
     private readonly HttpClient _http = ChainHttp.CreateClient(httpFactory);
@@ -105,8 +105,8 @@ internal sealed partial class EpochCloser(ProverSettings settings, LiabilitiesCo
         return manifest.Publication?.TransactionHash is null ? CloseStep.Publish : CloseStep.Announce;
     }
 
-    // The window's seed and samples, the liabilities' snapshot, the reserves over the window, the tree: one
-    // epoch directory, written whole.
+    // The window's seed and samples, the liabilities at the drawn time, the reserves over the window, the
+    // tree: one epoch directory, written whole.
     private async Task CommitAsync(ulong epoch, string directory, CancellationToken cancellationToken)
     {
         var reserves = ReservesConfigFile.Read(settings.ReservesConfigPath);
@@ -116,41 +116,40 @@ internal sealed partial class EpochCloser(ProverSettings settings, LiabilitiesCo
             ?? throw new EpochCloseException("a window's seed is drawn on an EVM chain, and the reserves configure none: configure the registry's chain");
         var seed = await WhenReadyAsync(() => WindowedReads.SeedAsync(window, chains, seedChain, cancellationToken), cancellationToken).ConfigureAwait(false);
         Seeded(log, epoch, window, seed.Seed, seed.SeedHeight);
-        var (snapshot, solana) = await SnapshotAsync(epoch, chains, reserves, cancellationToken).ConfigureAwait(false);
-        if (PreviousEpoch(epoch) is { } previous && Behind(snapshot[0].Heights, previous.Heights) is { } behind)
+        var read = new List<(ReserveChain, ObservationBatch, SampleEvidence?)>();
+        foreach (var chain in chains.Where(c => c.Clock is not null))
+        {
+            // Reserves are read by the prover, never taken from the bus, from its own node at the heights
+            // the window's seed draws (each block's hash checked before and after): borrowed for a block
+            // or two, they count only if a drawn height falls there, and then the least one counts.
+            var sampled = await WhenReadyAsync(() => WindowedReads.ReadAsync(chain, window, seed, cancellationToken), cancellationToken).ConfigureAwait(false);
+            read.AddRange(sampled.Select(s => (chain, s.Batch, (SampleEvidence?)s.Sample)));
+        }
+        // The liabilities: every deposit address read by the prover itself, on each EVM chain at its state
+        // at the drawn time (so the books, like the reserves, are measured when nobody could plan for),
+        // and on Solana, which serves no past slot, in one read with its reserves, point-in-time.
+        var withDeposits = ReserveChains.Open(reserves.WithDeposits(settings.Accounts.SelectMany(a => a.Deposits)), _http);
+        var (liabilities, states) = await WhenReadyAsync(() => WindowedReads.LiabilitiesStatesAsync(window, withDeposits, seed, cancellationToken), cancellationToken).ConfigureAwait(false);
+        var books = new List<ObservationBatch>();
+        foreach (var (chain, state) in states)
+        {
+            books.Add(await chain.Reader.RereadAsync(state.Number, state.Hash, cancellationToken).ConfigureAwait(false));
+        }
+        var solana = new Dictionary<ChainId, SolanaRead>();
+        foreach (var cluster in withDeposits.Select(c => c.Reader).OfType<SolanaBalanceReader>())
+        {
+            var once = await cluster.ReadSpanAsync(0, cancellationToken).ConfigureAwait(false);
+            solana[cluster.Chain] = once;
+            books.Add(once.Batch);
+            read.Add((chains.Single(c => c.Reader.Chain == cluster.Chain), once.Batch, null));
+        }
+        var heights = books.Select(b => new AppliedBlock(b.Chain, b.Height, b.BlockHash)).ToArray();
+        if (PreviousEpoch(epoch) is { } previous && Behind(heights, previous.Heights) is { } behind)
         {
             throw new EpochCloseException($"epoch {epoch} would be taken behind epoch {previous.Epoch}: {behind}");
         }
-        // The liabilities are the engines' figures at their blocks: each block must be the chain's, as the
-        // prover's own node has it, or a forged or reorged batch (deposits under-reported) would be committed.
-        foreach (var chain in chains.Where(c => c.Clock is not null))
-        {
-            var block = snapshot[0].Heights.Single(h => h.Chain == chain.Reader.Chain);
-            var hash = await chain.Reader.BlockHashAtAsync(block.Height, cancellationToken).ConfigureAwait(false);
-            if (!string.Equals(hash, block.BlockHash, StringComparison.OrdinalIgnoreCase))
-            {
-                throw new EpochCloseException($"the engines' liabilities are not the chain's: {chain.Reader.Name}: block {block.Height} is now {hash}, not the recorded {block.BlockHash} (a reorg, or a forged batch)");
-            }
-        }
-        var rows = Rows(settings.Parameters, settings.Accounts, snapshot);
-        var read = new List<(ReserveChain, ObservationBatch, SampleEvidence?)>();
-        foreach (var chain in chains)
-        {
-            if (chain.Clock is not null)
-            {
-                // Reserves are read by the prover, never taken from the bus, from its own node at the heights
-                // the window's seed draws (each block's hash checked before and after): borrowed for a block
-                // or two, they count only if a drawn height falls there, and then the least one counts.
-                var sampled = await WhenReadyAsync(() => WindowedReads.ReadAsync(chain, window, seed, cancellationToken), cancellationToken).ConfigureAwait(false);
-                read.AddRange(sampled.Select(s => (chain, s.Batch, (SampleEvidence?)s.Sample)));
-            }
-            else
-            {
-                // Solana serves no past slot: the read the engines' liabilities are at, point-in-time.
-                read.Add((chain, solana[chain.Reader.Chain].Batch, null));
-            }
-        }
-        var counted = ReservesSweep.Count(reserves.Institution, epoch, read, seed);
+        var rows = Rows(settings.Parameters, settings.Accounts, books);
+        var counted = ReservesSweep.Count(reserves.Institution, epoch, read, seed with { Liabilities = liabilities });
         counted = counted with
         {
             Report = counted.Report with
@@ -174,9 +173,9 @@ internal sealed partial class EpochCloser(ProverSettings settings, LiabilitiesCo
         var tree = MerkleSumTree.Build(settings.Parameters, rows, secret, cancellationToken: cancellationToken);
         EpochDirectory.Write(directory, tree, secret, epoch, publisher, DateTimeOffset.UtcNow,
             new Dictionary<string, string> { [EpochProofs.ReservesEvidenceFile] = ReservesReportFile.Serialize(counted.Report) },
-            [.. snapshot[0].Heights.Select(h => new EpochManifest.HeightEntry(h.Chain.ToString(), h.Height, h.BlockHash))]);
-        var heights = Describe(snapshot[0].Heights);
-        Committed(log, epoch, rows.Count, heights);
+            [.. heights.Select(h => new EpochManifest.HeightEntry(h.Chain.ToString(), h.Height, h.BlockHash))], liabilities.Time);
+        var described = Describe(heights);
+        Committed(log, epoch, rows.Count, liabilities.Time, described);
     }
 
     // The window the epoch ends: the publisher's, as announced on the registry (the configured windows, if
@@ -233,79 +232,6 @@ internal sealed partial class EpochCloser(ProverSettings settings, LiabilitiesCo
         }
     }
 
-    // Every partition's answer, all at the same block of every chain of the reserves, each Solana cluster
-    // at the prover's own read of it: asked again while they differ (a batch reaches the partitions one
-    // after another, and the prover's read reaches them after it is published) or a chain has no block
-    // yet; a cluster the engines have moved past (an adapter's later batch) is read again.
-    private async Task<(IReadOnlyList<LiabilitiesReported> Reports, Dictionary<ChainId, SolanaRead> Solana)> SnapshotAsync(
-        ulong epoch, IReadOnlyList<ReserveChain> chains, ReservesConfig reserves, CancellationToken cancellationToken)
-    {
-        var solana = new Dictionary<ChainId, SolanaRead>();
-        // The hash each cluster's next read replaces at its slot: an adapter's batch ("") at first, or an
-        // earlier read of this prover's that the engines hold at the same slot.
-        var replaces = new Dictionary<ChainId, string>();
-        var clusters = ReserveChains.Open((reserves with { Evm = [] }).WithDeposits(settings.Deposits), _http)
-            .Select(c => c.Reader).OfType<SolanaBalanceReader>().ToArray();
-        var why = "";
-        for (var attempt = 0; attempt < settings.SnapshotAttempts; attempt++)
-        {
-            foreach (var cluster in clusters.Where(c => !solana.ContainsKey(c.Chain)))
-            {
-                solana[cluster.Chain] = await ReadAndHandOnAsync(cluster, replaces.GetValueOrDefault(cluster.Chain, ""), cancellationToken).ConfigureAwait(false);
-            }
-            var reports = await collector.CollectAsync(epoch, settings.Partitions, settings.PartitionTimeout, cancellationToken).ConfigureAwait(false);
-            var first = reports[0].Heights;
-            var differing = reports.FirstOrDefault(r => !r.Heights.SequenceEqual(first));
-            var unread = chains.Select(c => c.Reader.Chain).Where(chain => !first.Any(h => h.Chain == chain)).ToArray();
-            var elsewhere = solana.Values.Select(read => (Read: read, Engines: first.FirstOrDefault(h => h.Chain == read.Batch.Chain)))
-                .Where(c => c.Engines is null || c.Engines.Height != c.Read.Batch.Height || c.Engines.BlockHash != c.Read.Batch.BlockHash).ToArray();
-            if (differing is null && unread.Length == 0 && elsewhere.Length == 0)
-            {
-                // Liabilities must be the chains at those heights: a deposit that could not be read, or a
-                // chain whose newer batches the engines refuse, would commit stale figures.
-                var problems = reports.SelectMany(r => (r.Problems ?? []).Select(p => $"partition {r.Partition}: {p}")).ToArray();
-                return problems.Length == 0
-                    ? (reports, solana)
-                    : throw new EpochCloseException($"the engines' liabilities are not the chains at {Describe(first)}: {string.Join("; ", problems)}");
-            }
-            foreach (var (read, engines) in elsewhere.Where(c => c.Engines is not null && c.Engines.Height >= c.Read.Batch.Height))
-            {
-                // Overtaken by a later batch, or the engines hold another batch at this very slot (an
-                // earlier read of this prover's, or an adapter's that came after this read): read again,
-                // replacing what they hold at the slot.
-                solana.Remove(read.Batch.Chain);
-                replaces[read.Batch.Chain] = engines!.Height == read.Batch.Height ? engines.BlockHash : "";
-            }
-            why = differing is not null
-                ? $"partition {differing.Partition} is at {Describe(differing.Heights)}, partition 0 at {Describe(first)}"
-                : unread.Length > 0
-                    ? $"the engines have applied no batch of {string.Join(", ", unread)} yet"
-                    : $"the engines are at {Describe(first)}, the prover's read of {string.Join(", ", elsewhere.Select(c => $"{c.Read.Batch.Chain}@{c.Read.Batch.Height}"))}";
-            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken).ConfigureAwait(false);
-        }
-        throw new EpochCloseException($"no consistent snapshot after {settings.SnapshotAttempts} attempts: {why}");
-    }
-
-    /// <summary>
-    /// How the prover's own reads of a Solana cluster are marked, in place of the block hash Solana's RPC
-    /// does not give: the engines' answers must name this very read, not an adapter's batch at the same
-    /// slot (which could under-report deposits). Only the prover may publish or replace a batch so marked
-    /// (<see cref="Host.Bus.PublisherPolicy"/>).
-    /// </summary>
-    internal const string ReadMark = Host.Bus.PublisherPolicy.ProverReadMark;
-
-    // Reads a Solana cluster's deposit and reserve addresses now and publishes the read as that cluster's
-    // batch, marked as the prover's and replacing what the engines hold at that slot: they apply it like an
-    // adapter's, and their liabilities are then at the very read the reserves are counted in.
-    private async Task<SolanaRead> ReadAndHandOnAsync(SolanaBalanceReader cluster, string replaces, CancellationToken cancellationToken)
-    {
-        var read = await cluster.ReadSpanAsync(0, cancellationToken).ConfigureAwait(false);
-        read = read with { Batch = read.Batch with { BlockHash = $"{ReadMark}{Guid.NewGuid():N}", ReplacesBlockHash = replaces } };
-        await bus.PublishBatch(CollateralObserved.Split(read.Batch), cancellationToken).ConfigureAwait(false);
-        ReadCluster(log, cluster.Name, read.FirstSlot, read.Batch.Height, read.Batch.Balances.Count);
-        return read;
-    }
-
     // Each reserve address whose ownership is not proven or whose balance could not be read, and why.
     private static string[] Uncounted(ReservesReport report) =>
         [.. report.Chains.SelectMany(c => c.Addresses.Where(a => a.Ownership != "verified").Select(a => $"{c.Name} {a.Address}: {a.Ownership}"))];
@@ -341,49 +267,67 @@ internal sealed partial class EpochCloser(ProverSettings settings, LiabilitiesCo
 
     private static string Describe(IEnumerable<AppliedBlock> heights) => string.Join(", ", heights.Select(h => $"{h.Chain}@{h.Height}"));
 
-    // One leaf row per account: each commitment asset's liability rounded up to proof units. An account
-    // answered twice or not at all, or an asset held that the commitment does not list, stops the close.
-    internal static List<LiabilityRow> Rows(CommitmentParameters parameters, IReadOnlyList<string> expectedAccounts, IReadOnlyList<LiabilitiesReported> reports)
+    /// <summary>
+    /// One leaf row per account: per commitment asset, the sum of its deposit addresses' balances across the
+    /// chains, rounded up to proof units. A deposit balance that could not be read, an asset held that the
+    /// commitment does not list, or a sum beyond a leaf's range stops the close: the books would be short.
+    /// </summary>
+    internal static List<LiabilityRow> Rows(CommitmentParameters parameters, IReadOnlyList<ProverAccount> accounts, IReadOnlyList<ObservationBatch> books)
     {
-        var rows = new List<LiabilityRow>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var report in reports)
+        var owner = new Dictionary<(ChainId, string), int>();
+        for (var i = 0; i < accounts.Count; i++)
         {
-            var column = parameters.Assets.Select(a => report.Assets.ToList().FindIndex(r => r.Asset == a.Id)).ToArray();
-            var uncommitted = Enumerable.Range(0, report.Assets.Count).Where(i => !column.Contains(i)).ToArray();
-            foreach (var account in report.Accounts)
+            foreach (var (chain, address) in accounts[i].Deposits)
             {
-                if (account.BaseUnits.Count != report.Assets.Count)
+                var key = (chain, chain.Family == ChainFamily.Evm ? address.ToLowerInvariant() : address);
+                if (!owner.TryAdd(key, i) && owner[key] != i)
                 {
-                    throw new EpochCloseException($"partition {report.Partition} gives account '{account.Account}' {account.BaseUnits.Count} amounts for {report.Assets.Count} assets");
+                    throw new EpochCloseException($"deposit address {address} on {chain} belongs to two accounts ('{accounts[owner[key]].Id}' and '{accounts[i].Id}')");
                 }
-                if (!seen.Add(account.Account))
-                {
-                    throw new EpochCloseException($"account '{account.Account}' is answered by two partitions");
-                }
-                if (uncommitted.FirstOrDefault(i => account.BaseUnits[i] != 0, -1) is var held and >= 0)
-                {
-                    throw new EpochCloseException($"account '{account.Account}' holds {report.Assets[held].Asset}, which the commitment does not list: its liabilities would go uncounted");
-                }
-                var balances = new ulong[parameters.AssetCount];
-                for (var k = 0; k < balances.Length; k++)
-                {
-                    if (column[k] < 0)
-                    {
-                        continue;
-                    }
-                    var proofUnits = new Amount(account.BaseUnits[column[k]], report.Assets[column[k]].Decimals).Rescale(parameters.Assets[k].ProofDecimals, Rounding.Up).BaseUnits;
-                    balances[k] = proofUnits <= ulong.MaxValue
-                        ? (ulong)proofUnits
-                        : throw new EpochCloseException($"account '{account.Account}' is owed {proofUnits} proof units of {parameters.Assets[k].Id}; a leaf holds at most 2^64 - 1");
-                }
-                rows.Add(new LiabilityRow(account.Account, balances));
             }
         }
-        var missing = expectedAccounts.Where(a => !seen.Contains(a)).ToArray();
-        if (missing.Length > 0)
+        var held = new Dictionary<(int Account, Core.Assets.AssetId Asset), Amount>();
+        foreach (var batch in books)
         {
-            throw new EpochCloseException($"{missing.Length} accounts are in no partition's answer (first: '{missing[0]}')");
+            var unread = batch.Failures.Where(f => f.Address is null || owner.ContainsKey((batch.Chain, batch.Chain.Family == ChainFamily.Evm ? f.Address.ToLowerInvariant() : f.Address))).ToArray();
+            if (unread.Length > 0)
+            {
+                throw new EpochCloseException($"{batch.Chain} at height {batch.Height}: {unread.Length} deposit balances could not be read (first: {unread[0].Address ?? "every address"} {unread[0].Asset}: {unread[0].Reason}): the books would be short");
+            }
+            foreach (var balance in batch.Balances)
+            {
+                if (!owner.TryGetValue((batch.Chain, batch.Chain.Family == ChainFamily.Evm ? balance.Address.ToLowerInvariant() : balance.Address), out var account))
+                {
+                    continue; // a reserve address, read in the same call
+                }
+                var key = (account, balance.Asset);
+                held[key] = held.TryGetValue(key, out var sum)
+                    ? sum.Decimals == balance.Amount.Decimals ? new Amount(sum.BaseUnits + balance.Amount.BaseUnits, sum.Decimals)
+                        : throw new EpochCloseException($"{balance.Asset} is read in {sum.Decimals} decimals on one chain and {balance.Amount.Decimals} on {batch.Chain}")
+                    : balance.Amount;
+            }
+        }
+        var committed = parameters.Assets.Select(a => a.Id).ToHashSet();
+        foreach (var stray in held.Where(h => !committed.Contains(h.Key.Asset) && h.Value.BaseUnits != 0).Take(1))
+        {
+            throw new EpochCloseException($"account '{accounts[stray.Key.Account].Id}' holds {stray.Key.Asset}, which the commitment does not list: its liabilities would go uncounted");
+        }
+        var rows = new List<LiabilityRow>(accounts.Count);
+        for (var i = 0; i < accounts.Count; i++)
+        {
+            var balances = new ulong[parameters.AssetCount];
+            for (var k = 0; k < balances.Length; k++)
+            {
+                if (!held.TryGetValue((i, parameters.Assets[k].Id), out var amount))
+                {
+                    continue;
+                }
+                var proofUnits = amount.Rescale(parameters.Assets[k].ProofDecimals, Rounding.Up).BaseUnits;
+                balances[k] = proofUnits <= ulong.MaxValue
+                    ? (ulong)proofUnits
+                    : throw new EpochCloseException($"account '{accounts[i].Id}' is owed {proofUnits} proof units of {parameters.Assets[k].Id}; a leaf holds at most 2^64 - 1");
+            }
+            rows.Add(new LiabilityRow(accounts[i].Id, balances));
         }
         return rows;
     }
@@ -394,11 +338,8 @@ internal sealed partial class EpochCloser(ProverSettings settings, LiabilitiesCo
     [LoggerMessage(Level = LogLevel.Information, Message = "waiting for the window to be final: {Reason}")]
     private static partial void Waiting(ILogger logger, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "epoch {Epoch}: committed {Accounts} accounts at {Heights}")]
-    private static partial void Committed(ILogger logger, ulong epoch, int accounts, string heights);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Cluster}: read {Balances} balances at slots {FirstSlot}..{Slot}, handed to the engines")]
-    private static partial void ReadCluster(ILogger logger, string cluster, ulong firstSlot, ulong slot, int balances);
+    [LoggerMessage(Level = LogLevel.Information, Message = "epoch {Epoch}: committed {Accounts} accounts, their books at time {Time}: {Heights}")]
+    private static partial void Committed(ILogger logger, ulong epoch, int accounts, ulong time, string heights);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "epoch {Epoch}: every account's inclusion proof written ({Proved} proved, {Kept} kept) in {Seconds:F0} s")]
     private static partial void ProvedAll(ILogger logger, ulong epoch, int proved, int kept, double seconds);

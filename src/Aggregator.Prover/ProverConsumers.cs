@@ -57,16 +57,6 @@ internal sealed partial class EpochCloseRequestedConsumer(EpochCloser closer, IL
     private static partial void Failed(ILogger logger, ulong epoch, string reason);
 }
 
-/// <summary>Hands each engine partition's answer to the request it belongs to.</summary>
-internal sealed class LiabilitiesReportedConsumer(LiabilitiesCollector collector) : IConsumer<LiabilitiesReported>
-{
-    public Task Consume(ConsumeContext<LiabilitiesReported> context)
-    {
-        collector.Report(context.Message);
-        return Task.CompletedTask;
-    }
-}
-
 /// <summary>
 /// Answers a request for an account's inclusion proof in a published epoch: the file proved at the close
 /// (the all-accounts mode), or a new proof made in memory and written nowhere, since replicas may mount

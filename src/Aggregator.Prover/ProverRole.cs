@@ -30,14 +30,10 @@ internal static class ProverRole
         // Every close writes its epoch there.
         services.AddStartupCheck(() => StartupChecks.WritableDirectory(settings.Directory, "the epochs directory"));
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<LiabilitiesCollector>();
         services.AddSingleton<EpochCloser>();
         // Native: the keys are loaded once (at the first proof) and kept; no Node process per proof.
         services.AddSingleton<IProver>(_ => new NativeProver(ProvingKeys.Locate(settings.KeysDirectory), VerificationKeys.Locate(settings.KeysDirectory)));
         bus.AddConsumer<EpochCloseRequestedConsumer, EpochCloseRequestedConsumerDefinition>();
-        // Each prover hears the engines' answers on a queue of its own, to which they are sent and which no
-        // one else hears: the answers carry every balance, and are to this process's requests.
-        ReplyEndpoints.Add<LiabilitiesReported, LiabilitiesReportedConsumer>(bus, transport.OwnQueue("reports"));
         services.AddSingleton<EpochTrees>();
         bus.AddConsumer<InclusionProofRequestedConsumer, InclusionProofRequestedConsumerDefinition>();
         services.AddHostedService<ProverKeysWarmup>();

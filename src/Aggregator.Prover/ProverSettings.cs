@@ -7,27 +7,20 @@ namespace Aggregator.Prover;
 /// <summary>
 /// What the prover role closes epochs with: where the reserves configuration is (re-read at every close,
 /// since ownership signatures name the epoch), where epoch directories go, the commitment's depth and
-/// assets, how many engine partitions must answer, the accounts every close must cover, the publisher's
-/// key, the registry to publish to (none: the epoch is committed and proved, not published), and how
-/// often to close an epoch unasked (never when null).
+/// assets, every account with its deposit addresses (whose balances, read by the prover at the
+/// liabilities' time, are what the institution owes it), the publisher's key, the registry to publish to
+/// (none: the epoch is committed and proved, not published), and how often to close an epoch unasked
+/// (never when null).
 /// </summary>
 public sealed record ProverSettings(
     string ReservesConfigPath,
     string Directory,
     CommitmentParameters Parameters,
-    int Partitions,
-    IReadOnlyList<string> Accounts,
+    IReadOnlyList<ProverAccount> Accounts,
     string PublisherKeyFile,
     RegistryTarget? Registry,
     TimeSpan? CloseEvery)
 {
-    /// <summary>
-    /// The accounts' deposit addresses: at a close the prover reads a Solana cluster's deposits itself,
-    /// with its reserves, and hands that read to the engines (a past slot cannot be read again, so
-    /// liabilities and reserves come from one read).
-    /// </summary>
-    public IReadOnlyList<(Core.Chains.ChainId Chain, string Address)> Deposits { get; init; } = [];
-
     /// <summary>
     /// Where the native prover finds CIRCUIT.wasm, .zkey and .vkey.json; null for $AGGREGATOR_KEYS or the
     /// keys installed with the program.
@@ -56,18 +49,15 @@ public sealed record ProverSettings(
     /// <summary>How long a close waits for its window's end to be final on every chain (and the seed drawable) before giving up.</summary>
     public TimeSpan WindowWait { get; init; } = TimeSpan.FromMinutes(30);
 
-    /// <summary>How long the partitions have to answer one request for liabilities.</summary>
-    public TimeSpan PartitionTimeout { get; init; } = TimeSpan.FromSeconds(20);
-
-    /// <summary>How many times a snapshot is asked for again while the partitions are at different heights.</summary>
-    public int SnapshotAttempts { get; init; } = 40;
-
     /// <summary>The publisher's address, from its key.</summary>
     public string Publisher() => new Nethereum.Web3.Accounts.Account(PublisherKey.ReadKey(PublisherKeyFile)).Address;
 
     /// <summary>An epoch's directory under <see cref="Directory"/>.</summary>
     public string EpochDirectory(ulong epoch) => Path.Combine(Directory, epoch.ToString(System.Globalization.CultureInfo.InvariantCulture));
 }
+
+/// <summary>An account of the institution and the addresses whose balances the institution owes it.</summary>
+public sealed record ProverAccount(string Id, IReadOnlyList<(Core.Chains.ChainId Chain, string Address)> Deposits);
 
 /// <summary>A SolvencyRegistry: the node to send through (never printed), the contract's address and its chain (where the seed is drawn).</summary>
 public sealed record RegistryTarget(string RpcUrl, string Address, Core.Chains.ChainId Chain);

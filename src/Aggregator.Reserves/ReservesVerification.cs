@@ -129,12 +129,13 @@ public static class ReservesVerification
             failures.Add($"the window's seed cannot be drawn again: {error.Message}");
             return;
         }
-        if (!SameJson(seed, recorded))
+        if (!SameJson(seed, recorded with { Liabilities = null }))
         {
             failures.Add($"the window's seed is block {seed.SeedHeight} ({seed.SeedBlockHash}) prevrandao {seed.Seed} of {seed.SeedChain}, not the recorded block {recorded.SeedHeight} ({recorded.SeedBlockHash}) {recorded.Seed}");
             return;
         }
         confirmed.Add($"window {window}: seed {seed.Seed}, the prevrandao of {seed.SeedChain} block {seed.SeedHeight}, the first finalized block at or after its end");
+        await CheckLiabilitiesTimeAsync(recorded, window, chains, seed, failures, confirmed, notChecked, cancellationToken).ConfigureAwait(false);
         foreach (var chain in chains.Where(c => c.Clock is not null))
         {
             try
@@ -156,6 +157,35 @@ public static class ReservesVerification
             {
                 notChecked.Add($"{chain.Reader.Name}: the window's draws cannot be made again: {error.Message}");
             }
+        }
+    }
+
+    // The liabilities' time and heights, drawn again from the seed: a time of the institution's choosing
+    // would let it take its books when they were smallest.
+    private static async Task CheckLiabilitiesTimeAsync(WindowEvidence recorded, Windows.ReserveWindow window, IReadOnlyList<ReserveChain> chains, WindowEvidence seed,
+        List<string> failures, List<string> confirmed, List<string> notChecked, CancellationToken cancellationToken)
+    {
+        if (recorded.Liabilities is not { } taken)
+        {
+            notChecked.Add("the liabilities' time: the evidence records none (a reserves-only sweep)");
+            return;
+        }
+        try
+        {
+            var (again, _) = await Windows.WindowedReads.LiabilitiesStatesAsync(window, chains, seed, cancellationToken).ConfigureAwait(false);
+            var described = $"draw {again.Draw} (seed mod {window.Samples}) targets {again.Target} on {seed.SeedChain}, whose state then is at {again.Time}";
+            if (again.Draw == taken.Draw && again.Target == taken.Target && again.Time == taken.Time && again.Heights.SequenceEqual(taken.Heights))
+            {
+                confirmed.Add($"liabilities: {described}; each chain's books at its state then ({string.Join(", ", again.Heights.Select(h => $"{h.Chain}@{h.Height}"))})");
+            }
+            else
+            {
+                failures.Add($"liabilities: {described}, heights {string.Join(", ", again.Heights.Select(h => $"{h.Chain}@{h.Height}"))}; the evidence has draw {taken.Draw}, time {taken.Time}, heights {string.Join(", ", taken.Heights.Select(h => $"{h.Chain}@{h.Height}"))}");
+            }
+        }
+        catch (Exception error) when (error is InputException or Windows.WindowNotReadyException or ChainReadFailedException)
+        {
+            notChecked.Add($"the liabilities' time cannot be drawn again: {error.Message}");
         }
     }
 

@@ -88,7 +88,7 @@ public sealed class ApiWorld : IDisposable
         Api = Settings,
         Prover = new ProverSettings(Path.Combine(Workspace, "unused-reserves.json"), Epochs,
             new CommitmentParameters(20, [new(new("BTC"), 8), new(new("ETH"), 8), new(new("SOL"), 6), new(new("USDC"), 6)]),
-            1, [], Path.Combine(Workspace, "unused-key"), null, null) { PrecomputeBases = false },
+            [], Path.Combine(Workspace, "unused-key"), null, null) { PrecomputeBases = false },
     };
 
     /// <summary>The later epoch's reserves: 12.5 BTC (proof units 1,250,000,000), 300 ETH, 2,000 SOL, 3,000,000.123456 USDC.</summary>

@@ -19,7 +19,6 @@ public class EngineEndpointTests
             host.Services.GetRequiredService<IConsumerDefinition<CollateralObservedConsumer>>(),
             host.Services.GetRequiredService<IConsumerDefinition<LedgerEntryConsumer>>(),
             host.Services.GetRequiredService<IConsumerDefinition<PricesObservedConsumer>>(),
-            host.Services.GetRequiredService<IConsumerDefinition<LiabilitiesRequestedConsumer>>(),
             host.Services.GetRequiredService<IConsumerDefinition<HealthRequestedConsumer>>(),
             host.Services.GetRequiredService<IConsumerDefinition<EpochClosedConsumer>>(),
         ];

@@ -78,40 +78,6 @@ public class RebuildAndSnapshotTests
     }
 
     [Fact]
-    public void The_answer_to_the_prover_holds_exact_base_units_summed_over_chains_at_the_applied_blocks()
-    {
-        var settings = Settings(2) with
-        {
-            Chains = [Ethereum, Solana],
-            Accounts = [new EngineAccount("account-0", [(Ethereum, Address(0)), (Solana, "So1anaDeposit")]), new EngineAccount("account-1", [(Ethereum, Address(1))])],
-        };
-        var engine = new EngineBook(settings.CreateBook(new EnginePartition(1, 3)), null, new EnginePartition(1, 3));
-        var wei = 1_234_567_890_123_456_789UL;
-        engine.Apply(new ObservationBatch(Ethereum, 10, "0xa", [new BalanceObservation(Address(0), Eth, new Amount(wei, 18)), new BalanceObservation(Address(1), Usdc, new Amount(7, 6))], []));
-        engine.Apply(new ObservationBatch(Solana, 99, "slot-99", [new BalanceObservation("So1anaDeposit", Eth, new Amount(1, 18))], []));
-        var request = Guid.NewGuid();
-        var answer = Assert.Single(engine.Liabilities(request)); // two accounts: one part
-        Assert.Equal((request, 1, 3), (answer.RequestId, answer.Partition, answer.PartitionCount));
-        Assert.Equal([new AppliedBlock(Ethereum, 10, "0xa"), new AppliedBlock(Solana, 99, "slot-99")], answer.Heights);
-        var eth = answer.Assets.ToList().FindIndex(a => a.Asset == Eth);
-        var usdc = answer.Assets.ToList().FindIndex(a => a.Asset == Usdc);
-        Assert.Equal(18, answer.Assets[eth].Decimals);
-        var owned = answer.Accounts.ToDictionary(a => a.Account);
-        foreach (var account in owned.Keys)
-        {
-            Assert.True(new EnginePartition(1, 3).Owns(account));
-        }
-        if (owned.TryGetValue("account-0", out var zero))
-        {
-            Assert.Equal((UInt128)wei + 1, zero.BaseUnits[eth]); // 1.234… ETH on Ethereum and 1 wei on Solana, to the wei
-        }
-        if (owned.TryGetValue("account-1", out var one))
-        {
-            Assert.Equal((UInt128)7, one.BaseUnits[usdc]);
-        }
-    }
-
-    [Fact]
     public void A_pool_that_becomes_liquidatable_gets_a_plan_naming_the_debt_and_the_collateral_to_seize()
     {
         var engine = new EngineBook(Settings(1).CreateBook());
@@ -126,34 +92,6 @@ public class RebuildAndSnapshotTests
         // Health 0.825 is below 0.95: the whole debt may be closed, but 1 ETH at 1500 with a 5% bonus covers only 1428.571428 USDC.
         Assert.Equal(new Amount(1_428_571_428, 6), plan.DebtToCover);
         Assert.Empty(engine.LiquidationPlans([change with { Status = MarginStatus.MarginCall }]));
-    }
-
-    [Fact]
-    public void An_answer_over_a_deposit_that_could_not_be_read_says_so_until_a_full_read()
-    {
-        var engine = new EngineBook(Settings(2).CreateBook());
-        engine.Apply(Batch(1, "0x1", (0, OneEth), (1, OneEth)));
-        Assert.Empty(engine.Liabilities(Guid.Empty)[0].Problems!);
-        // Height 2 read account 1's deposit but not account 0's: account 0's balance in the book is height 1's.
-        engine.Apply(Batch(2, "0x2", (1, 2 * OneEth)) with { Failures = [new Core.Observations.ReadFailure(Eth, Address(0), "node timeout")] });
-        var problem = Assert.Single(engine.Liabilities(Guid.Empty)[0].Problems!);
-        Assert.Contains($"{Ethereum} at height 2: 1 deposit balances could not be read", problem, StringComparison.Ordinal);
-        // A failure on an address that is no account's deposit (a reserve address) is the prover's to check, not a liability.
-        engine.Apply(Batch(3, "0x3", (0, OneEth), (1, OneEth)) with { Failures = [new Core.Observations.ReadFailure(Eth, "0x00000000000000000000000000000000000000aa", "node timeout")] });
-        Assert.Empty(engine.Liabilities(Guid.Empty)[0].Problems!);
-    }
-
-    [Fact]
-    public void A_chain_whose_newer_batch_was_refused_is_named_in_the_answer_until_a_later_batch_applies()
-    {
-        var engine = new EngineBook(Settings(1).CreateBook());
-        engine.Apply(Batch(1, "0x1", (0, OneEth)));
-        engine.Refused(Ethereum, 2, "an amount out of range");
-        Assert.Contains("the batch at height 2 was refused (an amount out of range)", Assert.Single(engine.Liabilities(Guid.Empty)[0].Problems!), StringComparison.Ordinal);
-        engine.Apply(Batch(3, "0x3", (0, OneEth)));
-        Assert.Empty(engine.Liabilities(Guid.Empty)[0].Problems!);
-        engine.Refused(Ethereum, 2, "stale"); // an old batch refused says nothing of the chain now
-        Assert.Empty(engine.Liabilities(Guid.Empty)[0].Problems!);
     }
 
     [Fact]

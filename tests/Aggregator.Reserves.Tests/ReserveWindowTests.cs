@@ -28,6 +28,15 @@ public sealed class ReserveWindowTests
         Assert.NotEqual(window.Target(Seed, ChainId.Evm(1), 0), window.Target(Seed, ChainId.Evm(10), 0));
     }
 
+    // The liabilities' draw is the seed, read as a big-endian uint256, mod the samples (Python's int(hex, 16) % k).
+    [Theory]
+    [InlineData(8, 3)]
+    [InlineData(5, 2)]
+    [InlineData(7, 1)]
+    [InlineData(1, 0)]
+    public void The_liabilities_draw_is_the_seed_mod_the_samples(int samples, int expected) =>
+        Assert.Equal(expected, ReserveWindow.Ending(1_700_003_600, 3_600, samples).LiabilitiesDraw(Seed));
+
     [Theory]
     [InlineData(0UL, 8)]
     [InlineData(3_600UL, 0)]

@@ -47,7 +47,7 @@ internal static class RunCommand
             var plan = HostPlan.ForRole(settings, which, transport, Host.Bus.EnginePartition.Parse(parseResult.GetValue(partition)!), http);
             if (parseResult.GetValue(check))
             {
-                context.Output.WriteLine($"configuration valid: {which} on {(transport.RabbitMq is null ? "the in-memory bus" : "RabbitMQ")}, {settings.Engine.Accounts.Count} accounts, {plan.Adapters.Count} chains followed, engine partition {plan.Partition.Index}/{plan.Partition.Count}{(plan.Prover is { } prover ? $", prover for {prover.Partitions} partitions" : "")}");
+                context.Output.WriteLine($"configuration valid: {which} on {(transport.RabbitMq is null ? "the in-memory bus" : "RabbitMQ")}, {settings.Engine.Accounts.Count} accounts, {plan.Adapters.Count} chains followed, engine partition {plan.Partition.Index}/{plan.Partition.Count}{(plan.Prover is { } prover ? $", prover of {prover.Accounts.Count} accounts" : "")}");
                 return ExitCodes.Success;
             }
             using var host = AggregatorHost.Build(plan);

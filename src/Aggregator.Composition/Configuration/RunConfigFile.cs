@@ -263,10 +263,9 @@ public static partial class RunConfigFile
             throw new InputException("windowWaitSeconds must be positive", file: path, field: "$.epochs.windowWaitSeconds");
         }
         return new ProverSettings(
-            reservesPath, Path.Combine(folder, shape.Directory), parameters, shape.Partitions, [.. engine.Accounts.Select(a => a.Id)], keyFile, registry,
+            reservesPath, Path.Combine(folder, shape.Directory), parameters, [.. engine.Accounts.Select(a => new ProverAccount(a.Id, a.Deposits))], keyFile, registry,
             shape.CloseEverySeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null)
         {
-            Deposits = [.. engine.Accounts.SelectMany(a => a.Deposits)],
             Windows = windows,
             WindowWait = TimeSpan.FromSeconds(shape.WindowWaitSeconds ?? 1800),
             KeysDirectory = shape.Keys is { } keys ? Path.Combine(folder, keys) : null,

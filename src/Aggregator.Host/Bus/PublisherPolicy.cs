@@ -12,15 +12,12 @@ internal static class PublisherPolicy
 {
     private static readonly Dictionary<Type, string[]> Senders = new()
     {
-        // Observations only from adapters, and from the prover, which reads a Solana cluster itself at a
-        // close and hands that read to the engines: they move collateral, and so liabilities.
-        [typeof(CollateralObserved)] = [BusIdentity.Adapter, BusIdentity.Prover],
+        // Observations only from adapters: they move collateral, and so margin.
+        [typeof(CollateralObserved)] = [BusIdentity.Adapter],
         // Prices only from the oracle: a forged price plans liquidations.
         [typeof(PricesObserved)] = [BusIdentity.Oracle],
         // The institution's books only from its operators.
         [typeof(LedgerEntry)] = [BusIdentity.Operator],
-        [typeof(LiabilitiesRequested)] = [BusIdentity.Prover],
-        [typeof(LiabilitiesReported)] = [BusIdentity.Engine],
         [typeof(HealthRequested)] = [BusIdentity.Operator],
         [typeof(HealthReported)] = [BusIdentity.Engine],
         [typeof(ObservationsReplayRequested)] = [BusIdentity.Engine],
@@ -38,9 +35,6 @@ internal static class PublisherPolicy
         [typeof(AccountViewsChanged)] = [BusIdentity.Engine],
         [typeof(AccountViewsRequested)] = [BusIdentity.Api],
     };
-
-    /// <summary>How the prover marks the block hash of its own Solana read at a close (then "prover-read:" and a fresh id): only the prover may publish or replace such a batch.</summary>
-    public const string ProverReadMark = "prover-read:";
 
     /// <summary>Why <paramref name="publisher"/> may not send <paramref name="message"/>, or null when it may.</summary>
     public static string? Refusal<T>(T message, string? publisher)
@@ -63,26 +57,10 @@ internal static class PublisherPolicy
         {
             return $"{name} from '{publisher}': only {string.Join(" or ", roles)} may send it";
         }
-        // The prover hands on its reads of Solana clusters only (EVM heights it reads at the engines' block),
-        // and no one else may publish or replace a batch marked as one of its reads.
-        if (message is CollateralObserved observed && sender.Role != BusIdentity.All)
-        {
-            if (sender.Role == BusIdentity.Prover && observed.Batch.Chain.Family != Core.Chains.ChainFamily.Solana)
-            {
-                return $"{name} of {observed.Batch.Chain} from '{publisher}': the prover hands on Solana reads only";
-            }
-            var marked = observed.Batch.BlockHash.StartsWith(ProverReadMark, StringComparison.Ordinal)
-                || observed.Batch.ReplacesBlockHash?.StartsWith(ProverReadMark, StringComparison.Ordinal) == true;
-            if (sender.Role != BusIdentity.Prover && marked)
-            {
-                return $"{name} of {observed.Batch.Chain} from '{publisher}' names a prover's read: only the prover may publish or replace one";
-            }
-        }
         // An engine answers for its own partition only: a forged answer for another would replace that
         // partition's liabilities.
         var partition = message switch
         {
-            LiabilitiesReported r => new EnginePartition(r.Partition, r.PartitionCount),
             HealthReported r => new EnginePartition(r.Partition, r.PartitionCount),
             AccountViewsChanged r => new EnginePartition(r.Partition, r.PartitionCount),
             _ => (EnginePartition?)null,

@@ -29,7 +29,23 @@ public sealed record ReservesReport(
 /// (<see cref="SeedBlockHash"/>) of <see cref="SeedChain"/>, the registry's chain, the first finalized
 /// block at or after End (docs/proofs.md, "Windows").
 /// </summary>
-public sealed record WindowEvidence(ulong Start, ulong End, int Samples, string SeedChain, ulong SeedHeight, string SeedBlockHash, string Seed);
+public sealed record WindowEvidence(ulong Start, ulong End, int Samples, string SeedChain, ulong SeedHeight, string SeedBlockHash, string Seed)
+{
+    /// <summary>When the liabilities were taken, and at which heights (absent from a reserves-only sweep).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public LiabilitiesEvidence? Liabilities { get; init; }
+}
+
+/// <summary>
+/// The liabilities' time (docs/proofs.md, "Liabilities at a drawn time"): draw <see cref="Draw"/> = seed mod
+/// samples targets <see cref="Target"/> on the seed chain, whose state then is at <see cref="Time"/>; each
+/// EVM chain's books are its state at that time (<see cref="Heights"/>), each Solana cluster's its read at
+/// the close.
+/// </summary>
+public sealed record LiabilitiesEvidence(int Draw, ulong Target, ulong Time, IReadOnlyList<LiabilitiesHeight> Heights);
+
+/// <summary>A chain's height (and block hash) the liabilities were read at.</summary>
+public sealed record LiabilitiesHeight(string Chain, ulong Height, string BlockHash);
 
 /// <summary>
 /// What one chain showed at one height. On a sampled EVM chain <see cref="Sample"/> says which draw chose

@@ -112,6 +112,33 @@ public sealed record ReserveWindow(ulong Start, ulong End, int Samples)
         return [.. samples.Values];
     }
 
+    /// <summary>The draw that fixes the liabilities' time: seed mod <see cref="Samples"/>, the seed read as a big-endian integer.</summary>
+    public int LiabilitiesDraw(ReadOnlySpan<byte> seed) =>
+        seed.Length == 32 ? (int)(new BigInteger(seed, isUnsigned: true, isBigEndian: true) % Samples) : throw new ArgumentException("the seed is 32 bytes", nameof(seed));
+
+    /// <summary>
+    /// The liabilities' time: the block time of the registry chain's state at the time its draw
+    /// <see cref="LiabilitiesDraw"/> targets (its last block at or before that target). Every chain's books
+    /// are taken at its own state at that time, so the institution knows the time no sooner than the seed.
+    /// </summary>
+    /// <param name="confirmedHead">The highest height the caller trusts on the registry's chain; its time must be at or after the window's end.</param>
+    /// <exception cref="WindowNotReadyException">The chain has not confirmed a block at or after the window's end.</exception>
+    /// <exception cref="InputException">The chain has no block at or before the target.</exception>
+    public async Task<(int Draw, ulong Target, BlockStamp Block)> LiabilitiesTimeAsync(BlockClock registryChain, ChainId chain, ulong confirmedHead, ReadOnlyMemory<byte> seed, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(registryChain);
+        var head = await registryChain.BlockAsync(confirmedHead, cancellationToken).ConfigureAwait(false);
+        if (head.Time < End)
+        {
+            throw new WindowNotReadyException($"{chain}: its confirmed block {head.Number} is at {head.Time}, before the window's end ({End})");
+        }
+        var draw = LiabilitiesDraw(seed.Span);
+        var target = Target(seed.Span, chain, draw);
+        var block = await registryChain.LastAtOrBeforeAsync(target, confirmedHead, cancellationToken: cancellationToken).ConfigureAwait(false)
+            ?? throw new InputException($"{chain}: no block is at or before the liabilities' target time {target}", field: "window");
+        return (draw, target, block);
+    }
+
     /// <summary>The window as "[start, end)".</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"[{Start}, {End})");
 }

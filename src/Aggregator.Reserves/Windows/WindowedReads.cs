@@ -50,9 +50,43 @@ public static class WindowedReads
         ArgumentNullException.ThrowIfNull(window);
         ArgumentNullException.ThrowIfNull(seed);
         var clock = chain.Clock ?? throw new InvalidOperationException($"{chain.Reader.Name} has no past state to sample");
-        var latest = await clock.HeadAsync(finalized: false, cancellationToken).ConfigureAwait(false);
-        var confirmed = latest.Number > chain.Confirmations ? latest.Number - chain.Confirmations : 0;
+        var confirmed = await ConfirmedHeadAsync(chain, cancellationToken).ConfigureAwait(false);
         return await window.SampleAsync(clock, chain.Reader.Chain, confirmed, Convert.FromHexString(seed.Seed[2..]), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The liabilities' time (<see cref="ReserveWindow.LiabilitiesTimeAsync"/>) and each EVM chain's state at
+    /// it: the last block at or before that time, under the chain's confirmed head.
+    /// </summary>
+    /// <exception cref="WindowNotReadyException">A chain has not confirmed the window's end yet.</exception>
+    public static async Task<(LiabilitiesEvidence Evidence, IReadOnlyList<(ReserveChain Chain, BlockStamp Block)> States)> LiabilitiesStatesAsync(
+        ReserveWindow window, IReadOnlyList<ReserveChain> chains, WindowEvidence seed, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        ArgumentNullException.ThrowIfNull(seed);
+        var seedChain = ChainId.Parse(seed.SeedChain);
+        var clock = ClockOf(chains, seedChain);
+        var seedChainHead = await ConfirmedHeadAsync(chains.First(c => c.Reader.Chain == seedChain), cancellationToken).ConfigureAwait(false);
+        var (draw, target, at) = await window.LiabilitiesTimeAsync(clock, seedChain, seedChainHead, Convert.FromHexString(seed.Seed[2..]), cancellationToken).ConfigureAwait(false);
+        var states = new List<(ReserveChain, BlockStamp)>();
+        foreach (var chain in chains.Where(c => c.Clock is not null))
+        {
+            var head = await ConfirmedHeadAsync(chain, cancellationToken).ConfigureAwait(false);
+            if ((await chain.Clock!.BlockAsync(head, cancellationToken).ConfigureAwait(false)).Time < window.End)
+            {
+                throw new WindowNotReadyException($"{chain.Reader.Chain}: its confirmed block {head} is before the window's end ({window.End})");
+            }
+            var state = await chain.Clock.LastAtOrBeforeAsync(at.Time, head, cancellationToken: cancellationToken).ConfigureAwait(false)
+                ?? throw new InputException($"{chain.Reader.Name}: no block is at or before the liabilities' time {at.Time}", field: "window");
+            states.Add((chain, state));
+        }
+        return (new LiabilitiesEvidence(draw, target, at.Time, [.. states.Select(s => new LiabilitiesHeight(s.Item1.Reader.Chain.ToString(), s.Item2.Number, s.Item2.Hash))]), states);
+    }
+
+    private static async Task<ulong> ConfirmedHeadAsync(ReserveChain chain, CancellationToken cancellationToken)
+    {
+        var latest = await chain.Clock!.HeadAsync(finalized: false, cancellationToken).ConfigureAwait(false);
+        return latest.Number > chain.Confirmations ? latest.Number - chain.Confirmations : 0;
     }
 
     private static BlockClock ClockOf(IReadOnlyList<ReserveChain> chains, ChainId chain) =>

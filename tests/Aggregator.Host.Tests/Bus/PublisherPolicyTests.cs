@@ -10,7 +10,7 @@ public class PublisherPolicyTests
 {
     private static readonly PricesObserved Prices = new([new PriceObservation(new AssetId("ETH"), "chainlink-eth-usd", 1000m, DateTimeOffset.UtcNow)]);
 
-    private static LiabilitiesReported Liabilities(int partition, int count) => new(Guid.NewGuid(), partition, count, [new AppliedBlock(ChainId.Evm(1), 1, "0x01")], [], []);
+    private static HealthReported Health(int partition, int count) => new(Guid.NewGuid(), partition, count, [new AppliedBlock(ChainId.Evm(1), 1, "0x01")], true, 0, []);
 
     [Theory]
     [InlineData("oracle")]
@@ -37,11 +37,11 @@ public class PublisherPolicyTests
         var cases = new (object Message, string[] Senders)[]
         {
             (new CollateralObserved(new Core.Observations.ObservationBatch(ChainId.Evm(1), 1, "0x01", [], [])), ["adapter"]),
-            (new CollateralObserved(new Core.Observations.ObservationBatch(ChainId.Parse("solana:localnet"), 1, "", [], [])), ["adapter", "prover"]),
+            // The prover reads the books itself at a close: it hands no read to the engines.
+            (new CollateralObserved(new Core.Observations.ObservationBatch(ChainId.Parse("solana:localnet"), 1, "", [], [])), ["adapter"]),
             (Prices, ["oracle"]),
             (new LedgerEntry("e1", "alice", LedgerEntryKind.Borrow, new AssetId("USDC"), new Core.Amounts.Amount(1, 6), DateTimeOffset.UtcNow), ["operator"]),
-            (new LiabilitiesRequested(Guid.NewGuid(), 1), ["prover"]),
-            (Liabilities(0, 1), ["engine"]),
+            (Health(0, 1), ["engine"]),
             (new HealthRequested(Guid.NewGuid()), ["operator"]),
             (new ObservationsReplayRequested("engine", DateTimeOffset.UtcNow), ["engine"]),
             (new EpochCloseRequested(1, DateTimeOffset.UtcNow), ["operator", "prover"]),
@@ -64,30 +64,15 @@ public class PublisherPolicyTests
     }
 
     [Fact]
-    public void Only_the_prover_may_publish_or_replace_a_batch_marked_as_its_read()
-    {
-        // An adapter at the prover's very slot could otherwise put its own deposits (fewer, say) under the
-        // read the prover counts reserves in.
-        var solana = ChainId.Parse("solana:localnet");
-        var read = new CollateralObserved(new Core.Observations.ObservationBatch(solana, 7, "prover-read:1", [], []));
-        var replacing = new CollateralObserved(new Core.Observations.ObservationBatch(solana, 7, "", [], []) { ReplacesBlockHash = "prover-read:1" });
-        Assert.Null(PublisherPolicy.Refusal(read, "prover"));
-        Assert.Null(PublisherPolicy.Refusal(replacing, "prover"));
-        Assert.Contains("names a prover's read", PublisherPolicy.Refusal(read, "adapter"), StringComparison.Ordinal);
-        Assert.Contains("names a prover's read", PublisherPolicy.Refusal(replacing, "adapter-b"), StringComparison.Ordinal);
-        Assert.Null(PublisherPolicy.Refusal(new CollateralObserved(new Core.Observations.ObservationBatch(solana, 8, "", [], [])), "adapter"));
-    }
-
-    [Fact]
     public void An_engine_answers_for_its_own_partition_only()
     {
-        Assert.Null(PublisherPolicy.Refusal(Liabilities(1, 2), "engine-1-of-2"));
-        Assert.Null(PublisherPolicy.Refusal(Liabilities(0, 1), "engine"));
-        Assert.Contains("another partition's engine", PublisherPolicy.Refusal(Liabilities(0, 2), "engine-1-of-2"), StringComparison.Ordinal);
-        Assert.Contains("another partition's engine", PublisherPolicy.Refusal(Liabilities(0, 2), "engine"), StringComparison.Ordinal);
-        Assert.Contains("another partition's engine", PublisherPolicy.Refusal(Liabilities(1, 3), "engine-1-of-2"), StringComparison.Ordinal);
-        Assert.Contains("another partition's engine", PublisherPolicy.Refusal(Liabilities(5, 2), "engine-1-of-2"), StringComparison.Ordinal);
-        Assert.Null(PublisherPolicy.Refusal(Liabilities(0, 2), "all")); // one process running every role
+        Assert.Null(PublisherPolicy.Refusal(Health(1, 2), "engine-1-of-2"));
+        Assert.Null(PublisherPolicy.Refusal(Health(0, 1), "engine"));
+        Assert.Contains("another partition's engine", PublisherPolicy.Refusal(Health(0, 2), "engine-1-of-2"), StringComparison.Ordinal);
+        Assert.Contains("another partition's engine", PublisherPolicy.Refusal(Health(0, 2), "engine"), StringComparison.Ordinal);
+        Assert.Contains("another partition's engine", PublisherPolicy.Refusal(Health(1, 3), "engine-1-of-2"), StringComparison.Ordinal);
+        Assert.Contains("another partition's engine", PublisherPolicy.Refusal(Health(5, 2), "engine-1-of-2"), StringComparison.Ordinal);
+        Assert.Null(PublisherPolicy.Refusal(Health(0, 2), "all")); // one process running every role
         // Views of another partition's accounts would overwrite what the api shows of them.
         Assert.Contains("another partition's engine", PublisherPolicy.Refusal(new AccountViewsChanged(0, 2, 1, [], [], [], DateTimeOffset.UtcNow), "engine-1-of-2"), StringComparison.Ordinal);
     }

@@ -22,9 +22,9 @@ namespace Aggregator.IntegrationTests.Bus;
 public sealed class TrustBoundaryTests(RabbitMqBroker broker)
 {
     /// <summary>Keeps what reaches it.</summary>
-    public sealed class Kept(ConcurrentQueue<LiabilitiesReported> kept) : IConsumer<LiabilitiesReported>
+    public sealed class Kept(ConcurrentQueue<HealthReported> kept) : IConsumer<HealthReported>
     {
-        public Task Consume(ConsumeContext<LiabilitiesReported> context)
+        public Task Consume(ConsumeContext<HealthReported> context)
         {
             kept.Enqueue(context.Message);
             return Task.CompletedTask;
@@ -34,7 +34,8 @@ public sealed class TrustBoundaryTests(RabbitMqBroker broker)
     [Theory]
     [InlineData("adapter", "PricesObserved")] // a forged ETH price that plans liquidations
     [InlineData("adapter", "EpochCloseRequested")] // an early close
-    [InlineData("adapter", "LiabilitiesReported")] // all-zero liabilities
+    [InlineData("adapter", "HealthReported")] // every account healthy
+    [InlineData("prover", "CollateralObserved")] // the prover reads the books itself: it moves no collateral
     [InlineData("oracle", "CollateralObserved")] // a height the chain never reached
     [InlineData("engine-1-of-2", "LedgerEntry")] // debts the books never wrote
     [InlineData("oracle", "ObservationsReplayRequested")] // a flood of replays
@@ -70,9 +71,9 @@ public sealed class TrustBoundaryTests(RabbitMqBroker broker)
     }
 
     [Theory]
-    [InlineData("prover", "LiabilitiesReported")] // every balance: sent to the requesting prover's reply queue only
-    [InlineData("operator", "HealthReported")] // every account's health: sent to the requester only
-    [InlineData("adapter", "LiabilitiesReported")]
+    [InlineData("prover", "HealthReported")] // every account's health: sent to the requester only
+    [InlineData("operator", "HealthReported")]
+    [InlineData("adapter", "HealthReported")]
     [InlineData("operator", "AccountViewsChanged")] // every account's collateral and health: the api's alone
     [InlineData("prover", "AccountViewsChanged")]
     public async Task No_role_may_hear_the_answers_that_carry_balances_on_their_exchange(string user, string message)
@@ -104,15 +105,15 @@ public sealed class TrustBoundaryTests(RabbitMqBroker broker)
         });
         listener.Start();
 
-        // The prover's side: a reply queue of its own for liabilities, as its reports queue is; durable here,
-        // so this test can read its error queue (a temporary endpoint's is exclusive to its connection).
-        var proverBus = broker.Transport(BusIdentity.Prover);
-        var queue = proverBus.OwnQueue("reports");
-        var kept = new ConcurrentQueue<LiabilitiesReported>();
-        using var prover = AggregatorHost.Build(new HostPlan(proverBus), bus =>
+        // The operator's side: a reply queue of its own for health, as the CLI's is; durable here, so this
+        // test can read its error queue (a temporary endpoint's is exclusive to its connection).
+        var operatorBus = broker.Transport(BusIdentity.Operator);
+        var queue = operatorBus.OwnQueue("health");
+        var kept = new ConcurrentQueue<HealthReported>();
+        using var prover = AggregatorHost.Build(new HostPlan(operatorBus), bus =>
         {
             bus.AddSingleton(kept);
-            ReplyEndpoints.Add<LiabilitiesReported, Kept>(bus, queue, temporary: false);
+            ReplyEndpoints.Add<HealthReported, Kept>(bus, queue, temporary: false);
         });
         using var engine = AggregatorHost.Build(new HostPlan(broker.Transport("engine-1-of-2")));
         await prover.StartAsync();
@@ -120,22 +121,22 @@ public sealed class TrustBoundaryTests(RabbitMqBroker broker)
         try
         {
             var id = Guid.NewGuid();
-            LiabilitiesReported Report(int partition) => new(id, partition, 2, [new AppliedBlock(ChainId.Evm(1), 10, "0x0a")], [], []);
-            var replies = await engine.Services.GetRequiredService<ISendEndpointProvider>().GetSendEndpoint(prover.Services.GetRequiredService<ReplyEndpoint<LiabilitiesReported>>().Address);
-            await replies.Send(Report(0)); // partition 0's liabilities, from partition 1's engine: forged
+            HealthReported Report(int partition) => new(id, partition, 2, [new AppliedBlock(ChainId.Evm(1), 10, "0x0a")], true, 0, []);
+            var replies = await engine.Services.GetRequiredService<ISendEndpointProvider>().GetSendEndpoint(prover.Services.GetRequiredService<ReplyEndpoint<HealthReported>>().Address);
+            await replies.Send(Report(0)); // partition 0's health, from partition 1's engine: forged
             await replies.Send(Report(1)); // its own: taken
-            await Eventually.Until(() => kept.Any(r => r.RequestId == id), "the engine's own answer reached the prover");
+            await Eventually.Until(() => kept.Any(r => r.RequestId == id), "the engine's own answer reached the operator");
             Assert.DoesNotContain(kept, r => r.RequestId == id && r.Partition == 0);
 
-            await using var connection = await broker.ConnectAsync(BusIdentity.Prover);
+            await using var connection = await broker.ConnectAsync(BusIdentity.Operator);
             BasicGetResult? refused = null;
             await Eventually.Until(() => (refused = TryGet(connection, queue + "_error").GetAwaiter().GetResult()) is not null, "the forged answer reached the error queue");
             var headers = refused!.BasicProperties.Headers!;
-            Assert.Contains("LiabilitiesReported for partition 0/2 from 'engine-1-of-2', which is another partition's engine", Encoding.UTF8.GetString((byte[])headers["MT-Fault-Message"]!), StringComparison.Ordinal);
+            Assert.Contains("HealthReported for partition 0/2 from 'engine-1-of-2', which is another partition's engine", Encoding.UTF8.GetString((byte[])headers["MT-Fault-Message"]!), StringComparison.Ordinal);
             Assert.Equal("engine-1-of-2", Encoding.UTF8.GetString((byte[])headers[ErrorQueueFilter.PublisherHeader]!));
-            Assert.Equal(BusIdentity.Prover, refused.BasicProperties.UserId); // moved by the prover, under its own user
+            Assert.Equal(BusIdentity.Operator, refused.BasicProperties.UserId); // moved by the operator's process, under its own user
             listener.RecordObservableInstruments();
-            Assert.Contains(refusals, r => r is (1, "LiabilitiesReported", "engine-1-of-2"));
+            Assert.Contains(refusals, r => r is (1, "HealthReported", "engine-1-of-2"));
         }
         finally
         {

@@ -118,33 +118,7 @@ internal static class CeremonyCommand
             {
                 notChecked.Add("the registry's verifier (give --rpc and --registry)");
             }
-            foreach (var line in passed)
-            {
-                context.Output.WriteLine($"ok: {line}");
-            }
-            foreach (var line in notChecked)
-            {
-                context.Output.WriteLine($"NOT CHECKED: {line}");
-            }
-            foreach (var failure in failures)
-            {
-                context.Output.WriteLine($"INVALID: {failure}");
-            }
-            if (failures.Count > 0)
-            {
-                return ExitCodes.CheckFailed;
-            }
-            foreach (var reason in report.Insecure)
-            {
-                context.Output.WriteLine($"INSECURE: {reason}");
-            }
-            if (report.Insecure.Count > 0)
-            {
-                context.Output.WriteLine("INSECURE");
-                return ExitCodes.CheckFailed;
-            }
-            context.Output.WriteLine(notChecked.Count == 0 ? "SECURE" : "SECURE (the registry's verifier not checked)");
-            return notChecked.Count == 0 ? ExitCodes.Success : ExitCodes.NotChecked;
+            return Console.Verdict.Print(context, passed, failures, notChecked, "SECURE", report.Insecure);
         });
         return command;
     }

@@ -154,17 +154,28 @@ internal static class VerifyCommand
                 return new([], [$"reserves: the evidence's window [{window.Start}, {window.End}) sampled {window.Samples} times and seeded on {window.SeedChain} is not the publisher's announced one ({expected.Length} s, {expected.Samples} samples, seeded on the registry's chain {announced.Chain})"], []);
             }
         }
-        // The books committed are the ones taken at the evidence's liabilities time: the manifest says when,
-        // and at which heights; the evidence's time is drawn again from the seed below.
-        if (window.Liabilities is not { } taken || manifest.LiabilitiesTime != taken.Time
-            || taken.Heights.Any(h => manifest.Liabilities?.Any(m => m.Chain == h.Chain && m.Height == h.Height && string.Equals(m.BlockHash, h.BlockHash, StringComparison.OrdinalIgnoreCase)) != true))
+        // Books read from the chains are the ones taken at the evidence's liabilities time: the manifest says
+        // when, and at which heights; the evidence's time is drawn again from the seed below. Books from a
+        // ledger file (aggregator commit) were taken when the institution chose: said, not failed.
+        string books;
+        var openBooks = new List<string>();
+        if (manifest.Liabilities is null)
+        {
+            books = "";
+            openBooks.Add("liabilities: the books come from a ledger file (aggregator commit), taken when the institution chose, not at a drawn time");
+        }
+        else if (window.Liabilities is not { } taken || manifest.LiabilitiesTime != taken.Time
+            || taken.Heights.Any(h => !manifest.Liabilities.Any(m => m.Chain == h.Chain && m.Height == h.Height && string.Equals(m.BlockHash, h.BlockHash, StringComparison.OrdinalIgnoreCase))))
         {
             return new([], [$"liabilities: the manifest's time {manifest.LiabilitiesTime?.ToString(CultureInfo.InvariantCulture) ?? "(none)"} and heights are not the evidence's drawn liabilities time {window.Liabilities?.Time.ToString(CultureInfo.InvariantCulture) ?? "(none)"}"], []);
         }
-        var booksAtDrawnTime = $"liabilities: the manifest's books are the evidence's drawn liabilities time {taken.Time} ({string.Join(", ", manifest.Liabilities!.Select(h => $"{h.Chain}@{h.Height}"))})";
+        else
+        {
+            books = $"liabilities: the manifest's books are the evidence's drawn liabilities time {taken.Time} ({string.Join(", ", manifest.Liabilities.Select(h => $"{h.Chain}@{h.Height}"))})";
+        }
         if (configPath is null)
         {
-            return new([booksAtDrawnTime], [], ["reserves: not re-read on the chains (give --reserves-config naming each chain's node)"]);
+            return new(books.Length == 0 ? [] : [books], [], [.. openBooks, "reserves: not re-read on the chains (give --reserves-config naming each chain's node)"]);
         }
         // The evidence must be what was proven: each asset's total, rounded down to proof units, is the proof's reserve.
         foreach (var (asset, proven) in manifest.Assets.Zip(manifest.Reserves!))
@@ -178,7 +189,11 @@ internal static class VerifyCommand
         var settings = Reserves.Configuration.ReservesConfigFile.Read(configPath);
         using var http = ChainHttp.CreateClient();
         var outcome = await Reserves.ReservesVerification.VerifyAsync(evidence, settings.Institution, Reserves.Chains.ReserveChains.Open(settings, http), evidencePath, cancellationToken).ConfigureAwait(false);
-        return outcome with { Confirmed = [.. outcome.Confirmed, "reserves: the evidence's totals are the proof's reserves", booksAtDrawnTime] };
+        return outcome with
+        {
+            Confirmed = [.. outcome.Confirmed, "reserves: the evidence's totals are the proof's reserves", .. books.Length == 0 ? Array.Empty<string>() : [books]],
+            NotChecked = [.. outcome.NotChecked, .. openBooks],
+        };
     }
 
     private static Command Inclusion(CliContext context)

@@ -37,6 +37,10 @@ internal static class ProverRole
         services.AddSingleton<EpochTrees>();
         bus.AddConsumer<InclusionProofRequestedConsumer, InclusionProofRequestedConsumerDefinition>();
         services.AddHostedService<ProverKeysWarmup>();
+        if (settings.Registry is { } registry)
+        {
+            services.AddSingleton<IHostedService>(provider => ActivatorUtilities.CreateInstance<RegistryStatusRefresh>(provider, registry));
+        }
         if (settings.CloseEvery is { } every)
         {
             services.AddSingleton<IHostedService>(provider => new EpochSchedule(provider.GetRequiredService<IBus>(), every, TimeProvider.System));

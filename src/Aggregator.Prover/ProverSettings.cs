@@ -46,6 +46,9 @@ public sealed record ProverSettings(
     /// </summary>
     public EpochWindows? Windows { get; init; }
 
+    /// <summary>How often the registry's record of each published epoch (disputes, co-signatures, missed windows) is read again for the api.</summary>
+    public TimeSpan RegistryStatusEvery { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>How long a close waits for its window's end to be final on every chain (and the seed drawable) before giving up.</summary>
     public TimeSpan WindowWait { get; init; } = TimeSpan.FromMinutes(30);
 

@@ -25,7 +25,7 @@ public sealed class ServiceTests(ApiTestBed bed) : IDisposable
         Assert.True((await File.ReadAllTextAsync(committed)).TrimEnd() == served.TrimEnd(),
             "docs/openapi.json differs from what the API serves: run this test with AGGREGATOR_WRITE_OPENAPI=1 and commit the file");
         var document = ApiWorld.Json(served);
-        foreach (var path in new[] { "/v1/epochs", "/v1/epochs/{publisher}/{epoch}/manifest", "/v1/epochs/{publisher}/{epoch}/solvency", "/v1/epochs/{publisher}/{epoch}/reserves", "/v1/epochs/{publisher}/{epoch}/inclusion", "/v1/por/{asset}", "/v1/accounts/{id}", "/v1/markets", "/v1/events" })
+        foreach (var path in new[] { "/v1/epochs", "/v1/epochs/{publisher}/{epoch}/manifest", "/v1/epochs/{publisher}/{epoch}/solvency", "/v1/epochs/{publisher}/{epoch}/reserves", "/v1/epochs/{publisher}/{epoch}/registry", "/v1/epochs/{publisher}/{epoch}/inclusion", "/v1/por/{asset}", "/v1/accounts/{id}", "/v1/markets", "/v1/events" })
         {
             Assert.True(document.GetProperty("paths").TryGetProperty(path, out _), $"{path} is not in the OpenAPI document");
         }

@@ -37,6 +37,8 @@ public sealed class RunConfigEpochsTests : IDisposable
         Assert.Equal("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266", prover.Publisher());
         Assert.Equal(TimeSpan.FromDays(1), prover.CloseEvery);
         Assert.True(prover.PrecomputeBases);
+        Assert.Equal(TimeSpan.FromMinutes(5), prover.RegistryStatusEvery);
+        Assert.Equal(TimeSpan.FromSeconds(60), RunConfigFile.Read(With(e => e["registryStatusSeconds"] = 60)).Prover!.RegistryStatusEvery);
     }
 
     [Fact]
@@ -65,6 +67,7 @@ public sealed class RunConfigEpochsTests : IDisposable
     [InlineData("schedule", "closeEverySeconds must be a positive whole number", "$.epochs.closeEverySeconds")]
     [InlineData("fraction", "closeEverySeconds must be a positive whole number", "$.epochs.closeEverySeconds")]
     [InlineData("precompile", "is a precompile or system address", "$.epochs.registry.address")]
+    [InlineData("status", "registryStatusSeconds must be positive", "$.epochs.registryStatusSeconds")]
     [InlineData("unknown", "could not be mapped", null)]
     public void A_bad_value_is_refused_naming_its_place(string fault, string message, string? field)
     {
@@ -81,6 +84,7 @@ public sealed class RunConfigEpochsTests : IDisposable
                 case "schedule": epochs["closeEverySeconds"] = -1; break;
                 case "fraction": epochs["closeEverySeconds"] = 1.5; break;
                 case "precompile": epochs["registry"]!["address"] = "0x0000000000000000000000000000000000000001"; break;
+                case "status": epochs["registryStatusSeconds"] = 0; break;
                 default: epochs["closeEvery"] = 5; break;
             }
         });

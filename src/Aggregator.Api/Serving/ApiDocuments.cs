@@ -20,7 +20,7 @@ public sealed record ProvenReserve(string Asset, string Amount, string ProofUnit
 public sealed record PublicationRecord(string Chain, string Registry, string Transaction, ulong? Block, DateTimeOffset? BlockTime);
 
 /// <summary>The addresses of an epoch's public files, exactly as published.</summary>
-public sealed record EpochFiles(string Manifest, string Solvency, string Reserves);
+public sealed record EpochFiles(string Manifest, string Solvency, string Reserves, string Registry);
 
 /// <summary>
 /// The latest proven reserves of an asset, in the terms of the on-chain Proof-of-Reserve feed

@@ -42,6 +42,11 @@ internal static class ApiEndpoints
             .WithSummary("The epoch's reserves evidence (per chain the block read, per address its balances and ownership proof), exactly as published.")
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .ProducesProblem(StatusCodes.Status404NotFound);
+        epoch.MapGet("/registry", (string publisher, ulong epoch, PublishedEpochs epochs) => PublicFile(epochs, publisher, epoch, "registry.json"))
+            .WithName("GetRegistryRecord")
+            .WithSummary("What the registry records of the epoch, as the prover last read it (readAt): status, double claim, disputes filed and answered, auditors' co-signatures, the publisher's missed window.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/json")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         epoch.MapPost("/inclusion", Inclusion)
             .WithName("GetInclusionProof")
             .WithSummary("An account's inclusion file, for the account's credential or a protocol key that may read it; proved on demand and cached.")
@@ -182,7 +187,7 @@ internal static class ApiEndpoints
         return new EpochSummary(
             epoch.Epoch, epoch.Publisher, manifest.Commitment, manifest.ParamsHash, manifest.Depth,
             [.. manifest.Reserves!.Zip(manifest.Assets, (r, a) => new ProvenReserve(r.Symbol, r.Amount, r.ProofUnits, a.ProofDecimals))],
-            Publication(epoch), new EpochFiles($"{root}/manifest", $"{root}/solvency", $"{root}/reserves"));
+            Publication(epoch), new EpochFiles($"{root}/manifest", $"{root}/solvency", $"{root}/reserves", $"{root}/registry"));
     }
 
     private static PublicationRecord Publication(PublishedEpoch epoch) =>

@@ -258,6 +258,10 @@ public static partial class RunConfigFile
         {
             throw new InputException("without a registry, epochs.window ({ \"seconds\": …, \"samples\": … }) is required: an epoch's reserves are sampled over its window", file: path, field: "$.epochs.window");
         }
+        if (shape.RegistryStatusSeconds is <= 0)
+        {
+            throw new InputException("registryStatusSeconds must be positive", file: path, field: "$.epochs.registryStatusSeconds");
+        }
         if (shape.WindowWaitSeconds is <= 0)
         {
             throw new InputException("windowWaitSeconds must be positive", file: path, field: "$.epochs.windowWaitSeconds");
@@ -268,6 +272,7 @@ public static partial class RunConfigFile
         {
             Windows = windows,
             WindowWait = TimeSpan.FromSeconds(shape.WindowWaitSeconds ?? 1800),
+            RegistryStatusEvery = TimeSpan.FromSeconds(shape.RegistryStatusSeconds ?? 300),
             KeysDirectory = shape.Keys is { } keys ? Path.Combine(folder, keys) : null,
             PrecomputeBases = shape.PrecomputeBases,
             ProveAllAtClose = shape.InclusionProofs switch
@@ -345,7 +350,7 @@ public static partial class RunConfigFile
     internal sealed record HeightAdvanceShape(ulong Blocks, ulong PerSecond);
 
     internal sealed record EpochsShape(
-        string Directory, IReadOnlyList<string> Assets, string PublisherKeyFile, int Depth = 20, int Partitions = 1, RegistryShape? Registry = null, double? CloseEverySeconds = null, string? Keys = null, bool PrecomputeBases = true, string InclusionProofs = "on-demand", WindowShape? Window = null, double? WindowWaitSeconds = null);
+        string Directory, IReadOnlyList<string> Assets, string PublisherKeyFile, int Depth = 20, int Partitions = 1, RegistryShape? Registry = null, double? CloseEverySeconds = null, string? Keys = null, bool PrecomputeBases = true, string InclusionProofs = "on-demand", WindowShape? Window = null, double? WindowWaitSeconds = null, double? RegistryStatusSeconds = null);
 
     internal sealed record WindowShape(ulong? Seconds, int? Samples);
 

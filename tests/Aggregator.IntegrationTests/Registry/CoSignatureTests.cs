@@ -151,4 +151,41 @@ public sealed class CoSignatureTests(AnvilNode node, ProvenEpochFixture epoch)
         var reportHash = "0x" + Convert.ToHexStringLower(new Nethereum.Util.Sha3Keccack().CalculateHash(await File.ReadAllBytesAsync(reportPath)));
         Assert.Equal(2, list.Output.Split('\n').Count(l => l.Contains(reportHash, StringComparison.Ordinal)));
     }
+
+    [Fact]
+    public async Task The_prover_writes_the_registrys_record_of_each_published_epoch_for_the_api_disputes_co_signatures_and_a_missed_window()
+    {
+        var registry = await WindowedRegistry.DeployAsync(node, publishers: [0]);
+        await node.MinePastAsync(registry.FirstEnd);
+        var directory = await epoch.ProveForAsync(registry.FirstEnd);
+        // Published as the prover publishes, so the manifest records the registry.
+        await Prover.RegistryPublisher.PublishAsync(directory, node.Web3For(0), registry.Address, allowInsecureKeys: false);
+        var target = new Prover.RegistryTarget(node.RpcUrl, registry.Address, Core.Chains.ChainId.Evm(31337));
+        var epochs = Path.GetDirectoryName(directory)!;
+        var record = Path.Combine(directory, Prover.RegistryStatus.FileName);
+
+        Assert.True(await Prover.RegistryStatus.WriteAsync(epochs, target, ProvenEpochFixture.Publisher, DateTimeOffset.UtcNow) >= 1);
+        var fresh = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(record))!;
+        Assert.Equal(("published", false, 0, 0), (fresh["status"]!.GetValue<string>(), fresh["doubleClaimed"]!.GetValue<bool>(), fresh["disputes"]!["filed"]!.GetValue<int>(), fresh["coSignatures"]!.AsArray().Count));
+        Assert.Null(fresh["missedEpoch"]);
+
+        // A dispute, a co-signature, and the next window left unpublished past its deadline.
+        await registry.As(node, 2).DisputeAsync(ProvenEpochFixture.Publisher, registry.FirstEnd, FiledDispute.Hash(new byte[32], "no proof for me"));
+        var auditor = new EthECKey(AnvilNode.DevelopmentKeys[3]);
+        await registry.As(node, 0).RegisterAuditorAsync(auditor.GetPublicAddress(), "Example Audit LLP");
+        var report = new byte[32];
+        await registry.As(node, 3).CoSignAsync(ProvenEpochFixture.Publisher, registry.FirstEnd, auditor.GetPublicAddress(), report,
+            CoSignStatement.Sign(await registry.As(node, 3).CoSignDigestAsync(ProvenEpochFixture.Publisher, registry.FirstEnd, report), auditor));
+        var next = registry.FirstEnd + WindowedRegistry.Window;
+        await node.MinePastAsync(next + 3_600 + 1, oneBlock: true);
+
+        await Prover.RegistryStatus.WriteAsync(epochs, target, ProvenEpochFixture.Publisher, DateTimeOffset.UtcNow);
+        var later = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(record))!;
+        Assert.Equal(1, later["disputes"]!["filed"]!.GetValue<int>());
+        Assert.Equal(0, later["disputes"]!["answered"]!.GetValue<int>());
+        var signed = Assert.Single(later["coSignatures"]!.AsArray())!;
+        Assert.Equal(("Example Audit LLP", auditor.GetPublicAddress()), (signed["name"]!.GetValue<string>(), signed["auditor"]!.GetValue<string>()));
+        Assert.Equal(next, later["missedEpoch"]!.GetValue<ulong>());
+        Assert.Equal(registry.FirstEnd, later["latestEpoch"]!.GetValue<ulong>());
+    }
 }

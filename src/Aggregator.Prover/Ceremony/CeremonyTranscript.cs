@@ -85,9 +85,16 @@ public sealed record CeremonyTranscript(
         {
             throw new InputException($"not a ceremony transcript: {error.Message}", file: path);
         }
-        if (transcript is null || transcript.Format != CurrentFormat || transcript.Contributions is null || transcript.Phase1 is null)
+        if (transcript is null || transcript.Format != CurrentFormat || transcript.Contributions is null || transcript.Phase1 is null
+            || transcript.Contributions.Any(c => c is null))
         {
             throw new InputException($"not a ceremony transcript of format {CurrentFormat}", file: path);
+        }
+        // The files it names are in the ceremony's directory: a path elsewhere is never read or compared.
+        string?[] named = [.. transcript.Contributions.Select(c => c.Zkey), transcript.Keys?.Zkey, transcript.Keys?.VerificationKey, transcript.Keys?.Verifier];
+        if (named.FirstOrDefault(n => n is not null && (n.Length == 0 || Path.GetFileName(n) != n || n is "." or "..")) is { } outside)
+        {
+            throw new InputException($"the transcript names '{outside}', which is not a file of the ceremony's directory", file: path);
         }
         return transcript;
     }

@@ -117,6 +117,19 @@ public sealed class CeremonyRulesTests
         }
     }
 
+    [Theory]
+    [InlineData("../../etc/passwd")]
+    [InlineData("/etc/passwd")]
+    [InlineData("..")]
+    public void A_transcript_naming_a_file_outside_its_directory_is_refused(string file)
+    {
+        var transcript = Transcript(Hermez, signers: [Publisher, Auditor]);
+        var path = WriteTo(transcript with { Keys = transcript.Keys! with { Verifier = file } });
+        var error = Assert.Throws<Core.Errors.InputException>(() => CeremonyTranscript.ReadFile(path));
+        Assert.Contains("not a file of the ceremony's directory", error.Message, StringComparison.Ordinal);
+        Assert.Equal(2, CeremonyTranscript.ReadFile(WriteTo(transcript)).Contributions.Count);
+    }
+
     private static string WriteTo(CeremonyTranscript transcript)
     {
         var directory = Directory.CreateTempSubdirectory("aggregator-transcript-").FullName;

@@ -18,6 +18,8 @@ public static class RegistryStatus
 {
     public const string FileName = "registry.json";
 
+    private static readonly System.Text.Json.JsonSerializerOptions Indented = new() { WriteIndented = true };
+
     /// <summary>Reads the registry for every published epoch under <paramref name="epochsDirectory"/> and writes each one's file whole; returns how many.</summary>
     public static async Task<int> WriteAsync(string epochsDirectory, RegistryTarget registry, string publisher, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
@@ -63,7 +65,7 @@ public static class RegistryStatus
                 ["latestEpoch"] = latest,
                 ["missedEpoch"] = due > latest ? due : null,
             };
-            SafeFile.WriteAtomically(Path.Combine(directory, FileName), status.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n");
+            SafeFile.WriteAtomically(Path.Combine(directory, FileName), status.ToJsonString(Indented) + "\n");
             written++;
         }
         return written;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Aggregator.Crypto.Groth16;
@@ -68,39 +67,10 @@ public sealed class SnarkjsProver : IProver
             var proofPath = Path.Combine(work, "proof.json");
             var publicPath = Path.Combine(work, "public.json");
             await File.WriteAllTextAsync(inputPath, input.ToJsonString(), cancellationToken).ConfigureAwait(false);
-            var start = new ProcessStartInfo(_node, [Path.Combine(_circuitsDirectory, "scripts", "prove.mjs"), wasm, zkey, inputPath, proofPath, publicPath])
+            var run = await NodeScript.RunAsync(_node, Path.Combine(_circuitsDirectory, "scripts", "prove.mjs"), [wasm, zkey, inputPath, proofPath, publicPath], cancellationToken).ConfigureAwait(false);
+            if (run.ExitCode != 0)
             {
-                RedirectStandardError = true,
-                RedirectStandardOutput = true,
-            };
-            Process process;
-            try
-            {
-                process = Process.Start(start) ?? throw new ProverUnavailableException($"cannot start {_node}");
-            }
-            catch (System.ComponentModel.Win32Exception)
-            {
-                throw new ProverUnavailableException($"Node.js ('{_node}') is not installed or not on PATH: install Node 20 or later");
-            }
-            using (process)
-            {
-                var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
-                try
-                {
-                    await process.StandardOutput.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
-                    await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    // Cancelled: node and anything it started must not outlive the request.
-                    process.Kill(entireProcessTree: true);
-                    await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-                    throw;
-                }
-                if (process.ExitCode != 0)
-                {
-                    throw new InvalidOperationException($"snarkjs could not prove {circuit}: {(await stderr.ConfigureAwait(false)).Trim()}");
-                }
+                throw new InvalidOperationException($"snarkjs could not prove {circuit}: {run.Error.Trim()}");
             }
             var proof = JsonNode.Parse(await File.ReadAllTextAsync(proofPath, cancellationToken).ConfigureAwait(false))!.AsObject();
             var signals = JsonSerializer.Deserialize<string[]>(await File.ReadAllTextAsync(publicPath, cancellationToken).ConfigureAwait(false))!;

@@ -54,12 +54,12 @@ public sealed record CoSignStatement(
         return keccak.CalculateHash([0x19, 0x01, .. domain, .. structHash]);
     }
 
-    /// <summary>The key's signature of the digest: r ‖ s ‖ v (27 or 28), s low (the registry refuses a high one).</summary>
+    /// <summary>The key's signature of the digest itself (no message prefix): r ‖ s ‖ v (27 or 28), s low (the registry refuses a high one).</summary>
     public static byte[] Sign(byte[] digest, EthECKey key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var signature = key.SignAndCalculateV(digest);
-        return [.. signature.R.PadLeft32(), .. signature.S.PadLeft32(), signature.V[0]];
+        var hex = new MessageSigner().Sign(digest, key);
+        return Convert.FromHexString(hex.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? hex[2..] : hex);
     }
 }
 
@@ -68,11 +68,6 @@ public sealed record RegisteredAuditor(string Address, string Name, DateTimeOffs
 
 /// <summary>A co-signature on record: the auditor, its report's hash, when it was recorded.</summary>
 public sealed record CoSignatureOnRecord(RegisteredAuditor Auditor, byte[] ReportHash, DateTimeOffset SignedAt);
-
-internal static class PaddingExtensions
-{
-    public static byte[] PadLeft32(this byte[] value) => value.Length >= 32 ? value[^32..] : [.. new byte[32 - value.Length], .. value];
-}
 
 [FunctionOutput]
 internal sealed class AuditorOutput : IFunctionOutputDTO

@@ -39,17 +39,9 @@ public sealed class KeyCeremony(SnarkjsCli snarkjs)
     /// </summary>
     public static async Task<string> VerifierRuntimeAsync(string contractsDirectory, string verifierSol, string circuit, CancellationToken cancellationToken = default)
     {
-        var start = new System.Diagnostics.ProcessStartInfo("node", [Path.Combine(contractsDirectory, "scripts", "runtime-bytecode.mjs"), verifierSol, VerifierName(circuit)])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = System.Diagnostics.Process.Start(start) ?? throw new ProverUnavailableException("cannot start node");
-        var error = process.StandardError.ReadToEndAsync(CancellationToken.None);
-        var output = await process.StandardOutput.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
-        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-        return process.ExitCode == 0 ? output.Trim()
-            : throw new InvalidOperationException($"solc could not compile {verifierSol}: {(await error.ConfigureAwait(false)).Trim()}");
+        var run = await NodeScript.RunAsync("node", Path.Combine(contractsDirectory, "scripts", "runtime-bytecode.mjs"), [verifierSol, VerifierName(circuit)], cancellationToken).ConfigureAwait(false);
+        return run.ExitCode == 0 ? run.Output.Trim()
+            : throw new InvalidOperationException($"solc could not compile {verifierSol}: {run.Error.Trim()}");
     }
 
     public static string Sha256Of(string path)

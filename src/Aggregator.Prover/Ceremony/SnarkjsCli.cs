@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Aggregator.Proving;
 
@@ -17,33 +16,8 @@ public sealed partial class SnarkjsCli(string circuitsDirectory, string node = "
         {
             throw new ProverUnavailableException($"snarkjs is not installed: run `npm ci` in {circuitsDirectory}");
         }
-        var start = new ProcessStartInfo(node, [cli, .. arguments]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new ProverUnavailableException($"cannot start {node}");
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            throw new ProverUnavailableException($"Node.js ('{node}') is not installed or not on PATH: install Node 20 or later");
-        }
-        using (process)
-        {
-            var error = process.StandardError.ReadToEndAsync(CancellationToken.None);
-            string output;
-            try
-            {
-                output = await process.StandardOutput.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
-                await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-                throw;
-            }
-            return new Result(process.ExitCode, Ansi().Replace(output + await error.ConfigureAwait(false), ""));
-        }
+        var run = await NodeScript.RunAsync(node, cli, arguments, cancellationToken).ConfigureAwait(false);
+        return new Result(run.ExitCode, Ansi().Replace(run.Output + run.Error, ""));
     }
 
     /// <summary>

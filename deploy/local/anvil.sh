@@ -12,7 +12,8 @@ case "${1:-}" in
   start)
     port="${2:-8545}"
     [ -x "$anvil" ] || { echo "anvil is not installed: run 'npm ci' in contracts/" >&2; exit 1; }
-    "$anvil" --host 127.0.0.1 --port "$port" --chain-id 31337 --silent > "$run/anvil.log" 2>&1 &
+    # anvil moves old states to disk and removes them only on a clean exit: keep them in $run, removed on stop.
+    "$anvil" --host 127.0.0.1 --port "$port" --chain-id 31337 --silent --cache-path "$run/anvil-states" > "$run/anvil.log" 2>&1 &
     echo $! > "$run/anvil.pid"
     for _ in $(seq 1 100); do
       if curl -s -X POST -H 'content-type: application/json' --data '{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}' "http://127.0.0.1:$port" | grep -q result; then
@@ -26,8 +27,11 @@ case "${1:-}" in
     ;;
   stop)
     if [ -f "$run/anvil.pid" ]; then
-      kill "$(cat "$run/anvil.pid")" 2>/dev/null || true
+      pid="$(cat "$run/anvil.pid")"
+      kill "$pid" 2>/dev/null || true
+      for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
       rm -f "$run/anvil.pid"
+      rm -rf "$run/anvil-states"
     fi
     ;;
   *)

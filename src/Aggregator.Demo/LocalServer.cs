@@ -9,16 +9,18 @@ namespace Aggregator.Demo;
 
 /// <summary>
 /// A local server this program started on 127.0.0.1 (anvil, the Solana test server): its URL, and on
-/// dispose the process and its children stopped by PID.
+/// dispose the process and its children stopped by PID and its scratch directory removed.
 /// </summary>
 public sealed class LocalServer : IDisposable
 {
     private readonly Process _process;
+    private readonly string? _scratch;
 
-    private LocalServer(Process process, string url)
+    private LocalServer(Process process, string url, string? scratch = null)
     {
         _process = process;
         Url = url;
+        _scratch = scratch;
     }
 
     public string Url { get; }
@@ -41,8 +43,11 @@ public sealed class LocalServer : IDisposable
             throw new InvalidOperationException($"anvil is not installed: run `npm ci` in contracts/ ({anvil} is missing)");
         }
         var port = FreePort().ToString(CultureInfo.InvariantCulture);
-        var process = Start(anvil, ["--host", "127.0.0.1", "--port", port, "--chain-id", chainId.ToString(CultureInfo.InvariantCulture), "--silent"]);
-        var server = new LocalServer(process, $"http://127.0.0.1:{port}");
+        // anvil moves old states to disk (gigabytes over a long run) and removes them only on a clean
+        // exit: a directory of our own, removed when the server stops, since the stop is a kill.
+        var states = Directory.CreateTempSubdirectory("aggregator-anvil-").FullName;
+        var process = Start(anvil, ["--host", "127.0.0.1", "--port", port, "--chain-id", chainId.ToString(CultureInfo.InvariantCulture), "--silent", "--cache-path", states]);
+        var server = new LocalServer(process, $"http://127.0.0.1:{port}", states);
         try
         {
             using var http = ChainHttp.CreateClient();
@@ -87,7 +92,14 @@ public sealed class LocalServer : IDisposable
         return new LocalServer(process, line["listening ".Length..]);
     }
 
-    public void Dispose() => Stop(_process);
+    public void Dispose()
+    {
+        Stop(_process);
+        if (_scratch is not null && Directory.Exists(_scratch))
+        {
+            Directory.Delete(_scratch, recursive: true);
+        }
+    }
 
     private static Process Start(string file, IReadOnlyList<string> arguments)
     {

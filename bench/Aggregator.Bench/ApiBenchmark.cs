@@ -147,7 +147,7 @@ internal static class ApiBenchmark
             var manifest = Commitment.EpochDirectory.ReadManifest(directory);
             Commitment.EpochDirectory.UpdateManifest(directory, manifest with
             {
-                Reserves = [.. manifest.Assets.Select(a => new Commitment.EpochManifest.ReserveEntry(a.Symbol, "1", "1"))],
+                Reserves = [.. manifest.Assets.Select(a => new Commitment.EpochManifest.ReserveEntry(a.Symbol, "1", "1", 10_000))],
                 Publication = new Commitment.EpochManifest.PublicationEntry("eip155:31337", "0x5fbdb2315678afecb367f032d93f642f64180aa3", publisher, "0x" + new string('a', 64)),
             });
             var (key, hash) = ProtocolKey.Generate();

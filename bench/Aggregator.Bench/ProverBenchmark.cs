@@ -31,7 +31,7 @@ internal static class ProverBenchmark
         var inputs = new (string Circuit, Func<int, JsonObject> Input)[]
         {
             ("inclusion_20_4", i => CircuitInputs.Inclusion(tree, i % 1000, binding)),
-            ("solvency_4", _ => CircuitInputs.Solvency(tree, reserves, binding)),
+            ("solvency_4", _ => CircuitInputs.Solvency(tree, reserves, [10_000, 10_000, 10_000, 10_000], binding)),
         };
 
         var workspace = Directory.CreateTempSubdirectory("aggregator-bench-prover-").FullName;

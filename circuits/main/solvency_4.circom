@@ -2,4 +2,4 @@ pragma circom 2.1.6;
 
 include "../src/solvency.circom";
 
-component main {public [commitment, paramsHash, epoch, publisher, reserves]} = Solvency(4);
+component main {public [commitment, paramsHash, epoch, publisher, reserves, ratios]} = Solvency(4);

@@ -2,9 +2,9 @@
 pragma solidity ^0.8.24;
 
 /// The snarkjs-generated verifier of solvency(4): public signals
-/// [commitment, paramsHash, epoch, publisher, reserves[0..3]].
+/// [commitment, paramsHash, epoch, publisher, reserves[0..3], ratios[0..3]].
 interface ISolvencyVerifier {
-    function verifyProof(uint256[2] calldata pA, uint256[2][2] calldata pB, uint256[2] calldata pC, uint256[8] calldata pubSignals)
+    function verifyProof(uint256[2] calldata pA, uint256[2][2] calldata pB, uint256[2] calldata pC, uint256[12] calldata pubSignals)
         external view returns (bool);
 }
 
@@ -37,7 +37,11 @@ interface IInclusionVerifier {
 /// order per paramsHash (one list per asset layout), so that a Proof-of-Reserve feed bound to one layout
 /// reads its latest and past rounds in constant gas, never an epoch of another layout. Auditors,
 /// registered by the owner and revocable, co-sign publications with EIP-712 signatures over every stored
-/// figure and the hash of their report.
+/// figure and the hash of their report. Each publisher proves a coverage ratio per asset (reserves at
+/// least ratio / 10000 of the hidden liabilities), chosen from RATIO_LADDER before the windows it applies
+/// to start: a ratio chosen after the fact would be the highest provable and give the liabilities away.
+/// Custodians, registered by the owner and revocable, sign statements that they hold reserve addresses
+/// for an institution (checked off chain against custodianOf, docs/proofs.md "Evidence tags").
 contract SolvencyRegistry {
     struct Commitment {
         uint256 commitment;
@@ -45,6 +49,13 @@ contract SolvencyRegistry {
         uint256[4] reserves;
         uint64 publishedAt;
         bytes32 claimsRoot;
+        uint32[4] ratios;
+    }
+
+    /// A publisher's coverage ratios from the window ending at `fromEpoch` on (until a later change).
+    struct CoverageChange {
+        uint64 fromEpoch;
+        uint32[4] ratios;
     }
 
     /// A dispute on record: who filed it, keccak256(salt ‖ statement) (nothing of the statement is revealed),
@@ -79,9 +90,11 @@ contract SolvencyRegistry {
         uint64 signedAt;
     }
 
-    /// An auditor registered by the owner (never by a publisher): its name, and when it was revoked (0 while it is not).
-    struct Auditor {
+    /// An auditor or a custodian registered by the owner (never by a publisher): its name, when it was
+    /// registered, and when it was revoked (0 while it is not).
+    struct Attestor {
         string name;
+        uint64 registeredAt;
         uint64 revokedAt;
     }
 
@@ -97,9 +110,9 @@ contract SolvencyRegistry {
     /// How long after a publication disputes of it may be filed, and answered.
     uint64 public constant DISPUTE_PERIOD = 30 days;
 
-    /// The coverage every publication proves, in basis points: the solvency circuit shows reserves at
+    /// The coverage a publication proves until its publisher sets another, in basis points: reserves at
     /// least the liabilities, asset by asset.
-    uint32 public constant COVERAGE_RATIO = 10_000;
+    uint32 public constant FULL_COVERAGE = 10_000;
 
     /// EIP-712: what an auditor signs, and the domain that ties it to this registry on this chain.
     bytes32 public constant COSIGN_TYPEHASH = keccak256(
@@ -126,7 +139,9 @@ contract SolvencyRegistry {
     /// Publications proven to claim an address another publisher claimed too: permanent.
     mapping(address => mapping(uint64 => bool)) public doubleClaimed;
     mapping(address => mapping(uint64 => Dispute[])) private disputes;
-    mapping(address => Auditor) private auditors;
+    mapping(address => Attestor) private auditors;
+    mapping(address => Attestor) private custodians;
+    mapping(address => CoverageChange[]) private coverageChanges;
     mapping(address => mapping(uint64 => CoSignature[])) private coSignatures;
     mapping(address => mapping(uint64 => mapping(address => bool))) public coSignedBy;
 
@@ -140,6 +155,9 @@ contract SolvencyRegistry {
     event AuditorRegistered(address indexed auditor, string name);
     event AuditorRevoked(address indexed auditor);
     event CoSigned(address indexed publisher, uint64 indexed epoch, address indexed auditor, bytes32 reportHash);
+    event CustodianRegistered(address indexed custodian, string name);
+    event CustodianRevoked(address indexed custodian);
+    event CoverageSet(address indexed publisher, uint32[4] ratios, uint64 fromEpoch);
 
     error NotOwner();
     error NotAuthorized(address publisher);
@@ -162,6 +180,10 @@ contract SolvencyRegistry {
     error AuditorKnown(address auditor);
     error AlreadyCoSigned(address auditor);
     error InvalidCoSignature(address auditor);
+    error NotACustodian(address custodian);
+    error CustodianKnown(address custodian);
+    error NotOnLadder(uint32 ratio);
+    error InvalidAttestor();
 
     constructor(ISolvencyVerifier solvency, IInclusionVerifier inclusion, uint64 publicationDelay_, uint64 challengeDistance_) {
         owner = msg.sender;
@@ -194,8 +216,8 @@ contract SolvencyRegistry {
     /// addresses it counted (claimsRoot, docs/proofs.md); reverts unless prevCommitment is the publisher's
     /// latest stored commitment (0 for the first: epochs are chained), the epoch ends one of its windows,
     /// that window has ended, its deadline has not passed, no earlier window that could still be published
-    /// is skipped, and the solvency proof verifies for exactly this commitment, paramsHash, epoch, sender
-    /// and reserves.
+    /// is skipped, and the solvency proof verifies for exactly this commitment, paramsHash, epoch, sender,
+    /// reserves and the publisher's coverage ratios for the epoch (coverageAt).
     function publish(
         uint64 epoch, uint256 commitment, uint256 paramsHash, uint256[4] calldata reserves, bytes32 claimsRoot, uint256 prevCommitment,
         uint256[8] calldata proof
@@ -213,16 +235,18 @@ contract SolvencyRegistry {
         // still be open. Skipped windows whose deadline has passed are missed (statusOf says so).
         if (epoch > window.firstEnd && epoch - window.length > latest
             && block.timestamp <= uint256(epoch - window.length) + publicationDelay) revert WindowSkipped(epoch - window.length);
-        uint256[8] memory signals = [
+        uint32[4] memory ratios = coverageAt(msg.sender, epoch);
+        uint256[12] memory signals = [
             commitment, paramsHash, uint256(epoch), uint256(uint160(msg.sender)),
-            reserves[0], reserves[1], reserves[2], reserves[3]
+            reserves[0], reserves[1], reserves[2], reserves[3],
+            uint256(ratios[0]), uint256(ratios[1]), uint256(ratios[2]), uint256(ratios[3])
         ];
         bool valid = solvencyVerifier.verifyProof(
             [proof[0], proof[1]], [[proof[2], proof[3]], [proof[4], proof[5]]], [proof[6], proof[7]], signals);
         if (!valid) revert InvalidSolvencyProof();
         latestEpoch[msg.sender] = epoch;
         latestCommitment[msg.sender] = commitment;
-        commitments[msg.sender][epoch] = Commitment(commitment, paramsHash, reserves, uint64(block.timestamp), claimsRoot);
+        commitments[msg.sender][epoch] = Commitment(commitment, paramsHash, reserves, uint64(block.timestamp), claimsRoot, ratios);
         publications[msg.sender][paramsHash].push(epoch);
         emit CommitmentPublished(msg.sender, epoch, commitment, paramsHash, reserves, claimsRoot, prevCommitment);
     }
@@ -382,31 +406,104 @@ contract SolvencyRegistry {
     /// @notice Registers an auditor under a name (the owner only: a publisher cannot pick who vouches for
     /// it). An address is registered once; a revoked auditor stays revoked.
     function registerAuditor(address auditor, string calldata name) external {
-        if (msg.sender != owner) revert NotOwner();
-        if (auditor == address(0) || bytes(name).length == 0) revert NotAnAuditor(auditor);
-        if (bytes(auditors[auditor].name).length != 0) revert AuditorKnown(auditor);
-        auditors[auditor].name = name;
+        if (!_register(auditors[auditor], auditor, name)) revert AuditorKnown(auditor);
         emit AuditorRegistered(auditor, name);
     }
 
     /// @notice Revokes an auditor (the owner only): it co-signs nothing more; its past co-signatures stay on
     /// record, and auditorOf says since when it is revoked.
     function revokeAuditor(address auditor) external {
-        if (msg.sender != owner) revert NotOwner();
-        Auditor storage known = auditors[auditor];
-        if (bytes(known.name).length == 0 || known.revokedAt != 0) revert NotAnAuditor(auditor);
-        known.revokedAt = uint64(block.timestamp);
+        if (!_revoke(auditors[auditor])) revert NotAnAuditor(auditor);
         emit AuditorRevoked(auditor);
     }
 
-    function auditorOf(address auditor) external view returns (Auditor memory) {
+    function auditorOf(address auditor) external view returns (Attestor memory) {
         return auditors[auditor];
     }
 
-    /// @notice The coverage a publication proves per asset, in basis points (the ratios an auditor co-signs).
+    /// @notice Registers a custodian key under a name (the owner only, as auditors): its EIP-191 signature
+    /// of a custody statement (docs/proofs.md) makes a reserve address custodian-attested. An address is
+    /// registered once; a revoked custodian stays revoked.
+    function registerCustodian(address custodian, string calldata name) external {
+        if (!_register(custodians[custodian], custodian, name)) revert CustodianKnown(custodian);
+        emit CustodianRegistered(custodian, name);
+    }
+
+    /// @notice Revokes a custodian (the owner only): its statements count for no window ending after now.
+    function revokeCustodian(address custodian) external {
+        if (!_revoke(custodians[custodian])) revert NotACustodian(custodian);
+        emit CustodianRevoked(custodian);
+    }
+
+    function custodianOf(address custodian) external view returns (Attestor memory) {
+        return custodians[custodian];
+    }
+
+    // Records a new attestor (false when the address is already known); the owner only.
+    function _register(Attestor storage attestor, address account, string calldata name) private returns (bool) {
+        if (msg.sender != owner) revert NotOwner();
+        if (account == address(0) || bytes(name).length == 0) revert InvalidAttestor();
+        if (attestor.registeredAt != 0) return false;
+        attestor.name = name;
+        attestor.registeredAt = uint64(block.timestamp);
+        return true;
+    }
+
+    // Revokes a registered, unrevoked attestor (false otherwise); the owner only.
+    function _revoke(Attestor storage attestor) private returns (bool) {
+        if (msg.sender != owner) revert NotOwner();
+        if (attestor.registeredAt == 0 || attestor.revokedAt != 0) return false;
+        attestor.revokedAt = uint64(block.timestamp);
+        return true;
+    }
+
+    /// @notice The coverage ratios a publisher may choose, in basis points (coarse, so that a ratio says
+    /// little about the liabilities beyond the floor it proves).
+    function ratioLadder() public pure returns (uint32[7] memory) {
+        return [uint32(10_000), 10_500, 11_000, 12_000, 12_500, 15_000, 20_000];
+    }
+
+    /// @notice Sets msg.sender's coverage ratios per asset, each on the ladder, for every window that
+    /// starts after now (the window under way keeps the ratios it started with); CoverageSet names the
+    /// first epoch they apply to. A later change before that window starts replaces this one.
+    function setCoverage(uint32[4] calldata ratios) external {
+        if (!authorized[msg.sender]) revert NotAuthorized(msg.sender);
+        Window memory window = windowOf[msg.sender];
+        if (window.length == 0) revert NotAnnounced(msg.sender);
+        uint32[7] memory ladder = ratioLadder();
+        for (uint256 k = 0; k < 4; k++) {
+            bool listed = false;
+            for (uint256 i = 0; i < ladder.length; i++) listed = listed || ratios[k] == ladder[i];
+            if (!listed) revert NotOnLadder(ratios[k]);
+        }
+        // The end of the first window starting strictly after now.
+        uint256 firstStart = window.firstEnd - window.length;
+        uint64 fromEpoch = firstStart > block.timestamp
+            ? window.firstEnd
+            : uint64(window.firstEnd + ((block.timestamp - firstStart) / window.length + 1) * window.length);
+        CoverageChange[] storage changes = coverageChanges[msg.sender];
+        if (changes.length > 0 && changes[changes.length - 1].fromEpoch == fromEpoch) {
+            changes[changes.length - 1].ratios = ratios;
+        } else {
+            changes.push(CoverageChange(fromEpoch, ratios));
+        }
+        emit CoverageSet(msg.sender, ratios, fromEpoch);
+    }
+
+    /// @notice The coverage ratios a publisher's epoch proves: the latest change from that epoch or
+    /// earlier, FULL_COVERAGE before any.
+    function coverageAt(address publisher, uint64 epoch) public view returns (uint32[4] memory) {
+        CoverageChange[] storage changes = coverageChanges[publisher];
+        for (uint256 i = changes.length; i > 0; i--) {
+            if (changes[i - 1].fromEpoch <= epoch) return changes[i - 1].ratios;
+        }
+        return [FULL_COVERAGE, FULL_COVERAGE, FULL_COVERAGE, FULL_COVERAGE];
+    }
+
+    /// @notice The coverage a publication proved per asset, in basis points (the ratios an auditor co-signs).
     function ratiosOf(address publisher, uint64 epoch) public view returns (uint32[4] memory) {
         commitmentOf(publisher, epoch);
-        return [COVERAGE_RATIO, COVERAGE_RATIO, COVERAGE_RATIO, COVERAGE_RATIO];
+        return commitments[publisher][epoch].ratios;
     }
 
     /// @notice The EIP-712 digest an auditor signs to co-sign a publication with its report's hash: every
@@ -426,8 +523,8 @@ contract SolvencyRegistry {
     /// Anyone may submit it: the signature is the auditor's, over coSignDigest, from its key (low s) or,
     /// for a contract account, accepted by its ERC-1271 isValidSignature.
     function coSign(address publisher, uint64 epoch, address auditor, bytes32 reportHash, bytes calldata signature) external {
-        Auditor storage known = auditors[auditor];
-        if (bytes(known.name).length == 0 || known.revokedAt != 0) revert NotAnAuditor(auditor);
+        Attestor storage known = auditors[auditor];
+        if (known.registeredAt == 0 || known.revokedAt != 0) revert NotAnAuditor(auditor);
         if (coSignedBy[publisher][epoch][auditor]) revert AlreadyCoSigned(auditor);
         bytes32 digest = coSignDigest(publisher, epoch, reportHash);
         bool valid = auditor.code.length > 0
@@ -478,13 +575,14 @@ contract SolvencyRegistry {
     }
 
     /// @notice The publisher's publication number `index` (from 0, in publication order) with this
-    /// paramsHash: its epoch, reserves (proof units, in the layout's asset order) and block time.
+    /// paramsHash: its epoch, reserves (proof units, in the layout's asset order), coverage ratios (basis
+    /// points) and block time.
     function publicationAt(address publisher, uint256 paramsHash, uint256 index)
-        external view returns (uint64 epoch, uint256[4] memory reserves, uint64 publishedAt)
+        external view returns (uint64 epoch, uint256[4] memory reserves, uint32[4] memory ratios, uint64 publishedAt)
     {
         epoch = publications[publisher][paramsHash][index];
         Commitment storage stored = commitments[publisher][epoch];
-        return (epoch, stored.reserves, stored.publishedAt);
+        return (epoch, stored.reserves, stored.ratios, stored.publishedAt);
     }
 
     /// @notice True when the inclusion proof shows leafHash is a leaf of the tree committed to by that

@@ -75,13 +75,25 @@ public sealed record EpochManifest(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public ulong? LiabilitiesTime { get; init; }
 
+    /// <summary>
+    /// Per evidence tag (key-proven, custodian-attested, self-declared), per asset, in whole units: the
+    /// reserves evidence's totals (docs/proofs.md, "Evidence tags"). The solvency proof's reserves count
+    /// key-proven and custodian-attested addresses only; absent when the reserves came as bare totals.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public SortedDictionary<string, SortedDictionary<string, string>>? ReservesByEvidence { get; init; }
+
     /// <summary>A chain (CAIP-2), a height and its block hash.</summary>
     public sealed record HeightEntry(string Chain, ulong Height, string BlockHash);
 
     public sealed record AssetEntry(string Symbol, int ProofDecimals);
 
-    /// <summary>A reserve the solvency proof covers: whole units as given and in proof units (rounded down).</summary>
-    public sealed record ReserveEntry(string Symbol, string Amount, string ProofUnits);
+    /// <summary>
+    /// A reserve the solvency proof counts: whole units as given and in proof units (rounded down), and the
+    /// coverage ratio proven for the asset in basis points (reserves at least ratio / 10000 of the
+    /// liabilities, which stay hidden).
+    /// </summary>
+    public sealed record ReserveEntry(string Symbol, string Amount, string ProofUnits, uint CoverageBasisPoints);
 
     /// <summary>Where the commitment was published: chain (CAIP-2), registry and publisher addresses, transaction hash.</summary>
     public sealed record PublicationEntry(string Chain, string Registry, string Publisher, string TransactionHash)

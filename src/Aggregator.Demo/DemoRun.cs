@@ -141,17 +141,16 @@ public static class DemoRun
             // A Proof-of-Reserve feed per asset, as a lending protocol reads them.
             var manifest = Commitment.EpochDirectory.ReadManifestFile(closed.Message.ManifestLocation);
             var feeds = new Dictionary<string, string>();
+            var answers = new List<string>();
             foreach (var asset in manifest.Assets)
             {
-                feeds[asset.Symbol] = await ReserveFeeds.DeployAsync(closed.Message.ManifestLocation, world.Deployer, world.Registry, publisher, asset.Symbol, asset.ProofDecimals, cancellationToken).ConfigureAwait(false);
+                feeds[asset.Symbol] = await ReserveFeeds.DeployAsync(closed.Message.ManifestLocation, world.Deployer, world.Registry, publisher, asset.Symbol, asset.ProofDecimals, FeedMeasure.Reserves, cancellationToken).ConfigureAwait(false);
+                var coverageFeed = await ReserveFeeds.DeployAsync(closed.Message.ManifestLocation, world.Deployer, world.Registry, publisher, asset.Symbol, ReserveFeedClient.CoverageDecimals, FeedMeasure.Coverage, cancellationToken).ConfigureAwait(false);
+                var round = await new ReserveFeedClient(world.Deployer, feeds[asset.Symbol]).LatestRoundAsync().ConfigureAwait(false);
+                var ratio = await new ReserveFeedClient(world.Deployer, coverageFeed).LatestRoundAsync().ConfigureAwait(false);
+                answers.Add($"{asset.Symbol} {new Amount(round.Answer, asset.ProofDecimals)} covering at least {EpochProofs.CoveragePercent((uint)ratio.Answer)} (round {round.RoundId})");
             }
-            var answers = new List<string>();
-            foreach (var (symbol, feed) in feeds)
-            {
-                var round = await new ReserveFeedClient(world.Deployer, feed).LatestRoundAsync().ConfigureAwait(false);
-                answers.Add($"{symbol} {new Amount(round.Answer, manifest.Assets.Single(a => a.Symbol == symbol).ProofDecimals)} (round {round.RoundId})");
-            }
-            Done($"Proof-of-Reserve feeds (AggregatorV3Interface) deployed and read: {string.Join(", ", answers)}");
+            Done($"Proof-of-Reserve feeds (AggregatorV3Interface), reserves and coverage ratio per asset, deployed and read: {string.Join(", ", answers)}");
 
             // Omissions on record: a client disputes the epoch without revealing anything; feeds do not move.
             var disputes = await world.FileDisputeAsync(publisher, epoch, $"{world.Debts[1].Account}: my balance is not what I hold", cancellationToken).ConfigureAwait(false);

@@ -17,6 +17,7 @@ using Aggregator.Reserves.Configuration;
 using Aggregator.Reserves.Evidence;
 using Aggregator.Reserves.Windows;
 using MassTransit;
+using Nethereum.Web3;
 using Microsoft.Extensions.Logging;
 
 namespace Aggregator.Prover;
@@ -52,7 +53,12 @@ internal sealed partial class EpochCloser(ProverSettings settings, IProver prove
             var problems = Uncounted(report);
             if (NextStep(directory) == CloseStep.Prove)
             {
-                var solvency = await new EpochProofs(prover).ProveSolvencyAsync(directory, reservesPath, cancellationToken).ConfigureAwait(false);
+                // The ratios the publisher fixed on the registry before this window started (full coverage
+                // without a registry).
+                var coverage = settings.Registry is { } target
+                    ? await new SolvencyRegistryClient(new Web3(target.RpcUrl), target.Address, settings.Publisher()).CoverageAtAsync(settings.Publisher(), epoch).ConfigureAwait(false)
+                    : null;
+                var solvency = await new EpochProofs(prover).ProveSolvencyAsync(directory, reservesPath, coverage, cancellationToken).ConfigureAwait(false);
                 if (!solvency.Solvent)
                 {
                     throw new EpochCloseException($"reserves do not cover liabilities: {string.Join("; ", solvency.Shortfalls.Concat(problems.Select(p => $"not counted: {p}")))}");
@@ -149,7 +155,12 @@ internal sealed partial class EpochCloser(ProverSettings settings, IProver prove
             throw new EpochCloseException($"epoch {epoch} would be taken behind epoch {previous.Epoch}: {behind}");
         }
         var rows = Rows(settings.Parameters, settings.Accounts, books);
-        var counted = ReservesSweep.Count(reserves.Institution, epoch, read, seed with { Liabilities = liabilities });
+        // Custody statements count as the registry's custodians stood at the window's end.
+        var custodians = settings.Registry is { } registry
+            ? await CustodianRegister.ReadAsync(new SolvencyRegistryClient(new Web3(registry.RpcUrl), registry.Address, settings.Publisher()), reserves.Custodians(),
+                DateTimeOffset.FromUnixTimeSeconds((long)window.End)).ConfigureAwait(false)
+            : null;
+        var counted = ReservesSweep.Count(reserves.Institution, epoch, read, seed with { Liabilities = liabilities }, custodians);
         counted = counted with
         {
             Report = counted.Report with
@@ -233,8 +244,11 @@ internal sealed partial class EpochCloser(ProverSettings settings, IProver prove
     }
 
     // Each reserve address whose ownership is not proven or whose balance could not be read, and why.
+    // Addresses whose evidence failed (a self-declared one is by design not counted, not a failure).
     private static string[] Uncounted(ReservesReport report) =>
-        [.. report.Chains.SelectMany(c => c.Addresses.Where(a => a.Ownership != "verified").Select(a => $"{c.Name} {a.Address}: {a.Ownership}"))];
+        [.. report.Chains.SelectMany(c => c.Addresses
+            .Where(a => a.Ownership != "verified" && a.Evidence != ReserveEvidenceNames.SelfDeclared)
+            .Select(a => $"{c.Name} {a.Address}: {a.Ownership}"))];
 
     // The latest epoch closed here before this one, with its evidence: its heights are a floor.
     private (ulong Epoch, IReadOnlyList<EpochManifest.HeightEntry> Heights)? PreviousEpoch(ulong epoch)

@@ -63,6 +63,13 @@ public static class RegistryPublisher
         var reserves = manifest.Reserves!.Select(r => BigInteger.Parse(r.ProofUnits, CultureInfo.InvariantCulture)).ToArray();
         var (commitment, paramsHash) = (BigInteger.Parse(manifest.Commitment, CultureInfo.InvariantCulture), BigInteger.Parse(manifest.ParamsHash, CultureInfo.InvariantCulture));
         var client = new SolvencyRegistryClient(web3, registry, account.Address);
+        var required = await client.CoverageAtAsync(account.Address, manifest.Epoch).ConfigureAwait(false);
+        if (!manifest.Reserves!.Select(r => r.CoverageBasisPoints).SequenceEqual(required))
+        {
+            throw new InputException(
+                $"the solvency proof shows coverage ratios {string.Join(", ", manifest.Reserves!.Select(r => r.CoverageBasisPoints))} bp, but the registry fixes {string.Join(", ", required)} bp for epoch {manifest.Epoch}: prove solvency again with those ratios",
+                file: proofPath);
+        }
         // The claims root over the addresses the evidence counted (none without evidence), chained onto the
         // publisher's latest commitment.
         var evidence = Path.Combine(directory, EpochProofs.ReservesEvidenceFile);

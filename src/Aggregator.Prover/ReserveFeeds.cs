@@ -16,7 +16,8 @@ public static class ReserveFeeds
 {
     /// <summary>The feed's binding for <paramref name="asset"/>, checked against the manifest and the registry before anything is sent.</summary>
     /// <exception cref="InputException">A manifest that does not recompute, another publisher's, an asset it does not commit, decimals out of range, or a layout the registry holds no publication of.</exception>
-    public static async Task<ReserveFeedClient.Binding> BindingAsync(string manifestPath, IWeb3 web3, string registry, string publisher, string asset, int decimals)
+    public static async Task<ReserveFeedClient.Binding> BindingAsync(
+        string manifestPath, IWeb3 web3, string registry, string publisher, string asset, int decimals, FeedMeasure measure = FeedMeasure.Reserves)
     {
         ArgumentNullException.ThrowIfNull(web3);
         var manifest = EpochDirectory.ReadManifestFile(manifestPath);
@@ -34,9 +35,9 @@ public static class ReserveFeeds
         {
             throw new InputException($"the manifest commits {string.Join(", ", manifest.Assets.Select(a => a.Symbol))}, not '{asset}'", file: manifestPath, field: "--asset");
         }
-        if (decimals is < 0 or > 36)
+        if (decimals is < 0 or > 36 || (measure == FeedMeasure.Coverage && decimals != ReserveFeedClient.CoverageDecimals))
         {
-            throw new InputException("a feed's decimals are 0 to 36", field: "--decimals");
+            throw new InputException($"a feed's decimals are 0 to 36, and a coverage feed's {ReserveFeedClient.CoverageDecimals} (basis points)", field: "--decimals");
         }
         var paramsHash = BigInteger.Parse(manifest.ParamsHash, CultureInfo.InvariantCulture);
         var client = new SolvencyRegistryClient(web3, registry, web3.TransactionManager.Account.Address);
@@ -45,13 +46,15 @@ public static class ReserveFeeds
             throw new InputException($"the registry {registry} holds no publication of epoch {manifest.Epoch} with this manifest's parameters: deploy a feed for a layout that is published", file: manifestPath);
         }
         return new ReserveFeedClient.Binding(registry, manifest.Publisher, paramsHash, index, manifest.Assets[index].ProofDecimals, decimals,
-            $"{asset} proven reserves of {manifest.Publisher}");
+            measure == FeedMeasure.Coverage ? $"{asset} proven coverage ratio of {manifest.Publisher}" : $"{asset} proven reserves of {manifest.Publisher}", measure);
     }
 
     /// <summary>Deploys the feed of <paramref name="asset"/> (<see cref="BindingAsync"/>); returns its address.</summary>
-    public static async Task<string> DeployAsync(string manifestPath, IWeb3 web3, string registry, string publisher, string asset, int decimals, CancellationToken cancellationToken = default)
+    public static async Task<string> DeployAsync(
+        string manifestPath, IWeb3 web3, string registry, string publisher, string asset, int decimals, FeedMeasure measure = FeedMeasure.Reserves,
+        CancellationToken cancellationToken = default)
     {
-        var binding = await BindingAsync(manifestPath, web3, registry, publisher, asset, decimals).ConfigureAwait(false);
+        var binding = await BindingAsync(manifestPath, web3, registry, publisher, asset, decimals, measure).ConfigureAwait(false);
         return await ReserveFeedClient.DeployAsync(web3, binding, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -33,8 +33,8 @@ internal static class CircuitInputs
         };
     }
 
-    /// <summary>solvency(K): the epoch's binding, the reserves in proof units and the root's two children.</summary>
-    public static JsonObject Solvency(MerkleSumTree tree, IReadOnlyList<ulong> reserves, EpochCommitment binding)
+    /// <summary>solvency(K): the epoch's binding, the reserves in proof units, the coverage ratios (basis points) and the root's two children.</summary>
+    public static JsonObject Solvency(MerkleSumTree tree, IReadOnlyList<ulong> reserves, IReadOnlyList<uint> ratios, EpochCommitment binding)
     {
         ArgumentNullException.ThrowIfNull(tree);
         ArgumentNullException.ThrowIfNull(binding);
@@ -51,6 +51,7 @@ internal static class CircuitInputs
             ["epoch"] = binding.Epoch.ToString(CultureInfo.InvariantCulture),
             ["publisher"] = binding.Publisher.ToField().ToString(),
             ["reserves"] = Numbers(reserves),
+            ["ratios"] = Numbers(ratios.Select(r => (ulong)r)),
             ["leftHash"] = tree.NodeHash(childLevel, 0).ToString(),
             ["leftSums"] = Numbers(tree.NodeSums(childLevel, 0).ToArray()),
             ["rightHash"] = tree.NodeHash(childLevel, 1).ToString(),

@@ -17,7 +17,10 @@ public sealed class EpochProofs(IProver prover)
 
     /// <summary>The reserves evidence an epoch carries (per chain the block read, per address its balances and signature), which a verifier re-reads on chain.</summary>
     public const string ReservesEvidenceFile = "reserves.json";
-    public const string SolvencyFormat = "aggregator-solvency-proof/2";
+    public const string SolvencyFormat = "aggregator-solvency-proof/3";
+
+    /// <summary>Full coverage in basis points: reserves at least the liabilities.</summary>
+    public const uint FullCoverage = 10_000;
     public const string InclusionFormat = "aggregator-inclusion-proof/2";
 
     /// <summary>The outcome of a solvency attempt: a proof, or the assets whose liabilities exceed reserves.</summary>
@@ -39,23 +42,34 @@ public sealed class EpochProofs(IProver prover)
     public static string SolvencyCircuitName(int assets) => string.Create(CultureInfo.InvariantCulture, $"solvency_{assets}");
 
     /// <summary>
-    /// Proves that the epoch's liabilities are covered by the reserves in <paramref name="reservesPath"/>;
-    /// writes DIR/solvency-proof.json and records the reserves in the manifest. An uncovered asset is not
-    /// an error but a failed check: no proof is written.
+    /// Proves that the epoch's liabilities are covered, asset by asset, at least <paramref name="coverage"/>
+    /// basis points (in the layout's asset order; full coverage when null) by the reserves in
+    /// <paramref name="reservesPath"/>; writes DIR/solvency-proof.json and records the reserves and ratios
+    /// in the manifest. An asset not covered that far is not an error but a failed check: no proof is written.
     /// </summary>
-    public async Task<SolvencyResult> ProveSolvencyAsync(string epochDirectory, string reservesPath, CancellationToken cancellationToken = default)
+    /// <exception cref="InputException">A ratio below 10000 or above 2^32 − 1, or not one per asset.</exception>
+    public async Task<SolvencyResult> ProveSolvencyAsync(string epochDirectory, string reservesPath, IReadOnlyList<uint>? coverage = null, CancellationToken cancellationToken = default)
     {
         var manifest = EpochDirectory.ReadManifest(epochDirectory);
         var tree = EpochDirectory.ReadTree(epochDirectory);
         var binding = manifest.Binding();
         var (reserves, ignored) = ReservesFile.Read(reservesPath, tree.Parameters.Assets);
+        var ratios = coverage ?? [.. Enumerable.Repeat(FullCoverage, tree.AssetCount)];
+        if (ratios.Count != tree.AssetCount || ratios.Any(r => r < FullCoverage))
+        {
+            throw new InputException($"coverage ratios [{string.Join(", ", ratios)}]: one per asset ({tree.AssetCount}), each at least {FullCoverage} basis points", field: "coverage");
+        }
         var shortfalls = new List<string>();
         for (var k = 0; k < tree.AssetCount; k++)
         {
-            if (tree.RootSums[k] > reserves[k].ProofUnits)
+            // The circuit's check, 10000 · R >= ratio · L, in integers.
+            if ((System.Numerics.BigInteger)ratios[k] * tree.RootSums[k] > (System.Numerics.BigInteger)FullCoverage * reserves[k].ProofUnits)
             {
                 var asset = tree.Parameters.Assets[k];
-                shortfalls.Add($"{asset.Id}: liabilities {new Amount(tree.RootSums[k], asset.ProofDecimals)} exceed reserves {new Amount(reserves[k].ProofUnits, asset.ProofDecimals)}");
+                var liabilities = new Amount(tree.RootSums[k], asset.ProofDecimals);
+                shortfalls.Add(ratios[k] == FullCoverage
+                    ? $"{asset.Id}: liabilities {liabilities} exceed reserves {new Amount(reserves[k].ProofUnits, asset.ProofDecimals)}"
+                    : $"{asset.Id}: reserves {new Amount(reserves[k].ProofUnits, asset.ProofDecimals)} are below {CoveragePercent(ratios[k])} of liabilities {liabilities}");
             }
         }
         if (shortfalls.Count > 0)
@@ -64,7 +78,7 @@ public sealed class EpochProofs(IProver prover)
         }
 
         var circuit = SolvencyCircuitName(tree.AssetCount);
-        var proof = await prover.ProveAsync(circuit, CircuitInputs.Solvency(tree, reserves.Select(r => r.ProofUnits).ToArray(), binding), cancellationToken).ConfigureAwait(false);
+        var proof = await prover.ProveAsync(circuit, CircuitInputs.Solvency(tree, reserves.Select(r => r.ProofUnits).ToArray(), ratios, binding), cancellationToken).ConfigureAwait(false);
         var document = new JsonObject
         {
             ["format"] = SolvencyFormat,
@@ -74,7 +88,10 @@ public sealed class EpochProofs(IProver prover)
             ["rootHash"] = manifest.RootHash,
             ["paramsHash"] = manifest.ParamsHash,
             ["commitment"] = manifest.Commitment,
-            ["reserves"] = new JsonArray([.. reserves.Select(r => new JsonObject { ["symbol"] = r.Symbol, ["proofUnits"] = r.ProofUnits.ToString(CultureInfo.InvariantCulture) })]),
+            ["reserves"] = new JsonArray([.. reserves.Select((r, k) => new JsonObject
+            {
+                ["symbol"] = r.Symbol, ["proofUnits"] = r.ProofUnits.ToString(CultureInfo.InvariantCulture), ["coverageBasisPoints"] = ratios[k],
+            })]),
             ["proof"] = proof.Proof,
             ["publicSignals"] = new JsonArray([.. proof.PublicSignals.Select(s => JsonValue.Create(s))]),
         };
@@ -83,17 +100,32 @@ public sealed class EpochProofs(IProver prover)
         // can read those balances again on chain; a bare list of totals has nothing to re-read.
         var evidence = Path.Combine(epochDirectory, ReservesEvidenceFile);
         var text = await File.ReadAllTextAsync(reservesPath, cancellationToken).ConfigureAwait(false);
-        if (Path.GetFullPath(reservesPath) != Path.GetFullPath(evidence) && JsonNode.Parse(text) is JsonObject { } report && report["chains"] is JsonArray)
+        var report = JsonNode.Parse(text) as JsonObject;
+        if (Path.GetFullPath(reservesPath) != Path.GetFullPath(evidence) && report?["chains"] is JsonArray)
         {
             SafeFile.WriteAtomically(evidence, text);
         }
         EpochDirectory.WriteDocument(path, document);
         EpochDirectory.UpdateManifest(epochDirectory, manifest with
         {
-            Reserves = reserves.Select(r => new EpochManifest.ReserveEntry(r.Symbol, r.Amount.ToString(), r.ProofUnits.ToString(CultureInfo.InvariantCulture))).ToArray(),
+            ReservesByEvidence = ByEvidence(report?["byEvidence"] as JsonObject),
+            Reserves = reserves.Select((r, k) => new EpochManifest.ReserveEntry(r.Symbol, r.Amount.ToString(), r.ProofUnits.ToString(CultureInfo.InvariantCulture), ratios[k])).ToArray(),
         });
         return new SolvencyResult(true, [], path, ignored);
     }
+
+    // An evidence report's totals per tag (tag -> symbol -> whole units), or null when it has none.
+    private static SortedDictionary<string, SortedDictionary<string, string>>? ByEvidence(JsonObject? byEvidence) =>
+        byEvidence is null ? null : new(byEvidence.ToDictionary(
+            tag => tag.Key,
+            tag => new SortedDictionary<string, string>((tag.Value as JsonObject ?? []).ToDictionary(a => a.Key, a => a.Value is JsonValue value && value.TryGetValue<string>(out var amount)
+                ? amount
+                : throw new InputException($"byEvidence.{tag.Key}.{a.Key} is not an amount in whole units (a string)", field: "byEvidence")), StringComparer.Ordinal)),
+            StringComparer.Ordinal);
+
+    /// <summary>A ratio in basis points as a percentage: 10500 is "105%", 10250 "102.5%".</summary>
+    public static string CoveragePercent(uint basisPoints) =>
+        string.Create(CultureInfo.InvariantCulture, $"{basisPoints / 100m:0.##}%");
 
     /// <summary>
     /// Proves that <paramref name="accountId"/> is counted in the epoch's tree with its balances, and writes

@@ -67,10 +67,15 @@ public static class ProofChecks
         {
             return new Report(passed, mismatch);
         }
-        string[] expected = [.. BindingSignals(binding.Value, binding.ParamsHash, binding.Epoch, binding.Publisher), .. manifest.Reserves.Select(r => r.ProofUnits)];
+        string[] expected =
+        [
+            .. BindingSignals(binding.Value, binding.ParamsHash, binding.Epoch, binding.Publisher),
+            .. manifest.Reserves.Select(r => r.ProofUnits),
+            .. manifest.Reserves.Select(r => r.CoverageBasisPoints.ToString(CultureInfo.InvariantCulture)),
+        ];
         var circuit = EpochProofs.SolvencyCircuitName(manifest.Assets.Count);
         return Groth16(document, expected, keys.Load(circuit), proofPath, passed,
-            $"reserves {string.Join(", ", manifest.Reserves.Select(r => $"{r.Amount} {r.Symbol}"))}");
+            $"reserves {string.Join(", ", manifest.Reserves.Select(r => $"{r.Amount} {r.Symbol} (at least {EpochProofs.CoveragePercent(r.CoverageBasisPoints)} of its liabilities)"))}");
     }
 
     /// <summary>

@@ -18,8 +18,8 @@ public sealed class VerificationKeys
     /// </summary>
     private static readonly Dictionary<string, string> Pinned = new(StringComparer.Ordinal)
     {
-        ["inclusion_20_4"] = "7b7c573e1f84712db471169fd561ab9e867246fca2c9e98085beca38f9d49192",
-        ["solvency_4"] = "06e70fdebc4c92dcdc5d124cc59c4b4497e4c3c06bab04dd0b23d1f84886e136",
+        ["inclusion_20_4"] = "5257a7901985a96169a47e06966ef325271f289b605b2c262103c0e693ecc5aa",
+        ["solvency_4"] = "4d528f0a68343745924c78c09e4cfac358e61845b1bd113f9115585650b86552",
     };
 
     private VerificationKeys(string directory, string source)

@@ -5,15 +5,17 @@ using Aggregator.Core.Chains;
 using Aggregator.Core.Observations;
 using Aggregator.Core.Ownership;
 using Aggregator.Reserves.Chains;
+using Aggregator.Reserves.Configuration;
 using Aggregator.Reserves.Evidence;
 
 namespace Aggregator.Reserves;
 
 /// <summary>
-/// Reads every chain of the reserves, checks every ownership signature against the address it counts,
-/// and totals the reserves per asset with the evidence (heights, hashes, per-address balances,
-/// signatures). An address whose ownership is not proved, and a balance that could not be read, is not
-/// counted and is named in <see cref="ReservesOutcome.Problems"/>.
+/// Reads every chain of the reserves, checks every ownership signature against the address it counts
+/// and every custody statement against its custodian on the registry, and totals the reserves per asset
+/// with the evidence (heights, hashes, per-address balances, signatures), and per evidence tag. An address
+/// whose ownership is not proved, and a balance that could not be read, is not counted and is named in
+/// <see cref="ReservesOutcome.Problems"/>; a self-declared address is reported, never counted.
 /// </summary>
 public static class ReservesSweep
 {
@@ -25,7 +27,7 @@ public static class ReservesSweep
     /// <exception cref="Windows.WindowNotReadyException">The window's end is not final yet.</exception>
     public static async Task<ReservesOutcome> RunAsync(
         string institution, IReadOnlyList<ReserveChain> chains, ulong epoch, Windows.ReserveWindow? window = null, ChainId? seedChain = null,
-        Action<string>? progress = null, CancellationToken cancellationToken = default)
+        Action<string>? progress = null, CustodianRegister? custodians = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(chains);
         var seed = window is null ? null : await Windows.WindowedReads.SeedAsync(window, chains, seedChain ?? chains[0].Reader.Chain, cancellationToken).ConfigureAwait(false);
@@ -48,17 +50,19 @@ public static class ReservesSweep
                 read.Add((chain, await chain.Reader.ReadAsync(cancellationToken).ConfigureAwait(false), null));
             }
         }
-        return Count(institution, epoch, read, seed);
+        return Count(institution, epoch, read, seed, custodians);
     }
 
     /// <summary>
     /// The reserves in batches already read (each EVM chain's at its sampled heights, with which sample
     /// each is): the batches may hold other addresses too, and only each chain's reserve addresses count.
     /// </summary>
-    public static ReservesOutcome Count(string institution, ulong epoch, IReadOnlyList<(ReserveChain Chain, ObservationBatch Batch, SampleEvidence? Sample)> read, WindowEvidence? window = null)
+    public static ReservesOutcome Count(
+        string institution, ulong epoch, IReadOnlyList<(ReserveChain Chain, ObservationBatch Batch, SampleEvidence? Sample)> read, WindowEvidence? window = null,
+        CustodianRegister? custodians = null)
     {
         ArgumentNullException.ThrowIfNull(read);
-        var tally = new ReservesTally(institution, epoch);
+        var tally = new ReservesTally(institution, epoch, custodians);
         foreach (var (chain, batch, sample) in read)
         {
             tally.Add(chain, batch, sample);
@@ -74,14 +78,18 @@ public sealed record ReservesOutcome(ReservesReport Report, IReadOnlyList<string
 /// Turns chain batches into evidence and totals: the one place a balance is counted or refused. A
 /// chain's reserves of an asset are, over its sampled heights, the least of the sum over its proven
 /// addresses of balance minus debt; an unsampled chain (Solana, or a point-in-time sweep) has one height.
-/// The reserves of an asset are the sum of its chains' (never below zero: a deficit is a problem).
+/// The reserves of an asset are the sum of its chains' (never below zero: a deficit is a problem). The
+/// totals per evidence tag are each that tag's own least over the heights, so the counted total can exceed
+/// the sum of the key-proven and custodian-attested totals when their lows fall at different heights.
 /// </summary>
-internal sealed class ReservesTally(string institution, ulong epoch)
+internal sealed class ReservesTally(string institution, ulong epoch, CustodianRegister? custodians)
 {
     private readonly List<string> _problems = [];
     private readonly List<ChainEvidence> _chains = [];
-    // Per chain name, per asset: the least net over the heights added so far, and its decimals.
+    // Per chain name (the counted reserves) and per evidence tag and chain name, per asset: the least net
+    // over the heights added so far, and its decimals.
     private readonly Dictionary<string, Dictionary<string, (BigInteger Net, int Decimals)>> _least = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Tag, string Chain), Dictionary<string, (BigInteger Net, int Decimals)>> _leastByTag = [];
     private readonly Dictionary<string, int> _decimals = new(StringComparer.Ordinal);
     // Every (chain, address) counted: the claims root is over exactly these.
     private readonly List<(ChainId Chain, string Address)> _claims = [];
@@ -98,7 +106,8 @@ internal sealed class ReservesTally(string institution, ulong epoch)
         // EVM addresses are case-insensitive hex; Solana's base58 is not.
         var comparison = batch.Chain.Family == ChainFamily.Evm ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
         var net = new Dictionary<string, (BigInteger Net, int Decimals)>(StringComparer.Ordinal);
-        void Count(AssetId asset, Amount amount, int sign)
+        var netByTag = ReserveEvidenceNames.All.ToDictionary(tag => tag, _ => new Dictionary<string, (BigInteger Net, int Decimals)>(StringComparer.Ordinal), StringComparer.Ordinal);
+        void Count(Dictionary<string, (BigInteger Net, int Decimals)> into, AssetId asset, Amount amount, int sign)
         {
             if (_decimals.TryGetValue(asset.Symbol, out var decimals) && decimals != amount.Decimals)
             {
@@ -106,35 +115,41 @@ internal sealed class ReservesTally(string institution, ulong epoch)
                 throw new InvalidOperationException($"{asset} has {decimals} and {amount.Decimals} decimals");
             }
             _decimals[asset.Symbol] = amount.Decimals;
-            net[asset.Symbol] = (net.GetValueOrDefault(asset.Symbol).Item1 + (sign * amount.BaseUnits), amount.Decimals);
+            into[asset.Symbol] = (into.GetValueOrDefault(asset.Symbol).Item1 + (sign * amount.BaseUnits), amount.Decimals);
         }
         var addresses = new List<AddressEvidence>();
         foreach (var reserve in chain.Addresses)
         {
-            var expected = new OwnershipMessage(institution, batch.Chain, reserve.Address, epoch);
-            var check = chain.VerifyOwnership(new OwnershipClaim(reserve.SignedText, reserve.Signature), expected);
+            var tag = ReserveEvidenceNames.Of(reserve.Evidence);
+            var check = Check(chain, batch.Chain, reserve);
             var balances = batch.Balances.Where(b => string.Equals(b.Address, reserve.Address, comparison)).ToArray();
             var debts = batch.Debts.Where(d => string.Equals(d.Address, reserve.Address, comparison)).ToArray();
-            if (!check.IsValid)
+            if (check is { IsValid: false })
             {
-                _problems.Add($"{at} {reserve.Address}: ownership not proved: {check.Reason}");
+                _problems.Add($"{at} {reserve.Address}: {(reserve.Evidence == ReserveEvidence.CustodianAttested ? "custody" : "ownership")} not proved: {check.Reason}");
             }
             else
             {
-                _claims.Add((batch.Chain, reserve.Address));
-                foreach (var balance in balances)
+                var counted = check is not null;
+                if (counted)
                 {
-                    Count(balance.Asset, balance.Amount, +1);
+                    _claims.Add((batch.Chain, reserve.Address));
                 }
-                foreach (var debt in debts)
+                foreach (var (asset, amount, sign) in balances.Select(b => (b.Asset, b.Amount, +1)).Concat(debts.Select(d => (d.Asset, d.Amount, -1))))
                 {
-                    Count(debt.Asset, debt.Amount, -1);
+                    Count(netByTag[tag], asset, amount, sign);
+                    if (counted)
+                    {
+                        Count(net, asset, amount, sign);
+                    }
                 }
             }
             addresses.Add(new AddressEvidence(
-                reserve.Address, reserve.SignedText, reserve.Signature, check.IsValid ? "verified" : check.Reason,
+                reserve.Address, reserve.SignedText, reserve.Signature, check is null ? "none: self-declared, not counted" : check.IsValid ? "verified" : check.Reason,
                 new SortedDictionary<string, string>(balances.ToDictionary(b => b.Asset.Symbol, b => b.Amount.ToString()), StringComparer.Ordinal))
             {
+                Evidence = tag,
+                Custodian = reserve.Custodian,
                 Debts = debts.Length == 0 ? null : [.. debts.Select(d => new DebtEvidence(d.Source, d.Asset.Symbol, d.Amount.ToString()))],
             });
         }
@@ -142,25 +157,67 @@ internal sealed class ReservesTally(string institution, ulong epoch)
         {
             _problems.Add($"{at} {failure.Address}: {failure.Asset} unreadable ({failure.Reason}); not counted");
         }
-        if (_least.TryGetValue(name, out var least))
+        Fold(_least, name, net);
+        foreach (var (tag, tagNet) in netByTag)
         {
-            foreach (var symbol in least.Keys.Union(net.Keys).ToArray())
-            {
-                var here = net.GetValueOrDefault(symbol, (BigInteger.Zero, _decimals[symbol]));
-                least[symbol] = least.TryGetValue(symbol, out var earlier) && earlier.Net <= here.Item1 ? earlier : here;
-            }
-        }
-        else
-        {
-            _least[name] = net;
+            Fold(_leastByTag, (tag, name), tagNet);
         }
         var evidence = new ChainEvidence(batch.Chain.ToString(), name, batch.Height, batch.BlockHash, addresses) { Sample = sample };
         _chains.Add(evidence);
         return evidence;
     }
 
+    // A chain's (or a tag's) nets at one more height: each asset's least so far.
+    private void Fold<TKey>(Dictionary<TKey, Dictionary<string, (BigInteger Net, int Decimals)>> leastOf, TKey key, Dictionary<string, (BigInteger Net, int Decimals)> net)
+        where TKey : notnull
+    {
+        if (!leastOf.TryGetValue(key, out var least))
+        {
+            leastOf[key] = net;
+            return;
+        }
+        foreach (var symbol in least.Keys.Union(net.Keys).ToArray())
+        {
+            var here = net.GetValueOrDefault(symbol, (BigInteger.Zero, _decimals[symbol]));
+            least[symbol] = least.TryGetValue(symbol, out var earlier) && earlier.Net <= here.Item1 ? earlier : here;
+        }
+    }
+
+    // The address's evidence checked: its own signature (key-proven), or its custodian's standing on the
+    // registry and signature (custodian-attested); null for a self-declared address (nothing to check).
+    private OwnershipCheck? Check(ReserveChain chain, ChainId on, ReserveAddress reserve)
+    {
+        var expected = new OwnershipMessage(institution, on, reserve.Address, epoch);
+        var claim = new OwnershipClaim(reserve.SignedText, reserve.Signature);
+        return reserve.Evidence switch
+        {
+            ReserveEvidence.KeyProven => chain.VerifyOwnership(claim, expected),
+            ReserveEvidence.CustodianAttested when custodians is null =>
+                OwnershipCheck.Invalid($"custodian {reserve.Custodian} cannot be checked: no registry was given to read the custodians from"),
+            ReserveEvidence.CustodianAttested when custodians!.Refusal(reserve.Custodian!) is { } refused => OwnershipCheck.Invalid(refused),
+            ReserveEvidence.CustodianAttested => Aggregator.Chains.Evm.Ownership.EvmOwnershipVerifier.VerifyCustody(claim, expected with { Custody = true }, reserve.Custodian!),
+            _ => null,
+        };
+    }
+
     public ReservesOutcome Outcome(WindowEvidence? window = null) =>
-        new(new ReservesReport(ReservesReport.CurrentFormat, institution, epoch, Totals(), _chains.ToArray()) { Window = window, ClaimsRoot = ClaimsRoot() }, Problems);
+        new(new ReservesReport(ReservesReport.CurrentFormat, institution, epoch, Totals(), _chains.ToArray())
+        {
+            Window = window,
+            ClaimsRoot = ClaimsRoot(),
+            ByEvidence = TotalsByEvidence(),
+        }, Problems);
+
+    /// <summary>Per evidence tag, per asset: the sum over chains of the tag's least net, in whole units (never below zero).</summary>
+    public SortedDictionary<string, SortedDictionary<string, string>> TotalsByEvidence() =>
+        new(ReserveEvidenceNames.All.ToDictionary(tag => tag, tag =>
+        {
+            var chains = _leastByTag.Where(e => e.Key.Tag == tag).Select(e => e.Value).ToArray();
+            return new SortedDictionary<string, string>(
+                chains.SelectMany(c => c.Keys).Distinct().ToDictionary(symbol => symbol, symbol =>
+                    new Amount(BigInteger.Max(chains.Aggregate(BigInteger.Zero, (total, c) => total + c.GetValueOrDefault(symbol).Net), BigInteger.Zero), _decimals[symbol]).ToString()),
+                StringComparer.Ordinal);
+        }), StringComparer.Ordinal);
 
     /// <summary>The claims root over the addresses counted so far.</summary>
     public string ClaimsRoot() => Claims.ClaimsTree.Of(_claims).RootHex;

@@ -10,7 +10,9 @@ namespace Aggregator.Reserves;
 /// Checks a reserves report against the chains: the window's seed is the prevrandao of the first finalized
 /// block of the seed chain at or after the window's end, each EVM chain's heights are exactly the ones the
 /// seed draws, each recorded block is still the chain's block at that height, every balance and debt read
-/// there again, every signature verified again, the totals (least net per chain, summed) recomputed.
+/// there again, every signature verified again (a custody statement against the custodians as the registry
+/// had them at the window's end, when given), the totals (least net per chain, summed) and the totals per
+/// evidence tag recomputed.
 /// Solana's RPC serves current state only, so a cluster is re-read now and is never counted as checked:
 /// it is reported as "slot S not re-readable" with its balances now. A chain whose node cannot be
 /// reached is not checked either, and says why.
@@ -20,7 +22,8 @@ public static class ReservesVerification
     /// <summary>What was checked and what differs; the report is valid when <see cref="VerificationOutcome.Failures"/> is empty.</summary>
     /// <exception cref="InputException">A recorded chain is not in the configuration, or is recorded twice.</exception>
     public static async Task<VerificationOutcome> VerifyAsync(
-        ReservesReport report, string institution, IReadOnlyList<ReserveChain> chains, string source, CancellationToken cancellationToken = default)
+        ReservesReport report, string institution, IReadOnlyList<ReserveChain> chains, string source, CustodianRegister? custodians = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(chains);
@@ -28,7 +31,7 @@ public static class ReservesVerification
         var confirmed = new List<string>();
         var notChecked = new List<string>();
         var asRecorded = true;
-        var tally = new ReservesTally(institution, report.Epoch);
+        var tally = new ReservesTally(institution, report.Epoch, custodians);
         var recordedNames = new HashSet<string>(StringComparer.Ordinal);
         var recordedHeights = new HashSet<(string, ulong)>();
         for (var i = 0; i < report.Chains.Count; i++)
@@ -85,6 +88,11 @@ public static class ReservesVerification
         if (asRecorded && failures.Count == 0 && !SameJson(totals, report.Reserves))
         {
             failures.Add($"the totals {JsonSerializer.Serialize(totals, ReservesJsonContext.Default.SortedDictionaryStringString)} are not the recorded {JsonSerializer.Serialize(report.Reserves, ReservesJsonContext.Default.SortedDictionaryStringString)}");
+        }
+        var byEvidence = tally.TotalsByEvidence();
+        if (asRecorded && failures.Count == 0 && !SameJson(byEvidence, report.ByEvidence))
+        {
+            failures.Add($"the totals per evidence tag {JsonSerializer.Serialize(byEvidence, ReservesJsonContext.Default.SortedDictionaryStringSortedDictionaryStringString)} are not the recorded {JsonSerializer.Serialize(report.ByEvidence, ReservesJsonContext.Default.SortedDictionaryStringSortedDictionaryStringString)}");
         }
         if (asRecorded && failures.Count == 0 && tally.ClaimsRoot() != report.ClaimsRoot)
         {

@@ -94,7 +94,7 @@ public sealed class ApiWorld : IDisposable
     /// <summary>The later epoch's reserves: 12.5 BTC (proof units 1,250,000,000), 300 ETH, 2,000 SOL, 3,000,000.123456 USDC.</summary>
     public static IReadOnlyList<EpochManifest.ReserveEntry> LaterReserves { get; } =
     [
-        new("BTC", "12.5", "1250000000"), new("ETH", "300", "30000000000"), new("SOL", "2000", "2000000000"), new("USDC", "3000000.123456", "3000000123456"),
+        new("BTC", "12.5", "1250000000", 10_500), new("ETH", "300", "30000000000", 10_000), new("SOL", "2000", "2000000000", 10_000), new("USDC", "3000000.123456", "3000000123456", 12_000),
     ];
 
     private void Published(ulong epoch, ulong block, IReadOnlyList<EpochManifest.ReserveEntry>? reserves)

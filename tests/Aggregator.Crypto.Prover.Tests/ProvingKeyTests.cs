@@ -14,9 +14,9 @@ public class ProvingKeyTests
     public void Reads_snarkjs_key_and_matches_its_own_verification_key_only()
     {
         var key = ProvingKey.Read(Solvency, "solvency_4.zkey");
-        Assert.Equal(1786, key.VariableCount);
-        Assert.Equal(8, key.PublicCount); // commitment, paramsHash, epoch, publisher, 4 reserves
-        Assert.Equal(2048, key.DomainSize);
+        Assert.Equal(2174, key.VariableCount);
+        Assert.Equal(12, key.PublicCount); // commitment, paramsHash, epoch, publisher, 4 reserves, 4 coverage ratios
+        Assert.Equal(4096, key.DomainSize);
         key.CheckMatches(VerificationKey("solvency_4"));
         var error = Assert.Throws<ProofFormatException>(() => key.CheckMatches(VerificationKey("inclusion_20_4")));
         Assert.Contains("not from the same circuit", error.Message);

@@ -32,7 +32,7 @@ public sealed class CloseStepTests : IDisposable
         File.WriteAllText(Path.Combine(directory, EpochProofs.SolvencyProofFile), "{}");
         Assert.Equal(CloseStep.Prove, EpochCloser.NextStep(directory));
         // The other order: the reserves named and the proof lost.
-        var proved = manifest with { Reserves = [new EpochManifest.ReserveEntry("ETH", "1", "100000000")] };
+        var proved = manifest with { Reserves = [new EpochManifest.ReserveEntry("ETH", "1", "100000000", 10_000)] };
         EpochDirectory.UpdateManifest(directory, proved);
         File.Delete(Path.Combine(directory, EpochProofs.SolvencyProofFile));
         Assert.Equal(CloseStep.Prove, EpochCloser.NextStep(directory));

@@ -14,11 +14,12 @@ public class EpochProofsTests(ProvenEpochFixture epoch)
         var document = JsonNode.Parse(File.ReadAllText(Path.Combine(epoch.EpochDirectory, EpochProofs.SolvencyProofFile)))!;
         var manifest = EpochDirectory.ReadManifest(epoch.EpochDirectory);
         var publisher = PublisherAddress.Parse(ProvenEpochFixture.Publisher).ToField().ToString();
-        string[] expected = [manifest.Commitment, manifest.ParamsHash, "1700000000", publisher, "1000000000", "20050000000", "1342500001", "2000000000000"];
+        string[] expected = [manifest.Commitment, manifest.ParamsHash, "1700000000", publisher, "1000000000", "20050000000", "1342500001", "2000000000000", "10000", "10000", "10000", "10000"];
         Assert.Equal(expected, document["publicSignals"]!.AsArray().Select(s => s!.GetValue<string>()));
         Assert.Equal(EpochCommitment.Of(epoch.Tree, ProvenEpochFixture.Epoch, PublisherAddress.Parse(ProvenEpochFixture.Publisher)).Value.ToString(), manifest.Commitment);
         Assert.Equal(["BTC", "ETH", "SOL", "USDC"], manifest.Reserves!.Select(r => r.Symbol));
         Assert.Equal("200.5", manifest.Reserves![1].Amount);
+        Assert.All(manifest.Reserves!, r => Assert.Equal(EpochProofs.FullCoverage, r.CoverageBasisPoints));
     }
 
     [Fact]
@@ -80,6 +81,38 @@ public class EpochProofsTests(ProvenEpochFixture epoch)
         Assert.StartsWith("ETH: liabilities 115.75000001 exceed reserves 115.75", result.Shortfalls[0]);
         Assert.False(File.Exists(Path.Combine(directory, EpochProofs.SolvencyProofFile)));
         Assert.Null(EpochDirectory.ReadManifest(directory).Reserves);
+    }
+
+    [Fact]
+    public async Task A_coverage_ratio_is_proven_with_the_liabilities_hidden_and_a_ratio_the_reserves_miss_gives_no_proof()
+    {
+        var directory = Path.Combine(epoch.Workspace, "coverage");
+        EpochDirectory.Write(directory, epoch.Tree, EpochSecret.ParseHex(ProvenEpochFixture.SecretHex), 3, PublisherAddress.Parse(ProvenEpochFixture.Publisher), DateTimeOffset.UnixEpoch);
+        var reserves = Path.Combine(epoch.Workspace, "coverage-reserves.json");
+        await File.WriteAllTextAsync(reserves, """{ "reserves": { "BTC": "10", "ETH": "200.5", "SOL": "1342.500001", "USDC": "2000000" } }""");
+        var keys = Path.Combine(epoch.CircuitsDirectory, "keys");
+        using var native = new NativeProver(ProvingKeys.At(keys, "test"), VerificationKeys.At(keys), null);
+        var proofs = new EpochProofs(native);
+
+        // ETH's liabilities are 115.75000001: 200.5 covers 150% of them, not 200%.
+        var missed = await proofs.ProveSolvencyAsync(directory, reserves, [10_000, 20_000, 10_000, 10_000]);
+        Assert.False(missed.Solvent);
+        Assert.Equal(["ETH: reserves 200.5 are below 200% of liabilities 115.75000001"], missed.Shortfalls);
+        Assert.False(File.Exists(Path.Combine(directory, EpochProofs.SolvencyProofFile)));
+
+        var proved = await proofs.ProveSolvencyAsync(directory, reserves, [10_000, 15_000, 10_000, 10_000]);
+        Assert.True(proved.Solvent);
+        Assert.Equal([10_000u, 15_000u, 10_000u, 10_000u], EpochDirectory.ReadManifest(directory).Reserves!.Select(r => r.CoverageBasisPoints));
+        var report = ProofChecks.Solvency(directory, VerificationKeys.At(keys));
+        Assert.True(report.IsValid, report.Failure);
+        Assert.Contains(report.Passed, p => p.Contains("200.5 ETH (at least 150% of its liabilities)", StringComparison.Ordinal));
+
+        // A manifest claiming a higher ratio than the one proven: the proof does not verify for it.
+        var manifest = EpochDirectory.ReadManifest(directory);
+        EpochDirectory.UpdateManifest(directory, manifest with { Reserves = [.. manifest.Reserves!.Select((r, k) => k == 1 ? r with { CoverageBasisPoints = 20_000 } : r)] });
+        Assert.False(ProofChecks.Solvency(directory, VerificationKeys.At(keys)).IsValid);
+        // Below full coverage is refused before proving.
+        Assert.Throws<InputException>(() => proofs.ProveSolvencyAsync(directory, reserves, [9_999, 10_000, 10_000, 10_000]).GetAwaiter().GetResult());
     }
 
     [Theory]

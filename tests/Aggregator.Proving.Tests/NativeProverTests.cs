@@ -42,8 +42,10 @@ public sealed class NativeProverTests : IClassFixture<NativeProverTests.Prover>
 
         public JsonObject Inclusion(int leaf) => CircuitInputs.Inclusion(Tree, leaf, Binding);
 
-        public JsonObject Solvency(ulong extra) =>
-            CircuitInputs.Solvency(Tree, Enumerable.Range(0, Tree.AssetCount).Select(k => Tree.RootSums[k] + extra * (ulong)(k + 1)).ToArray(), Binding);
+        // Reserves of ratio / 10000 of the liabilities (rounded up) and more: the ratio holds.
+        public JsonObject Solvency(ulong extra, uint ratio = 10_000) =>
+            CircuitInputs.Solvency(Tree, Enumerable.Range(0, Tree.AssetCount).Select(k => (ulong)(((System.Numerics.BigInteger)Tree.RootSums[k] * ratio + 9_999) / 10_000) + extra * (ulong)(k + 1)).ToArray(),
+                Enumerable.Repeat(ratio, Tree.AssetCount).ToArray(), Binding);
 
         public void Dispose()
         {
@@ -99,8 +101,9 @@ public sealed class NativeProverTests : IClassFixture<NativeProverTests.Prover>
         [
             .. Enumerable.Range(0, 25).Select(_ => ("inclusion_20_4", _prover.Inclusion(random.Next(300)))),
             .. Enumerable.Range(0, 3).Select(leaf => ("inclusion_20_4", CircuitInputs.Inclusion(edge, leaf, edgeBinding))),
-            .. Enumerable.Range(0, 25).Select(_ => ("solvency_4", _prover.Solvency((ulong)random.NextInt64(1L << 50)))),
-            ("solvency_4", CircuitInputs.Solvency(edge, [.. edge.RootSums], edgeBinding)), // reserves exactly the liabilities
+            .. Enumerable.Range(0, 25).Select(_ => ("solvency_4", _prover.Solvency((ulong)random.NextInt64(1L << 50), (uint)random.Next(10_000, 40_000)))),
+            ("solvency_4", CircuitInputs.Solvency(edge, [.. edge.RootSums], [10_000, 10_000, 10_000, 10_000], edgeBinding)), // reserves exactly the liabilities
+            ("solvency_4", _prover.Solvency(0, 20_000)), // reserves exactly twice the liabilities
         ];
         using var inclusion = Wasmtime("inclusion_20_4");
         using var solvency = Wasmtime("solvency_4");
@@ -119,6 +122,18 @@ public sealed class NativeProverTests : IClassFixture<NativeProverTests.Prover>
         var short_ = _prover.Solvency(0);
         short_["reserves"]![0] = (_prover.Tree.RootSums[0] - 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
         cases.Add(("solvency_4", short_, "main.covered[0].out === 1"));
+        // Reserves one unit short of 120% of the liabilities, with a ratio of 12000: 10000 · R >= ratio · L fails.
+        var belowRatio = _prover.Solvency(0, 12_000);
+        belowRatio["reserves"]![1] = (((System.Numerics.BigInteger)_prover.Tree.RootSums[1] * 12_000 / 10_000) - 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        cases.Add(("solvency_4", belowRatio, "main.covered[1].out === 1"));
+        // A ratio under full coverage (it would prove reserves below the liabilities).
+        var underFull = _prover.Solvency(1);
+        underFull["ratios"]![3] = "9999";
+        cases.Add(("solvency_4", underFull, "main.atLeastFull[3].out === 1"));
+        // A ratio beyond 32 bits.
+        var wideRatio = _prover.Solvency(1);
+        wideRatio["ratios"]![0] = "4294967296";
+        cases.Add(("solvency_4", wideRatio, "main.ranges[3][0].n2b"));
         // Reserves beyond 64 bits.
         var huge = _prover.Solvency(0);
         huge["reserves"]![2] = "18446744073709551616";
@@ -153,7 +168,7 @@ public sealed class NativeProverTests : IClassFixture<NativeProverTests.Prover>
             Assert.All(refused, r => Assert.NotNull(r!["error"]));
         }
         // The calculator is still usable after a failed run.
-        Assert.True(_prover.Native.Prove("solvency_4", _prover.Solvency(3)).PublicSignals.Count == 8);
+        Assert.True(_prover.Native.Prove("solvency_4", _prover.Solvency(3)).PublicSignals.Count == 12);
     }
 
     [Fact]

@@ -7,7 +7,7 @@ import buildPoseidonOpt from "circomlibjs-poseidon";
 import { sha256 } from "@noble/hashes/sha2";
 
 export const INCLUSION_FORMAT = "aggregator-inclusion-proof/2";
-export const SOLVENCY_FORMAT = "aggregator-solvency-proof/2";
+export const SOLVENCY_FORMAT = "aggregator-solvency-proof/3";
 export const MANIFEST_FORMAT = "aggregator-commitment/2";
 const R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
 
@@ -155,9 +155,12 @@ export async function checkSolvency(document, published, keys) {
   ]);
   if (mismatch) return { passed, failure: mismatch };
   const expected = [published.commitment, published.paramsHash, published.epoch, publisherField(published.publisher)].map(String)
-    .concat(manifest.reserves.map((r) => r.proofUnits));
+    .concat(manifest.reserves.map((r) => r.proofUnits))
+    .concat(manifest.reserves.map((r) => String(r.coverageBasisPoints)));
+  // Coverage in basis points: reserves at least that share of the (hidden) liabilities.
+  const percent = (bp) => `${Number(bp) / 100}%`;
   return groth16(document, expected, keys, `solvency_${manifest.assets.length}`, passed,
-    `reserves ${manifest.reserves.map((r) => `${r.amount} ${r.symbol}`).join(", ")}`);
+    `reserves ${manifest.reserves.map((r) => `${r.amount} ${r.symbol} (at least ${percent(r.coverageBasisPoints)} of its liabilities)`).join(", ")}`);
 }
 
 // commitmentOf(address,uint64): its selector (keccak-256 of the signature, first 4 bytes).

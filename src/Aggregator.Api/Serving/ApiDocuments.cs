@@ -7,14 +7,19 @@ namespace Aggregator.Api.Serving;
 public sealed record EpochPage(IReadOnlyList<EpochSummary> Epochs, string? Next);
 
 /// <summary>
-/// A published epoch: its binding values (docs/commitment.md), the reserves its solvency proof covers,
-/// where it was published, and where its files are.
+/// A published epoch: its binding values (docs/commitment.md), the reserves its solvency proof covers
+/// with the coverage ratio proven for each, the reserves per evidence tag (null when the epoch's reserves
+/// came as bare totals), where it was published, and where its files are.
 /// </summary>
 public sealed record EpochSummary(
-    ulong Epoch, string Publisher, string Commitment, string ParamsHash, int Depth, IReadOnlyList<ProvenReserve> Reserves, PublicationRecord Publication, EpochFiles Files);
+    ulong Epoch, string Publisher, string Commitment, string ParamsHash, int Depth, IReadOnlyList<ProvenReserve> Reserves,
+    IReadOnlyDictionary<string, SortedDictionary<string, string>>? ReservesByEvidence, PublicationRecord Publication, EpochFiles Files);
 
-/// <summary>An asset's proven reserves: whole units, and the proof's units (rounded down) at its proof decimals.</summary>
-public sealed record ProvenReserve(string Asset, string Amount, string ProofUnits, int ProofDecimals);
+/// <summary>
+/// An asset's proven reserves: whole units, the proof's units (rounded down) at its proof decimals, and the
+/// coverage ratio the proof shows in basis points (reserves at least that share of the hidden liabilities).
+/// </summary>
+public sealed record ProvenReserve(string Asset, string Amount, string ProofUnits, int ProofDecimals, uint CoverageBasisPoints);
 
 /// <summary>Where an epoch was published: the chain (CAIP-2), the registry, the transaction, its block and the block's time (when recorded).</summary>
 public sealed record PublicationRecord(string Chain, string Registry, string Transaction, ulong? Block, DateTimeOffset? BlockTime);
@@ -26,9 +31,10 @@ public sealed record EpochFiles(string Manifest, string Solvency, string Reserve
 /// The latest proven reserves of an asset, in the terms of the on-chain Proof-of-Reserve feed
 /// (Chainlink's AggregatorV3Interface): <see cref="Answer"/> is the reserves scaled to
 /// <see cref="Decimals"/>, rounded down, as a decimal integer string; <see cref="UpdatedAt"/> the
-/// publication's block time.
+/// publication's block time; <see cref="CoverageBasisPoints"/> what the coverage feed answers.
 /// </summary>
-public sealed record ReserveAnswer(string Asset, string Publisher, ulong Epoch, string Answer, int Decimals, string Amount, DateTimeOffset? UpdatedAt, PublicationRecord Publication);
+public sealed record ReserveAnswer(
+    string Asset, string Publisher, ulong Epoch, string Answer, int Decimals, string Amount, uint CoverageBasisPoints, DateTimeOffset? UpdatedAt, PublicationRecord Publication);
 
 /// <summary>The body of an inclusion request.</summary>
 public sealed record InclusionRequest(string Account);

@@ -177,7 +177,7 @@ internal static class ApiEndpoints
         // Rounded down, as the feed rounds: a reported reserve is never more than was proven.
         var answer = scale >= proofDecimals ? units * BigInteger.Pow(10, scale - proofDecimals) : units / BigInteger.Pow(10, proofDecimals - scale);
         return TypedResults.Ok(new ReserveAnswer(asset, manifest.Publisher, manifest.Epoch, answer.ToString(CultureInfo.InvariantCulture), scale, reserve.Amount,
-            latest.Epoch.Publication.BlockTime, Publication(latest.Epoch)));
+            reserve.CoverageBasisPoints, latest.Epoch.Publication.BlockTime, Publication(latest.Epoch)));
     }
 
     private static EpochSummary Summary(PublishedEpoch epoch)
@@ -186,8 +186,8 @@ internal static class ApiEndpoints
         var root = $"/v1/epochs/{epoch.Publisher}/{epoch.Epoch}";
         return new EpochSummary(
             epoch.Epoch, epoch.Publisher, manifest.Commitment, manifest.ParamsHash, manifest.Depth,
-            [.. manifest.Reserves!.Zip(manifest.Assets, (r, a) => new ProvenReserve(r.Symbol, r.Amount, r.ProofUnits, a.ProofDecimals))],
-            Publication(epoch), new EpochFiles($"{root}/manifest", $"{root}/solvency", $"{root}/reserves", $"{root}/registry"));
+            [.. manifest.Reserves!.Zip(manifest.Assets, (r, a) => new ProvenReserve(r.Symbol, r.Amount, r.ProofUnits, a.ProofDecimals, r.CoverageBasisPoints))],
+            manifest.ReservesByEvidence, Publication(epoch), new EpochFiles($"{root}/manifest", $"{root}/solvency", $"{root}/reserves", $"{root}/registry"));
     }
 
     private static PublicationRecord Publication(PublishedEpoch epoch) =>

@@ -63,25 +63,35 @@ public sealed record CoSignStatement(
     }
 }
 
-/// <summary>An auditor the registry's owner registered: its name, and when it was revoked (null while it is not).</summary>
-public sealed record RegisteredAuditor(string Address, string Name, DateTimeOffset? RevokedAt);
-
-/// <summary>A co-signature on record: the auditor, its report's hash, when it was recorded.</summary>
-public sealed record CoSignatureOnRecord(RegisteredAuditor Auditor, byte[] ReportHash, DateTimeOffset SignedAt);
-
-[FunctionOutput]
-internal sealed class AuditorOutput : IFunctionOutputDTO
+/// <summary>
+/// An auditor or a custodian the registry's owner registered: its name, when it was registered, and when
+/// it was revoked (null while it is not).
+/// </summary>
+public sealed record RegisteredAttestor(string Address, string Name, DateTimeOffset RegisteredAt, DateTimeOffset? RevokedAt)
 {
-    [Parameter("tuple", "", 1)]
-    public AuditorStruct Value { get; set; } = new();
+    /// <summary>Whether its word counts at <paramref name="time"/>: registered by then and not revoked by then.</summary>
+    public bool StandsAt(DateTimeOffset time) => RegisteredAt <= time && (RevokedAt is null || RevokedAt > time);
 }
 
-internal sealed class AuditorStruct
+/// <summary>A co-signature on record: the auditor, its report's hash, when it was recorded.</summary>
+public sealed record CoSignatureOnRecord(RegisteredAttestor Auditor, byte[] ReportHash, DateTimeOffset SignedAt);
+
+[FunctionOutput]
+internal sealed class AttestorOutput : IFunctionOutputDTO
+{
+    [Parameter("tuple", "", 1)]
+    public AttestorStruct Value { get; set; } = new();
+}
+
+internal sealed class AttestorStruct
 {
     [Parameter("string", "name", 1)]
     public string Name { get; set; } = "";
 
-    [Parameter("uint64", "revokedAt", 2)]
+    [Parameter("uint64", "registeredAt", 2)]
+    public ulong RegisteredAt { get; set; }
+
+    [Parameter("uint64", "revokedAt", 3)]
     public ulong RevokedAt { get; set; }
 }
 
@@ -102,4 +112,18 @@ internal sealed class CoSignatureStruct
 
     [Parameter("uint64", "signedAt", 3)]
     public ulong SignedAt { get; set; }
+}
+
+/// <summary>The registry's CoverageSet event: a publisher's new ratios and the first epoch they apply to.</summary>
+[Event("CoverageSet")]
+internal sealed class CoverageSetEvent : IEventDTO
+{
+    [Parameter("address", "publisher", 1, true)]
+    public string Publisher { get; set; } = "";
+
+    [Parameter("uint32[4]", "ratios", 2, false)]
+    public List<uint> Ratios { get; set; } = [];
+
+    [Parameter("uint64", "fromEpoch", 3, false)]
+    public ulong FromEpoch { get; set; }
 }

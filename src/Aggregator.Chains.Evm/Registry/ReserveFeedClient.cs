@@ -21,8 +21,15 @@ public sealed class ReserveFeedClient
         _contract = web3.Eth.GetContract(Artifact.Value.Abi, feedAddress);
     }
 
-    /// <summary>What binds a feed: the registry, the publisher, the layout's paramsHash, the asset's position and proof decimals in it, and the feed's decimals.</summary>
-    public sealed record Binding(string Registry, string Publisher, BigInteger ParamsHash, int AssetIndex, int ProofDecimals, int Decimals, string Description);
+    /// <summary>
+    /// What binds a feed: the registry, the publisher, the layout's paramsHash, the asset's position and
+    /// proof decimals in it, the feed's decimals, and what it answers (a coverage feed has 4 decimals).
+    /// </summary>
+    public sealed record Binding(
+        string Registry, string Publisher, BigInteger ParamsHash, int AssetIndex, int ProofDecimals, int Decimals, string Description, FeedMeasure Measure = FeedMeasure.Reserves);
+
+    /// <summary>The decimals of a coverage feed: basis points, 10500 being 1.05.</summary>
+    public const int CoverageDecimals = 4;
 
     /// <summary>Deploys a feed from the web3's account; returns its address.</summary>
     public static async Task<string> DeployAsync(IWeb3 web3, Binding binding, CancellationToken cancellationToken = default)
@@ -31,7 +38,8 @@ public sealed class ReserveFeedClient
         ArgumentNullException.ThrowIfNull(binding);
         var receipt = await web3.Eth.DeployContract.SendRequestAndWaitForReceiptAsync(
             Artifact.Value.Abi, Artifact.Value.Bytecode, web3.TransactionManager.Account.Address, ContractArtifact.DeployGas, cancellationToken,
-            binding.Registry, binding.Publisher, binding.ParamsHash, (byte)binding.AssetIndex, (byte)binding.ProofDecimals, (byte)binding.Decimals, binding.Description).ConfigureAwait(false);
+            binding.Registry, binding.Publisher, binding.ParamsHash, (byte)binding.AssetIndex, (byte)binding.ProofDecimals, (byte)binding.Decimals, (byte)binding.Measure,
+            binding.Description).ConfigureAwait(false);
         if (receipt.Status?.Value != 1 || string.IsNullOrEmpty(receipt.ContractAddress))
         {
             throw new RegistryRejectedException($"the feed's deployment transaction {receipt.TransactionHash} failed");
@@ -50,6 +58,13 @@ public sealed class ReserveFeedClient
 
     /// <summary>Gas a call of latestRoundData uses (eth_estimateGas of the view).</summary>
     public async Task<BigInteger> LatestRoundGasAsync() => (await _contract.GetFunction("latestRoundData").EstimateGasAsync().ConfigureAwait(false)).Value;
+}
+
+/// <summary>What a feed answers: the asset's proven reserves, or the coverage ratio proven for it (constant between the publisher's changes).</summary>
+public enum FeedMeasure
+{
+    Reserves = 0,
+    Coverage = 1,
 }
 
 /// <summary>A round as AggregatorV3Interface answers it.</summary>

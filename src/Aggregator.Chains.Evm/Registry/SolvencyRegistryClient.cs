@@ -299,12 +299,58 @@ public sealed class SolvencyRegistryClient
         SendAsync("revokeAuditor", $"revoking auditor {auditor}", new HexBigInteger(100_000), auditor);
 
     /// <summary>A registered auditor, or null for an address the owner never registered.</summary>
-    public async Task<RegisteredAuditor?> AuditorOfAsync(string auditor)
+    public Task<RegisteredAttestor?> AuditorOfAsync(string auditor) => AttestorOfAsync("auditorOf", auditor);
+
+    /// <summary>Registers a custodian key under a name (the registry's owner only; an address once).</summary>
+    /// <exception cref="RegistryRejectedException">The sender is not the owner, or the address is already known.</exception>
+    public Task<TransactionReceipt> RegisterCustodianAsync(string custodian, string name) =>
+        SendAsync("registerCustodian", $"registering custodian {custodian}", new HexBigInteger(200_000), custodian, name);
+
+    /// <summary>Revokes a custodian (the registry's owner only): its statements count for no window ending after now.</summary>
+    /// <exception cref="RegistryRejectedException">The sender is not the owner, or the address is no registered, unrevoked custodian.</exception>
+    public Task<TransactionReceipt> RevokeCustodianAsync(string custodian) =>
+        SendAsync("revokeCustodian", $"revoking custodian {custodian}", new HexBigInteger(100_000), custodian);
+
+    /// <summary>A registered custodian, or null for an address the owner never registered.</summary>
+    public Task<RegisteredAttestor?> CustodianOfAsync(string custodian) => AttestorOfAsync("custodianOf", custodian);
+
+    private async Task<RegisteredAttestor?> AttestorOfAsync(string function, string address)
     {
-        var known = (await _contract.GetFunction("auditorOf").CallDeserializingToObjectAsync<AuditorOutput>(auditor).ConfigureAwait(false)).Value;
-        return known.Name.Length == 0 ? null
-            : new RegisteredAuditor(auditor, known.Name, known.RevokedAt == 0 ? null : DateTimeOffset.FromUnixTimeSeconds((long)known.RevokedAt));
+        var known = (await _contract.GetFunction(function).CallDeserializingToObjectAsync<AttestorOutput>(address).ConfigureAwait(false)).Value;
+        return known.RegisteredAt == 0 ? null
+            : new RegisteredAttestor(address, known.Name, DateTimeOffset.FromUnixTimeSeconds((long)known.RegisteredAt),
+                known.RevokedAt == 0 ? null : DateTimeOffset.FromUnixTimeSeconds((long)known.RevokedAt));
     }
+
+    /// <summary>The coverage ratios (basis points) a publisher may choose.</summary>
+    public async Task<IReadOnlyList<uint>> RatioLadderAsync() =>
+        await _contract.GetFunction("ratioLadder").CallAsync<List<uint>>().ConfigureAwait(false);
+
+    /// <summary>
+    /// Sets the sender's coverage ratios per asset (basis points, each on the ladder) for every window
+    /// that starts after now; returns the first epoch they apply to.
+    /// </summary>
+    /// <exception cref="RegistryRejectedException">Not an authorized, announced publisher, or a ratio off the ladder.</exception>
+    public async Task<(TransactionReceipt Receipt, ulong FromEpoch)> SetCoverageAsync(IReadOnlyList<uint> ratios)
+    {
+        ArgumentNullException.ThrowIfNull(ratios);
+        var receipt = await SendAsync("setCoverage", "setting the coverage ratios", new HexBigInteger(150_000), ratios.ToList()).ConfigureAwait(false);
+        var set = receipt.DecodeAllEvents<CoverageSetEvent>().SingleOrDefault()
+            ?? throw new RegistryRejectedException($"the coverage transaction {receipt.TransactionHash} logged no CoverageSet: not a SolvencyRegistry");
+        return (receipt, set.Event.FromEpoch);
+    }
+
+    /// <summary>The coverage ratios (basis points, per asset) a publisher's epoch must prove.</summary>
+    /// <exception cref="RegistryRejectedException">There is no contract at the registry's address.</exception>
+    public async Task<IReadOnlyList<uint>> CoverageAtAsync(string publisher, ulong epoch)
+    {
+        await RequireCodeAsync().ConfigureAwait(false);
+        return await _contract.GetFunction("coverageAt").CallAsync<List<uint>>(publisher, epoch).ConfigureAwait(false);
+    }
+
+    /// <summary>The coverage ratios a publication proved (reverts for an epoch never published).</summary>
+    public async Task<IReadOnlyList<uint>> RatiosOfAsync(string publisher, ulong epoch) =>
+        await _contract.GetFunction("ratiosOf").CallAsync<List<uint>>(publisher, epoch).ConfigureAwait(false);
 
     /// <summary>What an auditor signs to co-sign a publication with its report's hash: the publication's figures as the registry stores them.</summary>
     /// <exception cref="RegistryRejectedException">The epoch was never published.</exception>
@@ -312,7 +358,7 @@ public sealed class SolvencyRegistryClient
     {
         var stored = await CommitmentOfAsync(publisher, epoch).ConfigureAwait(false)
             ?? throw new RegistryRejectedException($"epoch {epoch} of {publisher} is not published: there is nothing to co-sign");
-        var ratios = await _contract.GetFunction("ratiosOf").CallAsync<List<uint>>(publisher, epoch).ConfigureAwait(false);
+        var ratios = await RatiosOfAsync(publisher, epoch).ConfigureAwait(false);
         return new CoSignStatement(publisher, epoch, stored.Commitment, stored.ParamsHash,
             await ClaimsRootOfAsync(publisher, epoch).ConfigureAwait(false), await ReservesOfAsync(publisher, epoch).ConfigureAwait(false), ratios, reportHash);
     }

@@ -13,7 +13,11 @@ internal static class FeedCommand
         var registry = new Option<string>("--registry") { Description = "Address of the SolvencyRegistry", Required = true };
         var publisher = new Option<string>("--publisher") { Description = "The publisher whose reserves the feed reports", Required = true };
         var asset = new Option<string>("--asset") { Description = "The asset's symbol, as the manifest commits it", Required = true };
-        var decimals = new Option<int>("--decimals") { Description = "The feed's decimals (a token's own, for a check against its totalSupply)", Required = true };
+        var decimals = new Option<int?>("--decimals") { Description = "The feed's decimals (a token's own, for a check against its totalSupply); a coverage feed's are 4" };
+        var coverage = new Option<bool>("--coverage")
+        {
+            Description = "Report the coverage ratio proven for the asset (basis points, 4 decimals: 10500 is 1.05) instead of its reserves; constant while the publisher keeps its ratio",
+        };
         var keyFile = new Option<string>("--key-file") { Description = "File holding the deploying account's private key (hex)", Required = true };
         var manifest = new Option<string>("--manifest")
         {
@@ -22,13 +26,16 @@ internal static class FeedCommand
         };
         var deploy = new Command("deploy", "Deploy a feed that reports the publisher's latest proven reserves of the asset with this manifest's layout (answer scaled to --decimals, rounded down; updatedAt the publication's block time); prints its address.")
         {
-            rpc, registry, publisher, asset, decimals, keyFile, manifest,
+            rpc, registry, publisher, asset, decimals, coverage, keyFile, manifest,
         };
         deploy.SetAction(async (parseResult, cancellationToken) =>
         {
             var web3 = await PublisherKey.ConnectAsync(parseResult.GetValue(rpc)!, parseResult.GetValue(keyFile)!, "--rpc", cancellationToken).ConfigureAwait(false);
+            var measure = parseResult.GetValue(coverage) ? FeedMeasure.Coverage : FeedMeasure.Reserves;
+            var feedDecimals = parseResult.GetValue(decimals) ?? (measure == FeedMeasure.Coverage ? ReserveFeedClient.CoverageDecimals
+                : throw new Core.Errors.InputException("--decimals is required for a reserves feed", field: "--decimals"));
             var address = await ReserveFeeds.DeployAsync(parseResult.GetValue(manifest)!, web3, parseResult.GetValue(registry)!, parseResult.GetValue(publisher)!,
-                parseResult.GetValue(asset)!, parseResult.GetValue(decimals), cancellationToken).ConfigureAwait(false);
+                parseResult.GetValue(asset)!, feedDecimals, measure, cancellationToken).ConfigureAwait(false);
             context.Output.WriteLine(address);
             return ExitCodes.Success;
         });

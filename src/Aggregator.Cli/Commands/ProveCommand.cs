@@ -59,11 +59,15 @@ internal static class ProveCommand
     {
         var epoch = EpochOption();
         var reserves = new Option<string>("--reserves") { Description = "RESERVES.json: { \"reserves\": { \"BTC\": \"12.5\", ... } } in whole units (rounded down)", Required = true };
+        var coverage = new Option<string?>("--coverage")
+        {
+            Description = "Coverage ratios in basis points to prove, e.g. BTC=10500,USDC=12000 (reserves at least ratio/10000 of the liabilities); 10000 for an asset not named. Publishing needs the ratios the registry fixes for the epoch (`registry coverage`)",
+        };
         var prover = ProverOption();
         var keys = KeysOption();
-        var command = new Command("solvency", "Prove that every asset's liabilities are at most its reserves; writes DIR/solvency-proof.json and adds the reserves to the manifest.")
+        var command = new Command("solvency", "Prove that every asset's reserves cover its liabilities (at least the coverage ratio, the liabilities hidden); writes DIR/solvency-proof.json and adds the reserves and ratios to the manifest.")
         {
-            epoch, reserves, prover, keys,
+            epoch, reserves, coverage, prover, keys,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -71,7 +75,9 @@ internal static class ProveCommand
             // The prover lives as long as the command (the process): its loaded keys need no disposal.
             var chosen = Prover(context, parseResult, prover, keys);
             var proofs = new EpochProofs(chosen);
-            var result = await proofs.ProveSolvencyAsync(parseResult.GetValue(epoch)!, parseResult.GetValue(reserves)!, cancellationToken).ConfigureAwait(false);
+            var directory = parseResult.GetValue(epoch)!;
+            var ratios = CoverageRatios(parseResult.GetValue(coverage), Aggregator.Commitment.EpochDirectory.ReadManifest(directory).Assets.Select(a => a.Symbol).ToArray());
+            var result = await proofs.ProveSolvencyAsync(directory, parseResult.GetValue(reserves)!, ratios, cancellationToken).ConfigureAwait(false);
             ReportWitness(context, chosen);
             foreach (var symbol in result.Ignored)
             {
@@ -90,6 +96,22 @@ internal static class ProveCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    // "BTC=10500,USDC=12000" as one ratio per asset of the layout, 10000 for those not named.
+    private static uint[] CoverageRatios(string? text, IReadOnlyList<string> symbols)
+    {
+        var ratios = symbols.Select(_ => EpochProofs.FullCoverage).ToArray();
+        foreach (var pair in (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var parts = pair.Split('=', 2, StringSplitOptions.TrimEntries);
+            var index = parts.Length == 2 ? symbols.ToList().IndexOf(parts[0]) : -1;
+            if (index < 0 || !uint.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out ratios[index]))
+            {
+                throw new InputException($"'{pair}' is not SYMBOL=BASIS_POINTS for an asset of the epoch ({string.Join(", ", symbols)})", field: "--coverage");
+            }
+        }
+        return ratios;
     }
 
     private static Command Inclusion(CliContext context)

@@ -8,8 +8,9 @@ using Nethereum.Web3;
 namespace Aggregator.Cli.Commands;
 
 /// <summary>
-/// <c>aggregator registry announce | status | mark-missed</c>: a publisher's windows on the SolvencyRegistry,
-/// announced once before the first one starts, and where its epochs stand (docs/proofs.md, "Windows").
+/// <c>aggregator registry announce | coverage | status | mark-missed</c>: a publisher's windows on the
+/// SolvencyRegistry, announced once before the first one starts, the coverage ratios it proves, and where
+/// its epochs stand (docs/proofs.md, "Windows" and "Coverage ratios").
 /// </summary>
 internal static class RegistryCommand
 {
@@ -17,6 +18,7 @@ internal static class RegistryCommand
     {
         var command = new Command("registry", "A publisher's windows on the SolvencyRegistry: announce them once, see where its epochs stand, record a missed one.");
         command.Subcommands.Add(Announce(context));
+        command.Subcommands.Add(Coverage(context));
         command.Subcommands.Add(Status(context));
         command.Subcommands.Add(MarkMissed(context));
         return command;
@@ -51,6 +53,39 @@ internal static class RegistryCommand
             var receipt = await new SolvencyRegistryClient(web3, address, publisher).AnnounceAsync(parseResult.GetValue(institution)!, length, end, count).ConfigureAwait(false);
             context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"announced for {publisher}: windows of {length} s, the first [{end - length}, {end}), {count} heights sampled per chain; transaction {receipt.TransactionHash} (gas {receipt.GasUsed.Value})"));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command Coverage(CliContext context)
+    {
+        var (rpc, registry, keyFile) = (RegistryOptions.Rpc(), RegistryOptions.Registry(), KeyFile());
+        var ratios = new Option<string>("--ratios")
+        {
+            Description = "The coverage ratio of each asset in basis points, in the layout's asset order, e.g. 10500,10000,10000,12000 (each on the registry's ladder)",
+            Required = true,
+        };
+        var command = new Command("coverage", "Set the coverage ratios the publisher's solvency proofs show (reserves at least ratio/10000 of the hidden liabilities), for every window that starts after now.")
+        {
+            rpc, registry, keyFile, ratios,
+        };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var values = parseResult.GetValue(ratios)!.Split(',', StringSplitOptions.TrimEntries)
+                .Select(r => uint.TryParse(r, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v
+                    : throw new InputException($"'{r}' is not a ratio in basis points (a whole number such as 10500)", field: "--ratios"))
+                .ToArray();
+            var web3 = await PublisherKey.ConnectAsync(parseResult.GetValue(rpc)!, parseResult.GetValue(keyFile)!, "--rpc", cancellationToken).ConfigureAwait(false);
+            var publisher = web3.TransactionManager.Account.Address;
+            var client = new SolvencyRegistryClient(web3, RegistryOptions.Address(parseResult.GetValue(registry)!, "--registry"), publisher);
+            var ladder = await client.RatioLadderAsync().ConfigureAwait(false);
+            if (values.Length != 4 || values.Any(v => !ladder.Contains(v)))
+            {
+                throw new InputException($"four ratios are needed, each one of the registry's ladder {string.Join(", ", ladder)}", field: "--ratios");
+            }
+            var (receipt, from) = await client.SetCoverageAsync(values).ConfigureAwait(false);
+            context.Output.WriteLine($"coverage ratios {string.Join(", ", values)} bp set for {publisher} from epoch {from}; transaction {receipt.TransactionHash} (gas {receipt.GasUsed.Value})");
             return ExitCodes.Success;
         });
         return command;

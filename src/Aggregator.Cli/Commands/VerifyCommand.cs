@@ -67,7 +67,7 @@ internal static class VerifyCommand
             else
             {
                 var manifest = EpochDirectory.ReadManifest(directory);
-                (AnnouncedWindow? Window, Core.Chains.ChainId Chain)? announced = null;
+                (AnnouncedWindow? Window, Core.Chains.ChainId Chain, SolvencyRegistryClient Client)? announced = null;
                 if (parseResult.GetValue(rpc) is { } url)
                 {
                     var address = RegistryAddress(parseResult.GetValue(registry));
@@ -78,7 +78,7 @@ internal static class VerifyCommand
                     var web3 = new Web3(url);
                     var client = new SolvencyRegistryClient(web3, address, who.Hex);
                     announced = (await client.WindowOfAsync(who.Hex).ConfigureAwait(false),
-                        Core.Chains.ChainId.Evm((ulong)(await web3.Eth.ChainId.SendRequestAsync().ConfigureAwait(false)).Value));
+                        Core.Chains.ChainId.Evm((ulong)(await web3.Eth.ChainId.SendRequestAsync().ConfigureAwait(false)).Value), client);
                     if (onChain.Failure is null)
                     {
                         var (claimsPassed, claimsFailure) = await ClaimsOnChain(client, who, manifest.Epoch, directory).ConfigureAwait(false);
@@ -131,7 +131,7 @@ internal static class VerifyCommand
     // With the registry read, the evidence's window must be the publisher's announced one, seeded on the
     // registry's chain: a window of the institution's own choosing would let it pick when it is measured.
     private static async Task<Reserves.VerificationOutcome> ReservesOnChain(
-        string directory, EpochManifest manifest, string? configPath, (AnnouncedWindow? Window, Core.Chains.ChainId Chain)? registry, CancellationToken cancellationToken)
+        string directory, EpochManifest manifest, string? configPath, (AnnouncedWindow? Window, Core.Chains.ChainId Chain, SolvencyRegistryClient Client)? registry, CancellationToken cancellationToken)
     {
         var evidencePath = Path.Combine(directory, EpochProofs.ReservesEvidenceFile);
         if (!File.Exists(evidencePath))
@@ -188,7 +188,12 @@ internal static class VerifyCommand
         }
         var settings = Reserves.Configuration.ReservesConfigFile.Read(configPath);
         using var http = ChainHttp.CreateClient();
-        var outcome = await Reserves.ReservesVerification.VerifyAsync(evidence, settings.Institution, Reserves.Chains.ReserveChains.Open(settings, http), evidencePath, cancellationToken).ConfigureAwait(false);
+        // Custody statements count as the registry's custodians stood at the window's end; without the
+        // registry they cannot be judged, and the recomputed totals will say so.
+        var custodians = registry is { } onChain
+            ? await Reserves.Evidence.CustodianRegister.ReadAsync(onChain.Client, settings.Custodians(), DateTimeOffset.FromUnixTimeSeconds((long)window.End)).ConfigureAwait(false)
+            : null;
+        var outcome = await Reserves.ReservesVerification.VerifyAsync(evidence, settings.Institution, Reserves.Chains.ReserveChains.Open(settings, http), evidencePath, custodians, cancellationToken).ConfigureAwait(false);
         return outcome with
         {
             Confirmed = [.. outcome.Confirmed, "reserves: the evidence's totals are the proof's reserves", .. books.Length == 0 ? Array.Empty<string>() : [books]],
@@ -284,7 +289,12 @@ internal static class VerifyCommand
         {
             return new ProofChecks.Report(passed, $"the registry holds reserves [{string.Join(", ", reserves)}], not the manifest's [{string.Join(", ", expected)}]");
         }
-        passed.Add($"the registry {registry} holds commitment {manifest.Commitment} and these reserves for publisher {publisher}, epoch {manifest.Epoch}");
+        var ratios = await client.RatiosOfAsync(publisher.Hex, manifest.Epoch).ConfigureAwait(false);
+        if (!ratios.Take(manifest.Reserves!.Count).SequenceEqual(manifest.Reserves!.Select(r => r.CoverageBasisPoints)))
+        {
+            return new ProofChecks.Report(passed, $"the registry holds coverage ratios [{string.Join(", ", ratios)}] bp, not the manifest's [{string.Join(", ", manifest.Reserves!.Select(r => r.CoverageBasisPoints))}]");
+        }
+        passed.Add($"the registry {registry} holds commitment {manifest.Commitment}, these reserves and coverage ratios [{string.Join(", ", ratios.Take(manifest.Reserves!.Count))}] bp for publisher {publisher}, epoch {manifest.Epoch}");
         return new ProofChecks.Report(passed, null);
     }
 }

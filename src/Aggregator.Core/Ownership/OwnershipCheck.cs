@@ -22,6 +22,10 @@ public sealed record OwnershipCheck(bool IsValid, string Reason)
         {
             return Invalid($"the signed text is not a canonical ownership message (it starts \"{OwnershipMessage.Title}\")");
         }
+        if (signed.Custody != expected.Custody)
+        {
+            return Invalid(expected.Custody ? "an ownership message where a custody statement is needed" : "a custody statement where the address's own ownership message is needed");
+        }
         if (signed.Institution != expected.Institution)
         {
             return Invalid($"signed for institution '{signed.Institution}', expected '{expected.Institution}'");

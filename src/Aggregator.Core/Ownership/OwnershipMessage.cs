@@ -15,16 +15,21 @@ namespace Aggregator.Core.Ownership;
 /// </code>
 /// A signature over it proves nothing for another institution, chain, address or epoch. An EVM address is
 /// written in lowercase hex: the one form the SolvencyRegistry rebuilds on chain to check a double claim
-/// (a message with a checksummed address is not canonical).
+/// (a message with a checksummed address is not canonical). A custody statement (<see cref="Custody"/>)
+/// has the same lines under <see cref="CustodyTitle"/>: a custodian, not the address's key, signs that it
+/// holds the address for the institution (docs/proofs.md, "Evidence tags").
 /// </summary>
-public sealed record OwnershipMessage(string Institution, ChainId Chain, string Address, ulong Epoch)
+public sealed record OwnershipMessage(string Institution, ChainId Chain, string Address, ulong Epoch, bool Custody = false)
 {
     /// <summary>The first line of every ownership message.</summary>
     public const string Title = "Aggregator proof of reserves ownership";
 
+    /// <summary>The first line of every custody statement.</summary>
+    public const string CustodyTitle = "Aggregator proof of reserves custody";
+
     /// <summary>The exact text that is signed (UTF-8, lines joined by "\n", no trailing newline).</summary>
     public string Text => string.Join('\n',
-        Title,
+        Custody ? CustodyTitle : Title,
         $"institution: {Institution}",
         $"chain: {Chain}",
         $"address: {(Chain.Family == ChainFamily.Evm ? Address.ToLowerInvariant() : Address)}",
@@ -35,7 +40,7 @@ public sealed record OwnershipMessage(string Institution, ChainId Chain, string 
     {
         ArgumentNullException.ThrowIfNull(text);
         var lines = text.Split('\n');
-        if (lines.Length != 5 || lines[0] != Title)
+        if (lines.Length != 5 || lines[0] is not (Title or CustodyTitle))
         {
             return null;
         }
@@ -52,7 +57,7 @@ public sealed record OwnershipMessage(string Institution, ChainId Chain, string 
         }
         try
         {
-            var message = new OwnershipMessage(institution, ChainId.Parse(chain), address, number);
+            var message = new OwnershipMessage(institution, ChainId.Parse(chain), address, number, lines[0] == CustodyTitle);
             return message.Text == text ? message : null;
         }
         catch (FormatException)

@@ -12,6 +12,10 @@ namespace Aggregator.Proving.Witness;
 internal static class CircuitTemplates
 {
     private const int RangeBits = 64;
+    private const int RatioBits = 32;
+    // ratio · liabilities < 2^32 · 2^65 and 10000 · reserves < 2^78: both below 2^98.
+    private const int CoverageBits = 98;
+    private static readonly Fr FullCoverage = Fr.FromBigInteger(10_000);
 
     /// <summary>Inclusion(D, K) of circuits/src/inclusion.circom; the inputs in its declaration order.</summary>
     public static void Inclusion(WitnessTrace t, int depth, int assets, InclusionInputs input)
@@ -82,6 +86,7 @@ internal static class CircuitTemplates
         for (var k = 0; k < assets; k++)
         {
             t.Emit(input.Reserves[k], $"main.reserves[{k}]");
+            t.Emit(input.Ratios[k], $"main.ratios[{k}]");
             t.Emit(input.LeftSums[k], $"main.leftSums[{k}]");
             t.Emit(input.RightSums[k], $"main.rightSums[{k}]");
         }
@@ -91,7 +96,10 @@ internal static class CircuitTemplates
             RangeCheck(t, t.Prefix($"main.ranges[0][{k}]"), input.LeftSums[k]);
             RangeCheck(t, t.Prefix($"main.ranges[1][{k}]"), input.RightSums[k]);
             RangeCheck(t, t.Prefix($"main.ranges[2][{k}]"), input.Reserves[k]);
-            var covered = LessEqThan(t, t.Prefix($"main.covered[{k}]"), input.LeftSums[k] + input.RightSums[k], input.Reserves[k], RangeBits + 1);
+            RangeCheck(t, t.Prefix($"main.ranges[3][{k}]"), input.Ratios[k], RatioBits);
+            var atLeastFull = LessEqThan(t, t.Prefix($"main.atLeastFull[{k}]"), FullCoverage, input.Ratios[k], RatioBits);
+            t.Require(atLeastFull == Fr.One, $"main.atLeastFull[{k}].out === 1");
+            var covered = LessEqThan(t, t.Prefix($"main.covered[{k}]"), input.Ratios[k] * (input.LeftSums[k] + input.RightSums[k]), FullCoverage * input.Reserves[k], CoverageBits);
             t.Require(covered == Fr.One, $"main.covered[{k}].out === 1");
         }
         var commitment = Commitment(t, "main.bound", root, input.ParamsHash, input.Epoch, input.Publisher);
@@ -132,10 +140,10 @@ internal static class CircuitTemplates
     }
 
     // RangeCheck(bits) of merkle_sum.circom: Num2Bits(bits) of the value.
-    private static void RangeCheck(WitnessTrace t, string p, in Fr value)
+    private static void RangeCheck(WitnessTrace t, string p, in Fr value, int bits = RangeBits)
     {
         t.Emit(value, $"{p}.in");
-        Num2Bits(t, t.Prefix($"{p}.n2b"), value, RangeBits);
+        Num2Bits(t, t.Prefix($"{p}.n2b"), value, bits);
     }
 
     // circomlib LessEqThan(n): LessThan(n) of in[0] and in[1] + 1.

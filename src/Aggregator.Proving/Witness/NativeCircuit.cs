@@ -39,10 +39,10 @@ internal sealed partial class NativeCircuit
         {
             var assets = int.Parse(solvency.Groups[1].Value, CultureInfo.InvariantCulture);
             return new NativeCircuit(
-                [("commitment", 1), ("paramsHash", 1), ("epoch", 1), ("publisher", 1), ("reserves", assets),
+                [("commitment", 1), ("paramsHash", 1), ("epoch", 1), ("publisher", 1), ("reserves", assets), ("ratios", assets),
                  ("leftHash", 1), ("leftSums", assets), ("rightHash", 1), ("rightSums", assets)],
                 (t, input) => CircuitTemplates.Solvency(t, assets, new SolvencyInputs(
-                    input("commitment")[0], input("paramsHash")[0], input("epoch")[0], input("publisher")[0], input("reserves"),
+                    input("commitment")[0], input("paramsHash")[0], input("epoch")[0], input("publisher")[0], input("reserves"), input("ratios"),
                     input("leftHash")[0], input("leftSums"), input("rightHash")[0], input("rightSums"))));
         }
         return null;
@@ -64,5 +64,5 @@ internal sealed record InclusionInputs(Fr LeafHash, Fr Commitment, Fr ParamsHash
     Fr[] Balances, Fr[] SiblingHashes, Fr[] SiblingSums, Fr[] SiblingIsLeft);
 
 /// <summary>Solvency(K)'s inputs.</summary>
-internal sealed record SolvencyInputs(Fr Commitment, Fr ParamsHash, Fr Epoch, Fr Publisher, Fr[] Reserves,
+internal sealed record SolvencyInputs(Fr Commitment, Fr ParamsHash, Fr Epoch, Fr Publisher, Fr[] Reserves, Fr[] Ratios,
     Fr LeftHash, Fr[] LeftSums, Fr RightHash, Fr[] RightSums);

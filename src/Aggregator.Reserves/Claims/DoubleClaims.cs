@@ -33,6 +33,13 @@ public static class DoubleClaims
             {
                 continue;
             }
+            if (claimA.Custodian is not null || claimB.Custodian is not null)
+            {
+                // The registry's challenge checks the address's own signature; a custodian's statement is
+                // judged against its registration, off chain.
+                notProven.Add($"{chain} {claimA.Address}: in both claims roots, custodian-attested in {(claimA.Custodian is null ? "the second" : claimB.Custodian is null ? "the first" : "both")} publication(s) ({claimA.Custodian ?? claimB.Custodian}): counted twice, but the registry's challenge cannot prove it (it checks the address's own signature)");
+                continue;
+            }
             var checkA = Verify(chain, claimA, new OwnershipMessage(a.Institution, chain, claimA.Address, a.Epoch));
             var checkB = Verify(chain, claimB, new OwnershipMessage(b.Institution, chain, claimB.Address, b.Epoch));
             if (!checkA.IsValid || !checkB.IsValid)

@@ -9,6 +9,10 @@ namespace Aggregator.Reserves.Configuration;
 /// </summary>
 public sealed record ReservesConfig(string Institution, IReadOnlyList<EvmReserveChain> Evm, IReadOnlyList<SolanaReserveChain> Solana)
 {
+    /// <summary>Every custodian named by a custodian-attested address, once each.</summary>
+    public IReadOnlyList<string> Custodians() =>
+        [.. Evm.SelectMany(c => c.Addresses).Concat(Solana.SelectMany(c => c.Addresses)).Select(a => a.Custodian).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase)];
+
     /// <summary>
     /// The same chains, each reading the accounts' deposit addresses on it beside its reserve addresses
     /// (what an adapter watches, and what the prover reads of a Solana cluster at a close); only the
@@ -36,5 +40,44 @@ public sealed record EvmReserveChain(EvmChainOptions Options, IReadOnlyList<Rese
 /// <summary>One Solana cluster of the reserves and its reserve addresses.</summary>
 public sealed record SolanaReserveChain(SolanaChainOptions Options, IReadOnlyList<ReserveAddress> Addresses);
 
-/// <summary>A reserve address with the ownership message it signed and the signature.</summary>
-public sealed record ReserveAddress(string Address, string SignedText, string Signature);
+/// <summary>
+/// A reserve address and its evidence: the ownership message it signed and the signature (key-proven); or
+/// a custody statement for it signed by <see cref="Custodian"/>, a key registered on the registry
+/// (custodian-attested); or nothing (self-declared: read and reported, never counted).
+/// </summary>
+public sealed record ReserveAddress(string Address, string SignedText, string Signature, string? Custodian = null)
+{
+    public ReserveEvidence Evidence =>
+        SignedText.Length == 0 ? ReserveEvidence.SelfDeclared : Custodian is null ? ReserveEvidence.KeyProven : ReserveEvidence.CustodianAttested;
+}
+
+/// <summary>How a reserve address is shown to be the institution's (docs/proofs.md, "Evidence tags").</summary>
+public enum ReserveEvidence
+{
+    /// <summary>The address's own key signed the ownership message: counted.</summary>
+    KeyProven,
+
+    /// <summary>A custodian registered on the registry signed a custody statement for it: counted.</summary>
+    CustodianAttested,
+
+    /// <summary>Listed by the institution with no signature: read and reported, not counted.</summary>
+    SelfDeclared,
+}
+
+/// <summary>The evidence tags as the report, manifest and API spell them.</summary>
+public static class ReserveEvidenceNames
+{
+    public const string KeyProven = "key-proven";
+    public const string CustodianAttested = "custodian-attested";
+    public const string SelfDeclared = "self-declared";
+
+    /// <summary>Every tag, in the order reports list them.</summary>
+    public static IReadOnlyList<string> All { get; } = [KeyProven, CustodianAttested, SelfDeclared];
+
+    public static string Of(ReserveEvidence evidence) => evidence switch
+    {
+        ReserveEvidence.KeyProven => KeyProven,
+        ReserveEvidence.CustodianAttested => CustodianAttested,
+        _ => SelfDeclared,
+    };
+}

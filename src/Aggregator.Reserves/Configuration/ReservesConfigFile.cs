@@ -175,15 +175,28 @@ public static partial class ReservesConfigFile
             {
                 var addressAt = $"{at}.addresses[{k}]";
                 var address = UniqueAddress(a.Address, $"{addressAt}.address", isValid, expected, seen, "address");
+                if (a.SelfDeclared == true)
+                {
+                    // Said outright, so that a signature left out by mistake is an error, not a silent tag.
+                    if (a.SignedText is not null || a.Signature is not null || a.Custodian is not null)
+                    {
+                        throw Error($"{addressAt}.selfDeclared", "a self-declared address carries no signed text, signature or custodian");
+                    }
+                    return new ReserveAddress(address, "", "");
+                }
                 if (string.IsNullOrEmpty(a.SignedText))
                 {
-                    throw Error($"{addressAt}.signedText", "the signed ownership message is required");
+                    throw Error($"{addressAt}.signedText", "the signed ownership message (or custody statement) is required; an address without one is \"selfDeclared\": true");
                 }
                 if (string.IsNullOrEmpty(a.Signature))
                 {
                     throw Error($"{addressAt}.signature", "the ownership signature is required");
                 }
-                return new ReserveAddress(address, a.SignedText, a.Signature);
+                if (a.Custodian is not null && !EvmAddress.IsValid(a.Custodian))
+                {
+                    throw Error($"{addressAt}.custodian", $"'{a.Custodian}' is not {EvmAddressText}: a custodian signs with the EVM key the registry knows it by");
+                }
+                return new ReserveAddress(address, a.SignedText, a.Signature, a.Custodian);
             }).ToList();
         }
 
@@ -255,7 +268,7 @@ public static partial class ReservesConfigFile
 
     internal sealed record SolanaTokenShape(string? Symbol, string? Mint, int? Decimals, string? Program);
 
-    internal sealed record AddressShape(string? Address, string? SignedText, string? Signature);
+    internal sealed record AddressShape(string? Address, string? SignedText, string? Signature, string? Custodian = null, bool? SelfDeclared = null);
 
     [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, AllowDuplicateProperties = false,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow, RespectNullableAnnotations = true)]

@@ -15,13 +15,20 @@ public sealed record ReservesReport(
     SortedDictionary<string, string> Reserves,
     IReadOnlyList<ChainEvidence> Chains)
 {
-    public const string CurrentFormat = "aggregator-reserves/2";
+    public const string CurrentFormat = "aggregator-reserves/3";
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public WindowEvidence? Window { get; init; }
 
     /// <summary>The claims root over exactly the reserve addresses counted (<see cref="Claims.ClaimsTree"/>): what the publication commits to.</summary>
     public string ClaimsRoot { get; init; } = "0x" + new string('0', 64);
+
+    /// <summary>
+    /// Per evidence tag (key-proven, custodian-attested, self-declared), per asset, in whole units: each
+    /// tag's least net over the heights. Only key-proven and custodian-attested reserves are counted in
+    /// <see cref="Reserves"/>, and so in the solvency proof.
+    /// </summary>
+    public SortedDictionary<string, SortedDictionary<string, string>> ByEvidence { get; init; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>
@@ -66,11 +73,19 @@ public sealed record ChainEvidence(string Chain, string Name, ulong Height, stri
 public sealed record SampleEvidence(int? Draw, ulong? Target, ulong BlockTime);
 
 /// <summary>
-/// One reserve address: its ownership claim, the verdict (<c>verified</c> or the reason), its balances in
-/// whole units, and what it owed each configured lending protocol (netted from the reserves).
+/// One reserve address: its evidence tag, its signed text and signature (the address's own, or its
+/// custodian's), the verdict (<c>verified</c>, the reason, or none for a self-declared address), its
+/// balances in whole units, and what it owed each configured lending protocol (netted from the reserves).
 /// </summary>
 public sealed record AddressEvidence(string Address, string SignedText, string Signature, string Ownership, SortedDictionary<string, string> Balances)
 {
+    /// <summary><c>key-proven</c>, <c>custodian-attested</c> or <c>self-declared</c> (docs/proofs.md, "Evidence tags").</summary>
+    public string Evidence { get; init; } = Configuration.ReserveEvidenceNames.KeyProven;
+
+    /// <summary>The custodian's EVM address, for a custodian-attested address.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Custodian { get; init; }
+
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<DebtEvidence>? Debts { get; init; }
 }
@@ -83,4 +98,5 @@ public sealed record DebtEvidence(string Source, string Asset, string Amount);
 [JsonSerializable(typeof(ReservesReport))]
 [JsonSerializable(typeof(ChainEvidence))]
 [JsonSerializable(typeof(WindowEvidence))]
+[JsonSerializable(typeof(SortedDictionary<string, SortedDictionary<string, string>>))]
 internal sealed partial class ReservesJsonContext : JsonSerializerContext;

@@ -9,7 +9,7 @@ using Nethereum.Signer;
 namespace Aggregator.IntegrationTests.Ceremony;
 
 /// <summary>
-/// A local phase 1 (2^11 powers of tau made here, one contribution: marked local, never pinned) and the
+/// A local phase 1 (2^12 powers of tau made here, one contribution: marked local, never pinned) and the
 /// solvency circuit's r1cs compiled from circuits/main, for ceremonies at the solvency circuit's size;
 /// and one three-party ceremony finalized over them, which each test copies.
 /// </summary>
@@ -17,7 +17,7 @@ public sealed class LocalCeremony : IAsyncLifetime
 {
     public string Workspace { get; } = Directory.CreateTempSubdirectory("aggregator-ceremony-").FullName;
 
-    public string Ptau => Path.Combine(Workspace, "local_11.ptau");
+    public string Ptau => Path.Combine(Workspace, "local_12.ptau");
 
     public string R1cs => Path.Combine(Workspace, "solvency_4.r1cs");
 
@@ -36,7 +36,7 @@ public sealed class LocalCeremony : IAsyncLifetime
         var snarkjs = new SnarkjsCli(circuits);
         foreach (var step in new[]
         {
-            new[] { "powersoftau", "new", "bn128", "11", Path.Combine(Workspace, "pot_0.ptau") },
+            new[] { "powersoftau", "new", "bn128", "12", Path.Combine(Workspace, "pot_0.ptau") },
             ["powersoftau", "contribute", Path.Combine(Workspace, "pot_0.ptau"), Path.Combine(Workspace, "pot_1.ptau"), "--name=local test", "-e=local test entropy"],
             ["powersoftau", "prepare", "phase2", Path.Combine(Workspace, "pot_1.ptau"), Ptau],
         })
@@ -114,7 +114,7 @@ public sealed class KeyCeremonyTests(LocalCeremony ceremony, AnvilNode node) : I
         Assert.Contains("ok: SolvencyVerifier.sol: exported from the final key", output, StringComparison.Ordinal);
         Assert.DoesNotContain("INVALID", output, StringComparison.Ordinal);
         var insecure = output.Split('\n').Where(l => l.StartsWith("INSECURE: ", StringComparison.Ordinal)).ToList();
-        Assert.Contains("local_11.ptau: NOT a pinned public ceremony (local, development only)", Assert.Single(insecure), StringComparison.Ordinal);
+        Assert.Contains("local_12.ptau: NOT a pinned public ceremony (local, development only)", Assert.Single(insecure), StringComparison.Ordinal);
         Assert.Equal("INSECURE", output.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1].Trim());
 
         // The keys are the final zkey's, and differ from the committed development keys.

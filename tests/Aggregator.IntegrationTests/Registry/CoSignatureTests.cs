@@ -28,9 +28,8 @@ public sealed class CoSignatureTests(AnvilNode node, ProvenEpochFixture epoch)
         var registry = await WindowedRegistry.DeployAsync(node, publishers: [0, 1]);
         await node.MinePastAsync(registry.FirstEnd);
         var directory = await epoch.ProveForAsync(registry.FirstEnd);
-        var document = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(directory, EpochProofs.SolvencyProofFile)))!;
-        var signals = document["publicSignals"]!.AsArray().Select(s => BigInteger.Parse(s!.GetValue<string>(), CultureInfo.InvariantCulture)).ToArray();
-        await registry.As(node, 0).PublishAsync(registry.FirstEnd, signals[0], signals[1], signals[4..], SnarkjsJson.ReadProof(document["proof"]!.ToJsonString()).ToEvmWords(),
+        var (commitment, paramsHash, reserves, proof) = SolvencyArguments.Read(directory);
+        await registry.As(node, 0).PublishAsync(registry.FirstEnd, commitment, paramsHash, reserves, proof,
             new PublicationLinks([.. Enumerable.Repeat((byte)0x5a, 32)]));
         return (registry, registry.FirstEnd, directory);
     }

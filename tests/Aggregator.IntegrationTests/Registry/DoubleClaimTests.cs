@@ -41,9 +41,8 @@ public sealed class DoubleClaimTests(AnvilNode node, ProvenEpochFixture epoch)
 
     private static async Task Publish(SolvencyRegistryClient client, string directory, ReservesReport evidence)
     {
-        var document = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(directory, EpochProofs.SolvencyProofFile)))!;
-        var signals = document["publicSignals"]!.AsArray().Select(s => BigInteger.Parse(s!.GetValue<string>(), CultureInfo.InvariantCulture)).ToArray();
-        await client.PublishAsync(EpochDirectory.ReadManifest(directory).Epoch, signals[0], signals[1], signals[4..], SnarkjsJson.ReadProof(document["proof"]!.ToJsonString()).ToEvmWords(),
+        var (commitment, paramsHash, reserves, proof) = SolvencyArguments.Read(directory);
+        await client.PublishAsync(EpochDirectory.ReadManifest(directory).Epoch, commitment, paramsHash, reserves, proof,
             new PublicationLinks(Convert.FromHexString(evidence.ClaimsRoot[2..])));
     }
 

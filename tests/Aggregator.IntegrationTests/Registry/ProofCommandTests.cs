@@ -16,7 +16,7 @@ public sealed class ProofCommandTests(ProvenEpochFixture epoch)
         var (exit, output, error) = Cli("verify", "solvency", "--epoch", epoch.EpochDirectory);
         Assert.Equal(4, exit); // nothing failed, but the publication and the reserves were not checked
         Assert.Contains("ok: the manifest's commitment", output);
-        Assert.Contains($"ok: Groth16 proof of reserves 10 BTC, 200.5 ETH, 1342.500001 SOL, 2000000 USDC verifies against solvency_4 (key SHA-256 {VerificationKeys.PinnedSha256("solvency_4")}", output);
+        Assert.Contains($"ok: Groth16 proof of reserves 10 BTC (at least 100% of its liabilities), 200.5 ETH (at least 100% of its liabilities), 1342.500001 SOL (at least 100% of its liabilities), 2000000 USDC (at least 100% of its liabilities) verifies against solvency_4 (key SHA-256 {VerificationKeys.PinnedSha256("solvency_4")}", output);
         Assert.Contains("do not come from a ceremony that meets the rules", error);
         Assert.Contains("NOT CHECKED: publication: no registry was read", output, StringComparison.Ordinal);
         Assert.Contains("NOT CHECKED: reserves: the epoch directory carries no evidence", output, StringComparison.Ordinal);

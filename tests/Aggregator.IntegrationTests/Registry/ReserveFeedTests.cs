@@ -42,10 +42,8 @@ public sealed class ReserveFeedTests(AnvilNode node, ProvenEpochFixture epoch, I
     private static async Task Publish(SolvencyRegistryClient registry, string directory)
     {
         var manifest = EpochDirectory.ReadManifest(directory);
-        var document = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(directory, EpochProofs.SolvencyProofFile)))!;
-        var signals = document["publicSignals"]!.AsArray().Select(s => BigInteger.Parse(s!.GetValue<string>(), CultureInfo.InvariantCulture)).ToArray();
-        var proof = SnarkjsJson.ReadProof(document["proof"]!.ToJsonString()).ToEvmWords();
-        await registry.PublishAsync(manifest.Epoch, signals[0], signals[1], signals[4..], proof);
+        var (commitment, paramsHash, reserves, proof) = SolvencyArguments.Read(directory);
+        await registry.PublishAsync(manifest.Epoch, commitment, paramsHash, reserves, proof);
     }
 
     // The proven epoch's tree under other parameters or another epoch, proved solvent natively for the reserves given.

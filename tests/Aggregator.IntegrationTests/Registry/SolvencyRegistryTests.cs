@@ -25,14 +25,6 @@ public sealed class SolvencyRegistryTests
 
     private const ulong Window = WindowedRegistry.Window;
 
-    private static (BigInteger Commitment, BigInteger ParamsHash, BigInteger[] Reserves, BigInteger[] Proof) SolvencyArguments(string epochDirectory)
-    {
-        var document = JsonNode.Parse(File.ReadAllText(Path.Combine(epochDirectory, EpochProofs.SolvencyProofFile)))!;
-        var signals = document["publicSignals"]!.AsArray().Select(s => BigInteger.Parse(s!.GetValue<string>(), CultureInfo.InvariantCulture)).ToArray();
-        // [commitment, paramsHash, epoch, publisher, reserves...]: the registry supplies epoch and publisher itself.
-        return (signals[0], signals[1], signals[4..], SnarkjsJson.ReadProof(document["proof"]!.ToJsonString()).ToEvmWords());
-    }
-
     // A new registry owned by development account 0, which is also the epoch's publisher; account 1 is a
     // second authorized publisher (the one a replayed proof must not serve), with the same windows. The
     // chain is past the first window's end, and the books are proved for that epoch.
@@ -49,7 +41,7 @@ public sealed class SolvencyRegistryTests
     {
         // Proved by snarkjs here; by the native prover in the other tests: the on-chain verifier takes both.
         var (publisher, _, _, epoch, directory) = await FreshRegistry(snarkjs: true);
-        var (commitment, paramsHash, reserves, proof) = SolvencyArguments(directory);
+        var (commitment, paramsHash, reserves, proof) = SolvencyArguments.Read(directory);
         var receipt = await publisher.PublishAsync(epoch, commitment, paramsHash, reserves, proof);
         Assert.Equal(1, (int)receipt.Status.Value);
         Assert.Single(receipt.Logs);
@@ -69,7 +61,7 @@ public sealed class SolvencyRegistryTests
         var registry = new SolvencyRegistryClient(owner, address, ProvenEpochFixture.Publisher);
         var first = ((await _node.ChainTimeAsync() / Window) + 3) * Window;
         var directory = await _epoch.ProveForAsync(first);
-        var (commitment, paramsHash, reserves, proof) = SolvencyArguments(directory);
+        var (commitment, paramsHash, reserves, proof) = SolvencyArguments.Read(directory);
         Task<RegistryRejectedException> Refused(Func<Task> call) => Assert.ThrowsAsync<RegistryRejectedException>(call);
 
         Assert.Contains("NotAuthorized", (await Refused(() => registry.AnnounceAsync("Example Custody Ltd", Window, first, 4))).Message, StringComparison.Ordinal);
@@ -92,7 +84,7 @@ public sealed class SolvencyRegistryTests
         Assert.Contains("NotAWindowEnd", (await Refused(() => registry.PublishAsync(first - Window, commitment, paramsHash, reserves, proof))).Message, StringComparison.Ordinal);
         // Two windows have ended: the later one may not be published while the earlier one still can be.
         var second = await _epoch.ProveForAsync(first + Window);
-        var (commitment2, paramsHash2, reserves2, proof2) = SolvencyArguments(second);
+        var (commitment2, paramsHash2, reserves2, proof2) = SolvencyArguments.Read(second);
         Assert.Contains("WindowSkipped", (await Refused(() => registry.PublishAsync(first + Window, commitment2, paramsHash2, reserves2, proof2))).Message, StringComparison.Ordinal);
         await registry.PublishAsync(first, commitment, paramsHash, reserves, proof);
         await registry.PublishAsync(first + Window, commitment2, paramsHash2, reserves2, proof2);
@@ -103,7 +95,7 @@ public sealed class SolvencyRegistryTests
     public async Task A_tampered_proof_is_rejected()
     {
         var (publisher, _, _, epoch, directory) = await FreshRegistry();
-        var (commitment, paramsHash, reserves, proof) = SolvencyArguments(directory);
+        var (commitment, paramsHash, reserves, proof) = SolvencyArguments.Read(directory);
         var swapped = proof.ToArray();
         (swapped[6], swapped[7]) = (proof[0], proof[1]); // pi_c := pi_a, a valid point but the wrong one
         var error = await Assert.ThrowsAsync<RegistryRejectedException>(() => publisher.PublishAsync(epoch, commitment, paramsHash, reserves, swapped));
@@ -120,7 +112,7 @@ public sealed class SolvencyRegistryTests
     public async Task A_proof_replayed_under_another_epoch_or_by_another_publisher_is_rejected()
     {
         var (publisher, other, _, epoch, directory) = await FreshRegistry();
-        var (commitment, paramsHash, reserves, proof) = SolvencyArguments(directory);
+        var (commitment, paramsHash, reserves, proof) = SolvencyArguments.Read(directory);
         var error = await Assert.ThrowsAsync<RegistryRejectedException>(() => other.PublishAsync(epoch, commitment, paramsHash, reserves, proof));
         Assert.Contains("InvalidSolvencyProof", error.Message);
 
@@ -136,7 +128,7 @@ public sealed class SolvencyRegistryTests
     public async Task An_epoch_in_the_future_is_rejected_so_no_epoch_locks_a_publisher_out()
     {
         var (publisher, _, _, epoch, directory) = await FreshRegistry();
-        var (commitment, paramsHash, reserves, proof) = SolvencyArguments(directory);
+        var (commitment, paramsHash, reserves, proof) = SolvencyArguments.Read(directory);
         var later = epoch + (1000 * Window); // a window end whose window has not ended
         var error = await Assert.ThrowsAsync<RegistryRejectedException>(() => publisher.PublishAsync(later, commitment, paramsHash, reserves, proof));
         Assert.Contains("EpochInFuture", error.Message);
@@ -151,7 +143,7 @@ public sealed class SolvencyRegistryTests
         var (_, _, registry, epoch, directory) = await FreshRegistry();
         var web3 = _node.Web3For(2);
         var stranger = new SolvencyRegistryClient(web3, registry, web3.TransactionManager.Account.Address);
-        var (commitment, paramsHash, reserves, proof) = SolvencyArguments(directory);
+        var (commitment, paramsHash, reserves, proof) = SolvencyArguments.Read(directory);
         var error = await Assert.ThrowsAsync<RegistryRejectedException>(() => stranger.PublishAsync(epoch, commitment, paramsHash, reserves, proof));
         Assert.Contains("NotAuthorized", error.Message);
     }
@@ -160,7 +152,7 @@ public sealed class SolvencyRegistryTests
     public async Task An_inclusion_proof_checks_on_chain_against_the_stored_commitment()
     {
         var (publisher, _, _, epoch, directory) = await FreshRegistry();
-        var (commitment, paramsHash, reserves, proof) = SolvencyArguments(directory);
+        var (commitment, paramsHash, reserves, proof) = SolvencyArguments.Read(directory);
         await publisher.PublishAsync(epoch, commitment, paramsHash, reserves, proof);
         var file = JsonNode.Parse(File.ReadAllText(Path.Combine(directory, "alice.json")))!;
         var leaf = BigInteger.Parse(file["leafHash"]!.GetValue<string>(), CultureInfo.InvariantCulture);
@@ -273,7 +265,7 @@ public sealed class SolvencyRegistryTests
     public async Task Disputes_are_filed_by_anyone_answered_by_the_publisher_shown_by_the_verifiers_and_closed_after_30_days()
     {
         var (publisher, _, registry, epoch, directory) = await FreshRegistry();
-        var (commitment, paramsHash, reserves, proof) = SolvencyArguments(directory);
+        var (commitment, paramsHash, reserves, proof) = SolvencyArguments.Read(directory);
         var statement = "my inclusion proof for this epoch does not verify";
         var stranger = new SolvencyRegistryClient(_node.Web3For(2), registry, _node.Web3For(2).TransactionManager.Account.Address);
         Assert.Contains("DisputesClosed", (await Assert.ThrowsAsync<RegistryRejectedException>(() => stranger.DisputeAsync(ProvenEpochFixture.Publisher, epoch, new byte[32]))).Message, StringComparison.Ordinal);

@@ -55,9 +55,8 @@ public sealed class VerifierPageRegistryTests(AnvilNode node, ProvenEpochFixture
         Assert.Equal("error", before.State);
         Assert.Contains("holds no commitment", before.Checks, StringComparison.Ordinal);
 
-        var document = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(directory, EpochProofs.SolvencyProofFile)))!;
-        var signals = document["publicSignals"]!.AsArray().Select(s => BigInteger.Parse(s!.GetValue<string>(), CultureInfo.InvariantCulture)).ToArray();
-        await client.PublishAsync(windowed.FirstEnd, signals[0], signals[1], signals[4..], SnarkjsJson.ReadProof(document["proof"]!.ToJsonString()).ToEvmWords());
+        var (commitment, paramsHash, reserves, proof) = SolvencyArguments.Read(directory);
+        await client.PublishAsync(windowed.FirstEnd, commitment, paramsHash, reserves, proof);
         var published = await VerifyAgainstRegistry(alice, registry);
         Assert.Equal("valid-published", published.State);
         Assert.Contains($"the registry {registry}", published.Verdict, StringComparison.Ordinal);

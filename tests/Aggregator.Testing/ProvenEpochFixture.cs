@@ -87,9 +87,10 @@ public sealed class ProvenEpochFixture : IAsyncLifetime
     /// </summary>
     /// <param name="snarkjs">Prove with snarkjs instead of the native prover.</param>
     /// <param name="publisher">Another publisher than <see cref="Publisher"/> to commit to.</param>
-    public async Task<string> ProveForAsync(ulong epoch, bool snarkjs = false, string publisher = Publisher)
+    /// <param name="coverage">The coverage ratios to prove (basis points per asset; full coverage when null).</param>
+    public async Task<string> ProveForAsync(ulong epoch, bool snarkjs = false, string publisher = Publisher, IReadOnlyList<uint>? coverage = null)
     {
-        var directory = Path.Combine(Workspace, $"epoch-{epoch}-{publisher.ToLowerInvariant()}");
+        var directory = Path.Combine(Workspace, $"epoch-{epoch}-{publisher.ToLowerInvariant()}{(coverage is null ? "" : "-" + string.Join('-', coverage))}");
         if (File.Exists(Path.Combine(directory, "alice.json")))
         {
             return directory;
@@ -100,7 +101,7 @@ public sealed class ProvenEpochFixture : IAsyncLifetime
         var keys = Path.Combine(CircuitsDirectory, "keys");
         using var native = new NativeProver(ProvingKeys.At(keys, "test"), VerificationKeys.At(keys), null);
         var proofs = new EpochProofs(snarkjs ? new SnarkjsProver(CircuitsDirectory) : native);
-        Assert.True((await proofs.ProveSolvencyAsync(directory, reserves)).Solvent);
+        Assert.True((await proofs.ProveSolvencyAsync(directory, reserves, coverage)).Solvent);
         await proofs.ProveInclusionAsync(directory, Account, Path.Combine(directory, "alice.json"));
         return directory;
     }

@@ -36,6 +36,22 @@ public class EvmOwnershipVerifierTests
         Assert.Equal($"signed by {other.GetPublicAddress()}, not by {Address}", check.Reason);
     }
 
+    [Fact]
+    public void A_custody_statement_is_valid_only_from_its_custodian_and_never_stands_for_the_addresss_own_signature()
+    {
+        var custodian = EthECKey.GenerateKey();
+        // A Solana reserve address held by a custodian: the custodian signs with its EVM key.
+        var solana = new OwnershipMessage("Example Custody Ltd", ChainId.Parse("solana:mainnet"), "9xQeWvG816bUx9EPjHmaT23yvVM2ZWbrrpZb9PusVFin", 42, Custody: true);
+        Assert.StartsWith(OwnershipMessage.CustodyTitle + "\n", solana.Text, StringComparison.Ordinal);
+        Assert.Equal(solana, OwnershipMessage.TryParse(solana.Text));
+        Assert.True(EvmOwnershipVerifier.VerifyCustody(Sign(solana, custodian), solana, custodian.GetPublicAddress()).IsValid);
+        Assert.Equal($"signed by {Address}, not by {custodian.GetPublicAddress()}", EvmOwnershipVerifier.VerifyCustody(Sign(solana), solana, custodian.GetPublicAddress()).Reason);
+        // The address's ownership message is not a custody statement, nor the reverse.
+        var custody = Expected with { Custody = true };
+        Assert.Contains("an ownership message where a custody statement is needed", EvmOwnershipVerifier.VerifyCustody(Sign(Expected, custodian), custody, custodian.GetPublicAddress()).Reason, StringComparison.Ordinal);
+        Assert.Contains("a custody statement where the address's own", EvmOwnershipVerifier.Verify(Sign(custody), Expected).Reason, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("epoch", "signed for epoch 41, expected 42")]
     [InlineData("chain", "signed for chain eip155:10, expected eip155:1")]

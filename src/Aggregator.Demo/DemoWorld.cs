@@ -49,6 +49,8 @@ public sealed class DemoWorld
     private readonly Web3 _b;
     private readonly string _solana;
     private readonly Ed25519PrivateKeyParameters _solanaReserveKey = new(new SecureRandom());
+    // A custodian the registry's owner registers: it attests one reserve address on the first chain.
+    private readonly EthECKey _custodian = EthECKey.GenerateKey();
     private JsonObject _reservesConfig = new();
     private string[] _depositsA = [];
 
@@ -122,12 +124,14 @@ public sealed class DemoWorld
         foreach (var chain in _reservesConfig["evm"]!.AsArray().Concat(_reservesConfig["solana"]!.AsArray()))
         {
             var id = chain!["chainId"] is { } chainId ? ChainId.Evm(chainId.GetValue<ulong>()) : new ChainId(ChainFamily.Solana, chain["cluster"]!.GetValue<string>());
-            foreach (var entry in chain["addresses"]!.AsArray())
+            foreach (var entry in chain["addresses"]!.AsArray().Where(e => e!["selfDeclared"] is null))
             {
                 var address = entry!["address"]!.GetValue<string>();
-                var text = new OwnershipMessage(Institution, id, address, epoch).Text;
+                var custody = entry["custodian"] is not null;
+                var text = new OwnershipMessage(Institution, id, address, epoch, custody).Text;
                 entry["signedText"] = text;
-                entry["signature"] = id.Family == ChainFamily.Solana ? SignSolana(text) : new EthereumMessageSigner().EncodeUTF8AndSign(text, new EthECKey(ReserveKey(address)));
+                entry["signature"] = custody ? new EthereumMessageSigner().EncodeUTF8AndSign(text, _custodian)
+                    : id.Family == ChainFamily.Solana ? SignSolana(text) : new EthereumMessageSigner().EncodeUTF8AndSign(text, new EthECKey(ReserveKey(address)));
             }
         }
         SafeFile.WriteAtomically(Path.Combine(Directory, "reserves.json"), _reservesConfig.ToJsonString(Indented));
@@ -220,6 +224,12 @@ public sealed class DemoWorld
     /// <summary>The demo auditor's registered name.</summary>
     public const string AuditorName = "Example Audit LLP";
 
+    /// <summary>The demo custodian's registered name.</summary>
+    public const string CustodianName = "Example Vault Trust";
+
+    /// <summary>The coverage ratio the demo publisher fixes for every asset, in basis points.</summary>
+    public const uint CoverageBasisPoints = 10_500;
+
     /// <summary>A new block on each EVM chain and a new slot on Solana: the adapters publish a batch for each.</summary>
     public async Task AdvanceAsync(CancellationToken cancellationToken)
     {
@@ -247,6 +257,10 @@ public sealed class DemoWorld
         // The publisher's windows, announced before the first one starts (a whole window from now).
         _firstWindowEnd = ((await AnvilClock.NowAsync(_http, RpcA, cancellationToken).ConfigureAwait(false) / WindowSeconds) + 3) * WindowSeconds;
         await registry.AnnounceAsync(Institution, WindowSeconds, _firstWindowEnd, WindowSamples).ConfigureAwait(false);
+        // Its coverage ratios, fixed before the first window starts: reserves at least 105% of the
+        // liabilities of every asset (they hold 110%), the liabilities themselves never shown.
+        await registry.SetCoverageAsync([CoverageBasisPoints, CoverageBasisPoints, CoverageBasisPoints, CoverageBasisPoints]).ConfigureAwait(false);
+        await registry.RegisterCustodianAsync(_custodian.GetPublicAddress(), CustodianName).ConfigureAwait(false);
         var usdcSolana = (await JsonRpc.CallAsync(_http, _solana, "test_createMint", [6, "spl-token"], cancellationToken).ConfigureAwait(false))!.GetValue<string>();
 
         // Accounts: a deposit address on each chain.
@@ -309,6 +323,11 @@ public sealed class DemoWorld
         await MintMany(_b, wbtcB, [reserveB], Cover(owed["BTC"]), cancellationToken).ConfigureAwait(false);
         await JsonRpc.CallAsync(_http, _solana, "test_airdrop", [reserveSolana, Cover(owed["SOL"]).ToString(CultureInfo.InvariantCulture)], cancellationToken).ConfigureAwait(false);
         await JsonRpc.CallAsync(_http, _solana, "test_mintTo", [usdcSolana, reserveSolana, Units(1000m, 6).ToString(CultureInfo.InvariantCulture)], cancellationToken).ConfigureAwait(false);
+        // Two more addresses on the first chain: one a custodian holds for the institution (counted on its
+        // registered custodian's statement), one the institution only lists (reported, never counted).
+        var custodied = EthECKey.GenerateKey().GetPublicAddress();
+        var declared = EthECKey.GenerateKey().GetPublicAddress();
+        await SetBalances(RpcA, [custodied, declared], [Units(2m, 18), Units(500m, 18)], cancellationToken).ConfigureAwait(false);
         await AdvanceAsync(cancellationToken).ConfigureAwait(false);
 
         // The configuration `aggregator run` reads.
@@ -316,7 +335,8 @@ public sealed class DemoWorld
         {
             ["institution"] = Institution,
             ["evm"] = new JsonArray(
-                EvmChain("anvil-a", 31337, RpcA, multicallA, new JsonObject { ["symbol"] = "USDC", ["address"] = usdcA, ["decimals"] = 6 }, reserveA),
+                EvmChain("anvil-a", 31337, RpcA, multicallA, new JsonObject { ["symbol"] = "USDC", ["address"] = usdcA, ["decimals"] = 6 }, reserveA,
+                    new JsonObject { ["address"] = custodied, ["custodian"] = _custodian.GetPublicAddress() }, new JsonObject { ["address"] = declared, ["selfDeclared"] = true }),
                 EvmChain("anvil-b", 31338, RpcB, multicallB, new JsonObject { ["symbol"] = "BTC", ["address"] = wbtcB, ["decimals"] = 8 }, reserveB)),
             ["solana"] = new JsonArray(new JsonObject
             {
@@ -371,11 +391,11 @@ public sealed class DemoWorld
         await File.WriteAllTextAsync(ConfigPath, config.ToJsonString(Indented), cancellationToken).ConfigureAwait(false);
     }
 
-    private static JsonObject EvmChain(string name, ulong chainId, string rpc, string multicall, JsonObject token, string reserve) => new()
+    private static JsonObject EvmChain(string name, ulong chainId, string rpc, string multicall, JsonObject token, string reserve, params JsonObject[] others) => new()
     {
         ["name"] = name, ["chainId"] = chainId, ["rpc"] = rpc, ["confirmations"] = 0, ["multicall3"] = multicall,
         ["tokens"] = new JsonArray(token),
-        ["addresses"] = new JsonArray(new JsonObject { ["address"] = reserve }),
+        ["addresses"] = new JsonArray([new JsonObject { ["address"] = reserve }, .. others]),
     };
 
     // Prices move through the feeds; haircuts none; quotes stay fresh for ten minutes (the feeds are set

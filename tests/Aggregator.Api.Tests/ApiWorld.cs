@@ -33,7 +33,16 @@ public sealed class ApiWorld : IDisposable
             Commitment.EpochDirectory.Write(EpochDirectory(epoch), proven.Tree, EpochSecret.ParseHex(ProvenEpochFixture.SecretHex), epoch,
                 PublisherAddress.Parse(ProvenEpochFixture.Publisher), DateTimeOffset.UnixEpoch);
             var manifest = Commitment.EpochDirectory.ReadManifest(EpochDirectory(epoch));
-            Commitment.EpochDirectory.UpdateManifest(EpochDirectory(epoch), manifest with { Reserves = LaterReserves });
+            Commitment.EpochDirectory.UpdateManifest(EpochDirectory(epoch), manifest with
+            {
+                Reserves = LaterReserves,
+                ReservesByEvidence = new(StringComparer.Ordinal)
+                {
+                    ["key-proven"] = new(StringComparer.Ordinal) { ["BTC"] = "12" },
+                    ["custodian-attested"] = new(StringComparer.Ordinal) { ["BTC"] = "0.5" },
+                    ["self-declared"] = new(StringComparer.Ordinal) { ["BTC"] = "7" },
+                },
+            });
         }
         Published(Later, block: 40, reserves: LaterReserves);
         Credentials = Path.Combine(Workspace, "credentials.json");

@@ -25,6 +25,12 @@ public sealed class EpochEndpointTests(ApiTestBed bed) : IDisposable
         Assert.Equal(ProvenEpochFixture.Publisher, later.GetProperty("publisher").GetString());
         var btc = later.GetProperty("reserves")[0];
         Assert.Equal(("BTC", "12.5", "1250000000", 8), (btc.GetProperty("asset").GetString(), btc.GetProperty("amount").GetString(), btc.GetProperty("proofUnits").GetString(), btc.GetProperty("proofDecimals").GetInt32()));
+        // The coverage each asset's proof shows, and the reserves per evidence tag as the manifest records them.
+        Assert.Equal([10_500u, 10_000, 10_000, 12_000], later.GetProperty("reserves").EnumerateArray().Select(r => r.GetProperty("coverageBasisPoints").GetUInt32()));
+        var tags = later.GetProperty("reservesByEvidence");
+        Assert.Equal("12", tags.GetProperty("key-proven").GetProperty("BTC").GetString());
+        Assert.Equal("0.5", tags.GetProperty("custodian-attested").GetProperty("BTC").GetString());
+        Assert.Equal("7", tags.GetProperty("self-declared").GetProperty("BTC").GetString());
         var publication = later.GetProperty("publication");
         Assert.Equal(40UL, publication.GetProperty("block").GetUInt64());
         Assert.Equal("0x" + new string('a', 64), publication.GetProperty("transaction").GetString());
@@ -119,6 +125,7 @@ public sealed class EpochEndpointTests(ApiTestBed bed) : IDisposable
         var usdc = ApiWorld.Json(await client.GetStringAsync(new Uri("/v1/por/USDC", UriKind.Relative)));
         Assert.Equal(ApiWorld.Later, usdc.GetProperty("epoch").GetUInt64());
         Assert.Equal(("3000000123456", 6), (usdc.GetProperty("answer").GetString(), usdc.GetProperty("decimals").GetInt32()));
+        Assert.Equal(12_000u, usdc.GetProperty("coverageBasisPoints").GetUInt32()); // what the coverage feed answers
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds((long)ApiWorld.Later + 12), usdc.GetProperty("updatedAt").GetDateTimeOffset());
         // 3,000,000.123456 at 2 decimals: 300000012, never rounded up; at 8: padded exactly.
         var two = ApiWorld.Json(await client.GetStringAsync(new Uri("/v1/por/USDC?decimals=2", UriKind.Relative)));

@@ -43,6 +43,8 @@ internal static class RegistryGasBenchmark
             var now = (ulong)(await web3.Eth.Blocks.GetBlockWithTransactionsHashesByNumber.SendRequestAsync(Nethereum.RPC.Eth.DTOs.BlockParameter.CreateLatest())).Timestamp.Value;
             var first = ((now / Window) + 2) * Window;
             var announce = await client.AnnounceAsync("Example Custody Ltd", Window, first, 8);
+            // Its coverage ratios, before its first window: the circuit proves 105% of every asset.
+            var (coverage, _) = await client.SetCoverageAsync([10_500, 10_500, 10_500, 10_500]);
             var rivalWeb3 = new Web3(new Nethereum.Web3.Accounts.Account(RivalKey, 31337), anvil.Url);
             var rival = new SolvencyRegistryClient(rivalWeb3, registry, rivalWeb3.TransactionManager.Account.Address);
             await client.SetPublisherAsync(rivalWeb3.TransactionManager.Account.Address, true);
@@ -65,10 +67,11 @@ internal static class RegistryGasBenchmark
                 EpochDirectory.Write(directory, tree, EpochSecret.Generate(), epoch, PublisherAddress.Parse(publisher), DateTimeOffset.UtcNow);
                 var reserves = Path.Combine(workspace, "reserves.json");
                 await File.WriteAllTextAsync(reserves, """{ "reserves": { "BTC": "100000000", "ETH": "100000000", "SOL": "1000000000", "USDC": "1000000000" } }""");
-                await new EpochProofs(prover).ProveSolvencyAsync(directory, reserves);
+                await new EpochProofs(prover).ProveSolvencyAsync(directory, reserves, await by.CoverageAtAsync(publisher, epoch));
                 var solvency = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(directory, EpochProofs.SolvencyProofFile)))!;
+                // [commitment, paramsHash, epoch, publisher, reserves[4], ratios[4]]: the registry supplies epoch, publisher and ratios.
                 var signals = solvency["publicSignals"]!.AsArray().Select(s => BigInteger.Parse(s!.GetValue<string>(), CultureInfo.InvariantCulture)).ToArray();
-                var receipt = await by.PublishAsync(epoch, signals[0], signals[1], signals[4..], SnarkjsJson.ReadProof(solvency["proof"]!.ToJsonString()).ToEvmWords(),
+                var receipt = await by.PublishAsync(epoch, signals[0], signals[1], signals[4..8], SnarkjsJson.ReadProof(solvency["proof"]!.ToJsonString()).ToEvmWords(),
                     new PublicationLinks(claimed?.Root ?? new byte[32]));
                 return (receipt.GasUsed.Value, directory);
             }
@@ -96,6 +99,9 @@ internal static class RegistryGasBenchmark
             var coSign = await rival.CoSignAsync(Publisher, first, auditorKey.GetPublicAddress(), report, CoSignStatement.Sign(digest, auditorKey));
             var coSignWallet = await rival.CoSignAsync(Publisher, first, wallet, report, CoSignStatement.Sign(digest, auditorKey));
             var revoke = await client.RevokeAuditorAsync(wallet);
+            var custodian = Nethereum.Signer.EthECKey.GenerateKey().GetPublicAddress();
+            var registerCustodian = await client.RegisterCustodianAsync(custodian, "Example Vault Trust");
+            var revokeCustodian = await client.RevokeCustodianAsync(custodian);
             // The next window is missed (its deadline passes), recorded by anyone; the one after is published.
             await Demo.AnvilClock.MinePastAsync(Http, anvil.Url, first + Window + Delay, oneBlock: true);
             var missed = await client.MarkMissedAsync(Publisher, first + Window);
@@ -104,7 +110,8 @@ internal static class RegistryGasBenchmark
             Console.WriteLine("| transaction | gas |");
             Console.WriteLine("|---|---:|");
             Console.WriteLine($"| `announce` (institution name, window length, first end, samples) | {announce.GasUsed.Value:N0} |");
-            Console.WriteLine($"| `publish`, first window (solvency proof verified, commitment, reserves and publication list stored) | {publish:N0} |");
+            Console.WriteLine($"| `setCoverage` (four ratios checked on the ladder, the first change stored) | {coverage.GasUsed.Value:N0} |");
+            Console.WriteLine($"| `publish`, first window (solvency proof of 12 signals verified with the registry's ratios, commitment, reserves, ratios and publication list stored) | {publish:N0} |");
             Console.WriteLine($"| `publish`, after missed windows | {afterMissed:N0} |");
             Console.WriteLine($"| `markMissed` | {missed.GasUsed.Value:N0} |");
             Console.WriteLine($"| `dispute` (the first of an epoch) | {dispute.GasUsed.Value:N0} |");
@@ -113,6 +120,8 @@ internal static class RegistryGasBenchmark
             Console.WriteLine($"| `coSign`, an auditor's key (EIP-712 digest over the stored publication, ecrecover, record) | {coSign.GasUsed.Value:N0} |");
             Console.WriteLine($"| `coSign`, an ERC-1271 wallet (the second co-signature of the epoch) | {coSignWallet.GasUsed.Value:N0} |");
             Console.WriteLine($"| `revokeAuditor` | {revoke.GasUsed.Value:N0} |");
+            Console.WriteLine($"| `registerCustodian` | {registerCustodian.GasUsed.Value:N0} |");
+            Console.WriteLine($"| `revokeCustodian` | {revokeCustodian.GasUsed.Value:N0} |");
             Console.WriteLine($"| `challenge`: a double claim proven (two paths of 8 in 256-leaf claims roots, two messages rebuilt, two ecrecovers) | {challenge.GasUsed.Value:N0} |");
             Console.WriteLine($"| `verifyInclusion`, run as a transaction (includes the 21,000 base and calldata) | {inclusionGas:N0} |");
         }

@@ -23,6 +23,7 @@ public static class CliApplication
         root.Subcommands.Add(ChallengeCommand.Create(context));
         root.Subcommands.Add(DisputeCommand.Create(context));
         root.Subcommands.Add(AuditorCommand.Create(context));
+        root.Subcommands.Add(CustodianCommand.Create(context));
         root.Subcommands.Add(CeremonyCommand.Create(context));
         root.Subcommands.Add(ReservesCommand.Create(context));
         root.Subcommands.Add(MarginCommand.Create(context));

@@ -17,39 +17,22 @@ internal static class AuditorCommand
     public static Command Create(CliContext context)
     {
         var command = new Command("auditor", "Auditors on the SolvencyRegistry: register or revoke one (the registry's owner), co-sign a publication (an auditor), list an epoch's co-signatures.");
-        command.Subcommands.Add(Register(context, revoke: false));
-        command.Subcommands.Add(Register(context, revoke: true));
+        command.Subcommands.Add(AttestorRegistration.Command(context, Auditors, revoke: false));
+        command.Subcommands.Add(AttestorRegistration.Command(context, Auditors, revoke: true));
         command.Subcommands.Add(CoSign(context));
         command.Subcommands.Add(List(context));
         return command;
     }
 
+    private static readonly AttestorRegistration.Role Auditors = new(
+        "auditor", "The auditor's address (a key's, or an ERC-1271 wallet's)",
+        "Register an auditor under a name (the registry's owner only, never a publisher; an address once).",
+        "Revoke an auditor: it co-signs nothing more; its past co-signatures stay on record, shown as revoked.",
+        (client, who, name) => client.RegisterAuditorAsync(who, name), (client, who) => client.RevokeAuditorAsync(who));
+
     private static Option<string> Publisher() => new("--publisher") { Description = "The publisher of the epoch", Required = true };
 
     private static Option<ulong> Epoch() => new("--epoch") { Description = "The published epoch", Required = true };
-
-    private static Command Register(CliContext context, bool revoke)
-    {
-        var (rpc, registry) = (RegistryOptions.Rpc(), RegistryOptions.Registry());
-        var keyFile = new Option<string>("--key-file") { Description = "The registry owner's key", Required = true };
-        var auditor = new Option<string>("--auditor") { Description = "The auditor's address (a key's, or an ERC-1271 wallet's)", Required = true };
-        var name = new Option<string>("--name") { Description = "The auditor's name, as verifiers print it", Required = true };
-        var command = revoke
-            ? new Command("revoke", "Revoke an auditor: it co-signs nothing more; its past co-signatures stay on record, shown as revoked.") { rpc, registry, keyFile, auditor }
-            : new Command("register", "Register an auditor under a name (the registry's owner only, never a publisher; an address once).") { rpc, registry, keyFile, auditor, name };
-        command.SetAction(async (parseResult, cancellationToken) =>
-        {
-            var web3 = await PublisherKey.ConnectAsync(parseResult.GetValue(rpc)!, parseResult.GetValue(keyFile)!, "--rpc", cancellationToken).ConfigureAwait(false);
-            var client = new SolvencyRegistryClient(web3, RegistryOptions.Address(parseResult.GetValue(registry)!, "--registry"), web3.TransactionManager.Account.Address);
-            var who = RegistryOptions.Address(parseResult.GetValue(auditor)!, "--auditor");
-            var receipt = revoke
-                ? await client.RevokeAuditorAsync(who).ConfigureAwait(false)
-                : await client.RegisterAuditorAsync(who, parseResult.GetValue(name)!).ConfigureAwait(false);
-            context.Output.WriteLine($"auditor {who} {(revoke ? "revoked" : $"registered as \"{parseResult.GetValue(name)}\"")} in transaction {receipt.TransactionHash}");
-            return ExitCodes.Success;
-        });
-        return command;
-    }
 
     private static Command CoSign(CliContext context)
     {

@@ -84,15 +84,27 @@ public sealed class EvidenceTagsTests(AnvilNode node) : IDisposable
         var custodian = custodianKey.GetPublicAddress();
         // A publisher cannot make its own key a custodian: the owner registers custodians.
         Assert.Contains("NotOwner", (await Assert.ThrowsAsync<Chains.Evm.Registry.RegistryRejectedException>(() => publisher.RegisterCustodianAsync(custodian, "Friendly Vault"))).Message, StringComparison.Ordinal);
-        await owner.RegisterCustodianAsync(custodian, "Example Vault Trust");
+        // The owner registers it through the CLI, which shows it.
+        var ownerKey = Path.Combine(_workspace, "owner.key");
+        var custodianKeyFile = Path.Combine(_workspace, "custodian.key");
+        await File.WriteAllTextAsync(ownerKey, AnvilNode.DevelopmentKeys[0]);
+        await File.WriteAllTextAsync(custodianKeyFile, custodianKey.GetPrivateKey());
+        var registered = CliRunner.Run(["custodian", "register", "--rpc", node.RpcUrl, "--registry", registry.Address, "--key-file", ownerKey, "--custodian", custodian, "--name", "Example Vault Trust"]);
+        Assert.True(registered.Exit == 0, registered.Output + registered.Error);
+        var shown = CliRunner.Run(["custodian", "show", "--rpc", node.RpcUrl, "--registry", registry.Address, "--custodian", custodian]);
+        Assert.Equal(0, shown.Exit);
+        Assert.Contains("custodian \"Example Vault Trust\"", shown.Output, StringComparison.Ordinal);
         Assert.Contains("CustodianKnown", (await Assert.ThrowsAsync<Chains.Evm.Registry.RegistryRejectedException>(() => owner.RegisterCustodianAsync(custodian, "again"))).Message, StringComparison.Ordinal);
 
         var (own, vaulted, declared) = (EthECKey.GenerateKey(), EthECKey.GenerateKey().GetPublicAddress(), EthECKey.GenerateKey().GetPublicAddress());
         var start = await node.ChainTimeAsync() + 100;
         var end = start + Samples;
+        // The custodian signs its statement with the CLI, which prints the configuration's entry.
+        var attested = CliRunner.Run(["custodian", "attest", "--key-file", custodianKeyFile, "--institution", Institution, "--chain", "eip155:31337", "--address", vaulted, "--epoch", end.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        Assert.True(attested.Exit == 0, attested.Output + attested.Error);
         var chains = await Chains(
             KeyProven(own, end),
-            Custodied(vaulted, custodian, custodianKey, end),
+            JsonNode.Parse(attested.Output)!.AsObject(),
             new JsonObject { ["address"] = declared, ["selfDeclared"] = true });
         await Rpc("anvil_setBalance", own.GetPublicAddress(), new HexBigInteger(10 * Ether).HexValue);
         await Rpc("anvil_setBalance", vaulted, new HexBigInteger(20 * Ether).HexValue);
@@ -115,7 +127,8 @@ public sealed class EvidenceTagsTests(AnvilNode node) : IDisposable
         Assert.Equal(Reserves.Claims.ClaimsTree.Of([(ChainId.Evm(31337), own.GetPublicAddress()), (ChainId.Evm(31337), vaulted)]).RootHex, outcome.Report.ClaimsRoot);
 
         // Revoked after the window: its statement still counts for that window, as the verifier judges it.
-        await owner.RevokeCustodianAsync(custodian);
+        Assert.Equal(0, CliRunner.Run(["custodian", "revoke", "--rpc", node.RpcUrl, "--registry", registry.Address, "--key-file", ownerKey, "--custodian", custodian]).Exit);
+        Assert.Contains("REVOKED at", CliRunner.Run(["custodian", "show", "--rpc", node.RpcUrl, "--registry", registry.Address, "--custodian", custodian]).Output, StringComparison.Ordinal);
         var verified = await ReservesVerification.VerifyAsync(outcome.Report, Institution, chains, "reserves.json", await CustodianRegister.ReadAsync(owner, [custodian], atEnd));
         Assert.Empty(verified.Failures);
         // Without the registry a custody statement cannot be judged: the recomputed totals differ.

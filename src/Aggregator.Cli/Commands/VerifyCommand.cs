@@ -186,6 +186,11 @@ internal static class VerifyCommand
                 return new([], [$"reserves: the evidence totals {whole ?? "0"} {asset.Symbol} ({total} proof units), the proof claims {proven.ProofUnits}"], []);
             }
         }
+        // The manifest's totals per evidence tag (what the API serves) are the evidence's, which the chains recompute below.
+        if (manifest.ReservesByEvidence is { } tagged && !SameTags(tagged, evidence.ByEvidence))
+        {
+            return new([], ["reserves: the manifest's totals per evidence tag are not the evidence's (reservesByEvidence against byEvidence)"], []);
+        }
         var settings = Reserves.Configuration.ReservesConfigFile.Read(configPath);
         using var http = ChainHttp.CreateClient();
         // Custody statements count as the registry's custodians stood at the window's end; without the
@@ -200,6 +205,10 @@ internal static class VerifyCommand
             NotChecked = [.. outcome.NotChecked, .. openBooks],
         };
     }
+
+    private static bool SameTags(SortedDictionary<string, SortedDictionary<string, string>> a, SortedDictionary<string, SortedDictionary<string, string>> b) =>
+        a.Count == b.Count && a.All(tag => b.TryGetValue(tag.Key, out var other) && tag.Value.Count == other.Count
+            && tag.Value.All(asset => other.TryGetValue(asset.Key, out var amount) && amount == asset.Value));
 
     private static Command Inclusion(CliContext context)
     {

@@ -171,6 +171,17 @@ public sealed class ReservesCommandTests(AnvilNode node) : IDisposable
         Assert.Contains("are the window's draws", reread.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("NOT CHECKED: reserves", reread.Output, StringComparison.Ordinal);
         Assert.Contains("NOT CHECKED: publication", reread.Output, StringComparison.Ordinal);
+        // The manifest's totals per evidence tag (what the API serves) must be the evidence's: one inflated is caught.
+        Assert.Equal("4.5", manifest["reservesByEvidence"]!["key-proven"]!["ETH"]!.GetValue<string>());
+        var manifestPath = Path.Combine(epoch, "manifest.json");
+        var honest = File.ReadAllText(manifestPath);
+        var inflated = JsonNode.Parse(honest)!;
+        inflated["reservesByEvidence"]!["key-proven"]!["ETH"] = "45";
+        File.WriteAllText(manifestPath, inflated.ToJsonString());
+        var relabelled = Cli("verify", "solvency", "--epoch", epoch, "--reserves-config", config);
+        Assert.Equal(1, relabelled.Exit);
+        Assert.Contains("the manifest's totals per evidence tag are not the evidence's", relabelled.Output, StringComparison.Ordinal);
+        File.WriteAllText(manifestPath, honest);
 
         // The same totals read at one height of the institution's choosing (point-in-time): refused.
         var now = Path.Combine(_workspace, "reserves-now.json");

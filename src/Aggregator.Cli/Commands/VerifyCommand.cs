@@ -201,10 +201,21 @@ internal static class VerifyCommand
         var outcome = await Reserves.ReservesVerification.VerifyAsync(evidence, settings.Institution, Reserves.Chains.ReserveChains.Open(settings, http), evidencePath, custodians, cancellationToken).ConfigureAwait(false);
         return outcome with
         {
-            Confirmed = [.. outcome.Confirmed, "reserves: the evidence's totals are the proof's reserves", .. books.Length == 0 ? Array.Empty<string>() : [books]],
+            Confirmed =
+            [
+                .. outcome.Confirmed,
+                "reserves: the evidence's totals are the proof's reserves: key-proven and custodian-attested addresses only" + SelfDeclared(evidence),
+                .. books.Length == 0 ? Array.Empty<string>() : [books],
+            ],
             NotChecked = [.. outcome.NotChecked, .. openBooks],
         };
     }
+
+    // What the evidence lists but never counts.
+    private static string SelfDeclared(Reserves.Evidence.ReservesReport evidence) =>
+        evidence.ByEvidence.TryGetValue(Reserves.Configuration.ReserveEvidenceNames.SelfDeclared, out var declared) && declared.Values.Any(v => v != "0")
+            ? $" ({string.Join(", ", declared.Where(d => d.Value != "0").Select(d => $"{d.Value} {d.Key}"))} self-declared, reported and not counted)"
+            : "";
 
     private static bool SameTags(SortedDictionary<string, SortedDictionary<string, string>> a, SortedDictionary<string, SortedDictionary<string, string>> b) =>
         a.Count == b.Count && a.All(tag => b.TryGetValue(tag.Key, out var other) && tag.Value.Count == other.Count

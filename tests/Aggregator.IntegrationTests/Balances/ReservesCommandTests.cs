@@ -166,7 +166,7 @@ public sealed class ReservesCommandTests(AnvilNode node) : IDisposable
         // The evidence travelled into the epoch: read again on the chain, it is what was proven.
         var reread = Cli("verify", "solvency", "--epoch", epoch, "--reserves-config", config);
         Assert.True(reread.Exit == 4, reread.Output); // still no registry read
-        Assert.Contains("ok: reserves: the evidence's totals are the proof's reserves", reread.Output, StringComparison.Ordinal);
+        Assert.Contains("ok: reserves: the evidence's totals are the proof's reserves: key-proven and custodian-attested addresses only", reread.Output, StringComparison.Ordinal);
         Assert.Matches(@"ok: \S+ at height \d+: balances and signatures as recorded", reread.Output);
         Assert.Contains("are the window's draws", reread.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("NOT CHECKED: reserves", reread.Output, StringComparison.Ordinal);

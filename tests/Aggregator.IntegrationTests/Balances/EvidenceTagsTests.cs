@@ -11,7 +11,6 @@ using Aggregator.Reserves.Configuration;
 using Aggregator.Reserves.Evidence;
 using Aggregator.Reserves.Windows;
 using Aggregator.Testing;
-using Nethereum.Hex.HexTypes;
 using Nethereum.Signer;
 
 namespace Aggregator.IntegrationTests.Balances;
@@ -31,8 +30,6 @@ public sealed class EvidenceTagsTests(AnvilNode node) : IDisposable
     private readonly string _workspace = Directory.CreateTempSubdirectory("aggregator-evidence-").FullName;
 
     public void Dispose() => Directory.Delete(_workspace, recursive: true);
-
-    private Task<object> Rpc(string method, params object[] parameters) => node.Web3For(0).Client.SendRequestAsync<object>(method, null, parameters);
 
     private static JsonObject KeyProven(EthECKey reserve, ulong epoch)
     {
@@ -69,10 +66,9 @@ public sealed class EvidenceTagsTests(AnvilNode node) : IDisposable
     {
         for (var time = start; time <= end; time++)
         {
-            await Rpc("evm_setNextBlockTimestamp", new HexBigInteger(time).HexValue);
-            await Rpc("evm_mine");
+            await node.MineAtAsync(time);
         }
-        await Rpc("anvil_mine", "0x41", "0x1");
+        await node.MineBlocksAsync(0x41);
     }
 
     [Fact]
@@ -106,9 +102,9 @@ public sealed class EvidenceTagsTests(AnvilNode node) : IDisposable
             KeyProven(own, end),
             JsonNode.Parse(attested.Output)!.AsObject(),
             new JsonObject { ["address"] = declared, ["selfDeclared"] = true });
-        await Rpc("anvil_setBalance", own.GetPublicAddress(), new HexBigInteger(10 * Ether).HexValue);
-        await Rpc("anvil_setBalance", vaulted, new HexBigInteger(20 * Ether).HexValue);
-        await Rpc("anvil_setBalance", declared, new HexBigInteger(40 * Ether).HexValue);
+        await node.SetBalanceAsync(own.GetPublicAddress(), 10 * Ether);
+        await node.SetBalanceAsync(vaulted, 20 * Ether);
+        await node.SetBalanceAsync(declared, 40 * Ether);
         await MineWindow(start, end);
         var window = ReserveWindow.Ending(end, Samples, Samples);
         var atEnd = DateTimeOffset.FromUnixTimeSeconds((long)end);
@@ -164,7 +160,7 @@ public sealed class EvidenceTagsTests(AnvilNode node) : IDisposable
             Custodied(third, stranger.GetPublicAddress(), stranger, end)); // a custodian nobody registered
         foreach (var address in new[] { first, second, third })
         {
-            await Rpc("anvil_setBalance", address, new HexBigInteger(5 * Ether).HexValue);
+            await node.SetBalanceAsync(address, 5 * Ether);
         }
         await MineWindow(start, end);
         var custodians = await CustodianRegister.ReadAsync(owner, [revoked, registered, stranger.GetPublicAddress()], DateTimeOffset.FromUnixTimeSeconds((long)end));

@@ -30,16 +30,10 @@ public sealed class WindowedReservesTests(AnvilNode node) : IDisposable
 
     public void Dispose() => Directory.Delete(_workspace, recursive: true);
 
-    private Task<object> Rpc(string method, params object[] parameters) => node.Web3For(0).Client.SendRequestAsync<object>(method, null, parameters);
-
-    private Task<object> SetBalance(string address, BigInteger wei) => Rpc("anvil_setBalance", address, new HexBigInteger(wei).HexValue);
+    private Task SetBalance(string address, BigInteger wei) => node.SetBalanceAsync(address, wei);
 
     // One block at exactly this time.
-    private async Task MineAt(ulong time)
-    {
-        await Rpc("evm_setNextBlockTimestamp", new HexBigInteger(time).HexValue);
-        await Rpc("evm_mine");
-    }
+    private Task MineAt(ulong time) => node.MineAtAsync(time);
 
     // A reserves configuration of this node with one reserve address (signed for the epoch) and the lending positions given.
     private async Task<(IReadOnlyList<ReserveChain> Chains, string Config)> Reserves(EthECKey reserve, ulong epoch, JsonArray? tokens = null, JsonArray? lending = null)
@@ -66,7 +60,7 @@ public sealed class WindowedReservesTests(AnvilNode node) : IDisposable
     private async Task EndWindow(ulong end)
     {
         await MineAt(end);
-        await Rpc("anvil_mine", "0x41", "0x1");
+        await node.MineBlocksAsync(0x41);
     }
 
     [Fact]
@@ -109,7 +103,7 @@ public sealed class WindowedReservesTests(AnvilNode node) : IDisposable
         var (chains, _) = await Reserves(reserve, end);
         await SetBalance(reserve.GetPublicAddress(), 7 * Ether);
         await MineAt(start);
-        await Rpc("anvil_mine", "0x27", "0x1"); // a block every second to the window's end
+        await node.MineBlocksAsync(0x27); // a block every second to the window's end
         await EndWindow(end);
 
         var window = ReserveWindow.Ending(end, 40, 4);

@@ -74,6 +74,20 @@ public sealed class AnvilNode : IAsyncLifetime
     /// </summary>
     public Task MinePastAsync(ulong time, int more = 0, bool oneBlock = false) => Demo.AnvilClock.MinePastAsync(Http, RpcUrl, time, more, oneBlock);
 
+    /// <summary>Sets an address's native balance (anvil_setBalance).</summary>
+    public Task SetBalanceAsync(string address, System.Numerics.BigInteger wei) =>
+        Demo.JsonRpc.CallAsync(Http, RpcUrl, "anvil_setBalance", [address, new Nethereum.Hex.HexTypes.HexBigInteger(wei).HexValue]);
+
+    /// <summary>Mines one block at exactly <paramref name="time"/> (after the latest block's).</summary>
+    public async Task MineAtAsync(ulong time)
+    {
+        await Demo.JsonRpc.CallAsync(Http, RpcUrl, "evm_setNextBlockTimestamp", [new Nethereum.Hex.HexTypes.HexBigInteger(time).HexValue]).ConfigureAwait(false);
+        await Demo.JsonRpc.CallAsync(Http, RpcUrl, "evm_mine", []).ConfigureAwait(false);
+    }
+
+    /// <summary>Mines <paramref name="blocks"/> blocks a second apart: anvil finalizes a block 64 blocks back.</summary>
+    public Task MineBlocksAsync(int blocks) => Demo.JsonRpc.CallAsync(Http, RpcUrl, "anvil_mine", [$"0x{blocks:x}", "0x1"]);
+
     private static readonly HttpClient Http = new();
 
     private async Task WaitUntilAnswering(TimeSpan limit, string what)

@@ -290,12 +290,12 @@ public sealed class SeparateProcessesTests
 
         // 2^97 + 12,345 wei on account 0's deposit on chain A: more base units than a decimal holds (the old
         // engine refused every batch of the chain from then on, and no epoch could close). The reserve
-        // address gets as much more, so the institution stays solvent.
+        // address gets a tenth more than that, so the institution keeps the 105% coverage it fixed.
         var wei = System.Numerics.BigInteger.Pow(2, 97) + 12_345;
         var reserve = new Nethereum.Signer.EthECKey(Evm.AnvilNode.DevelopmentKeys[1]).GetPublicAddress();
         var reserveWei = await BalanceAsync(deployment, deployment.ChainA.Url, reserve);
         await JsonRpc.CallAsync(deployment.Http, deployment.ChainA.Url, "anvil_setBalance", [deployment.World.DepositA(0), Hex(wei)]);
-        await JsonRpc.CallAsync(deployment.Http, deployment.ChainA.Url, "anvil_setBalance", [reserve, Hex(reserveWei + wei)]);
+        await JsonRpc.CallAsync(deployment.Http, deployment.ChainA.Url, "anvil_setBalance", [reserve, Hex(reserveWei + (wei * 11 / 10))]);
         await JsonRpc.CallAsync(deployment.Http, deployment.ChainA.Url, "evm_mine", []);
         var epoch = await deployment.World.EndWindowAsync();
         health = await deployment.HealthWhen(h => h[0].Heights.Any(b => b.Chain == DemoWorld.ChainA && b.Height > before), 1, processes, "the engine applied the block with the deposit");

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Aggregator.Testing;
 using Nethereum.Web3;
 
@@ -21,7 +20,7 @@ public sealed class AnvilNode : IAsyncLifetime
         "0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a",
     ];
 
-    private Process? _process;
+    private Demo.LocalServer? _anvil;
 
     public string RpcUrl { get; private set; } = "";
 
@@ -34,24 +33,14 @@ public sealed class AnvilNode : IAsyncLifetime
             await WaitUntilAnswering(TimeSpan.FromSeconds(10), "AGGREGATOR_EVM_RPC").ConfigureAwait(false);
             return;
         }
-        var anvil = RepositoryPaths.Combine("contracts", "node_modules", ".bin", "anvil");
-        if (!File.Exists(anvil))
-        {
-            throw new InvalidOperationException($"no EVM node: set AGGREGATOR_EVM_RPC, or run `npm ci` in contracts/ to install anvil ({anvil} is missing)");
-        }
-        var port = LocalProcesses.FreePort();
-        _process = Process.Start(new ProcessStartInfo(anvil, ["--host", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--chain-id", "31337", "--silent"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        }) ?? throw new InvalidOperationException("anvil did not start");
-        RpcUrl = $"http://127.0.0.1:{port}";
-        await WaitUntilAnswering(TimeSpan.FromSeconds(15), "anvil").ConfigureAwait(false);
+        // The demo's launcher: its own port, its on-disk states removed when it stops.
+        _anvil = await Demo.LocalServer.StartAnvilAsync(RepositoryPaths.Root, 31337, CancellationToken.None).ConfigureAwait(false);
+        RpcUrl = _anvil.Url;
     }
 
     public Task DisposeAsync()
     {
-        LocalProcesses.Stop(_process);
+        _anvil?.Dispose();
         return Task.CompletedTask;
     }
 

@@ -42,18 +42,19 @@ public sealed class ProvenEpochFixture : IAsyncLifetime
         return path;
     }
 
-    /// <summary>A copy of the epoch directory in the workspace (or at <paramref name="target"/>), for a test that changes it.</summary>
-    public string CopyOfEpoch(string? target = null)
+    /// <summary>A copy of the epoch directory (or of <paramref name="source"/>) in the workspace (or at <paramref name="target"/>), for a test that changes it.</summary>
+    public string CopyOfEpoch(string? target = null, string? source = null)
     {
+        source ??= EpochDirectory;
         target ??= Path.Combine(Workspace, $"epoch-{Guid.NewGuid():N}");
-        foreach (var directory in Directory.GetDirectories(EpochDirectory, "*", SearchOption.AllDirectories))
+        foreach (var directory in Directory.GetDirectories(source, "*", SearchOption.AllDirectories))
         {
-            Directory.CreateDirectory(directory.Replace(EpochDirectory, target, StringComparison.Ordinal));
+            Directory.CreateDirectory(directory.Replace(source, target, StringComparison.Ordinal));
         }
         Directory.CreateDirectory(target);
-        foreach (var file in Directory.GetFiles(EpochDirectory, "*", SearchOption.AllDirectories))
+        foreach (var file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
         {
-            File.Copy(file, file.Replace(EpochDirectory, target, StringComparison.Ordinal));
+            File.Copy(file, file.Replace(source, target, StringComparison.Ordinal));
         }
         return target;
     }

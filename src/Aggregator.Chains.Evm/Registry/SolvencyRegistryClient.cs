@@ -245,6 +245,9 @@ public sealed class SolvencyRegistryClient
     /// <summary>The publisher's latest window whose deadline has passed (0 when none has).</summary>
     public Task<ulong> LatestDueAsync(string publisher) => _contract.GetFunction("latestDue").CallAsync<ulong>(publisher);
 
+    /// <summary>How far apart two publications' window ends may be for an address both counted to be a double claim, in seconds.</summary>
+    public Task<ulong> ChallengeDistanceAsync() => _contract.GetFunction("challengeDistance").CallAsync<ulong>();
+
     /// <summary>The registry's publication delay in seconds.</summary>
     public Task<ulong> PublicationDelayAsync() => _contract.GetFunction("publicationDelay").CallAsync<ulong>();
 

@@ -34,16 +34,8 @@ internal static class ChallengeCommand
             var (publisherA, publisherB) = (RegistryOptions.Address(parseResult.GetValue(firstPublisher)!, "--publisher-a"), RegistryOptions.Address(parseResult.GetValue(secondPublisher)!, "--publisher-b"));
             var address = RegistryOptions.Address(parseResult.GetValue(registry)!, "--registry");
             var reader = new SolvencyRegistryClient(new Web3(parseResult.GetValue(rpc)!), address, publisherA);
-            // Each evidence must be what its publisher published: the claims root and the institution the registry holds.
-            foreach (var (report, publisher, option) in new[] { (a, publisherA, "--evidence-a"), (b, publisherB, "--evidence-b") })
-            {
-                var root = "0x" + Convert.ToHexStringLower(await reader.ClaimsRootOfAsync(publisher, report.Epoch).ConfigureAwait(false));
-                var institution = (await reader.WindowOfAsync(publisher).ConfigureAwait(false))?.Institution;
-                if (root != report.ClaimsRoot || institution != report.Institution)
-                {
-                    throw new InputException($"the registry holds claims root {root} for {publisher}'s epoch {report.Epoch} and institution '{institution}'; the evidence has {report.ClaimsRoot} and '{report.Institution}'", field: option);
-                }
-            }
+            await RequirePublishedAsync(reader, a, publisherA, "--evidence-a").ConfigureAwait(false);
+            await RequirePublishedAsync(reader, b, publisherB, "--evidence-b").ConfigureAwait(false);
             var (found, notProven) = DoubleClaims.Between(a, b);
             foreach (var reason in notProven)
             {
@@ -82,4 +74,18 @@ internal static class ChallengeCommand
         return command;
     }
 
+    /// <summary>
+    /// Refuses evidence that is not what its publisher published: the claims root and the institution the
+    /// registry holds for that publisher's epoch.
+    /// </summary>
+    /// <exception cref="InputException">Another root or institution, naming <paramref name="option"/>.</exception>
+    public static async Task RequirePublishedAsync(SolvencyRegistryClient registry, ReservesReport report, string publisher, string option)
+    {
+        var root = "0x" + Convert.ToHexStringLower(await registry.ClaimsRootOfAsync(publisher, report.Epoch).ConfigureAwait(false));
+        var institution = (await registry.WindowOfAsync(publisher).ConfigureAwait(false))?.Institution;
+        if (root != report.ClaimsRoot || institution != report.Institution)
+        {
+            throw new InputException($"the registry holds claims root {root} for {publisher}'s epoch {report.Epoch} and institution '{institution}'; the evidence has {report.ClaimsRoot} and '{report.Institution}'", field: option);
+        }
+    }
 }

@@ -48,9 +48,14 @@ internal static class VerifyCommand
         {
             Description = "RESERVES-CONFIG.json naming each chain's node: re-read the epoch's reserves evidence (DIR/reserves.json) there and check every balance and signature",
         };
+        var against = new Option<string[]>("--against")
+        {
+            Description = "With --rpc: EVIDENCE=PUBLISHER, another publisher's published reserves evidence (its epoch's reserves.json, e.g. from the API), repeatable: any reserve address both counted within the registry's challenge distance fails the check, a Solana one included (judged off chain)",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var command = new Command("solvency", "Check DIR/solvency-proof.json against the manifest's commitment and reserves, what the registry holds (--rpc), and the reserves on the chains (--reserves-config). VALID only when all three agree.")
         {
-            epoch, keys, rpc, registry, publisher, reservesConfig,
+            epoch, keys, rpc, registry, publisher, reservesConfig, against,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -84,6 +89,9 @@ internal static class VerifyCommand
                         var (claimsPassed, claimsFailure) = await ClaimsOnChain(client, who, manifest.Epoch, directory).ConfigureAwait(false);
                         passed.AddRange(claimsPassed);
                         failures.AddRange(claimsFailure is null ? [] : [claimsFailure]);
+                        var (againstPassed, againstFailures) = await ClaimedByOthers(client, who, directory, parseResult.GetValue(against) ?? []).ConfigureAwait(false);
+                        passed.AddRange(againstPassed);
+                        failures.AddRange(againstFailures);
                     }
                 }
                 else
@@ -114,6 +122,50 @@ internal static class VerifyCommand
             return ([], $"claims: epoch {epoch} of {publisher} was proven on the registry to count reserves another publisher counted too (DoubleClaimProven)");
         }
         return ([$"claims: the registry holds claims root {published}, the evidence's; no double claim proven against it", .. await RecordLines(client, publisher, epoch).ConfigureAwait(false)], null);
+    }
+
+    // The epoch's counted addresses against other publishers' published evidence (docs/proofs.md, "Double
+    // claims"): the registry's challenge proves an EVM one for good; a Solana one (ed25519, no EVM
+    // precompile) can only be judged here, so a verifier given the other evidence shows it.
+    private static async Task<(IReadOnlyList<string> Passed, IReadOnlyList<string> Failures)> ClaimedByOthers(
+        SolvencyRegistryClient client, PublisherAddress publisher, string directory, string[] against)
+    {
+        if (against.Length == 0)
+        {
+            return ([], []);
+        }
+        var evidencePath = Path.Combine(directory, EpochProofs.ReservesEvidenceFile);
+        var ours = Reserves.Evidence.ReservesReportFile.Read(evidencePath);
+        var distance = await client.ChallengeDistanceAsync().ConfigureAwait(false);
+        var (passed, failures) = (new List<string>(), new List<string>());
+        foreach (var pair in against)
+        {
+            var parts = pair.Split('=', 2);
+            if (parts.Length != 2)
+            {
+                throw new InputException($"'{pair}' is not EVIDENCE=PUBLISHER", field: "--against");
+            }
+            var other = Reserves.Evidence.ReservesReportFile.Read(parts[0]);
+            var otherPublisher = RegistryOptions.Address(parts[1], "--against");
+            if (string.Equals(otherPublisher, publisher.Hex, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new InputException($"{otherPublisher} is this epoch's own publisher: a double claim is between two publishers", field: "--against");
+            }
+            await ChallengeCommand.RequirePublishedAsync(client, other, otherPublisher, "--against").ConfigureAwait(false);
+            var apart = ours.Epoch > other.Epoch ? ours.Epoch - other.Epoch : other.Epoch - ours.Epoch;
+            if (apart > distance)
+            {
+                passed.Add($"double claims: {otherPublisher}'s epoch {other.Epoch} ends {apart} s from this one, beyond the registry's challenge distance ({distance} s): not compared");
+                continue;
+            }
+            var (found, _) = Reserves.Claims.DoubleClaims.Between(ours, other);
+            failures.AddRange(found.Select(f => $"double claim: {f.Chain} {f.Address} is counted by {otherPublisher}'s epoch {other.Epoch} too, signed by the address for both{(f.Chain.Family == Core.Chains.ChainFamily.Evm ? " (provable on the registry: aggregator challenge)" : " (judged off chain: ed25519 has no EVM precompile)")}"));
+            if (found.Count == 0)
+            {
+                passed.Add($"double claims: no reserve address of this epoch is counted by {otherPublisher}'s epoch {other.Epoch} with its own signature");
+            }
+        }
+        return (passed, failures);
     }
 
     // The disputes and the auditors' co-signatures on record: shown, never a failure (anyone may file a

@@ -12,6 +12,9 @@ using Aggregator.Reserves.Claims;
 using Aggregator.Reserves.Evidence;
 using Aggregator.Testing;
 using Nethereum.Signer;
+using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.Crypto.Signers;
+using Org.BouncyCastle.Security;
 
 namespace Aggregator.IntegrationTests.Registry;
 
@@ -36,6 +39,23 @@ public sealed class DoubleClaimTests(AnvilNode node, ProvenEpochFixture epoch)
         return new ReservesReport(ReservesReport.CurrentFormat, institution, number, new(StringComparer.Ordinal) { ["ETH"] = "100" }, [new ChainEvidence(Chain.ToString(), "local", 1, "0x01", [claim])])
         {
             ClaimsRoot = ClaimsTree.Of([(Chain, address)]).RootHex,
+        };
+    }
+
+    // The same for a Solana address, signed with its ed25519 key.
+    private static ReservesReport SolanaEvidence(string institution, ulong number, Ed25519PrivateKeyParameters key)
+    {
+        var solana = new ChainId(ChainFamily.Solana, "localnet");
+        var address = Chains.Solana.Encoding.Base58.Encode(key.GeneratePublicKey().GetEncoded());
+        var text = new OwnershipMessage(institution, solana, address, number).Text;
+        var signer = new Ed25519Signer();
+        signer.Init(true, key);
+        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
+        signer.BlockUpdate(bytes, 0, bytes.Length);
+        var claim = new AddressEvidence(address, text, Chains.Solana.Encoding.Base58.Encode(signer.GenerateSignature()), "verified", new(StringComparer.Ordinal) { ["SOL"] = "100" });
+        return new ReservesReport(ReservesReport.CurrentFormat, institution, number, new(StringComparer.Ordinal) { ["SOL"] = "100" }, [new ChainEvidence(solana.ToString(), "solana-local", 1, "", [claim])])
+        {
+            ClaimsRoot = ClaimsTree.Of([(solana, address)]).RootHex,
         };
     }
 
@@ -118,5 +138,54 @@ public sealed class DoubleClaimTests(AnvilNode node, ProvenEpochFixture epoch)
         var refused = CliRunner.Run("challenge", "--evidence-a", Write(altered), "--publisher-a", alphaAddress, "--evidence-b", Write(betaEvidence), "--publisher-b", betaAddress, "--rpc", node.RpcUrl, "--registry", registry);
         Assert.Equal(2, refused.Exit);
         Assert.Contains("the registry holds claims root", refused.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_solana_address_both_counted_cannot_be_proven_on_chain_but_verify_solvency_given_the_other_evidence_fails_on_it()
+    {
+        var owner = node.Web3For(0);
+        var registry = await RegistryDeployment.DeployAsync(owner, Artifacts, publicationDelay: 3_600, challengeDistance: 3_600);
+        var admin = new SolvencyRegistryClient(owner, registry, owner.TransactionManager.Account.Address);
+        var (alpha, beta) = (new SolvencyRegistryClient(node.Web3For(0), registry, node.Web3For(0).TransactionManager.Account.Address),
+            new SolvencyRegistryClient(node.Web3For(1), registry, node.Web3For(1).TransactionManager.Account.Address));
+        var (alphaAddress, betaAddress) = (node.Web3For(0).TransactionManager.Account.Address, node.Web3For(1).TransactionManager.Account.Address);
+        var first = ((await node.ChainTimeAsync() / Window) + 3) * Window;
+        foreach (var (client, who, name) in new[] { (alpha, alphaAddress, "Alpha Custody"), (beta, betaAddress, "Beta Custody") })
+        {
+            await admin.SetPublisherAsync(who, true);
+            await client.AnnounceAsync(name, Window, first, 4);
+        }
+        // A third institution, with windows a window later, holding coins of its own.
+        var gammaAddress = node.Web3For(2).TransactionManager.Account.Address;
+        var gamma = new SolvencyRegistryClient(node.Web3For(2), registry, gammaAddress);
+        var second = first + Window;
+        await admin.SetPublisherAsync(gammaAddress, true);
+        await gamma.AnnounceAsync("Gamma Custody", Window, second, 4);
+        await node.MinePastAsync(first);
+        var coins = new Ed25519PrivateKeyParameters(new SecureRandom());
+        var alphaEvidence = SolanaEvidence("Alpha Custody", first, coins);
+        var betaEvidence = SolanaEvidence("Beta Custody", first, coins);
+        // Alpha's epoch directory carries its evidence, as the prover role writes it.
+        var directory = epoch.CopyOfEpoch(source: await epoch.ProveForAsync(first, publisher: alphaAddress));
+        File.WriteAllText(Path.Combine(directory, EpochProofs.ReservesEvidenceFile), ReservesReportFile.Serialize(alphaEvidence));
+        await Publish(alpha, directory, alphaEvidence);
+        await Publish(beta, await epoch.ProveForAsync(first, publisher: betaAddress), betaEvidence);
+
+        string[] verify = ["verify", "solvency", "--epoch", directory, "--rpc", node.RpcUrl, "--registry", registry];
+        var shared = CliRunner.Run([.. verify, "--against", $"{Write(betaEvidence)}={betaAddress}"]);
+        Assert.True(shared.Exit == 1, shared.Output + shared.Error);
+        Assert.Contains($"double claim: solana:localnet {alphaEvidence.Chains[0].Addresses[0].Address} is counted by {betaAddress}'s epoch {first} too", shared.Output, StringComparison.Ordinal);
+        Assert.Contains("judged off chain", shared.Output, StringComparison.Ordinal);
+        // Evidence that is not what its publisher published is refused; the epoch's own publisher is no other.
+        var otherCoins = SolanaEvidence("Gamma Custody", first, new Ed25519PrivateKeyParameters(new SecureRandom()));
+        Assert.Equal(2, CliRunner.Run([.. verify, "--against", $"{Write(otherCoins)}={betaAddress}"]).Exit);
+        Assert.Equal(2, CliRunner.Run([.. verify, "--against", $"{Write(alphaEvidence)}={alphaAddress}"]).Exit);
+        // The third institution's own coins: nothing shared.
+        await node.MinePastAsync(second);
+        otherCoins = SolanaEvidence("Gamma Custody", second, new Ed25519PrivateKeyParameters(new SecureRandom()));
+        await Publish(gamma, await epoch.ProveForAsync(second, publisher: gammaAddress), otherCoins);
+        var apart = CliRunner.Run([.. verify, "--against", $"{Write(otherCoins)}={gammaAddress}"]);
+        Assert.Contains($"no reserve address of this epoch is counted by {gammaAddress}'s epoch {second}", apart.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("double claim:", apart.Output, StringComparison.Ordinal);
     }
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Compiles the circuits for the deployment's parameters (inclusion D=20 K=4, solvency K=4) and runs the
+# Compiles the circuits for the deployment's parameters (inclusion D=20 K=4, solvency K=4, collateral
+# D=20 K=4) and runs the
 # Groth16 setup, writing circuits/keys/ (proving keys, verification keys, witness generators, manifest)
 # and contracts/generated/ (Solidity verifiers). Generated; commit the output, never edit it by hand.
 #
@@ -36,7 +37,7 @@ else
 fi
 ptau_sha=$(sha256sum "$ptau" | cut -d' ' -f1)
 
-for circuit in inclusion_20_4 solvency_4; do
+for circuit in inclusion_20_4 solvency_4 collateral_20_4; do
   snarkjs groth16 setup "$build/$circuit.r1cs" "$ptau" "$build/${circuit}_0000.zkey"
   snarkjs zkey contribute "$build/${circuit}_0000.zkey" "$build/${circuit}.zkey" --name="aggregator-dev" -e="$(head -c 64 /dev/urandom | od -An -tx1 | tr -d ' \n')"
   snarkjs zkey export verificationkey "$build/${circuit}.zkey" "$build/${circuit}.vkey.json"
@@ -47,9 +48,11 @@ for circuit in inclusion_20_4 solvency_4; do
 done
 snarkjs zkey export solidityverifier "$keys/inclusion_20_4.zkey" "$verifiers/InclusionVerifier.sol"
 snarkjs zkey export solidityverifier "$keys/solvency_4.zkey" "$verifiers/SolvencyVerifier.sol"
+snarkjs zkey export solidityverifier "$keys/collateral_20_4.zkey" "$verifiers/CollateralVerifier.sol"
 # snarkjs names every verifier Groth16Verifier; give each its own contract name.
 sed -i 's/contract Groth16Verifier/contract InclusionVerifier/' "$verifiers/InclusionVerifier.sol"
 sed -i 's/contract Groth16Verifier/contract SolvencyVerifier/' "$verifiers/SolvencyVerifier.sol"
+sed -i 's/contract Groth16Verifier/contract CollateralVerifier/' "$verifiers/CollateralVerifier.sol"
 
 node "$circuits/scripts/write-key-manifest.mjs" "$build" "$keys" "$ptau_source" "$ptau_sha" "$insecure"
 echo "keys written to $keys; verifiers to $verifiers"

@@ -31,39 +31,20 @@ template Inclusion(D, K) {
     }
     leaf.out === leafHash;
 
-    signal hashes[D + 1];
-    signal sums[D + 1][K];
-    hashes[0] <== leafHash;
+    component path = MerklePath(D, K);
+    path.leafHash <== leafHash;
     for (var k = 0; k < K; k++) {
-        sums[0][k] <== balances[k];
+        path.balances[k] <== balances[k];
     }
-
-    component nodes[D];
-    component siblingRange[D][K];
-    component sumRange[D][K];
-    signal leftHash[D];
-    signal leftSums[D][K];
     for (var i = 0; i < D; i++) {
-        siblingIsLeft[i] * (1 - siblingIsLeft[i]) === 0;
-        // left = sibling when it is on the left, else the running node; right is the other one.
-        leftHash[i] <== hashes[i] + siblingIsLeft[i] * (siblingHashes[i] - hashes[i]);
-        nodes[i] = NodeHash(K);
-        nodes[i].leftHash <== leftHash[i];
-        nodes[i].rightHash <== hashes[i] + siblingHashes[i] - leftHash[i];
+        path.siblingHashes[i] <== siblingHashes[i];
+        path.siblingIsLeft[i] <== siblingIsLeft[i];
         for (var k = 0; k < K; k++) {
-            siblingRange[i][k] = RangeCheck(64);
-            siblingRange[i][k].in <== siblingSums[i][k];
-            leftSums[i][k] <== sums[i][k] + siblingIsLeft[i] * (siblingSums[i][k] - sums[i][k]);
-            nodes[i].leftSums[k] <== leftSums[i][k];
-            nodes[i].rightSums[k] <== sums[i][k] + siblingSums[i][k] - leftSums[i][k];
-            sums[i + 1][k] <== sums[i][k] + siblingSums[i][k];
-            sumRange[i][k] = RangeCheck(64);
-            sumRange[i][k].in <== sums[i + 1][k];
+            path.siblingSums[i][k] <== siblingSums[i][k];
         }
-        hashes[i + 1] <== nodes[i].hash;
     }
     component bound = Commitment();
-    bound.rootHash <== hashes[D];
+    bound.rootHash <== path.rootHash;
     bound.paramsHash <== paramsHash;
     bound.epoch <== epoch;
     bound.publisher <== publisher;

@@ -48,3 +48,49 @@ template Commitment() {
     poseidon.inputs[3] <== publisher;
     commitment <== poseidon.out;
 }
+
+// The path from a leaf (its hash and its sums, the balances) to the root: at level i the running node and
+// sibling i (hash and sums, `siblingIsLeft[i]` = 1 when the sibling is the left child) hash to the next
+// node, whose sums are theirs added. Every sibling sum and every partial sum is range-checked to 64 bits
+// (docs/proofs.md, "Soundness"); the caller range-checks the leaf's own balances.
+template MerklePath(D, K) {
+    signal input leafHash;
+    signal input balances[K];
+    signal input siblingHashes[D];
+    signal input siblingSums[D][K];
+    signal input siblingIsLeft[D];
+    signal output rootHash;
+
+    signal hashes[D + 1];
+    signal sums[D + 1][K];
+    hashes[0] <== leafHash;
+    for (var k = 0; k < K; k++) {
+        sums[0][k] <== balances[k];
+    }
+
+    component nodes[D];
+    component siblingRange[D][K];
+    component sumRange[D][K];
+    signal leftHash[D];
+    signal leftSums[D][K];
+    for (var i = 0; i < D; i++) {
+        siblingIsLeft[i] * (1 - siblingIsLeft[i]) === 0;
+        // left = sibling when it is on the left, else the running node; right is the other one.
+        leftHash[i] <== hashes[i] + siblingIsLeft[i] * (siblingHashes[i] - hashes[i]);
+        nodes[i] = NodeHash(K);
+        nodes[i].leftHash <== leftHash[i];
+        nodes[i].rightHash <== hashes[i] + siblingHashes[i] - leftHash[i];
+        for (var k = 0; k < K; k++) {
+            siblingRange[i][k] = RangeCheck(64);
+            siblingRange[i][k].in <== siblingSums[i][k];
+            leftSums[i][k] <== sums[i][k] + siblingIsLeft[i] * (siblingSums[i][k] - sums[i][k]);
+            nodes[i].leftSums[k] <== leftSums[i][k];
+            nodes[i].rightSums[k] <== sums[i][k] + siblingSums[i][k] - leftSums[i][k];
+            sums[i + 1][k] <== sums[i][k] + siblingSums[i][k];
+            sumRange[i][k] = RangeCheck(64);
+            sumRange[i][k].in <== sums[i + 1][k];
+        }
+        hashes[i + 1] <== nodes[i].hash;
+    }
+    rootHash <== hashes[D];
+}

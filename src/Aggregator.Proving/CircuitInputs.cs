@@ -59,6 +59,45 @@ internal static class CircuitInputs
         };
     }
 
+    /// <summary>
+    /// collateral(D, K) for the account at <paramref name="leafIndex"/>: the epoch's binding, the public
+    /// prices (value of a whole unit ×10^8), weights (10000 minus the haircut, basis points), threshold
+    /// (×10^8), subject and scope, the nullifier Poseidon(idHash, scope), and privately the account's
+    /// identity, balances and path and the layout's asset codes and proof decimals.
+    /// </summary>
+    public static JsonObject Collateral(
+        MerkleSumTree tree, int leafIndex, EpochCommitment binding, IReadOnlyList<ulong> prices, IReadOnlyList<uint> weights, ulong threshold,
+        Crypto.Field.Fr subject, Crypto.Field.Fr scope)
+    {
+        ArgumentNullException.ThrowIfNull(tree);
+        ArgumentNullException.ThrowIfNull(binding);
+        ArgumentNullException.ThrowIfNull(prices);
+        ArgumentNullException.ThrowIfNull(weights);
+        var inclusion = Inclusion(tree, leafIndex, binding);
+        var idHash = Crypto.Field.Fr.Parse(inclusion["idHash"]!.GetValue<string>());
+        var assets = tree.Parameters.Assets;
+        return new JsonObject
+        {
+            ["commitment"] = inclusion["commitment"]!.DeepClone(),
+            ["paramsHash"] = inclusion["paramsHash"]!.DeepClone(),
+            ["epoch"] = inclusion["epoch"]!.DeepClone(),
+            ["publisher"] = inclusion["publisher"]!.DeepClone(),
+            ["prices"] = Numbers(prices),
+            ["weights"] = Numbers(weights.Select(w => (ulong)w)),
+            ["threshold"] = threshold.ToString(CultureInfo.InvariantCulture),
+            ["subject"] = subject.ToString(),
+            ["scope"] = scope.ToString(),
+            ["nullifier"] = Crypto.Poseidon.PoseidonHash.Hash([idHash, scope]).ToString(),
+            ["idHash"] = idHash.ToString(),
+            ["balances"] = inclusion["balances"]!.DeepClone(),
+            ["siblingHashes"] = inclusion["siblingHashes"]!.DeepClone(),
+            ["siblingSums"] = inclusion["siblingSums"]!.DeepClone(),
+            ["siblingIsLeft"] = inclusion["siblingIsLeft"]!.DeepClone(),
+            ["assetCodes"] = new JsonArray([.. assets.Select(a => JsonValue.Create(a.Code.ToString()))]),
+            ["proofDecimals"] = Numbers(assets.Select(a => (ulong)a.ProofDecimals)),
+        };
+    }
+
     private static JsonArray Numbers(IEnumerable<ulong> values) =>
         new([.. values.Select(v => JsonValue.Create(v.ToString(CultureInfo.InvariantCulture)))]);
 }

@@ -18,8 +18,9 @@ public sealed class VerificationKeys
     /// </summary>
     private static readonly Dictionary<string, string> Pinned = new(StringComparer.Ordinal)
     {
-        ["inclusion_20_4"] = "5257a7901985a96169a47e06966ef325271f289b605b2c262103c0e693ecc5aa",
-        ["solvency_4"] = "4d528f0a68343745924c78c09e4cfac358e61845b1bd113f9115585650b86552",
+        ["collateral_20_4"] = "5edfed442b44b64a6b83e754b050b8a036e61141edccf1242d84d37cefae1aeb",
+        ["inclusion_20_4"] = "c88b6bc18e763df2a1bb36de8efdbac34bd19930676067b71d1a585e4938ff31",
+        ["solvency_4"] = "01abaff75978f245ad2878a6271184680b6f1f1da3e7210898cef348a1fd1419",
     };
 
     private VerificationKeys(string directory, string source)

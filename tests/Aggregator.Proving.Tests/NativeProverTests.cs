@@ -149,11 +149,11 @@ public sealed class NativeProverTests : IClassFixture<NativeProverTests.Prover>
         // A side that is neither left nor right.
         var side = _prover.Inclusion(6);
         side["siblingIsLeft"]![4] = "2";
-        cases.Add(("inclusion_20_4", side, "main.siblingIsLeft[4] * (1 - main.siblingIsLeft[4]) === 0"));
+        cases.Add(("inclusion_20_4", side, "main.path.siblingIsLeft[4] * (1 - main.path.siblingIsLeft[4]) === 0"));
         // A negative sibling sum (r − 1): it wraps the field, which the range check refuses.
         var negative = _prover.Inclusion(7);
         negative["siblingSums"]![3]![1] = "-1";
-        cases.Add(("inclusion_20_4", negative, "main.siblingRange[3][1].n2b"));
+        cases.Add(("inclusion_20_4", negative, "main.path.siblingRange[3][1].n2b"));
         foreach (var (circuit, input, check) in cases)
         {
             var error = Assert.Throws<InputException>(() => _prover.Native.Prove(circuit, input));
@@ -195,9 +195,14 @@ public sealed class NativeProverTests : IClassFixture<NativeProverTests.Prover>
     public async Task Native_proofs_verify_with_snarkjs_and_the_native_verifier_and_two_proofs_differ()
     {
         var proofs = new List<(string Circuit, SnarkjsProof Proof)>();
-        foreach (var circuit in new[] { "inclusion_20_4", "solvency_4" })
+        foreach (var circuit in new[] { "inclusion_20_4", "solvency_4", "collateral_20_4" })
         {
-            var input = circuit == "solvency_4" ? _prover.Solvency(9) : _prover.Inclusion(42);
+            var input = circuit switch
+            {
+                "solvency_4" => _prover.Solvency(9),
+                "collateral_20_4" => CircuitInputs.Collateral(_prover.Tree, 42, _prover.Binding, [1, 2, 3, 4], [10_000, 9_000, 8_000, 0], 0, Fr.FromUInt64(7), Fr.FromUInt64(8)),
+                _ => _prover.Inclusion(42),
+            };
             var first = await _prover.Native.ProveAsync(circuit, input);
             var second = await _prover.Native.ProveAsync(circuit, input);
             Assert.Equal(first.PublicSignals, second.PublicSignals);
@@ -364,7 +369,7 @@ public sealed class NativeProverTests : IClassFixture<NativeProverTests.Prover>
     {
         var installed = ProvingKeys.Installed();
         Assert.Equal(Path.Combine(AppContext.BaseDirectory, "keys"), installed.Directory);
-        foreach (var circuit in new[] { "inclusion_20_4", "solvency_4" })
+        foreach (var circuit in new[] { "inclusion_20_4", "solvency_4", "collateral_20_4" })
         {
             foreach (var file in new[] { installed.SymbolsPath(circuit), installed.WasmPath(circuit), installed.ZkeyPath(circuit), Path.Combine(installed.Directory, circuit + ".vkey.json") })
             {

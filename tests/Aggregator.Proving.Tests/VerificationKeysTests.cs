@@ -11,7 +11,7 @@ public class VerificationKeysTests
     public void The_pins_are_the_committed_keys()
     {
         var keys = RepositoryPaths.Combine("circuits", "keys");
-        Assert.Equal(["inclusion_20_4", "solvency_4"], VerificationKeys.Circuits.Order());
+        Assert.Equal(["collateral_20_4", "inclusion_20_4", "solvency_4"], VerificationKeys.Circuits.Order());
         foreach (var circuit in VerificationKeys.Circuits)
         {
             var actual = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(keys, circuit + ".vkey.json"))));

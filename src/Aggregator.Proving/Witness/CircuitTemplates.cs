@@ -16,6 +16,13 @@ internal static class CircuitTemplates
     // ratio · liabilities < 2^32 · 2^65 and 10000 · reserves < 2^78: both below 2^98.
     private const int CoverageBits = 98;
     private static readonly Fr FullCoverage = Fr.FromBigInteger(10_000);
+    // collateral.circom: weights of at most 10000 in 14 bits; proof decimals scaled to MaxDecimals = 18
+    // by an exponent of 5 bits; each value term below 2^202 and their sum and the threshold side below 2^205.
+    private const int WeightBits = 14;
+    private const int ExponentBits = 5;
+    private const int ValueBits = 205;
+    private static readonly Fr MaxDecimals = Fr.FromUInt64(18);
+    private static readonly Fr ThresholdScale = Fr.FromBigInteger(System.Numerics.BigInteger.Pow(10, 22));
 
     /// <summary>Inclusion(D, K) of circuits/src/inclusion.circom; the inputs in its declaration order.</summary>
     public static void Inclusion(WitnessTrace t, int depth, int assets, InclusionInputs input)
@@ -23,58 +30,169 @@ internal static class CircuitTemplates
         t.Emit(input.LeafHash, $"main.leafHash");
         BindingInputs(t, input.Commitment, input.ParamsHash, input.Epoch, input.Publisher);
         t.Emit(input.IdHash, $"main.idHash");
+        EmitAll(t, input.Balances, "main.balances");
+        PathInputs(t, depth, assets, input.Path);
+
+        var leaf = Leaf(t, input.IdHash, input.Balances);
+        t.Require(leaf == input.LeafHash, $"main.leaf.out === main.leafHash");
+        var root = MerklePath(t, "main.path", depth, assets, input.LeafHash, input.Balances, input.Path);
+        var commitment = Commitment(t, "main.bound", root, input.ParamsHash, input.Epoch, input.Publisher);
+        t.Require(commitment == input.Commitment, $"main.bound.commitment === main.commitment");
+    }
+
+    /// <summary>Collateral(D, K) of circuits/src/collateral.circom; the inputs in its declaration order.</summary>
+    public static void Collateral(WitnessTrace t, int depth, int assets, CollateralInputs input)
+    {
+        BindingInputs(t, input.Commitment, input.ParamsHash, input.Epoch, input.Publisher);
+        EmitAll(t, input.Prices, "main.prices");
+        EmitAll(t, input.Weights, "main.weights");
+        t.Emit(input.Threshold, $"main.threshold");
+        t.Emit(input.Subject, $"main.subject");
+        t.Emit(input.Scope, $"main.scope");
+        t.Emit(input.Nullifier, $"main.nullifier");
+        t.Emit(input.IdHash, $"main.idHash");
+        EmitAll(t, input.Balances, "main.balances");
+        PathInputs(t, depth, assets, input.Path);
+        EmitAll(t, input.AssetCodes, "main.assetCodes");
+        EmitAll(t, input.ProofDecimals, "main.proofDecimals");
+
+        var leaf = Leaf(t, input.IdHash, input.Balances);
+        var root = MerklePath(t, "main.path", depth, assets, leaf, input.Balances, input.Path);
+        var commitment = Commitment(t, "main.bound", root, input.ParamsHash, input.Epoch, input.Publisher);
+        t.Require(commitment == input.Commitment, $"main.bound.commitment === main.commitment");
+
+        Span<Fr> layout = stackalloc Fr[2 + 2 * assets];
+        layout[0] = Fr.FromUInt64((ulong)depth);
+        layout[1] = Fr.FromUInt64((ulong)assets);
         for (var k = 0; k < assets; k++)
         {
-            t.Emit(input.Balances[k], $"main.balances[{k}]");
+            layout[2 + 2 * k] = input.AssetCodes[k];
+            layout[3 + 2 * k] = input.ProofDecimals[k];
+        }
+        t.Require(Poseidon(t, "main.params", layout) == input.ParamsHash, $"main.params.out === main.paramsHash");
+
+        var total = Fr.Zero;
+        for (var k = 0; k < assets; k++)
+        {
+            RangeCheck(t, t.Prefix($"main.priceRange[{k}]"), input.Prices[k]);
+            RangeCheck(t, t.Prefix($"main.weightRange[{k}]"), input.Weights[k], WeightBits);
+            var atMostFull = LessEqThan(t, t.Prefix($"main.weightAtMostFull[{k}]"), input.Weights[k], FullCoverage, WeightBits);
+            t.Require(atMostFull == Fr.One, $"main.weightAtMostFull[{k}].out === 1");
+            var scale = ScaleToMaxDecimals(t, t.Prefix($"main.scales[{k}]"), input.ProofDecimals[k]);
+            var value = t.Emit(input.Balances[k] * input.Prices[k], $"main.value[{k}]");
+            var weighted = t.Emit(value * input.Weights[k], $"main.weighted[{k}]");
+            total += t.Emit(weighted * scale, $"main.scaled[{k}]");
+        }
+        RangeCheck(t, "main.thresholdRange", input.Threshold);
+        var reaches = LessEqThan(t, "main.reaches", input.Threshold * ThresholdScale, total, ValueBits);
+        t.Require(reaches == Fr.One, $"main.reaches.out === 1");
+
+        ReadOnlySpan<Fr> nullifierInputs = [input.IdHash, input.Scope];
+        t.Require(Poseidon(t, "main.nullifies", nullifierInputs) == input.Nullifier, $"main.nullifies.out === main.nullifier");
+        t.Emit(input.Subject * input.Subject, $"main.subjectSquare");
+    }
+
+    // The leaf Poseidon(idHash, balances) with each balance range-checked, as both leaf-proving circuits
+    // compute it (component `leaf`, range checks `balanceRange`).
+    private static Fr Leaf(WitnessTrace t, in Fr idHash, ReadOnlySpan<Fr> balances)
+    {
+        Span<Fr> leafInputs = stackalloc Fr[balances.Length + 1];
+        leafInputs[0] = idHash;
+        balances.CopyTo(leafInputs[1..]);
+        var leaf = Poseidon(t, "main.leaf", leafInputs);
+        for (var k = 0; k < balances.Length; k++)
+        {
+            RangeCheck(t, t.Prefix($"main.balanceRange[{k}]"), balances[k]);
+        }
+        return leaf;
+    }
+
+    // The path inputs, in the circuits' declaration order.
+    private static void PathInputs(WitnessTrace t, int depth, int assets, PathInputs path)
+    {
+        for (var i = 0; i < depth; i++)
+        {
+            t.Emit(path.SiblingHashes[i], $"main.siblingHashes[{i}]");
+            t.Emit(path.SiblingIsLeft[i], $"main.siblingIsLeft[{i}]");
+            for (var k = 0; k < assets; k++)
+            {
+                t.Emit(path.SiblingSums[i * assets + k], $"main.siblingSums[{i}][{k}]");
+            }
+        }
+    }
+
+    // MerklePath(D, K) of merkle_sum.circom: from the leaf to the root; returns the root's hash.
+    private static Fr MerklePath(WitnessTrace t, string p, int depth, int assets, in Fr leafHash, ReadOnlySpan<Fr> balances, PathInputs path)
+    {
+        t.Emit(leafHash, $"{p}.leafHash");
+        for (var k = 0; k < assets; k++)
+        {
+            t.Emit(balances[k], $"{p}.balances[{k}]");
         }
         for (var i = 0; i < depth; i++)
         {
-            t.Emit(input.SiblingHashes[i], $"main.siblingHashes[{i}]");
-            t.Emit(input.SiblingIsLeft[i], $"main.siblingIsLeft[{i}]");
+            t.Emit(path.SiblingHashes[i], $"{p}.siblingHashes[{i}]");
+            t.Emit(path.SiblingIsLeft[i], $"{p}.siblingIsLeft[{i}]");
             for (var k = 0; k < assets; k++)
             {
-                t.Emit(input.SiblingSums[i * assets + k], $"main.siblingSums[{i}][{k}]");
+                t.Emit(path.SiblingSums[i * assets + k], $"{p}.siblingSums[{i}][{k}]");
             }
         }
-
-        Span<Fr> leafInputs = stackalloc Fr[assets + 1];
-        leafInputs[0] = input.IdHash;
-        input.Balances.CopyTo(leafInputs[1..]);
-        var leaf = Poseidon(t, "main.leaf", leafInputs);
-        for (var k = 0; k < assets; k++)
-        {
-            RangeCheck(t, t.Prefix($"main.balanceRange[{k}]"), input.Balances[k]);
-        }
-        t.Require(leaf == input.LeafHash, $"main.leaf.out === main.leafHash");
-
-        var hash = t.Emit(input.LeafHash, $"main.hashes[0]");
+        var hash = t.Emit(leafHash, $"{p}.hashes[0]");
         Span<Fr> sums = stackalloc Fr[assets];
         for (var k = 0; k < assets; k++)
         {
-            sums[k] = t.Emit(input.Balances[k], $"main.sums[0][{k}]");
+            sums[k] = t.Emit(balances[k], $"{p}.sums[0][{k}]");
         }
         Span<Fr> leftSums = stackalloc Fr[assets];
         Span<Fr> rightSums = stackalloc Fr[assets];
         for (var i = 0; i < depth; i++)
         {
-            var isLeft = input.SiblingIsLeft[i];
-            var sibling = input.SiblingHashes[i];
-            t.Require((isLeft * (Fr.One - isLeft)).IsZero, $"main.siblingIsLeft[{i}] * (1 - main.siblingIsLeft[{i}]) === 0");
-            var leftHash = t.Emit(hash + isLeft * (sibling - hash), $"main.leftHash[{i}]");
+            var isLeft = path.SiblingIsLeft[i];
+            var sibling = path.SiblingHashes[i];
+            t.Require((isLeft * (Fr.One - isLeft)).IsZero, $"{p}.siblingIsLeft[{i}] * (1 - {p}.siblingIsLeft[{i}]) === 0");
+            var leftHash = t.Emit(hash + isLeft * (sibling - hash), $"{p}.leftHash[{i}]");
             var rightHash = hash + sibling - leftHash;
             for (var k = 0; k < assets; k++)
             {
-                var siblingSum = input.SiblingSums[i * assets + k];
-                RangeCheck(t, t.Prefix($"main.siblingRange[{i}][{k}]"), siblingSum);
-                leftSums[k] = t.Emit(sums[k] + isLeft * (siblingSum - sums[k]), $"main.leftSums[{i}][{k}]");
+                var siblingSum = path.SiblingSums[i * assets + k];
+                RangeCheck(t, t.Prefix($"{p}.siblingRange[{i}][{k}]"), siblingSum);
+                leftSums[k] = t.Emit(sums[k] + isLeft * (siblingSum - sums[k]), $"{p}.leftSums[{i}][{k}]");
                 rightSums[k] = sums[k] + siblingSum - leftSums[k];
-                sums[k] = t.Emit(sums[k] + siblingSum, $"main.sums[{i + 1}][{k}]");
-                RangeCheck(t, t.Prefix($"main.sumRange[{i}][{k}]"), sums[k]);
+                sums[k] = t.Emit(sums[k] + siblingSum, $"{p}.sums[{i + 1}][{k}]");
+                RangeCheck(t, t.Prefix($"{p}.sumRange[{i}][{k}]"), sums[k]);
             }
-            hash = t.Emit(NodeHash(t, t.Prefix($"main.nodes[{i}]"), leftHash, leftSums, rightHash, rightSums), $"main.hashes[{i + 1}]");
+            hash = t.Emit(NodeHash(t, t.Prefix($"{p}.nodes[{i}]"), leftHash, leftSums, rightHash, rightSums), $"{p}.hashes[{i + 1}]");
         }
-        var commitment = Commitment(t, "main.bound", hash, input.ParamsHash, input.Epoch, input.Publisher);
-        t.Require(commitment == input.Commitment, $"main.bound.commitment === main.commitment");
+        return t.Emit(hash, $"{p}.rootHash");
+    }
+
+    // ScaleToMaxDecimals(MAX) of collateral.circom: 10^(MAX − decimals) from the exponent's five bits.
+    private static Fr ScaleToMaxDecimals(WitnessTrace t, string p, in Fr decimals)
+    {
+        t.Emit(decimals, $"{p}.decimals");
+        var exponent = t.Emit(MaxDecimals - decimals, $"{p}.exponent");
+        Num2Bits(t, t.Prefix($"{p}.bits"), exponent, ExponentBits);
+        var notAbove = LessEqThan(t, t.Prefix($"{p}.notAbove"), exponent, MaxDecimals, ExponentBits);
+        t.Require(notAbove == Fr.One, $"{p}.notAbove.out === 1");
+        exponent.ToCanonicalLimbs(out var bits, out _, out _, out _);
+        var partial = t.Emit(Fr.One, $"{p}.partial[0]");
+        var factor = Fr.FromUInt64(10);
+        for (var i = 0; i < ExponentBits; i++)
+        {
+            var bit = (bits >> i & 1) == 0 ? Fr.Zero : Fr.One;
+            partial = t.Emit(partial * (Fr.One + bit * (factor - Fr.One)), $"{p}.partial[{i + 1}]");
+            factor *= factor;
+        }
+        return t.Emit(partial, $"{p}.scale");
+    }
+
+    private static void EmitAll(WitnessTrace t, ReadOnlySpan<Fr> values, string name)
+    {
+        for (var k = 0; k < values.Length; k++)
+        {
+            t.Emit(values[k], $"{name}[{k}]");
+        }
     }
 
     /// <summary>Solvency(K) of circuits/src/solvency.circom.</summary>

@@ -73,22 +73,36 @@ public sealed class DoubleClaimTests(AnvilNode node, ProvenEpochFixture epoch)
         return path;
     }
 
-    [Fact]
-    public async Task An_address_two_institutions_both_counted_is_proven_a_double_claim_and_a_rival_cannot_be_framed()
+    // A registry (a challenge distance of an hour) whose owner, account 0, authorizes three publishers:
+    // Alpha (account 0) and Beta (account 1) with windows ending at `First`, and Gamma (account 2), whose
+    // windows end a window later; the chain is past `First`.
+    private async Task<(string Registry, SolvencyRegistryClient Alpha, (SolvencyRegistryClient Beta, SolvencyRegistryClient Gamma) Others,
+        string AlphaAddress, string BetaAddress, string GammaAddress, ulong First)> RivalsAsync()
     {
         var owner = node.Web3For(0);
         var registry = await RegistryDeployment.DeployAsync(owner, Artifacts, publicationDelay: 3_600, challengeDistance: 3_600);
         var admin = new SolvencyRegistryClient(owner, registry, owner.TransactionManager.Account.Address);
-        var (alpha, beta) = (new SolvencyRegistryClient(node.Web3For(0), registry, node.Web3For(0).TransactionManager.Account.Address),
-            new SolvencyRegistryClient(node.Web3For(1), registry, node.Web3For(1).TransactionManager.Account.Address));
-        var (alphaAddress, betaAddress) = (node.Web3For(0).TransactionManager.Account.Address, node.Web3For(1).TransactionManager.Account.Address);
         var first = ((await node.ChainTimeAsync() / Window) + 3) * Window;
-        foreach (var (client, who, name) in new[] { (alpha, alphaAddress, "Alpha Custody"), (beta, betaAddress, "Beta Custody") })
+        var clients = new List<SolvencyRegistryClient>();
+        foreach (var (account, name, end) in new[] { (0, "Alpha Custody", first), (1, "Beta Custody", first), (2, "Gamma Custody", first + Window) })
         {
+            var web3 = node.Web3For(account);
+            var who = web3.TransactionManager.Account.Address;
+            var client = new SolvencyRegistryClient(web3, registry, who);
             await admin.SetPublisherAsync(who, true);
-            await client.AnnounceAsync(name, Window, first, 4);
+            await client.AnnounceAsync(name, Window, end, 4);
+            clients.Add(client);
         }
         await node.MinePastAsync(first);
+        string Address(int account) => node.Web3For(account).TransactionManager.Account.Address;
+        return (registry, clients[0], (clients[1], clients[2]), Address(0), Address(1), Address(2), first);
+    }
+
+    [Fact]
+    public async Task An_address_two_institutions_both_counted_is_proven_a_double_claim_and_a_rival_cannot_be_framed()
+    {
+        var (registry, alpha, (beta, _), alphaAddress, betaAddress, _, first) = await RivalsAsync();
+        var owner = node.Web3For(0);
 
         // One key holds the coins; it signed ownership for both institutions in the same window.
         var coins = EthECKey.GenerateKey();
@@ -143,25 +157,8 @@ public sealed class DoubleClaimTests(AnvilNode node, ProvenEpochFixture epoch)
     [Fact]
     public async Task A_solana_address_both_counted_cannot_be_proven_on_chain_but_verify_solvency_given_the_other_evidence_fails_on_it()
     {
-        var owner = node.Web3For(0);
-        var registry = await RegistryDeployment.DeployAsync(owner, Artifacts, publicationDelay: 3_600, challengeDistance: 3_600);
-        var admin = new SolvencyRegistryClient(owner, registry, owner.TransactionManager.Account.Address);
-        var (alpha, beta) = (new SolvencyRegistryClient(node.Web3For(0), registry, node.Web3For(0).TransactionManager.Account.Address),
-            new SolvencyRegistryClient(node.Web3For(1), registry, node.Web3For(1).TransactionManager.Account.Address));
-        var (alphaAddress, betaAddress) = (node.Web3For(0).TransactionManager.Account.Address, node.Web3For(1).TransactionManager.Account.Address);
-        var first = ((await node.ChainTimeAsync() / Window) + 3) * Window;
-        foreach (var (client, who, name) in new[] { (alpha, alphaAddress, "Alpha Custody"), (beta, betaAddress, "Beta Custody") })
-        {
-            await admin.SetPublisherAsync(who, true);
-            await client.AnnounceAsync(name, Window, first, 4);
-        }
-        // A third institution, with windows a window later, holding coins of its own.
-        var gammaAddress = node.Web3For(2).TransactionManager.Account.Address;
-        var gamma = new SolvencyRegistryClient(node.Web3For(2), registry, gammaAddress);
+        var (registry, alpha, (beta, gamma), alphaAddress, betaAddress, gammaAddress, first) = await RivalsAsync();
         var second = first + Window;
-        await admin.SetPublisherAsync(gammaAddress, true);
-        await gamma.AnnounceAsync("Gamma Custody", Window, second, 4);
-        await node.MinePastAsync(first);
         var coins = new Ed25519PrivateKeyParameters(new SecureRandom());
         var alphaEvidence = SolanaEvidence("Alpha Custody", first, coins);
         var betaEvidence = SolanaEvidence("Beta Custody", first, coins);

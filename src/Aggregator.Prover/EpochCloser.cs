@@ -56,7 +56,7 @@ internal sealed partial class EpochCloser(ProverSettings settings, IProver prove
                 // The ratios the publisher fixed on the registry before this window started (full coverage
                 // without a registry).
                 var coverage = settings.Registry is { } target
-                    ? await new SolvencyRegistryClient(new Web3(target.RpcUrl), target.Address, settings.Publisher()).CoverageAtAsync(settings.Publisher(), epoch).ConfigureAwait(false)
+                    ? await RegistryReader(target).CoverageAtAsync(settings.Publisher(), epoch).ConfigureAwait(false)
                     : null;
                 var solvency = await new EpochProofs(prover).ProveSolvencyAsync(directory, reservesPath, coverage, cancellationToken).ConfigureAwait(false);
                 if (!solvency.Solvent)
@@ -157,7 +157,7 @@ internal sealed partial class EpochCloser(ProverSettings settings, IProver prove
         var rows = Rows(settings.Parameters, settings.Accounts, books);
         // Custody statements count as the registry's custodians stood at the window's end.
         var custodians = settings.Registry is { } registry
-            ? await CustodianRegister.ReadAsync(new SolvencyRegistryClient(new Web3(registry.RpcUrl), registry.Address, settings.Publisher()), reserves.Custodians(),
+            ? await CustodianRegister.ReadAsync(RegistryReader(registry), reserves.Custodians(),
                 DateTimeOffset.FromUnixTimeSeconds((long)window.End)).ConfigureAwait(false)
             : null;
         var counted = ReservesSweep.Count(reserves.Institution, epoch, read, seed with { Liabilities = liabilities }, custodians);
@@ -244,6 +244,9 @@ internal sealed partial class EpochCloser(ProverSettings settings, IProver prove
     }
 
     // Each reserve address whose ownership is not proven or whose balance could not be read, and why.
+    // The registry read (never written) through the prover's own node: the coverage ratios and custodians a close obeys.
+    private SolvencyRegistryClient RegistryReader(RegistryTarget target) => new(new Web3(target.RpcUrl), target.Address, settings.Publisher());
+
     // Addresses whose evidence failed (a self-declared one is by design not counted, not a failure).
     private static string[] Uncounted(ReservesReport report) =>
         [.. report.Chains.SelectMany(c => c.Addresses

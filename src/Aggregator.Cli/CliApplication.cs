@@ -18,6 +18,7 @@ public static class CliApplication
         root.Subcommands.Add(CommitCommand.Create(context));
         root.Subcommands.Add(ProveCommand.Create(context));
         root.Subcommands.Add(VerifyCommand.Create(context));
+        root.Subcommands.Add(AttestCommand.Create(context));
         root.Subcommands.Add(PublishCommand.Create(context));
         root.Subcommands.Add(RegistryCommand.Create(context));
         root.Subcommands.Add(ChallengeCommand.Create(context));

@@ -1,7 +1,9 @@
 using System.Globalization;
+using System.Numerics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Aggregator.Commitment;
+using Aggregator.Core.Amounts;
 using Aggregator.Core.Errors;
 using Aggregator.Crypto.Field;
 
@@ -115,8 +117,82 @@ public static class ProofChecks
         }
         passed.Add($"leafHash {leafHash} recomputed from account '{account}', its salt and balances [{string.Join(", ", balances)}]");
 
-        // Every parameter the file states, against the published one: a relabelled column, other decimals,
-        // another epoch or publisher must fail here by name, not only in the pairing.
+        if (PublishedMismatch(document, parameters, published, proofPath, statesRoot: true) is { } mismatch)
+        {
+            return new Report(passed, mismatch);
+        }
+        passed.Add(PublishedLine(parameters, published));
+
+        var circuit = EpochProofs.InclusionCircuitName(parameters.Depth, parameters.AssetCount);
+        string[] expected = [leafHash.ToString(), .. BindingSignals(published.Commitment, published.ParamsHash, published.Epoch, published.Publisher)];
+        return Groth16(document, expected, keys.Load(circuit), proofPath, passed, $"account '{account}'");
+    }
+
+    /// <summary>
+    /// Checks a collateral attestation against the published values: every parameter the file states
+    /// equal to the published one, the terms read plainly (prices below 2^64, weights at most 10000), and
+    /// the proof verifying for [commitment, paramsHash, epoch, publisher, prices, weights, threshold,
+    /// subject, scope, nullifier] with the published commitment and paramsHash.
+    /// </summary>
+    /// <exception cref="InputException">Missing or malformed files, or a key that is not the pinned one.</exception>
+    public static Report Attestation(string proofPath, Published published, VerificationKeys keys)
+    {
+        ArgumentNullException.ThrowIfNull(published);
+        ArgumentNullException.ThrowIfNull(keys);
+        var document = ReadObject(proofPath);
+        var passed = new List<string>();
+        if (Text(document, "format", proofPath) != CollateralAttestations.Format)
+        {
+            throw new InputException($"not a collateral attestation of format {CollateralAttestations.Format}", file: proofPath);
+        }
+        var parameters = FileParameters(document, proofPath);
+        if (PublishedMismatch(document, parameters, published, proofPath, statesRoot: false) is { } mismatch)
+        {
+            return new Report(passed, mismatch);
+        }
+        passed.Add(PublishedLine(parameters, published));
+
+        var prices = Array(document, "prices", proofPath).Select(p => Integer(Value(p, "prices", proofPath), ulong.MaxValue, "prices", proofPath)).ToArray();
+        var weights = Array(document, "weights", proofPath).Select(w => Integer(Value(w, "weights", proofPath), CollateralTerms.FullWeight, "weights", proofPath)).ToArray();
+        if (prices.Length != parameters.AssetCount || weights.Length != parameters.AssetCount)
+        {
+            throw new InputException($"{prices.Length} prices and {weights.Length} weights for {parameters.AssetCount} assets", file: proofPath, field: "prices");
+        }
+        var threshold = Integer(Text(document, "threshold", proofPath), ulong.MaxValue, "threshold", proofPath);
+        Fr Element(string name) => Fr.TryParse(Text(document, name, proofPath), out var value)
+            ? value : throw new InputException($"the {name} is not a field element in decimal", file: proofPath, field: name);
+        var (subject, scope, nullifier) = (Element("subject"), Element("scope"), Element("nullifier"));
+        var circuit = CollateralAttestations.CircuitName(parameters.Depth, parameters.AssetCount);
+        string[] expected =
+        [
+            .. BindingSignals(published.Commitment, published.ParamsHash, published.Epoch, published.Publisher),
+            .. prices.Select(p => p.ToString(CultureInfo.InvariantCulture)),
+            .. weights.Select(w => w.ToString(CultureInfo.InvariantCulture)),
+            threshold.ToString(CultureInfo.InvariantCulture), subject.ToString(), scope.ToString(), nullifier.ToString(),
+        ];
+        var valued = string.Join(", ", parameters.Assets.Select((a, k) =>
+            $"{a.Id} at {new Amount(prices[k], CollateralTerms.ValueDecimals)} with a haircut of {new Amount(CollateralTerms.FullWeight - weights[k], 4)}"));
+        return Groth16(document, expected, keys.Load(circuit), proofPath, passed,
+            $"an account of this epoch holding collateral worth at least {new Amount(threshold, CollateralTerms.ValueDecimals)} ({valued}), for subject {SubjectText(subject)}, scope {scope}, nullifier {nullifier}");
+    }
+
+    /// <summary>A subject as an EVM address when it fits in 160 bits, else the field element.</summary>
+    public static string SubjectText(Fr subject)
+    {
+        var value = BigInteger.Parse(subject.ToString(), CultureInfo.InvariantCulture);
+        return value < BigInteger.One << 160 ? "0x" + value.ToString("x40", CultureInfo.InvariantCulture)[^40..] : subject.ToString();
+    }
+
+    // A decimal integer in [0, max], as the circuit's range checks bound it.
+    private static BigInteger Integer(string text, BigInteger max, string name, string path) =>
+        text.Length > 0 && text.All(char.IsAsciiDigit) && BigInteger.Parse(text, CultureInfo.InvariantCulture) is var value && value <= max
+            ? value
+            : throw new InputException($"'{text}' is not an integer from 0 to {max}", file: path, field: name);
+
+    // Every parameter the file states, against the published one: a relabelled column, other decimals,
+    // another epoch or publisher must fail here by name, not only in the pairing.
+    private static string? PublishedMismatch(JsonObject document, CommitmentParameters parameters, Published published, string proofPath, bool statesRoot)
+    {
         var manifest = published.Manifest;
         var differences = new List<(string, string, string)>
         {
@@ -132,20 +208,18 @@ public static class ProofChecks
                 differences.Add(($"asset {k + 1}'s symbol", parameters.Assets[k].Id.Symbol, manifest.Assets[k].Symbol));
                 differences.Add(($"asset {k + 1} ({manifest.Assets[k].Symbol})'s proof decimals", parameters.Assets[k].ProofDecimals.ToString(CultureInfo.InvariantCulture), manifest.Assets[k].ProofDecimals.ToString(CultureInfo.InvariantCulture)));
             }
-            differences.Add(("rootHash", Text(document, "rootHash", proofPath), manifest.RootHash));
+            if (statesRoot)
+            {
+                differences.Add(("rootHash", Text(document, "rootHash", proofPath), manifest.RootHash));
+            }
         }
         differences.Add(("paramsHash (of the file's depth and assets)", parameters.Hash().ToString(), published.ParamsHash.ToString()));
         differences.Add(("commitment", Text(document, "commitment", proofPath), published.Commitment.ToString()));
-        if (FirstDifference([.. differences]) is { } mismatch)
-        {
-            return new Report(passed, $"{mismatch} ({published.Source})");
-        }
-        passed.Add($"epoch {published.Epoch}, publisher {published.Publisher}, depth {parameters.Depth}, assets {string.Join(",", parameters.Assets.Select(a => $"{a.Id}:{a.ProofDecimals}"))} and commitment {published.Commitment} are {published.Source}'s");
-
-        var circuit = EpochProofs.InclusionCircuitName(parameters.Depth, parameters.AssetCount);
-        string[] expected = [leafHash.ToString(), .. BindingSignals(published.Commitment, published.ParamsHash, published.Epoch, published.Publisher)];
-        return Groth16(document, expected, keys.Load(circuit), proofPath, passed, $"account '{account}'");
+        return FirstDifference([.. differences]) is { } mismatch ? $"{mismatch} ({published.Source})" : null;
     }
+
+    private static string PublishedLine(CommitmentParameters parameters, Published published) =>
+        $"epoch {published.Epoch}, publisher {published.Publisher}, depth {parameters.Depth}, assets {string.Join(",", parameters.Assets.Select(a => $"{a.Id}:{a.ProofDecimals}"))} and commitment {published.Commitment} are {published.Source}'s";
 
     private static string[] BindingSignals(Fr commitment, Fr paramsHash, ulong epoch, PublisherAddress publisher) =>
         [commitment.ToString(), paramsHash.ToString(), epoch.ToString(CultureInfo.InvariantCulture), publisher.ToField().ToString()];

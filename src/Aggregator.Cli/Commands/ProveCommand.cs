@@ -102,13 +102,12 @@ internal static class ProveCommand
     private static uint[] CoverageRatios(string? text, IReadOnlyList<string> symbols)
     {
         var ratios = symbols.Select(_ => EpochProofs.FullCoverage).ToArray();
-        foreach (var pair in (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var (symbol, value) in SymbolPairs.Parse(text ?? "", "--coverage"))
         {
-            var parts = pair.Split('=', 2, StringSplitOptions.TrimEntries);
-            var index = parts.Length == 2 ? symbols.ToList().IndexOf(parts[0]) : -1;
-            if (index < 0 || !uint.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out ratios[index]))
+            var index = symbols.ToList().IndexOf(symbol);
+            if (index < 0 || !uint.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out ratios[index]))
             {
-                throw new InputException($"'{pair}' is not SYMBOL=BASIS_POINTS for an asset of the epoch ({string.Join(", ", symbols)})", field: "--coverage");
+                throw new InputException($"'{symbol}={value}' is not SYMBOL=BASIS_POINTS for an asset of the epoch ({string.Join(", ", symbols)})", field: "--coverage");
             }
         }
         return ratios;

@@ -20,9 +20,10 @@ internal static class VerifyCommand
 {
     public static Command Create(CliContext context)
     {
-        var command = new Command("verify", "Verify a solvency or inclusion proof natively (BN254 pairing) against the pinned keys, printing each check. Exit 0 valid, 1 invalid, 2 bad input.");
+        var command = new Command("verify", "Verify a solvency or inclusion proof, or a collateral attestation, natively (BN254 pairing) against the pinned keys, printing each check. Exit 0 valid, 1 invalid, 2 bad input.");
         command.Subcommands.Add(Solvency(context));
         command.Subcommands.Add(Inclusion(context));
+        command.Subcommands.Add(Attestation(context));
         return command;
     }
 
@@ -275,53 +276,101 @@ internal static class VerifyCommand
 
     private static Command Inclusion(CliContext context)
     {
-        var proof = new Option<string>("--proof") { Description = "The account's inclusion file", Required = true };
-        var manifest = new Option<string?>("--manifest") { Description = "The epoch's published manifest file: every parameter of the proof must be its" };
-        var keys = KeysOption();
-        var rpc = RpcOption("take the published commitment from the registry (with --registry, --publisher, --epoch)");
-        var registry = RegistryOption();
-        var publisher = new Option<string?>("--publisher") { Description = "With --rpc: the publisher whose commitment to check against" };
-        var epoch = new Option<ulong?>("--epoch") { Description = "With --rpc: the epoch whose commitment to check against" };
-        var command = new Command("inclusion", "Recompute the leaf from the account's id, salt and balances, and check the proof against a published commitment: a manifest, or the registry.")
-        {
-            proof, manifest, keys, rpc, registry, publisher, epoch,
-        };
+        var options = AccountProofOptions.Create("The account's inclusion file");
+        var command = options.Command("inclusion", "Recompute the leaf from the account's id, salt and balances, and check the proof against a published commitment: a manifest, or the registry.");
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             context.WarnIfKeysInsecure();
-            var path = parseResult.GetValue(proof)!;
-            ProofChecks.Published published;
-            if (parseResult.GetValue(manifest) is { } manifestPath)
+            var published = await options.PublishedAsync(parseResult).ConfigureAwait(false);
+            return await options.PrintAsync(context, parseResult, ProofChecks.Inclusion(parseResult.GetValue(options.Proof)!, published, Keys(parseResult, options.Keys)), published).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    private static Command Attestation(CliContext context)
+    {
+        var options = AccountProofOptions.Create("The collateral attestation file");
+        var command = options.Command("attestation", "Check a collateral attestation against a published commitment (a manifest, or the registry): the terms it states (prices, haircuts, threshold, subject, scope, nullifier) are what the proof proves.");
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            context.WarnIfKeysInsecure();
+            var published = await options.PublishedAsync(parseResult).ConfigureAwait(false);
+            var report = ProofChecks.Attestation(parseResult.GetValue(options.Proof)!, published, Keys(parseResult, options.Keys));
+            if (report.Failure is null && options.Registry(parseResult) is { } client)
             {
-                published = ProofChecks.Published.FromManifest(manifestPath);
+                // An attestation stands on the solvency proof: a publication later proven to double-claim reserves does not carry it.
+                if (await client.DoubleClaimedAsync(published.Publisher.Hex, published.Epoch).ConfigureAwait(false))
+                {
+                    report = report with { Failure = $"epoch {published.Epoch} of {published.Publisher} was proven on the registry to count reserves another publisher counted too (DoubleClaimProven): its solvency proof no longer covers the attested units" };
+                }
             }
-            else if (parseResult.GetValue(rpc) is { } url)
+            return await options.PrintAsync(context, parseResult, report, published).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    /// <summary>
+    /// What a proof about one account (an inclusion file, an attestation) is checked against: a manifest,
+    /// or the registry's commitment for a publisher's epoch. The same rules for both: no VALID without a
+    /// published commitment, and against a manifest VALID said not to be a publication.
+    /// </summary>
+    private sealed record AccountProofOptions(
+        Option<string> Proof, Option<string?> Manifest, Option<string?> Keys, Option<string?> Rpc, Option<string?> RegistryAddress, Option<string?> Publisher, Option<ulong?> Epoch)
+    {
+        public static AccountProofOptions Create(string proofDescription) => new(
+            new Option<string>("--proof") { Description = proofDescription, Required = true },
+            new Option<string?>("--manifest") { Description = "The epoch's published manifest file: every parameter of the proof must be its" },
+            KeysOption(),
+            RpcOption("take the published commitment from the registry (with --registry, --publisher, --epoch)"),
+            RegistryOption(),
+            new Option<string?>("--publisher") { Description = "With --rpc: the publisher whose commitment to check against" },
+            new Option<ulong?>("--epoch") { Description = "With --rpc: the epoch whose commitment to check against" });
+
+        public Command Command(string name, string description) => new(name, description) { Proof, Manifest, Keys, Rpc, RegistryAddress, Publisher, Epoch };
+
+        public async Task<ProofChecks.Published> PublishedAsync(ParseResult parseResult)
+        {
+            if (parseResult.GetValue(Manifest) is { } manifestPath)
             {
-                published = await FromRegistry(
+                return ProofChecks.Published.FromManifest(manifestPath);
+            }
+            if (parseResult.GetValue(Rpc) is { } url)
+            {
+                return await FromRegistry(
                     url,
-                    RegistryAddress(parseResult.GetValue(registry)),
-                    Publisher(parseResult.GetValue(publisher) ?? throw new InputException("--rpc needs --publisher: whose commitment to check against", field: "--publisher")),
-                    parseResult.GetValue(epoch) ?? throw new InputException("--rpc needs --epoch: which epoch's commitment to check against", field: "--epoch")).ConfigureAwait(false);
+                    VerifyCommand.RegistryAddress(parseResult.GetValue(RegistryAddress)),
+                    VerifyCommand.Publisher(parseResult.GetValue(Publisher) ?? throw new InputException("--rpc needs --publisher: whose commitment to check against", field: "--publisher")),
+                    parseResult.GetValue(Epoch) ?? throw new InputException("--rpc needs --epoch: which epoch's commitment to check against", field: "--epoch")).ConfigureAwait(false);
             }
-            else
+            throw new InputException("nothing published to check against: give --manifest FILE, or --rpc with --registry, --publisher and --epoch (a proof against its own root proves nothing)", field: "--manifest");
+        }
+
+        /// <summary>The registry the values came from (null when they came from a manifest).</summary>
+        public SolvencyRegistryClient? Registry(ParseResult parseResult)
+        {
+            if (parseResult.GetValue(Manifest) is not null || parseResult.GetValue(Rpc) is not { } url)
             {
-                throw new InputException("nothing published to check against: give --manifest FILE, or --rpc with --registry, --publisher and --epoch (a proof against its own root proves nothing)", field: "--manifest");
+                return null;
             }
-            var report = ProofChecks.Inclusion(path, published, Keys(parseResult, keys));
-            if (report.Failure is null && parseResult.GetValue(manifest) is null && parseResult.GetValue(rpc) is { } node)
+            var who = VerifyCommand.Publisher(parseResult.GetValue(Publisher)!);
+            return new SolvencyRegistryClient(new Web3(url), VerifyCommand.RegistryAddress(parseResult.GetValue(RegistryAddress)), who.Hex);
+        }
+
+        // The verdict; with the registry, its record of the epoch beside it; with only a manifest, said not to be a publication.
+        public async Task<int> PrintAsync(CliContext context, ParseResult parseResult, ProofChecks.Report report, ProofChecks.Published published)
+        {
+            if (report.Failure is null && Registry(parseResult) is { } client)
             {
-                var who = Publisher(parseResult.GetValue(publisher)!);
-                report = report with { Passed = [.. report.Passed, .. await RecordLines(new SolvencyRegistryClient(new Web3(node), RegistryAddress(parseResult.GetValue(registry)), who.Hex), who, published.Epoch).ConfigureAwait(false)] };
+                report = report with { Passed = [.. report.Passed, .. await RecordLines(client, published.Publisher, published.Epoch).ConfigureAwait(false)] };
             }
             var exit = Console.Verdict.Print(context, report.Passed, report.Failure is { } failure ? [failure] : [], [], "VALID");
-            if (exit == ExitCodes.Success && parseResult.GetValue(manifest) is not null)
+            if (exit == ExitCodes.Success && parseResult.GetValue(Manifest) is not null)
             {
                 // A manifest is a file anyone can write: it says what the commitment is, not that it was published.
                 context.Output.WriteLine($"publication not checked: the proof matches this manifest; only the registry (--rpc, --registry, --publisher, --epoch) shows that epoch {published.Epoch} was published");
             }
             return exit;
-        });
-        return command;
+        }
     }
 
     private static string RegistryAddress(string? address) =>

@@ -213,6 +213,7 @@ public static class ProofChecks
                 differences.Add(("rootHash", Text(document, "rootHash", proofPath), manifest.RootHash));
             }
         }
+        differences.Add(("paramsHash", Text(document, "paramsHash", proofPath), published.ParamsHash.ToString()));
         differences.Add(("paramsHash (of the file's depth and assets)", parameters.Hash().ToString(), published.ParamsHash.ToString()));
         differences.Add(("commitment", Text(document, "commitment", proofPath), published.Commitment.ToString()));
         return FirstDifference([.. differences]) is { } mismatch ? $"{mismatch} ({published.Source})" : null;

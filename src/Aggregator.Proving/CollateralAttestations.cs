@@ -199,5 +199,20 @@ public sealed class CollateralAttestations(IProver prover)
         }, null);
     }
 
+    /// <summary>
+    /// What a contract call takes for an attestation document: its 16 public signals, in the circuit's
+    /// order, and the proof as the verifier's eight words (pA, pB with each pair in the EVM's order, pC).
+    /// </summary>
+    /// <exception cref="InputException">The document has no such signals or proof.</exception>
+    public static (BigInteger[] Signals, BigInteger[] Proof) ContractArguments(JsonObject document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        var signals = (document["publicSignals"] as JsonArray ?? throw new InputException("\"publicSignals\" is missing", field: "publicSignals"))
+            .Select(s => BigInteger.TryParse(s?.GetValue<string>(), NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : throw new InputException("a public signal is not a decimal integer", field: "publicSignals"))
+            .ToArray();
+        var proof = document["proof"]?.ToJsonString() ?? throw new InputException("\"proof\" is missing", field: "proof");
+        return (signals, SnarkjsJson.ReadProof(proof).ToEvmWords());
+    }
+
     private static JsonArray Strings(IEnumerable<string> values) => new([.. values.Select(v => JsonValue.Create(v))]);
 }

@@ -100,6 +100,22 @@ internal static class ProverBenchmark
             var steps = profiles[0].Steps.Select((step, i) => $"{step.Step} {Median(profiles.Select(p => p.Steps[i].Time))}");
             Console.WriteLine($"  steps one after another, median of {profiles.Count} ms: {string.Join(" | ", steps)} | in all {Median(profiles.Select(p => p.Steps.Sum(s => s.Time.TotalMilliseconds))):F1}");
             Console.WriteLine($"witness + prove: {Median(witnessMs) + Median(proveMs):F1} ms");
+            var sample = prover.Prove(circuit, input(7));
+            var verifier = new Groth16Verifier(SnarkjsJson.ReadVerifyingKey(File.ReadAllText(Path.Combine(circuits, "keys", circuit + ".vkey.json"))), parallel: true);
+            var verifyMs = new List<double>();
+            for (var i = 0; i < 5 + (5 * runs); i++)
+            {
+                var watch = Stopwatch.StartNew();
+                if (!SnarkjsJson.Verify(verifier, sample.Proof.ToJsonString(), sample.PublicSignals).IsValid)
+                {
+                    throw new InvalidOperationException($"{circuit}: a proof does not verify");
+                }
+                if (i >= 5)
+                {
+                    verifyMs.Add(watch.Elapsed.TotalMilliseconds);
+                }
+            }
+            Console.WriteLine($"verify (native C#, BN254 pairing, two threads), median of {verifyMs.Count}: {Median(verifyMs):F2} ms ({sample.PublicSignals.Count} public signals)");
 
             // The long-running prover's option: the key's window multiples, built once; proofs alternate
             // with and without them on the same witnesses.
@@ -133,7 +149,8 @@ internal static class ProverBenchmark
             {
                 "solvency_4" => new[] { aggregatorDll, "prove", "solvency", "--epoch", epoch, "--reserves", reservesPath },
                 "inclusion_20_4" => [aggregatorDll, "prove", "inclusion", "--epoch", epoch, "--account", "account-7", "--out", Path.Combine(workspace, "account-7.json")],
-                _ => null, // no `aggregator` command proves an attestation yet
+                _ => [aggregatorDll, "attest", "collateral", "--epoch", epoch, "--account", "account-7", "--prices", "BTC=60000,ETH=3000", "--threshold", "0",
+                    "--subject", "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266", "--scope", "31337", "--out", Path.Combine(workspace, "attestation-7.json")],
             };
             var snarkjsCli = new[] { Path.Combine(circuits, "node_modules", "snarkjs", "build", "cli.cjs"), "groth16", "fullprove", inputPath,
                 Path.Combine(circuits, "keys", circuit + ".wasm"), Path.Combine(circuits, "keys", circuit + ".zkey"), Path.Combine(workspace, "p.json"), Path.Combine(workspace, "s.json") };

@@ -105,7 +105,20 @@ internal static class RegistryGasBenchmark
             // The next window is missed (its deadline passes), recorded by anyone; the one after is published.
             await Demo.AnvilClock.MinePastAsync(Http, anvil.Url, first + Window + Delay, oneBlock: true);
             var missed = await client.MarkMissedAsync(Publisher, first + Window);
-            var afterMissed = (await PublishAt(first + (2 * Window))).Gas;
+            var (afterMissed, lastDirectory) = await PublishAt(first + (2 * Window));
+            // A collateral attestation of that last epoch (the first was proven to double-claim, which the view refuses), checked by the view beside the registry.
+            var attestations = await CollateralAttestationsClient.DeployAsync(web3, Path.Combine(root, "contracts", "artifacts"), registry);
+            var lastManifest = EpochDirectory.ReadManifest(lastDirectory);
+            var terms = new CollateralTerms([6_000_000_000_000, 300_000_000_000, 15_000_000_000, 100_000_000], [9_000, 8_500, 7_500, 10_000], 1, PublisherAddress.Parse(Publisher).ToField(),
+                Crypto.Field.Fr.Parse(CollateralAttestationsClient.ScopeOf(31337, attestations).ToString(CultureInfo.InvariantCulture))); // a full-width scope, as a protocol's is
+            var attestation = await new CollateralAttestations(prover).AttestAsync(lastManifest, EpochDirectory.ReadTree(lastDirectory), SyntheticBook.Rows(1, seed: 3)[0].AccountId, terms);
+            var (attestationSignals, attestationProof) = CollateralAttestations.ContractArguments(attestation.Document ?? throw new InvalidOperationException(attestation.Shortfall));
+            var view = new CollateralAttestationsClient(web3, attestations, Publisher);
+            if (!await view.VerifyAsync(Publisher, lastManifest.Epoch, attestationSignals, attestationProof))
+            {
+                throw new InvalidOperationException("the view refuses the attestation");
+            }
+            var attestationGas = await view.MeasureGasAsync(Publisher, lastManifest.Epoch, attestationSignals, attestationProof);
 
             Console.WriteLine("| transaction | gas |");
             Console.WriteLine("|---|---:|");
@@ -124,6 +137,7 @@ internal static class RegistryGasBenchmark
             Console.WriteLine($"| `revokeCustodian` | {revokeCustodian.GasUsed.Value:N0} |");
             Console.WriteLine($"| `challenge`: a double claim proven (two paths of 8 in 256-leaf claims roots, two messages rebuilt, two ecrecovers) | {challenge.GasUsed.Value:N0} |");
             Console.WriteLine($"| `verifyInclusion`, run as a transaction (includes the 21,000 base and calldata) | {inclusionGas:N0} |");
+            Console.WriteLine($"| `CollateralAttestations.verifyAttestation` (the registry's commitment read, 16 signals), run as a transaction likewise | {attestationGas:N0} |");
         }
         finally
         {

@@ -15,7 +15,7 @@ ctl="${RABBITMQCTL:-rabbitmqctl}"
 bytes="${AGGREGATOR_QUEUE_MAX_BYTES:-2147483648}"
 errors="${AGGREGATOR_ERROR_QUEUE_MAX:-100000}"
 "$ctl" set_policy -p / --apply-to queues --priority 1 aggregator-roles \
-  '^(engine(-[0-9]+-of-[0-9]+)?|prover(-inclusion)?)$' \
+  '^(engine(-[0-9]+-of-[0-9]+)?|prover(-inclusion|-attestation)?)$' \
   "{\"max-length-bytes\": $bytes, \"overflow\": \"reject-publish\"}" > /dev/null
 "$ctl" set_policy -p / --apply-to queues --priority 1 aggregator-errors \
   '_(error|skipped)$' \

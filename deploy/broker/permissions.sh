@@ -51,18 +51,18 @@ case "$role" in
   prover)
     # The prover reads the books and the reserves itself: it sends no observation and asks the engines nothing.
     says="$(types EpochCloseRequested EpochClosed EpochCloseFailed ReservesObserved)|$replies"
-    hears=$(types EpochCloseRequested InclusionProofRequested)
-    queues="prover(-inclusion)?(_error|_skipped)?|$own"
+    hears=$(types EpochCloseRequested InclusionProofRequested CollateralAttestationRequested)
+    queues="prover(-inclusion|-attestation)?(_error|_skipped)?|$own"
     ;;
   operator)
-    says=$(types LedgerEntry EpochCloseRequested InclusionProofRequested HealthRequested)
+    says=$(types LedgerEntry EpochCloseRequested InclusionProofRequested CollateralAttestationRequested HealthRequested)
     hears=$(types AccountsHealthChanged MarginCalls LiquidationsPlanned EpochClosed EpochCloseFailed ReservesObserved)
     queues="$own"
     ;;
   api)
-    # Inclusion proofs on a caller's behalf, answered to its own reply queue; every account view (no other
-    # role may hear those) and the engines' health events, for its read model and its event stream.
-    says=$(types InclusionProofRequested AccountViewsRequested)
+    # Inclusion proofs and attestations on a caller's behalf, answered to its own reply queue; every account
+    # view (no other role may hear those) and the engines' health events, for its read model and its event stream.
+    says=$(types InclusionProofRequested CollateralAttestationRequested AccountViewsRequested)
     hears=$(types AccountViewsChanged AccountsHealthChanged MarginCalls LiquidationsPlanned)
     queues="$own"
     ;;

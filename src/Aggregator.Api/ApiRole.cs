@@ -61,6 +61,7 @@ public static class ApiRole
         services.AddSingleton<PublishedEpochs>();
         services.AddSingleton<AccessPolicy>();
         services.AddSingleton<InclusionProofs>();
+        services.AddSingleton<Attestations.AccountAttestations>();
         services.AddRouting();
         services.AddProblemDetails();
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));

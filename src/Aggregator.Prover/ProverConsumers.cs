@@ -102,6 +102,47 @@ internal sealed class InclusionProofRequestedConsumer(ProverSettings settings, I
 }
 
 /// <summary>
+/// Answers a request for an account's collateral attestation in a published epoch: proved in memory and
+/// written nowhere (the asker checks and serves it). As for inclusion proofs, an epoch not published here
+/// and an account it does not hold get one answer, whatever the reason.
+/// </summary>
+internal sealed class CollateralAttestationRequestedConsumer(ProverSettings settings, IProver prover, EpochTrees trees) : IConsumer<CollateralAttestationRequested>
+{
+    public async Task Consume(ConsumeContext<CollateralAttestationRequested> context)
+    {
+        var request = context.Message;
+        var directory = settings.EpochDirectory(request.Epoch);
+        var unknown = new CollateralAttestationRefused(request.Epoch, false, $"no attestation for '{request.Account}' in epoch {request.Epoch}");
+        if (!File.Exists(Path.Combine(directory, Commitment.EpochDirectory.ManifestFile))
+            || Commitment.EpochDirectory.ReadManifest(directory).Publication?.TransactionHash is null)
+        {
+            await context.RespondAsync(unknown).ConfigureAwait(false);
+            return;
+        }
+        var (manifest, tree) = trees.Get(directory);
+        if (tree.FindLeaf(request.Account) is null)
+        {
+            await context.RespondAsync(unknown).ConfigureAwait(false);
+            return;
+        }
+        CollateralAttestations.Result result;
+        try
+        {
+            var terms = new CollateralTerms(request.Prices, request.Weights, request.Threshold, CollateralTerms.ParseSubject(request.Subject, "subject"), CollateralTerms.ParseScope(request.Scope, "scope"));
+            result = await new CollateralAttestations(prover).AttestAsync(manifest, tree, request.Account, terms, context.CancellationToken).ConfigureAwait(false);
+        }
+        catch (InputException refused)
+        {
+            await context.RespondAsync(new CollateralAttestationRefused(request.Epoch, false, refused.Message)).ConfigureAwait(false);
+            return;
+        }
+        await context.RespondAsync(result.Document is { } document
+            ? new CollateralAttestationIssued(request.Epoch, Commitment.EpochDirectory.DocumentText(document))
+            : new CollateralAttestationRefused(request.Epoch, true, result.Shortfall!)).ConfigureAwait(false);
+    }
+}
+
+/// <summary>
 /// The tree of the epoch last asked about, kept loaded: reading a depth-20 tree costs far more than a
 /// proof, and requests come for the newest epoch. Only a published epoch's tree is kept, and a tree is
 /// never written, so a cached one cannot go stale.

@@ -14,7 +14,7 @@ namespace Aggregator.Prover;
 /// The prover role: closes epochs when asked (or on its schedule), one at a time, on the "prover" queue
 /// (with two provers running, one is its single active consumer and the other stands by); gathers the
 /// engines' answers on a queue of its own; serves inclusion proofs (request
-/// and response) on "prover-inclusion".
+/// and response) on "prover-inclusion", and collateral attestations on "prover-attestation".
 /// </summary>
 internal static class ProverRole
 {
@@ -36,6 +36,7 @@ internal static class ProverRole
         bus.AddConsumer<EpochCloseRequestedConsumer, EpochCloseRequestedConsumerDefinition>();
         services.AddSingleton<EpochTrees>();
         bus.AddConsumer<InclusionProofRequestedConsumer, InclusionProofRequestedConsumerDefinition>();
+        bus.AddConsumer<CollateralAttestationRequestedConsumer, CollateralAttestationRequestedConsumerDefinition>();
         services.AddHostedService<ProverKeysWarmup>();
         if (settings.Registry is { } registry)
         {
@@ -75,6 +76,16 @@ internal sealed class InclusionProofRequestedConsumerDefinition : ConsumerDefini
     public InclusionProofRequestedConsumerDefinition() => Endpoint(e =>
     {
         e.Name = $"{ProverRole.QueueName}-inclusion";
+        e.ConcurrentMessageLimit = 1;
+    });
+}
+
+/// <summary>Collateral attestations on "prover-attestation", one at a time.</summary>
+internal sealed class CollateralAttestationRequestedConsumerDefinition : ConsumerDefinition<CollateralAttestationRequestedConsumer>
+{
+    public CollateralAttestationRequestedConsumerDefinition() => Endpoint(e =>
+    {
+        e.Name = $"{ProverRole.QueueName}-attestation";
         e.ConcurrentMessageLimit = 1;
     });
 }

@@ -22,6 +22,18 @@ internal static class AccountEndpoints
             .WithTags("Accounts")
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .ProducesProblem(StatusCodes.Status404NotFound);
+        v1.MapPost("/accounts/{id}/attestations", Attest)
+            .WithName("AttestCollateral")
+            .WithSummary("A collateral attestation of the account in a published epoch (docs/proofs.md): its committed balances reach the threshold at the prices less the haircuts, and nothing else is revealed; for the account's own credential only. 422 when the account falls short.")
+            .WithTags("Accounts")
+            .Accepts<AttestationRequest>("application/json")
+            .Produces(StatusCodes.Status200OK, contentType: "application/json")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         v1.MapGet("/markets", Markets)
             .WithName("GetMarkets")
             .WithSummary("Each asset's price, its sources' quotes and the oracle's status, as the engines last used them; for any key or credential.")
@@ -46,6 +58,59 @@ internal static class AccountEndpoints
             return Refusal.NotReadable;
         }
         return model.Find(id) is { } answer ? answer : Refusal.NotReadable;
+    }
+
+    private static async Task<IResult> Attest(
+        string id, HttpRequest request, AccessPolicy access, Epochs.PublishedEpochs epochs, Attestations.AccountAttestations attestations, ApiSettings settings, CancellationToken cancellationToken)
+    {
+        // The caller first, then the body: whoever may not read the account learns nothing from its answer.
+        if (access.Authorize(request.Headers.Authorization, id) is not { } reader)
+        {
+            return Refusal.NotReadable;
+        }
+        if (reader.Key is not null)
+        {
+            // An attestation speaks for the account: a protocol may read it, only its owner may give one.
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: "only the account's own credential may ask for its attestations");
+        }
+        var body = await RequestBody.ReadAsync(request, settings.MaxRequestBytes, ApiJsonContext.Default.AttestationRequest, cancellationToken).ConfigureAwait(false);
+        if (body.Problem is { } problem)
+        {
+            return problem;
+        }
+        var asked = body.Value!;
+        var epoch = asked.Epoch is { } number
+            ? epochs.NewestFirst().FirstOrDefault(e => e.Epoch == number && (asked.Publisher is null || string.Equals(e.Publisher, asked.Publisher, StringComparison.OrdinalIgnoreCase)))
+            : epochs.NewestFirst().FirstOrDefault(e => asked.Publisher is null || string.Equals(e.Publisher, asked.Publisher, StringComparison.OrdinalIgnoreCase));
+        if (epoch is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not Found", detail: "no such published epoch");
+        }
+        Proving.CollateralTerms terms;
+        try
+        {
+            terms = Proving.CollateralTerms.Parse(epoch.Manifest.Parameters().Assets, asked.Prices, asked.Haircuts ?? new Dictionary<string, string>(), asked.Threshold, asked.Subject,
+                Proving.CollateralTerms.ParseScope(asked.Scope, "scope"), "prices", "haircuts", "threshold", "subject");
+        }
+        catch (Core.Errors.InputException error)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [error.Field ?? "$"] = [error.Message] });
+        }
+        try
+        {
+            var outcome = await attestations.AttestAsync(epoch, id, terms, cancellationToken).ConfigureAwait(false);
+            return outcome switch
+            {
+                { Document: { } document } => TypedResults.Text(document, "application/json"),
+                { Shortfall: { } shortfall } => TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Unprocessable Entity", detail: $"{shortfall}; no attestation was made"),
+                _ => Refusal.NotReadable,
+            };
+        }
+        catch (MassTransit.RequestTimeoutException)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service Unavailable",
+                detail: $"no prover answered within {settings.InclusionTimeout.TotalSeconds:0} s; try again later");
+        }
     }
 
     private static IResult Markets(HttpRequest request, AccessPolicy access, AccountReadModel model)

@@ -39,6 +39,15 @@ public sealed record ReserveAnswer(
 /// <summary>The body of an inclusion request.</summary>
 public sealed record InclusionRequest(string Account);
 
+/// <summary>
+/// The body of an attestation request (docs/api.md): the epoch (default: the newest published, of
+/// <see cref="Publisher"/> when given), prices and haircuts per asset in whole units, the threshold in the
+/// prices' unit, the subject (an EVM address or a field element) and the scope (a field element).
+/// </summary>
+public sealed record AttestationRequest(
+    IReadOnlyDictionary<string, string> Prices, string Threshold, string Subject, string Scope,
+    IReadOnlyDictionary<string, string>? Haircuts = null, string? Publisher = null, ulong? Epoch = null);
+
 [JsonSourceGenerationOptions(
     JsonSerializerDefaults.Web,
     AllowDuplicateProperties = false,
@@ -48,4 +57,5 @@ public sealed record InclusionRequest(string Account);
 [JsonSerializable(typeof(EpochPage))]
 [JsonSerializable(typeof(ReserveAnswer))]
 [JsonSerializable(typeof(InclusionRequest))]
+[JsonSerializable(typeof(AttestationRequest))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

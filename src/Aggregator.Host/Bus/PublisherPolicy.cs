@@ -25,6 +25,8 @@ internal static class PublisherPolicy
         [typeof(EpochCloseRequested)] = [BusIdentity.Operator, BusIdentity.Prover],
         // Inclusion proofs for the operator's CLI, or for the api on a caller's behalf (it checks the caller first).
         [typeof(InclusionProofRequested)] = [BusIdentity.Operator, BusIdentity.Api],
+        // Attestations likewise: the api asks only for the account whose credential called.
+        [typeof(CollateralAttestationRequested)] = [BusIdentity.Operator, BusIdentity.Api],
         [typeof(AccountsHealthChanged)] = [BusIdentity.Engine],
         [typeof(MarginCalls)] = [BusIdentity.Engine],
         [typeof(LiquidationsPlanned)] = [BusIdentity.Engine],

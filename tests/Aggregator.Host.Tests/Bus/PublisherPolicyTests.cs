@@ -46,6 +46,7 @@ public class PublisherPolicyTests
             (new ObservationsReplayRequested("engine", DateTimeOffset.UtcNow), ["engine"]),
             (new EpochCloseRequested(1, DateTimeOffset.UtcNow), ["operator", "prover"]),
             (new InclusionProofRequested(1, "alice"), ["operator", "api"]),
+            (new CollateralAttestationRequested(1, "alice", [1], [10_000], 1, "1", "1"), ["operator", "api"]),
             (new EpochClosed(1, "1", "m", null, []), ["prover"]),
             (new EpochCloseFailed(1, "why"), ["prover"]),
             (new MarginCalls([]), ["engine"]),

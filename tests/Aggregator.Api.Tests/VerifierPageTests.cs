@@ -194,6 +194,61 @@ public sealed class VerifierPageTests : IClassFixture<Browser>, IDisposable
         }
     }
 
+    // alice's attestation of collateral worth 63,750 (0.5 BTC at 60,000 less 10%, 12.25 ETH at 3,000), proved natively.
+    private async Task<string> Attestation()
+    {
+        var keys = RepositoryPaths.Combine("circuits", "keys");
+        using var prover = new NativeProver(ProvingKeys.At(keys, "test"), VerificationKeys.At(keys), null);
+        var terms = CollateralTerms.Parse(Proven.Tree.Parameters.Assets, new Dictionary<string, string> { ["BTC"] = "60000", ["ETH"] = "3000" },
+            new Dictionary<string, string> { ["BTC"] = "0.1" }, "63750", "0x70997970c51812dc3a010c7d01b50e0d17dc79c8", Crypto.Field.Fr.FromUInt64(4242));
+        var result = await new CollateralAttestations(prover).AttestAsync(Commitment.EpochDirectory.ReadManifest(Proven.EpochDirectory), Proven.Tree, ProvenEpochFixture.Account, terms);
+        var path = Path.Combine(_world.Workspace, "attestation.json");
+        await File.WriteAllTextAsync(path, result.Document!.ToJsonString());
+        return path;
+    }
+
+    [Theory]
+    [InlineData(null, null)]
+    [InlineData("threshold", "6375000000001")]
+    [InlineData("subject", "642829559307850963015472508762062935916233390537")]
+    [InlineData("scope", "4243")]
+    [InlineData("nullifier", "5")]
+    [InlineData("epoch", "1700000001")]
+    [InlineData("commitment", "1")]
+    [InlineData("paramsHash", "1")]
+    public async Task An_attestation_verifies_in_the_page_as_in_the_CLI_and_each_public_input_tampered_in_the_file_and_its_signals_fails_in_both(string? field, string? value)
+    {
+        var path = await Attestation();
+        if (field is not null)
+        {
+            var document = JsonNode.Parse(await File.ReadAllTextAsync(path))!.AsObject();
+            document[field] = value;
+            // The signal too, where the file states one: then only the pairing can tell.
+            var index = Array.IndexOf(["commitment", "paramsHash", "epoch", "publisher", "", "", "", "", "", "", "", "", "threshold", "subject", "scope", "nullifier"], field);
+            document["publicSignals"]![index] = value;
+            await File.WriteAllTextAsync(path, document.ToJsonString());
+        }
+        var page = await OpenFile();
+        var outcome = await Verify(page, path, Proven.ManifestPath, $"verifier-attestation-{field ?? "valid"}.png");
+        var cli = ProofChecks.Attestation(path, ProofChecks.Published.FromManifest(Proven.ManifestPath), VerificationKeys.Locate(null));
+        Assert.Equal(cli.Passed.Count, outcome.Passed.Length);
+        if (field is null)
+        {
+            Assert.Equal("valid-unpublished", outcome.State);
+            Assert.True(cli.IsValid, cli.Failure);
+            // The same statement in the page as in the CLI, up to the key's location the CLI adds.
+            Assert.StartsWith(cli.Passed[^1].Split(" verifies against ")[0], outcome.Passed[^1][2..], StringComparison.Ordinal);
+            Assert.Contains("collateral worth at least 63750 (BTC at 60000 with a haircut of 0.1, ETH at 3000 with a haircut of 0", outcome.Passed[^1], StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Equal("invalid", outcome.State);
+            Assert.False(cli.IsValid);
+            var named = field is "epoch" or "commitment" or "paramsHash" ? $"the {field} in the file is {value}" : "the Groth16 proof does not verify";
+            Assert.Contains(named, outcome.Failure, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task A_foreign_manifest_fails_at_the_first_parameter_that_differs()
     {

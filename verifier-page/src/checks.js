@@ -8,6 +8,7 @@ import { sha256 } from "@noble/hashes/sha2";
 
 export const INCLUSION_FORMAT = "aggregator-inclusion-proof/2";
 export const SOLVENCY_FORMAT = "aggregator-solvency-proof/3";
+export const ATTESTATION_FORMAT = "aggregator-collateral-attestation/1";
 export const MANIFEST_FORMAT = "aggregator-commitment/2";
 const R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
 
@@ -89,28 +90,15 @@ const firstDifference = (fields) => {
   return first ? `the ${first[0]} in the file is ${first[1]}, the published one is ${first[2]}` : null;
 };
 
-/// An account's inclusion file against the published values: { passed: [...], failure: null | reason }.
-export async function checkInclusion(document, published, keys) {
-  const H = await hasher();
-  const what = "the inclusion file";
-  if (document?.format !== INCLUSION_FORMAT) throw new InputError(`not an inclusion proof of format ${INCLUSION_FORMAT}`);
-  const account = text(document, "account", what);
-  const salt = decimal(document.salt, "salt", what);
-  if (!Array.isArray(document.balances) || !document.balances.every((b) => typeof b === "string" && /^[0-9]+$/.test(b) && BigInt(b) < 2n ** 64n)) {
-    throw new InputError(`${what}: a balance is not a 64-bit unsigned decimal`);
-  }
-  const balances = document.balances.map(BigInt);
+function requireLayout(document, what) {
   if (!Number.isInteger(document.depth) || !Array.isArray(document.assets) || document.assets.some((a) => typeof a?.symbol !== "string" || !Number.isInteger(a?.proofDecimals))) {
     throw new InputError(`${what}: the depth or assets are malformed`);
   }
-  if (balances.length !== document.assets.length) throw new InputError(`${what}: ${balances.length} balances for ${document.assets.length} assets`);
-  const passed = [];
-  const leaf = H([H([accountField(account), salt]), ...balances]);
-  if (leaf.toString() !== document.leafHash) {
-    return { passed, failure: `the leafHash in the file is not Poseidon(idHash, balances) of account '${account}' with this salt (${leaf})` };
-  }
-  passed.push(`leafHash ${leaf} recomputed from account '${account}', its salt and balances [${balances.join(", ")}]`);
+}
 
+// Every parameter the file states, against the published one: a relabelled column, other decimals,
+// another epoch or publisher fails here by name, not only in the pairing.
+async function publishedMismatch(document, published, what, statesRoot) {
   const differences = [
     ["epoch", text(document, "epoch", what), published.epoch.toString()],
     ["publisher", text(document, "publisher", what).toLowerCase(), published.publisher],
@@ -123,18 +111,82 @@ export async function checkInclusion(document, published, keys) {
       differences.push([`asset ${k + 1}'s symbol`, document.assets[k].symbol, manifest.assets[k].symbol]);
       differences.push([`asset ${k + 1} (${manifest.assets[k].symbol})'s proof decimals`, String(document.assets[k].proofDecimals), String(manifest.assets[k].proofDecimals)]);
     }
-    differences.push(["rootHash", text(document, "rootHash", what), manifest.rootHash]);
+    if (statesRoot) differences.push(["rootHash", text(document, "rootHash", what), manifest.rootHash]);
   }
+  differences.push(["paramsHash", text(document, "paramsHash", what), published.paramsHash.toString()]);
   const fileParams = await paramsHash(document.depth, document.assets);
   differences.push(["paramsHash (of the file's depth and assets)", fileParams.toString(), published.paramsHash.toString()]);
   differences.push(["commitment", text(document, "commitment", what), published.commitment.toString()]);
   const mismatch = firstDifference(differences);
-  if (mismatch) return { passed, failure: `${mismatch} (${published.source})` };
-  passed.push(`epoch ${published.epoch}, publisher ${published.publisher}, depth ${document.depth}, assets ${document.assets.map((a) => `${a.symbol}:${a.proofDecimals}`).join(",")} and commitment ${published.commitment} are ${published.source}'s`);
+  return mismatch ? `${mismatch} (${published.source})` : null;
+}
+
+const publishedLine = (document, published) =>
+  `epoch ${published.epoch}, publisher ${published.publisher}, depth ${document.depth}, assets ${document.assets.map((a) => `${a.symbol}:${a.proofDecimals}`).join(",")} and commitment ${published.commitment} are ${published.source}'s`;
+
+/// An account's inclusion file against the published values: { passed: [...], failure: null | reason }.
+export async function checkInclusion(document, published, keys) {
+  const H = await hasher();
+  const what = "the inclusion file";
+  if (document?.format !== INCLUSION_FORMAT) throw new InputError(`not an inclusion proof of format ${INCLUSION_FORMAT}`);
+  const account = text(document, "account", what);
+  const salt = decimal(document.salt, "salt", what);
+  if (!Array.isArray(document.balances) || !document.balances.every((b) => typeof b === "string" && /^[0-9]+$/.test(b) && BigInt(b) < 2n ** 64n)) {
+    throw new InputError(`${what}: a balance is not a 64-bit unsigned decimal`);
+  }
+  const balances = document.balances.map(BigInt);
+  requireLayout(document, what);
+  if (balances.length !== document.assets.length) throw new InputError(`${what}: ${balances.length} balances for ${document.assets.length} assets`);
+  const passed = [];
+  const leaf = H([H([accountField(account), salt]), ...balances]);
+  if (leaf.toString() !== document.leafHash) {
+    return { passed, failure: `the leafHash in the file is not Poseidon(idHash, balances) of account '${account}' with this salt (${leaf})` };
+  }
+  passed.push(`leafHash ${leaf} recomputed from account '${account}', its salt and balances [${balances.join(", ")}]`);
+
+  const mismatch = await publishedMismatch(document, published, what, true);
+  if (mismatch) return { passed, failure: mismatch };
+  passed.push(publishedLine(document, published));
 
   const circuit = `inclusion_${document.depth}_${document.assets.length}`;
   const expected = [leaf, published.commitment, published.paramsHash, published.epoch, publisherField(published.publisher)].map(String);
   return groth16(document, expected, keys, circuit, passed, `account '${account}'`);
+}
+
+/// A collateral attestation against the published values: the parameters it states, its terms read plainly
+/// (prices below 2^64, weights at most 10000, threshold below 2^64), and the proof for exactly those terms.
+export async function checkAttestation(document, published, keys) {
+  const what = "the attestation";
+  if (document?.format !== ATTESTATION_FORMAT) throw new InputError(`not a collateral attestation of format ${ATTESTATION_FORMAT}`);
+  requireLayout(document, what);
+  const passed = [];
+  const mismatch = await publishedMismatch(document, published, what, false);
+  if (mismatch) return { passed, failure: mismatch };
+  passed.push(publishedLine(document, published));
+  const integer = (value, max, name) => {
+    if (typeof value !== "string" || !/^[0-9]+$/.test(value) || BigInt(value) > max) throw new InputError(`${what}: '${value}' is not an integer from 0 to ${max} (${name})`);
+    return BigInt(value);
+  };
+  const list = (name, max) => {
+    if (!Array.isArray(document[name]) || document[name].length !== document.assets.length) throw new InputError(`${what}: "${name}" is not one value per asset`);
+    return document[name].map((v) => integer(v, max, name));
+  };
+  const prices = list("prices", 2n ** 64n - 1n);
+  const weights = list("weights", 10000n);
+  const threshold = integer(document.threshold, 2n ** 64n - 1n, "threshold");
+  const subject = decimal(document.subject, "subject", what);
+  const scope = decimal(document.scope, "scope", what);
+  const nullifier = decimal(document.nullifier, "nullifier", what);
+  const expected = [published.commitment, published.paramsHash, published.epoch, publisherField(published.publisher), ...prices, ...weights, threshold, subject, scope, nullifier].map(String);
+  const whole = (units, decimals) => {
+    const scale = 10n ** BigInt(decimals);
+    const fraction = (units % scale).toString().padStart(decimals, "0").replace(/0+$/, "");
+    return fraction ? `${units / scale}.${fraction}` : `${units / scale}`;
+  };
+  const valued = document.assets.map((a, k) => `${a.symbol} at ${whole(prices[k], 8)} with a haircut of ${whole(10000n - weights[k], 4)}`).join(", ");
+  const subjectText = subject < 2n ** 160n ? "0x" + subject.toString(16).padStart(40, "0") : subject.toString();
+  return groth16(document, expected, keys, `collateral_${document.depth}_${document.assets.length}`, passed,
+    `an account of this epoch holding collateral worth at least ${whole(threshold, 8)} (${valued}), for subject ${subjectText}, scope ${scope}, nullifier ${nullifier}`);
 }
 
 /// An epoch's solvency proof against its manifest.

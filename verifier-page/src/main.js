@@ -1,7 +1,7 @@
 // The verifier page: gathers the file, the published values (this API, a dropped manifest, or the registry
 // over a JSON-RPC URL the owner gives) and shows each check of checks.js as passed or failed. Nothing
 // leaves the page except the requests the owner asks for (the API that served it, the JSON-RPC URL).
-import { checkInclusion, checkSolvency, publishedFromManifest, publishedFromRegistry, InputError, INCLUSION_FORMAT, SOLVENCY_FORMAT } from "./checks.js";
+import { checkAttestation, checkInclusion, checkSolvency, publishedFromManifest, publishedFromRegistry, InputError, ATTESTATION_FORMAT, INCLUSION_FORMAT, SOLVENCY_FORMAT } from "./checks.js";
 
 const keys = JSON.parse(document.getElementById("pinned-keys").textContent);
 const $ = (id) => document.getElementById(id);
@@ -105,9 +105,10 @@ $("verify").addEventListener("click", async () => {
     if (!proofText.trim()) throw new InputError("drop, choose or paste a proof file");
     const file = parse(proofText, "the proof file");
     const values = await published(file);
-    const outcome = file.format === SOLVENCY_FORMAT
-      ? await checkSolvency(file, values, keys)
-      : file.format === INCLUSION_FORMAT ? await checkInclusion(file, values, keys) : (() => { throw new InputError(`not a proof file this page knows (${INCLUSION_FORMAT} or ${SOLVENCY_FORMAT})`); })();
+    const checks = { [SOLVENCY_FORMAT]: checkSolvency, [INCLUSION_FORMAT]: checkInclusion, [ATTESTATION_FORMAT]: checkAttestation };
+    const check = checks[file.format];
+    if (!check) throw new InputError(`not a proof file this page knows (${Object.keys(checks).join(", ")})`);
+    const outcome = await check(file, values, keys);
     // Valid against a manifest is not published: only the registry says what was published.
     const state = outcome.failure ? "invalid" : values.fromRegistry ? "valid-published" : "valid-unpublished";
     const verdict = outcome.failure ? "INVALID"

@@ -26,8 +26,9 @@ namespace Aggregator.Demo;
 /// builds the <see cref="DemoWorld"/>, runs every role in this process on the chosen bus, publishes the
 /// institution's books, moves ETH's price so that margin calls and liquidation plans appear, closes an
 /// epoch (reserves with ownership proofs, commitment, solvency proof, publication), fetches and verifies
-/// one account's inclusion proof and figures through the API with the account's credential, and deploys
-/// and reads a Proof-of-Reserve feed per asset, reporting each step with its time; with
+/// one account's inclusion proof and figures through the API with the account's credential, lends to that
+/// account against a private collateral attestation it asks the API for, deploys and reads a
+/// Proof-of-Reserve feed per asset, reporting each step with its time; with
 /// <see cref="DemoOptions.Serve"/>, it then keeps everything running until cancelled. Everything it started is stopped
 /// at the end, or when cancelled.
 /// </summary>
@@ -54,7 +55,7 @@ public static class DemoRun
 
         using var http = ChainHttp.CreateClient();
         var world = await DemoWorld.CreateAsync(options.RepositoryRoot, http, chainA.Url, chainB.Url, solana.Url, options.Directory, options.Accounts, cancellationToken).ConfigureAwait(false);
-        Done($"institution: Multicall3, USDC, WBTC, 3 price feeds and the SolvencyRegistry deployed; {options.Accounts:N0} accounts funded on 3 chains, reserves funded; configuration in {world.ConfigPath}");
+        Done($"institution: Multicall3, USDC, WBTC, 4 price feeds and the SolvencyRegistry deployed; {options.Accounts:N0} accounts funded on 3 chains, reserves funded; configuration in {world.ConfigPath}");
 
         var config = RunConfigFile.Read(world.ConfigPath);
         var observed = new Observed();
@@ -138,8 +139,10 @@ public static class DemoRun
             var figures = System.Text.Json.JsonDocument.Parse(await api.GetStringAsync(new Uri($"/v1/accounts/{account}", UriKind.Relative), cancellationToken).ConfigureAwait(false)).RootElement;
             Done($"API at {world.Api}: {account}'s inclusion proof proved on demand by the prover (over the bus), VALID against the published manifest (native verifier, pinned key), written to {proofPath}; its figures: health factor {figures.GetProperty("healthFactor")}, {figures.GetProperty("status").GetString()}, borrowing power {figures.GetProperty("borrowingPower").GetString()} USD");
 
-            // A Proof-of-Reserve feed per asset, as a lending protocol reads them.
             var manifest = Commitment.EpochDirectory.ReadManifestFile(closed.Message.ManifestLocation);
+            Done(await LendAgainstAttestationAsync(world, api, account, publisher, manifest, closed.Message.ManifestLocation, options.Directory, cancellationToken).ConfigureAwait(false));
+
+            // A Proof-of-Reserve feed per asset, as a lending protocol reads them.
             var feeds = new Dictionary<string, string>();
             var answers = new List<string>();
             foreach (var asset in manifest.Assets)
@@ -195,6 +198,67 @@ public static class DemoRun
             await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
         }
         report(string.Create(CultureInfo.InvariantCulture, $"{total.Elapsed.TotalSeconds,6:F2} s  in all; the local chains are stopped; files stay in {options.Directory}"));
+    }
+
+    // Private collateral for a loan: the account asks the API, with its credential, for an attestation at the
+    // lending protocol's own prices and haircuts, for its borrower key and the protocol's scope; the
+    // protocol lends against it once, and refuses the same account again this epoch.
+    private static async Task<string> LendAgainstAttestationAsync(
+        DemoWorld world, HttpClient api, string account, string publisher, Commitment.EpochManifest manifest, string manifestPath, string directory, CancellationToken cancellationToken)
+    {
+        const decimal Threshold = 2_000m;
+        var layout = manifest.Assets.Select(a => a.Symbol).ToArray();
+        var (protocol, borrower) = await world.DeployLendingAsync(layout, publisher, cancellationToken).ConfigureAwait(false);
+        var prices = new System.Text.Json.Nodes.JsonObject();
+        var haircuts = new System.Text.Json.Nodes.JsonObject();
+        for (var k = 0; k < layout.Length; k++)
+        {
+            prices[layout[k]] = new Amount(await protocol.GetFunction("priceOf").CallAsync<BigInteger>(k).ConfigureAwait(false), CollateralTerms.ValueDecimals).ToString();
+            haircuts[layout[k]] = new Amount(CollateralTerms.FullWeight - DemoWorld.LendingWeights[layout[k]], 4).ToString();
+        }
+        var borrowerAddress = borrower.TransactionManager.Account.Address.ToLowerInvariant();
+        var body = new System.Text.Json.Nodes.JsonObject
+        {
+            ["prices"] = prices, ["haircuts"] = haircuts, ["threshold"] = Threshold.ToString(CultureInfo.InvariantCulture), ["subject"] = borrowerAddress,
+            ["scope"] = CollateralAttestationsClient.ScopeOf(ulong.Parse(DemoWorld.ChainA.Reference, CultureInfo.InvariantCulture), protocol.Address).ToString(CultureInfo.InvariantCulture),
+            ["publisher"] = publisher, ["epoch"] = manifest.Epoch,
+        };
+        using var asked = await api.PostAsync(new Uri($"/v1/accounts/{account}/attestations", UriKind.Relative),
+            new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json"), cancellationToken).ConfigureAwait(false);
+        var text = await asked.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        if (!asked.IsSuccessStatusCode)
+        {
+            throw new DemoFailedException($"the API refused {account}'s collateral attestation: {(int)asked.StatusCode} {text}");
+        }
+        var path = Path.Combine(directory, $"{account}-attestation.json");
+        SafeFile.WriteAtomically(path, text);
+        var check = ProofChecks.Attestation(path, ProofChecks.Published.FromManifest(manifestPath), VerificationKeys.Installed());
+        if (!check.IsValid)
+        {
+            throw new DemoFailedException($"{account}'s attestation does not verify: {check.Failure}");
+        }
+        var (signals, proof) = CollateralAttestations.ContractArguments(System.Text.Json.Nodes.JsonNode.Parse(text)!.AsObject());
+        var amount = new BigInteger(Threshold) * 100_000_000;
+        var borrow = protocol.GetFunction("borrow");
+        object[] arguments = [amount, manifest.Epoch, signals.ToList(), proof.ToList()];
+        var gas = new Nethereum.Hex.HexTypes.HexBigInteger(1_000_000);
+        var receipt = await borrow.SendTransactionAndWaitForReceiptAsync(borrowerAddress, gas, new Nethereum.Hex.HexTypes.HexBigInteger(0), cancellationToken, arguments).ConfigureAwait(false);
+        if (receipt.Status.Value != 1)
+        {
+            throw new DemoFailedException($"the lending protocol refused {account}'s attestation (transaction {receipt.TransactionHash})");
+        }
+        string again;
+        try
+        {
+            await borrow.CallAsync<object>(borrowerAddress, gas, new Nethereum.Hex.HexTypes.HexBigInteger(0), arguments).ConfigureAwait(false);
+            throw new DemoFailedException("the lending protocol lent twice against one attestation");
+        }
+        catch (Nethereum.Contracts.SmartContractCustomErrorRevertException refused)
+        {
+            again = protocol.ContractBuilder.ContractABI.Errors.FirstOrDefault(refused.IsCustomErrorFor)?.Name ?? "reverted";
+        }
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{account} attested through the API, privately, collateral worth at least {Threshold:N0} USD (its deposits, gross of its debt here) at a lending protocol's feeds and haircuts ({string.Join(", ", layout.Select(s => $"{s} {prices[s]} less {haircuts[s]}"))}) for borrower {borrowerAddress} in the protocol's scope (nullifier {signals[^1].ToString(CultureInfo.InvariantCulture)[..12]}…, written to {path}); the protocol checked subject, scope, prices, weights and epoch, and the proof on chain beside the registry, and lent {Threshold:N0} USD ({receipt.GasUsed.Value:N0} gas); asked again this epoch: {again}");
     }
 
     private static string Statuses(EngineBook engine)

@@ -53,6 +53,8 @@ public sealed class DemoWorld
     private readonly EthECKey _custodian = EthECKey.GenerateKey();
     private JsonObject _reservesConfig = new();
     private string[] _depositsA = [];
+    // The price feeds on the first chain, by asset (USDC's only for the lending protocol).
+    private readonly Dictionary<string, string> _feeds = new(StringComparer.Ordinal);
 
     private DemoWorld(string artifacts, HttpClient http, string rpcA, string rpcB, string solana, string directory)
     {
@@ -227,6 +229,31 @@ public sealed class DemoWorld
     /// <summary>The demo custodian's registered name.</summary>
     public const string CustodianName = "Example Vault Trust";
 
+    /// <summary>The lending protocol's weights per asset: 10000 minus its haircut in basis points.</summary>
+    public static readonly IReadOnlyDictionary<string, uint> LendingWeights = new Dictionary<string, uint>(StringComparer.Ordinal)
+    {
+        ["BTC"] = 9_000, ["ETH"] = 8_500, ["SOL"] = 7_500, ["USDC"] = 10_000,
+    };
+
+    /// <summary>
+    /// A lending protocol on the first chain that lends against collateral attestations of
+    /// <paramref name="publisher"/>'s epochs (TestAttestedLending, over a CollateralAttestations view beside
+    /// the registry), valuing the assets of <paramref name="layout"/> at the feeds and
+    /// <see cref="LendingWeights"/>, epochs up to an hour old, bound to a borrower's key funded for gas.
+    /// </summary>
+    public async Task<(Nethereum.Contracts.Contract Lending, Web3 Borrower)> DeployLendingAsync(IReadOnlyList<string> layout, string publisher, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        var view = await CollateralAttestationsClient.DeployAsync(_a, _artifacts, Registry, cancellationToken).ConfigureAwait(false);
+        var lending = await Deploy(_a, "TestAttestedLending",
+            [view, publisher, layout.Select(s => _feeds[s]).ToList(), layout.Select(s => new BigInteger(LendingWeights[s])).ToList(), 3_600UL], cancellationToken).ConfigureAwait(false);
+        var borrower = EthECKey.GenerateKey();
+        await SetBalances(RpcA, [borrower.GetPublicAddress()], [Units(1m, 18)], cancellationToken).ConfigureAwait(false);
+        var web3 = new Web3(new Nethereum.Web3.Accounts.Account(borrower, ulong.Parse(ChainA.Reference, CultureInfo.InvariantCulture)), RpcA);
+        var (abi, _) = await ContractArtifact.LoadAsync(_artifacts, "TestAttestedLending", cancellationToken).ConfigureAwait(false);
+        return (web3.Eth.GetContract(abi, lending), web3);
+    }
+
     /// <summary>The coverage ratio the demo publisher fixes for every asset, in basis points.</summary>
     public const uint CoverageBasisPoints = 10_500;
 
@@ -249,8 +276,10 @@ public sealed class DemoWorld
         var usdcA = await Deploy(_a, "TestToken", ["USD Coin", "USDC", (byte)6, false], cancellationToken).ConfigureAwait(false);
         var wbtcB = await Deploy(_b, "TestToken", ["Wrapped BTC", "BTC", (byte)8, false], cancellationToken).ConfigureAwait(false);
         EthFeed = await Deploy(_a, "PriceFeed", [(byte)FeedDecimals, "ETH / USD", FeedAnswer(EthPrice)], cancellationToken).ConfigureAwait(false);
-        var btcFeed = await Deploy(_a, "PriceFeed", [(byte)FeedDecimals, "BTC / USD", FeedAnswer(60_000m)], cancellationToken).ConfigureAwait(false);
-        var solFeed = await Deploy(_a, "PriceFeed", [(byte)FeedDecimals, "SOL / USD", FeedAnswer(150m)], cancellationToken).ConfigureAwait(false);
+        var btcFeed = _feeds["BTC"] = await Deploy(_a, "PriceFeed", [(byte)FeedDecimals, "BTC / USD", FeedAnswer(60_000m)], cancellationToken).ConfigureAwait(false);
+        var solFeed = _feeds["SOL"] = await Deploy(_a, "PriceFeed", [(byte)FeedDecimals, "SOL / USD", FeedAnswer(150m)], cancellationToken).ConfigureAwait(false);
+        _feeds["ETH"] = EthFeed;
+        _feeds["USDC"] = await Deploy(_a, "PriceFeed", [(byte)FeedDecimals, "USDC / USD", FeedAnswer(1m)], cancellationToken).ConfigureAwait(false);
         Registry = await RegistryDeployment.DeployAsync(_a, _artifacts, PublicationDelay, cancellationToken: cancellationToken).ConfigureAwait(false);
         var registry = new SolvencyRegistryClient(_a, Registry, deployer);
         await registry.SetPublisherAsync(deployer, true).ConfigureAwait(false);

@@ -658,7 +658,7 @@ public sealed class DemoCommandTests
         {
             var (exit, output, error) = CliRunner.Run(["demo", "--accounts", "60", "--out", directory, .. broker?.BusArguments(BusIdentity.All) ?? ["--bus", "memory"]]);
             Assert.True(exit == 0, output + error);
-            string[] steps = ["local chains:", "institution:", "services on", "books: 60 USDC borrows", "liquidation plans published", "read back from the registry", "VALID against the published manifest", "Proof-of-Reserve feeds (AggregatorV3Interface), reserves and coverage ratio per asset, deployed and read: BTC", "a client filed a dispute of epoch", "co-signed on the registry by auditor Example Audit LLP", "in all; the local chains are stopped"];
+            string[] steps = ["local chains:", "institution:", "services on", "books: 60 USDC borrows", "liquidation plans published", "read back from the registry", "VALID against the published manifest", "attested through the API, privately, collateral worth at least 2,000 USD (its deposits, gross of its debt here)", "Proof-of-Reserve feeds (AggregatorV3Interface), reserves and coverage ratio per asset, deployed and read: BTC", "a client filed a dispute of epoch", "co-signed on the registry by auditor Example Audit LLP", "in all; the local chains are stopped"];
             var lines = output.Split('\n');
             Assert.Equal(steps.Length, lines.Count(l => l.Length > 0));
             for (var i = 0; i < steps.Length; i++)
@@ -668,6 +668,8 @@ public sealed class DemoCommandTests
             Assert.Matches(@"[1-9][0-9]* liquidation plans published", output);
             Assert.Matches(@"closed: window \[\d+, \d+\) sampled after it from the prevrandao", output);
             Assert.Contains(": 1 on record", output, StringComparison.Ordinal);
+            // The protocol lent once against the attestation, and refused the same account again this epoch.
+            Assert.Matches(@"and lent 2,000 USD \([0-9,]+ gas\); asked again this epoch: NullifierUsed", output);
             // The coverage fixed before the window, proven and fed; the evidence per tag, the self-declared never counted.
             Assert.Contains("solvency proved at least 105% per asset", output, StringComparison.Ordinal);
             Assert.Matches(@"ETH \S+ covering at least 105%", output);

@@ -47,6 +47,52 @@ public sealed class ProofCommandTests(ProvenEpochFixture epoch)
     }
 
     [Fact]
+    public void Attest_collateral_then_verify_it_against_the_manifest_and_a_shortfall_writes_nothing()
+    {
+        var file = Path.Combine(epoch.Workspace, $"attestation-{Guid.NewGuid():N}.json");
+        string[] terms = ["--epoch", epoch.EpochDirectory, "--account", ProvenEpochFixture.Account, "--prices", "BTC=60000,ETH=3000", "--haircuts", "BTC=0.1",
+            "--subject", "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", "--scope", "31337:0x5FbDB2315678afecb367f032d93F642f64180aa3", "--out", file];
+        var shortfall = Cli(["attest", "collateral", .. terms, "--threshold", "63750.00000001"]);
+        Assert.Equal(1, shortfall.Exit);
+        Assert.Contains($"account '{ProvenEpochFixture.Account}' falls short: its collateral is worth 63750 at these prices and haircuts, below the threshold 63750.00000001", shortfall.Error, StringComparison.Ordinal);
+        Assert.Contains("no attestation made", shortfall.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(file));
+
+        var attest = Cli(["attest", "collateral", .. terms, "--threshold", "63750"]);
+        Assert.True(attest.Exit == 0, attest.Error);
+        Assert.Contains("attestation of collateral worth at least 63750 for subject 0x70997970c51812dc3a010c7d01b50e0d17dc79c8", attest.Output, StringComparison.Ordinal);
+        var verify = Cli("verify", "attestation", "--proof", file, "--manifest", epoch.ManifestPath);
+        Assert.True(verify.Exit == 0, verify.Output);
+        Assert.Contains("ok: Groth16 proof of an account of this epoch holding collateral worth at least 63750 (BTC at 60000 with a haircut of 0.1, ETH at 3000 with a haircut of 0, SOL at 0 with a haircut of 0, USDC at 0 with a haircut of 0)", verify.Output, StringComparison.Ordinal);
+        Assert.StartsWith("publication not checked: the proof matches this manifest", verify.Output.Trim().Split('\n')[^1], StringComparison.Ordinal);
+        // Nothing published to check against: never VALID.
+        var bare = Cli("verify", "attestation", "--proof", file);
+        Assert.Equal(2, bare.Exit);
+        Assert.DoesNotContain("VALID", bare.Output, StringComparison.Ordinal);
+        // An inclusion file is not an attestation, nor the reverse.
+        Assert.Equal(2, Cli("verify", "attestation", "--proof", epoch.InclusionPath, "--manifest", epoch.ManifestPath).Exit);
+        Assert.Equal(2, Cli("verify", "inclusion", "--proof", file, "--manifest", epoch.ManifestPath).Exit);
+    }
+
+    [Theory]
+    [InlineData("--scope", "31337:0xnot-an-address", "--scope")]
+    [InlineData("--scope", "0x05", "--scope")]
+    [InlineData("--subject", "bob", "--subject")]
+    [InlineData("--prices", "BTC=60000,BTC=1", "--prices")]
+    [InlineData("--account", "mallory", "--account")]
+    public void Attest_collateral_refuses_bad_input_naming_the_option(string option, string value, string named)
+    {
+        var arguments = new Dictionary<string, string>
+        {
+            ["--epoch"] = epoch.EpochDirectory, ["--account"] = ProvenEpochFixture.Account, ["--prices"] = "BTC=60000", ["--threshold"] = "1",
+            ["--subject"] = "0x70997970c51812dc3a010c7d01b50e0d17dc79c8", ["--scope"] = "7", [option] = value,
+        };
+        var run = Cli(["attest", "collateral", .. arguments.SelectMany(a => new[] { a.Key, a.Value })]);
+        Assert.Equal(2, run.Exit);
+        Assert.Contains($"{named}: ", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Without_a_published_commitment_verify_inclusion_never_says_valid()
     {
         var (exit, output, error) = Cli("verify", "inclusion", "--proof", epoch.InclusionPath);

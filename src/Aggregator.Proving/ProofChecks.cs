@@ -48,12 +48,8 @@ public static class ProofChecks
         var manifest = EpochDirectory.ReadManifest(epochDirectory);
         var binding = manifest.Binding();
         var proofPath = Path.Combine(epochDirectory, EpochProofs.SolvencyProofFile);
-        var document = ReadObject(proofPath);
+        var document = ReadDocument(proofPath, EpochProofs.SolvencyFormat, "a solvency proof");
         var passed = new List<string>();
-        if (Text(document, "format", proofPath) != EpochProofs.SolvencyFormat)
-        {
-            throw new InputException($"not a solvency proof of format {EpochProofs.SolvencyFormat}", file: proofPath);
-        }
         if (manifest.Reserves is null)
         {
             return new Report(passed, "the manifest records no reserves: the solvency proof was never completed");
@@ -91,12 +87,8 @@ public static class ProofChecks
     {
         ArgumentNullException.ThrowIfNull(published);
         ArgumentNullException.ThrowIfNull(keys);
-        var document = ReadObject(proofPath);
+        var document = ReadDocument(proofPath, EpochProofs.InclusionFormat, "an inclusion proof");
         var passed = new List<string>();
-        if (Text(document, "format", proofPath) != EpochProofs.InclusionFormat)
-        {
-            throw new InputException($"not an inclusion proof of format {EpochProofs.InclusionFormat}", file: proofPath);
-        }
         var account = Text(document, "account", proofPath);
         if (!Fr.TryParse(Text(document, "salt", proofPath), out var salt))
         {
@@ -139,12 +131,8 @@ public static class ProofChecks
     {
         ArgumentNullException.ThrowIfNull(published);
         ArgumentNullException.ThrowIfNull(keys);
-        var document = ReadObject(proofPath);
+        var document = ReadDocument(proofPath, CollateralAttestations.Format, "a collateral attestation");
         var passed = new List<string>();
-        if (Text(document, "format", proofPath) != CollateralAttestations.Format)
-        {
-            throw new InputException($"not a collateral attestation of format {CollateralAttestations.Format}", file: proofPath);
-        }
         var parameters = FileParameters(document, proofPath);
         if (PublishedMismatch(document, parameters, published, proofPath, statesRoot: false) is { } mismatch)
         {
@@ -268,6 +256,13 @@ public static class ProofChecks
         {
             throw new InputException($"the depth or assets are malformed: {error.Message}", file: path, field: "assets");
         }
+    }
+
+    // The file as a JSON object of the format expected.
+    private static JsonObject ReadDocument(string path, string format, string what)
+    {
+        var document = ReadObject(path);
+        return Text(document, "format", path) == format ? document : throw new InputException($"not {what} of format {format}", file: path);
     }
 
     internal static JsonObject ReadObject(string path)

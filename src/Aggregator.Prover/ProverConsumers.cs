@@ -119,15 +119,15 @@ internal sealed class CollateralAttestationRequestedConsumer(ProverSettings sett
             await context.RespondAsync(unknown).ConfigureAwait(false);
             return;
         }
-        var (manifest, tree) = trees.Get(directory);
-        if (tree.FindLeaf(request.Account) is null)
-        {
-            await context.RespondAsync(unknown).ConfigureAwait(false);
-            return;
-        }
         CollateralAttestations.Result result;
         try
         {
+            var (manifest, tree) = trees.Get(directory);
+            if (tree.FindLeaf(request.Account) is null)
+            {
+                await context.RespondAsync(unknown).ConfigureAwait(false);
+                return;
+            }
             var terms = new CollateralTerms(request.Prices, request.Weights, request.Threshold, CollateralTerms.ParseSubject(request.Subject, "subject"), CollateralTerms.ParseScope(request.Scope, "scope"));
             result = await new CollateralAttestations(prover).AttestAsync(manifest, tree, request.Account, terms, context.CancellationToken).ConfigureAwait(false);
         }

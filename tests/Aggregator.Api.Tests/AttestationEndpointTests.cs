@@ -118,3 +118,38 @@ public sealed class AttestationEndpointTests(ApiTestBed bed)
         Assert.Contains("no such published epoch", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 }
+
+/// <summary>
+/// What the api relays of a prover's answer: only an attestation that verifies against the published
+/// manifest and states exactly the terms asked; a prover answering for a lower threshold, another
+/// subject or scope, or with a broken file, is refused.
+/// </summary>
+[Collection(ProvenEpochGroup.Name)]
+public sealed class AttestationAnswerCheckTests(ApiTestBed bed)
+{
+    private static CollateralTerms Terms(ApiTestBed bed, string threshold, string subject = "0x70997970c51812dc3a010c7d01b50e0d17dc79c8", ulong scope = 4242) =>
+        CollateralTerms.Parse(bed.Proven.Tree.Parameters.Assets, new Dictionary<string, string> { ["BTC"] = "60000", ["ETH"] = "3000" },
+            new Dictionary<string, string> { ["BTC"] = "0.1" }, threshold, subject, Crypto.Field.Fr.FromUInt64(scope));
+
+    [Fact]
+    public async Task Only_an_answer_for_exactly_the_terms_asked_is_relayed()
+    {
+        var keys = RepositoryPaths.Combine("circuits", "keys");
+        using var prover = new NativeProver(ProvingKeys.At(keys, "test"), VerificationKeys.At(keys), null);
+        var manifest = Commitment.EpochDirectory.ReadManifest(bed.Proven.EpochDirectory);
+        var asked = Terms(bed, "60000");
+        async Task<string> Answer(CollateralTerms terms) =>
+            (await new CollateralAttestations(prover).AttestAsync(manifest, bed.Proven.Tree, ProvenEpochFixture.Account, terms)).Document!.ToJsonString();
+        var check = (string document) => Api.Attestations.AccountAttestations.Refusal(bed.Proven.ManifestPath, VerificationKeys.Locate(null), asked, document);
+
+        Assert.Null(check(await Answer(asked)));
+        Assert.Equal("the attestation states other terms than those asked for", check(await Answer(Terms(bed, "1000"))));
+        Assert.Equal("the attestation states other terms than those asked for", check(await Answer(Terms(bed, "60000", subject: "0x0000000000000000000000000000000000000001"))));
+        Assert.Equal("the attestation states other terms than those asked for", check(await Answer(Terms(bed, "60000", scope: 7))));
+        Assert.StartsWith("malformed: ", check("""{ "format": "aggregator-collateral-attestation/1" }"""), StringComparison.Ordinal);
+        // Another epoch's attestation (the later one, same tree) against this epoch's manifest.
+        var later = Commitment.EpochDirectory.ReadManifest(bed.World.EpochDirectory(ApiWorld.Later));
+        var foreign = (await new CollateralAttestations(prover).AttestAsync(later, bed.Proven.Tree, ProvenEpochFixture.Account, asked)).Document!.ToJsonString();
+        Assert.Contains("the epoch in the file is", check(foreign), StringComparison.Ordinal);
+    }
+}

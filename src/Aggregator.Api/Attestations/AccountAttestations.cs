@@ -38,12 +38,19 @@ internal sealed partial class AccountAttestations(ApiSettings settings, IClientF
                 : new Outcome(null, null, true);
         }
         var document = issued.Message.Document;
-        Check(epoch, terms, document);
+        if (Refusal(Path.Combine(epoch.Directory, Commitment.EpochDirectory.ManifestFile), _keys.Value, terms, document) is { } refusal)
+        {
+            Rejected(log, epoch.Epoch, refusal);
+            throw new InvalidOperationException($"the prover's attestation for epoch {epoch.Epoch} does not verify for the terms asked; nothing was served");
+        }
         return new Outcome(document, null, false);
     }
 
-    // The checks of `verify attestation` against the epoch's manifest, then the terms asked for, field by field.
-    private void Check(PublishedEpoch epoch, CollateralTerms terms, string document)
+    /// <summary>
+    /// Why an attestation may not be served for <paramref name="terms"/>, or null when it may: the checks of
+    /// `verify attestation` against the epoch's manifest, then the terms asked for, field by field.
+    /// </summary>
+    internal static string? Refusal(string manifestPath, VerificationKeys keys, CollateralTerms terms, string document)
     {
         var path = Path.Combine(Path.GetTempPath(), $"aggregator-attestation-{Guid.NewGuid():N}.json");
         try
@@ -52,27 +59,25 @@ internal sealed partial class AccountAttestations(ApiSettings settings, IClientF
             {
                 file.Write(System.Text.Encoding.UTF8.GetBytes(document));
             }
-            var report = ProofChecks.Attestation(path, ProofChecks.Published.FromManifest(Path.Combine(epoch.Directory, Commitment.EpochDirectory.ManifestFile)), _keys.Value);
+            var report = ProofChecks.Attestation(path, ProofChecks.Published.FromManifest(manifestPath), keys);
+            if (!report.IsValid)
+            {
+                return report.Failure;
+            }
             // ProofChecks read the file: it is a JSON object with these fields, as strings.
             var stated = System.Text.Json.Nodes.JsonNode.Parse(document)!.AsObject();
             static string? Text(System.Text.Json.Nodes.JsonNode? node) => node is System.Text.Json.Nodes.JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
             string?[] Texts(string name) => [.. (stated[name] as System.Text.Json.Nodes.JsonArray ?? []).Select(Text)];
-            var asked = report.IsValid
-                && Texts("prices").SequenceEqual(terms.Prices.Select(p => p.ToString(CultureInfo.InvariantCulture)))
+            var asked = Texts("prices").SequenceEqual(terms.Prices.Select(p => p.ToString(CultureInfo.InvariantCulture)))
                 && Texts("weights").SequenceEqual(terms.Weights.Select(w => w.ToString(CultureInfo.InvariantCulture)))
                 && Text(stated["threshold"]) == terms.Threshold.ToString(CultureInfo.InvariantCulture)
                 && Text(stated["subject"]) == terms.Subject.ToString()
                 && Text(stated["scope"]) == terms.Scope.ToString();
-            if (!report.IsValid || !asked)
-            {
-                Rejected(log, epoch.Epoch, report.Failure ?? "the attestation states other terms than those asked for");
-                throw new InvalidOperationException($"the prover's attestation for epoch {epoch.Epoch} does not verify for the terms asked; nothing was served");
-            }
+            return asked ? null : "the attestation states other terms than those asked for";
         }
         catch (InputException error)
         {
-            Rejected(log, epoch.Epoch, error.Message);
-            throw new InvalidOperationException($"the prover's attestation for epoch {epoch.Epoch} is malformed; nothing was served", error);
+            return $"malformed: {error.Message}";
         }
         finally
         {

@@ -34,7 +34,7 @@ internal static class MarginCommand
         {
             var scenario = ReadScenario(parseResult.GetValue(input)!);
             var market = scenario.ResolveMarket();
-            WriteJson(context, stream => MarginReportJson.WriteEvaluation(stream, market, scenario.Accounts.Select(a => PoolEvaluator.Evaluate(a, market))));
+            WriteJson(context, stream => MarginReportJson.WriteEvaluation(stream, market, scenario.Accounts.Select(a => (PoolEvaluator.Evaluate(a, market), RiskSensitivity.Of(a, market)))));
             return ExitCodes.Success;
         });
         return command;

@@ -17,7 +17,8 @@ public static class MarginReportJson
 {
     private static readonly JsonWriterOptions Options = new() { Indented = true };
 
-    public static void WriteEvaluation(Stream output, MarketState market, IEnumerable<AccountHealth> accounts)
+    /// <summary>Each account's health, and beside each pool its risk sensitivity (<see cref="RiskSensitivity"/>).</summary>
+    public static void WriteEvaluation(Stream output, MarketState market, IEnumerable<(AccountHealth Health, AccountRisk Risk)> accounts)
     {
         ArgumentNullException.ThrowIfNull(market);
         ArgumentNullException.ThrowIfNull(accounts);
@@ -38,17 +39,19 @@ public static class MarginReportJson
         }
         writer.WriteEndArray();
         writer.WriteStartArray("accounts");
-        foreach (var account in accounts)
+        foreach (var (account, risk) in accounts)
         {
             writer.WriteStartObject();
             writer.WriteString("id", account.AccountId);
             WritePool(writer, account.Cross);
+            WriteRisk(writer, risk.Cross);
             writer.WriteStartArray("isolated");
-            foreach (var (id, health) in account.Isolated)
+            foreach (var ((id, health), (_, isolatedRisk)) in account.Isolated.Zip(risk.Isolated))
             {
                 writer.WriteStartObject();
                 writer.WriteString("id", id);
                 WritePool(writer, health);
+                WriteRisk(writer, isolatedRisk);
                 writer.WriteStartArray("perps");
                 foreach (var perp in health.PerpLiquidationPrices)
                 {
@@ -131,6 +134,41 @@ public static class MarginReportJson
         {
             WritePlan(writer, plan);
         }
+    }
+
+    private static void WriteRisk(Utf8JsonWriter writer, PoolRisk risk)
+    {
+        writer.WriteStartObject("risk");
+        WriteNullable(writer, "effectiveLeverage", risk.EffectiveLeverage);
+        writer.WriteStartArray("assets");
+        foreach (var asset in risk.Assets)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("asset", asset.Asset.Symbol);
+            writer.WriteString("price", Text(asset.Price));
+            writer.WriteString("weightedSlope", Text(asset.WeightedSlope));
+            writer.WriteString("requirementSlope", Text(asset.RequirementSlope));
+            WriteNullable(writer, "delta", asset.Delta);
+            WriteNullable(writer, "gamma", asset.Gamma);
+            WriteNullable(writer, "healthChangeUp1Percent", asset.HealthChangeUp1Percent);
+            WriteNullable(writer, "healthChangeDown1Percent", asset.HealthChangeDown1Percent);
+            WriteNullable(writer, "liquidationPrice", asset.LiquidationPrice);
+            WriteNullable(writer, "moveToLiquidation", asset.MoveToLiquidation);
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+        if (risk.LargestMoveSurvived is { } largest)
+        {
+            writer.WriteStartObject("largestMoveSurvived");
+            WriteNullableString(writer, "asset", largest.Asset?.Symbol);
+            writer.WriteString("move", Text(largest.Move));
+            writer.WriteEndObject();
+        }
+        else
+        {
+            writer.WriteNull("largestMoveSurvived");
+        }
+        writer.WriteEndObject();
     }
 
     private static void WritePlan(Utf8JsonWriter writer, LiquidationPlan plan)

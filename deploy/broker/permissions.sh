@@ -45,7 +45,7 @@ case "$role" in
     fi
     # Health goes to the requester's reply queue only: an operator's, the api's.
     says="$(types AccountsHealthChanged MarginCalls LiquidationsPlanned ObservationsReplayRequested AccountViewsChanged)|(operator|api|all)(-[a-z0-9-]*)?\.[a-z]+\..*"
-    hears=$(types CollateralObserved PricesObserved LedgerEntry HealthRequested EpochClosed AccountViewsRequested)
+    hears=$(types CollateralObserved PricesObserved LedgerEntry HealthRequested RiskRequested EpochClosed AccountViewsRequested)
     queues="${user}(_error|_skipped)?|$own"
     ;;
   prover)
@@ -55,14 +55,14 @@ case "$role" in
     queues="prover(-inclusion|-attestation)?(_error|_skipped)?|$own"
     ;;
   operator)
-    says=$(types LedgerEntry EpochCloseRequested InclusionProofRequested CollateralAttestationRequested HealthRequested)
+    says=$(types LedgerEntry EpochCloseRequested InclusionProofRequested CollateralAttestationRequested HealthRequested RiskRequested)
     hears=$(types AccountsHealthChanged MarginCalls LiquidationsPlanned EpochClosed EpochCloseFailed ReservesObserved)
     queues="$own"
     ;;
   api)
     # Inclusion proofs and attestations on a caller's behalf, answered to its own reply queue; every account
     # view (no other role may hear those) and the engines' health events, for its read model and its event stream.
-    says=$(types InclusionProofRequested CollateralAttestationRequested AccountViewsRequested)
+    says=$(types InclusionProofRequested CollateralAttestationRequested AccountViewsRequested RiskRequested)
     hears=$(types AccountViewsChanged AccountsHealthChanged MarginCalls LiquidationsPlanned)
     queues="$own"
     ;;

@@ -23,3 +23,14 @@ internal sealed class AccountViewsRequestedConsumer(EngineBook engine) : IConsum
     public Task Consume(ConsumeContext<AccountViewsRequested> context) =>
         Answer.SendAsync(context, engine.AllViews());
 }
+
+/// <summary>
+/// Answers a request for one account's risk sensitivity, on the engine's queue (between two writes): only the
+/// partition that owns the account answers (another partition's silence is not an answer), to the
+/// requester's reply address.
+/// </summary>
+internal sealed class RiskRequestedConsumer(EngineBook engine) : IConsumer<RiskRequested>
+{
+    public Task Consume(ConsumeContext<RiskRequested> context) =>
+        engine.Owns(context.Message.Account) ? context.RespondAsync(engine.Risk(context.Message.Account)) : Task.CompletedTask;
+}

@@ -387,6 +387,29 @@ internal sealed class EngineBook(
         }
     }
 
+    /// <summary>Whether this replica answers for <paramref name="accountId"/>: its partition's, or every account when not partitioned.</summary>
+    public bool Owns(string accountId) => partition.Count <= 1 || partition.Owns(accountId);
+
+    /// <summary>
+    /// One account's cross pool's risk sensitivity now, between two writes (an answer to
+    /// <see cref="Messages.RiskRequested"/>): computed only when asked, never on a write.
+    /// </summary>
+    public Messages.RiskReported Risk(string accountId)
+    {
+        lock (_gate)
+        {
+            if (!book.TryFindAccount(accountId, out var account))
+            {
+                return new Messages.RiskReported(accountId, false, null, null, null, [], null, null);
+            }
+            var risk = Margin.Evaluation.RiskSensitivity.Of(book.CrossPositions(account), book.Market);
+            return new Messages.RiskReported(
+                accountId, true, Margin.Scenarios.MarginReportJson.StatusName(book.Status(account)), book.HealthFactor(account), risk.EffectiveLeverage,
+                [.. risk.Assets.Select(a => new Messages.AssetSensitivity(a.Asset.Symbol, a.Price, a.Delta, a.Gamma, a.HealthChangeUp1Percent, a.HealthChangeDown1Percent, a.LiquidationPrice, a.MoveToLiquidation))],
+                risk.LargestMoveSurvived?.Asset?.Symbol, risk.LargestMoveSurvived?.Move);
+        }
+    }
+
     /// <summary>How many accounts go in one message of views: a view is larger than a health change.</summary>
     public const int ViewsPerMessage = 1_000;
 

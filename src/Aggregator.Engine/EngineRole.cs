@@ -62,6 +62,7 @@ internal static class EngineRole
         bus.AddConsumer<PricesObservedConsumer, EngineConsumerDefinition<PricesObservedConsumer>>();
         bus.AddConsumer<HealthRequestedConsumer, EngineConsumerDefinition<HealthRequestedConsumer>>();
         bus.AddConsumer<AccountViewsRequestedConsumer, EngineConsumerDefinition<AccountViewsRequestedConsumer>>();
+        bus.AddConsumer<RiskRequestedConsumer, EngineConsumerDefinition<RiskRequestedConsumer>>();
         bus.AddConsumer<EpochClosedConsumer, EngineConsumerDefinition<EpochClosedConsumer>>();
         services.TryAddSingleton(TimeProvider.System);
     }

@@ -70,6 +70,30 @@ public sealed class AccountEndpointTests : IDisposable
     }
 
     [Fact]
+    public async Task An_owner_asks_the_engine_for_the_accounts_risk_and_a_caller_who_may_not_read_it_hears_the_one_refusal()
+    {
+        using var client = _world.Client(_world.Owner);
+        await Bus.Publish(new CollateralObserved(EngineFixtures.Batch(5, "0x05", (0, 10 * EngineFixtures.OneEth))));
+        await Borrow("account-0", 12_000);
+        await AccountWhen(client, "account-0", a => a.GetProperty("debtValue").GetString() == "12000", "the borrow shows");
+        using var response = await client.GetAsync(new Uri("/v1/accounts/account-0/risk", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var risk = ApiWorld.Json(await response.Content.ReadAsStringAsync());
+        // docs/margin.md's alice, computed by the engine now: 10 ETH at 2,000 (LT 0.825) against 12,000 USDC.
+        Assert.Equal(("1.375", "2.5"), (risk.GetProperty("healthFactor").GetString(), risk.GetProperty("effectiveLeverage").GetString()));
+        var eth = risk.GetProperty("assets").EnumerateArray().Single(a => a.GetProperty("asset").GetString() == "ETH");
+        Assert.Equal(("0.0006875", "0", "0.01375"), (eth.GetProperty("delta").GetString(), eth.GetProperty("gamma").GetString(), eth.GetProperty("healthChangeUp1Percent").GetString()));
+        Assert.StartsWith("1454.54545454", eth.GetProperty("liquidationPrice").GetString(), StringComparison.Ordinal);
+        Assert.Equal("ETH", risk.GetProperty("largestMoveSurvived").GetProperty("asset").GetString());
+
+        using var stranger = _world.Client(_world.Owner);
+        using var refused = await stranger.GetAsync(new Uri("/v1/accounts/account-1/risk", UriKind.Relative));
+        using var unknown = await _world.Client(_world.OperatorKey).GetAsync(new Uri("/v1/accounts/nobody/risk", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+        Assert.Equal(await refused.Content.ReadAsStringAsync(), await unknown.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Every_refusal_of_an_account_is_the_same_answer()
     {
         await Bus.Publish(new CollateralObserved(EngineFixtures.Batch(5, "0x05", (0, EngineFixtures.OneEth))));

@@ -20,6 +20,7 @@ public class EngineEndpointTests
             host.Services.GetRequiredService<IConsumerDefinition<LedgerEntryConsumer>>(),
             host.Services.GetRequiredService<IConsumerDefinition<PricesObservedConsumer>>(),
             host.Services.GetRequiredService<IConsumerDefinition<HealthRequestedConsumer>>(),
+            host.Services.GetRequiredService<IConsumerDefinition<RiskRequestedConsumer>>(),
             host.Services.GetRequiredService<IConsumerDefinition<EpochClosedConsumer>>(),
         ];
         Assert.All(definitions, definition =>

@@ -45,4 +45,22 @@ public class EnginePartitionTests
         Assert.Contains("another partition", outcome.Reason, StringComparison.Ordinal);
         Assert.Throws<InputException>(() => engine.Apply(new LedgerEntry("e2", "mallory", LedgerEntryKind.Borrow, Usdc, new Amount(5, 6), DateTimeOffset.UnixEpoch)));
     }
+
+    [Fact]
+    public void Only_the_owning_partition_answers_for_an_accounts_risk_and_an_unknown_account_is_not_found()
+    {
+        var partition = new EnginePartition(0, 2);
+        var settings = Settings(20);
+        var others = settings.Accounts.Select(a => a.Id).Where(id => !partition.Owns(id)).ToHashSet();
+        var engine = new EngineBook(settings.CreateBook(partition), others, partition);
+        var own = settings.Accounts.Select(a => a.Id).First(partition.Owns);
+        Assert.True(engine.Owns(own));
+        Assert.False(engine.Owns(others.First()));
+        var risk = engine.Risk(own);
+        Assert.True(risk.Found);
+        Assert.Equal("healthy", risk.Status); // nothing held, nothing owed
+        Assert.Null(risk.LargestMove);
+        Assert.False(engine.Risk(others.First()).Found); // asked directly, the book does not hold it either
+        Assert.True(new EngineBook(settings.CreateBook(EnginePartition.Whole)).Owns("anyone"));
+    }
 }

@@ -22,6 +22,13 @@ internal static class AccountEndpoints
             .WithTags("Accounts")
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .ProducesProblem(StatusCodes.Status404NotFound);
+        v1.MapGet("/accounts/{id}/risk", Risk)
+            .WithName("GetAccountRisk")
+            .WithSummary("The account's risk sensitivity now, asked of its engine (docs/margin.md, \"Risk sensitivity\"): effective leverage, per asset Delta and Gamma of the health factor, the change for a 1% move each way, the liquidation price, and the largest single-asset move it survives; for its credential or a protocol key that may read it.")
+            .WithTags("Accounts")
+            .Produces(StatusCodes.Status200OK, contentType: "application/json")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         v1.MapPost("/accounts/{id}/attestations", Attest)
             .WithName("AttestCollateral")
             .WithSummary("A collateral attestation of the account in a published epoch (docs/proofs.md): its committed balances reach the threshold at the prices less the haircuts, and nothing else is revealed; for the account's own credential only. 422 when the account falls short.")
@@ -58,6 +65,69 @@ internal static class AccountEndpoints
             return Refusal.NotReadable;
         }
         return model.Find(id) is { } answer ? answer : Refusal.NotReadable;
+    }
+
+    /// <summary>How long the engine that owns an account has to answer for its risk.</summary>
+    private static readonly TimeSpan RiskTimeout = TimeSpan.FromSeconds(30);
+
+    private static async Task<IResult> Risk(string id, HttpRequest request, AccessPolicy access, MassTransit.IClientFactory clients, CancellationToken cancellationToken)
+    {
+        if (access.Authorize(request.Headers.Authorization, id) is null)
+        {
+            return Refusal.NotReadable;
+        }
+        Messages.RiskReported risk;
+        try
+        {
+            var client = clients.CreateRequestClient<Messages.RiskRequested>(MassTransit.RequestTimeout.After(ms: (int)RiskTimeout.TotalMilliseconds));
+            risk = (await client.GetResponse<Messages.RiskReported>(new Messages.RiskRequested(id), cancellationToken).ConfigureAwait(false)).Message;
+        }
+        catch (MassTransit.RequestTimeoutException)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Service Unavailable",
+                detail: $"no engine answered for the account within {RiskTimeout.TotalSeconds:0} s; try again later");
+        }
+        if (!risk.Found)
+        {
+            return Refusal.NotReadable;
+        }
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("account", risk.Account);
+            writer.WriteString("status", risk.Status);
+            JsonDecimals.Write(writer, "healthFactor", risk.HealthFactor);
+            JsonDecimals.Write(writer, "effectiveLeverage", risk.EffectiveLeverage);
+            writer.WriteStartArray("assets");
+            foreach (var asset in risk.Assets)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("asset", asset.Asset);
+                JsonDecimals.Write(writer, "price", asset.Price);
+                JsonDecimals.Write(writer, "delta", asset.Delta);
+                JsonDecimals.Write(writer, "gamma", asset.Gamma);
+                JsonDecimals.Write(writer, "healthChangeUp1Percent", asset.HealthChangeUp1Percent);
+                JsonDecimals.Write(writer, "healthChangeDown1Percent", asset.HealthChangeDown1Percent);
+                JsonDecimals.Write(writer, "liquidationPrice", asset.LiquidationPrice);
+                JsonDecimals.Write(writer, "moveToLiquidation", asset.MoveToLiquidation);
+                writer.WriteEndObject();
+            }
+            writer.WriteEndArray();
+            if (risk.LargestMove is { } move)
+            {
+                writer.WriteStartObject("largestMoveSurvived");
+                writer.WriteString("asset", risk.LargestMoveAsset);
+                JsonDecimals.Write(writer, "move", move);
+                writer.WriteEndObject();
+            }
+            else
+            {
+                writer.WriteNull("largestMoveSurvived");
+            }
+            writer.WriteEndObject();
+        }
+        return TypedResults.Bytes(buffer.WrittenMemory.ToArray(), "application/json");
     }
 
     private static async Task<IResult> Attest(

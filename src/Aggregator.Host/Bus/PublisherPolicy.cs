@@ -20,6 +20,8 @@ internal static class PublisherPolicy
         [typeof(LedgerEntry)] = [BusIdentity.Operator],
         [typeof(HealthRequested)] = [BusIdentity.Operator],
         [typeof(HealthReported)] = [BusIdentity.Engine],
+        // One account's risk for the operator, or for the api on a caller's behalf (it checks the caller first).
+        [typeof(RiskRequested)] = [BusIdentity.Operator, BusIdentity.Api],
         [typeof(ObservationsReplayRequested)] = [BusIdentity.Engine],
         // Closes from the operator's CLI, or the prover's own schedule.
         [typeof(EpochCloseRequested)] = [BusIdentity.Operator, BusIdentity.Prover],

@@ -43,6 +43,7 @@ public class PublisherPolicyTests
             (new LedgerEntry("e1", "alice", LedgerEntryKind.Borrow, new AssetId("USDC"), new Core.Amounts.Amount(1, 6), DateTimeOffset.UtcNow), ["operator"]),
             (Health(0, 1), ["engine"]),
             (new HealthRequested(Guid.NewGuid()), ["operator"]),
+            (new RiskRequested("alice"), ["operator", "api"]),
             (new ObservationsReplayRequested("engine", DateTimeOffset.UtcNow), ["engine"]),
             (new EpochCloseRequested(1, DateTimeOffset.UtcNow), ["operator", "prover"]),
             (new InclusionProofRequested(1, "alice"), ["operator", "api"]),

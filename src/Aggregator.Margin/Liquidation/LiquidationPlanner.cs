@@ -38,19 +38,35 @@ internal static class LiquidationPlanner
         }
 
         var collateralAsset = market[collateral.Asset];
+        var (repaid, seize) = Execute(cover, debtAsset, collateral, collateralAsset);
+        // Dust (Aave v3.3): a partial liquidation that would leave the debt or the seized position worth
+        // less than the dust value, but not nothing, liquidates in full instead.
+        if (closeFactor < 1 && (Dust(debt.Amount.BaseUnits - repaid, debtAsset, market) || Dust(collateral.Amount.BaseUnits - seize, collateralAsset, market)))
+        {
+            closeFactor = 1;
+            (repaid, seize) = Execute(debt.Amount.BaseUnits, debtAsset, collateral, collateralAsset);
+        }
+        return new LiquidationPlan(
+            closeFactor, debt.Asset, new Amount(repaid, debtAsset.Decimals),
+            collateral.Chain, collateral.Asset, new Amount(seize, collateralAsset.Decimals), []);
+    }
+
+    // Repay `cover` base units and seize cover·debtPrice·(1 + bonus)/collateralPrice, capped by what the
+    // position holds (the repayment then shrinks to match).
+    private static (BigInteger Repaid, BigInteger Seized) Execute(BigInteger cover, AssetState debtAsset, CollateralPosition collateral, AssetState collateralAsset)
+    {
         var premium = 1 + collateralAsset.LiquidationBonus;
-        var coverWhole = PoolEvaluator.WholeUnits(cover, debtAsset);
-        var seize = FloorBaseUnits(coverWhole * debtAsset.Price * premium / collateralAsset.Price, collateralAsset);
+        var seize = FloorBaseUnits(PoolEvaluator.WholeUnits(cover, debtAsset) * debtAsset.Price * premium / collateralAsset.Price, collateralAsset);
         if (seize > collateral.Amount.BaseUnits)
         {
             seize = collateral.Amount.BaseUnits;
-            var seizeWhole = PoolEvaluator.WholeUnits(seize, collateralAsset);
-            cover = FloorBaseUnits(seizeWhole * collateralAsset.Price / (debtAsset.Price * premium), debtAsset);
+            cover = FloorBaseUnits(PoolEvaluator.WholeUnits(seize, collateralAsset) * collateralAsset.Price / (debtAsset.Price * premium), debtAsset);
         }
-        return new LiquidationPlan(
-            closeFactor, debt.Asset, new Amount(cover, debtAsset.Decimals),
-            collateral.Chain, collateral.Asset, new Amount(seize, collateralAsset.Decimals), []);
+        return (cover, seize);
     }
+
+    private static bool Dust(BigInteger left, AssetState asset, MarketState market) =>
+        left > 0 && PoolEvaluator.WholeUnits(left, asset) * asset.Price < market.Settings.DustValue;
 
     /// <summary>
     /// The candidate of largest value among those with an amount and a price, or null; equal values go to

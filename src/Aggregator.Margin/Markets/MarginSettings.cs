@@ -2,7 +2,7 @@ using Aggregator.Margin.Oracles;
 
 namespace Aggregator.Margin.Markets;
 
-/// <summary>Engine-wide settings: oracle rules, the margin-call warning level, dynamic-margin factors.</summary>
+/// <summary>Engine-wide settings: oracle rules, the margin-call warning level, dynamic-margin factors, the dust value.</summary>
 public sealed record MarginSettings(
     OracleSettings Oracle,
     decimal WarningHealthFactor,
@@ -11,4 +11,13 @@ public sealed record MarginSettings(
 {
     public const decimal DefaultWarningHealthFactor = 1.1m;
     public const decimal DefaultVolatilityMultiplier = 1m;
+
+    /// <summary>Aave v3.3's MIN_LEFTOVER_BASE: $1,000.</summary>
+    public const decimal DefaultDustValue = 1_000m;
+
+    /// <summary>
+    /// A liquidation that would leave a debt or a collateral position worth less than this (but more than
+    /// nothing) liquidates in full instead: the close factor does not apply (docs/margin.md, "Dust").
+    /// </summary>
+    public decimal DustValue { get; init; } = DefaultDustValue;
 }

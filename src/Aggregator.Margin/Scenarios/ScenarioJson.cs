@@ -85,11 +85,11 @@ public static class ScenarioJson
             DateTimeOffset? now = null;
             TimeSpan staleness = OracleSettings.DefaultStaleness;
             decimal deviation = OracleSettings.DefaultMaxDeviation, warning = MarginSettings.DefaultWarningHealthFactor;
-            decimal lambda = EwmaVolatility.DefaultLambda, multiplier = MarginSettings.DefaultVolatilityMultiplier;
+            decimal lambda = EwmaVolatility.DefaultLambda, multiplier = MarginSettings.DefaultVolatilityMultiplier, dust = MarginSettings.DefaultDustValue;
             if (element is { } p)
             {
                 Expect(p, JsonValueKind.Object, path);
-                Only(p, path, "now", "stalenessSeconds", "maxDeviation", "warningHealthFactor", "ewmaLambda", "volatilityMultiplier");
+                Only(p, path, "now", "stalenessSeconds", "maxDeviation", "warningHealthFactor", "ewmaLambda", "volatilityMultiplier", "dustValue");
                 if (Optional(p, "now") is { } n)
                 {
                     now = Time(n, $"{path}.now");
@@ -122,10 +122,14 @@ public static class ScenarioJson
                 {
                     multiplier = NonNegative(k, $"{path}.volatilityMultiplier");
                 }
+                if (Optional(p, "dustValue") is { } dv)
+                {
+                    dust = NonNegative(dv, $"{path}.dustValue");
+                }
             }
             // Without an explicit "now", the newest quote is now: the same file always evaluates the same way.
             now ??= LatestQuoteTime(root) ?? DateTimeOffset.UnixEpoch;
-            return new MarginSettings(new OracleSettings(now.Value, staleness, deviation), warning, lambda, multiplier);
+            return new MarginSettings(new OracleSettings(now.Value, staleness, deviation), warning, lambda, multiplier) { DustValue = dust };
         }
 
         private static DateTimeOffset? LatestQuoteTime(JsonElement root)

@@ -45,9 +45,11 @@ internal static class MarginCommand
         var input = InputOption();
         var shock = new Option<string>("--shock") { Description = "Relative price shocks, e.g. ETH=-0.3,SOL=-0.4", Required = true };
         var impact = new Option<string?>("--impact") { Description = "Linear price impact per whole unit sold, e.g. ETH=0.00001 (default 0)" };
-        var command = new Command("stress", "Shock prices, liquidate, apply market impact, re-price and repeat until nothing changes; print the rounds and totals as JSON.")
+        var fund = new Option<string?>("--fund") { Description = "The insurance fund at the start, whole units per asset, e.g. USDC=100000 (default empty)" };
+        var fundShare = new Option<string?>("--fund-share") { Description = "The fund's share of each liquidation bonus, from 0 to 1 (default 0)" };
+        var command = new Command("stress", "Shock prices, liquidate, apply market impact, re-price and repeat until nothing changes; print the rounds and totals (bad debt, the deficit and what the insurance fund covers of it) as JSON.")
         {
-            input, shock, impact,
+            input, shock, impact, fund, fundShare,
         };
         command.SetAction(parseResult =>
         {
@@ -55,7 +57,17 @@ internal static class MarginCommand
             var market = scenario.ResolveMarket();
             var shocks = AssetValues(parseResult.GetValue(shock)!, "--shock", market, min: -1);
             var impacts = parseResult.GetValue(impact) is { } text ? AssetValues(text, "--impact", market, min: 0) : new Dictionary<AssetId, decimal>();
-            var settings = new StressSettings(shocks, impacts);
+            var share = 0m;
+            if (parseResult.GetValue(fundShare) is { } shareText
+                && (!decimal.TryParse(shareText, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out share) || share is < 0 or > 1))
+            {
+                throw new InputException($"'{shareText}' is not a share from 0 to 1 of the liquidation bonus", field: "--fund-share");
+            }
+            var settings = new StressSettings(shocks, impacts)
+            {
+                Fund = parseResult.GetValue(fund) is { } fundText ? AssetValues(fundText, "--fund", market, min: 0) : new Dictionary<AssetId, decimal>(),
+                FundShare = share,
+            };
             var report = StressTest.Run(scenario.Accounts, market, settings);
             WriteJson(context, stream => MarginReportJson.WriteStress(stream, settings, report));
             return ExitCodes.Success;

@@ -97,6 +97,14 @@ public static class MarginReportJson
         WriteMap(writer, "liquidatedVolume", report.LiquidatedVolume);
         WriteMap(writer, "repaidDebt", report.RepaidDebt);
         writer.WriteString("badDebt", Text(report.BadDebt));
+        WriteMap(writer, "deficit", report.Deficit);
+        WriteMap(writer, "deficitLeft", report.DeficitLeft);
+        writer.WriteStartObject("insuranceFund");
+        WriteMap(writer, "start", report.Fund.Start);
+        WriteMap(writer, "credited", report.Fund.Credited);
+        WriteMap(writer, "drawn", report.Fund.Drawn);
+        WriteMap(writer, "end", report.Fund.End);
+        writer.WriteEndObject();
         writer.WriteStartArray("insolventAccounts");
         foreach (var account in report.InsolventAccounts)
         {

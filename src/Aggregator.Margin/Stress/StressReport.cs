@@ -10,7 +10,27 @@ public sealed record StressReport(
     IReadOnlyDictionary<AssetId, decimal> RepaidDebt,
     decimal BadDebt,
     IReadOnlyList<string> InsolventAccounts,
-    bool Converged);
+    bool Converged)
+{
+    /// <summary>The insurance fund: what the liquidations paid into it, what it drew for deficits, and what it ends with (whole units per asset).</summary>
+    public FundMovement Fund { get; init; } = FundMovement.None;
+
+    /// <summary>Per asset, what pools whose collateral is exhausted still owe (whole units), before the fund covers it.</summary>
+    public IReadOnlyDictionary<AssetId, decimal> Deficit { get; init; } = new Dictionary<AssetId, decimal>();
+
+    /// <summary>Per asset, the deficit the fund could not cover: left to the institution.</summary>
+    public IReadOnlyDictionary<AssetId, decimal> DeficitLeft { get; init; } = new Dictionary<AssetId, decimal>();
+}
+
+/// <summary>The insurance fund over a stress test, per asset in whole units.</summary>
+public sealed record FundMovement(
+    IReadOnlyDictionary<AssetId, decimal> Start,
+    IReadOnlyDictionary<AssetId, decimal> Credited,
+    IReadOnlyDictionary<AssetId, decimal> Drawn,
+    IReadOnlyDictionary<AssetId, decimal> End)
+{
+    public static FundMovement None { get; } = new(new Dictionary<AssetId, decimal>(), new Dictionary<AssetId, decimal>(), new Dictionary<AssetId, decimal>(), new Dictionary<AssetId, decimal>());
+}
 
 /// <summary>One round: how many pools were liquidated, what was sold and repaid, and the prices after impact.</summary>
 public sealed record StressRound(

@@ -30,6 +30,8 @@ public static class StressTest
             .SelectMany(a => a.Isolated.Select(i => (Name: $"{a.Id}/{i.Id}", Pool: i.Positions)).Prepend((Name: a.Id, Pool: a.Cross)))
             .ToArray();
         var basePrices = market.Assets.ToDictionary(a => a.Id, a => a.Price);
+        var fund = new BadDebt.InsuranceFund(settings.Fund, settings.FundShare);
+        var credited = new Dictionary<AssetId, decimal>();
 
         var rounds = new List<StressRound>();
         var totalSold = new Dictionary<AssetId, decimal>();
@@ -54,7 +56,9 @@ public static class StressTest
                 pools[i].Pool = Apply(pools[i].Pool, plan, cover.BaseUnits, seized.BaseUnits);
                 liquidations++;
                 Add(repaid, debtAsset, PoolEvaluator.WholeUnits(cover.BaseUnits, current[debtAsset]));
-                Add(sold, collateralAsset, PoolEvaluator.WholeUnits(seized.BaseUnits, current[collateralAsset]));
+                var seizedUnits = PoolEvaluator.WholeUnits(seized.BaseUnits, current[collateralAsset]);
+                Add(sold, collateralAsset, seizedUnits);
+                Add(credited, collateralAsset, fund.CreditLiquidation(collateralAsset, seizedUnits, current[collateralAsset].LiquidationBonus));
             }
             if (liquidations == 0)
             {
@@ -77,6 +81,7 @@ public static class StressTest
         var final = market.WithPrices(prices);
         decimal badDebt = 0;
         var insolvent = new List<string>();
+        var deficit = new Dictionary<AssetId, decimal>();
         foreach (var (name, pool) in pools)
         {
             var health = PoolEvaluator.Evaluate(Remark(pool, prices, basePrices), final, isolated: false);
@@ -86,8 +91,30 @@ public static class StressTest
                 badDebt -= net;
                 insolvent.Add(name);
             }
+            // Aave v3.3: debt left once no collateral is, is a deficit of its asset.
+            if (pool.Collateral.All(c => c.Amount.BaseUnits.IsZero))
+            {
+                foreach (var debt in pool.Debts.Where(d => !d.Amount.BaseUnits.IsZero))
+                {
+                    Add(deficit, debt.Asset, PoolEvaluator.WholeUnits(debt.Amount.BaseUnits, final[debt.Asset]));
+                }
+            }
         }
-        return new StressReport(shocked, rounds, totalSold, totalRepaid, badDebt, insolvent, converged);
+        var start = new Dictionary<AssetId, decimal>(settings.Fund);
+        var drawn = new Dictionary<AssetId, decimal>();
+        var left = new Dictionary<AssetId, decimal>();
+        foreach (var (asset, owed) in deficit.OrderBy(d => d.Key.Symbol, StringComparer.Ordinal))
+        {
+            var (fromFund, uncovered) = fund.Cover(asset, owed);
+            Add(drawn, asset, fromFund);
+            Add(left, asset, uncovered);
+        }
+        return new StressReport(shocked, rounds, totalSold, totalRepaid, badDebt, insolvent, converged)
+        {
+            Fund = new FundMovement(start, credited, drawn, new Dictionary<AssetId, decimal>(fund.Balances)),
+            Deficit = deficit,
+            DeficitLeft = left,
+        };
     }
 
     private static MarginPositions Apply(MarginPositions pool, Liquidation.LiquidationPlan plan, BigInteger cover, BigInteger seized)

@@ -63,11 +63,14 @@ public sealed class MarginCommandTests : IDisposable
     [InlineData("--shock", "ETH=-1.5", "below -1")]
     [InlineData("--shock", "ETH", "not SYMBOL=NUMBER")]
     [InlineData("--impact", "ETH=-0.1", "below 0")]
-    public void Stress_rejects_bad_shocks_and_impacts_with_exit_2(string option, string value, string expected)
+    [InlineData("--fund", "USDC=-5", "below 0")]
+    [InlineData("--fund-share", "-0.1", "--fund-share: '-0.1' is not a share from 0 to 1")]
+    [InlineData("--fund-share", "1.2", "--fund-share: '1.2' is not a share from 0 to 1")]
+    public void Stress_rejects_bad_shocks_impacts_and_funds_with_exit_2(string option, string value, string expected)
     {
         string[] args = option == "--shock"
             ? ["margin", "stress", "--input", Example, "--shock", value]
-            : ["margin", "stress", "--input", Example, "--shock", "ETH=-0.1", "--impact", value];
+            : ["margin", "stress", "--input", Example, "--shock", "ETH=-0.1", option, value];
         var (exit, stdout, stderr) = CliRunner.Run(args);
         Assert.Equal(2, exit);
         Assert.Equal("", stdout);

@@ -31,6 +31,11 @@ switch (mode)
             updates: args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 10_000_000,
             updatesPerTick: args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 100_000);
         break;
+    case "montecarlo":
+        MarginBenchmark.RunMonteCarlo(
+            accounts: args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100_000,
+            draws: args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20);
+        break;
     case "proofs":
         await ProofBenchmark.Run(
             inclusionProofs: args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5,

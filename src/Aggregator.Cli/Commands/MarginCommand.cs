@@ -16,6 +16,7 @@ internal static class MarginCommand
     {
         var command = new Command("margin", "Evaluate cross and isolated margin over a scenario, or stress it with price shocks.");
         command.Subcommands.Add(Evaluate(context));
+        command.Subcommands.Add(MonteCarloCommand(context));
         command.Subcommands.Add(Stress(context));
         return command;
     }
@@ -55,24 +56,56 @@ internal static class MarginCommand
         {
             var scenario = ReadScenario(parseResult.GetValue(input)!);
             var market = scenario.ResolveMarket();
-            var shocks = AssetValues(parseResult.GetValue(shock)!, "--shock", market, min: -1);
-            var impacts = parseResult.GetValue(impact) is { } text ? AssetValues(text, "--impact", market, min: 0) : new Dictionary<AssetId, decimal>();
-            var share = 0m;
-            if (parseResult.GetValue(fundShare) is { } shareText
-                && (!decimal.TryParse(shareText, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out share) || share is < 0 or > 1))
-            {
-                throw new InputException($"'{shareText}' is not a share from 0 to 1 of the liquidation bonus", field: "--fund-share");
-            }
-            var settings = new StressSettings(shocks, impacts)
-            {
-                Fund = parseResult.GetValue(fund) is { } fundText ? AssetValues(fundText, "--fund", market, min: 0) : new Dictionary<AssetId, decimal>(),
-                FundShare = share,
-            };
+            var settings = CascadeSettings(parseResult, market, AssetValues(parseResult.GetValue(shock)!, "--shock", market, min: -1), impact, fund, fundShare);
             var report = StressTest.Run(scenario.Accounts, market, settings);
             WriteJson(context, stream => MarginReportJson.WriteStress(stream, settings, report));
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    private static Command MonteCarloCommand(CliContext context)
+    {
+        var input = InputOption();
+        var covariance = new Option<string>("--covariance") { Description = "COVARIANCE.json: { \"assets\": [\"ETH\", ...], \"covariance\": [[...], ...] } of one-day log returns", Required = true };
+        var draws = new Option<int>("--draws") { Description = "How many joint draws (default 1000)", DefaultValueFactory = _ => 1000 };
+        var seed = new Option<int>("--seed") { Description = "The seed: the same seed, the same draws (default 1)", DefaultValueFactory = _ => 1 };
+        var impact = new Option<string?>("--impact") { Description = "Linear price impact per whole unit sold, e.g. ETH=0.00001 (default 0)" };
+        var fund = new Option<string?>("--fund") { Description = "The insurance fund at the start, whole units per asset (default empty)" };
+        var fundShare = new Option<string?>("--fund-share") { Description = "The fund's share of each liquidation bonus, from 0 to 1 (default 0)" };
+        var command = new Command("montecarlo", "Draw correlated price shocks (Cholesky factor of a covariance matrix, seeded), run each through the cascade, and print the distribution of the book's bad debt, the fund's probability of ruin and the largest contributors as JSON.")
+        {
+            input, covariance, draws, seed, impact, fund, fundShare,
+        };
+        command.SetAction(parseResult =>
+        {
+            var scenario = ReadScenario(parseResult.GetValue(input)!);
+            var market = scenario.ResolveMarket();
+            var shocks = MonteCarlo.ReadCovariance(parseResult.GetValue(covariance)!, market);
+            var settings = CascadeSettings(parseResult, market, new Dictionary<AssetId, decimal>(), impact, fund, fundShare);
+            var report = MonteCarlo.Run(scenario.Accounts, market, shocks, settings, parseResult.GetValue(draws), parseResult.GetValue(seed));
+            context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{report.Draws} draws in {report.Elapsed.TotalSeconds:F2} s ({report.Elapsed.TotalMilliseconds / report.Draws:F2} ms a draw, on {Environment.ProcessorCount} cores)"));
+            WriteJson(context, stream => MarginReportJson.WriteMonteCarlo(stream, report));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    // The cascade's settings shared by stress and montecarlo: shocks, impacts, the fund and its share.
+    private static StressSettings CascadeSettings(ParseResult parseResult, MarketState market, Dictionary<AssetId, decimal> shocks, Option<string?> impact, Option<string?> fund, Option<string?> fundShare)
+    {
+        var impacts = parseResult.GetValue(impact) is { } text ? AssetValues(text, "--impact", market, min: 0) : new Dictionary<AssetId, decimal>();
+        var share = 0m;
+        if (parseResult.GetValue(fundShare) is { } shareText
+            && (!decimal.TryParse(shareText, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out share) || share is < 0 or > 1))
+        {
+            throw new InputException($"'{shareText}' is not a share from 0 to 1 of the liquidation bonus", field: "--fund-share");
+        }
+        return new StressSettings(shocks, impacts)
+        {
+            Fund = parseResult.GetValue(fund) is { } fundText ? AssetValues(fundText, "--fund", market, min: 0) : new Dictionary<AssetId, decimal>(),
+            FundShare = share,
+        };
     }
 
     private static Scenario ReadScenario(string path)

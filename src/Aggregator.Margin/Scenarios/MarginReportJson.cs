@@ -115,6 +115,33 @@ public static class MarginReportJson
         writer.WriteEndObject();
     }
 
+    public static void WriteMonteCarlo(Stream output, MonteCarlo.Report report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        using var writer = new Utf8JsonWriter(output, Options);
+        writer.WriteStartObject();
+        writer.WriteNumber("draws", report.Draws);
+        writer.WriteNumber("seed", report.Seed);
+        writer.WriteStartObject("badDebt");
+        writer.WriteString("mean", Text(report.MeanBadDebt));
+        writer.WriteString("p95", Text(report.BadDebt95));
+        writer.WriteString("p99", Text(report.BadDebt99));
+        writer.WriteString("expectedShortfall99", Text(report.ExpectedShortfall99));
+        writer.WriteEndObject();
+        writer.WriteString("probabilityOfRuin", Text(report.ProbabilityOfRuin));
+        writer.WriteStartArray("topContributors");
+        foreach (var contributor in report.TopContributors)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("pool", contributor.Pool);
+            writer.WriteString("meanBadDebt", Text(contributor.MeanBadDebt));
+            writer.WriteNumber("insolventDraws", contributor.Draws);
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
     /// <summary>A decimal as the shortest exact string ("1.5", "0", "-3.25").</summary>
     public static string Text(decimal value) => value.ToString("0.############################", CultureInfo.InvariantCulture);
 

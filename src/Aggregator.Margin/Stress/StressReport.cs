@@ -18,6 +18,9 @@ public sealed record StressReport(
     /// <summary>Per asset, what pools whose collateral is exhausted still owe (whole units), before the fund covers it.</summary>
     public IReadOnlyDictionary<AssetId, decimal> Deficit { get; init; } = new Dictionary<AssetId, decimal>();
 
+    /// <summary>Each insolvent pool's bad debt at final prices (`account` or `account/isolatedId`).</summary>
+    public IReadOnlyDictionary<string, decimal> BadDebtByPool { get; init; } = new Dictionary<string, decimal>();
+
     /// <summary>Per asset, the deficit the fund could not cover: left to the institution.</summary>
     public IReadOnlyDictionary<AssetId, decimal> DeficitLeft { get; init; } = new Dictionary<AssetId, decimal>();
 }

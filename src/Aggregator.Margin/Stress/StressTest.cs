@@ -81,6 +81,7 @@ public static class StressTest
         var final = market.WithPrices(prices);
         decimal badDebt = 0;
         var insolvent = new List<string>();
+        var shortfalls = new Dictionary<string, decimal>(StringComparer.Ordinal);
         var deficit = new Dictionary<AssetId, decimal>();
         foreach (var (name, pool) in pools)
         {
@@ -90,6 +91,7 @@ public static class StressTest
             {
                 badDebt -= net;
                 insolvent.Add(name);
+                shortfalls[name] = -net;
             }
             // Aave v3.3: debt left once no collateral is, is a deficit of its asset.
             if (pool.Collateral.All(c => c.Amount.BaseUnits.IsZero))
@@ -114,6 +116,7 @@ public static class StressTest
             Fund = new FundMovement(start, credited, drawn, new Dictionary<AssetId, decimal>(fund.Balances)),
             Deficit = deficit,
             DeficitLeft = left,
+            BadDebtByPool = shortfalls,
         };
     }
 

@@ -99,10 +99,42 @@ public sealed class MarginCommandTests : IDisposable
     [InlineData("margin")]
     [InlineData("margin", "evaluate")]
     [InlineData("margin", "stress")]
+    [InlineData("margin", "montecarlo")]
     public void Help_is_available_on_every_margin_verb(params string[] verb)
     {
         var (exit, stdout, _) = CliRunner.Run([.. verb, "--help"]);
         Assert.Equal(0, exit);
         Assert.Contains("Usage:", stdout);
+    }
+
+    [Fact]
+    public void Montecarlo_prints_the_distribution_and_repeats_exactly_for_a_seed()
+    {
+        var covariance = Scenario("""{ "assets": ["ETH", "BTC"], "covariance": [[0.0025, 0.0018], [0.0018, 0.0016]] }""");
+        string[] args = ["margin", "montecarlo", "--input", Example, "--covariance", covariance, "--draws", "200", "--seed", "5", "--impact", "ETH=0.001", "--fund", "USDC=500", "--fund-share", "0.1"];
+        var (exit, stdout, stderr) = CliRunner.Run(args);
+        Assert.True(exit == 0, stderr);
+        Assert.Matches(@"^200 draws in [0-9.]+ s", stderr.Trim());
+        using var report = JsonDocument.Parse(stdout);
+        var root = report.RootElement;
+        Assert.Equal(200, root.GetProperty("draws").GetInt32());
+        var badDebt = root.GetProperty("badDebt");
+        var (p95, p99) = (decimal.Parse(badDebt.GetProperty("p95").GetString()!, System.Globalization.CultureInfo.InvariantCulture), decimal.Parse(badDebt.GetProperty("p99").GetString()!, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.True(p95 <= p99, $"p95 {p95} above p99 {p99}");
+        // dave is insolvent before any shock: he leads the contributors in every draw.
+        Assert.Equal("dave", root.GetProperty("topContributors")[0].GetProperty("pool").GetString());
+        Assert.Equal(stdout, CliRunner.Run(args).Output);
+    }
+
+    [Theory]
+    [InlineData("""{ "assets": ["ETH", "BTC"], "covariance": [[0.01, 0.02], [0.02, 0.01]] }""", "not positive semi-definite")]
+    [InlineData("""{ "assets": ["ETH", "XRP"], "covariance": [[0.01, 0], [0, 0.01]] }""", "'XRP' is not an asset of the scenario")]
+    [InlineData("""{ "assets": ["ETH"], "covariance": "none" }""", "not a covariance file")]
+    public void Montecarlo_refuses_a_covariance_no_distribution_has_with_exit_2(string json, string expected)
+    {
+        var (exit, stdout, stderr) = CliRunner.Run(["margin", "montecarlo", "--input", Example, "--covariance", Scenario(json)]);
+        Assert.Equal(2, exit);
+        Assert.Equal("", stdout);
+        Assert.Contains(expected, stderr);
     }
 }

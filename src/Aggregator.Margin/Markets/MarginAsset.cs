@@ -13,4 +13,20 @@ public sealed record MarginAsset(
     RiskParams Risk,
     IReadOnlyList<PriceQuote> Quotes,
     decimal? LiquidationThresholdMin,
-    IReadOnlyList<decimal> PriceHistory);
+    IReadOnlyList<decimal> PriceHistory)
+{
+    /// <summary>How the history becomes a volatility for dynamic margin (EWMA unless the market file says otherwise).</summary>
+    public VolatilityModel Model { get; init; } = VolatilityModel.Ewma;
+}
+
+/// <summary>
+/// The volatility that moves an asset's effective liquidation threshold (docs/margin.md, "Dynamic margin"
+/// and "Predictive margin"): EWMA reacts after a move; GARCH(1,1) forecasts tomorrow's; static keeps the
+/// threshold where it is set.
+/// </summary>
+public enum VolatilityModel
+{
+    Ewma,
+    Garch,
+    Static,
+}

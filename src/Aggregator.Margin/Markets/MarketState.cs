@@ -57,9 +57,19 @@ public sealed class MarketState
     private static AssetState ResolveAsset(MarginAsset asset, MarginSettings settings)
     {
         var oracle = OracleAggregator.Aggregate(asset.Quotes, settings.Oracle);
-        var sigma = asset.LiquidationThresholdMin is null ? 0 : EwmaVolatility.Sigma(asset.PriceHistory, settings.EwmaLambda);
+        var sigma = asset.LiquidationThresholdMin is null ? 0 : asset.Model switch
+        {
+            VolatilityModel.Ewma => EwmaVolatility.Sigma(asset.PriceHistory, settings.EwmaLambda),
+            VolatilityModel.Garch => (decimal)GarchVolatility.Estimate(asset.PriceHistory).Forecast,
+            _ => 0,
+        };
         var lt = asset.Risk.LiquidationThreshold;
         var effectiveLt = asset.LiquidationThresholdMin is { } min ? Math.Max(min, lt - settings.VolatilityMultiplier * sigma) : lt;
+        if (asset.Model == VolatilityModel.Garch)
+        {
+            // A forecast in double feeds the rules only rounded to a basis point, down: the safe side.
+            effectiveLt = Math.Max(asset.LiquidationThresholdMin ?? 0, decimal.Floor(effectiveLt * 10_000) / 10_000);
+        }
         return new AssetState(
             asset.Id, asset.Decimals, oracle.Price, oracle.Status, lt, effectiveLt,
             Math.Min(asset.Risk.Ltv, effectiveLt), asset.Risk.LiquidationBonus, sigma);

@@ -158,7 +158,7 @@ public static class ScenarioJson
         private MarginAsset Asset(JsonElement element, string path, DateTimeOffset now)
         {
             Expect(element, JsonValueKind.Object, path);
-            Only(element, path, "symbol", "decimals", "ltv", "liquidationThreshold", "liquidationBonus", "price", "prices", "liquidationThresholdMin", "priceHistory");
+            Only(element, path, "symbol", "decimals", "ltv", "liquidationThreshold", "liquidationBonus", "price", "prices", "liquidationThresholdMin", "priceHistory", "volatilityModel");
             var symbol = String(Required(element, "symbol", path), $"{path}.symbol");
             if (!AssetId.IsValid(symbol))
             {
@@ -221,7 +221,25 @@ public static class ScenarioJson
             var history = Optional(element, "priceHistory") is { } h
                 ? ArrayOf(h, $"{path}.priceHistory").Select((x, i) => Positive(x, $"{path}.priceHistory[{i}]")).ToArray()
                 : [];
-            return new MarginAsset(id, decimals, risk, quotes, ltMin, history);
+            var model = VolatilityModel.Ewma;
+            if (Optional(element, "volatilityModel") is { } vm)
+            {
+                model = vm.ValueKind == JsonValueKind.String && Enum.TryParse<VolatilityModel>(vm.GetString(), ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !char.IsDigit(vm.GetString()![0])
+                    ? parsed
+                    : throw Error($"{path}.volatilityModel", $"{vm} is not ewma, garch or static");
+            }
+            if (model == VolatilityModel.Garch && ltMin is not null)
+            {
+                try
+                {
+                    GarchVolatility.Estimate(history);
+                }
+                catch (InputException error)
+                {
+                    throw Error($"{path}.priceHistory", error.Message.Split(": ", 2)[^1]);
+                }
+            }
+            return new MarginAsset(id, decimals, risk, quotes, ltMin, history) { Model = model };
         }
 
         private MarginAccount Account(JsonElement element, string path)

@@ -17,6 +17,7 @@ internal static class MarginCommand
         var command = new Command("margin", "Evaluate cross and isolated margin over a scenario, or stress it with price shocks.");
         command.Subcommands.Add(Evaluate(context));
         command.Subcommands.Add(MonteCarloCommand(context));
+        command.Subcommands.Add(Backtest(context));
         command.Subcommands.Add(Stress(context));
         return command;
     }
@@ -86,6 +87,56 @@ internal static class MarginCommand
             var report = MonteCarlo.Run(scenario.Accounts, market, shocks, settings, parseResult.GetValue(draws), parseResult.GetValue(seed));
             context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{report.Draws} draws in {report.Elapsed.TotalSeconds:F2} s ({report.Elapsed.TotalMilliseconds / report.Draws:F2} ms a draw, on {Environment.ProcessorCount} cores)"));
             WriteJson(context, stream => MarginReportJson.WriteMonteCarlo(stream, report));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command Backtest(CliContext context)
+    {
+        var paths = new Option<int>("--paths") { Description = "How many synthetic paths (regime switching with jumps, labelled synthetic; default 20)", DefaultValueFactory = _ => 20 };
+        var days = new Option<int>("--days") { Description = "Days per synthetic path (default 500)", DefaultValueFactory = _ => 500 };
+        var seed = new Option<int>("--seed") { Description = "The first path's seed; path i uses seed + i (default 1001)", DefaultValueFactory = _ => 1001 };
+        var series = new Option<string[]>("--series") { Description = "A CSV of daily prices to run instead of synthetic paths (repeatable)", AllowMultipleArgumentsPerToken = false };
+        var accounts = new Option<int>("--accounts") { Description = "Borrowers in the book (default 1000)", DefaultValueFactory = _ => 1000 };
+        var command = new Command("backtest", "Run static, EWMA and GARCH thresholds on the same book over the same price paths; print liquidations, bad debt, capital locked, and the method chosen as the default (least bad debt plus 5% a year on the capital locked) as JSON.")
+        {
+            paths, days, seed, series, accounts,
+        };
+        command.SetAction(parseResult =>
+        {
+            var files = parseResult.GetValue(series) ?? [];
+            var (count, length, first) = (parseResult.GetValue(paths), parseResult.GetValue(days), parseResult.GetValue(seed));
+            if (files.Length == 0 && (count < 1 || length < 100))
+            {
+                throw new InputException($"{count} paths of {length} days: at least one path of at least 100 days", field: "--paths");
+            }
+            IReadOnlyList<decimal[]> prices = files.Length > 0
+                ? [.. files.Select(Margin.Backtest.PricePaths.ReadCsv)]
+                : [.. Enumerable.Range(0, count).Select(i => Margin.Backtest.PricePaths.RegimeSwitchingWithJumps(first + i, length))];
+            var settings = new Margin.Backtest.MarginBacktest.Settings(Accounts: parseResult.GetValue(accounts));
+            var result = Margin.Backtest.MarginBacktest.Run(prices, settings);
+            WriteJson(context, stream =>
+            {
+                using var writer = new System.Text.Json.Utf8JsonWriter(stream, new System.Text.Json.JsonWriterOptions { Indented = true });
+                writer.WriteStartObject();
+                writer.WriteString("paths", files.Length > 0 ? "series given" : $"synthetic: regime switching with jumps, seeds {first}..{first + count - 1}, {length} days");
+                writer.WriteNumber("accounts", settings.Accounts);
+                writer.WriteStartArray("methods");
+                foreach (var method in result.Methods)
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("method", method.Method.ToString().ToLowerInvariant());
+                    writer.WriteNumber("liquidations", method.Liquidations);
+                    writer.WriteString("badDebt", MarginReportJson.Text(decimal.Round(method.BadDebt, 2)));
+                    writer.WriteString("capitalLocked", MarginReportJson.Text(decimal.Round(method.CapitalLocked, 4)));
+                    writer.WriteString("cost", MarginReportJson.Text(decimal.Round(method.Cost, 2)));
+                    writer.WriteEndObject();
+                }
+                writer.WriteEndArray();
+                writer.WriteString("default", result.Default.ToString().ToLowerInvariant());
+                writer.WriteEndObject();
+            });
             return ExitCodes.Success;
         });
         return command;

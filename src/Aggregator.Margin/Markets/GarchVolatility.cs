@@ -18,6 +18,7 @@ public static class GarchVolatility
 
     public sealed record Fit(double Omega, double Alpha, double Beta, double Forecast, double LogLikelihood);
 
+    /// <returns>The fit; all zero for a history that never moves.</returns>
     /// <exception cref="InputException">Fewer than <see cref="MinimumReturns"/> returns, a price not positive, or a fit that does not converge.</exception>
     public static Fit Estimate(IReadOnlyList<decimal> history)
     {
@@ -36,9 +37,10 @@ public static class GarchVolatility
             returns[i - 1] = (double)(history[i] / history[i - 1]) - 1;
         }
         var variance = returns.Average(r => r * r);
-        if (variance <= 0)
+        if (variance == 0)
         {
-            throw new InputException("the history never moves: there is no volatility to fit", field: "priceHistory");
+            // A history that never moves (a stable asset): nothing to fit, and no volatility to forecast.
+            return new Fit(0, 0, 0, 0, 0);
         }
         // (a, b, c) -> ω = variance · e^a, persistence α + β = s(b) < 1, α = s(b) · s(c), β = s(b) · (1 − s(c)).
         Fit Parameters(Vector<double> x)

@@ -221,7 +221,8 @@ public static class ScenarioJson
             var history = Optional(element, "priceHistory") is { } h
                 ? ArrayOf(h, $"{path}.priceHistory").Select((x, i) => Positive(x, $"{path}.priceHistory[{i}]")).ToArray()
                 : [];
-            var model = VolatilityModel.Ewma;
+            // The backtest's winner (bench/RESULTS.md, issue 25) is the default where a fit is possible.
+            var model = history.Length - 1 >= GarchVolatility.MinimumReturns ? VolatilityModel.Garch : VolatilityModel.Ewma;
             if (Optional(element, "volatilityModel") is { } vm)
             {
                 model = vm.ValueKind == JsonValueKind.String && Enum.TryParse<VolatilityModel>(vm.GetString(), ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !char.IsDigit(vm.GetString()![0])

@@ -84,17 +84,8 @@ public static class MarginBacktest
     }
 
     // The threshold set from the prices before the day: the engine's rules for each method.
-    private static decimal Threshold(decimal[] history, VolatilityModel method, Settings settings)
-    {
-        var sigma = method switch
-        {
-            VolatilityModel.Ewma => EwmaVolatility.Sigma(history, EwmaVolatility.DefaultLambda),
-            VolatilityModel.Garch => (decimal)GarchVolatility.Estimate(history).Forecast,
-            _ => 0m,
-        };
-        var threshold = Math.Max(settings.LiquidationThresholdMin, settings.LiquidationThreshold - (settings.VolatilityMultiplier * sigma));
-        return method == VolatilityModel.Garch ? Math.Max(settings.LiquidationThresholdMin, decimal.Floor(threshold * 10_000) / 10_000) : threshold;
-    }
+    private static decimal Threshold(decimal[] history, VolatilityModel method, Settings settings) =>
+        MarketState.DynamicThreshold(method, history, settings.LiquidationThreshold, settings.LiquidationThresholdMin, settings.VolatilityMultiplier, EwmaVolatility.DefaultLambda).EffectiveLt;
 
     // Borrowers holding 1 to 10 units against a debt that starts them at a health factor of 1.2 to 2.0 (static threshold).
     private static (decimal[] Held, decimal[] Owed) Book(decimal startPrice, Settings settings)

@@ -57,21 +57,30 @@ public sealed class MarketState
     private static AssetState ResolveAsset(MarginAsset asset, MarginSettings settings)
     {
         var oracle = OracleAggregator.Aggregate(asset.Quotes, settings.Oracle);
-        var sigma = asset.LiquidationThresholdMin is null ? 0 : asset.Model switch
-        {
-            VolatilityModel.Ewma => EwmaVolatility.Sigma(asset.PriceHistory, settings.EwmaLambda),
-            VolatilityModel.Garch => (decimal)GarchVolatility.Estimate(asset.PriceHistory).Forecast,
-            _ => 0,
-        };
         var lt = asset.Risk.LiquidationThreshold;
-        var effectiveLt = asset.LiquidationThresholdMin is { } min ? Math.Max(min, lt - settings.VolatilityMultiplier * sigma) : lt;
-        if (asset.Model == VolatilityModel.Garch)
-        {
-            // A forecast in double feeds the rules only rounded to a basis point, down: the safe side.
-            effectiveLt = Math.Max(asset.LiquidationThresholdMin ?? 0, decimal.Floor(effectiveLt * 10_000) / 10_000);
-        }
+        var (sigma, effectiveLt) = asset.LiquidationThresholdMin is { } min
+            ? DynamicThreshold(asset.Model, asset.PriceHistory, lt, min, settings.VolatilityMultiplier, settings.EwmaLambda)
+            : (0m, lt);
         return new AssetState(
             asset.Id, asset.Decimals, oracle.Price, oracle.Status, lt, effectiveLt,
             Math.Min(asset.Risk.Ltv, effectiveLt), asset.Risk.LiquidationBonus, sigma);
+    }
+
+    /// <summary>
+    /// Dynamic margin (docs/margin.md): the volatility <paramref name="model"/> reads from the history, and
+    /// the effective LT it gives, max(floor, LT − k·σ); a GARCH forecast, computed in double, feeds the rules
+    /// only rounded down to a basis point (the safe side).
+    /// </summary>
+    public static (decimal Sigma, decimal EffectiveLt) DynamicThreshold(
+        VolatilityModel model, IReadOnlyList<decimal> history, decimal liquidationThreshold, decimal floor, decimal multiplier, decimal lambda)
+    {
+        var sigma = model switch
+        {
+            VolatilityModel.Ewma => EwmaVolatility.Sigma(history, lambda),
+            VolatilityModel.Garch => (decimal)GarchVolatility.Estimate(history).Forecast,
+            _ => 0,
+        };
+        var effectiveLt = Math.Max(floor, liquidationThreshold - (multiplier * sigma));
+        return (sigma, model == VolatilityModel.Garch ? Math.Max(floor, decimal.Floor(effectiveLt * 10_000) / 10_000) : effectiveLt);
     }
 }

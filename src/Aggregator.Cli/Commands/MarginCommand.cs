@@ -18,6 +18,7 @@ internal static class MarginCommand
         command.Subcommands.Add(Evaluate(context));
         command.Subcommands.Add(MonteCarloCommand(context));
         command.Subcommands.Add(Backtest(context));
+        command.Subcommands.Add(Hedge(context));
         command.Subcommands.Add(Stress(context));
         return command;
     }
@@ -135,6 +136,54 @@ internal static class MarginCommand
                 }
                 writer.WriteEndArray();
                 writer.WriteString("default", result.Default.ToString().ToLowerInvariant());
+                writer.WriteEndObject();
+            });
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Command Hedge(CliContext context)
+    {
+        var input = new Option<string>("--input") { Description = "EXPOSURE.json: per asset what the institution owes, holds and carries on its desk, its band, instrument and cost", Required = true };
+        var command = new Command("hedge", "Propose the orders (perp or spot, sized, priced at the oracle price, with their cost) that bring each asset's net exposure back within its band; print them as JSON. Nothing is executed.")
+        {
+            input,
+        };
+        command.SetAction(parseResult =>
+        {
+            var exposures = Margin.Hedging.ExposureFile.Read(parseResult.GetValue(input)!);
+            var proposals = Margin.Hedging.HedgePlanner.Propose(exposures);
+            WriteJson(context, stream =>
+            {
+                using var writer = new System.Text.Json.Utf8JsonWriter(stream, new System.Text.Json.JsonWriterOptions { Indented = true });
+                writer.WriteStartObject();
+                writer.WriteStartArray("exposures");
+                foreach (var exposure in exposures)
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("asset", exposure.Asset.Symbol);
+                    writer.WriteString("netUnits", MarginReportJson.Text(exposure.NetUnits));
+                    writer.WriteString("netValue", MarginReportJson.Text(exposure.NetValue));
+                    writer.WriteBoolean("withinBand", exposure.NetValue >= exposure.BandMin && exposure.NetValue <= exposure.BandMax);
+                    writer.WriteEndObject();
+                }
+                writer.WriteEndArray();
+                writer.WriteStartArray("proposals");
+                foreach (var p in proposals)
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("asset", p.Asset.Symbol);
+                    writer.WriteString("instrument", p.Instrument.ToString().ToLowerInvariant());
+                    writer.WriteString("side", p.Buy ? "buy" : "sell");
+                    writer.WriteString("size", MarginReportJson.Text(p.Size));
+                    writer.WriteString("price", MarginReportJson.Text(p.Price));
+                    writer.WriteString("notional", MarginReportJson.Text(p.Notional));
+                    writer.WriteString("cost", MarginReportJson.Text(p.Cost));
+                    writer.WriteString("netValueAfter", MarginReportJson.Text(p.NetValueAfter));
+                    writer.WriteEndObject();
+                }
+                writer.WriteEndArray();
                 writer.WriteEndObject();
             });
             return ExitCodes.Success;

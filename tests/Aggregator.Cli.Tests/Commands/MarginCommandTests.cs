@@ -100,6 +100,8 @@ public sealed class MarginCommandTests : IDisposable
     [InlineData("margin", "evaluate")]
     [InlineData("margin", "stress")]
     [InlineData("margin", "montecarlo")]
+    [InlineData("margin", "backtest")]
+    [InlineData("margin", "hedge")]
     public void Help_is_available_on_every_margin_verb(params string[] verb)
     {
         var (exit, stdout, _) = CliRunner.Run([.. verb, "--help"]);
@@ -135,6 +137,34 @@ public sealed class MarginCommandTests : IDisposable
         var (exit, stdout, stderr) = CliRunner.Run(["margin", "montecarlo", "--input", Example, "--covariance", Scenario(json)]);
         Assert.Equal(2, exit);
         Assert.Equal("", stdout);
+        Assert.Contains(expected, stderr);
+    }
+
+    [Fact]
+    public void Hedge_proposes_only_for_the_assets_outside_their_band()
+    {
+        var exposure = Scenario("""
+            { "assets": [
+              { "symbol": "ETH", "decimals": 18, "price": "2000", "owed": "1000", "held": "950", "band": { "min": "-50000", "max": "50000" }, "instrument": "perp", "costBasisPoints": 5 },
+              { "symbol": "BTC", "decimals": 8, "price": "60000", "owed": "10", "held": "10.5", "band": { "min": "-50000", "max": "50000" }, "instrument": "perp", "costBasisPoints": 5 }
+            ] }
+            """);
+        var (exit, stdout, stderr) = CliRunner.Run("margin", "hedge", "--input", exposure);
+        Assert.True(exit == 0, stderr);
+        using var report = JsonDocument.Parse(stdout);
+        var proposal = Assert.Single(report.RootElement.GetProperty("proposals").EnumerateArray());
+        Assert.Equal(("ETH", "buy", "25", "25"), (proposal.GetProperty("asset").GetString(), proposal.GetProperty("side").GetString(), proposal.GetProperty("size").GetString(), proposal.GetProperty("cost").GetString()));
+        Assert.True(report.RootElement.GetProperty("exposures")[1].GetProperty("withinBand").GetBoolean());
+    }
+
+    [Theory]
+    [InlineData("""{ "assets": [{ "symbol": "ETH", "decimals": 18, "price": "2000", "owed": "1", "held": "1", "band": { "min": "-1", "max": "1" }, "instrument": "option", "costBasisPoints": 5 }] }""", "$.assets[0].instrument: 'option' is not perp or spot")]
+    [InlineData("""{ "assets": [{ "symbol": "ETH", "decimals": 18, "price": "abc", "owed": "1", "held": "1", "band": { "min": "-1", "max": "1" }, "costBasisPoints": 5 }] }""", "$.assets[0].price: 'abc' is not a decimal number")]
+    [InlineData("""{ "assets": [{ "symbol": "ETH", "decimals": 18, "price": "2000", "held": "1", "band": { "min": "-1", "max": "1" }, "costBasisPoints": 5 }] }""", "$.assets[0].owed is missing")]
+    public void Hedge_refuses_a_bad_exposure_file_naming_the_path(string json, string expected)
+    {
+        var (exit, _, stderr) = CliRunner.Run("margin", "hedge", "--input", Scenario(json));
+        Assert.Equal(2, exit);
         Assert.Contains(expected, stderr);
     }
 }

@@ -29,7 +29,6 @@ public static class StressTest
         var pools = accounts
             .SelectMany(a => a.Isolated.Select(i => (Name: $"{a.Id}/{i.Id}", Pool: i.Positions)).Prepend((Name: a.Id, Pool: a.Cross)))
             .ToArray();
-        var basePrices = market.Assets.ToDictionary(a => a.Id, a => a.Price);
         var fund = new BadDebt.InsuranceFund(settings.Fund, settings.FundShare);
         var credited = new Dictionary<AssetId, decimal>();
 
@@ -45,7 +44,7 @@ public static class StressTest
             var liquidations = 0;
             for (var i = 0; i < pools.Length; i++)
             {
-                var pool = Remark(pools[i].Pool, prices, basePrices);
+                var pool = Remark(pools[i].Pool, prices, market);
                 var health = PoolEvaluator.Evaluate(pool, current, isolated: false);
                 // A liquidator repays only against collateral it can seize; what is left is bad debt.
                 if (health.Liquidation is not { DebtAsset: { } debtAsset, DebtToCover: { } cover, CollateralAsset: { } collateralAsset, CollateralToSeize: { } seized } plan
@@ -85,7 +84,7 @@ public static class StressTest
         var deficit = new Dictionary<AssetId, decimal>();
         foreach (var (name, pool) in pools)
         {
-            var health = PoolEvaluator.Evaluate(Remark(pool, prices, basePrices), final, isolated: false);
+            var health = PoolEvaluator.Evaluate(Remark(pool, prices, market), final, isolated: false);
             var net = health.CollateralValue + health.UnrealizedPnl - health.DebtValue;
             if (net < 0)
             {
@@ -132,7 +131,7 @@ public static class StressTest
     }
 
     // Perps follow their asset: "ETH-PERP" is re-marked by ETH's move from its starting price.
-    private static MarginPositions Remark(MarginPositions pool, Dictionary<AssetId, decimal> prices, Dictionary<AssetId, decimal> basePrices)
+    private static MarginPositions Remark(MarginPositions pool, Dictionary<AssetId, decimal> prices, MarketState start)
     {
         if (pool.Perps.Count == 0)
         {
@@ -140,13 +139,9 @@ public static class StressTest
         }
         return pool with
         {
-            Perps = pool.Perps.Select(p =>
-            {
-                var symbol = p.Market.Split('-')[0];
-                return AssetId.IsValid(symbol) && basePrices.TryGetValue(new AssetId(symbol), out var start) && start > 0
-                    ? p with { MarkPrice = p.MarkPrice * prices[new AssetId(symbol)] / start }
-                    : p;
-            }).ToArray(),
+            Perps = pool.Perps.Select(p => RiskSensitivity.PerpAsset(p, start) is { } asset && start[asset].Price > 0
+                ? p with { MarkPrice = p.MarkPrice * prices[asset] / start[asset].Price }
+                : p).ToArray(),
         };
     }
 

@@ -51,4 +51,11 @@ public class HedgePlannerTests
         Assert.Contains("ETH: the band's minimum 10 is above its maximum 5", Assert.Throws<InputException>(() => HedgePlanner.Propose([Exposure("ETH", 18, 2000m, 0m, 0m, 10m, 5m)])).Message, StringComparison.Ordinal);
         Assert.Contains("ETH: the price 0 is not positive", Assert.Throws<InputException>(() => HedgePlanner.Propose([Exposure("ETH", 18, 0m, 0m, 0m, -1m, 1m)])).Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Figures_beyond_the_engines_bounds_are_refused_not_overflowed()
+    {
+        Assert.Contains("ETH: a price above 10^12", Assert.Throws<InputException>(() => HedgePlanner.Propose([Exposure("ETH", 18, 79_228_162_514_264_337_593_543_950_335m, 0m, 1000m, -1m, 1m)])).Message, StringComparison.Ordinal);
+        Assert.Contains("an amount of 10^15 units or more", Assert.Throws<InputException>(() => HedgePlanner.Propose([Exposure("ETH", 18, 2000m, 0m, 1e15m, -1m, 1m)])).Message, StringComparison.Ordinal);
+    }
 }

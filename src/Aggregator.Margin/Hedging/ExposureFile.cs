@@ -32,17 +32,17 @@ public static class ExposureFile
                 {
                     if (!parent.TryGetProperty(name, out var value))
                     {
-                        return required ? throw new InputException($"{at}.{name} is missing", file: path, field: $"{at}.{name}") : 0m;
+                        return required ? throw new InputException($"{at}.{name} is missing", file: path) : 0m;
                     }
                     var text = value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText();
                     return decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number)
                         ? number
-                        : throw new InputException($"{at}.{name}: '{text}' is not a decimal number", file: path, field: $"{at}.{name}");
+                        : throw new InputException($"{at}.{name}: '{text}' is not a decimal number", file: path);
                 }
                 var symbol = asset.GetProperty("symbol").GetString() ?? "";
                 if (!AssetId.IsValid(symbol))
                 {
-                    throw new InputException($"{at}.symbol: '{symbol}' is not an asset symbol", file: path, field: $"{at}.symbol");
+                    throw new InputException($"{at}.symbol: '{symbol}' is not an asset symbol", file: path);
                 }
                 var instrument = asset.TryGetProperty("instrument", out var i) ? i.GetString() : "perp";
                 var band = asset.GetProperty("band");
@@ -53,7 +53,7 @@ public static class ExposureFile
                     {
                         "perp" => HedgeInstrument.Perp,
                         "spot" => HedgeInstrument.Spot,
-                        _ => throw new InputException($"{at}.instrument: '{instrument}' is not perp or spot", file: path, field: $"{at}.instrument"),
+                        _ => throw new InputException($"{at}.instrument: '{instrument}' is not perp or spot", file: path),
                     },
                     Number(asset, "costBasisPoints")));
             }

@@ -91,21 +91,30 @@ public static class HedgePlanner
         var field = exposure.Asset.Symbol;
         if (exposure.BandMin > exposure.BandMax)
         {
-            throw new InputException($"{field}: the band's minimum {exposure.BandMin} is above its maximum {exposure.BandMax}", field: field);
+            throw new InputException($"the band's minimum {exposure.BandMin} is above its maximum {exposure.BandMax}", field: field);
         }
         if (exposure.Price <= 0)
         {
-            throw new InputException($"{field}: the price {exposure.Price} is not positive", field: field);
+            throw new InputException($"the price {exposure.Price} is not positive", field: field);
         }
         if (exposure.CostBasisPoints < 0 || exposure.Owed < 0 || exposure.Held < 0 || exposure.DeskSpot < 0)
         {
-            throw new InputException($"{field}: owed, held, desk spot and the cost are not negative", field: field);
+            throw new InputException("owed, held, desk spot and the cost are not negative", field: field);
+        }
+        // The engine's bounds (docs/margin.md, "Numbers"): every value then stays inside decimal's range.
+        if (exposure.Price > MaxPrice || new[] { exposure.Owed, exposure.Held, exposure.DeskSpot, Math.Abs(exposure.DeskPerp) }.Any(units => units >= MaxUnits)
+            || Math.Abs(exposure.BandMin) >= MaxUnits * MaxPrice || Math.Abs(exposure.BandMax) >= MaxUnits * MaxPrice)
+        {
+            throw new InputException("a price above 10^12, an amount of 10^15 units or more, or a band beyond their product", field: field);
         }
         if (exposure.Decimals is < 0 or > 28)
         {
-            throw new InputException($"{field}: {exposure.Decimals} decimals", field: field);
+            throw new InputException($"{exposure.Decimals} decimals", field: field);
         }
     }
+
+    private const decimal MaxPrice = 1_000_000_000_000m;
+    private const decimal MaxUnits = 1_000_000_000_000_000m;
 
     private static decimal Pow10(int decimals)
     {

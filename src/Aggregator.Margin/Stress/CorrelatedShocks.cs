@@ -17,7 +17,7 @@ public sealed class CorrelatedShocks
     private readonly AssetId[] _assets;
     private readonly Matrix<double> _factor;
 
-    /// <exception cref="InputException">Not square, not one row per asset, not symmetric, or not positive semi-definite.</exception>
+    /// <exception cref="InputException">An asset named twice, not square, not one row per asset, not symmetric, or not positive semi-definite.</exception>
     public CorrelatedShocks(IReadOnlyList<AssetId> assets, double[,] covariance, string field = "covariance")
     {
         ArgumentNullException.ThrowIfNull(assets);
@@ -26,6 +26,10 @@ public sealed class CorrelatedShocks
         if (n == 0 || covariance.GetLength(0) != n || covariance.GetLength(1) != n)
         {
             throw new InputException($"the covariance matrix is {covariance.GetLength(0)}×{covariance.GetLength(1)} for {n} assets; it is one row and one column per asset", field: field);
+        }
+        if (assets.GroupBy(a => a).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw new InputException($"{twice.Key} is named twice: one row and one column per asset", field: field);
         }
         var matrix = Matrix<double>.Build.DenseOfArray(covariance);
         for (var i = 0; i < n; i++)

@@ -68,6 +68,7 @@ public class MonteCarloTests
     {
         Assert.Contains("not symmetric", Assert.Throws<InputException>(() => new CorrelatedShocks([Eth, Btc], new double[,] { { 0.0025, 0.001 }, { 0.002, 0.0016 } })).Message, StringComparison.Ordinal);
         Assert.Contains("one row and one column per asset", Assert.Throws<InputException>(() => new CorrelatedShocks([Eth], Covariance)).Message, StringComparison.Ordinal);
+        Assert.Contains("ETH is named twice", Assert.Throws<InputException>(() => new CorrelatedShocks([Eth, Eth], Covariance)).Message, StringComparison.Ordinal);
     }
 
     [Fact]

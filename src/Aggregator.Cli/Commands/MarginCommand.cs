@@ -47,18 +47,17 @@ internal static class MarginCommand
     {
         var input = InputOption();
         var shock = new Option<string>("--shock") { Description = "Relative price shocks, e.g. ETH=-0.3,SOL=-0.4", Required = true };
-        var impact = new Option<string?>("--impact") { Description = "Linear price impact per whole unit sold, e.g. ETH=0.00001 (default 0)" };
-        var fund = new Option<string?>("--fund") { Description = "The insurance fund at the start, whole units per asset, e.g. USDC=100000 (default empty)" };
-        var fundShare = new Option<string?>("--fund-share") { Description = "The fund's share of each liquidation bonus, from 0 to 1 (default 0)" };
-        var command = new Command("stress", "Shock prices, liquidate, apply market impact, re-price and repeat until nothing changes; print the rounds and totals (bad debt, the deficit and what the insurance fund covers of it) as JSON.")
+        var cascade = new CascadeOptions();
+        var command = new Command("stress", "Shock prices, liquidate, apply market impact, re-price and repeat until nothing changes; print the rounds and totals (bad debt, the deficit, what the insurance fund covers of it, and the perps auto-deleveraged) as JSON.")
         {
-            input, shock, impact, fund, fundShare,
+            input, shock,
         };
+        cascade.AddTo(command);
         command.SetAction(parseResult =>
         {
             var scenario = ReadScenario(parseResult.GetValue(input)!);
             var market = scenario.ResolveMarket();
-            var settings = CascadeSettings(parseResult, market, AssetValues(parseResult.GetValue(shock)!, "--shock", market, min: -1), impact, fund, fundShare);
+            var settings = cascade.Settings(parseResult, market, AssetValues(parseResult.GetValue(shock)!, "--shock", market, min: -1));
             var report = StressTest.Run(scenario.Accounts, market, settings);
             WriteJson(context, stream => MarginReportJson.WriteStress(stream, settings, report));
             return ExitCodes.Success;
@@ -72,19 +71,18 @@ internal static class MarginCommand
         var covariance = new Option<string>("--covariance") { Description = "COVARIANCE.json: { \"assets\": [\"ETH\", ...], \"covariance\": [[...], ...] } of one-day log returns", Required = true };
         var draws = new Option<int>("--draws") { Description = "How many joint draws (default 1000)", DefaultValueFactory = _ => 1000 };
         var seed = new Option<int>("--seed") { Description = "The seed: the same seed, the same draws (default 1)", DefaultValueFactory = _ => 1 };
-        var impact = new Option<string?>("--impact") { Description = "Linear price impact per whole unit sold, e.g. ETH=0.00001 (default 0)" };
-        var fund = new Option<string?>("--fund") { Description = "The insurance fund at the start, whole units per asset (default empty)" };
-        var fundShare = new Option<string?>("--fund-share") { Description = "The fund's share of each liquidation bonus, from 0 to 1 (default 0)" };
+        var cascade = new CascadeOptions();
         var command = new Command("montecarlo", "Draw correlated price shocks (Cholesky factor of a covariance matrix, seeded), run each through the cascade, and print the distribution of the book's bad debt, the fund's probability of ruin and the largest contributors as JSON.")
         {
-            input, covariance, draws, seed, impact, fund, fundShare,
+            input, covariance, draws, seed,
         };
+        cascade.AddTo(command);
         command.SetAction(parseResult =>
         {
             var scenario = ReadScenario(parseResult.GetValue(input)!);
             var market = scenario.ResolveMarket();
             var shocks = MonteCarlo.ReadCovariance(parseResult.GetValue(covariance)!, market);
-            var settings = CascadeSettings(parseResult, market, new Dictionary<AssetId, decimal>(), impact, fund, fundShare);
+            var settings = cascade.Settings(parseResult, market, new Dictionary<AssetId, decimal>());
             var report = MonteCarlo.Run(scenario.Accounts, market, shocks, settings, parseResult.GetValue(draws), parseResult.GetValue(seed));
             context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{report.Draws} draws in {report.Elapsed.TotalSeconds:F2} s ({report.Elapsed.TotalMilliseconds / report.Draws:F2} ms a draw, on {Environment.ProcessorCount} cores)"));
             WriteJson(context, stream => MarginReportJson.WriteMonteCarlo(stream, report));
@@ -191,21 +189,48 @@ internal static class MarginCommand
         return command;
     }
 
-    // The cascade's settings shared by stress and montecarlo: shocks, impacts, the fund and its share.
-    private static StressSettings CascadeSettings(ParseResult parseResult, MarketState market, Dictionary<AssetId, decimal> shocks, Option<string?> impact, Option<string?> fund, Option<string?> fundShare)
+    // The cascade's options, shared by stress and montecarlo: impacts, the fund, its share, and the asset perps settle in.
+    private sealed class CascadeOptions
     {
-        var impacts = parseResult.GetValue(impact) is { } text ? AssetValues(text, "--impact", market, min: 0) : new Dictionary<AssetId, decimal>();
-        var share = 0m;
-        if (parseResult.GetValue(fundShare) is { } shareText
-            && (!decimal.TryParse(shareText, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out share) || share is < 0 or > 1))
+        private readonly Option<string?> _impact = new("--impact") { Description = "Linear price impact per whole unit sold, e.g. ETH=0.00001 (default 0)" };
+        private readonly Option<string?> _fund = new("--fund") { Description = "The insurance fund at the start, whole units per asset, e.g. USDC=100000 (default empty)" };
+        private readonly Option<string?> _fundShare = new("--fund-share") { Description = "The fund's share of each liquidation bonus, from 0 to 1 (default 0)" };
+        private readonly Option<string?> _perpSettlement = new("--perp-settlement") { Description = "The asset perps settle in: the fund covers a perp shortfall from it (default USDC when the market lists it)" };
+
+        public void AddTo(Command command)
         {
-            throw new InputException($"'{shareText}' is not a share from 0 to 1 of the liquidation bonus", field: "--fund-share");
+            command.Options.Add(_impact);
+            command.Options.Add(_fund);
+            command.Options.Add(_fundShare);
+            command.Options.Add(_perpSettlement);
         }
-        return new StressSettings(shocks, impacts)
+
+        public StressSettings Settings(ParseResult parseResult, MarketState market, Dictionary<AssetId, decimal> shocks)
         {
-            Fund = parseResult.GetValue(fund) is { } fundText ? AssetValues(fundText, "--fund", market, min: 0) : new Dictionary<AssetId, decimal>(),
-            FundShare = share,
-        };
+            var impacts = parseResult.GetValue(_impact) is { } text ? AssetValues(text, "--impact", market, min: 0) : new Dictionary<AssetId, decimal>();
+            var share = 0m;
+            if (parseResult.GetValue(_fundShare) is { } shareText
+                && (!decimal.TryParse(shareText, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out share) || share is < 0 or > 1))
+            {
+                throw new InputException($"'{shareText}' is not a share from 0 to 1 of the liquidation bonus", field: "--fund-share");
+            }
+            AssetId? settlement = null;
+            if (parseResult.GetValue(_perpSettlement) is { } symbol)
+            {
+                settlement = market.Assets.FirstOrDefault(a => a.Id.Symbol == symbol)?.Id
+                    ?? throw new InputException($"'{symbol}' is not an asset of the scenario's market", field: "--perp-settlement");
+            }
+            else
+            {
+                settlement = market.Assets.FirstOrDefault(a => a.Id.Symbol == "USDC")?.Id;
+            }
+            return new StressSettings(shocks, impacts)
+            {
+                Fund = parseResult.GetValue(_fund) is { } fundText ? AssetValues(fundText, "--fund", market, min: 0) : new Dictionary<AssetId, decimal>(),
+                FundShare = share,
+                PerpSettlement = settlement,
+            };
+        }
     }
 
     private static Scenario ReadScenario(string path)

@@ -105,6 +105,21 @@ public static class MarginReportJson
         WriteMap(writer, "drawn", report.Fund.Drawn);
         WriteMap(writer, "end", report.Fund.End);
         writer.WriteEndObject();
+        writer.WriteString("perpShortfall", Text(report.PerpShortfall));
+        writer.WriteString("perpShortfallLeft", Text(report.PerpShortfallLeft));
+        writer.WriteStartArray("deleveraged");
+        foreach (var reduction in report.Deleveraged)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("bankruptPool", reduction.BankruptPool);
+            writer.WriteString("market", reduction.Market);
+            writer.WriteString("bankruptcyPrice", Text(reduction.BankruptcyPrice));
+            writer.WriteString("pool", reduction.Pool);
+            writer.WriteString("quantity", Text(reduction.Quantity));
+            writer.WriteString("rank", Text(Math.Round(reduction.Rank, 8)));
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
         writer.WriteStartArray("insolventAccounts");
         foreach (var account in report.InsolventAccounts)
         {

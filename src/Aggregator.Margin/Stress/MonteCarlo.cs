@@ -42,7 +42,7 @@ public static class MonteCarlo
         {
             var report = StressTest.Run(accounts, market, settings with { Shocks = shocks.Draw(seed, d) });
             losses[d] = report.BadDebt;
-            ruined[d] = report.DeficitLeft.Values.Any(v => v > 0);
+            ruined[d] = report.DeficitLeft.Values.Any(v => v > 0) || report.PerpShortfallLeft > 0 || report.Deleveraged.Count > 0;
             byPool[d] = new Dictionary<string, decimal>(report.BadDebtByPool, StringComparer.Ordinal);
         });
         var sorted = losses.Order().ToArray();

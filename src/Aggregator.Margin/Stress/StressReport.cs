@@ -23,6 +23,15 @@ public sealed record StressReport(
 
     /// <summary>Per asset, the deficit the fund could not cover: left to the institution.</summary>
     public IReadOnlyDictionary<AssetId, decimal> DeficitLeft { get; init; } = new Dictionary<AssetId, decimal>();
+
+    /// <summary>The insolvent pools' perp shortfall (quote currency): what their perp losses cost beyond their margin.</summary>
+    public decimal PerpShortfall { get; init; }
+
+    /// <summary>The perp shortfall neither the fund nor auto-deleveraging covered: left to the institution.</summary>
+    public decimal PerpShortfallLeft { get; init; }
+
+    /// <summary>The opposite positions auto-deleveraging reduced, in the order it reduced them.</summary>
+    public IReadOnlyList<BadDebt.AutoDeleveraging.Reduction> Deleveraged { get; init; } = [];
 }
 
 /// <summary>The insurance fund over a stress test, per asset in whole units.</summary>

@@ -12,4 +12,7 @@ public sealed record StressSettings(IReadOnlyDictionary<AssetId, decimal> Shocks
     public IReadOnlyDictionary<AssetId, decimal> Fund { get; init; } = new Dictionary<AssetId, decimal>();
 
     public decimal FundShare { get; init; }
+
+    /// <summary>The asset perps settle in: the fund covers a perp shortfall from its balance of it (none: the fund covers no perp).</summary>
+    public AssetId? PerpSettlement { get; init; }
 }

@@ -110,13 +110,64 @@ public static class StressTest
             Add(drawn, asset, fromFund);
             Add(left, asset, uncovered);
         }
+        var perps = Deleverage(pools, prices, market, final, settings.PerpSettlement, fund, drawn);
         return new StressReport(shocked, rounds, totalSold, totalRepaid, badDebt, insolvent, converged)
         {
             Fund = new FundMovement(start, credited, drawn, new Dictionary<AssetId, decimal>(fund.Balances)),
             Deficit = deficit,
             DeficitLeft = left,
             BadDebtByPool = shortfalls,
+            PerpShortfall = perps.Shortfall,
+            PerpShortfallLeft = perps.Left,
+            Deleveraged = perps.Reductions,
         };
+    }
+
+    // After the debts' deficits: each insolvent pool's perp shortfall (the part of its negative equity its
+    // perp losses make, beyond what its debts' deficit already counts), in pool order. The fund covers it
+    // from its balance of the settlement asset; the rest is closed against opposite positions (ADL).
+    private static (decimal Shortfall, decimal Left, IReadOnlyList<BadDebt.AutoDeleveraging.Reduction> Reductions) Deleverage(
+        (string Name, MarginPositions Pool)[] pools, Dictionary<AssetId, decimal> prices, MarketState start, MarketState final,
+        AssetId? settlement, BadDebt.InsuranceFund fund, Dictionary<AssetId, decimal> drawn)
+    {
+        var evaluated = pools.Select(p =>
+        {
+            var pool = Remark(p.Pool, prices, start);
+            var health = PoolEvaluator.Evaluate(pool, final, isolated: false);
+            return (p.Name, Pool: pool, Equity: health.CollateralValue + health.UnrealizedPnl - health.DebtValue, health.UnrealizedPnl, health.DebtValue);
+        }).ToArray();
+        var candidates = evaluated.Where(p => p.Equity > 0)
+            .SelectMany(p => p.Pool.Perps.Select(perp => new BadDebt.AutoDeleveraging.Candidate(p.Name, perp, p.Equity))).ToArray();
+        var remaining = new Dictionary<BadDebt.AutoDeleveraging.Candidate, decimal>(ReferenceEqualityComparer.Instance);
+        var reductions = new List<BadDebt.AutoDeleveraging.Reduction>();
+        decimal total = 0, left = 0;
+        var settlementPrice = settlement is { } s && final.Contains(s) ? final[s].Price : 0;
+        foreach (var (name, pool, equity, pnl, debtValue) in evaluated)
+        {
+            // Once the collateral is gone the debts are a deficit of their own assets: the perps answer for the rest.
+            var debtDeficit = pool.Collateral.All(c => c.Amount.BaseUnits.IsZero) ? debtValue : 0;
+            var shortfall = Math.Min(Math.Max(0, -pnl), Math.Max(0, -equity - debtDeficit));
+            if (shortfall <= 0)
+            {
+                continue;
+            }
+            total += shortfall;
+            decimal covered = 0;
+            if (settlementPrice > 0)
+            {
+                var (units, _) = fund.Cover(settlement!.Value, shortfall / settlementPrice);
+                Add(drawn, settlement.Value, units);
+                covered = units * settlementPrice;
+            }
+            foreach (var bankrupt in BadDebt.AutoDeleveraging.Shortfalls(name, pool.Perps, shortfall, covered))
+            {
+                var (closed, unfilled) = BadDebt.AutoDeleveraging.Close(bankrupt, candidates, remaining);
+                reductions.AddRange(closed);
+                // What no counterparty took stays a loss: the bankrupt perp's share at its bankruptcy price.
+                left += unfilled * Math.Abs(bankrupt.BankruptcyPrice - bankrupt.MarkPrice);
+            }
+        }
+        return (total, left, reductions);
     }
 
     private static MarginPositions Apply(MarginPositions pool, Liquidation.LiquidationPlan plan, BigInteger cover, BigInteger seized)

@@ -4,7 +4,7 @@
 #   bash deploy/broker/permissions.sh USER      # prints configure, write, read
 # Users are named after their role: adapter[-NAME], oracle[-NAME], engine (the whole book) or
 # engine-INDEX-of-COUNT (a partition, named like its queue), prover[-NAME], operator[-NAME] (the CLI),
-# api[-NAME] (the HTTP front door), and all[-NAME] (every role in one process: the demo on RabbitMQ; never give it to a one-role process).
+# api[-NAME] (the HTTP front door), risk[-NAME] (the insurance fund's owner), and all[-NAME] (every role in one process: the demo on RabbitMQ; never give it to a one-role process).
 # MassTransit publishes each message type to a fanout exchange named Aggregator.Messages:TYPE, so what a
 # user may say is the set of type exchanges it may write; what it may hear is the set it may read
 # (binding a queue to an exchange needs read on the exchange). Every consumer also checks the
@@ -44,7 +44,7 @@ case "$role" in
       exit 2
     fi
     # Health goes to the requester's reply queue only: an operator's, the api's.
-    says="$(types AccountsHealthChanged MarginCalls LiquidationsPlanned ObservationsReplayRequested AccountViewsChanged)|(operator|api|all)(-[a-z0-9-]*)?\.[a-z]+\..*"
+    says="$(types AccountsHealthChanged MarginCalls LiquidationsPlanned ObservationsReplayRequested AccountViewsChanged LiquidationRecorded BadDebtRecorded)|(operator|api|all)(-[a-z0-9-]*)?\.[a-z]+\..*"
     hears=$(types CollateralObserved PricesObserved LedgerEntry HealthRequested RiskRequested EpochClosed AccountViewsRequested)
     queues="${user}(_error|_skipped)?|$own"
     ;;
@@ -56,7 +56,7 @@ case "$role" in
     ;;
   operator)
     says=$(types LedgerEntry EpochCloseRequested InclusionProofRequested CollateralAttestationRequested HealthRequested RiskRequested)
-    hears=$(types AccountsHealthChanged MarginCalls LiquidationsPlanned EpochClosed EpochCloseFailed ReservesObserved)
+    hears=$(types AccountsHealthChanged MarginCalls LiquidationsPlanned EpochClosed EpochCloseFailed ReservesObserved InsuranceFundChanged)
     queues="$own"
     ;;
   api)
@@ -66,12 +66,18 @@ case "$role" in
     hears=$(types AccountViewsChanged AccountsHealthChanged MarginCalls LiquidationsPlanned)
     queues="$own"
     ;;
+  risk)
+    # The one owner of the insurance fund: it hears the partitions' liquidations and deficits, says the fund's movements.
+    says=$(types InsuranceFundChanged)
+    hears=$(types LiquidationRecorded BadDebtRecorded)
+    queues="risk(_error|_skipped)?|$own"
+    ;;
   all)
     printf '.*\n.*\n.*\n'
     exit 0
     ;;
   *)
-    echo "permissions.sh: '$user' names no role (adapter, oracle, engine, prover, operator, api, all)" >&2
+    echo "permissions.sh: '$user' names no role (adapter, oracle, engine, prover, operator, api, risk, all)" >&2
     exit 2
     ;;
 esac

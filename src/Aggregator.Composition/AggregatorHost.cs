@@ -38,11 +38,17 @@ public sealed record HostPlan(BusTransport Transport)
     /// <summary>The api role's settings, or null when this process serves no HTTP.</summary>
     public ApiSettings? Api { get; init; }
 
+    /// <summary>The risk role's settings (the insurance fund), or null when this process runs no risk role.</summary>
+    public Aggregator.Engine.Risk.RiskSettings? Risk { get; init; }
+
+    /// <summary>The risk role's queue, when not "risk" (tests give each run its own).</summary>
+    public string? RiskQueue { get; init; }
+
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(2);
 
     public LogLevel LogLevel { get; init; } = LogLevel.Warning;
 
-    /// <summary>The roles ("adapter", "oracle", "engine", "prover", "api" or "all") of a validated configuration, on a bus.</summary>
+    /// <summary>The roles ("adapter", "oracle", "engine", "prover", "api", "risk" or "all") of a validated configuration, on a bus.</summary>
     /// <exception cref="Core.Errors.InputException">The prover role without an "epochs" section.</exception>
     public static HostPlan ForRole(Configuration.RunConfig config, string role, BusTransport transport, EnginePartition partition, HttpClient http)
     {
@@ -64,6 +70,7 @@ public sealed record HostPlan(BusTransport Transport)
             Oracle = role is "oracle" or "all" ? config.Oracle.Sources(config.Reserves) : null,
             Prover = role is "prover" or "all" ? config.Prover : null,
             Api = role is "api" or "all" ? config.Api : null,
+            Risk = role is "risk" or "all" ? Aggregator.Engine.Risk.RiskSettings.From(config.Engine) : null,
             PollInterval = config.PollInterval,
             LogLevel = LogLevel.Information,
         };
@@ -110,6 +117,10 @@ public static class AggregatorHost
             if (plan.Api != null)
             {
                 ApiRole.AddConsumers(bus, plan.Transport);
+            }
+            if (plan.Risk != null)
+            {
+                Aggregator.Engine.Risk.RiskRole.Add(services, bus, plan.Risk.StartingFund, plan.Risk.StateDirectory, plan.RiskQueue);
             }
             extra?.Invoke(bus);
         });

@@ -10,7 +10,7 @@ namespace Aggregator.Engine;
 /// parts is applied when its last part arrives, whole. A batch the book refuses (an unknown asset, other
 /// decimals) throws: it goes to the error queue with the reason, and the rest of the stream goes on.
 /// </summary>
-internal sealed partial class CollateralObservedConsumer(EngineBook engine, ILogger<CollateralObservedConsumer> log) : IConsumer<CollateralObserved>
+internal sealed partial class CollateralObservedConsumer(EngineBook engine, LedgerJournal journal, ILogger<CollateralObservedConsumer> log) : IConsumer<CollateralObserved>
 {
     public async Task Consume(ConsumeContext<CollateralObserved> context)
     {
@@ -23,9 +23,8 @@ internal sealed partial class CollateralObservedConsumer(EngineBook engine, ILog
         if (!outcome.Applied)
         {
             Skipped(log, batch.Chain, batch.Height, outcome.Reason);
-            return;
         }
-        await HealthPublication.PublishAsync(context, engine, outcome.Changes, context.CancellationToken).ConfigureAwait(false);
+        await HealthPublication.PublishAsync(context, engine, journal, outcome, context.CancellationToken).ConfigureAwait(false);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Chain} at height {Height} not applied: {Reason}")]

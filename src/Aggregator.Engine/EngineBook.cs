@@ -44,6 +44,12 @@ internal sealed class EngineBook(
     // deposit addresses that could not be read (their balances are older), and a later batch refused.
     private readonly Dictionary<(int Account, int Asset), UInt128> _debts = [];
     private readonly HashSet<string> _entries = new(StringComparer.Ordinal);
+    // Accounts liquidated (by an executed liquidation) whose deficit is not recorded yet, with that liquidation's entry id.
+    private readonly SortedDictionary<int, string> _liquidated = [];
+    // What the insurance fund's owner (the risk role) must hear: every liquidation and deficit applied,
+    // those replayed from the journal included (their first announcement may have been lost with the
+    // process); taken off only once published. The risk role applies each id once.
+    private readonly List<object> _unannounced = [];
     private readonly Dictionary<(Core.Assets.AssetId Asset, string Source), Core.Risk.PriceQuote> _quotes = [];
     private readonly object _gate = new();
     private bool _rebuilt;
@@ -92,7 +98,11 @@ internal sealed class EngineBook(
     }
 
     /// <summary>The outcome of offering a batch: applied (with the health changes it caused) or why not.</summary>
-    public sealed record Outcome(bool Applied, string Reason, IReadOnlyList<HealthChange> Changes);
+    public sealed record Outcome(bool Applied, string Reason, IReadOnlyList<HealthChange> Changes)
+    {
+        /// <summary>The deficits this write recorded (docs/margin.md, "Live bad debt"): to go in the journal before the write is acknowledged.</summary>
+        public IReadOnlyList<Messages.LedgerEntry> Deficits { get; init; } = [];
+    }
 
     /// <exception cref="InputException">The batch names an asset the book does not know, or other decimals than the book's.</exception>
     public Outcome Apply(ObservationBatch batch)
@@ -185,8 +195,9 @@ internal sealed class EngineBook(
             }
             book.SetCollateral(changes.AsSpan(0, count));
             _applied[batch.Chain] = (batch.Height, batch.BlockHash, _clock.GetUtcNow());
+            var deficits = RecordDeficits();
             var health = TakeHealthChanges();
-            return new Outcome(true, $"{count} balances of {batch.Chain} at height {batch.Height} applied", health);
+            return new Outcome(true, $"{count} balances of {batch.Chain} at height {batch.Height} applied", health) { Deficits = deficits };
         }
     }
 
@@ -216,10 +227,13 @@ internal sealed class EngineBook(
 
     /// <summary>
     /// Applies a ledger entry from the institution's books once (by its id): a borrow adds to the
-    /// account's debt, a repayment takes from it. Deposits and withdrawals held off chain are not
-    /// collateral the engine counts yet, so they are acknowledged and change nothing.
+    /// account's debt, a repayment takes from it, an executed liquidation takes what the liquidator repaid
+    /// (and marks the account liquidated: once the chains show none of its collateral, what it still owes
+    /// is recorded as a deficit), and a deficit (from the journal) writes its amount off. Deposits and
+    /// withdrawals held off chain are not collateral the engine counts yet, so they are acknowledged and
+    /// change nothing.
     /// </summary>
-    /// <exception cref="InputException">An unknown account or asset, other decimals, or a repayment larger than the debt.</exception>
+    /// <exception cref="InputException">An unknown account, asset or chain, other decimals, a repayment larger than the debt, or a liquidation without what it seized.</exception>
     public Outcome Apply(Messages.LedgerEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
@@ -235,47 +249,146 @@ internal sealed class EngineBook(
                     ? new Outcome(false, $"ledger entry {entry.EntryId} is for '{entry.Account}', another partition's account", [])
                     : throw new InputException($"ledger entry {entry.EntryId} names account '{entry.Account}', which the engine does not know", field: "account");
             }
-            if (!book.Market.Contains(entry.Asset))
-            {
-                throw new InputException($"ledger entry {entry.EntryId} names {entry.Asset}, which the engine's market does not list", field: "asset");
-            }
-            var asset = book.AssetIndex(entry.Asset);
-            var decimals = book.Market[entry.Asset].Decimals;
-            if (entry.Amount.Decimals != decimals || entry.Amount.BaseUnits > UInt128.MaxValue)
-            {
-                throw new InputException($"ledger entry {entry.EntryId}: {entry.Amount.BaseUnits} base units at {entry.Amount.Decimals} decimals, where {entry.Asset} has {decimals}", field: "amount");
-            }
-            var amount = (UInt128)entry.Amount.BaseUnits;
+            var (asset, amount) = BaseUnits(entry, entry.Asset, entry.Amount, "amount");
+            var seized = Seized(entry);
             var owed = _debts.GetValueOrDefault((account, asset));
-            if (entry.Kind is Messages.LedgerEntryKind.Borrow or Messages.LedgerEntryKind.Repay)
+            switch (entry.Kind)
             {
-                if (entry.Kind == Messages.LedgerEntryKind.Repay && amount > owed)
-                {
-                    throw new InputException($"ledger entry {entry.EntryId} repays {amount} base units of {entry.Asset}; account '{entry.Account}' owes {owed}", field: "amount");
-                }
-                var now = entry.Kind == Messages.LedgerEntryKind.Borrow ? owed + amount : owed - amount;
-                if (entry.Kind == Messages.LedgerEntryKind.Borrow && now < owed)
-                {
-                    throw new InputException($"ledger entry {entry.EntryId} borrows {amount} base units of {entry.Asset}; with the {owed} account '{entry.Account}' owes, the debt leaves the range of 128 bits", field: "amount");
-                }
-                try
-                {
-                    book.SetDebt(account, asset, now);
-                }
-                catch (OverflowException)
-                {
-                    // The book values debts in decimal: put back what it held, so a refused entry changes
-                    // nothing (a retry would otherwise add it again).
-                    book.SetDebt(account, asset, owed);
-                    throw new InputException($"ledger entry {entry.EntryId} takes account '{entry.Account}''s {entry.Asset} debt to {now} base units, beyond what the engine can value", field: "amount");
-                }
-                _debts[(account, asset)] = now;
-                _touched.Add(account);
+                case Messages.LedgerEntryKind.Borrow:
+                    var more = owed + amount;
+                    if (more < owed)
+                    {
+                        throw new InputException($"ledger entry {entry.EntryId} borrows {amount} base units of {entry.Asset}; with the {owed} account '{entry.Account}' owes, the debt leaves the range of 128 bits", field: "amount");
+                    }
+                    SetDebt(entry, account, asset, owed, more);
+                    _liquidated.Remove(account); // lent to again: what it owes now is not a liquidation's remainder
+                    break;
+                case Messages.LedgerEntryKind.Repay or Messages.LedgerEntryKind.Liquidation or Messages.LedgerEntryKind.Deficit:
+                    if (amount > owed)
+                    {
+                        throw new InputException($"ledger entry {entry.EntryId} repays {amount} base units of {entry.Asset}; account '{entry.Account}' owes {owed}", field: "amount");
+                    }
+                    SetDebt(entry, account, asset, owed, owed - amount);
+                    if (entry.Kind == Messages.LedgerEntryKind.Liquidation)
+                    {
+                        _liquidated[account] = entry.EntryId;
+                        _unannounced.Add(new Messages.LiquidationRecorded(entry.EntryId, entry.Account, seized!.Asset,
+                            new Core.Amounts.Amount(Margin.BadDebt.InsuranceFund.FeeBaseUnits(seized.Amount.BaseUnits, book.Market[seized.Asset].LiquidationBonus, book.Market.Settings.InsuranceFundShare), seized.Amount.Decimals), entry.At));
+                    }
+                    else if (entry.Kind == Messages.LedgerEntryKind.Deficit)
+                    {
+                        _liquidated.Remove(account);
+                        _unannounced.Add(new Messages.BadDebtRecorded(entry.EntryId, entry.Account, entry.Asset, entry.Amount, entry.At));
+                    }
+                    break;
             }
             _entries.Add(entry.EntryId);
+            var deficits = RecordDeficits();
             var health = TakeHealthChanges();
-            return new Outcome(true, $"ledger entry {entry.EntryId} ({entry.Kind} {entry.Amount} {entry.Asset} for '{entry.Account}') applied", health);
+            return new Outcome(true, $"ledger entry {entry.EntryId} ({entry.Kind} {entry.Amount} {entry.Asset} for '{entry.Account}') applied", health) { Deficits = deficits };
         }
+    }
+
+    /// <summary>What the risk role has not heard yet (liquidations' fees, deficits), oldest first: publish, then <see cref="Announced"/>.</summary>
+    public IReadOnlyList<object> Unannounced()
+    {
+        lock (_gate)
+        {
+            return [.. _unannounced];
+        }
+    }
+
+    /// <summary>The first <paramref name="count"/> of <see cref="Unannounced"/> were published.</summary>
+    public void Announced(int count)
+    {
+        lock (_gate)
+        {
+            _unannounced.RemoveRange(0, Math.Min(count, _unannounced.Count));
+        }
+    }
+
+    // An entry's asset index and amount in base units, checked against the market.
+    private (int Asset, UInt128 Amount) BaseUnits(Messages.LedgerEntry entry, Core.Assets.AssetId asset, Core.Amounts.Amount amount, string field)
+    {
+        if (!book.Market.Contains(asset))
+        {
+            throw new InputException($"ledger entry {entry.EntryId} names {asset}, which the engine's market does not list", field: field == "amount" ? "asset" : field);
+        }
+        var decimals = book.Market[asset].Decimals;
+        if (amount.Decimals != decimals || amount.BaseUnits.Sign < 0 || amount.BaseUnits > UInt128.MaxValue)
+        {
+            throw new InputException($"ledger entry {entry.EntryId}: {amount.BaseUnits} base units at {amount.Decimals} decimals, where {asset} has {decimals}", field: field);
+        }
+        return (book.AssetIndex(asset), (UInt128)amount.BaseUnits);
+    }
+
+    // A liquidation names what it seized, on a chain the book follows; no other entry names any.
+    private Messages.SeizedCollateral? Seized(Messages.LedgerEntry entry)
+    {
+        if (entry.Kind != Messages.LedgerEntryKind.Liquidation)
+        {
+            return entry.Seized is null ? null : throw new InputException($"ledger entry {entry.EntryId} is a {entry.Kind} and names collateral seized; only a liquidation does", field: "seized");
+        }
+        if (entry.Seized is not { } seized)
+        {
+            throw new InputException($"ledger entry {entry.EntryId} is a liquidation that does not say what it seized", field: "seized");
+        }
+        if (!book.Chains.Contains(seized.Chain))
+        {
+            throw new InputException($"ledger entry {entry.EntryId} seized on {seized.Chain}, which the engine does not follow", field: "seized");
+        }
+        BaseUnits(entry, seized.Asset, seized.Amount, "seized");
+        return seized;
+    }
+
+    private void SetDebt(Messages.LedgerEntry entry, int account, int asset, UInt128 owed, UInt128 now)
+    {
+        try
+        {
+            book.SetDebt(account, asset, now);
+        }
+        catch (OverflowException)
+        {
+            // The book values debts in decimal: put back what it held, so a refused entry changes
+            // nothing (a retry would otherwise add it again).
+            book.SetDebt(account, asset, owed);
+            throw new InputException($"ledger entry {entry.EntryId} takes account '{entry.Account}''s {entry.Asset} debt to {now} base units, beyond what the engine can value", field: "amount");
+        }
+        _debts[(account, asset)] = now;
+        _touched.Add(account);
+    }
+
+    // Aave v3.3's deficit, on what the chains show: a liquidated account none of whose collateral is left
+    // (every chain's balance back and zero) still owes its debts; each is written off as a deficit entry
+    // (named after the liquidation and the asset, so recording it again changes nothing) for the journal.
+    // A liquidated account that still holds collateral waits: the chain may not show the seizure yet.
+    private Messages.LedgerEntry[] RecordDeficits()
+    {
+        if (_liquidated.Count == 0 || _applied.Count < book.Chains.Count)
+        {
+            return [];
+        }
+        var deficits = new List<Messages.LedgerEntry>();
+        foreach (var (account, liquidation) in _liquidated.ToArray())
+        {
+            var pool = book.CrossPositions(account);
+            if (pool.Collateral.Any(c => !c.Amount.BaseUnits.IsZero))
+            {
+                continue;
+            }
+            _liquidated.Remove(account);
+            foreach (var debt in pool.Debts.Where(d => !d.Amount.BaseUnits.IsZero).OrderBy(d => d.Asset.Symbol, StringComparer.Ordinal))
+            {
+                var deficit = new Messages.LedgerEntry($"deficit:{liquidation}:{debt.Asset.Symbol}", book.AccountId(account), Messages.LedgerEntryKind.Deficit, debt.Asset, debt.Amount, _clock.GetUtcNow());
+                var asset = book.AssetIndex(debt.Asset);
+                var owed = _debts.GetValueOrDefault((account, asset));
+                SetDebt(deficit, account, asset, owed, owed - (UInt128)debt.Amount.BaseUnits);
+                _entries.Add(deficit.EntryId);
+                _unannounced.Add(new Messages.BadDebtRecorded(deficit.EntryId, deficit.Account, deficit.Asset, deficit.Amount, deficit.At));
+                deficits.Add(deficit);
+            }
+        }
+        return [.. deficits];
     }
 
     /// <summary>

@@ -21,6 +21,39 @@ internal static class HealthPublication
     // went to the large-object heap and set off full collections pausing the engine 150 ms (measured).
     private const int MessageSize = 1_000;
 
+    /// <summary>
+    /// After a write: the deficits it recorded go in the journal first (before the write is acknowledged),
+    /// then what the risk role has not heard yet (a refused or repeated write may still have some: a
+    /// publish that failed before), then the write's health changes.
+    /// </summary>
+    public static async Task PublishAsync(IPublishEndpoint publisher, EngineBook engine, LedgerJournal journal, EngineBook.Outcome outcome, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        foreach (var deficit in outcome.Deficits)
+        {
+            journal.Append(deficit);
+        }
+        var unannounced = engine.Unannounced();
+        if (unannounced.Count > 0)
+        {
+            try
+            {
+                await publisher.PublishBatch(unannounced.OfType<LiquidationRecorded>(), cancellationToken).ConfigureAwait(false);
+                await publisher.PublishBatch(unannounced.OfType<BadDebtRecorded>(), cancellationToken).ConfigureAwait(false);
+                engine.Announced(unannounced.Count);
+            }
+            catch (Exception error) when (error is not OperationCanceledException)
+            {
+                // The risk role's queue is full or the broker away: they stay unannounced and go with the
+                // next write (the risk role applies each once). The write itself stands.
+            }
+        }
+        if (outcome.Applied)
+        {
+            await PublishAsync(publisher, engine, outcome.Changes, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     public static async Task PublishAsync(IPublishEndpoint publisher, EngineBook engine, IReadOnlyList<HealthChange> changes, CancellationToken cancellationToken)
     {
         var now = DateTimeOffset.UtcNow;

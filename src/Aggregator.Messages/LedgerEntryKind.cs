@@ -14,4 +14,17 @@ public enum LedgerEntryKind
 
     /// <summary>The institution holds less for the account off chain.</summary>
     Withdraw,
+
+    /// <summary>
+    /// A liquidation was executed: a liquidator repaid the amount of the debt (it shrinks, as by a
+    /// repayment) and seized <see cref="LedgerEntry.Seized"/> of the account's collateral. The engine only
+    /// plans liquidations; this is how it learns one happened (docs/margin.md, "Live bad debt").
+    /// </summary>
+    Liquidation,
+
+    /// <summary>
+    /// What a liquidated account still owed once the chains showed none of its collateral left, written
+    /// off its debt: recorded by the engine itself in its journal, never taken from the bus.
+    /// </summary>
+    Deficit,
 }

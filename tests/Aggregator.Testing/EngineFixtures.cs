@@ -19,6 +19,7 @@ public static class EngineFixtures
 
     private const string Market = """
         {
+          "params": { PARAMS },
           "assets": [
             { "symbol": "ETH", "decimals": 18, "ltv": "0.80", "liquidationThreshold": "0.825", "liquidationBonus": "0.05", "price": "2000" },
             { "symbol": "BTC", "decimals": 8, "ltv": "0.70", "liquidationThreshold": "0.75", "liquidationBonus": "0.06", "price": "60000" },
@@ -30,8 +31,9 @@ public static class EngineFixtures
 
     public static string Address(int account) => $"0x{account + 1:x40}";
 
-    public static EngineSettings Settings(int accounts) => new(
-        ScenarioJson.Parse(Market, "engine-fixture").ResolveMarket(),
+    /// <param name="marketParams">The market's params, as JSON members (e.g. <c>"insuranceFundShare": "0.1"</c>).</param>
+    public static EngineSettings Settings(int accounts, string marketParams = "") => new(
+        ScenarioJson.Parse(Market.Replace("PARAMS", marketParams, StringComparison.Ordinal), "engine-fixture").ResolveMarket(),
         [Ethereum],
         [.. Enumerable.Range(0, accounts).Select(i => new EngineAccount($"account-{i}", [(Ethereum, Address(i))]))]);
 

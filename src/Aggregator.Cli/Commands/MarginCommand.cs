@@ -193,8 +193,8 @@ internal static class MarginCommand
     private sealed class CascadeOptions
     {
         private readonly Option<string?> _impact = new("--impact") { Description = "Linear price impact per whole unit sold, e.g. ETH=0.00001 (default 0)" };
-        private readonly Option<string?> _fund = new("--fund") { Description = "The insurance fund at the start, whole units per asset, e.g. USDC=100000 (default empty)" };
-        private readonly Option<string?> _fundShare = new("--fund-share") { Description = "The fund's share of each liquidation bonus, from 0 to 1 (default 0)" };
+        private readonly Option<string?> _fund = new("--fund") { Description = "The insurance fund at the start, whole units per asset, e.g. USDC=100000 (default: the market's params.insuranceFund)" };
+        private readonly Option<string?> _fundShare = new("--fund-share") { Description = "The fund's share of each liquidation bonus, from 0 to 1 (default: the market's params.insuranceFundShare, else 0)" };
         private readonly Option<string?> _perpSettlement = new("--perp-settlement") { Description = "The asset perps settle in: the fund covers a perp shortfall from it (default USDC when the market lists it)" };
 
         public void AddTo(Command command)
@@ -208,7 +208,7 @@ internal static class MarginCommand
         public StressSettings Settings(ParseResult parseResult, MarketState market, Dictionary<AssetId, decimal> shocks)
         {
             var impacts = parseResult.GetValue(_impact) is { } text ? AssetValues(text, "--impact", market, min: 0) : new Dictionary<AssetId, decimal>();
-            var share = 0m;
+            var share = market.Settings.InsuranceFundShare;
             if (parseResult.GetValue(_fundShare) is { } shareText
                 && (!decimal.TryParse(shareText, NumberStyles.AllowDecimalPoint | NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out share) || share is < 0 or > 1))
             {
@@ -226,7 +226,7 @@ internal static class MarginCommand
             }
             return new StressSettings(shocks, impacts)
             {
-                Fund = parseResult.GetValue(_fund) is { } fundText ? AssetValues(fundText, "--fund", market, min: 0) : new Dictionary<AssetId, decimal>(),
+                Fund = parseResult.GetValue(_fund) is { } fundText ? AssetValues(fundText, "--fund", market, min: 0) : new Dictionary<AssetId, decimal>(market.Settings.InsuranceFund),
                 FundShare = share,
                 PerpSettlement = settlement,
             };

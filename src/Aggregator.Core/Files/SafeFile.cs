@@ -30,6 +30,7 @@ public static class SafeFile
             using (var file = ownerOnly ? OpenPrivate(temporary, FileMode.CreateNew) : new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
             {
                 file.Write(System.Text.Encoding.UTF8.GetBytes(contents));
+                file.Flush(flushToDisk: true); // on disk before it replaces the old: a crash leaves one or the other
             }
             File.Move(temporary, path, overwrite: true);
         }

@@ -38,6 +38,10 @@ internal static class PublisherPolicy
         // Account views feed the api's read model; the api asks for them all when it starts.
         [typeof(AccountViewsChanged)] = [BusIdentity.Engine],
         [typeof(AccountViewsRequested)] = [BusIdentity.Api],
+        // The fund's inputs from the engine partition that owns the account (checked below); its movements from the risk role.
+        [typeof(LiquidationRecorded)] = [BusIdentity.Engine],
+        [typeof(BadDebtRecorded)] = [BusIdentity.Engine],
+        [typeof(InsuranceFundChanged)] = [BusIdentity.Risk],
     };
 
     /// <summary>Why <paramref name="publisher"/> may not send <paramref name="message"/>, or null when it may.</summary>
@@ -72,6 +76,17 @@ internal static class PublisherPolicy
         if (partition is { } claimed && sender.Role != BusIdentity.All && !PartitionIs(claimed, publisher))
         {
             return $"{name} for partition {claimed.Index}/{claimed.Count} from '{publisher}', which is another partition's engine";
+        }
+        // A liquidation or a deficit only from the partition owning the account: another's would move the fund for an account it does not hold.
+        var account = message switch
+        {
+            LiquidationRecorded r => r.Account,
+            BadDebtRecorded r => r.Account,
+            _ => null,
+        };
+        if (account is not null && sender.Role != BusIdentity.All && EnginePartition.FromQueue(publisher) is { } own && !own.Owns(account))
+        {
+            return $"{name} for account '{account}' from '{publisher}', which does not own it";
         }
         return null;
     }

@@ -60,4 +60,28 @@ public sealed class InsuranceFund
     }
 
     public decimal Balance(AssetId asset) => _balances.TryGetValue(asset, out var balance) ? balance : 0;
+
+    /// <summary>
+    /// The live fund's fee, in base units of the seized asset: floor(seized · bonus / (1 + bonus) · share),
+    /// computed exactly (the rule of <see cref="CreditLiquidation"/>, rounded down: the fund never books
+    /// more than the liquidation paid).
+    /// </summary>
+    public static System.Numerics.BigInteger FeeBaseUnits(System.Numerics.BigInteger seized, decimal bonus, decimal share)
+    {
+        if (seized.Sign <= 0 || bonus <= 0 || share <= 0)
+        {
+            return System.Numerics.BigInteger.Zero;
+        }
+        var (bonusUnits, bonusScale) = Exact(bonus);
+        var (shareUnits, shareScale) = Exact(share);
+        // bonus / (1 + bonus) = b / (scale + b), with bonus = b / scale.
+        return seized * bonusUnits * shareUnits / ((bonusScale + bonusUnits) * shareScale);
+    }
+
+    // A decimal as an integer over a power of ten, exactly.
+    private static (System.Numerics.BigInteger Units, System.Numerics.BigInteger Scale) Exact(decimal value)
+    {
+        var scale = System.Numerics.BigInteger.Pow(10, value.Scale);
+        return (System.Numerics.BigInteger.Parse(value.ToString(System.Globalization.CultureInfo.InvariantCulture).Replace(".", "", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture), scale);
+    }
 }

@@ -20,4 +20,10 @@ public sealed record MarginSettings(
     /// nothing) liquidates in full instead: the close factor does not apply (docs/margin.md, "Dust").
     /// </summary>
     public decimal DustValue { get; init; } = DefaultDustValue;
+
+    /// <summary>The insurance fund's share of each executed liquidation's bonus, from 0 to 1 (Aave's protocol fee; docs/margin.md, "Bad debt").</summary>
+    public decimal InsuranceFundShare { get; init; }
+
+    /// <summary>The insurance fund's balance per asset where it starts (whole units): the stress test's default and the live fund's first state.</summary>
+    public IReadOnlyDictionary<Core.Assets.AssetId, decimal> InsuranceFund { get; init; } = new Dictionary<Core.Assets.AssetId, decimal>();
 }

@@ -49,6 +49,10 @@ public static class ScenarioJson
             {
                 throw Error("$.assets", "at least one asset is needed");
             }
+            if (Optional(root, "params") is { } parameters && Optional(parameters, "insuranceFund") is { } fund)
+            {
+                settings = settings with { InsuranceFund = InsuranceFund(fund, "$.params.insuranceFund") };
+            }
             var haircuts = new Dictionary<(ChainId, AssetId), decimal>();
             if (Optional(root, "chains") is { } chains)
             {
@@ -85,11 +89,11 @@ public static class ScenarioJson
             DateTimeOffset? now = null;
             TimeSpan staleness = OracleSettings.DefaultStaleness;
             decimal deviation = OracleSettings.DefaultMaxDeviation, warning = MarginSettings.DefaultWarningHealthFactor;
-            decimal lambda = EwmaVolatility.DefaultLambda, multiplier = MarginSettings.DefaultVolatilityMultiplier, dust = MarginSettings.DefaultDustValue;
+            decimal lambda = EwmaVolatility.DefaultLambda, multiplier = MarginSettings.DefaultVolatilityMultiplier, dust = MarginSettings.DefaultDustValue, fundShare = 0;
             if (element is { } p)
             {
                 Expect(p, JsonValueKind.Object, path);
-                Only(p, path, "now", "stalenessSeconds", "maxDeviation", "warningHealthFactor", "ewmaLambda", "volatilityMultiplier", "dustValue");
+                Only(p, path, "now", "stalenessSeconds", "maxDeviation", "warningHealthFactor", "ewmaLambda", "volatilityMultiplier", "dustValue", "insuranceFundShare", "insuranceFund");
                 if (Optional(p, "now") is { } n)
                 {
                     now = Time(n, $"{path}.now");
@@ -126,10 +130,33 @@ public static class ScenarioJson
                 {
                     dust = NonNegative(dv, $"{path}.dustValue");
                 }
+                if (Optional(p, "insuranceFundShare") is { } fs)
+                {
+                    fundShare = Fraction(fs, $"{path}.insuranceFundShare");
+                }
             }
             // Without an explicit "now", the newest quote is now: the same file always evaluates the same way.
             now ??= LatestQuoteTime(root) ?? DateTimeOffset.UnixEpoch;
-            return new MarginSettings(new OracleSettings(now.Value, staleness, deviation), warning, lambda, multiplier) { DustValue = dust };
+            return new MarginSettings(new OracleSettings(now.Value, staleness, deviation), warning, lambda, multiplier) { DustValue = dust, InsuranceFundShare = fundShare };
+        }
+
+        // The fund's balance per asset at the start, whole units exact in the asset's decimals (the live
+        // fund counts base units).
+        private Dictionary<AssetId, decimal> InsuranceFund(JsonElement element, string path)
+        {
+            Expect(element, JsonValueKind.Object, path);
+            var balances = new Dictionary<AssetId, decimal>();
+            foreach (var balance in element.EnumerateObject())
+            {
+                var asset = KnownAsset(balance.Name, path);
+                var units = NonNegative(balance.Value, $"{path}.{balance.Name}");
+                if (units.Scale > _decimals[asset] && decimal.Round(units, _decimals[asset]) != units)
+                {
+                    throw Error($"{path}.{balance.Name}", $"{units} has more digits than {asset}'s {_decimals[asset]} decimals");
+                }
+                balances[asset] = units;
+            }
+            return balances;
         }
 
         private static DateTimeOffset? LatestQuoteTime(JsonElement root)

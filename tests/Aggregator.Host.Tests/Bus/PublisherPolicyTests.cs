@@ -53,8 +53,11 @@ public class PublisherPolicyTests
             (new MarginCalls([]), ["engine"]),
             (new AccountViewsChanged(0, 1, 1, [], [], [], DateTimeOffset.UtcNow), ["engine"]),
             (new AccountViewsRequested(Guid.NewGuid()), ["api"]),
+            (new LiquidationRecorded("l1", "alice", new AssetId("ETH"), new Core.Amounts.Amount(1, 18), DateTimeOffset.UtcNow), ["engine"]),
+            (new BadDebtRecorded("deficit:l1:USDC", "alice", new AssetId("USDC"), new Core.Amounts.Amount(1, 6), DateTimeOffset.UtcNow), ["engine"]),
+            (new InsuranceFundChanged("l1", new AssetId("ETH"), new Core.Amounts.Amount(1, 18), new Core.Amounts.Amount(0, 18), new Core.Amounts.Amount(1, 18), new Core.Amounts.Amount(0, 18), DateTimeOffset.UtcNow), ["risk"]),
         };
-        string[] users = ["adapter", "oracle", "engine", "prover", "operator", "api"];
+        string[] users = ["adapter", "oracle", "engine", "prover", "operator", "api", "risk"];
         foreach (var (message, senders) in cases)
         {
             foreach (var user in users)
@@ -77,5 +80,19 @@ public class PublisherPolicyTests
         Assert.Null(PublisherPolicy.Refusal(Health(0, 2), "all")); // one process running every role
         // Views of another partition's accounts would overwrite what the api shows of them.
         Assert.Contains("another partition's engine", PublisherPolicy.Refusal(new AccountViewsChanged(0, 2, 1, [], [], [], DateTimeOffset.UtcNow), "engine-1-of-2"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_liquidation_or_a_deficit_is_taken_only_from_the_partition_owning_its_account()
+    {
+        var owner = Enumerable.Range(0, 2).Single(i => new EnginePartition(i, 2).Owns("alice"));
+        var deficit = new BadDebtRecorded("deficit:l1:USDC", "alice", new AssetId("USDC"), new Core.Amounts.Amount(1, 6), DateTimeOffset.UtcNow);
+        var liquidation = new LiquidationRecorded("l1", "alice", new AssetId("ETH"), new Core.Amounts.Amount(1, 18), DateTimeOffset.UtcNow);
+        Assert.Null(PublisherPolicy.Refusal(deficit, $"engine-{owner}-of-2"));
+        Assert.Null(PublisherPolicy.Refusal(liquidation, $"engine-{owner}-of-2"));
+        // Another partition would move the fund for an account it does not hold.
+        Assert.Contains("does not own it", PublisherPolicy.Refusal(deficit, $"engine-{1 - owner}-of-2"), StringComparison.Ordinal);
+        Assert.Contains("does not own it", PublisherPolicy.Refusal(liquidation, $"engine-{1 - owner}-of-2"), StringComparison.Ordinal);
+        Assert.Null(PublisherPolicy.Refusal(deficit, "engine")); // the whole book owns every account
     }
 }

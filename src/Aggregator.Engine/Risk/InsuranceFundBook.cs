@@ -1,0 +1,176 @@
+using System.Numerics;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Aggregator.Core.Amounts;
+using Aggregator.Core.Assets;
+using Aggregator.Core.Errors;
+using Aggregator.Core.Files;
+using Aggregator.Messages;
+
+namespace Aggregator.Engine.Risk;
+
+/// <summary>
+/// The institution's insurance fund and deficits, one owner for all engine partitions (docs/margin.md,
+/// "Live bad debt"). Per asset, in base units: the fund's balance, what liquidations paid in, what it
+/// drew, the deficits recorded and what of them is still uncovered. A liquidation's fee is credited and a
+/// deficit recorded once each (by id); then the fund covers what is outstanding as far as its balance
+/// goes. So balance − outstanding = start + credited − recorded always, and with one of the two at zero,
+/// the figures depend only on which events arrived, never on their order: two partitions give exactly
+/// what one gives. Every change is on disk (written, then renamed over the last) before it is answered.
+/// </summary>
+internal sealed class InsuranceFundBook
+{
+    private readonly string? _path;
+    private readonly object _gate = new();
+    private readonly State _state;
+
+    /// <param name="start">The fund where it starts, used only when no state is on disk yet.</param>
+    /// <param name="path">Where the state is kept (none: in memory only).</param>
+    /// <exception cref="InputException">The state on disk is corrupt.</exception>
+    public InsuranceFundBook(IReadOnlyDictionary<AssetId, Amount> start, string? path)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        _path = path;
+        if (path is not null && File.Exists(path))
+        {
+            try
+            {
+                _state = JsonSerializer.Deserialize(File.ReadAllBytes(path), InsuranceFundJsonContext.Default.State) ?? throw new JsonException("null");
+            }
+            catch (Exception error) when (error is JsonException or FormatException)
+            {
+                throw new InputException($"the insurance fund's state is corrupt: {error.Message}", file: path);
+            }
+            return;
+        }
+        _state = new State();
+        foreach (var (asset, amount) in start)
+        {
+            _state.Assets[asset.Symbol] = new AssetFund { Decimals = amount.Decimals, Balance = amount.BaseUnits.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        }
+    }
+
+    /// <summary>Credits a liquidation's fee once; null when <paramref name="entryId"/> was credited before.</summary>
+    /// <exception cref="InputException">The fee is negative, or in other decimals than the fund counts the asset in.</exception>
+    public InsuranceFundChanged? Credit(string entryId, AssetId asset, Amount fee, DateTimeOffset at) =>
+        Apply($"liquidation:{entryId}", entryId, credit: true, asset, fee, at);
+
+    /// <summary>Records a deficit once and covers what it can; null when <paramref name="id"/> was recorded before.</summary>
+    /// <exception cref="InputException">The amount is negative, or in other decimals than the fund counts the asset in.</exception>
+    public InsuranceFundChanged? RecordDeficit(string id, AssetId asset, Amount amount, DateTimeOffset at) =>
+        Apply($"deficit:{id}", id, credit: false, asset, amount, at);
+
+    /// <summary>The fund of <paramref name="asset"/> now: balance, credited, drawn, recorded, outstanding (base units).</summary>
+    public (BigInteger Balance, BigInteger Credited, BigInteger Drawn, BigInteger Recorded, BigInteger Outstanding) Of(AssetId asset)
+    {
+        lock (_gate)
+        {
+            if (!_state.Assets.TryGetValue(asset.Symbol, out var fund))
+            {
+                return default;
+            }
+            var f = new Figures(fund);
+            return (f.Balance, f.Credited, f.Drawn, f.Recorded, f.Outstanding);
+        }
+    }
+
+    private InsuranceFundChanged? Apply(string key, string cause, bool credit, AssetId asset, Amount amount, DateTimeOffset at)
+    {
+        if (amount.BaseUnits.Sign < 0)
+        {
+            throw new InputException($"{cause}: {amount.BaseUnits} base units of {asset}, below zero", field: "amount");
+        }
+        lock (_gate)
+        {
+            if (_state.Applied.Contains(key))
+            {
+                return null;
+            }
+            if (!_state.Assets.TryGetValue(asset.Symbol, out var fund))
+            {
+                fund = new AssetFund { Decimals = amount.Decimals };
+            }
+            else if (fund.Decimals != amount.Decimals)
+            {
+                throw new InputException($"{cause}: {asset} in {amount.Decimals} decimals; the fund counts it in {fund.Decimals}", field: "amount");
+            }
+            var figures = new Figures(fund);
+            var before = (figures.Credited, figures.Drawn);
+            if (credit)
+            {
+                figures.Credited += amount.BaseUnits;
+                figures.Balance += amount.BaseUnits;
+            }
+            else
+            {
+                figures.Recorded += amount.BaseUnits;
+                figures.Outstanding += amount.BaseUnits;
+            }
+            // The fund pays what is outstanding as far as it goes, whichever arrived first.
+            var draw = BigInteger.Min(figures.Balance, figures.Outstanding);
+            figures.Balance -= draw;
+            figures.Outstanding -= draw;
+            figures.Drawn += draw;
+            var next = new State { Assets = new Dictionary<string, AssetFund>(_state.Assets, StringComparer.Ordinal) { [asset.Symbol] = figures.ToFund(fund.Decimals) }, Applied = [.. _state.Applied, key] };
+            Save(next);
+            _state.Assets = next.Assets;
+            _state.Applied = next.Applied;
+            Amount Units(BigInteger value) => new(value, fund.Decimals);
+            return new InsuranceFundChanged(cause, asset, Units(figures.Credited - before.Credited), Units(figures.Drawn - before.Drawn), Units(figures.Balance), Units(figures.Outstanding), at);
+        }
+    }
+
+    private void Save(State state)
+    {
+        if (_path is not null)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(_path))!);
+            SafeFile.WriteAtomically(_path, JsonSerializer.Serialize(state, InsuranceFundJsonContext.Default.State), ownerOnly: true);
+        }
+    }
+
+    // One asset's figures as integers while they change.
+    private sealed class Figures(AssetFund fund)
+    {
+        public BigInteger Balance = Parse(fund.Balance);
+        public BigInteger Credited = Parse(fund.Credited);
+        public BigInteger Drawn = Parse(fund.Drawn);
+        public BigInteger Recorded = Parse(fund.Recorded);
+        public BigInteger Outstanding = Parse(fund.Outstanding);
+
+        public AssetFund ToFund(int decimals) => new()
+        {
+            Decimals = decimals, Balance = Text(Balance), Credited = Text(Credited), Drawn = Text(Drawn), Recorded = Text(Recorded), Outstanding = Text(Outstanding),
+        };
+
+        private static BigInteger Parse(string text) => BigInteger.Parse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture);
+
+        private static string Text(BigInteger value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    internal sealed class State
+    {
+        public Dictionary<string, AssetFund> Assets { get; set; } = new(StringComparer.Ordinal);
+
+        public HashSet<string> Applied { get; set; } = new(StringComparer.Ordinal);
+    }
+
+    internal sealed class AssetFund
+    {
+        public int Decimals { get; set; }
+
+        public string Balance { get; set; } = "0";
+
+        public string Credited { get; set; } = "0";
+
+        public string Drawn { get; set; } = "0";
+
+        public string Recorded { get; set; } = "0";
+
+        public string Outstanding { get; set; } = "0";
+    }
+}
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true)]
+[JsonSerializable(typeof(InsuranceFundBook.State))]
+internal sealed partial class InsuranceFundJsonContext : JsonSerializerContext;

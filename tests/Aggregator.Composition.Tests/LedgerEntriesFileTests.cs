@@ -45,4 +45,30 @@ public sealed class LedgerEntriesFileTests : IDisposable
         Assert.Equal((path, (long?)line), (error.File, error.Line));
         Assert.Equal(column, error.Field);
     }
+
+    private const string SeizedHeader = "entryId,account,kind,asset,amount,at,seizedChain,seizedAsset,seizedAmount\n";
+
+    [Fact]
+    public void A_liquidation_names_what_it_seized_and_other_entries_leave_those_columns_empty()
+    {
+        var entries = LedgerEntriesFile.Read(Write(SeizedHeader + "l1,alice,liquidation,USDC,952.380952,2026-12-01T10:00:00Z,eip155:31337,ETH,1\ne2,alice,borrow,USDC,1,2026-12-01T10:00:00Z,,,\n"), EngineFixtures.Settings(0).Market);
+        Assert.Equal(new SeizedCollateral(EngineFixtures.Ethereum, EngineFixtures.Eth, new Core.Amounts.Amount(System.Numerics.BigInteger.Pow(10, 18), 18)), entries[0].Seized);
+        Assert.Equal((LedgerEntryKind.Liquidation, 952_380_952L), (entries[0].Kind, (long)entries[0].Amount.BaseUnits));
+        Assert.Null(entries[1].Seized);
+    }
+
+    [Theory]
+    [InlineData("l1,alice,liquidation,USDC,1,2026-12-01T10:00:00Z,,,\n", "column 7 (seizedChain)")]
+    [InlineData("l1,alice,liquidation,USDC,1,2026-12-01T10:00:00Z,ethereum,ETH,1\n", "column 7 (seizedChain)")]
+    [InlineData("l1,alice,liquidation,USDC,1,2026-12-01T10:00:00Z,eip155:1,DOGE,1\n", "column 8 (seizedAsset)")]
+    [InlineData("l1,alice,liquidation,USDC,1,2026-12-01T10:00:00Z,eip155:1,USDC,0.0000001\n", "column 9 (seizedAmount)")]
+    [InlineData("e1,alice,borrow,USDC,1,2026-12-01T10:00:00Z,eip155:1,ETH,1\n", "column 7 (seizedChain)")]
+    [InlineData("e1,alice,deficit,USDC,1,2026-12-01T10:00:00Z,,,\n", "column 3 (kind)")]
+    public void A_liquidation_without_what_it_seized_a_seizure_on_another_kind_and_a_deficit_are_refused(string row, string column)
+    {
+        var path = Write(SeizedHeader + row);
+        Assert.Equal(column, Assert.Throws<InputException>(() => LedgerEntriesFile.Read(path, EngineFixtures.Settings(0).Market)).Field);
+        // Without the seized columns a liquidation is refused too.
+        Assert.Equal("column 7 (seizedChain)", Assert.Throws<InputException>(() => LedgerEntriesFile.Read(Write(Header + "l1,alice,liquidation,USDC,1,2026-12-01T10:00:00Z\n"), EngineFixtures.Settings(0).Market)).Field);
+    }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Aggregator.Core.Amounts;
 using Aggregator.Core.Assets;
+using Aggregator.Core.Chains;
 using Aggregator.Core.Errors;
 using Aggregator.Host.Bus;
 using Aggregator.Margin.Markets;
@@ -10,13 +11,19 @@ namespace Aggregator.Composition.Configuration;
 
 /// <summary>
 /// A CSV of ledger entries for `aggregator ledger publish` (docs/messages.md): header
-/// <c>entryId,account,kind,asset,amount,at</c>; <c>kind</c> one of borrow, repay, deposit, withdraw;
-/// <c>amount</c> in whole units, exact in the asset's decimals (more digits are an error, never rounded);
-/// <c>at</c> ISO 8601 with an offset. The whole file is checked before anything is published.
+/// <c>entryId,account,kind,asset,amount,at</c>, optionally followed by <c>seizedChain,seizedAsset,seizedAmount</c>;
+/// <c>kind</c> one of borrow, repay, deposit, withdraw, liquidation (the only kind that fills the seized
+/// columns, and must); <c>amount</c> in whole units, exact in the asset's decimals (more digits are an
+/// error, never rounded); <c>at</c> ISO 8601 with an offset. The whole file is checked before anything is published.
 /// </summary>
 public static class LedgerEntriesFile
 {
-    private static readonly string[] Header = ["entryId", "account", "kind", "asset", "amount", "at"];
+    private static readonly string[] Header = ["entryId", "account", "kind", "asset", "amount", "at", "seizedChain", "seizedAsset", "seizedAmount"];
+
+    // Without the seized columns, a file of the first six.
+    private const int Plain = 6;
+
+    private static readonly LedgerEntryKind[] Published = [LedgerEntryKind.Borrow, LedgerEntryKind.Repay, LedgerEntryKind.Deposit, LedgerEntryKind.Withdraw, LedgerEntryKind.Liquidation];
 
     /// <exception cref="InputException">A bad row, naming the file, line and column.</exception>
     public static IReadOnlyList<LedgerEntry> Read(string path, MarketState market)
@@ -27,9 +34,10 @@ public static class LedgerEntriesFile
             throw new InputException("the ledger entries file does not exist", file: path);
         }
         var lines = File.ReadAllLines(path);
-        if (lines.Length == 0 || !lines[0].Split(',').Select(c => c.Trim()).SequenceEqual(Header))
+        var columns = lines.Length == 0 ? [] : lines[0].Split(',').Select(c => c.Trim()).ToArray();
+        if (!columns.SequenceEqual(Header) && !columns.SequenceEqual(Header.Take(Plain)))
         {
-            throw new InputException($"the header must be {string.Join(',', Header)}", file: path, line: 1);
+            throw new InputException($"the header must be {string.Join(',', Header.Take(Plain))}, optionally followed by {string.Join(',', Header.Skip(Plain))}", file: path, line: 1);
         }
         var entries = new List<LedgerEntry>();
         var ids = new HashSet<string>(StringComparer.Ordinal);
@@ -41,17 +49,17 @@ public static class LedgerEntriesFile
             }
             var cells = lines[i].Split(',');
             InputException Bad(int column, string problem) => new(problem, file: path, line: i + 1, field: $"column {column + 1} ({Header[Math.Min(column, Header.Length - 1)]})");
-            if (cells.Length != Header.Length)
+            if (cells.Length != columns.Length)
             {
-                throw Bad(0, $"{cells.Length} fields, expected {Header.Length}");
+                throw Bad(0, $"{cells.Length} fields, expected {columns.Length}");
             }
             if (cells[0].Length == 0 || !ids.Add(cells[0]))
             {
                 throw Bad(0, cells[0].Length == 0 ? "the entry id is empty" : $"entry '{cells[0]}' appears twice");
             }
-            if (!Enum.TryParse<LedgerEntryKind>(cells[2], ignoreCase: true, out var kind) || !Enum.IsDefined(kind) || int.TryParse(cells[2], out _))
+            if (!Enum.TryParse<LedgerEntryKind>(cells[2], ignoreCase: true, out var kind) || !Published.Contains(kind) || int.TryParse(cells[2], out _))
             {
-                throw Bad(2, $"'{cells[2]}' is not borrow, repay, deposit or withdraw");
+                throw Bad(2, $"'{cells[2]}' is not borrow, repay, deposit, withdraw or liquidation");
             }
             if (!AssetId.IsValid(cells[3]) || !market.Contains(new AssetId(cells[3])))
             {
@@ -71,7 +79,40 @@ public static class LedgerEntriesFile
             {
                 throw Bad(5, $"'{cells[5]}' is not an ISO 8601 time with an offset");
             }
-            entries.Add(new LedgerEntry(cells[0], cells[1], kind, asset, amount, at));
+            SeizedCollateral? seized = null;
+            var seizedCells = cells.Skip(Plain).ToArray();
+            if (kind != LedgerEntryKind.Liquidation)
+            {
+                if (seizedCells.Any(c => c.Length > 0))
+                {
+                    throw Bad(Plain, $"a {cells[2]} seizes nothing: the seized columns are for a liquidation only");
+                }
+            }
+            else if (seizedCells.Length == 0 || seizedCells.Any(c => c.Length == 0))
+            {
+                throw Bad(Plain, "a liquidation names what it seized: seizedChain, seizedAsset and seizedAmount");
+            }
+            else
+            {
+                if (!RunConfigFile.TryChain(seizedCells[0], out var chain))
+                {
+                    throw Bad(Plain, $"'{seizedCells[0]}' is not a chain id (eip155:1, solana:mainnet)");
+                }
+                if (!AssetId.IsValid(seizedCells[1]) || !market.Contains(new AssetId(seizedCells[1])))
+                {
+                    throw Bad(Plain + 1, $"'{seizedCells[1]}' is not an asset of the market");
+                }
+                var seizedAsset = new AssetId(seizedCells[1]);
+                try
+                {
+                    seized = new SeizedCollateral(chain, seizedAsset, Amount.Parse(seizedCells[2], market[seizedAsset].Decimals, Rounding.Exact));
+                }
+                catch (FormatException error)
+                {
+                    throw Bad(Plain + 2, error.Message);
+                }
+            }
+            entries.Add(new LedgerEntry(cells[0], cells[1], kind, asset, amount, at) { Seized = seized });
         }
         return entries;
     }

@@ -320,7 +320,7 @@ public static partial class RunConfigFile
         return new OracleConfig(feeds, fixedPrices);
     }
 
-    private static bool TryChain(string text, out ChainId chain)
+    internal static bool TryChain(string text, out ChainId chain)
     {
         try
         {

@@ -1,0 +1,154 @@
+using System.Numerics;
+using Aggregator.Composition;
+using Aggregator.Core.Amounts;
+using Aggregator.Engine;
+using Aggregator.Engine.Risk;
+using Aggregator.Host.Bus;
+using Aggregator.Messages;
+using Aggregator.Testing;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using static Aggregator.Testing.EngineFixtures;
+
+namespace Aggregator.IntegrationTests.Bus;
+
+/// <summary>
+/// Live bad debt over the bus (docs/margin.md, "Live bad debt"): engine partitions report executed
+/// liquidations and deficits, one risk role keeps the insurance fund; two partitions give what one
+/// gives, each event is applied once, and the fund survives restarts.
+/// </summary>
+[Collection(RabbitMqTests.Name)]
+public sealed class BadDebtOverBusTests(RabbitMqBroker broker)
+{
+    private const int Accounts = 16;
+    private const string FundParams = """ "insuranceFundShare": "0.1", "insuranceFund": { "USDC": "500" } """;
+
+    // Every account: 1 ETH, borrows 1,900 USDC; each even one is liquidated (its ETH seized, repaying
+    // 952.380952 − a base units), and the chain then shows its ETH gone: 8 deficits of 947.619048 + a.
+    private static readonly BigInteger Recorded = 8 * new BigInteger(947_619_048) + Enumerable.Range(0, Accounts).Where(a => a % 2 == 0).Sum();
+
+    private BusTransport Transport(string bus) => bus == "memory" ? BusTransport.InMemory : broker.Transport(BusIdentity.All);
+
+    private static IHost Build(BusTransport transport, string run, string state, EnginePartition partition, bool risk) =>
+        AggregatorHost.Build(new HostPlan(transport)
+        {
+            Engine = Settings(Accounts, FundParams) with { StateDirectory = state },
+            Partition = partition,
+            EngineQueue = $"{partition.Queue}-{run}",
+            Risk = risk ? new RiskSettings(RiskSettings.From(Settings(Accounts, FundParams)).StartingFund, state) : null,
+            RiskQueue = $"risk-{run}",
+        });
+
+    private static async Task PublishStream(IPublishEndpoint endpoint, string run)
+    {
+        await endpoint.Publish(new CollateralObserved(Batch(1, "0x1", [.. Enumerable.Range(0, Accounts).Select(a => (a, OneEth))])));
+        for (var a = 0; a < Accounts; a++)
+        {
+            await endpoint.Publish(new LedgerEntry($"{run}-b{a}", $"account-{a}", LedgerEntryKind.Borrow, Usdc, new Amount(1_900_000_000, 6), DateTimeOffset.UtcNow));
+        }
+        for (var a = 0; a < Accounts; a += 2)
+        {
+            // Half of them seized on chain before the books say so.
+            if (a % 4 == 0)
+            {
+                await endpoint.Publish(new CollateralObserved(Batch((ulong)(2 + a), $"0x{2 + a:x}", (a, 0))));
+            }
+            await endpoint.Publish(new LedgerEntry($"{run}-liq{a}", $"account-{a}", LedgerEntryKind.Liquidation, Usdc, new Amount(952_380_952 - a, 6), DateTimeOffset.UtcNow)
+            {
+                Seized = new SeizedCollateral(Ethereum, Eth, new Amount(OneEth, 18)),
+            });
+        }
+        await endpoint.Publish(new CollateralObserved(Batch(100, "0x100", [.. Enumerable.Range(0, Accounts).Where(a => a % 2 == 0).Select(a => (a, 0UL))])));
+    }
+
+    [Theory]
+    [InlineData("memory")]
+    [InlineData("rabbitmq")]
+    public async Task A_liquidation_that_exhausts_the_collateral_draws_the_fund_once_and_the_fund_survives_restarts(string bus)
+    {
+        var run = Guid.NewGuid().ToString("N");
+        var state = Directory.CreateTempSubdirectory("aggregator-baddebt-").FullName;
+        try
+        {
+            var transport = Transport(bus);
+            (BigInteger, BigInteger, BigInteger, BigInteger, BigInteger) usdc, eth;
+            using (var host = Build(transport, run, state, EnginePartition.Whole, risk: true))
+            {
+                await host.StartAsync();
+                var fund = host.Services.GetRequiredService<InsuranceFundBook>();
+                await PublishStream(host.Services.GetRequiredService<IPublishEndpoint>(), run);
+                await Eventually.Until(() => fund.Of(Usdc).Recorded == Recorded && fund.Of(Eth).Credited > 0, "the risk role recorded every deficit");
+                usdc = fund.Of(Usdc);
+                eth = fund.Of(Eth);
+                // The 500 USDC fund covered the first 500 of them; the rest is the institution's.
+                Assert.Equal((BigInteger.Zero, BigInteger.Zero, new BigInteger(500_000_000), Recorded, Recorded - 500_000_000), usdc);
+                // 8 fees of floor(1e18 · 0.05 / 1.05 · 0.1) wei.
+                Assert.Equal(8 * BigInteger.Parse("4761904761904761", System.Globalization.CultureInfo.InvariantCulture), eth.Item1); // the balance
+                await host.StopAsync();
+            }
+
+            // Restarted: the engine replays its journal (the deficits included, nothing recorded twice) and
+            // announces everything again on its first write; the risk role takes none of it twice.
+            using (var host = Build(transport, run, state, EnginePartition.Whole, risk: true))
+            {
+                await host.StartAsync();
+                var fund = host.Services.GetRequiredService<InsuranceFundBook>();
+                var engine = host.Services.GetRequiredService<EngineBook>();
+                Assert.Equal((usdc, eth), (fund.Of(Usdc), fund.Of(Eth))); // from disk
+                var endpoint = host.Services.GetRequiredService<IPublishEndpoint>();
+                await endpoint.Publish(new CollateralObserved(Batch(101, "0x101", (1, OneEth))));
+                await Eventually.Until(() => engine.AppliedHeight(Ethereum) == 101 && engine.Unannounced().Count == 0, "the engine announced its journal again");
+                Assert.Equal(0m, engine.Book.Requirement(0)); // the deficit stays written off
+                // The risk queue is consumed in order: once a marker behind the repeats is in, the repeats were seen.
+                await endpoint.Publish(new LiquidationRecorded($"{run}-marker", "account-1", Usdc, new Amount(1, 6), DateTimeOffset.UtcNow));
+                await Eventually.Until(() => fund.Of(Usdc).Credited == 1, "the risk role took the marker");
+                Assert.Equal(Recorded, fund.Of(Usdc).Recorded);
+                Assert.Equal(eth, fund.Of(Eth));
+                await host.StopAsync();
+            }
+        }
+        finally
+        {
+            Directory.Delete(state, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Two_engine_partitions_give_the_risk_role_exactly_what_one_engine_gives()
+    {
+        var transport = Transport("rabbitmq");
+        async Task<((BigInteger, BigInteger, BigInteger, BigInteger, BigInteger) Usdc, (BigInteger, BigInteger, BigInteger, BigInteger, BigInteger) Eth)> Run(params EnginePartition[] partitions)
+        {
+            var run = Guid.NewGuid().ToString("N");
+            var states = partitions.Select(_ => Directory.CreateTempSubdirectory("aggregator-baddebt-").FullName).ToArray();
+            var hosts = partitions.Select((p, i) => Build(transport, run, states[i], p, risk: i == 0)).ToArray();
+            try
+            {
+                foreach (var host in hosts)
+                {
+                    await host.StartAsync();
+                }
+                var fund = hosts[0].Services.GetRequiredService<InsuranceFundBook>();
+                await PublishStream(hosts[0].Services.GetRequiredService<IPublishEndpoint>(), "stream");
+                await Eventually.Until(() => fund.Of(Usdc).Recorded == Recorded && fund.Of(Eth).Credited == 8 * BigInteger.Parse("4761904761904761", System.Globalization.CultureInfo.InvariantCulture), "the risk role heard every partition");
+                return (fund.Of(Usdc), fund.Of(Eth));
+            }
+            finally
+            {
+                foreach (var host in hosts)
+                {
+                    await host.StopAsync();
+                    host.Dispose();
+                }
+                foreach (var state in states)
+                {
+                    Directory.Delete(state, recursive: true);
+                }
+            }
+        }
+        var one = await Run(EnginePartition.Whole);
+        var two = await Run(new EnginePartition(0, 2), new EnginePartition(1, 2));
+        Assert.Equal(one, two);
+    }
+}

@@ -44,7 +44,7 @@ case "$role" in
       exit 2
     fi
     # Health goes to the requester's reply queue only: an operator's, the api's.
-    says="$(types AccountsHealthChanged MarginCalls LiquidationsPlanned ObservationsReplayRequested AccountViewsChanged LiquidationRecorded BadDebtRecorded)|(operator|api|all)(-[a-z0-9-]*)?\.[a-z]+\..*"
+    says="$(types AccountsHealthChanged MarginCalls LiquidationsPlanned ObservationsReplayRequested AccountViewsChanged LiquidationRecorded BadDebtRecorded ExposureReported)|(operator|api|all)(-[a-z0-9-]*)?\.[a-z]+\..*"
     hears=$(types CollateralObserved PricesObserved LedgerEntry HealthRequested RiskRequested EpochClosed AccountViewsRequested)
     queues="${user}(_error|_skipped)?|$own"
     ;;
@@ -56,7 +56,7 @@ case "$role" in
     ;;
   operator)
     says=$(types LedgerEntry EpochCloseRequested InclusionProofRequested CollateralAttestationRequested HealthRequested RiskRequested)
-    hears=$(types AccountsHealthChanged MarginCalls LiquidationsPlanned EpochClosed EpochCloseFailed ReservesObserved InsuranceFundChanged)
+    hears=$(types AccountsHealthChanged MarginCalls LiquidationsPlanned EpochClosed EpochCloseFailed ReservesObserved InsuranceFundChanged HedgeProposed)
     queues="$own"
     ;;
   api)
@@ -67,9 +67,10 @@ case "$role" in
     queues="$own"
     ;;
   risk)
-    # The one owner of the insurance fund: it hears the partitions' liquidations and deficits, says the fund's movements.
-    says=$(types InsuranceFundChanged)
-    hears=$(types LiquidationRecorded BadDebtRecorded)
+    # The one owner of the institution-wide figures: it hears the partitions' liquidations, deficits and
+    # totals, the books' desk positions and the prover's reserves; it says the fund's movements and the hedges.
+    says=$(types InsuranceFundChanged HedgeProposed)
+    hears=$(types LiquidationRecorded BadDebtRecorded ExposureReported LedgerEntry ReservesObserved)
     queues="risk(_error|_skipped)?|$own"
     ;;
   all)

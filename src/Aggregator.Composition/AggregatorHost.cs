@@ -120,7 +120,7 @@ public static class AggregatorHost
             }
             if (plan.Risk != null)
             {
-                Aggregator.Engine.Risk.RiskRole.Add(services, bus, plan.Risk.StartingFund, plan.Risk.StateDirectory, plan.RiskQueue);
+                Aggregator.Engine.Risk.RiskRole.Add(services, bus, plan.Risk, plan.RiskQueue);
             }
             extra?.Invoke(bus);
         });

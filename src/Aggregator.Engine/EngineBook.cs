@@ -237,6 +237,10 @@ internal sealed class EngineBook(
     public Outcome Apply(Messages.LedgerEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
+        if (entry.Kind is Messages.LedgerEntryKind.DeskSpot or Messages.LedgerEntryKind.DeskPerp)
+        {
+            return new Outcome(false, $"ledger entry {entry.EntryId} is the desk's position: the risk role keeps it", []);
+        }
         lock (_gate)
         {
             if (_entries.Contains(entry.EntryId))
@@ -286,6 +290,46 @@ internal sealed class EngineBook(
             var deficits = RecordDeficits();
             var health = TakeHealthChanges();
             return new Outcome(true, $"ledger entry {entry.EntryId} ({entry.Kind} {entry.Amount} {entry.Asset} for '{entry.Account}') applied", health) { Deficits = deficits };
+        }
+    }
+
+    /// <summary>
+    /// This partition's totals per asset (what its accounts hold, what they owe, the asset's price), for
+    /// the risk role's net exposure; null until the book is rebuilt (a half-rebuilt book would report
+    /// collateral missing). A scan of every account: asked every few seconds, never on a write.
+    /// </summary>
+    public Messages.ExposureReported? Exposure(DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            if (!_rebuilt)
+            {
+                return null;
+            }
+            var lent = new System.Numerics.BigInteger[book.Assets.Count];
+            foreach (var ((_, asset), owed) in _debts)
+            {
+                lent[asset] += owed;
+            }
+            var totals = new Messages.AssetExposureTotal[book.Assets.Count];
+            for (var asset = 0; asset < totals.Length; asset++)
+            {
+                // In 128 bits with the carries counted: a million holdings can pass 2^128 together.
+                UInt128 sum = 0;
+                var carries = 0;
+                for (var account = 0; account < book.AccountCount; account++)
+                {
+                    var next = sum + book.HeldBaseUnits(account, asset);
+                    carries += next < sum ? 1 : 0;
+                    sum = next;
+                }
+                var id = book.Assets[asset];
+                var state = book.Market[id];
+                var held = ((System.Numerics.BigInteger)carries << 128) + sum;
+                totals[asset] = new Messages.AssetExposureTotal(id, new Core.Amounts.Amount(held, state.Decimals), new Core.Amounts.Amount(lent[asset], state.Decimals),
+                    state.Price, Margin.Scenarios.MarginReportJson.StatusName(state.OracleStatus));
+            }
+            return new Messages.ExposureReported(partition.Index, Math.Max(1, partition.Count), totals, now);
         }
     }
 

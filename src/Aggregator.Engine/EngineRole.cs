@@ -56,6 +56,8 @@ internal static class EngineRole
             provider.GetRequiredService<IBus>(), provider.GetRequiredService<IHostApplicationLifetime>(), provider.GetRequiredService<EngineBook>(), queue, ReplayRequest.Interval, provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IHostedService>(provider => new StalenessCheck(
             provider.GetRequiredService<EngineBook>(), provider.GetRequiredService<IBus>(), StalenessCheck.Interval, provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IHostedService>(provider => new ExposureReport(
+            provider.GetRequiredService<EngineBook>(), provider.GetRequiredService<IBus>(), settings.ExposureInterval, provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton(new EngineQueue(queue));
         bus.AddConsumer<CollateralObservedConsumer, EngineConsumerDefinition<CollateralObservedConsumer>>();
         bus.AddConsumer<LedgerEntryConsumer, EngineConsumerDefinition<LedgerEntryConsumer>>();
@@ -113,6 +115,35 @@ internal sealed class StalenessCheck(EngineBook engine, IBus bus, TimeSpan inter
             {
                 // The broker is away: these changes are not announced again, but the book, and every
                 // answer and later change drawn from it, are right.
+            }
+        }
+    }
+}
+
+/// <summary>
+/// Reports the replica's totals per asset to the risk role every <paramref name="interval"/> once the
+/// book is rebuilt (<see cref="Messages.ExposureReported"/>): the risk role sums every partition's into
+/// the institution's net exposure. Sent whether or not they changed, so a restarted risk role has them all
+/// within one interval.
+/// </summary>
+internal sealed class ExposureReport(EngineBook engine, IBus bus, TimeSpan interval, TimeProvider clock) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            await Task.Delay(interval, clock, stoppingToken).ConfigureAwait(false);
+            if (engine.Exposure(clock.GetUtcNow()) is not { } report)
+            {
+                continue;
+            }
+            try
+            {
+                await bus.Publish(report, stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception error) when (error is not OperationCanceledException)
+            {
+                // The broker is away: the next interval reports again.
             }
         }
     }

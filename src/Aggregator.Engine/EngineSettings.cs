@@ -21,6 +21,9 @@ public sealed record EngineSettings(MarketState Market, IReadOnlyList<ChainId> C
     /// <summary>Per chain, how far a batch's height may run ahead of the last one applied (<see cref="HeightAdvance.Default"/> for a chain not named).</summary>
     public IReadOnlyDictionary<ChainId, HeightAdvance> HeightAdvances { get; init; } = new Dictionary<ChainId, HeightAdvance>();
 
+    /// <summary>How often a replica reports its totals per asset to the risk role (<see cref="Messages.ExposureReported"/>).</summary>
+    public TimeSpan ExposureInterval { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How far <paramref name="chain"/>'s height may run ahead of the last one applied.</summary>
     public HeightAdvance AdvanceOf(ChainId chain) => HeightAdvances.TryGetValue(chain, out var advance) ? advance : HeightAdvance.Default;
 

@@ -12,4 +12,7 @@ public sealed record LedgerEntry(string EntryId, string Account, LedgerEntryKind
 {
     /// <summary>For a <see cref="LedgerEntryKind.Liquidation"/> only: the collateral the liquidator seized.</summary>
     public SeizedCollateral? Seized { get; init; }
+
+    /// <summary>For a <see cref="LedgerEntryKind.DeskPerp"/> only: the position is short.</summary>
+    public bool IsShort { get; init; }
 }

@@ -27,4 +27,16 @@ public enum LedgerEntryKind
     /// off its debt: recorded by the engine itself in its journal, never taken from the bus.
     /// </summary>
     Deficit,
+
+    /// <summary>
+    /// The institution's desk now holds the amount of the asset spot (a snapshot of the whole position,
+    /// not a trade): kept by the risk role for the net exposure; <see cref="LedgerEntry.Account"/> names the desk.
+    /// </summary>
+    DeskSpot,
+
+    /// <summary>
+    /// The desk's perp position in the asset is now the amount, short when <see cref="LedgerEntry.IsShort"/>
+    /// (a snapshot, like <see cref="DeskSpot"/>).
+    /// </summary>
+    DeskPerp,
 }

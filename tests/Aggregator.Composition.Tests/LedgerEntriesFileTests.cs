@@ -71,4 +71,15 @@ public sealed class LedgerEntriesFileTests : IDisposable
         // Without the seized columns a liquidation is refused too.
         Assert.Equal("column 7 (seizedChain)", Assert.Throws<InputException>(() => LedgerEntriesFile.Read(Write(Header + "l1,alice,liquidation,USDC,1,2026-12-01T10:00:00Z\n"), EngineFixtures.Settings(0).Market)).Field);
     }
+
+    [Fact]
+    public void The_desk_s_positions_are_entries_too_and_a_negative_perp_is_short()
+    {
+        var entries = LedgerEntriesFile.Read(Write(Header + "d1,desk,deskperp,ETH,-30,2026-12-01T10:00:00Z\nd2,desk,deskspot,ETH,12.5,2026-12-01T10:00:00Z\n"), EngineFixtures.Settings(0).Market);
+        Assert.Equal((LedgerEntryKind.DeskPerp, true), (entries[0].Kind, entries[0].IsShort));
+        Assert.Equal(System.Numerics.BigInteger.Pow(10, 18) * 30, entries[0].Amount.BaseUnits);
+        Assert.Equal((LedgerEntryKind.DeskSpot, false), (entries[1].Kind, entries[1].IsShort));
+        // A spot holding is never negative.
+        Assert.Equal("column 5 (amount)", Assert.Throws<InputException>(() => LedgerEntriesFile.Read(Write(Header + "d3,desk,deskspot,ETH,-1,2026-12-01T10:00:00Z\n"), EngineFixtures.Settings(0).Market)).Field);
+    }
 }

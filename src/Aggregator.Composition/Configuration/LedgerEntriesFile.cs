@@ -13,7 +13,8 @@ namespace Aggregator.Composition.Configuration;
 /// A CSV of ledger entries for `aggregator ledger publish` (docs/messages.md): header
 /// <c>entryId,account,kind,asset,amount,at</c>, optionally followed by <c>seizedChain,seizedAsset,seizedAmount</c>;
 /// <c>kind</c> one of borrow, repay, deposit, withdraw, liquidation (the only kind that fills the seized
-/// columns, and must); <c>amount</c> in whole units, exact in the asset's decimals (more digits are an
+/// columns, and must), deskspot, deskperp (the desk's whole position; a negative perp is short);
+/// <c>amount</c> in whole units, exact in the asset's decimals (more digits are an
 /// error, never rounded); <c>at</c> ISO 8601 with an offset. The whole file is checked before anything is published.
 /// </summary>
 public static class LedgerEntriesFile
@@ -23,7 +24,7 @@ public static class LedgerEntriesFile
     // Without the seized columns, a file of the first six.
     private const int Plain = 6;
 
-    private static readonly LedgerEntryKind[] Published = [LedgerEntryKind.Borrow, LedgerEntryKind.Repay, LedgerEntryKind.Deposit, LedgerEntryKind.Withdraw, LedgerEntryKind.Liquidation];
+    private static readonly LedgerEntryKind[] Published = [LedgerEntryKind.Borrow, LedgerEntryKind.Repay, LedgerEntryKind.Deposit, LedgerEntryKind.Withdraw, LedgerEntryKind.Liquidation, LedgerEntryKind.DeskSpot, LedgerEntryKind.DeskPerp];
 
     /// <exception cref="InputException">A bad row, naming the file, line and column.</exception>
     public static IReadOnlyList<LedgerEntry> Read(string path, MarketState market)
@@ -59,7 +60,7 @@ public static class LedgerEntriesFile
             }
             if (!Enum.TryParse<LedgerEntryKind>(cells[2], ignoreCase: true, out var kind) || !Published.Contains(kind) || int.TryParse(cells[2], out _))
             {
-                throw Bad(2, $"'{cells[2]}' is not borrow, repay, deposit, withdraw or liquidation");
+                throw Bad(2, $"'{cells[2]}' is not borrow, repay, deposit, withdraw, liquidation, deskspot or deskperp");
             }
             if (!AssetId.IsValid(cells[3]) || !market.Contains(new AssetId(cells[3])))
             {
@@ -67,9 +68,11 @@ public static class LedgerEntriesFile
             }
             var asset = new AssetId(cells[3]);
             Amount amount;
+            // A desk's perp position is the one signed amount: "-30" is short 30.
+            var isShort = kind == LedgerEntryKind.DeskPerp && cells[4].StartsWith('-');
             try
             {
-                amount = Amount.Parse(cells[4], market[asset].Decimals, Rounding.Exact);
+                amount = Amount.Parse(isShort ? cells[4][1..] : cells[4], market[asset].Decimals, Rounding.Exact);
             }
             catch (FormatException error)
             {
@@ -112,7 +115,7 @@ public static class LedgerEntriesFile
                     throw Bad(Plain + 2, error.Message);
                 }
             }
-            entries.Add(new LedgerEntry(cells[0], cells[1], kind, asset, amount, at) { Seized = seized });
+            entries.Add(new LedgerEntry(cells[0], cells[1], kind, asset, amount, at) { Seized = seized, IsShort = isShort });
         }
         return entries;
     }

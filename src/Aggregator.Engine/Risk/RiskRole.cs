@@ -1,5 +1,3 @@
-using Aggregator.Core.Amounts;
-using Aggregator.Core.Assets;
 using Aggregator.Host;
 using Aggregator.Host.Bus;
 using Aggregator.Messages;
@@ -9,30 +7,37 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Aggregator.Engine.Risk;
 
 /// <summary>
-/// The risk role: the one owner of the institution's insurance fund and deficits, fed by every engine
-/// partition's <see cref="LiquidationRecorded"/> and <see cref="BadDebtRecorded"/>, and announcing each
-/// movement as <see cref="InsuranceFundChanged"/>. One queue ("risk"), one message at a time; one replica.
+/// The risk role: the one owner of the institution-wide figures. The insurance fund and deficits, fed by
+/// every engine partition's <see cref="LiquidationRecorded"/> and <see cref="BadDebtRecorded"/>, each
+/// movement announced as <see cref="InsuranceFundChanged"/>; and the net exposure, from the partitions'
+/// <see cref="ExposureReported"/>, the prover's <see cref="ReservesObserved"/> and the desk's ledger
+/// entries, with its hedges announced as <see cref="HedgeProposed"/>. One queue ("risk"), one message at
+/// a time; one replica.
 /// </summary>
 internal static class RiskRole
 {
     public const string QueueName = BusIdentity.Risk;
 
-    /// <param name="start">The fund where it starts (base units), used until its state is on disk.</param>
-    /// <param name="stateDirectory">Where the fund's state is kept (none: in memory, as an in-process run).</param>
     /// <param name="queue">The role's queue ("risk" by default; tests give each run its own).</param>
-    public static void Add(IServiceCollection services, IBusRegistrationConfigurator bus, IReadOnlyDictionary<AssetId, Amount> start, string? stateDirectory, string? queue = null)
+    public static void Add(IServiceCollection services, IBusRegistrationConfigurator bus, RiskSettings settings, string? queue = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(bus);
-        if (stateDirectory is not null)
+        ArgumentNullException.ThrowIfNull(settings);
+        var state = settings.StateDirectory;
+        if (state is not null)
         {
-            services.AddStartupCheck(() => StartupChecks.WritableDirectory(stateDirectory, "the risk role's state directory"));
+            services.AddStartupCheck(() => StartupChecks.WritableDirectory(state, "the risk role's state directory"));
         }
-        // Read when the host first asks for it (a corrupt state stops the start, naming the file).
         services.AddSingleton(new RiskQueue(queue ?? QueueName));
-        services.AddSingleton(_ => new InsuranceFundBook(start, stateDirectory is null ? null : Path.Combine(stateDirectory, "insurance-fund.json")));
+        // Read when the host first asks for them (a corrupt state stops the start, naming the file).
+        services.AddSingleton(_ => new InsuranceFundBook(settings.StartingFund, state is null ? null : Path.Combine(state, "insurance-fund.json")));
+        services.AddSingleton(_ => new ExposureBook(settings));
         bus.AddConsumer<LiquidationRecordedConsumer, RiskConsumerDefinition<LiquidationRecordedConsumer>>();
         bus.AddConsumer<BadDebtRecordedConsumer, RiskConsumerDefinition<BadDebtRecordedConsumer>>();
+        bus.AddConsumer<DeskPositionConsumer, RiskConsumerDefinition<DeskPositionConsumer>>();
+        bus.AddConsumer<ReservesForExposureConsumer, RiskConsumerDefinition<ReservesForExposureConsumer>>();
+        bus.AddConsumer<ExposureReportedConsumer, RiskConsumerDefinition<ExposureReportedConsumer>>();
     }
 }
 
@@ -72,6 +77,38 @@ internal sealed class BadDebtRecordedConsumer(InsuranceFundBook fund) : IConsume
         if (fund.RecordDeficit(message.Id, message.Asset, message.Amount, message.At) is { } changed)
         {
             await context.Publish(changed, context.CancellationToken).ConfigureAwait(false);
+        }
+    }
+}
+
+/// <summary>Keeps the desk's positions from its ledger entries (the engines pass over them); other entries are not the risk role's.</summary>
+internal sealed class DeskPositionConsumer(ExposureBook exposure) : IConsumer<LedgerEntry>
+{
+    public Task Consume(ConsumeContext<LedgerEntry> context)
+    {
+        exposure.ApplyDesk(context.Message);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>The reserves of the latest closed epoch: what the institution holds.</summary>
+internal sealed class ReservesForExposureConsumer(ExposureBook exposure) : IConsumer<ReservesObserved>
+{
+    public Task Consume(ConsumeContext<ReservesObserved> context)
+    {
+        exposure.SetReserves(context.Message);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Sums the partitions' reports into the net exposure and announces the hedges when they change.</summary>
+internal sealed class ExposureReportedConsumer(ExposureBook exposure) : IConsumer<ExposureReported>
+{
+    public async Task Consume(ConsumeContext<ExposureReported> context)
+    {
+        if (exposure.Report(context.Message) is { } proposal)
+        {
+            await context.Publish(proposal, context.CancellationToken).ConfigureAwait(false);
         }
     }
 }

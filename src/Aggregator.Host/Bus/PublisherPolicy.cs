@@ -42,6 +42,9 @@ internal static class PublisherPolicy
         [typeof(LiquidationRecorded)] = [BusIdentity.Engine],
         [typeof(BadDebtRecorded)] = [BusIdentity.Engine],
         [typeof(InsuranceFundChanged)] = [BusIdentity.Risk],
+        // Each partition's totals for the net exposure (its own partition's only, checked below); the hedges from the risk role.
+        [typeof(ExposureReported)] = [BusIdentity.Engine],
+        [typeof(HedgeProposed)] = [BusIdentity.Risk],
     };
 
     /// <summary>Why <paramref name="publisher"/> may not send <paramref name="message"/>, or null when it may.</summary>
@@ -71,6 +74,7 @@ internal static class PublisherPolicy
         {
             HealthReported r => new EnginePartition(r.Partition, r.PartitionCount),
             AccountViewsChanged r => new EnginePartition(r.Partition, r.PartitionCount),
+            ExposureReported r => new EnginePartition(r.Partition, r.PartitionCount),
             _ => (EnginePartition?)null,
         };
         if (partition is { } claimed && sender.Role != BusIdentity.All && !PartitionIs(claimed, publisher))

@@ -7,7 +7,7 @@ namespace Aggregator.Margin.Hedging;
 
 /// <summary>
 /// EXPOSURE.json (docs/margin.md, "Hedging"): { "assets": [{ "symbol", "decimals", "price", "owed", "held",
-/// "deskSpot"?, "deskPerp"?, "band": { "min", "max" }, "instrument": "perp" | "spot", "costBasisPoints" }] },
+/// "lent"?, "deskSpot"?, "deskPerp"?, "band": { "min", "max" }, "instrument": "perp" | "spot", "costBasisPoints" }] },
 /// numbers as JSON numbers or strings, read exactly. Errors name the file and the JSON path.
 /// </summary>
 public static class ExposureFile
@@ -55,7 +55,10 @@ public static class ExposureFile
                         "spot" => HedgeInstrument.Spot,
                         _ => throw new InputException($"{at}.instrument: '{instrument}' is not perp or spot", file: path),
                     },
-                    Number(asset, "costBasisPoints")));
+                    Number(asset, "costBasisPoints"))
+                {
+                    Lent = Number(asset, "lent", required: false),
+                });
             }
             return exposures;
         }

@@ -20,8 +20,11 @@ public sealed record AssetExposure(
     AssetId Asset, int Decimals, decimal Price, decimal Owed, decimal Held, decimal DeskSpot, decimal DeskPerp,
     decimal BandMin, decimal BandMax, HedgeInstrument Instrument, decimal CostBasisPoints)
 {
-    /// <summary>Net units: held + desk spot + desk perps − owed (positive: the institution is long the asset).</summary>
-    public decimal NetUnits => Held + DeskSpot + DeskPerp - Owed;
+    /// <summary>What accounts owe the institution in the asset (their debts): a claim on it, so long the asset; never sold.</summary>
+    public decimal Lent { get; init; }
+
+    /// <summary>Net units: held + desk spot + desk perps + lent − owed (positive: the institution is long the asset).</summary>
+    public decimal NetUnits => Held + DeskSpot + DeskPerp + Lent - Owed;
 
     public decimal NetValue => NetUnits * Price;
 }
@@ -97,12 +100,12 @@ public static class HedgePlanner
         {
             throw new InputException($"the price {exposure.Price} is not positive", field: field);
         }
-        if (exposure.CostBasisPoints < 0 || exposure.Owed < 0 || exposure.Held < 0 || exposure.DeskSpot < 0)
+        if (exposure.CostBasisPoints < 0 || exposure.Owed < 0 || exposure.Held < 0 || exposure.DeskSpot < 0 || exposure.Lent < 0)
         {
-            throw new InputException("owed, held, desk spot and the cost are not negative", field: field);
+            throw new InputException("owed, held, lent, desk spot and the cost are not negative", field: field);
         }
         // The engine's bounds (docs/margin.md, "Numbers"): every value then stays inside decimal's range.
-        if (exposure.Price > MaxPrice || new[] { exposure.Owed, exposure.Held, exposure.DeskSpot, Math.Abs(exposure.DeskPerp) }.Any(units => units >= MaxUnits)
+        if (exposure.Price > MaxPrice || new[] { exposure.Owed, exposure.Held, exposure.DeskSpot, exposure.Lent, Math.Abs(exposure.DeskPerp) }.Any(units => units >= MaxUnits)
             || Math.Abs(exposure.BandMin) >= MaxUnits * MaxPrice || Math.Abs(exposure.BandMax) >= MaxUnits * MaxPrice)
         {
             throw new InputException("a price above 10^12, an amount of 10^15 units or more, or a band beyond their product", field: field);

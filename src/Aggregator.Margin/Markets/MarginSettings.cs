@@ -26,4 +26,7 @@ public sealed record MarginSettings(
 
     /// <summary>The insurance fund's balance per asset where it starts (whole units): the stress test's default and the live fund's first state.</summary>
     public IReadOnlyDictionary<Core.Assets.AssetId, decimal> InsuranceFund { get; init; } = new Dictionary<Core.Assets.AssetId, decimal>();
+
+    /// <summary>The assets the institution hedges and how (docs/margin.md, "Hedging proposals"); an asset not named is not hedged.</summary>
+    public IReadOnlyDictionary<Core.Assets.AssetId, Hedging.HedgePolicy> Hedging { get; init; } = new Dictionary<Core.Assets.AssetId, Hedging.HedgePolicy>();
 }

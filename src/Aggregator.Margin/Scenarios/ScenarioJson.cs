@@ -53,6 +53,10 @@ public static class ScenarioJson
             {
                 settings = settings with { InsuranceFund = InsuranceFund(fund, "$.params.insuranceFund") };
             }
+            if (Optional(root, "params") is { } withHedging && Optional(withHedging, "hedging") is { } hedging)
+            {
+                settings = settings with { Hedging = Hedging(hedging, "$.params.hedging") };
+            }
             var haircuts = new Dictionary<(ChainId, AssetId), decimal>();
             if (Optional(root, "chains") is { } chains)
             {
@@ -93,7 +97,7 @@ public static class ScenarioJson
             if (element is { } p)
             {
                 Expect(p, JsonValueKind.Object, path);
-                Only(p, path, "now", "stalenessSeconds", "maxDeviation", "warningHealthFactor", "ewmaLambda", "volatilityMultiplier", "dustValue", "insuranceFundShare", "insuranceFund");
+                Only(p, path, "now", "stalenessSeconds", "maxDeviation", "warningHealthFactor", "ewmaLambda", "volatilityMultiplier", "dustValue", "insuranceFundShare", "insuranceFund", "hedging");
                 if (Optional(p, "now") is { } n)
                 {
                     now = Time(n, $"{path}.now");
@@ -157,6 +161,38 @@ public static class ScenarioJson
                 balances[asset] = units;
             }
             return balances;
+        }
+
+        // Per asset: { "band": { "min", "max" }, "instrument": "perp" | "spot" (default perp), "costBasisPoints" }.
+        private Dictionary<AssetId, Hedging.HedgePolicy> Hedging(JsonElement element, string path)
+        {
+            Expect(element, JsonValueKind.Object, path);
+            var policies = new Dictionary<AssetId, Hedging.HedgePolicy>();
+            foreach (var entry in element.EnumerateObject())
+            {
+                var asset = KnownAsset(entry.Name, path);
+                var at = $"{path}.{entry.Name}";
+                Expect(entry.Value, JsonValueKind.Object, at);
+                Only(entry.Value, at, "band", "instrument", "costBasisPoints");
+                var band = Required(entry.Value, "band", at);
+                Expect(band, JsonValueKind.Object, $"{at}.band");
+                Only(band, $"{at}.band", "min", "max");
+                var (min, max) = (Number(Required(band, "min", $"{at}.band"), $"{at}.band.min"), Number(Required(band, "max", $"{at}.band"), $"{at}.band.max"));
+                if (min > max)
+                {
+                    throw Error($"{at}.band", $"the minimum {min} is above the maximum {max}");
+                }
+                var instrument = Optional(entry.Value, "instrument") is { } i ? (i.ValueKind == JsonValueKind.String ? i.GetString() : i.GetRawText()) : "perp";
+                policies[asset] = new Hedging.HedgePolicy(min, max,
+                    instrument switch
+                    {
+                        "perp" => Margin.Hedging.HedgeInstrument.Perp,
+                        "spot" => Margin.Hedging.HedgeInstrument.Spot,
+                        _ => throw Error($"{at}.instrument", $"'{instrument}' is not perp or spot"),
+                    },
+                    NonNegative(Required(entry.Value, "costBasisPoints", at), $"{at}.costBasisPoints"));
+            }
+            return policies;
         }
 
         private static DateTimeOffset? LatestQuoteTime(JsonElement root)

@@ -56,6 +56,8 @@ public class PublisherPolicyTests
             (new LiquidationRecorded("l1", "alice", new AssetId("ETH"), new Core.Amounts.Amount(1, 18), DateTimeOffset.UtcNow), ["engine"]),
             (new BadDebtRecorded("deficit:l1:USDC", "alice", new AssetId("USDC"), new Core.Amounts.Amount(1, 6), DateTimeOffset.UtcNow), ["engine"]),
             (new InsuranceFundChanged("l1", new AssetId("ETH"), new Core.Amounts.Amount(1, 18), new Core.Amounts.Amount(0, 18), new Core.Amounts.Amount(1, 18), new Core.Amounts.Amount(0, 18), DateTimeOffset.UtcNow), ["risk"]),
+            (new ExposureReported(0, 1, [], DateTimeOffset.UtcNow), ["engine"]),
+            (new HedgeProposed([], [], DateTimeOffset.UtcNow), ["risk"]),
         };
         string[] users = ["adapter", "oracle", "engine", "prover", "operator", "api", "risk"];
         foreach (var (message, senders) in cases)
@@ -80,6 +82,9 @@ public class PublisherPolicyTests
         Assert.Null(PublisherPolicy.Refusal(Health(0, 2), "all")); // one process running every role
         // Views of another partition's accounts would overwrite what the api shows of them.
         Assert.Contains("another partition's engine", PublisherPolicy.Refusal(new AccountViewsChanged(0, 2, 1, [], [], [], DateTimeOffset.UtcNow), "engine-1-of-2"), StringComparison.Ordinal);
+        // Another partition's totals would move the institution's net exposure, and its hedges.
+        Assert.Contains("another partition's engine", PublisherPolicy.Refusal(new ExposureReported(0, 2, [], DateTimeOffset.UtcNow), "engine-1-of-2"), StringComparison.Ordinal);
+        Assert.Null(PublisherPolicy.Refusal(new ExposureReported(1, 2, [], DateTimeOffset.UtcNow), "engine-1-of-2"));
     }
 
     [Fact]

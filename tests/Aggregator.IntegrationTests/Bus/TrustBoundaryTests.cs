@@ -42,6 +42,11 @@ public sealed class TrustBoundaryTests(RabbitMqBroker broker)
     [InlineData("operator", "EpochClosed")] // a false announcement
     [InlineData("api", "LedgerEntry")] // the front door writing the books
     [InlineData("api", "EpochCloseRequested")] // the front door choosing when the institution is measured
+    [InlineData("operator", "BadDebtRecorded")] // a deficit no liquidation left, drawing the insurance fund
+    [InlineData("risk", "LiquidationRecorded")] // the fund crediting itself
+    [InlineData("engine-0-of-2", "InsuranceFundChanged")] // a fund balance the risk role never had
+    [InlineData("operator", "ExposureReported")] // an exposure no book holds, and hedges sized to it
+    [InlineData("engine", "HedgeProposed")] // orders the risk role never proposed
     public async Task A_role_publishing_what_another_role_says_is_refused_by_the_broker(string user, string message)
     {
         await using var connection = await broker.ConnectAsync(user);

@@ -14,12 +14,13 @@ using static Aggregator.Testing.EngineFixtures;
 namespace Aggregator.IntegrationTests.Bus;
 
 /// <summary>
-/// Live bad debt over the bus (docs/margin.md, "Live bad debt"): engine partitions report executed
-/// liquidations and deficits, one risk role keeps the insurance fund; two partitions give what one
-/// gives, each event is applied once, and the fund survives restarts.
+/// The risk role over the bus (docs/margin.md, "Live bad debt" and "Hedging proposals"): engine
+/// partitions report executed liquidations, deficits and their totals; one risk role keeps the
+/// insurance fund and proposes hedges. Two partitions give what one gives, each event is applied once,
+/// and the fund survives restarts.
 /// </summary>
 [Collection(RabbitMqTests.Name)]
-public sealed class BadDebtOverBusTests(RabbitMqBroker broker)
+public sealed class RiskOverBusTests(RabbitMqBroker broker)
 {
     private const int Accounts = 16;
     private const string FundParams = """ "insuranceFundShare": "0.1", "insuranceFund": { "USDC": "500" } """;
@@ -30,15 +31,74 @@ public sealed class BadDebtOverBusTests(RabbitMqBroker broker)
 
     private BusTransport Transport(string bus) => bus == "memory" ? BusTransport.InMemory : broker.Transport(BusIdentity.All);
 
-    private static IHost Build(BusTransport transport, string run, string state, EnginePartition partition, bool risk) =>
-        AggregatorHost.Build(new HostPlan(transport)
+    private static IHost Build(BusTransport transport, string run, string state, EnginePartition partition, bool risk, string marketParams = FundParams, Action<IBusRegistrationConfigurator>? extra = null)
+    {
+        var engine = Settings(Accounts, marketParams) with { StateDirectory = state, ExposureInterval = TimeSpan.FromMilliseconds(200) };
+        return AggregatorHost.Build(
+            new HostPlan(transport)
+            {
+                Engine = engine,
+                Partition = partition,
+                EngineQueue = $"{partition.Queue}-{run}",
+                Risk = risk ? RiskSettings.From(engine) : null,
+                RiskQueue = $"risk-{run}",
+            },
+            extra);
+    }
+
+    /// <summary>Every hedging proposal, as a desk subscribed to them sees it.</summary>
+    public sealed class Hedges(System.Collections.Concurrent.ConcurrentQueue<HedgeProposed> seen) : IConsumer<HedgeProposed>
+    {
+        public Task Consume(ConsumeContext<HedgeProposed> context)
         {
-            Engine = Settings(Accounts, FundParams) with { StateDirectory = state },
-            Partition = partition,
-            EngineQueue = $"{partition.Queue}-{run}",
-            Risk = risk ? new RiskSettings(RiskSettings.From(Settings(Accounts, FundParams)).StartingFund, state) : null,
-            RiskQueue = $"risk-{run}",
-        });
+            seen.Enqueue(context.Message);
+            return Task.CompletedTask;
+        }
+    }
+
+    [Theory]
+    [InlineData("memory")]
+    [InlineData("rabbitmq")]
+    public async Task The_risk_role_proposes_hedges_from_the_partitions_totals_the_reserves_and_the_desk(string bus)
+    {
+        const string HedgeParams = """ "hedging": { "ETH": { "band": { "min": "-10000", "max": "10000" }, "instrument": "perp", "costBasisPoints": "5" } } """;
+        var run = Guid.NewGuid().ToString("N");
+        var state = Directory.CreateTempSubdirectory("aggregator-hedge-").FullName;
+        var seen = new System.Collections.Concurrent.ConcurrentQueue<HedgeProposed>();
+        try
+        {
+            using var host = Build(Transport(bus), run, state, EnginePartition.Whole, risk: true, HedgeParams, b =>
+            {
+                b.AddSingleton(seen);
+                b.AddConsumer<Hedges>().Endpoint(e => e.Name = $"desk-{run}");
+            });
+            await host.StartAsync();
+            try
+            {
+                var endpoint = host.Services.GetRequiredService<IPublishEndpoint>();
+                HedgeProposed Latest() => seen.LastOrDefault()!;
+                // 16 accounts hold 1 ETH each with the institution, which holds nothing: −16 ETH = −32,000 at
+                // 2,000 against a band of ±10,000: buy 11 ETH (22,000, rounded up to land inside).
+                await endpoint.Publish(new CollateralObserved(Batch(1, "0x1", [.. Enumerable.Range(0, Accounts).Select(a => (a, OneEth))])));
+                await Eventually.Until(() => seen.Any(p => p.Orders.Count == 1 && p.Orders[0].Size == 11m), "a proposal to buy 11 ETH");
+                Assert.Equal(("perp", "buy", 22_000m, 11m), (Latest().Orders[0].Instrument, Latest().Orders[0].Side, Latest().Orders[0].Notional, Latest().Orders[0].Cost));
+                // The epoch's reserves hold the 16 ETH: nothing to hedge.
+                await endpoint.Publish(new ReservesObserved(1, [], [new ReserveTotal(Eth, new Amount(16 * (System.Numerics.BigInteger)OneEth, 18))], []));
+                await Eventually.Until(() => Latest().Exposures.Single().Held == 16m && Latest().Orders.Count == 0, "the reserves counted");
+                // The desk shorts 20 ETH by perp: −40,000, buy 15 back.
+                await endpoint.Publish(new LedgerEntry($"{run}-desk", "desk", LedgerEntryKind.DeskPerp, Eth, new Amount(20 * (System.Numerics.BigInteger)OneEth, 18), DateTimeOffset.UtcNow) { IsShort = true });
+                await Eventually.Until(() => Latest().Exposures.Single().DeskPerp == -20m && Latest().Orders.SingleOrDefault()?.Size == 15m, "the desk's short counted");
+            }
+            finally
+            {
+                await host.StopAsync();
+            }
+        }
+        finally
+        {
+            Directory.Delete(state, recursive: true);
+        }
+    }
 
     private static async Task PublishStream(IPublishEndpoint endpoint, string run)
     {

@@ -56,6 +56,9 @@ public sealed class MarginCommandTests : IDisposable
         Assert.True(totals.GetProperty("converged").GetBoolean());
         Assert.Equal(["carol", "dave", "erin/sol-long"], totals.GetProperty("insolventAccounts").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal("4933.333334", totals.GetProperty("badDebt").GetString());
+        // erin/sol-long: 50 SOL-PERP long from 150 marked at 90 (−3,000) on 900 of SOL: equity −2,100. No
+        // fund and no one short SOL-PERP: all of it is left.
+        Assert.Equal(("2100", "2100", 0), (totals.GetProperty("perpShortfall").GetString(), totals.GetProperty("perpShortfallLeft").GetString(), totals.GetProperty("deleveraged").GetArrayLength()));
     }
 
     [Theory]
@@ -66,6 +69,7 @@ public sealed class MarginCommandTests : IDisposable
     [InlineData("--fund", "USDC=-5", "below 0")]
     [InlineData("--fund-share", "-0.1", "--fund-share: '-0.1' is not a share from 0 to 1")]
     [InlineData("--fund-share", "1.2", "--fund-share: '1.2' is not a share from 0 to 1")]
+    [InlineData("--perp-settlement", "XRP", "--perp-settlement: 'XRP' is not an asset of the scenario's market")]
     public void Stress_rejects_bad_shocks_impacts_and_funds_with_exit_2(string option, string value, string expected)
     {
         string[] args = option == "--shock"

@@ -18,12 +18,31 @@ public class ScenarioJsonTests
     [InlineData("""{ "assets": [ ASSET, ASSET ], "accounts": [] }""", "$.assets[1].symbol", "defined twice")]
     [InlineData("""{ "assets": [ ASSET ], "accounts": [ { "id": "a", "collateral": [ { "chain": "eip155:1", "asset": "ETH", "amount": "0.0000000000000000001" } ] } ] }""", "$.accounts[0].collateral[0].amount", "more than 18 decimal places")]
     [InlineData("""{ "assets": [ ASSET ] }""", "$", "\"accounts\" is missing")]
+    [InlineData("""{ "params": { "insuranceFundShare": "1.5" }, "assets": [ ASSET ], "accounts": [] }""", "$.params.insuranceFundShare", "")]
+    [InlineData("""{ "params": { "insuranceFund": { "DOGE": "1" } }, "assets": [ ASSET ], "accounts": [] }""", "$.params.insuranceFund", "unknown asset 'DOGE'")]
+    [InlineData("""{ "params": { "insuranceFund": { "ETH": "-1" } }, "assets": [ ASSET ], "accounts": [] }""", "$.params.insuranceFund.ETH", "")]
+    [InlineData("""{ "params": { "insuranceFund": { "ETH": "0.0000000000000000001" } }, "assets": [ ASSET ], "accounts": [] }""", "$.params.insuranceFund.ETH", "more digits than ETH's 18 decimals")]
+    [InlineData("""{ "params": { "hedging": { "ETH": { "band": { "min": "10", "max": "-10" }, "costBasisPoints": "5" } } }, "assets": [ ASSET ], "accounts": [] }""", "$.params.hedging.ETH.band", "the minimum 10 is above the maximum -10")]
+    [InlineData("""{ "params": { "hedging": { "ETH": { "band": { "min": "-10", "max": "10" }, "instrument": "option", "costBasisPoints": "5" } } }, "assets": [ ASSET ], "accounts": [] }""", "$.params.hedging.ETH.instrument", "'option' is not perp or spot")]
+    [InlineData("""{ "params": { "hedging": { "ETH": { "band": { "min": "-10", "max": "10" } } } }, "assets": [ ASSET ], "accounts": [] }""", "$.params.hedging.ETH", "costBasisPoints")]
     public void Bad_input_names_the_path_and_the_problem(string json, string path, string problem)
     {
         var error = Assert.Throws<InputException>(() => ScenarioJson.Parse(json.Replace("ASSET", Asset), "s.json"));
         Assert.Equal(path, error.Field);
         Assert.Contains(problem, error.Message);
         Assert.Equal("s.json", error.File);
+    }
+
+    [Fact]
+    public void The_insurance_fund_and_the_hedging_policies_are_read_from_params()
+    {
+        var settings = ScenarioJson.Parse("""
+            { "params": { "insuranceFundShare": "0.1", "insuranceFund": { "ETH": "2.5" }, "hedging": { "ETH": { "band": { "min": "-5", "max": 7 }, "instrument": "spot", "costBasisPoints": 3 } } },
+              "assets": [ ASSET ], "accounts": [] }
+            """.Replace("ASSET", Asset, StringComparison.Ordinal), "s.json").Settings;
+        var eth = new Core.Assets.AssetId("ETH");
+        Assert.Equal((0.1m, 2.5m), (settings.InsuranceFundShare, settings.InsuranceFund[eth]));
+        Assert.Equal(new Hedging.HedgePolicy(-5m, 7m, Hedging.HedgeInstrument.Spot, 3m), settings.Hedging[eth]);
     }
 
     [Fact]

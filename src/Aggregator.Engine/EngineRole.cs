@@ -59,29 +59,36 @@ internal static class EngineRole
         services.AddSingleton<IHostedService>(provider => new ExposureReport(
             provider.GetRequiredService<EngineBook>(), provider.GetRequiredService<IBus>(), settings.ExposureInterval, provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton(new EngineQueue(queue));
-        bus.AddConsumer<CollateralObservedConsumer, EngineConsumerDefinition<CollateralObservedConsumer>>();
-        bus.AddConsumer<LedgerEntryConsumer, EngineConsumerDefinition<LedgerEntryConsumer>>();
-        bus.AddConsumer<PricesObservedConsumer, EngineConsumerDefinition<PricesObservedConsumer>>();
-        bus.AddConsumer<HealthRequestedConsumer, EngineConsumerDefinition<HealthRequestedConsumer>>();
-        bus.AddConsumer<AccountViewsRequestedConsumer, EngineConsumerDefinition<AccountViewsRequestedConsumer>>();
-        bus.AddConsumer<RiskRequestedConsumer, EngineConsumerDefinition<RiskRequestedConsumer>>();
-        bus.AddConsumer<EpochClosedConsumer, EngineConsumerDefinition<EpochClosedConsumer>>();
+        bus.AddConsumer<CollateralObservedConsumer, OneWriterConsumerDefinition<CollateralObservedConsumer, EngineQueue>>();
+        bus.AddConsumer<LedgerEntryConsumer, OneWriterConsumerDefinition<LedgerEntryConsumer, EngineQueue>>();
+        bus.AddConsumer<PricesObservedConsumer, OneWriterConsumerDefinition<PricesObservedConsumer, EngineQueue>>();
+        bus.AddConsumer<HealthRequestedConsumer, OneWriterConsumerDefinition<HealthRequestedConsumer, EngineQueue>>();
+        bus.AddConsumer<AccountViewsRequestedConsumer, OneWriterConsumerDefinition<AccountViewsRequestedConsumer, EngineQueue>>();
+        bus.AddConsumer<RiskRequestedConsumer, OneWriterConsumerDefinition<RiskRequestedConsumer, EngineQueue>>();
+        bus.AddConsumer<EpochClosedConsumer, OneWriterConsumerDefinition<EpochClosedConsumer, EngineQueue>>();
         services.TryAddSingleton(TimeProvider.System);
     }
 }
 
+/// <summary>A role's one queue, which all its consumers share.</summary>
+internal interface IRoleQueue
+{
+    string Name { get; }
+}
+
 /// <summary>The replica's queue, which all its consumers share.</summary>
-internal sealed record EngineQueue(string Name);
+internal sealed record EngineQueue(string Name) : IRoleQueue;
 
 /// <summary>
-/// Every consumer of the engine on its one queue, one message at a time (a limit on the endpoint, not on
-/// each consumer): observations, prices and ledger entries are applied in the order they arrive, by one
-/// writer.
+/// Every consumer of a one-writer role (an engine replica, the risk role) on its one queue, one message at
+/// a time (a limit on the endpoint, not on each consumer): observations, prices and ledger entries, or the
+/// fund's events, are applied in the order they arrive, by one writer.
 /// </summary>
-internal sealed class EngineConsumerDefinition<TConsumer> : ConsumerDefinition<TConsumer>
+internal sealed class OneWriterConsumerDefinition<TConsumer, TQueue> : ConsumerDefinition<TConsumer>
     where TConsumer : class, IConsumer
+    where TQueue : IRoleQueue
 {
-    public EngineConsumerDefinition(EngineQueue queue) => Endpoint(e =>
+    public OneWriterConsumerDefinition(TQueue queue) => Endpoint(e =>
     {
         e.Name = queue.Name;
         e.ConcurrentMessageLimit = 1;

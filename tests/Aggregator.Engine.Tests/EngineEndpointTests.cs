@@ -31,4 +31,24 @@ public class EngineEndpointTests
             Assert.Null(definition.ConcurrentMessageLimit);
         });
     }
+
+    [Fact]
+    public void Every_risk_consumer_is_on_the_risk_queue_with_one_message_at_a_time()
+    {
+        using var host = AggregatorHost.Build(new HostPlan(BusTransport.InMemory) { Risk = Risk.RiskSettings.From(Settings(1)) });
+        var formatter = DefaultEndpointNameFormatter.Instance;
+        IConsumerDefinition[] definitions =
+        [
+            host.Services.GetRequiredService<IConsumerDefinition<Risk.LiquidationRecordedConsumer>>(),
+            host.Services.GetRequiredService<IConsumerDefinition<Risk.BadDebtRecordedConsumer>>(),
+            host.Services.GetRequiredService<IConsumerDefinition<Risk.DeskPositionConsumer>>(),
+            host.Services.GetRequiredService<IConsumerDefinition<Risk.ReservesForExposureConsumer>>(),
+            host.Services.GetRequiredService<IConsumerDefinition<Risk.ExposureReportedConsumer>>(),
+        ];
+        Assert.All(definitions, definition =>
+        {
+            Assert.Equal("risk", definition.GetEndpointName(formatter));
+            Assert.Equal(1, definition.EndpointDefinition?.ConcurrentMessageLimit);
+        });
+    }
 }

@@ -33,27 +33,16 @@ internal static class RiskRole
         // Read when the host first asks for them (a corrupt state stops the start, naming the file).
         services.AddSingleton(_ => new InsuranceFundBook(settings.StartingFund, state is null ? null : Path.Combine(state, "insurance-fund.json")));
         services.AddSingleton(_ => new ExposureBook(settings));
-        bus.AddConsumer<LiquidationRecordedConsumer, RiskConsumerDefinition<LiquidationRecordedConsumer>>();
-        bus.AddConsumer<BadDebtRecordedConsumer, RiskConsumerDefinition<BadDebtRecordedConsumer>>();
-        bus.AddConsumer<DeskPositionConsumer, RiskConsumerDefinition<DeskPositionConsumer>>();
-        bus.AddConsumer<ReservesForExposureConsumer, RiskConsumerDefinition<ReservesForExposureConsumer>>();
-        bus.AddConsumer<ExposureReportedConsumer, RiskConsumerDefinition<ExposureReportedConsumer>>();
+        bus.AddConsumer<LiquidationRecordedConsumer, OneWriterConsumerDefinition<LiquidationRecordedConsumer, RiskQueue>>();
+        bus.AddConsumer<BadDebtRecordedConsumer, OneWriterConsumerDefinition<BadDebtRecordedConsumer, RiskQueue>>();
+        bus.AddConsumer<DeskPositionConsumer, OneWriterConsumerDefinition<DeskPositionConsumer, RiskQueue>>();
+        bus.AddConsumer<ReservesForExposureConsumer, OneWriterConsumerDefinition<ReservesForExposureConsumer, RiskQueue>>();
+        bus.AddConsumer<ExposureReportedConsumer, OneWriterConsumerDefinition<ExposureReportedConsumer, RiskQueue>>();
     }
 }
 
-/// <summary>The risk role's queue, which both its consumers share.</summary>
-internal sealed record RiskQueue(string Name);
-
-/// <summary>Both risk consumers on the one queue, one message at a time: the fund has one writer.</summary>
-internal sealed class RiskConsumerDefinition<TConsumer> : ConsumerDefinition<TConsumer>
-    where TConsumer : class, IConsumer
-{
-    public RiskConsumerDefinition(RiskQueue queue) => Endpoint(e =>
-    {
-        e.Name = queue.Name;
-        e.ConcurrentMessageLimit = 1;
-    });
-}
+/// <summary>The risk role's queue, which all its consumers share.</summary>
+internal sealed record RiskQueue(string Name) : IRoleQueue;
 
 /// <summary>Credits a liquidation's fee to the fund once, and announces the movement.</summary>
 internal sealed class LiquidationRecordedConsumer(InsuranceFundBook fund) : IConsumer<LiquidationRecorded>

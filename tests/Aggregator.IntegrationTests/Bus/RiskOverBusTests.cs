@@ -157,9 +157,12 @@ public sealed class RiskOverBusTests(RabbitMqBroker broker)
                 var engine = host.Services.GetRequiredService<EngineBook>();
                 Assert.Equal((usdc, eth), (fund.Of(Usdc), fund.Of(Eth))); // from disk
                 var endpoint = host.Services.GetRequiredService<IPublishEndpoint>();
+                // A deficit from the bus would erase a debt: only the engine writes one, by its rule.
+                await endpoint.Publish(new LedgerEntry($"{run}-forged", "account-1", LedgerEntryKind.Deficit, Usdc, new Amount(1_900_000_000, 6), DateTimeOffset.UtcNow));
                 await endpoint.Publish(new CollateralObserved(Batch(101, "0x101", (1, OneEth))));
                 await Eventually.Until(() => engine.AppliedHeight(Ethereum) == 101 && engine.Unannounced().Count == 0, "the engine announced its journal again");
                 Assert.Equal(0m, engine.Book.Requirement(0)); // the deficit stays written off
+                Assert.Equal(1900m, engine.Book.Requirement(engine.Book.TryFindAccount("account-1", out var owing) ? owing : -1)); // the forged one was refused
                 // The risk queue is consumed in order: once a marker behind the repeats is in, the repeats were seen.
                 await endpoint.Publish(new LiquidationRecorded($"{run}-marker", "account-1", Usdc, new Amount(1, 6), DateTimeOffset.UtcNow));
                 await Eventually.Until(() => fund.Of(Usdc).Credited == 1, "the risk role took the marker");

@@ -77,7 +77,7 @@ public static class DemoRun
         {
             var engine = host.Services.GetRequiredService<EngineBook>();
             await Until(() => config.Engine.Chains.All(c => engine.AppliedHeight(c) is not null), TimeSpan.FromSeconds(60), "every chain's first batch reached the engine", cancellationToken).ConfigureAwait(false);
-            Done($"services on {(options.Bus.RabbitMq is null ? "the in-memory bus" : "RabbitMQ")}: adapters, oracle, engine, prover; every chain's balances applied ({string.Join(", ", config.Engine.Chains.Select(c => $"{c}@{engine.AppliedHeight(c)}"))})");
+            Done($"services on {(options.Bus.RabbitMq is null ? "the in-memory bus" : "RabbitMQ")}: adapters, oracle, engine, risk, prover, api; every chain's balances applied ({string.Join(", ", config.Engine.Chains.Select(c => $"{c}@{engine.AppliedHeight(c)}"))})");
 
             var publish = host.Services.GetRequiredService<IPublishEndpoint>();
             var now = DateTimeOffset.UtcNow;

@@ -102,6 +102,9 @@ public sealed class ExposureTests : IDisposable
         Assert.Equal(proposal.Exposures, restarted.Report(Report(0, 1, 1000, ethLent: 10))!.Exposures); // desk and reserves from disk
         Assert.Contains("not short", Assert.Throws<InputException>(() => restarted.ApplyDesk(new LedgerEntry("d3", "desk", LedgerEntryKind.DeskSpot, Eth, Wei(1), At) { IsShort = true })).Message, StringComparison.Ordinal);
         Assert.Throws<InputException>(() => restarted.ApplyDesk(new LedgerEntry("d4", "desk", LedgerEntryKind.DeskSpot, Eth, new Amount(1, 6), At)));
+        // Beyond the planner's bounds: refused by its entry, so later proposals are not stopped by it.
+        Assert.Contains("10^15 units or more", Assert.Throws<InputException>(() => restarted.ApplyDesk(new LedgerEntry("d5", "desk", LedgerEntryKind.DeskPerp, Usdc, new Amount(BigInteger.Pow(10, 21), 6), At))).Message, StringComparison.Ordinal);
+        Assert.Throws<InputException>(() => restarted.ApplyDesk(new LedgerEntry("d6", "desk", LedgerEntryKind.DeskPerp, Eth, new Amount(BigInteger.Pow(10, 40), 18), At)));
     }
 
     [Fact]

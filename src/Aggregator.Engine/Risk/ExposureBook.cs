@@ -74,6 +74,11 @@ internal sealed class ExposureBook
                 return false;
             }
             var units = Whole(entry.Amount.BaseUnits, entry.Asset) * (entry.IsShort ? -1 : 1);
+            if (Math.Abs(units) >= MaxDeskUnits)
+            {
+                // Taken, it would stop every later proposal at the planner's bounds: refused here, by its entry.
+                throw new InputException($"ledger entry {entry.EntryId}: a desk position of {units} {entry.Asset}, 10^15 units or more", field: "amount");
+            }
             var position = _state.Desk.TryGetValue(entry.Asset.Symbol, out var known) ? known : new DeskPosition();
             position = entry.Kind == LedgerEntryKind.DeskSpot ? position with { Spot = units } : position with { Perp = units };
             _state.Desk[entry.Asset.Symbol] = position;
@@ -153,6 +158,9 @@ internal sealed class ExposureBook
             return proposal;
         }
     }
+
+    // The hedging planner's bound on an amount (docs/margin.md, "Numbers").
+    private const decimal MaxDeskUnits = 1_000_000_000_000_000m;
 
     private decimal Whole(BigInteger baseUnits, AssetId asset)
     {

@@ -30,6 +30,7 @@ public static class CliApplication
         root.Subcommands.Add(MarginCommand.Create(context));
         root.Subcommands.Add(RunCommand.Create(context));
         root.Subcommands.Add(LedgerCommand.Create(context));
+        root.Subcommands.Add(RiskCommand.Create(context));
         root.Subcommands.Add(EpochCommand.Create(context));
         root.Subcommands.Add(DemoCommand.Create(context));
         root.Subcommands.Add(CredentialsCommand.Create(context));

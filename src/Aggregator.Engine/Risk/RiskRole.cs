@@ -18,6 +18,9 @@ internal static class RiskRole
 {
     public const string QueueName = BusIdentity.Risk;
 
+    /// <summary>The fund's state, in the state directory.</summary>
+    public const string FundFile = "insurance-fund.json";
+
     /// <param name="queue">The role's queue ("risk" by default; tests give each run its own).</param>
     public static void Add(IServiceCollection services, IBusRegistrationConfigurator bus, RiskSettings settings, string? queue = null)
     {
@@ -31,7 +34,7 @@ internal static class RiskRole
         }
         services.AddSingleton(new RiskQueue(queue ?? QueueName));
         // Read when the host first asks for them (a corrupt state stops the start, naming the file).
-        services.AddSingleton(_ => new InsuranceFundBook(settings.StartingFund, state is null ? null : Path.Combine(state, "insurance-fund.json")));
+        services.AddSingleton(_ => new InsuranceFundBook(settings.StartingFund, state is null ? null : Path.Combine(state, FundFile)));
         services.AddSingleton(_ => new ExposureBook(settings));
         bus.AddConsumer<LiquidationRecordedConsumer, OneWriterConsumerDefinition<LiquidationRecordedConsumer, RiskQueue>>();
         bus.AddConsumer<BadDebtRecordedConsumer, OneWriterConsumerDefinition<BadDebtRecordedConsumer, RiskQueue>>();

@@ -49,13 +49,14 @@ public static class ScenarioJson
             {
                 throw Error("$.assets", "at least one asset is needed");
             }
-            if (Optional(root, "params") is { } parameters && Optional(parameters, "insuranceFund") is { } fund)
+            // Read once the assets are known: both name assets.
+            if (Optional(root, "params") is { } parameters)
             {
-                settings = settings with { InsuranceFund = InsuranceFund(fund, "$.params.insuranceFund") };
-            }
-            if (Optional(root, "params") is { } withHedging && Optional(withHedging, "hedging") is { } hedging)
-            {
-                settings = settings with { Hedging = Hedging(hedging, "$.params.hedging") };
+                settings = settings with
+                {
+                    InsuranceFund = Optional(parameters, "insuranceFund") is { } fund ? InsuranceFund(fund, "$.params.insuranceFund") : settings.InsuranceFund,
+                    Hedging = Optional(parameters, "hedging") is { } hedging ? HedgingPolicies(hedging, "$.params.hedging") : settings.Hedging,
+                };
             }
             var haircuts = new Dictionary<(ChainId, AssetId), decimal>();
             if (Optional(root, "chains") is { } chains)
@@ -164,7 +165,7 @@ public static class ScenarioJson
         }
 
         // Per asset: { "band": { "min", "max" }, "instrument": "perp" | "spot" (default perp), "costBasisPoints" }.
-        private Dictionary<AssetId, Hedging.HedgePolicy> Hedging(JsonElement element, string path)
+        private Dictionary<AssetId, Hedging.HedgePolicy> HedgingPolicies(JsonElement element, string path)
         {
             Expect(element, JsonValueKind.Object, path);
             var policies = new Dictionary<AssetId, Hedging.HedgePolicy>();

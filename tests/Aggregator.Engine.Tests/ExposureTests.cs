@@ -108,6 +108,14 @@ public sealed class ExposureTests : IDisposable
     }
 
     [Fact]
+    public void A_desk_state_with_a_section_missing_is_refused_at_start_naming_the_file()
+    {
+        var path = Path.Combine(_directory.FullName, "desk.json");
+        File.WriteAllText(path, """{ "desk": null, "reserves": {}, "applied": [] }""");
+        Assert.Equal(path, Assert.Throws<InputException>(() => new ExposureBook(Risk())).File);
+    }
+
+    [Fact]
     public void A_stale_partition_or_an_unpriced_asset_proposes_nothing_for_it()
     {
         var book = new ExposureBook(Risk());

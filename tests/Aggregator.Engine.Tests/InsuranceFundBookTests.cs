@@ -70,5 +70,17 @@ public sealed class InsuranceFundBookTests : IDisposable
         Assert.NotNull(fund.Credit("liq-2", Usdc, new Amount(1, 6), At)); // the right decimals are taken
     }
 
+    [Theory]
+    [InlineData("""{ "assets": { "USDC": { "decimals": 6, "balance": "a lot" } }, "applied": [] }""")]
+    [InlineData("""{ "assets": { "USDC": { "decimals": 6, "balance": "-5" } }, "applied": [] }""")]
+    [InlineData("""{ "assets": null, "applied": [] }""")]
+    public void A_hand_edited_state_whose_figures_are_not_counts_is_refused_at_start_naming_the_file(string state)
+    {
+        File.WriteAllText(StatePath, state);
+        var refused = Assert.Throws<InputException>(() => new InsuranceFundBook(Start(0), StatePath));
+        Assert.Equal(StatePath, refused.File);
+        Assert.Contains("the insurance fund's state is corrupt", refused.Message, StringComparison.Ordinal);
+    }
+
     public void Dispose() => _directory.Delete(recursive: true);
 }

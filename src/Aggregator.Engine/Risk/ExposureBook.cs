@@ -4,7 +4,6 @@ using System.Text.Json.Serialization;
 using Aggregator.Core.Amounts;
 using Aggregator.Core.Assets;
 using Aggregator.Core.Errors;
-using Aggregator.Core.Files;
 using Aggregator.Margin.Evaluation;
 using Aggregator.Margin.Hedging;
 using Aggregator.Messages;
@@ -36,18 +35,13 @@ internal sealed class ExposureBook
         ArgumentNullException.ThrowIfNull(settings);
         _settings = settings;
         _path = settings.StateDirectory is null ? null : Path.Combine(settings.StateDirectory, "desk.json");
-        _state = new State();
-        if (_path is not null && File.Exists(_path))
+        _state = RiskStateFile.Read(_path, ExposureJsonContext.Default.State, "the desk's state", state =>
         {
-            try
+            if (state.Desk is null || state.Reserves is null || state.Applied is null)
             {
-                _state = JsonSerializer.Deserialize(File.ReadAllBytes(_path), ExposureJsonContext.Default.State) ?? throw new JsonException("null");
+                throw new JsonException("desk, reserves or applied is missing");
             }
-            catch (JsonException error)
-            {
-                throw new InputException($"the desk's state is corrupt: {error.Message}", file: _path);
-            }
-        }
+        }) ?? new State();
     }
 
     /// <summary>Sets the desk's spot or perp position in an asset once per entry id; false for any other entry, or one applied before.</summary>
@@ -170,14 +164,7 @@ internal sealed class ExposureBook
             : throw new InputException($"{baseUnits} base units of {asset}: beyond what the risk role values", field: asset.Symbol);
     }
 
-    private void Save()
-    {
-        if (_path is not null)
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(_path))!);
-            SafeFile.WriteAtomically(_path, JsonSerializer.Serialize(_state, ExposureJsonContext.Default.State), ownerOnly: true);
-        }
-    }
+    private void Save() => RiskStateFile.Write(_path, _state, ExposureJsonContext.Default.State);
 
     internal sealed record DeskPosition
     {

@@ -4,7 +4,6 @@ using System.Text.Json.Serialization;
 using Aggregator.Core.Amounts;
 using Aggregator.Core.Assets;
 using Aggregator.Core.Errors;
-using Aggregator.Core.Files;
 using Aggregator.Messages;
 
 namespace Aggregator.Engine.Risk;
@@ -31,23 +30,20 @@ internal sealed class InsuranceFundBook
     {
         ArgumentNullException.ThrowIfNull(start);
         _path = path;
-        if (path is not null && File.Exists(path))
+        _state = RiskStateFile.Read(path, InsuranceFundJsonContext.Default.State, "the insurance fund's state", state =>
         {
-            try
+            if (state.Assets is null || state.Applied is null)
             {
-                _state = JsonSerializer.Deserialize(File.ReadAllBytes(path), InsuranceFundJsonContext.Default.State) ?? throw new JsonException("null");
+                throw new JsonException("assets or applied is missing");
             }
-            catch (Exception error) when (error is JsonException or FormatException)
+            foreach (var fund in state.Assets.Values)
             {
-                throw new InputException($"the insurance fund's state is corrupt: {error.Message}", file: path);
+                _ = new Figures(fund); // every figure a count of base units, or the file is refused now rather than at first use
             }
-            return;
-        }
-        _state = new State();
-        foreach (var (asset, amount) in start)
+        }) ?? new State
         {
-            _state.Assets[asset.Symbol] = new AssetFund { Decimals = amount.Decimals, Balance = amount.BaseUnits.ToString(System.Globalization.CultureInfo.InvariantCulture) };
-        }
+            Assets = start.ToDictionary(f => f.Key.Symbol, f => new AssetFund { Decimals = f.Value.Decimals, Balance = f.Value.BaseUnits.ToString(System.Globalization.CultureInfo.InvariantCulture) }, StringComparer.Ordinal),
+        };
     }
 
     /// <summary>Credits a liquidation's fee once; null when <paramref name="entryId"/> was credited before.</summary>
@@ -112,20 +108,11 @@ internal sealed class InsuranceFundBook
             figures.Outstanding -= draw;
             figures.Drawn += draw;
             var next = new State { Assets = new Dictionary<string, AssetFund>(_state.Assets, StringComparer.Ordinal) { [asset.Symbol] = figures.ToFund(fund.Decimals) }, Applied = [.. _state.Applied, key] };
-            Save(next);
+            RiskStateFile.Write(_path, next, InsuranceFundJsonContext.Default.State);
             _state.Assets = next.Assets;
             _state.Applied = next.Applied;
             Amount Units(BigInteger value) => new(value, fund.Decimals);
             return new InsuranceFundChanged(cause, asset, Units(figures.Credited - before.Credited), Units(figures.Drawn - before.Drawn), Units(figures.Balance), Units(figures.Outstanding), at);
-        }
-    }
-
-    private void Save(State state)
-    {
-        if (_path is not null)
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(_path))!);
-            SafeFile.WriteAtomically(_path, JsonSerializer.Serialize(state, InsuranceFundJsonContext.Default.State), ownerOnly: true);
         }
     }
 

@@ -195,7 +195,7 @@ internal sealed class EngineBook(
             }
             book.SetCollateral(changes.AsSpan(0, count));
             _applied[batch.Chain] = (batch.Height, batch.BlockHash, _clock.GetUtcNow());
-            var deficits = RecordDeficits();
+            var deficits = RecordDeficits(_liquidated.Count == 0 ? [] : [.. changes.Take(count).Select(c => c.Account)]);
             var health = TakeHealthChanges();
             return new Outcome(true, $"{count} balances of {batch.Chain} at height {batch.Height} applied", health) { Deficits = deficits };
         }
@@ -287,7 +287,7 @@ internal sealed class EngineBook(
                     break;
             }
             _entries.Add(entry.EntryId);
-            var deficits = RecordDeficits();
+            var deficits = RecordDeficits([account]);
             var health = TakeHealthChanges();
             return new Outcome(true, $"ledger entry {entry.EntryId} ({entry.Kind} {entry.Amount} {entry.Asset} for '{entry.Account}') applied", health) { Deficits = deficits };
         }
@@ -405,28 +405,35 @@ internal sealed class EngineBook(
     // Aave v3.3's deficit, on what the chains show: a liquidated account none of whose collateral is left
     // (every chain's balance back and zero) still owes its debts; each is written off as a deficit entry
     // (named after the liquidation and the asset, so recording it again changes nothing) for the journal.
-    // A liquidated account that still holds collateral waits: the chain may not show the seizure yet.
-    private Messages.LedgerEntry[] RecordDeficits()
+    // A liquidated account that still holds collateral waits: the chain may not show the seizure yet. Only
+    // an account this write changed (<paramref name="written"/>) can have just run out; the write that
+    // completes the rebuild looks at every one waiting.
+    private Messages.LedgerEntry[] RecordDeficits(IReadOnlyCollection<int> written)
     {
         if (_liquidated.Count == 0 || _applied.Count < book.Chains.Count)
         {
             return [];
         }
+        var assets = Enumerable.Range(0, book.Assets.Count).OrderBy(a => book.Assets[a].Symbol, StringComparer.Ordinal).ToArray();
         var deficits = new List<Messages.LedgerEntry>();
-        foreach (var (account, liquidation) in _liquidated.ToArray())
+        foreach (var account in _rebuilt ? written.Where(_liquidated.ContainsKey).Distinct().Order().ToArray() : [.. _liquidated.Keys])
         {
-            var pool = book.CrossPositions(account);
-            if (pool.Collateral.Any(c => !c.Amount.BaseUnits.IsZero))
+            if (assets.Any(a => book.HeldBaseUnits(account, a) != 0))
             {
                 continue;
             }
+            var liquidation = _liquidated[account];
             _liquidated.Remove(account);
-            foreach (var debt in pool.Debts.Where(d => !d.Amount.BaseUnits.IsZero).OrderBy(d => d.Asset.Symbol, StringComparer.Ordinal))
+            foreach (var asset in assets)
             {
-                var deficit = new Messages.LedgerEntry($"deficit:{liquidation}:{debt.Asset.Symbol}", book.AccountId(account), Messages.LedgerEntryKind.Deficit, debt.Asset, debt.Amount, _clock.GetUtcNow());
-                var asset = book.AssetIndex(debt.Asset);
                 var owed = _debts.GetValueOrDefault((account, asset));
-                SetDebt(deficit, account, asset, owed, owed - (UInt128)debt.Amount.BaseUnits);
+                if (owed == 0)
+                {
+                    continue;
+                }
+                var id = book.Assets[asset];
+                var deficit = new Messages.LedgerEntry($"deficit:{liquidation}:{id.Symbol}", book.AccountId(account), Messages.LedgerEntryKind.Deficit, id, new Core.Amounts.Amount(owed, book.Market[id].Decimals), _clock.GetUtcNow());
+                SetDebt(deficit, account, asset, owed, 0);
                 _entries.Add(deficit.EntryId);
                 _unannounced.Add(new Messages.BadDebtRecorded(deficit.EntryId, deficit.Account, deficit.Asset, deficit.Amount, deficit.At));
                 deficits.Add(deficit);

@@ -1,8 +1,6 @@
-using Aggregator.Testing;
+namespace Aggregator.Testing;
 
-namespace Aggregator.Composition.Tests;
-
-/// <summary>A temporary copy of deploy/config with a publisher key beside it, for the configuration tests to change.</summary>
+/// <summary>A temporary copy of deploy/config with a publisher key beside it, for the tests to change.</summary>
 public sealed class DeployConfigFolder : IDisposable
 {
     public DeployConfigFolder()

@@ -36,7 +36,7 @@ public static class PoolEvaluator
         }
         foreach (var perp in pool.Perps)
         {
-            tally.AddPerp(perp);
+            tally.AddPerp(perp, RiskSensitivity.PerpAsset(perp, market) is { } follows && market[follows].Frozen);
         }
         var healthFactor = tally.HealthFactor;
         var status = tally.Status(market.Settings.WarningHealthFactor);

@@ -58,8 +58,10 @@ internal struct PoolTally
         }
     }
 
-    public void AddPerp(PerpPosition perp)
+    /// <summary>A perp; <paramref name="frozen"/>: the price of the asset it follows is frozen, so its mark cannot be trusted.</summary>
+    public void AddPerp(PerpPosition perp, bool frozen)
     {
+        Frozen |= frozen && perp.Size != 0;
         Pnl += perp.UnrealizedPnl;
         Maintenance += perp.MaintenanceMargin;
     }

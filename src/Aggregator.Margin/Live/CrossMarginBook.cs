@@ -75,7 +75,7 @@ public sealed class CrossMarginBook
     private decimal[] _debt = [];                  // whole units, per account·asset
     private bool[] _involved = [];                 // account·asset: ever held or owed, so a tick must re-evaluate it
     private Figures[] _figures = [];               // the evaluation, in one array: one or two cache lines per update
-    private PerpPosition[][] _perps = [];
+    private LivePerp[][] _perps = [];
     private Dictionary<string, (MarginPositions Pool, PoolHealth Health)>?[] _isolated = [];
     private int _writer;
 
@@ -276,14 +276,25 @@ public sealed class CrossMarginBook
         Recompute(account);
     }
 
-    /// <summary>An account's perps in its cross pool are now <paramref name="perps"/> (marked at their own mark prices).</summary>
-    public void SetPerps(int account, IReadOnlyList<PerpPosition> perps)
+    /// <summary>
+    /// An account's perp on an asset, in its cross pool, is now <paramref name="size"/> whole units (negative:
+    /// short; zero closes it) opened at <paramref name="entryPrice"/>. It is marked at the asset's price as
+    /// ticks set it, named "SYMBOL-PERP", at the maintenance margin rate the market sets for the asset's perp.
+    /// </summary>
+    /// <exception cref="ArgumentException">The market offers no perp on the asset.</exception>
+    public void SetPerp(int account, int asset, decimal size, decimal entryPrice)
     {
         using var writer = new WriterScope(this);
-        CheckAccount(account);
-        ArgumentNullException.ThrowIfNull(perps);
-        _perps[account] = perps.ToArray();
-        _figures[account].HasPerps = perps.Count > 0;
+        CheckIndexes(account, asset);
+        ArgumentOutOfRangeException.ThrowIfNegative(entryPrice);
+        if (!_market.Settings.PerpMaintenanceMarginRates.TryGetValue(Assets[asset], out var rate))
+        {
+            throw new ArgumentException($"the market offers no perp on {Assets[asset]}", nameof(asset));
+        }
+        var perps = _perps[account].Where(p => p.Asset != asset);
+        _perps[account] = size == 0 ? [.. perps] : [.. perps, new LivePerp(asset, size, entryPrice, rate)];
+        _figures[account].HasPerps = _perps[account].Length > 0;
+        _involved[(long)account * _assets + asset] = true;
         Recompute(account);
     }
 
@@ -399,7 +410,28 @@ public sealed class CrossMarginBook
                 debts.Add(new Debt(Assets[asset], new Amount(BaseUnits(owed, asset), decimals)));
             }
         }
-        return new MarginPositions(collateral, debts, _perps[account]);
+        return new MarginPositions(collateral, debts, [.. _perps[account].Select(p => new PerpPosition(PerpMarket(Assets[p.Asset]), p.Size, p.Entry, _price[p.Asset], p.Rate))]);
+    }
+
+    /// <summary>An account's perp on an asset: its size in whole units (negative: short) and entry price; zeros when it has none.</summary>
+    public (decimal Size, decimal EntryPrice) Perp(int account, int asset)
+    {
+        CheckIndexes(account, asset);
+        foreach (var perp in _perps[account])
+        {
+            if (perp.Asset == asset)
+            {
+                return (perp.Size, perp.Entry);
+            }
+        }
+        return default;
+    }
+
+    /// <summary>Whether the account holds any perp.</summary>
+    public bool HasPerps(int account)
+    {
+        CheckAccount(account);
+        return _figures[account].HasPerps;
     }
 
     /// <summary>An account's isolated position by id, or null when it has none.</summary>
@@ -457,8 +489,9 @@ public sealed class CrossMarginBook
         {
             foreach (var perp in _perps[account])
             {
-                pnl += perp.UnrealizedPnl;
-                maintenance += perp.MaintenanceMargin;
+                pnl += PerpPosition.PnlAt(perp.Size, perp.Entry, _price[perp.Asset]);
+                maintenance += PerpPosition.MaintenanceAt(perp.Size, _price[perp.Asset], perp.Rate);
+                frozen |= _frozen[perp.Asset]; // PoolTally.AddPerp's rule: a perp's mark is its asset's price
             }
         }
         var healthWeighted = figures.HasPerps ? weighted + pnl : weighted;
@@ -610,6 +643,12 @@ public sealed class CrossMarginBook
         }
         return index;
     }
+
+    /// <summary>The market name of the perp that follows <paramref name="asset"/>: "SYMBOL-PERP".</summary>
+    public static string PerpMarket(AssetId asset) => $"{asset.Symbol}-PERP";
+
+    // A perp kept as numbers: marked at the book's price of its asset whenever it is evaluated.
+    private readonly record struct LivePerp(int Asset, decimal Size, decimal Entry, decimal Rate);
 
     // An account's cross-pool evaluation, and the band bounds that spare most updates a product.
     private struct Figures

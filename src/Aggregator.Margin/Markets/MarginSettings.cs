@@ -27,6 +27,15 @@ public sealed record MarginSettings(
     /// <summary>The insurance fund's balance per asset where it starts (whole units): the stress test's default and the live fund's first state.</summary>
     public IReadOnlyDictionary<Core.Assets.AssetId, decimal> InsuranceFund { get; init; } = new Dictionary<Core.Assets.AssetId, decimal>();
 
+    /// <summary>
+    /// The perps the institution offers, by the asset each follows, with its maintenance margin rate
+    /// (docs/margin.md, "Live perps"); a perp on an asset not named is refused.
+    /// </summary>
+    public IReadOnlyDictionary<Core.Assets.AssetId, decimal> PerpMaintenanceMarginRates { get; init; } = new Dictionary<Core.Assets.AssetId, decimal>();
+
+    /// <summary>The asset perps settle in: the insurance fund of this asset covers a perp shortfall (USDC when the market lists it).</summary>
+    public Core.Assets.AssetId? PerpSettlement { get; init; }
+
     /// <summary>The assets the institution hedges and how (docs/margin.md, "Hedging proposals"); an asset not named is not hedged.</summary>
     public IReadOnlyDictionary<Core.Assets.AssetId, Hedging.HedgePolicy> Hedging { get; init; } = new Dictionary<Core.Assets.AssetId, Hedging.HedgePolicy>();
 }

@@ -56,7 +56,13 @@ public static class ScenarioJson
                 {
                     InsuranceFund = Optional(parameters, "insuranceFund") is { } fund ? InsuranceFund(fund, "$.params.insuranceFund") : settings.InsuranceFund,
                     Hedging = Optional(parameters, "hedging") is { } hedging ? HedgingPolicies(hedging, "$.params.hedging") : settings.Hedging,
+                    PerpMaintenanceMarginRates = Optional(parameters, "perps") is { } perps ? PerpRates(perps, "$.params.perps") : settings.PerpMaintenanceMarginRates,
+                    PerpSettlement = Optional(parameters, "perpSettlement") is { } settle ? KnownAsset(String(settle, "$.params.perpSettlement"), "$.params.perpSettlement") : null,
                 };
+            }
+            if (settings.PerpSettlement is null && _decimals.ContainsKey(new AssetId("USDC")))
+            {
+                settings = settings with { PerpSettlement = new AssetId("USDC") };
             }
             var haircuts = new Dictionary<(ChainId, AssetId), decimal>();
             if (Optional(root, "chains") is { } chains)
@@ -98,7 +104,7 @@ public static class ScenarioJson
             if (element is { } p)
             {
                 Expect(p, JsonValueKind.Object, path);
-                Only(p, path, "now", "stalenessSeconds", "maxDeviation", "warningHealthFactor", "ewmaLambda", "volatilityMultiplier", "dustValue", "insuranceFundShare", "insuranceFund", "hedging");
+                Only(p, path, "now", "stalenessSeconds", "maxDeviation", "warningHealthFactor", "ewmaLambda", "volatilityMultiplier", "dustValue", "insuranceFundShare", "insuranceFund", "hedging", "perps", "perpSettlement");
                 if (Optional(p, "now") is { } n)
                 {
                     now = Time(n, $"{path}.now");
@@ -143,6 +149,23 @@ public static class ScenarioJson
             // Without an explicit "now", the newest quote is now: the same file always evaluates the same way.
             now ??= LatestQuoteTime(root) ?? DateTimeOffset.UnixEpoch;
             return new MarginSettings(new OracleSettings(now.Value, staleness, deviation), warning, lambda, multiplier) { DustValue = dust, InsuranceFundShare = fundShare };
+        }
+
+        // The perps offered, by the asset each follows: { "ETH": { "maintenanceMarginRate": "0.05" } }.
+        private Dictionary<AssetId, decimal> PerpRates(JsonElement element, string path)
+        {
+            Expect(element, JsonValueKind.Object, path);
+            var rates = new Dictionary<AssetId, decimal>();
+            foreach (var perp in element.EnumerateObject())
+            {
+                var at = $"{path}.{perp.Name}";
+                var asset = KnownAsset(perp.Name, path);
+                Expect(perp.Value, JsonValueKind.Object, at);
+                Only(perp.Value, at, "maintenanceMarginRate");
+                var rate = Fraction(Required(perp.Value, "maintenanceMarginRate", at), $"{at}.maintenanceMarginRate");
+                rates[asset] = rate is > 0 and < 1 ? rate : throw Error($"{at}.maintenanceMarginRate", "must be above 0 and below 1");
+            }
+            return rates;
         }
 
         // The fund's balance per asset at the start, whole units exact in the asset's decimals (the live

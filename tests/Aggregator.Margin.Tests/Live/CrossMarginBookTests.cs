@@ -17,7 +17,7 @@ public class CrossMarginBookTests
 
     // Arbitrum: small haircuts; Solana: ETH there (a bridged form) counts for nothing toward health.
     private static MarketState Market() =>
-        ScenarioFixtures.WithAccounts("[]", """ "chains": [{ "id": "eip155:42161", "haircuts": { "ETH": "0.02", "USDC": "0.01" } }, { "id": "solana:mainnet", "haircuts": { "ETH": "1" } }], """).ResolveMarket();
+        ScenarioFixtures.WithAccounts("[]", """ "params": { "perps": { "ETH": { "maintenanceMarginRate": "0.03" }, "BTC": { "maintenanceMarginRate": "0.05" } } }, "chains": [{ "id": "eip155:42161", "haircuts": { "ETH": "0.02", "USDC": "0.01" } }, { "id": "solana:mainnet", "haircuts": { "ETH": "1" } }], """).ResolveMarket();
 
     // A book over the test's chains and assets with accounts "account-0", "account-1", ...
     private static CrossMarginBook Book(MarketState market, int accounts)
@@ -56,7 +56,7 @@ public class CrossMarginBookTests
         var book = Book(market, accounts);
         var collateral = new UInt128[accounts, Chains.Length, Assets.Length];
         var debt = new UInt128[accounts, Assets.Length];
-        var perps = new PerpPosition[accounts][];
+        var perps = new (int Asset, decimal Size, decimal Entry)[accounts][];
         var isolated = new Dictionary<string, MarginPositions>[accounts];
         for (var account = 0; account < accounts; account++)
         {
@@ -81,8 +81,11 @@ public class CrossMarginBookTests
                     book.SetDebt(account, d, debt[account, d]);
                     break;
                 case 15:
-                    perps[account] = [.. Enumerable.Range(0, random.Next(3)).Select(_ => RandomPerp(random))];
-                    book.SetPerps(account, perps[account]);
+                    // A live perp on ETH or BTC (size 0 closes it), marked by the book at each tick's price.
+                    var (perpAsset, size) = (random.Next(4) == 0 ? 1 : 0, random.Next(-5, 6) / 2m);
+                    var entry = expectedMarket[Assets[perpAsset]].Price * (0.8m + random.Next(41) / 100m);
+                    perps[account] = size == 0 ? [.. perps[account].Where(x => x.Asset != perpAsset)] : [.. perps[account].Where(x => x.Asset != perpAsset), (perpAsset, size, entry)];
+                    book.SetPerp(account, perpAsset, size, entry);
                     break;
                 case 16:
                     var id = $"iso-{random.Next(2)}";
@@ -112,34 +115,68 @@ public class CrossMarginBookTests
             }
         }
 
-        // End on a frozen BTC oracle, so its holders and debtors are frozen whatever the walk left.
-        expectedMarket = expectedMarket.WithQuote(Assets[1], expectedMarket[Assets[1]].Price, OracleStatus.Deviation);
-        book.SetPrice(1, expectedMarket[Assets[1]].Price, OracleStatus.Deviation);
-
+        // Compared twice: on a frozen BTC oracle (with fresh ETH and USDC ones), so BTC's holders, debtors
+        // and perps are frozen whatever the walk left; then with every oracle fresh, so the rest of the
+        // ladder shows.
         var seen = new HashSet<MarginStatus>();
-        for (var account = 0; account < accounts; account++)
+        foreach (var btcStatus in new[] { OracleStatus.Deviation, OracleStatus.Ok })
         {
-            var pool = new MarginPositions(
-                [.. from c in Enumerable.Range(0, Chains.Length) from a in Enumerable.Range(0, Assets.Length)
-                    select new CollateralPosition(Chains[c], Assets[a], new Amount((System.Numerics.BigInteger)collateral[account, c, a], Decimals[a]))],
-                [.. Enumerable.Range(0, Assets.Length).Select(a => new Debt(Assets[a], new Amount((System.Numerics.BigInteger)debt[account, a], Decimals[a])))],
-                perps[account]);
-            var expected = PoolEvaluator.Evaluate(pool, expectedMarket, isolated: false);
-            Assert.Equal(Rounded(expected.HealthFactor), Rounded(book.HealthFactor(account)));
-            Assert.Equal(expected.Status, book.Status(account));
-            seen.Add(expected.Status);
-            foreach (var (id, isolatedPool) in isolated[account])
+            foreach (var (asset, status) in new[] { (1, btcStatus), (0, OracleStatus.Ok), (2, OracleStatus.Ok) })
             {
-                var expectedIsolated = PoolEvaluator.Evaluate(isolatedPool, expectedMarket, isolated: true);
-                var actual = book.Isolated(account, id)!;
-                Assert.Equal(expectedIsolated.Status, actual.Status);
-                Assert.Equal(Rounded(expectedIsolated.HealthFactor), Rounded(actual.HealthFactor));
+                expectedMarket = expectedMarket.WithQuote(Assets[asset], expectedMarket[Assets[asset]].Price, status);
+                book.SetPrice(asset, expectedMarket[Assets[asset]].Price, status);
+            }
+            for (var account = 0; account < accounts; account++)
+            {
+                var pool = new MarginPositions(
+                    [.. from c in Enumerable.Range(0, Chains.Length) from a in Enumerable.Range(0, Assets.Length)
+                        select new CollateralPosition(Chains[c], Assets[a], new Amount((System.Numerics.BigInteger)collateral[account, c, a], Decimals[a]))],
+                    [.. Enumerable.Range(0, Assets.Length).Select(a => new Debt(Assets[a], new Amount((System.Numerics.BigInteger)debt[account, a], Decimals[a])))],
+                    [.. perps[account].Select(x => new PerpPosition(CrossMarginBook.PerpMarket(Assets[x.Asset]), x.Size, x.Entry, expectedMarket[Assets[x.Asset]].Price, market.Settings.PerpMaintenanceMarginRates[Assets[x.Asset]]))]);
+                var expected = PoolEvaluator.Evaluate(pool, expectedMarket, isolated: false);
+                Assert.Equal(Rounded(expected.HealthFactor), Rounded(book.HealthFactor(account)));
+                Assert.Equal(expected.Status, book.Status(account));
+                Assert.Equal(pool.Perps.ToHashSet(), book.CrossPositions(account).Perps.ToHashSet());
+                seen.Add(expected.Status);
+                foreach (var (id, isolatedPool) in isolated[account])
+                {
+                    var expectedIsolated = PoolEvaluator.Evaluate(isolatedPool, expectedMarket, isolated: true);
+                    var actual = book.Isolated(account, id)!;
+                    Assert.Equal(expectedIsolated.Status, actual.Status);
+                    Assert.Equal(Rounded(expectedIsolated.HealthFactor), Rounded(actual.HealthFactor));
+                }
             }
         }
-        // The walk reached frozen, healthy and liquidatable (or insolvent) accounts.
+        // The walk reached frozen, healthy and liquidatable (or insolvent) accounts, and perps on both assets.
         Assert.Contains(MarginStatus.Frozen, seen);
         Assert.Contains(MarginStatus.Healthy, seen);
         Assert.True(seen.Contains(MarginStatus.Liquidatable) || seen.Contains(MarginStatus.Insolvent));
+        Assert.Equal([0, 1], perps.SelectMany(p => p).Select(p => p.Asset).Distinct().Order());
+    }
+
+    [Fact]
+    public void A_live_perp_is_marked_by_each_tick_of_its_asset_and_a_frozen_price_freezes_its_pool()
+    {
+        var book = Book(Market(), 1);
+        book.SetCollateral(0, 0, 2, 1_000_000_000);  // 1000 USDC: weighted 880
+        book.SetPerp(0, 0, 1m, 2000m);               // long 1 ETH from 2000, maintenance 3%
+        Assert.Equal(880m / 60m, book.HealthFactor(0)); // at 2000: no PnL; 60 required
+        book.SetPrice(0, 1100m);                      // PnL −900: weighted −20 over 33, equity 100
+        Assert.Equal(MarginStatus.Liquidatable, book.Status(0));
+        Assert.Equal(-20m / 33m, book.HealthFactor(0));
+        book.SetPrice(0, 900m);                       // PnL −1100: equity −100
+        Assert.Equal(MarginStatus.Insolvent, book.Status(0));
+        Assert.Equal(("ETH-PERP", 1m, 2000m, 900m, 0.03m), book.CrossPositions(0).Perps.Select(p => (p.Market, p.Size, p.EntryPrice, p.MarkPrice, p.MaintenanceMarginRate)).Single());
+        book.SetPrice(0, 900m, OracleStatus.Stale);   // the mark cannot be trusted: frozen, not insolvent
+        Assert.Equal(MarginStatus.Frozen, book.Status(0));
+        book.SetPrice(0, 2500m);
+        book.SetPerp(0, 0, -2m, 2000m);               // short 2 from 2000 at 2500: PnL −1000, equity 0
+        Assert.Equal(MarginStatus.Liquidatable, book.Status(0));
+        Assert.Equal((-2m, 2000m), book.Perp(0, 0));
+        book.SetPerp(0, 0, 0m, 0m);                   // closed
+        Assert.False(book.HasPerps(0));
+        Assert.Equal(MarginStatus.Healthy, book.Status(0));
+        Assert.Throws<ArgumentException>(() => book.SetPerp(0, 2, 1m, 1m)); // the market offers no USDC perp
     }
 
     [Fact]

@@ -44,8 +44,8 @@ case "$role" in
       exit 2
     fi
     # Health goes to the requester's reply queue only: an operator's, the api's.
-    says="$(types AccountsHealthChanged MarginCalls LiquidationsPlanned ObservationsReplayRequested AccountViewsChanged LiquidationRecorded BadDebtRecorded ExposureReported)|(operator|api|all)(-[a-z0-9-]*)?\.[a-z]+\..*"
-    hears=$(types CollateralObserved PricesObserved LedgerEntry HealthRequested RiskRequested EpochClosed AccountViewsRequested)
+    says="$(types AccountsHealthChanged MarginCalls LiquidationsPlanned ObservationsReplayRequested AccountViewsChanged LiquidationRecorded BadDebtRecorded ExposureReported DeleveragingCandidatesReported)|(operator|api|all)(-[a-z0-9-]*)?\.[a-z]+\..*"
+    hears=$(types CollateralObserved PricesObserved LedgerEntry HealthRequested RiskRequested EpochClosed AccountViewsRequested DeleveragingCandidatesRequested)
     queues="${user}(_error|_skipped)?|$own"
     ;;
   prover)
@@ -56,7 +56,7 @@ case "$role" in
     ;;
   operator)
     says=$(types LedgerEntry EpochCloseRequested InclusionProofRequested CollateralAttestationRequested HealthRequested RiskRequested)
-    hears=$(types AccountsHealthChanged MarginCalls LiquidationsPlanned EpochClosed EpochCloseFailed ReservesObserved InsuranceFundChanged HedgeProposed)
+    hears=$(types AccountsHealthChanged MarginCalls LiquidationsPlanned EpochClosed EpochCloseFailed ReservesObserved InsuranceFundChanged HedgeProposed DeleveragingPlanned)
     queues="$own"
     ;;
   api)
@@ -68,9 +68,10 @@ case "$role" in
     ;;
   risk)
     # The one owner of the institution-wide figures: it hears the partitions' liquidations, deficits and
-    # totals, the books' desk positions and the prover's reserves; it says the fund's movements and the hedges.
-    says=$(types InsuranceFundChanged HedgeProposed)
-    hears=$(types LiquidationRecorded BadDebtRecorded ExposureReported LedgerEntry ReservesObserved)
+    # totals and deleveraging candidates, the books' desk positions and the prover's reserves; it says the
+    # fund's movements, the hedges, and the deleveraging it asks for and plans.
+    says=$(types InsuranceFundChanged HedgeProposed DeleveragingCandidatesRequested DeleveragingPlanned)
+    hears=$(types LiquidationRecorded BadDebtRecorded ExposureReported LedgerEntry ReservesObserved DeleveragingCandidatesReported)
     queues="risk(_error|_skipped)?|$own"
     ;;
   all)

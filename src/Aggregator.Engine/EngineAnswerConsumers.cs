@@ -34,3 +34,17 @@ internal sealed class RiskRequestedConsumer(EngineBook engine) : IConsumer<RiskR
     public Task Consume(ConsumeContext<RiskRequested> context) =>
         engine.Owns(context.Message.Account) ? context.RespondAsync(engine.Risk(context.Message.Account)) : Task.CompletedTask;
 }
+
+/// <summary>
+/// Answers the risk role's request for deleveraging candidates with this partition's (every partition
+/// answers, for its own accounts), on the engine's queue between two writes; while the book is being
+/// rebuilt the answer waits for it.
+/// </summary>
+internal sealed class DeleveragingCandidatesRequestedConsumer(EngineBook engine, LedgerJournal journal) : IConsumer<DeleveragingCandidatesRequested>
+{
+    public Task Consume(ConsumeContext<DeleveragingCandidatesRequested> context)
+    {
+        engine.Take(context.Message);
+        return HealthPublication.PublishAsync(context, engine, journal, new EngineBook.Outcome(false, "a request for deleveraging candidates", []), context.CancellationToken);
+    }
+}

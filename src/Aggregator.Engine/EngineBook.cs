@@ -50,6 +50,13 @@ internal sealed class EngineBook(
     // those replayed from the journal included (their first announcement may have been lost with the
     // process); taken off only once published. The risk role applies each id once.
     private readonly List<object> _unannounced = [];
+    // Each account's perps, exactly as the books gave them (base units; the live book keeps whole units),
+    // with the entry that set each account's perps last: a perp shortfall is recorded once per such state.
+    private readonly Dictionary<(int Account, int Asset), (UInt128 Size, bool Short)> _perps = [];
+    private readonly Dictionary<int, string> _perpState = [];
+    private readonly Dictionary<int, string> _perpShortfalls = [];
+    // Requests for deleveraging candidates that came while the book was being rebuilt: answered once it is.
+    private readonly List<Messages.DeleveragingCandidatesRequested> _heldRequests = [];
     private readonly Dictionary<(Core.Assets.AssetId Asset, string Source), Core.Risk.PriceQuote> _quotes = [];
     private readonly object _gate = new();
     private bool _rebuilt;
@@ -255,6 +262,10 @@ internal sealed class EngineBook(
             }
             var (asset, amount) = BaseUnits(entry, entry.Asset, entry.Amount, "amount");
             var seized = Seized(entry);
+            if (entry.Kind != Messages.LedgerEntryKind.Perp && (entry.IsShort || entry.EntryPrice != 0))
+            {
+                throw new InputException($"ledger entry {entry.EntryId} is a {entry.Kind} and names a side or an entry price; only a perp does", field: entry.IsShort ? "isShort" : "entryPrice");
+            }
             var owed = _debts.GetValueOrDefault((account, asset));
             switch (entry.Kind)
             {
@@ -284,6 +295,9 @@ internal sealed class EngineBook(
                         _liquidated.Remove(account);
                         _unannounced.Add(new Messages.BadDebtRecorded(entry.EntryId, entry.Account, entry.Asset, entry.Amount, entry.At));
                     }
+                    break;
+                case Messages.LedgerEntryKind.Perp:
+                    SetPerp(entry, account, asset, amount);
                     break;
             }
             _entries.Add(entry.EntryId);
@@ -697,20 +711,162 @@ internal sealed class EngineBook(
             return health;
         }
         book.TakeHealthChanges(health);
-        if (_rebuilt)
+        if (!_rebuilt)
         {
-            return health;
+            _rebuilt = true;
+            _showAll = true;
+            var folded = new Dictionary<(int, string?), HealthChange>();
+            foreach (var change in health)
+            {
+                folded[(change.Account, change.Pool)] = folded.TryGetValue((change.Account, change.Pool), out var first)
+                    ? change with { PreviousStatus = first.PreviousStatus, PreviousBand = first.PreviousBand }
+                    : change;
+            }
+            health = [.. folded.Values.Where(c => c.Status != c.PreviousStatus || c.Band != c.PreviousBand)];
+            foreach (var request in _heldRequests)
+            {
+                _unannounced.Add(Candidates(request));
+            }
+            _heldRequests.Clear();
         }
-        _rebuilt = true;
-        _showAll = true;
-        var folded = new Dictionary<(int, string?), HealthChange>();
-        foreach (var change in health)
+        RecordPerpShortfalls(health);
+        return health;
+    }
+
+    private void SetPerp(Messages.LedgerEntry entry, int account, int asset, UInt128 size)
+    {
+        var id = book.Assets[asset];
+        var state = book.Market[id];
+        if (!book.Market.Settings.PerpMaintenanceMarginRates.ContainsKey(id))
         {
-            folded[(change.Account, change.Pool)] = folded.TryGetValue((change.Account, change.Pool), out var first)
-                ? change with { PreviousStatus = first.PreviousStatus, PreviousBand = first.PreviousBand }
-                : change;
+            throw new InputException($"ledger entry {entry.EntryId} is a perp on {id}, which the market does not offer (params.perps)", field: "asset");
         }
-        return [.. folded.Values.Where(c => c.Status != c.PreviousStatus || c.Band != c.PreviousBand)];
+        if (size != 0 && (entry.EntryPrice <= 0 || entry.EntryPrice > MaxPrice))
+        {
+            throw new InputException($"ledger entry {entry.EntryId} opened its perp at {entry.EntryPrice}: not positive, or above {MaxPrice}", field: "entryPrice");
+        }
+        if (size / (UInt128)(System.Numerics.BigInteger)state.UnitScale >= (UInt128)(ulong)CrossMarginBook.MaxWholeUnits)
+        {
+            throw new InputException($"ledger entry {entry.EntryId} holds a perp of {size} base units of {id}: {CrossMarginBook.MaxWholeUnits} whole units or more, beyond what the engine values", field: "amount");
+        }
+        var whole = Margin.Evaluation.PoolEvaluator.WholeUnits((System.Numerics.BigInteger)size, state);
+        book.SetPerp(account, asset, entry.IsShort ? -whole : whole, size == 0 ? 0 : entry.EntryPrice);
+        if (size == 0)
+        {
+            _perps.Remove((account, asset));
+        }
+        else
+        {
+            _perps[(account, asset)] = (size, entry.IsShort);
+        }
+        _perpState[account] = entry.EntryId;
+        _touched.Add(account);
+    }
+
+    // Live auto-deleveraging, the partition's half (docs/margin.md, "Live auto-deleveraging"): an account
+    // that became insolvent holding losing perps has a perp shortfall, the part of its negative equity its
+    // perp losses make, in the settlement asset (rounded up to a base unit). It is announced once per state
+    // of the account's perps (named after the entry that set them last), with each losing perp's bankruptcy
+    // price; the risk role covers what the fund can and deleverages the rest. A settlement asset without a
+    // fresh price records nothing: a frozen price would size the claim wrong.
+    private void RecordPerpShortfalls(List<HealthChange> changes)
+    {
+        foreach (var change in changes)
+        {
+            if (change.Pool is not null || change.Status != Margin.Evaluation.MarginStatus.Insolvent || !_perpState.TryGetValue(change.Account, out var perpState)
+                || (_perpShortfalls.TryGetValue(change.Account, out var recorded) && recorded == perpState)
+                || book.Market.Settings.PerpSettlement is not { } settlement || !book.Market.Contains(settlement)
+                || book.Market[settlement] is not { Frozen: false, Price: > 0 } settles)
+            {
+                continue;
+            }
+            var positions = book.CrossPositions(change.Account);
+            var health = Margin.Evaluation.PoolEvaluator.Evaluate(positions, book.Market, isolated: false);
+            var shortfall = Margin.BadDebt.AutoDeleveraging.PerpShortfall(health.UnrealizedPnl, health.CollateralValue + health.UnrealizedPnl - health.DebtValue, 0);
+            if (shortfall <= 0)
+            {
+                continue;
+            }
+            var accountId = book.AccountId(change.Account);
+            var perps = Margin.BadDebt.AutoDeleveraging.Shortfalls(accountId, positions.Perps, shortfall, 0).Select(bankrupt =>
+            {
+                var asset = book.AssetIndex(Margin.Evaluation.RiskSensitivity.PerpAsset(positions.Perps.First(p => p.Market == bankrupt.Market), book.Market)!.Value);
+                var (size, isShort) = _perps[(change.Account, asset)];
+                return new Messages.BankruptPerp(book.Assets[asset], new Core.Amounts.Amount(size, book.Market[book.Assets[asset]].Decimals), isShort, bankrupt.MarkPrice, bankrupt.BankruptcyPrice);
+            }).ToArray();
+            var units = decimal.Ceiling(shortfall / settles.Price * settles.UnitScale);
+            _perpShortfalls[change.Account] = perpState;
+            _unannounced.Add(new Messages.BadDebtRecorded($"perp:{accountId}:{perpState}", accountId, settlement, new Core.Amounts.Amount((System.Numerics.BigInteger)units, settles.Decimals), _clock.GetUtcNow()) { Perps = perps });
+        }
+    }
+
+    /// <summary>
+    /// Takes the risk role's request for deleveraging candidates: answered now (into <see cref="Unannounced"/>),
+    /// or, while the book is being rebuilt (its equities would be wrong), as soon as it is.
+    /// </summary>
+    public void Take(Messages.DeleveragingCandidatesRequested request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        lock (_gate)
+        {
+            if (_rebuilt)
+            {
+                _unannounced.Add(Candidates(request));
+            }
+            else
+            {
+                _heldRequests.Add(request);
+            }
+        }
+    }
+
+    // For each need, this partition's opposite positions on the asset in the order auto-deleveraging takes
+    // them, up to the first whose sizes together cover the quantity: what the partition holds of the
+    // institution-wide best (any position the merged order takes is within its own partition's prefix).
+    private Messages.DeleveragingCandidatesReported Candidates(Messages.DeleveragingCandidatesRequested request)
+    {
+        var equities = new Dictionary<int, decimal>();
+        var answer = new List<Messages.DeleveragingCandidate>();
+        foreach (var need in request.Needs)
+        {
+            if (!book.Market.Contains(need.Asset) || !book.Market.Settings.PerpMaintenanceMarginRates.TryGetValue(need.Asset, out var rate))
+            {
+                continue;
+            }
+            var asset = book.AssetIndex(need.Asset);
+            var state = book.Market[need.Asset];
+            var sizes = new Dictionary<string, (UInt128 Size, decimal Entry)>(StringComparer.Ordinal);
+            var candidates = new List<Margin.BadDebt.AutoDeleveraging.Candidate>();
+            foreach (var ((account, perpAsset), (size, isShort)) in _perps)
+            {
+                var id = book.AccountId(account);
+                if (perpAsset != asset || isShort != need.CounterpartiesShort || id == request.BankruptAccount)
+                {
+                    continue;
+                }
+                if (!equities.TryGetValue(account, out var equity))
+                {
+                    var health = Margin.Evaluation.PoolEvaluator.Evaluate(book.CrossPositions(account), book.Market, isolated: false);
+                    equities[account] = equity = health.CollateralValue + health.UnrealizedPnl - health.DebtValue;
+                }
+                var (whole, entry) = book.Perp(account, asset);
+                sizes[id] = (size, entry);
+                candidates.Add(new(id, new Core.Positions.PerpPosition(CrossMarginBook.PerpMarket(need.Asset), whole, entry, state.Price, rate), equity));
+            }
+            var needed = need.Quantity.BaseUnits;
+            var covered = System.Numerics.BigInteger.Zero;
+            foreach (var (candidate, _) in Margin.BadDebt.AutoDeleveraging.Ranked(candidates))
+            {
+                if (covered >= needed)
+                {
+                    break;
+                }
+                var (size, entry) = sizes[candidate.Pool];
+                covered += (System.Numerics.BigInteger)size;
+                answer.Add(new Messages.DeleveragingCandidate(candidate.Pool, need.Asset, new Core.Amounts.Amount(size, state.Decimals), need.CounterpartiesShort, entry, state.Price, candidate.Equity));
+            }
+        }
+        return new Messages.DeleveragingCandidatesReported(request.Id, partition.Index, Math.Max(1, partition.Count), answer, _clock.GetUtcNow());
     }
 
     private int AssetIndex(Core.Assets.AssetId asset, ObservationBatch batch)

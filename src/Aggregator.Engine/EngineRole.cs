@@ -66,6 +66,7 @@ internal static class EngineRole
         bus.AddConsumer<AccountViewsRequestedConsumer, OneWriterConsumerDefinition<AccountViewsRequestedConsumer, EngineQueue>>();
         bus.AddConsumer<RiskRequestedConsumer, OneWriterConsumerDefinition<RiskRequestedConsumer, EngineQueue>>();
         bus.AddConsumer<EpochClosedConsumer, OneWriterConsumerDefinition<EpochClosedConsumer, EngineQueue>>();
+        bus.AddConsumer<DeleveragingCandidatesRequestedConsumer, OneWriterConsumerDefinition<DeleveragingCandidatesRequestedConsumer, EngineQueue>>();
         services.TryAddSingleton(TimeProvider.System);
     }
 }

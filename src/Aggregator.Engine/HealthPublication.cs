@@ -40,6 +40,7 @@ internal static class HealthPublication
             {
                 await publisher.PublishBatch(unannounced.OfType<LiquidationRecorded>(), cancellationToken).ConfigureAwait(false);
                 await publisher.PublishBatch(unannounced.OfType<BadDebtRecorded>(), cancellationToken).ConfigureAwait(false);
+                await publisher.PublishBatch(unannounced.OfType<DeleveragingCandidatesReported>(), cancellationToken).ConfigureAwait(false);
                 engine.Announced(unannounced.Count);
             }
             catch (Exception error) when (error is not OperationCanceledException)

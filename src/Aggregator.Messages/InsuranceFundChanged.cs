@@ -16,4 +16,8 @@ public sealed record InsuranceFundChanged(
     Amount Drawn,
     Amount Balance,
     Amount DeficitOutstanding,
-    DateTimeOffset At);
+    DateTimeOffset At)
+{
+    /// <summary>For a perp shortfall: the part the fund could not cover, passed to auto-deleveraging (never outstanding).</summary>
+    public Amount? Deleveraged { get; init; }
+}

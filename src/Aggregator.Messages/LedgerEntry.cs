@@ -13,6 +13,9 @@ public sealed record LedgerEntry(string EntryId, string Account, LedgerEntryKind
     /// <summary>For a <see cref="LedgerEntryKind.Liquidation"/> only: the collateral the liquidator seized.</summary>
     public SeizedCollateral? Seized { get; init; }
 
-    /// <summary>For a <see cref="LedgerEntryKind.DeskPerp"/> only: the position is short.</summary>
+    /// <summary>For a <see cref="LedgerEntryKind.DeskPerp"/> or <see cref="LedgerEntryKind.Perp"/> only: the position is short.</summary>
     public bool IsShort { get; init; }
+
+    /// <summary>For a <see cref="LedgerEntryKind.Perp"/> only: the average price the position was opened at, per whole unit.</summary>
+    public decimal EntryPrice { get; init; }
 }

@@ -39,4 +39,11 @@ public enum LedgerEntryKind
     /// (a snapshot, like <see cref="DeskSpot"/>).
     /// </summary>
     DeskPerp,
+
+    /// <summary>
+    /// The account's perp on the asset is now the amount (a snapshot of the whole position, not a trade;
+    /// zero closes it), short when <see cref="LedgerEntry.IsShort"/>, opened at <see cref="LedgerEntry.EntryPrice"/>.
+    /// It sits in the account's cross pool, marked at the asset's oracle price (docs/margin.md, "Live perps").
+    /// </summary>
+    Perp,
 }

@@ -82,4 +82,27 @@ public sealed class LedgerEntriesFileTests : IDisposable
         // A spot holding is never negative.
         Assert.Equal("column 5 (amount)", Assert.Throws<InputException>(() => LedgerEntriesFile.Read(Write(Header + "d3,desk,deskspot,ETH,-1,2026-12-01T10:00:00Z\n"), EngineFixtures.Settings(0).Market)).Field);
     }
+
+    [Fact]
+    public void An_account_s_perp_is_an_entry_with_its_entry_price_and_a_negative_perp_is_short()
+    {
+        const string header = "entryId,account,kind,asset,amount,at,seizedChain,seizedAsset,seizedAmount,entryPrice\n";
+        var entries = LedgerEntriesFile.Read(Write(header + "p1,alice,perp,ETH,-2.5,2026-12-01T10:00:00Z,,,,3000.5\np2,alice,perp,ETH,0,2026-12-01T11:00:00Z,,,,\ne1,bob,borrow,USDC,1,2026-12-01T10:00:00Z,,,,\n"), EngineFixtures.Settings(0).Market);
+        Assert.Equal((LedgerEntryKind.Perp, true, 3000.5m), (entries[0].Kind, entries[0].IsShort, entries[0].EntryPrice));
+        Assert.Equal(System.Numerics.BigInteger.Pow(10, 17) * 25, entries[0].Amount.BaseUnits);
+        Assert.Equal((0m, true), (entries[1].EntryPrice, entries[1].Amount.BaseUnits.IsZero));
+        Assert.Equal(0m, entries[2].EntryPrice);
+    }
+
+    [Theory]
+    [InlineData("p1,alice,perp,ETH,1,2026-12-01T10:00:00Z,,,,\n")]      // an open perp without its entry price
+    [InlineData("p1,alice,perp,ETH,1,2026-12-01T10:00:00Z,,,,-3000\n")] // not positive
+    [InlineData("p1,alice,perp,ETH,1,2026-12-01T10:00:00Z,,,,abc\n")]
+    [InlineData("p1,alice,perp,ETH,0,2026-12-01T10:00:00Z,,,,3000\n")]  // a close names no price
+    [InlineData("e1,alice,borrow,USDC,1,2026-12-01T10:00:00Z,,,,1\n")]   // only a perp does
+    public void A_perp_without_a_positive_entry_price_or_a_price_on_another_row_is_refused(string row)
+    {
+        const string header = "entryId,account,kind,asset,amount,at,seizedChain,seizedAsset,seizedAmount,entryPrice\n";
+        Assert.Equal("column 10 (entryPrice)", Assert.Throws<InputException>(() => LedgerEntriesFile.Read(Write(header + row), EngineFixtures.Settings(0).Market)).Field);
+    }
 }

@@ -195,7 +195,7 @@ internal static class MarginCommand
         private readonly Option<string?> _impact = new("--impact") { Description = "Linear price impact per whole unit sold, e.g. ETH=0.00001 (default 0)" };
         private readonly Option<string?> _fund = new("--fund") { Description = "The insurance fund at the start, whole units per asset, e.g. USDC=100000 (default: the market's params.insuranceFund)" };
         private readonly Option<string?> _fundShare = new("--fund-share") { Description = "The fund's share of each liquidation bonus, from 0 to 1 (default: the market's params.insuranceFundShare, else 0)" };
-        private readonly Option<string?> _perpSettlement = new("--perp-settlement") { Description = "The asset perps settle in: the fund covers a perp shortfall from it (default USDC when the market lists it)" };
+        private readonly Option<string?> _perpSettlement = new("--perp-settlement") { Description = "The asset perps settle in: the fund covers a perp shortfall from it (default the market's params.perpSettlement, else USDC when the market lists it)" };
 
         public void AddTo(Command command)
         {
@@ -214,15 +214,11 @@ internal static class MarginCommand
             {
                 throw new InputException($"'{shareText}' is not a share from 0 to 1 of the liquidation bonus", field: "--fund-share");
             }
-            AssetId? settlement = null;
+            var settlement = market.Settings.PerpSettlement;
             if (parseResult.GetValue(_perpSettlement) is { } symbol)
             {
                 settlement = market.Assets.FirstOrDefault(a => a.Id.Symbol == symbol)?.Id
                     ?? throw new InputException($"'{symbol}' is not an asset of the scenario's market", field: "--perp-settlement");
-            }
-            else
-            {
-                settlement = market.Assets.FirstOrDefault(a => a.Id.Symbol == "USDC")?.Id;
             }
             return new StressSettings(shocks, impacts)
             {

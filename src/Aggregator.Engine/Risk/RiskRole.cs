@@ -11,7 +11,8 @@ namespace Aggregator.Engine.Risk;
 /// every engine partition's <see cref="LiquidationRecorded"/> and <see cref="BadDebtRecorded"/>, each
 /// movement announced as <see cref="InsuranceFundChanged"/>; and the net exposure, from the partitions'
 /// <see cref="ExposureReported"/>, the prover's <see cref="ReservesObserved"/> and the desk's ledger
-/// entries, with its hedges announced as <see cref="HedgeProposed"/>. One queue ("risk"), one message at
+/// entries, with its hedges announced as <see cref="HedgeProposed"/>; and live auto-deleveraging, asking
+/// every partition for candidates and announcing <see cref="DeleveragingPlanned"/>. One queue ("risk"), one message at
 /// a time; one replica.
 /// </summary>
 internal static class RiskRole
@@ -36,11 +37,13 @@ internal static class RiskRole
         // Read when the host first asks for them (a corrupt state stops the start, naming the file).
         services.AddSingleton(_ => new InsuranceFundBook(settings.StartingFund, state is null ? null : Path.Combine(state, FundFile)));
         services.AddSingleton(_ => new ExposureBook(settings));
+        services.AddSingleton(_ => new DeleveragingBook(settings));
         bus.AddConsumer<LiquidationRecordedConsumer, OneWriterConsumerDefinition<LiquidationRecordedConsumer, RiskQueue>>();
         bus.AddConsumer<BadDebtRecordedConsumer, OneWriterConsumerDefinition<BadDebtRecordedConsumer, RiskQueue>>();
         bus.AddConsumer<DeskPositionConsumer, OneWriterConsumerDefinition<DeskPositionConsumer, RiskQueue>>();
         bus.AddConsumer<ReservesForExposureConsumer, OneWriterConsumerDefinition<ReservesForExposureConsumer, RiskQueue>>();
         bus.AddConsumer<ExposureReportedConsumer, OneWriterConsumerDefinition<ExposureReportedConsumer, RiskQueue>>();
+        bus.AddConsumer<DeleveragingCandidatesReportedConsumer, OneWriterConsumerDefinition<DeleveragingCandidatesReportedConsumer, RiskQueue>>();
     }
 }
 
@@ -60,15 +63,44 @@ internal sealed class LiquidationRecordedConsumer(InsuranceFundBook fund) : ICon
     }
 }
 
-/// <summary>Records a deficit once, covers what the fund can, and announces the movement.</summary>
-internal sealed class BadDebtRecordedConsumer(InsuranceFundBook fund) : IConsumer<BadDebtRecorded>
+/// <summary>
+/// Records a deficit once, covers what the fund can, and announces the movement. A perp shortfall's
+/// uncovered rest opens a deleveraging: every partition is asked for candidates (asked again when the
+/// shortfall comes again before the plan: an answer may have been lost).
+/// </summary>
+internal sealed class BadDebtRecordedConsumer(InsuranceFundBook fund, DeleveragingBook deleveraging) : IConsumer<BadDebtRecorded>
 {
     public async Task Consume(ConsumeContext<BadDebtRecorded> context)
     {
         var message = context.Message;
-        if (fund.RecordDeficit(message.Id, message.Asset, message.Amount, message.At) is { } changed)
+        if (message.Perps.Count == 0)
         {
-            await context.Publish(changed, context.CancellationToken).ConfigureAwait(false);
+            if (fund.RecordDeficit(message.Id, message.Asset, message.Amount, message.At) is { } changed)
+            {
+                await context.Publish(changed, context.CancellationToken).ConfigureAwait(false);
+            }
+            return;
+        }
+        var (moved, uncovered) = fund.CoverPerpShortfall(message.Id, message.Asset, message.Amount, message.At);
+        if (moved is not null)
+        {
+            await context.Publish(moved, context.CancellationToken).ConfigureAwait(false);
+        }
+        if (deleveraging.Open(message, uncovered) is { } request)
+        {
+            await context.Publish(request, context.CancellationToken).ConfigureAwait(false);
+        }
+    }
+}
+
+/// <summary>Takes a partition's deleveraging candidates and, once every partition has answered, announces the plan.</summary>
+internal sealed class DeleveragingCandidatesReportedConsumer(DeleveragingBook deleveraging) : IConsumer<DeleveragingCandidatesReported>
+{
+    public async Task Consume(ConsumeContext<DeleveragingCandidatesReported> context)
+    {
+        if (deleveraging.Answer(context.Message) is { } plan)
+        {
+            await context.Publish(plan, context.CancellationToken).ConfigureAwait(false);
         }
     }
 }

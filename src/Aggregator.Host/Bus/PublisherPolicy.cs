@@ -45,6 +45,10 @@ internal static class PublisherPolicy
         // Each partition's totals for the net exposure (its own partition's only, checked below); the hedges from the risk role.
         [typeof(ExposureReported)] = [BusIdentity.Engine],
         [typeof(HedgeProposed)] = [BusIdentity.Risk],
+        // Auto-deleveraging: the risk role asks, each partition answers for its own accounts (checked below), the risk role plans.
+        [typeof(DeleveragingCandidatesRequested)] = [BusIdentity.Risk],
+        [typeof(DeleveragingCandidatesReported)] = [BusIdentity.Engine],
+        [typeof(DeleveragingPlanned)] = [BusIdentity.Risk],
     };
 
     /// <summary>Why <paramref name="publisher"/> may not send <paramref name="message"/>, or null when it may.</summary>
@@ -75,6 +79,7 @@ internal static class PublisherPolicy
             HealthReported r => new EnginePartition(r.Partition, r.PartitionCount),
             AccountViewsChanged r => new EnginePartition(r.Partition, r.PartitionCount),
             ExposureReported r => new EnginePartition(r.Partition, r.PartitionCount),
+            DeleveragingCandidatesReported r => new EnginePartition(r.Partition, r.PartitionCount),
             _ => (EnginePartition?)null,
         };
         if (partition is { } claimed && sender.Role != BusIdentity.All && !PartitionIs(claimed, publisher))

@@ -42,6 +42,26 @@ public static class AutoDeleveraging
     }
 
     /// <summary>
+    /// A pool's perp shortfall: the part of its negative equity its perp losses make, beyond what its debts'
+    /// deficit (<paramref name="debtDeficit"/>, once its collateral is gone) already counts: min(−pnl,
+    /// −equity − debtDeficit), and 0 when either is not positive.
+    /// </summary>
+    public static decimal PerpShortfall(decimal pnl, decimal equity, decimal debtDeficit) =>
+        Math.Min(Math.Max(0, -pnl), Math.Max(0, -equity - debtDeficit));
+
+    /// <summary>
+    /// The candidates in the order auto-deleveraging takes them: highest <see cref="Rank"/> first, ties by
+    /// pool name (ordinal); a candidate without a rank is left out. The one order for every caller, so that
+    /// partitions choosing their best and the owner merging them agree.
+    /// </summary>
+    public static IEnumerable<(Candidate Candidate, decimal Rank)> Ranked(IEnumerable<Candidate> candidates) =>
+        candidates
+            .Select(c => (Candidate: c, Rank: Rank(c.Position, c.Equity)))
+            .Where(c => c.Rank is not null)
+            .Select(c => (c.Candidate, c.Rank!.Value))
+            .OrderByDescending(c => c.Value).ThenBy(c => c.Candidate.Pool, StringComparer.Ordinal);
+
+    /// <summary>
     /// A bankrupt pool's losing perps, each with what must be closed: with shortfall S (the part of the
     /// pool's negative equity its perp losses make) split over the losing perps in proportion to their
     /// losses (S_i), each perp's bankruptcy price is mark + sign(size) · S_i / |size|, the mark at which its
@@ -76,11 +96,7 @@ public static class AutoDeleveraging
         ArgumentNullException.ThrowIfNull(shortfall);
         ArgumentNullException.ThrowIfNull(candidates);
         ArgumentNullException.ThrowIfNull(remaining);
-        var ranked = candidates
-            .Where(c => c.Position.Market == shortfall.Market && Math.Sign(c.Position.Size) == -Math.Sign(shortfall.Size) && c.Pool != shortfall.Pool)
-            .Select(c => (Candidate: c, Rank: Rank(c.Position, c.Equity)))
-            .Where(c => c.Rank is not null)
-            .OrderByDescending(c => c.Rank!.Value).ThenBy(c => c.Candidate.Pool, StringComparer.Ordinal);
+        var ranked = Ranked(candidates.Where(c => c.Position.Market == shortfall.Market && Math.Sign(c.Position.Size) == -Math.Sign(shortfall.Size) && c.Pool != shortfall.Pool));
         var left = shortfall.Quantity;
         var reductions = new List<Reduction>();
         foreach (var (candidate, rank) in ranked)
@@ -97,7 +113,7 @@ public static class AutoDeleveraging
             }
             remaining[candidate] = size - take;
             left -= take;
-            reductions.Add(new Reduction(shortfall.Pool, shortfall.Market, shortfall.BankruptcyPrice, candidate.Pool, take, rank!.Value));
+            reductions.Add(new Reduction(shortfall.Pool, shortfall.Market, shortfall.BankruptcyPrice, candidate.Pool, take, rank));
         }
         return (reductions, left);
     }

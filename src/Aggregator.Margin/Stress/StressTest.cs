@@ -146,7 +146,7 @@ public static class StressTest
         {
             // Once the collateral is gone the debts are a deficit of their own assets: the perps answer for the rest.
             var debtDeficit = pool.Collateral.All(c => c.Amount.BaseUnits.IsZero) ? debtValue : 0;
-            var shortfall = Math.Min(Math.Max(0, -pnl), Math.Max(0, -equity - debtDeficit));
+            var shortfall = BadDebt.AutoDeleveraging.PerpShortfall(pnl, equity, debtDeficit);
             if (shortfall <= 0)
             {
                 continue;

@@ -58,6 +58,9 @@ public class PublisherPolicyTests
             (new InsuranceFundChanged("l1", new AssetId("ETH"), new Core.Amounts.Amount(1, 18), new Core.Amounts.Amount(0, 18), new Core.Amounts.Amount(1, 18), new Core.Amounts.Amount(0, 18), DateTimeOffset.UtcNow), ["risk"]),
             (new ExposureReported(0, 1, [], DateTimeOffset.UtcNow), ["engine"]),
             (new HedgeProposed([], [], DateTimeOffset.UtcNow), ["risk"]),
+            (new DeleveragingCandidatesRequested("perp:alice:p1", "alice", [], DateTimeOffset.UtcNow), ["risk"]),
+            (new DeleveragingCandidatesReported("perp:alice:p1", 0, 1, [], DateTimeOffset.UtcNow), ["engine"]),
+            (new DeleveragingPlanned("perp:alice:p1", "alice", [], [], DateTimeOffset.UtcNow), ["risk"]),
         };
         string[] users = ["adapter", "oracle", "engine", "prover", "operator", "api", "risk"];
         foreach (var (message, senders) in cases)
@@ -85,6 +88,9 @@ public class PublisherPolicyTests
         // Another partition's totals would move the institution's net exposure, and its hedges.
         Assert.Contains("another partition's engine", PublisherPolicy.Refusal(new ExposureReported(0, 2, [], DateTimeOffset.UtcNow), "engine-1-of-2"), StringComparison.Ordinal);
         Assert.Null(PublisherPolicy.Refusal(new ExposureReported(1, 2, [], DateTimeOffset.UtcNow), "engine-1-of-2"));
+        // Another partition's deleveraging candidates would choose whose positions are closed.
+        Assert.Contains("another partition's engine", PublisherPolicy.Refusal(new DeleveragingCandidatesReported("d", 0, 2, [], DateTimeOffset.UtcNow), "engine-1-of-2"), StringComparison.Ordinal);
+        Assert.Null(PublisherPolicy.Refusal(new DeleveragingCandidatesReported("d", 1, 2, [], DateTimeOffset.UtcNow), "engine-1-of-2"));
     }
 
     [Fact]

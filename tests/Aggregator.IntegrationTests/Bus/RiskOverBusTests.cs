@@ -214,4 +214,74 @@ public sealed class RiskOverBusTests(RabbitMqBroker broker)
         var two = await Run(new EnginePartition(0, 2), new EnginePartition(1, 2));
         Assert.Equal(one, two);
     }
+
+    /// <summary>Every deleveraging plan, as the desk subscribed to them sees it.</summary>
+    public sealed class Plans(System.Collections.Concurrent.ConcurrentQueue<DeleveragingPlanned> seen) : IConsumer<DeleveragingPlanned>
+    {
+        public Task Consume(ConsumeContext<DeleveragingPlanned> context)
+        {
+            seen.Enqueue(context.Message);
+            return Task.CompletedTask;
+        }
+    }
+
+    [Theory]
+    [InlineData("memory")]
+    [InlineData("rabbitmq")]
+    public async Task A_bankrupt_perp_is_deleveraged_against_the_best_ranked_shorts_of_every_partition(string bus)
+    {
+        // The worked example of Aggregator.Engine.Tests.LiveDeleveragingTests: the fund pays 500 of a 1,300
+        // shortfall; account-1 (partition 0 of 2) gives 5 ETH and account-2 (partition 1) 1.1538 at 1,830.
+        const string PerpParams = FundParams + """, "perps": { "ETH": { "maintenanceMarginRate": "0.05" } } """;
+        var run = Guid.NewGuid().ToString("N");
+        EnginePartition[] partitions = bus == "memory" ? [EnginePartition.Whole] : [new EnginePartition(0, 2), new EnginePartition(1, 2)];
+        var states = partitions.Select(_ => Directory.CreateTempSubdirectory("aggregator-adl-").FullName).ToArray();
+        var seen = new System.Collections.Concurrent.ConcurrentQueue<DeleveragingPlanned>();
+        var transport = Transport(bus);
+        var hosts = partitions.Select((p, i) => Build(transport, run, states[i], p, risk: i == 0, PerpParams, i > 0 ? null : b =>
+        {
+            b.AddSingleton(seen);
+            b.AddConsumer<Plans>().Endpoint(e => e.Name = $"desk-{run}");
+        })).ToArray();
+        try
+        {
+            foreach (var host in hosts)
+            {
+                await host.StartAsync();
+            }
+            var endpoint = hosts[0].Services.GetRequiredService<IPublishEndpoint>();
+            await endpoint.Publish(new CollateralObserved(Batch(1, "0x1", (0, OneEth), (1, OneEth), (2, 2 * OneEth), (3, OneEth))));
+            foreach (var (account, size, entry) in new[] { (0, 10m, 2000m), (1, -5m, 2000m), (2, -4m, 1800m), (3, -3m, 1600m) })
+            {
+                await endpoint.Publish(new LedgerEntry($"{run}-p{account}", $"account-{account}", LedgerEntryKind.Perp, Eth, new Amount(new BigInteger(Math.Abs(size) * OneEth), 18), DateTimeOffset.UtcNow)
+                {
+                    IsShort = size < 0,
+                    EntryPrice = entry,
+                });
+            }
+            await endpoint.Publish(new PricesObserved([new PriceObservation(Eth, "feed-a", 1700m, DateTimeOffset.UtcNow)]));
+            await Eventually.Until(() => !seen.IsEmpty, "the risk role planned the deleveraging");
+            var plan = Assert.Single(seen);
+            var closed = BigInteger.Parse("6153846153846153847", System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(($"perp:account-0:{run}-p0", "account-0"), (plan.Id, plan.BankruptAccount));
+            Assert.Equal(
+                [("account-1", 5 * new BigInteger(OneEth), 1830m), ("account-2", closed - 5 * new BigInteger(OneEth), 1830m)],
+                plan.Reductions.Select(r => (r.Counterparty, r.Quantity.BaseUnits, r.BankruptcyPrice)));
+            Assert.Empty(plan.Unfilled);
+            var fund = hosts[0].Services.GetRequiredService<InsuranceFundBook>();
+            Assert.Equal((BigInteger.Zero, new BigInteger(800_000_000)), (fund.Of(Usdc).Balance, fund.Deleveraged(Usdc)));
+        }
+        finally
+        {
+            foreach (var host in hosts)
+            {
+                await host.StopAsync();
+                host.Dispose();
+            }
+            foreach (var state in states)
+            {
+                Directory.Delete(state, recursive: true);
+            }
+        }
+    }
 }

@@ -47,6 +47,9 @@ public sealed class TrustBoundaryTests(RabbitMqBroker broker)
     [InlineData("engine-0-of-2", "InsuranceFundChanged")] // a fund balance the risk role never had
     [InlineData("operator", "ExposureReported")] // an exposure no book holds, and hedges sized to it
     [InlineData("engine", "HedgeProposed")] // orders the risk role never proposed
+    [InlineData("operator", "DeleveragingCandidatesReported")] // counterparties chosen by hand, their positions closed
+    [InlineData("engine-0-of-2", "DeleveragingPlanned")] // a plan closing positions no bankruptcy called for
+    [InlineData("api", "DeleveragingCandidatesRequested")] // every partition's best-ranked positions, to a caller
     public async Task A_role_publishing_what_another_role_says_is_refused_by_the_broker(string user, string message)
     {
         await using var connection = await broker.ConnectAsync(user);

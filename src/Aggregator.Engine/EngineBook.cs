@@ -347,7 +347,7 @@ internal sealed class EngineBook(
         }
     }
 
-    /// <summary>What the risk role has not heard yet (liquidations' fees, deficits), oldest first: publish, then <see cref="Announced"/>.</summary>
+    /// <summary>What the risk role has not heard yet (liquidations' fees, deficits, perp shortfalls, deleveraging candidates), oldest first: publish, then <see cref="Announced"/>.</summary>
     public IReadOnlyList<object> Unannounced()
     {
         lock (_gate)
@@ -356,12 +356,17 @@ internal sealed class EngineBook(
         }
     }
 
-    /// <summary>The first <paramref name="count"/> of <see cref="Unannounced"/> were published.</summary>
-    public void Announced(int count)
+    /// <summary>
+    /// These, taken from <see cref="Unannounced"/>, were published. Removed by identity, not by count: a
+    /// background repricing may announce alongside a consumer, and what a write added meanwhile stays.
+    /// </summary>
+    public void Announced(IReadOnlyCollection<object> published)
     {
+        ArgumentNullException.ThrowIfNull(published);
         lock (_gate)
         {
-            _unannounced.RemoveRange(0, Math.Min(count, _unannounced.Count));
+            var gone = published.ToHashSet(ReferenceEqualityComparer.Instance);
+            _unannounced.RemoveAll(gone.Contains);
         }
     }
 

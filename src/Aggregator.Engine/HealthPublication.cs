@@ -33,30 +33,43 @@ internal static class HealthPublication
         {
             journal.Append(deficit);
         }
-        var unannounced = engine.Unannounced();
-        if (unannounced.Count > 0)
-        {
-            try
-            {
-                await publisher.PublishBatch(unannounced.OfType<LiquidationRecorded>(), cancellationToken).ConfigureAwait(false);
-                await publisher.PublishBatch(unannounced.OfType<BadDebtRecorded>(), cancellationToken).ConfigureAwait(false);
-                await publisher.PublishBatch(unannounced.OfType<DeleveragingCandidatesReported>(), cancellationToken).ConfigureAwait(false);
-                engine.Announced(unannounced.Count);
-            }
-            catch (Exception error) when (error is not OperationCanceledException)
-            {
-                // The risk role's queue is full or the broker away: they stay unannounced and go with the
-                // next write (the risk role applies each once). The write itself stands.
-            }
-        }
         if (outcome.Applied)
         {
             await PublishAsync(publisher, engine, outcome.Changes, cancellationToken).ConfigureAwait(false);
         }
+        else
+        {
+            await AnnounceAsync(publisher, engine, cancellationToken).ConfigureAwait(false);
+        }
     }
 
+    // What the risk role has not heard yet (fees, deficits, perp shortfalls, deleveraging candidates). A
+    // publish that fails (the risk role's queue full, the broker away) leaves them for the next write (the
+    // risk role applies each once); the write itself stands.
+    private static async Task AnnounceAsync(IPublishEndpoint publisher, EngineBook engine, CancellationToken cancellationToken)
+    {
+        var unannounced = engine.Unannounced();
+        if (unannounced.Count == 0)
+        {
+            return;
+        }
+        try
+        {
+            await publisher.PublishBatch(unannounced.OfType<LiquidationRecorded>(), cancellationToken).ConfigureAwait(false);
+            await publisher.PublishBatch(unannounced.OfType<BadDebtRecorded>(), cancellationToken).ConfigureAwait(false);
+            await publisher.PublishBatch(unannounced.OfType<DeleveragingCandidatesReported>(), cancellationToken).ConfigureAwait(false);
+            engine.Announced(unannounced);
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            // Left for the next write.
+        }
+    }
+
+    /// <summary>After a write (a price tick's included): what the risk role has not heard yet, then the write's changes.</summary>
     public static async Task PublishAsync(IPublishEndpoint publisher, EngineBook engine, IReadOnlyList<HealthChange> changes, CancellationToken cancellationToken)
     {
+        await AnnounceAsync(publisher, engine, cancellationToken).ConfigureAwait(false);
         var now = DateTimeOffset.UtcNow;
         // Most urgent first: the plans someone must act on, then the calls, then the health changes
         // (a price tick's tens of thousands of band moves would otherwise delay the plans behind them).

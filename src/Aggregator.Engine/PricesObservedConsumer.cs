@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Aggregator.Engine;
 
-/// <summary>Reprices the assets a message quotes (the market's oracle rules) and publishes the health changes it caused.</summary>
+/// <summary>Reprices the assets a message quotes (the market's oracle rules) and publishes what it caused: perp shortfalls for the risk role, then the health changes.</summary>
 internal sealed partial class PricesObservedConsumer(EngineBook engine, TimeProvider clock, ILogger<PricesObservedConsumer> log) : IConsumer<PricesObserved>
 {
     public async Task Consume(ConsumeContext<PricesObserved> context)

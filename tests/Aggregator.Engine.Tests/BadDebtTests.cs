@@ -116,7 +116,7 @@ public class BadDebtTests
             Assert.Equal(0m, restarted.Book.Requirement(0));
             // Both go to the risk role again (their first announcement may have died with the process).
             Assert.Equal(["liq-1", "deficit:liq-1:USDC"], restarted.Unannounced().Select(m => m is LiquidationRecorded l ? l.EntryId : ((BadDebtRecorded)m).Id));
-            restarted.Announced(2);
+            restarted.Announced(restarted.Unannounced());
             Assert.Empty(restarted.Unannounced());
         }
         finally

@@ -62,7 +62,7 @@ public class LiveDeleveragingTests
         Assert.Equal(("perp:account-0:p0", "account-0", Usdc, new BigInteger(1_300_000_000)), (shortfall.Id, shortfall.Account, shortfall.Asset, shortfall.Amount.BaseUnits));
         var bankrupt = Assert.Single(shortfall.Perps);
         Assert.Equal((Eth, 10 * new BigInteger(OneEth), false, 1700m, 1830m), (bankrupt.Asset, bankrupt.Size.BaseUnits, bankrupt.IsShort, bankrupt.MarkPrice, bankrupt.BankruptcyPrice));
-        engine.Announced(1);
+        engine.Announced(engine.Unannounced());
 
         var risk = RiskSettings.From(Settings(Accounts, Params));
         var fund = new InsuranceFundBook(risk.StartingFund, path: null);
@@ -119,7 +119,7 @@ public class LiveDeleveragingTests
             DeleveragingPlanned? plan = null;
             foreach (var engine in engines)
             {
-                engine.Announced(engine.Unannounced().Count);
+                engine.Announced(engine.Unannounced());
                 engine.Take(request);
                 var answer = Assert.IsType<DeleveragingCandidatesReported>(Assert.Single(engine.Unannounced()));
                 Assert.Null(plan); // no plan before every partition has answered
@@ -152,7 +152,7 @@ public class LiveDeleveragingTests
         var engine = new EngineBook(Settings(Accounts, Params).CreateBook());
         Open(engine);
         Fall(engine);
-        engine.Announced(1);
+        engine.Announced(engine.Unannounced());
         // Back above water and down again: the same state of its perps, nothing new.
         engine.Apply(new PricesObserved([new PriceObservation(Eth, "feed-a", 2000m, At.AddSeconds(1))]), At.AddSeconds(1));
         engine.Apply(new PricesObserved([new PriceObservation(Eth, "feed-a", 1700m, At.AddSeconds(2))]), At.AddSeconds(2));
@@ -163,6 +163,41 @@ public class LiveDeleveragingTests
         engine.Apply(new PricesObserved([new PriceObservation(Eth, "feed-a", 1700m, At.AddSeconds(4))]), At.AddSeconds(4));
         var again = Assert.IsType<BadDebtRecorded>(Assert.Single(engine.Unannounced()));
         Assert.Equal(("perp:account-0:p0b", new BigInteger(700_000_000)), (again.Id, again.Amount.BaseUnits)); // 1,700 − 2,400
+    }
+
+    [Fact]
+    public void A_restarted_engine_replays_its_perps_from_the_journal_and_names_the_same_shortfall()
+    {
+        var directory = Directory.CreateTempSubdirectory("aggregator-perps-");
+        try
+        {
+            var journal = new LedgerJournal(Path.Combine(directory.FullName, "ledger.jsonl"));
+            var first = new EngineBook(Settings(Accounts, Params).CreateBook());
+            first.Apply(Batch(1, "0x1", (0, OneEth), (1, OneEth), (2, 2 * OneEth), (3, OneEth)));
+            foreach (var entry in new[] { Perp("p0", 0, 10, 2000), Perp("p1", 1, -5, 2000), Perp("p2", 2, -4, 1800), Perp("p3", 3, -3, 1600) })
+            {
+                first.Apply(entry);
+                journal.Append(entry);
+            }
+            Fall(first);
+
+            var restarted = new EngineBook(Settings(Accounts, Params).CreateBook());
+            foreach (var entry in journal.Read())
+            {
+                restarted.Apply(entry);
+            }
+            Assert.Equal((-4m, 1800m), restarted.Book.Perp(restarted.Book.TryFindAccount("account-2", out var two) ? two : -1, restarted.Book.AssetIndex(Eth)));
+            restarted.Apply(Batch(1, "0x1", (0, OneEth), (1, OneEth), (2, 2 * OneEth), (3, OneEth)));
+            Fall(restarted);
+            // The same claim under the same id: the risk role takes it once.
+            Assert.Equal(Describe(first.Unannounced().Single()), Describe(restarted.Unannounced().Single()));
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+
+        static string Describe(object message) => message is BadDebtRecorded d ? $"{d.Id} {d.Amount} {d.Perps.Single()}" : "";
     }
 
     [Fact]

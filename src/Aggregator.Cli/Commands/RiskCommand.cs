@@ -17,7 +17,7 @@ internal static class RiskCommand
         {
             foreach (var line in InsuranceFundState.Read(RunConfigFile.Read(parseResult.GetValue(config)!)))
             {
-                context.Output.WriteLine($"{line.Asset}: balance {line.Balance}, credited {line.Credited}, drawn {line.Drawn}, deficits recorded {line.Recorded}, outstanding {line.Outstanding}");
+                context.Output.WriteLine($"{line.Asset}: balance {line.Balance}, credited {line.Credited}, drawn {line.Drawn}, deficits recorded {line.Recorded}, outstanding {line.Outstanding}, deleveraged {line.Deleveraged}");
             }
             return ExitCodes.Success;
         });

@@ -5,7 +5,7 @@ using Aggregator.Engine.Risk;
 namespace Aggregator.Composition.Configuration;
 
 /// <summary>One asset's insurance fund as the risk role last saved it: balance, paid in, drawn, deficits recorded and still outstanding.</summary>
-public sealed record InsuranceFundLine(AssetId Asset, Amount Balance, Amount Credited, Amount Drawn, Amount Recorded, Amount Outstanding);
+public sealed record InsuranceFundLine(AssetId Asset, Amount Balance, Amount Credited, Amount Drawn, Amount Recorded, Amount Outstanding, Amount Deleveraged);
 
 /// <summary>
 /// The insurance fund the risk role keeps (docs/margin.md, "Live bad debt"), read from its state in the
@@ -23,7 +23,7 @@ public static class InsuranceFundState
         {
             var (balance, credited, drawn, recorded, outstanding) = fund.Of(asset.Id);
             Amount Units(System.Numerics.BigInteger value) => new(value, asset.Decimals);
-            return new InsuranceFundLine(asset.Id, Units(balance), Units(credited), Units(drawn), Units(recorded), Units(outstanding));
+            return new InsuranceFundLine(asset.Id, Units(balance), Units(credited), Units(drawn), Units(recorded), Units(outstanding), Units(fund.Deleveraged(asset.Id)));
         })];
     }
 }

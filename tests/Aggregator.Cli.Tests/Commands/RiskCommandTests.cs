@@ -22,7 +22,7 @@ public sealed class RiskCommandTests : IDisposable
     {
         var (exit, stdout, stderr) = CliRunner.Run("risk", "fund", "--config", Path.Combine(_folder.Path, "aggregator.json"));
         Assert.True(exit == 0, stderr);
-        Assert.Contains("USDC: balance 100000, credited 0, drawn 0, deficits recorded 0, outstanding 0", stdout, StringComparison.Ordinal);
+        Assert.Contains("USDC: balance 100000, credited 0, drawn 0, deficits recorded 0, outstanding 0, deleveraged 0", stdout, StringComparison.Ordinal);
         Assert.Contains("ETH: balance 0,", stdout, StringComparison.Ordinal);
     }
 
@@ -31,11 +31,11 @@ public sealed class RiskCommandTests : IDisposable
     {
         var state = Directory.CreateDirectory(Path.Combine(_folder.Path, "state")).FullName;
         File.WriteAllText(Path.Combine(state, "insurance-fund.json"), """
-            { "assets": { "USDC": { "decimals": 6, "balance": "0", "credited": "0", "drawn": "500000000", "recorded": "947619048", "outstanding": "447619048" } }, "applied": ["deficit:liq-1:USDC"] }
+            { "assets": { "USDC": { "decimals": 6, "balance": "0", "credited": "0", "drawn": "500000000", "recorded": "947619048", "outstanding": "447619048", "deleveraged": "800000000" } }, "applied": ["deficit:liq-1:USDC"] }
             """);
         var (exit, stdout, stderr) = CliRunner.Run("risk", "fund", "--config", Path.Combine(_folder.Path, "aggregator.json"));
         Assert.True(exit == 0, stderr);
-        Assert.Contains("USDC: balance 0, credited 0, drawn 500, deficits recorded 947.619048, outstanding 447.619048", stdout, StringComparison.Ordinal);
+        Assert.Contains("USDC: balance 0, credited 0, drawn 500, deficits recorded 947.619048, outstanding 447.619048, deleveraged 800", stdout, StringComparison.Ordinal);
 
         File.WriteAllText(Path.Combine(state, "insurance-fund.json"), "{ \"assets\": ");
         (exit, stdout, stderr) = CliRunner.Run("risk", "fund", "--config", Path.Combine(_folder.Path, "aggregator.json"));

@@ -46,13 +46,27 @@ public sealed class RiskOverBusTests(RabbitMqBroker broker)
             extra);
     }
 
-    /// <summary>Every hedging proposal, as a desk subscribed to them sees it.</summary>
-    public sealed class Hedges(System.Collections.Concurrent.ConcurrentQueue<HedgeProposed> seen) : IConsumer<HedgeProposed>
+    /// <summary>Every message of a type the risk role announces, as a desk subscribed to them sees it.</summary>
+    public sealed class Seen<T>(System.Collections.Concurrent.ConcurrentQueue<T> seen) : IConsumer<T>
+        where T : class
     {
-        public Task Consume(ConsumeContext<HedgeProposed> context)
+        public Task Consume(ConsumeContext<T> context)
         {
             seen.Enqueue(context.Message);
             return Task.CompletedTask;
+        }
+    }
+
+    private static async Task StopAndDelete(IEnumerable<IHost> hosts, IEnumerable<string> states)
+    {
+        foreach (var host in hosts)
+        {
+            await host.StopAsync();
+            host.Dispose();
+        }
+        foreach (var state in states)
+        {
+            Directory.Delete(state, recursive: true);
         }
     }
 
@@ -70,7 +84,7 @@ public sealed class RiskOverBusTests(RabbitMqBroker broker)
             using var host = Build(Transport(bus), run, state, EnginePartition.Whole, risk: true, HedgeParams, b =>
             {
                 b.AddSingleton(seen);
-                b.AddConsumer<Hedges>().Endpoint(e => e.Name = $"desk-{run}");
+                b.AddConsumer<Seen<HedgeProposed>>().Endpoint(e => e.Name = $"desk-{run}");
             });
             await host.StartAsync();
             try
@@ -199,30 +213,12 @@ public sealed class RiskOverBusTests(RabbitMqBroker broker)
             }
             finally
             {
-                foreach (var host in hosts)
-                {
-                    await host.StopAsync();
-                    host.Dispose();
-                }
-                foreach (var state in states)
-                {
-                    Directory.Delete(state, recursive: true);
-                }
+                await StopAndDelete(hosts, states);
             }
         }
         var one = await Run(EnginePartition.Whole);
         var two = await Run(new EnginePartition(0, 2), new EnginePartition(1, 2));
         Assert.Equal(one, two);
-    }
-
-    /// <summary>Every deleveraging plan, as the desk subscribed to them sees it.</summary>
-    public sealed class Plans(System.Collections.Concurrent.ConcurrentQueue<DeleveragingPlanned> seen) : IConsumer<DeleveragingPlanned>
-    {
-        public Task Consume(ConsumeContext<DeleveragingPlanned> context)
-        {
-            seen.Enqueue(context.Message);
-            return Task.CompletedTask;
-        }
     }
 
     [Theory]
@@ -241,7 +237,7 @@ public sealed class RiskOverBusTests(RabbitMqBroker broker)
         var hosts = partitions.Select((p, i) => Build(transport, run, states[i], p, risk: i == 0, PerpParams, i > 0 ? null : b =>
         {
             b.AddSingleton(seen);
-            b.AddConsumer<Plans>().Endpoint(e => e.Name = $"desk-{run}");
+            b.AddConsumer<Seen<DeleveragingPlanned>>().Endpoint(e => e.Name = $"desk-{run}");
         })).ToArray();
         try
         {
@@ -273,15 +269,7 @@ public sealed class RiskOverBusTests(RabbitMqBroker broker)
         }
         finally
         {
-            foreach (var host in hosts)
-            {
-                await host.StopAsync();
-                host.Dispose();
-            }
-            foreach (var state in states)
-            {
-                Directory.Delete(state, recursive: true);
-            }
+            await StopAndDelete(hosts, states);
         }
     }
 }

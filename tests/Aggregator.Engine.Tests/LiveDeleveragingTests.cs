@@ -232,6 +232,10 @@ public class LiveDeleveragingTests
             var again = restarted.Open(shortfall, 800_000_000)!; // asked again until planned
             Assert.Equal((request.Id, request.Needs.Single()), (again.Id, again.Needs.Single()));
             Assert.Throws<InputException>(() => restarted.Answer(new DeleveragingCandidatesReported(request.Id, 1, 2, [candidate with { IsShort = false }], At)));
+            // account-1 is partition 0's: partition 1 may not offer it, nor anyone the bankrupt account or one position twice.
+            Assert.Contains("does not own", Assert.Throws<InputException>(() => restarted.Answer(new DeleveragingCandidatesReported(request.Id, 1, 2, [candidate], At))).Message, StringComparison.Ordinal);
+            Assert.Contains("bankrupt", Assert.Throws<InputException>(() => restarted.Answer(new DeleveragingCandidatesReported(request.Id, 0, 1, [candidate with { Account = "account-0" }], At))).Message, StringComparison.Ordinal);
+            Assert.Contains("twice", Assert.Throws<InputException>(() => restarted.Answer(new DeleveragingCandidatesReported(request.Id, 0, 1, [candidate, candidate], At))).Message, StringComparison.Ordinal);
             var plan = restarted.Answer(new DeleveragingCandidatesReported(request.Id, 1, 2, [], At))!;
             Assert.Equal(("account-1", 5 * new BigInteger(OneEth)), (Assert.Single(plan.Reductions).Counterparty, plan.Reductions[0].Quantity.BaseUnits));
             Assert.Equal(Closed - 5 * new BigInteger(OneEth), Assert.Single(plan.Unfilled).Quantity.BaseUnits); // no one else offered

@@ -60,6 +60,10 @@ internal sealed class DeleveragingBook
             }
             if (!_state.Open.TryGetValue(shortfall.Id, out var open))
             {
+                if (shortfall.Perps.DistinctBy(p => p.Asset).Count() != shortfall.Perps.Count)
+                {
+                    throw new InputException($"deleveraging {shortfall.Id}: the account's perps name an asset twice", field: "perps");
+                }
                 var needs = shortfall.Perps.Select(perp =>
                 {
                     Check(shortfall.Id, perp.Asset, perp.Size, perp.MarkPrice, perp.BankruptcyPrice);
@@ -95,6 +99,8 @@ internal sealed class DeleveragingBook
             {
                 return null;
             }
+            // A partition answers for its own accounts, once each: another's, or one twice, would close a position twice.
+            var partition = new Host.Bus.EnginePartition(answer.Partition, answer.PartitionCount);
             foreach (var candidate in answer.Candidates)
             {
                 Check(answer.Id, candidate.Asset, candidate.Size, candidate.MarkPrice, candidate.EntryPrice);
@@ -102,6 +108,14 @@ internal sealed class DeleveragingBook
                 {
                     throw new InputException($"deleveraging {answer.Id}: partition {answer.Partition} offers a {(candidate.IsShort ? "short" : "long")} {candidate.Asset} perp, which the request did not ask for", field: "candidates");
                 }
+                if (!partition.Owns(candidate.Account) || candidate.Account == open.Account)
+                {
+                    throw new InputException($"deleveraging {answer.Id}: partition {answer.Partition} of {answer.PartitionCount} offers account '{candidate.Account}', which it does not own or which is the bankrupt one", field: "candidates");
+                }
+            }
+            if (answer.Candidates.DistinctBy(c => (c.Account, c.Asset)).Count() != answer.Candidates.Count)
+            {
+                throw new InputException($"deleveraging {answer.Id}: partition {answer.Partition} offers a position twice", field: "candidates");
             }
             if (answer.PartitionCount != open.Partitions)
             {

@@ -665,7 +665,10 @@ internal sealed class EngineBook(
             book.AccountId(account), positions.Collateral, positions.Debts, statusName, healthFactor,
             evaluated.CollateralValue, evaluated.DebtValue, status == Margin.Evaluation.MarginStatus.Frozen ? 0 : evaluated.BorrowingPower,
             plan is null ? null : new Messages.LiquidationPlanned(book.AccountId(account), null, statusName, healthFactor, plan.CloseFactor, plan.DebtAsset, plan.DebtToCover,
-                plan.CollateralChain, plan.CollateralAsset, plan.CollateralToSeize, plan.PerpsToClose, now));
+                plan.CollateralChain, plan.CollateralAsset, plan.CollateralToSeize, plan.PerpsToClose, now))
+        {
+            Perps = positions.Perps,
+        };
     }
 
     // At least one part, so a partition with no accounts still answers.

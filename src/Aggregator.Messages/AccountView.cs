@@ -5,7 +5,7 @@ namespace Aggregator.Messages;
 /// <summary>
 /// One account's cross pool as the engine sees it: collateral per chain and asset and debts (base units),
 /// its status and health factor (docs/margin.md), its collateral value, debt value and borrowing power in
-/// the quote currency, and the current liquidation plan, if any.
+/// the quote currency, the current liquidation plan, if any, and its perps.
 /// </summary>
 public sealed record AccountView(
     string Account,
@@ -16,4 +16,8 @@ public sealed record AccountView(
     decimal CollateralValue,
     decimal DebtValue,
     decimal BorrowingPower,
-    LiquidationPlanned? Liquidation);
+    LiquidationPlanned? Liquidation)
+{
+    /// <summary>The account's perps in its cross pool, each marked at its asset's price when the view was taken (docs/margin.md, "Live perps").</summary>
+    public IReadOnlyList<PerpPosition> Perps { get; init; } = [];
+}

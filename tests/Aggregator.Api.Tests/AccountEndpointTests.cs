@@ -56,6 +56,22 @@ public sealed class AccountEndpointTests : IDisposable
     }
 
     [Fact]
+    public async Task An_account_s_perps_show_marked_at_their_asset_s_price()
+    {
+        using var client = _world.Client(_world.Owner);
+        await Bus.Publish(new CollateralObserved(EngineFixtures.Batch(5, "0x05", (0, 10 * EngineFixtures.OneEth))));
+        // docs/margin.md's erin, on ETH: a 10 ETH long from 2,100 marked at 2,000.
+        await Bus.Publish(new LedgerEntry(Guid.NewGuid().ToString(), "account-0", LedgerEntryKind.Perp, EngineFixtures.Eth, new Amount(10 * EngineFixtures.OneEth, 18), DateTimeOffset.UtcNow) { EntryPrice = 2100m });
+        var account = await AccountWhen(client, "account-0", a => a.GetProperty("perps").GetArrayLength() == 1, "the perp shows");
+        var perp = account.GetProperty("perps")[0];
+        Assert.Equal(("ETH-PERP", "10", "2100", "2000", "-1000", "1000"),
+            (perp.GetProperty("market").GetString(), perp.GetProperty("size").GetString(), perp.GetProperty("entryPrice").GetString(), perp.GetProperty("markPrice").GetString(),
+             perp.GetProperty("unrealizedPnl").GetString(), perp.GetProperty("maintenanceMargin").GetString()));
+        // 10 ETH at 2,000 · 0.825 less the 1,000 loss, over the 1,000 maintenance margin.
+        Assert.Equal("15.5", account.GetProperty("healthFactor").GetString());
+    }
+
+    [Fact]
     public async Task A_liquidatable_account_shows_its_plan()
     {
         using var client = _world.Client(_world.LenderKey);

@@ -29,7 +29,7 @@ public sealed class LiveWorld : IDisposable
         };
         Api = new ApiFactory(new HostPlan(BusTransport.InMemory)
         {
-            Engine = EngineFixtures.Settings(3),
+            Engine = EngineFixtures.Settings(3, """ "perps": { "ETH": { "maintenanceMarginRate": "0.05" } } """),
             Api = change is null ? settings : change(settings),
         });
     }

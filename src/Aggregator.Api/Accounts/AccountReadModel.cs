@@ -139,6 +139,19 @@ internal sealed class AccountReadModel
             writer.WriteEndObject();
         }
         writer.WriteEndArray();
+        writer.WriteStartArray("perps");
+        foreach (var perp in view.Perps)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("market", perp.Market);
+            writer.WriteString("size", JsonDecimals.Text(perp.Size));
+            writer.WriteString("entryPrice", JsonDecimals.Text(perp.EntryPrice));
+            writer.WriteString("markPrice", JsonDecimals.Text(perp.MarkPrice));
+            writer.WriteString("unrealizedPnl", JsonDecimals.Text(perp.UnrealizedPnl));
+            writer.WriteString("maintenanceMargin", JsonDecimals.Text(perp.MaintenanceMargin));
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
         if (view.Liquidation is { } plan)
         {
             writer.WriteStartObject("liquidation");

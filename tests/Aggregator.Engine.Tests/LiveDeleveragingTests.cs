@@ -236,6 +236,8 @@ public class LiveDeleveragingTests
             Assert.Contains("does not own", Assert.Throws<InputException>(() => restarted.Answer(new DeleveragingCandidatesReported(request.Id, 1, 2, [candidate], At))).Message, StringComparison.Ordinal);
             Assert.Contains("bankrupt", Assert.Throws<InputException>(() => restarted.Answer(new DeleveragingCandidatesReported(request.Id, 0, 1, [candidate with { Account = "account-0" }], At))).Message, StringComparison.Ordinal);
             Assert.Contains("twice", Assert.Throws<InputException>(() => restarted.Answer(new DeleveragingCandidatesReported(request.Id, 0, 1, [candidate, candidate], At))).Message, StringComparison.Ordinal);
+            // A price beyond the engine's largest would overflow the ranking: refused, naming the deleveraging.
+            Assert.Throws<InputException>(() => restarted.Answer(new DeleveragingCandidatesReported(request.Id, 0, 1, [candidate with { MarkPrice = 1e27m }], At)));
             var plan = restarted.Answer(new DeleveragingCandidatesReported(request.Id, 1, 2, [], At))!;
             Assert.Equal(("account-1", 5 * new BigInteger(OneEth)), (Assert.Single(plan.Reductions).Counterparty, plan.Reductions[0].Quantity.BaseUnits));
             Assert.Equal(Closed - 5 * new BigInteger(OneEth), Assert.Single(plan.Unfilled).Quantity.BaseUnits); // no one else offered

@@ -168,9 +168,10 @@ internal sealed class DeleveragingBook
     private void Check(string id, AssetId asset, Amount size, decimal first, decimal second)
     {
         if (!_settings.Market.Contains(asset) || !_settings.Market.Settings.PerpMaintenanceMarginRates.ContainsKey(asset) || size.Decimals != _settings.Market[asset].Decimals
-            || size.BaseUnits.Sign <= 0 || first <= 0 || second <= 0 || Whole(asset.Symbol, size.BaseUnits) >= CrossMarginBook.MaxWholeUnits)
+            || size.BaseUnits.Sign <= 0 || first is <= 0 or > EngineBook.MaxPrice || second is <= 0 or > EngineBook.MaxPrice
+            || Whole(asset.Symbol, size.BaseUnits) >= CrossMarginBook.MaxWholeUnits)
         {
-            throw new InputException($"deleveraging {id}: a perp of {size.BaseUnits} base units of {asset} at {size.Decimals} decimals, priced {first} and {second}: not a perp the market offers in its decimals, or without size or prices", field: "perps");
+            throw new InputException($"deleveraging {id}: a perp of {size.BaseUnits} base units of {asset} at {size.Decimals} decimals, priced {first} and {second}: not a perp the market offers in its decimals, or without size, or a price not positive or above the engine's largest", field: "perps");
         }
     }
 

@@ -37,8 +37,23 @@ public static class AutoDeleveraging
             return null;
         }
         var pnlShare = position.UnrealizedPnl / entryValue;
-        var leverage = markValue / equity;
-        return pnlShare >= 0 ? pnlShare * leverage : pnlShare / leverage;
+        // An equity of a few base units under a large position takes the leverage (and a winner's rank)
+        // past decimal's range: it ranks as the largest there is, rather than failing the whole ranking.
+        var leverage = Saturating(markValue, equity, multiply: false);
+        return pnlShare >= 0 ? Saturating(pnlShare, leverage, multiply: true) : pnlShare / leverage;
+    }
+
+    // a·b or a/b for non-negative a and positive b, decimal.MaxValue where the result passes decimal's range.
+    private static decimal Saturating(decimal a, decimal b, bool multiply)
+    {
+        try
+        {
+            return multiply ? a * b : a / b;
+        }
+        catch (OverflowException)
+        {
+            return decimal.MaxValue;
+        }
     }
 
     /// <summary>

@@ -22,6 +22,10 @@ public class AutoDeleveragingTests
         Assert.Equal(-1000m / 15000m / (16000m / 49000m), AutoDeleveraging.Rank(new PerpPosition("ETH-PERP", -10, 1500, 1600, 0.05m), 49000m));
         // A pool without equity is bankrupt itself: never a counterparty.
         Assert.Null(AutoDeleveraging.Rank(new PerpPosition("ETH-PERP", -5, 1800, 1600, 0.05m), 0m));
+        // An equity of 10^-27 under 10^14 ETH at 10^12: the leverage passes decimal's range and ranks as the
+        // largest there is (a winner first of all, a loser's rank next to zero) instead of throwing.
+        Assert.Equal(0.1m / 1.1m * decimal.MaxValue, AutoDeleveraging.Rank(new PerpPosition("ETH-PERP", -1e14m, 1.1e12m, 1e12m, 0.05m), 1e-27m));
+        Assert.Equal(0m, decimal.Round(AutoDeleveraging.Rank(new PerpPosition("ETH-PERP", 1e14m, 1.1e12m, 1e12m, 0.05m), 1e-27m)!.Value, 20));
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Aggregator.Crypto.Bn254;
 using Aggregator.Crypto.Field;
+using Aggregator.Crypto.Field.Lanes;
 using Aggregator.Crypto.Prover;
 using Aggregator.Crypto.Prover.Lanes;
 using Aggregator.Crypto.Prover.Msm;

@@ -30,11 +30,18 @@ public static class AccountIdentity
     public static Fr LeafHash(in Fr idHash, ReadOnlySpan<ulong> balances)
     {
         Span<Fr> inputs = stackalloc Fr[PoseidonHash.MaxInputs];
+        inputs = inputs[..(balances.Length + 1)];
+        WriteLeafInputs(idHash, balances, inputs);
+        return PoseidonHash.Hash(inputs);
+    }
+
+    /// <summary>The K + 1 inputs of a leaf's hash: idHash, then the balances.</summary>
+    internal static void WriteLeafInputs(in Fr idHash, ReadOnlySpan<ulong> balances, Span<Fr> inputs)
+    {
         inputs[0] = idHash;
         for (var k = 0; k < balances.Length; k++)
         {
             inputs[k + 1] = Fr.FromUInt64(balances[k]);
         }
-        return PoseidonHash.Hash(inputs[..(balances.Length + 1)]);
     }
 }

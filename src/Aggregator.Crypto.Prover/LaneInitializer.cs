@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Aggregator.Crypto.Bn254;
 using Aggregator.Crypto.Field;
+using Aggregator.Crypto.Field.Lanes;
 using Aggregator.Crypto.Prover.Lanes;
 
 namespace Aggregator.Crypto.Prover;
@@ -17,12 +18,10 @@ internal static class LaneInitializer
 #pragma warning restore CA2255
     internal static void InitializeLanes()
     {
-        if (!LaneMontgomery<FqModulus>.IsSupported)
+        if (!LaneMontgomery<FqModulus>.IsSupported) // Aggregator.Crypto initializes the field lanes themselves
         {
             return; // the lane classes are never used, and their constants need AVX2 to compute
         }
-        RuntimeHelpers.RunClassConstructor(typeof(LaneMontgomery<FqModulus>).TypeHandle);
-        RuntimeHelpers.RunClassConstructor(typeof(LaneMontgomery<FrModulus>).TypeHandle);
         RuntimeHelpers.RunClassConstructor(typeof(FqLanes).TypeHandle);
         RuntimeHelpers.RunClassConstructor(typeof(Fq2Lanes).TypeHandle);
         RuntimeHelpers.RunClassConstructor(typeof(AffineAdditionLanes<FqLanes, Fq>).TypeHandle);

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Aggregator.Crypto.Field;
+using Aggregator.Crypto.Field.Lanes;
 
 namespace Aggregator.Crypto;
 
@@ -19,5 +20,10 @@ internal static class FieldInitializer
     {
         RuntimeHelpers.RunClassConstructor(typeof(Montgomery<FqModulus>).TypeHandle);
         RuntimeHelpers.RunClassConstructor(typeof(Montgomery<FrModulus>).TypeHandle);
+        if (LaneMontgomery<FqModulus>.IsSupported) // the lanes' constants need AVX2 to compute
+        {
+            RuntimeHelpers.RunClassConstructor(typeof(LaneMontgomery<FqModulus>).TypeHandle);
+            RuntimeHelpers.RunClassConstructor(typeof(LaneMontgomery<FrModulus>).TypeHandle);
+        }
     }
 }

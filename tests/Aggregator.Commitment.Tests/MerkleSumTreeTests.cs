@@ -63,6 +63,31 @@ public class MerkleSumTreeTests
         Assert.Equal(first.RootHash, shuffled.RootHash);
     }
 
+    [Theory]
+    [InlineData("BTC:8", 12, 2100)]
+    [InlineData("BTC:8,ETH:8,USDC:6,SOL:9", 12, 2071)]
+    [InlineData("A:0,B:0,C:0,D:0,E:0,F:0,G:0", 4, 13)]
+    public void The_tree_built_in_lanes_is_node_for_node_the_tree_built_one_hash_at_a_time(string assets, int depth, int accounts)
+    {
+        // Counts that are not multiples of four nor of the build's chunks leave lanes and chunks partly filled.
+        var parameters = CommitmentFixtures.Parameters(assets, depth);
+        var rows = CommitmentFixtures.RandomRows(accounts, parameters.AssetCount, seed: 26);
+        var inLanes = MerkleSumTree.Build(parameters, rows, Secret, inLanes: true);
+        var oneByOne = MerkleSumTree.Build(parameters, rows, Secret, inLanes: false);
+        for (var level = 0; level <= depth; level++)
+        {
+            Assert.Equal(oneByOne.NodeCount(level), inLanes.NodeCount(level));
+            for (var index = 0; index < oneByOne.NodeCount(level); index++)
+            {
+                Assert.Equal(oneByOne.NodeHash(level, index), inLanes.NodeHash(level, index));
+            }
+        }
+        Assert.Equal(Leaves(oneByOne), Leaves(inLanes));
+    }
+
+    private static IEnumerable<(int, string, Fr, Fr, string)> Leaves(MerkleSumTree tree) =>
+        Enumerable.Range(0, tree.LeafCount).Select(tree.Leaf).Select(leaf => (leaf.LeafIndex, leaf.AccountId, leaf.Salt, leaf.LeafHash, string.Join(',', leaf.Balances)));
+
     [Fact]
     public void A_different_secret_or_balance_changes_the_root()
     {

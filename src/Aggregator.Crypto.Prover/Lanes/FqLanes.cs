@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Aggregator.Crypto.Field;
+using Aggregator.Crypto.Field.Lanes;
 
 namespace Aggregator.Crypto.Prover.Lanes;
 

@@ -1,6 +1,7 @@
 using System.Runtime.Intrinsics;
 using Aggregator.Crypto.Bn254;
 using Aggregator.Crypto.Field;
+using Aggregator.Crypto.Field.Lanes;
 
 namespace Aggregator.Crypto.Prover.Lanes;
 

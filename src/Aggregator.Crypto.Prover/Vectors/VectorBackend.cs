@@ -1,4 +1,5 @@
 using Aggregator.Crypto.Field;
+using Aggregator.Crypto.Field.Lanes;
 using Aggregator.Crypto.Prover.Lanes;
 using Aggregator.Crypto.Prover.Msm;
 

@@ -78,6 +78,40 @@ public static class PoseidonHash
         return output;
     }
 
+    /// <summary>
+    /// Poseidon of many inputs of one width at once: hash h's <paramref name="inputsPerHash"/> inputs are
+    /// inputs[h·inputsPerHash ..], and its output goes to outputs[h]. Four at a time in AVX2 lanes where
+    /// the CPU has them (a third to a quarter of the time per hash), one by one where it does not.
+    /// </summary>
+    public static void HashMany(ReadOnlySpan<Fr> inputs, int inputsPerHash, Span<Fr> outputs) =>
+        HashMany(inputs, inputsPerHash, outputs, PoseidonLanes.IsSupported);
+
+    internal static void HashMany(ReadOnlySpan<Fr> inputs, int inputsPerHash, Span<Fr> outputs, bool inLanes)
+    {
+        if (inputsPerHash is < 1 or > MaxInputs)
+        {
+            throw new ArgumentOutOfRangeException(nameof(inputsPerHash), inputsPerHash, $"Poseidon takes 1..{MaxInputs} inputs");
+        }
+        if (inputs.Length != outputs.Length * inputsPerHash)
+        {
+            throw new ArgumentException($"{outputs.Length} hashes of {inputsPerHash} inputs need {outputs.Length * inputsPerHash} inputs, not {inputs.Length}", nameof(inputs));
+        }
+        var done = 0;
+        if (inLanes)
+        {
+            for (; done < outputs.Length; done += 4)
+            {
+                var count = Math.Min(4, outputs.Length - done);
+                PoseidonLanes.HashFour(inputs.Slice(done * inputsPerHash, count * inputsPerHash), inputsPerHash, outputs.Slice(done, count));
+            }
+            return;
+        }
+        for (; done < outputs.Length; done++)
+        {
+            outputs[done] = Hash(inputs.Slice(done * inputsPerHash, inputsPerHash));
+        }
+    }
+
     /// <summary>Poseidon(a, b).</summary>
     public static Fr Hash(in Fr a, in Fr b)
     {

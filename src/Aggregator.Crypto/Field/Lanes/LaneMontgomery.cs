@@ -4,7 +4,7 @@ using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using Aggregator.Crypto.Field;
 
-namespace Aggregator.Crypto.Prover.Lanes;
+namespace Aggregator.Crypto.Field.Lanes;
 
 /// <summary>
 /// Montgomery arithmetic on four independent elements at once, in the lanes of AVX2 registers
@@ -262,14 +262,7 @@ internal static class LaneMontgomery<TModulus> where TModulus : struct, IModulus
     public static void StoreCanonical(in FieldLanes lanes, Span<Vector256<ulong>> values, int start, int stride)
     {
         Vector256<ulong> l0 = lanes[0], l1 = lanes[1], l2 = lanes[2], l3 = lanes[3], l4 = lanes[4], l5 = lanes[5], l6 = lanes[6], l7 = lanes[7], l8 = lanes[8];
-        Carry(ref l0, ref l1, ref l2, ref l3, ref l4, ref l5, ref l6, ref l7, ref l8);
-        // Subtract n·q for n = floor(v/q) or one less: add n·(2^261 − q) and drop the 2^261s.
-        var n = (Avx2.Multiply(l8.AsUInt32(), QuotientFactor) >>> 44).AsUInt32();
-        l0 += Avx2.Multiply(n, C0); l1 += Avx2.Multiply(n, C1); l2 += Avx2.Multiply(n, C2);
-        l3 += Avx2.Multiply(n, C3); l4 += Avx2.Multiply(n, C4); l5 += Avx2.Multiply(n, C5);
-        l6 += Avx2.Multiply(n, C6); l7 += Avx2.Multiply(n, C7); l8 += Avx2.Multiply(n, C8);
-        Carry(ref l0, ref l1, ref l2, ref l3, ref l4, ref l5, ref l6, ref l7, ref l8);
-        l8 &= Mask;
+        ReduceBelowTwiceModulus(ref l0, ref l1, ref l2, ref l3, ref l4, ref l5, ref l6, ref l7, ref l8);
         // Now below 2q: subtract q once where v + (2^261 − q) reaches 2^261.
         Vector256<ulong> r0 = l0 + C0.AsUInt64(), r1 = l1 + C1.AsUInt64(), r2 = l2 + C2.AsUInt64(), r3 = l3 + C3.AsUInt64(), r4 = l4 + C4.AsUInt64(),
             r5 = l5 + C5.AsUInt64(), r6 = l6 + C6.AsUInt64(), r7 = l7 + C7.AsUInt64(), r8 = l8 + C8.AsUInt64();
@@ -298,6 +291,34 @@ internal static class LaneMontgomery<TModulus> where TModulus : struct, IModulus
         {
             values[start + 3 * stride] = w3;
         }
+    }
+
+    /// <summary>
+    /// The same residues below 2q, with limbs below 2^29, for any values below 2^261 held in limbs
+    /// that carry into it without overflowing 64 bits (for example a sum of products, added unreduced).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static void Reduce(ref FieldLanes value)
+    {
+        Vector256<ulong> l0 = value[0], l1 = value[1], l2 = value[2], l3 = value[3], l4 = value[4], l5 = value[5], l6 = value[6], l7 = value[7], l8 = value[8];
+        ReduceBelowTwiceModulus(ref l0, ref l1, ref l2, ref l3, ref l4, ref l5, ref l6, ref l7, ref l8);
+        value[0] = l0; value[1] = l1; value[2] = l2; value[3] = l3; value[4] = l4;
+        value[5] = l5; value[6] = l6; value[7] = l7; value[8] = l8;
+    }
+
+    // A value below 2^261 to the same residue below 2q, limbs below 2^29.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ReduceBelowTwiceModulus(ref Vector256<ulong> l0, ref Vector256<ulong> l1, ref Vector256<ulong> l2, ref Vector256<ulong> l3,
+        ref Vector256<ulong> l4, ref Vector256<ulong> l5, ref Vector256<ulong> l6, ref Vector256<ulong> l7, ref Vector256<ulong> l8)
+    {
+        Carry(ref l0, ref l1, ref l2, ref l3, ref l4, ref l5, ref l6, ref l7, ref l8);
+        // Subtract n·q for n = floor(v/q) or one less: add n·(2^261 − q) and drop the 2^261s.
+        var n = (Avx2.Multiply(l8.AsUInt32(), QuotientFactor) >>> 44).AsUInt32();
+        l0 += Avx2.Multiply(n, C0); l1 += Avx2.Multiply(n, C1); l2 += Avx2.Multiply(n, C2);
+        l3 += Avx2.Multiply(n, C3); l4 += Avx2.Multiply(n, C4); l5 += Avx2.Multiply(n, C5);
+        l6 += Avx2.Multiply(n, C6); l7 += Avx2.Multiply(n, C7); l8 += Avx2.Multiply(n, C8);
+        Carry(ref l0, ref l1, ref l2, ref l3, ref l4, ref l5, ref l6, ref l7, ref l8);
+        l8 &= Mask;
     }
 
     // Carries every limb into the next, lowest first: limbs 0 to 7 below 2^29 after.

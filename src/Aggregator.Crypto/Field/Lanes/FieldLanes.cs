@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace Aggregator.Crypto.Prover.Lanes;
+namespace Aggregator.Crypto.Field.Lanes;
 
 /// <summary>
 /// Four field elements side by side, one per 64-bit lane of an AVX2 register, as nine 29-bit limbs:

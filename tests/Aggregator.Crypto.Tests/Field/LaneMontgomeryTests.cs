@@ -2,9 +2,9 @@ using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Aggregator.Crypto.Field;
-using Aggregator.Crypto.Prover.Lanes;
+using Aggregator.Crypto.Field.Lanes;
 
-namespace Aggregator.Crypto.Prover.Tests;
+namespace Aggregator.Crypto.Tests.Field;
 
 public class LaneMontgomeryTests
 {

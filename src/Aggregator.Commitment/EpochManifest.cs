@@ -23,15 +23,19 @@ public sealed record EpochManifest(
 
     /// <summary>The commitment parameters the manifest names.</summary>
     /// <exception cref="Core.Errors.InputException">A symbol, decimals or the depth out of range.</exception>
-    public CommitmentParameters Parameters()
+    public CommitmentParameters Parameters() => ParametersOf(Depth, Assets, "the manifest's");
+
+    /// <summary>Parameters from a depth and assets as a file names them (<paramref name="whose"/> says whose, in the error).</summary>
+    /// <exception cref="Core.Errors.InputException">A symbol, decimals or the depth out of range.</exception>
+    internal static CommitmentParameters ParametersOf(int depth, IReadOnlyList<AssetEntry> assets, string whose)
     {
         try
         {
-            return new CommitmentParameters(Depth, Assets.Select(a => new CommitmentAsset(new Core.Assets.AssetId(a.Symbol), a.ProofDecimals)).ToArray());
+            return new CommitmentParameters(depth, assets.Select(a => new CommitmentAsset(new Core.Assets.AssetId(a.Symbol), a.ProofDecimals)).ToArray());
         }
         catch (Exception error) when (error is ArgumentException or FormatException)
         {
-            throw new Core.Errors.InputException($"the manifest's parameters are invalid: {error.Message}", field: "assets");
+            throw new Core.Errors.InputException($"{whose} parameters are invalid: {error.Message}", field: "assets");
         }
     }
 

@@ -135,29 +135,64 @@ public sealed class MerkleSumTree
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(secret);
-        var k = parameters.AssetCount;
+        CheckRows(parameters, rows);
         var n = rows.Count;
-        if (n > parameters.Capacity)
-        {
-            throw new InputException($"{n} accounts do not fit a tree of depth {parameters.Depth} (at most {parameters.Capacity})");
-        }
-        for (var i = 0; i < n; i++)
-        {
-            if (rows[i].Balances.Length != k)
-            {
-                throw new ArgumentException($"account '{rows[i].AccountId}' has {rows[i].Balances.Length} balances, expected {k}", nameof(rows));
-            }
-        }
+        var tracker = new ProgressTracker(progress, 3L * n + Math.Max(n - 1, 0) + parameters.Depth);
 
-        var totalHashes = 3L * n + Math.Max(n - 1, 0) + parameters.Depth;
-        var tracker = new ProgressTracker(progress, totalHashes);
-
-        // Leaves, in input order: each chunk's salts, then its idHashes, then its leaf hashes, many at once.
         var salts = new Fr[n];
         var idHashes = new Fr[n];
         var leafHashes = new Fr[n];
-        var secretValue = secret.Value;
-        ForEachChunk(n, (start, end) =>
+        Identities(parameters, rows, secret.Value, salts, idHashes, leafHashes, inLanes, tracker, cancellationToken);
+        var order = SortByIdHash(idHashes, i => rows[i].AccountId);
+
+        var k = parameters.AssetCount;
+        var depth = parameters.Depth;
+        var hashes = new Fr[depth + 1][];
+        var sums = new ulong[depth + 1][];
+        var accountIds = new string[n];
+        var sortedSalts = new Fr[n];
+        hashes[0] = new Fr[n];
+        sums[0] = new ulong[n * k];
+        for (var i = 0; i < n; i++)
+        {
+            var source = order[i];
+            accountIds[i] = rows[source].AccountId;
+            sortedSalts[i] = salts[source];
+            hashes[0][i] = leafHashes[source];
+            rows[source].Balances.CopyTo(sums[0], i * k);
+        }
+        var emptyHashes = EmptySubtreeHashes(depth, k);
+        tracker.Add(depth);
+        BuildLevels(parameters, hashes, sums, 0, emptyHashes, inLanes, tracker, cancellationToken);
+        return new MerkleSumTree(parameters, hashes, sums, emptyHashes, accountIds, sortedSalts);
+    }
+
+    /// <exception cref="InputException">More rows than leaves.</exception>
+    internal static void CheckRows(CommitmentParameters parameters, IReadOnlyList<LiabilityRow> rows)
+    {
+        if (rows.Count > parameters.Capacity)
+        {
+            throw new InputException($"{rows.Count} accounts do not fit a tree of depth {parameters.Depth} (at most {parameters.Capacity})");
+        }
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (rows[i].Balances.Length != parameters.AssetCount)
+            {
+                throw new ArgumentException($"account '{rows[i].AccountId}' has {rows[i].Balances.Length} balances, expected {parameters.AssetCount}", nameof(rows));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Salt, idHash and leaf hash of each row, in input order, into the spans (one entry per row; row i's
+    /// at i): each chunk's salts, then its idHashes, then its leaf hashes, many at once.
+    /// </summary>
+    internal static void Identities(
+        CommitmentParameters parameters, IReadOnlyList<LiabilityRow> rows, Fr secret, Fr[] salts, Fr[] idHashes, Fr[] leafHashes,
+        bool inLanes, ProgressTracker? tracker, CancellationToken cancellationToken)
+    {
+        var k = parameters.AssetCount;
+        ForEachChunk(rows.Count, (start, end) =>
         {
             var count = end - start;
             var inputs = ArrayPool<Fr>.Shared.Rent(count * Math.Max(2, k + 1));
@@ -166,7 +201,7 @@ public sealed class MerkleSumTree
             for (var i = 0; i < count; i++)
             {
                 fields[i] = AccountIdentity.AccountField(rows[start + i].AccountId);
-                pairs[2 * i] = secretValue;
+                pairs[2 * i] = secret;
                 pairs[2 * i + 1] = fields[i];
             }
             PoseidonHash.HashMany(pairs, 2, salts.AsSpan(start, count), inLanes);
@@ -183,10 +218,15 @@ public sealed class MerkleSumTree
             }
             PoseidonHash.HashMany(leaves, k + 1, leafHashes.AsSpan(start, count), inLanes);
             ArrayPool<Fr>.Shared.Return(inputs);
-            tracker.Add(3L * count);
+            tracker?.Add(3L * count);
         }, cancellationToken);
+    }
 
-        // Leaf order: ascending idHash as integers (a secret shuffle, since idHash depends on the salt).
+    /// <summary>Leaf order: the rows' indexes by ascending idHash as integers (a secret shuffle, since idHash depends on the salt).</summary>
+    /// <exception cref="InputException">Two rows with one idHash: the same account twice.</exception>
+    internal static int[] SortByIdHash(Fr[] idHashes, Func<int, string> accountId)
+    {
+        var n = idHashes.Length;
         var keys = new CanonicalKey[n];
         var order = new int[n];
         for (var i = 0; i < n; i++)
@@ -199,29 +239,24 @@ public sealed class MerkleSumTree
         {
             if (keys[i].CompareTo(keys[i - 1]) == 0)
             {
-                throw new InputException($"account '{rows[order[i]].AccountId}' appears twice");
+                throw new InputException($"account '{accountId(order[i])}' appears twice");
             }
         }
+        return order;
+    }
 
-        var depth = parameters.Depth;
-        var hashes = new Fr[depth + 1][];
-        var sums = new ulong[depth + 1][];
-        var accountIds = new string[n];
-        var sortedSalts = new Fr[n];
-        hashes[0] = new Fr[n];
-        sums[0] = new ulong[n * k];
-        for (var i = 0; i < n; i++)
-        {
-            var source = order[i];
-            accountIds[i] = rows[source].AccountId;
-            sortedSalts[i] = salts[source];
-            hashes[0][i] = leafHashes[source];
-            rows[source].Balances.CopyTo(sums[0], i * k);
-        }
-
-        var emptyHashes = EmptySubtreeHashes(depth, k);
-        tracker.Add(depth);
-        for (var level = 0; level < depth; level++)
+    /// <summary>
+    /// Levels <paramref name="fromLevel"/> + 1 up to the top of <paramref name="hashes"/>, from the one
+    /// given at <paramref name="fromLevel"/>: the whole tree, or any aligned part of it (a subtree's
+    /// nodes, the levels above the subtrees), node for node the same.
+    /// </summary>
+    /// <exception cref="InputException">A sum reaches 2^64.</exception>
+    internal static void BuildLevels(
+        CommitmentParameters parameters, Fr[][] hashes, ulong[][] sums, int fromLevel, Fr[] emptyHashes, bool inLanes,
+        ProgressTracker? tracker, CancellationToken cancellationToken)
+    {
+        var k = parameters.AssetCount;
+        for (var level = fromLevel; level < hashes.Length - 1; level++)
         {
             var below = hashes[level];
             var belowSums = sums[level];
@@ -257,7 +292,7 @@ public sealed class MerkleSumTree
                 }
                 PoseidonHash.HashMany(inputs.AsSpan(0, (end - start) * width), width, parentHashes.AsSpan(start, end - start), inLanes);
                 ArrayPool<Fr>.Shared.Return(inputs);
-                tracker.Add(end - start);
+                tracker?.Add(end - start);
             }, cancellationToken);
             if (overflowAsset >= 0)
             {
@@ -267,7 +302,6 @@ public sealed class MerkleSumTree
             hashes[level + 1] = parentHashes;
             sums[level + 1] = parentSums;
         }
-        return new MerkleSumTree(parameters, hashes, sums, emptyHashes, accountIds, sortedSalts);
     }
 
     /// <summary>Reassembles a tree from stored levels (see <see cref="EpochDirectory"/>).</summary>
@@ -301,7 +335,7 @@ public sealed class MerkleSumTree
             range => body(range.Item1, range.Item2));
     }
 
-    private sealed class ProgressTracker(IProgress<TreeBuildProgress>? progress, long total)
+    internal sealed class ProgressTracker(IProgress<TreeBuildProgress>? progress, long total)
     {
         private long _done;
 

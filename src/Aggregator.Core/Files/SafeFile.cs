@@ -22,14 +22,22 @@ public static class SafeFile
     /// <param name="path">The file, replaced whole if it exists.</param>
     /// <param name="contents">Its text, written as UTF-8.</param>
     /// <param name="ownerOnly">Readable by its owner only, from the moment it exists.</param>
-    public static void WriteAtomically(string path, string contents, bool ownerOnly = false)
+    public static void WriteAtomically(string path, string contents, bool ownerOnly = false) =>
+        WriteBytesAtomically(path, file => file.Write(System.Text.Encoding.UTF8.GetBytes(contents)), ownerOnly);
+
+    /// <summary>Writes a file through a temporary sibling renamed into place: readers see the old or the new file, never half of one.</summary>
+    /// <param name="path">The file, replaced whole if it exists.</param>
+    /// <param name="write">Writes its contents.</param>
+    /// <param name="ownerOnly">Readable by its owner only, from the moment it exists.</param>
+    public static void WriteBytesAtomically(string path, Action<Stream> write, bool ownerOnly)
     {
+        ArgumentNullException.ThrowIfNull(write);
         var temporary = $"{path}.tmp-{Guid.NewGuid():N}";
         try
         {
-            using (var file = ownerOnly ? OpenPrivate(temporary, FileMode.CreateNew) : new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
+            using (var file = ownerOnly ? OpenPrivate(temporary, FileMode.CreateNew, bufferSize: 1 << 16) : new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
             {
-                file.Write(System.Text.Encoding.UTF8.GetBytes(contents));
+                write(file);
                 file.Flush(flushToDisk: true); // on disk before it replaces the old: a crash leaves one or the other
             }
             File.Move(temporary, path, overwrite: true);

@@ -4,7 +4,7 @@
 #   bash deploy/broker/permissions.sh USER      # prints configure, write, read
 # Users are named after their role: adapter[-NAME], oracle[-NAME], engine (the whole book) or
 # engine-INDEX-of-COUNT (a partition, named like its queue), prover[-NAME], operator[-NAME] (the CLI),
-# api[-NAME] (the HTTP front door), risk[-NAME] (the insurance fund's owner), and all[-NAME] (every role in one process: the demo on RabbitMQ; never give it to a one-role process).
+# api[-NAME] (the HTTP front door), risk[-NAME] (the insurance fund's owner), tree-worker[-NAME] (the prover's tree jobs), and all[-NAME] (every role in one process: the demo on RabbitMQ; never give it to a one-role process).
 # MassTransit publishes each message type to a fanout exchange named Aggregator.Messages:TYPE, so what a
 # user may say is the set of type exchanges it may write; what it may hear is the set it may read
 # (binding a queue to an exchange needs read on the exchange). Every consumer also checks the
@@ -13,6 +13,10 @@ set -euo pipefail
 
 user="${1:?usage: permissions.sh USER}"
 role="${user%%-*}"
+# tree-worker[-NAME] is the one role whose name has a '-' of its own.
+if [[ "$user" == tree-worker || "$user" == tree-worker-* ]]; then
+  role=tree-worker
+fi
 if ! [[ "$user" =~ ^[a-z][a-z0-9-]*$ ]]; then
   echo "permissions.sh: '$user' is not a user name (lower-case letters, digits and '-')" >&2
   exit 2
@@ -50,8 +54,9 @@ case "$role" in
     ;;
   prover)
     # The prover reads the books and the reserves itself: it sends no observation and asks the engines nothing.
-    says="$(types EpochCloseRequested EpochClosed EpochCloseFailed ReservesObserved)|$replies"
-    hears=$(types EpochCloseRequested InclusionProofRequested CollateralAttestationRequested)
+    # It sends the tree's jobs to the tree-work queue (declaring it, so jobs wait there for workers to start).
+    says="$(types EpochCloseRequested EpochClosed EpochCloseFailed ReservesObserved)|$replies|tree-work"
+    hears="$(types EpochCloseRequested InclusionProofRequested CollateralAttestationRequested)|tree-work"
     queues="prover(-inclusion|-attestation)?(_error|_skipped)?|$own"
     ;;
   operator)
@@ -74,12 +79,18 @@ case "$role" in
     hears=$(types LiquidationRecorded BadDebtRecorded ExposureReported LedgerEntry ReservesObserved DeleveragingCandidatesReported)
     queues="risk(_error|_skipped)?|$own"
     ;;
+  tree-worker)
+    # Takes the prover's tree jobs from the shared tree-work queue; says nothing (its files go to the shared volume).
+    says='(?!)' # nothing
+    hears=$(types TreeJobRequested)
+    queues="tree-work(_error|_skipped)?|$own"
+    ;;
   all)
     printf '.*\n.*\n.*\n'
     exit 0
     ;;
   *)
-    echo "permissions.sh: '$user' names no role (adapter, oracle, engine, prover, operator, api, risk, all)" >&2
+    echo "permissions.sh: '$user' names no role (adapter, oracle, engine, prover, operator, api, risk, tree-worker, all)" >&2
     exit 2
     ;;
 esac

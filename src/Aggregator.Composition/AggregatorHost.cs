@@ -41,6 +41,9 @@ public sealed record HostPlan(BusTransport Transport)
     /// <summary>The risk role's settings (the insurance fund), or null when this process runs no risk role.</summary>
     public Aggregator.Engine.Risk.RiskSettings? Risk { get; init; }
 
+    /// <summary>The epochs directory the tree-worker role shares with the prover, or null when this process takes no tree jobs.</summary>
+    public string? TreeWorker { get; init; }
+
     /// <summary>The risk role's queue, when not "risk" (tests give each run its own).</summary>
     public string? RiskQueue { get; init; }
 
@@ -48,7 +51,7 @@ public sealed record HostPlan(BusTransport Transport)
 
     public LogLevel LogLevel { get; init; } = LogLevel.Warning;
 
-    /// <summary>The roles ("adapter", "oracle", "engine", "prover", "api", "risk" or "all") of a validated configuration, on a bus.</summary>
+    /// <summary>The roles ("adapter", "oracle", "engine", "prover", "api", "risk", "tree-worker" or "all") of a validated configuration, on a bus.</summary>
     /// <exception cref="Core.Errors.InputException">The prover role without an "epochs" section.</exception>
     public static HostPlan ForRole(Configuration.RunConfig config, string role, BusTransport transport, EnginePartition partition, HttpClient http)
     {
@@ -56,6 +59,10 @@ public sealed record HostPlan(BusTransport Transport)
         if (role == "prover" && config.Prover is null)
         {
             throw new Core.Errors.InputException("the prover role needs an \"epochs\" section in the configuration", field: "--role");
+        }
+        if (role == BusIdentity.TreeWorker && config.Prover is null)
+        {
+            throw new Core.Errors.InputException("the tree-worker role needs the prover's \"epochs\" section in the configuration (its directory is the volume the two share)", field: "--role");
         }
         if (role == "api" && config.Api is null)
         {
@@ -71,6 +78,7 @@ public sealed record HostPlan(BusTransport Transport)
             Prover = role is "prover" or "all" ? config.Prover : null,
             Api = role is "api" or "all" ? config.Api : null,
             Risk = role is "risk" or "all" ? Aggregator.Engine.Risk.RiskSettings.From(config.Engine) : null,
+            TreeWorker = role is BusIdentity.TreeWorker or "all" ? config.Prover?.Directory : null,
             PollInterval = config.PollInterval,
             LogLevel = LogLevel.Information,
         };
@@ -117,6 +125,10 @@ public static class AggregatorHost
             if (plan.Api != null)
             {
                 ApiRole.AddConsumers(bus, plan.Transport);
+            }
+            if (plan.TreeWorker != null)
+            {
+                TreeWorkerRole.Add(services, bus, plan.TreeWorker);
             }
             if (plan.Risk != null)
             {

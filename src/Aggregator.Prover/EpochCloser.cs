@@ -32,7 +32,7 @@ namespace Aggregator.Prover;
 /// announce. Nothing of the books or the reserves is taken from the bus. Each step leaves the epoch directory complete
 /// or untouched, so a close that is interrupted and asked again goes on from the last finished step.
 /// </summary>
-internal sealed partial class EpochCloser(ProverSettings settings, IProver prover, IHttpClientFactory httpFactory, ILogger<EpochCloser> log)
+internal sealed partial class EpochCloser(ProverSettings settings, IProver prover, IHttpClientFactory httpFactory, IBus bus, ILogger<EpochCloser> log)
 {
     // One client for the role's life: its pooled connections are recycled by the handler (ChainHttp).
     private readonly HttpClient _http = ChainHttp.CreateClient(httpFactory);
@@ -181,10 +181,14 @@ internal sealed partial class EpochCloser(ProverSettings settings, IProver prove
         }
         var publisher = PublisherAddress.Parse(settings.Publisher().ToLowerInvariant());
         var secret = EpochSecret.Generate();
-        var tree = MerkleSumTree.Build(settings.Parameters, rows, secret, cancellationToken: cancellationToken);
+        // The tree by the tree workers when the deployment has them, else here.
+        var (tree, work) = settings.TreeJobAccounts is { } jobAccounts
+            ? await DistributedTree.BuildAsync(bus, settings.Directory, epoch, settings.Parameters, rows, secret, jobAccounts, log, cancellationToken).ConfigureAwait(false)
+            : (MerkleSumTree.Build(settings.Parameters, rows, secret, cancellationToken: cancellationToken), null);
         EpochDirectory.Write(directory, tree, secret, epoch, publisher, DateTimeOffset.UtcNow,
             new Dictionary<string, string> { [EpochProofs.ReservesEvidenceFile] = ReservesReportFile.Serialize(counted.Report) },
             [.. heights.Select(h => new EpochManifest.HeightEntry(h.Chain.ToString(), h.Height, h.BlockHash))], liabilities.Time);
+        work?.Delete();
         var described = Describe(heights);
         Committed(log, epoch, rows.Count, liabilities.Time, described);
     }

@@ -49,6 +49,12 @@ public sealed record ProverSettings(
     /// <summary>How often the registry's record of each published epoch (disputes, co-signatures, missed windows) is read again for the api.</summary>
     public TimeSpan RegistryStatusEvery { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Rows per job when the tree workers build the tree (docs/operations.md, "Tree workers"): a power of
+    /// two; null when the prover builds it itself.
+    /// </summary>
+    public int? TreeJobAccounts { get; init; }
+
     /// <summary>How long a close waits for its window's end to be final on every chain (and the seed drawable) before giving up.</summary>
     public TimeSpan WindowWait { get; init; } = TimeSpan.FromMinutes(30);
 

@@ -27,6 +27,18 @@ public sealed class RunConfigEpochsTests : IDisposable
     }
 
     [Fact]
+    public void Tree_jobs_are_off_unless_asked_and_then_a_power_of_two_rows_each()
+    {
+        Assert.Null(RunConfigFile.Read(With(_ => { })).Prover!.TreeJobAccounts);
+        Assert.Equal(65536, RunConfigFile.Read(With(e => e["treeJobAccounts"] = 65536)).Prover!.TreeJobAccounts);
+        foreach (var wrong in new[] { 0, -4, 3, 65535 })
+        {
+            var error = Assert.Throws<InputException>(() => RunConfigFile.Read(With(e => e["treeJobAccounts"] = wrong)));
+            Assert.Equal("$.epochs.treeJobAccounts", error.Field);
+        }
+    }
+
+    [Fact]
     public void A_valid_section_gives_the_prover_its_settings()
     {
         var prover = RunConfigFile.Read(With(_ => { })).Prover!;

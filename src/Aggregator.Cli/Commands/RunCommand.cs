@@ -9,14 +9,14 @@ namespace Aggregator.Cli.Commands;
 /// <summary><c>aggregator run</c>: the services, until stopped (Ctrl-C or SIGTERM).</summary>
 internal static class RunCommand
 {
-    private static readonly string[] Roles = ["adapter", "oracle", "engine", "prover", "api", "risk", "all"];
+    private static readonly string[] Roles = ["adapter", "oracle", "engine", "prover", "api", "risk", "tree-worker", "all"];
 
     public static Command Create(CliContext context)
     {
         var config = new Option<string>("--config") { Description = "AGGREGATOR-CONFIG.json: chains and reserves, market, accounts (docs/operations.md)", Required = true };
         var role = new Option<string>("--role")
         {
-            Description = "Which role this process runs: adapter, oracle, engine, prover, api, risk (the insurance fund, one replica) or all (default all; the prover runs when the configuration has an epochs section, the api when it has an api section)",
+            Description = "Which role this process runs: adapter, oracle, engine, prover, api, risk (the insurance fund, one replica), tree-worker (jobs of the prover's tree build; as many as you like) or all (default all; the prover runs when the configuration has an epochs section, the api when it has an api section)",
             DefaultValueFactory = _ => "all",
         };
         role.AcceptOnlyFromAmong(Roles);

@@ -262,6 +262,10 @@ public static partial class RunConfigFile
         {
             throw new InputException("registryStatusSeconds must be positive", file: path, field: "$.epochs.registryStatusSeconds");
         }
+        if (shape.TreeJobAccounts is { } jobAccounts && (jobAccounts < 1 || !System.Numerics.BitOperations.IsPow2(jobAccounts)))
+        {
+            throw new InputException($"treeJobAccounts must be a power of two (rows per tree job), not {jobAccounts}", file: path, field: "$.epochs.treeJobAccounts");
+        }
         if (shape.WindowWaitSeconds is <= 0)
         {
             throw new InputException("windowWaitSeconds must be positive", file: path, field: "$.epochs.windowWaitSeconds");
@@ -275,6 +279,7 @@ public static partial class RunConfigFile
             RegistryStatusEvery = TimeSpan.FromSeconds(shape.RegistryStatusSeconds ?? 300),
             KeysDirectory = shape.Keys is { } keys ? Path.Combine(folder, keys) : null,
             PrecomputeBases = shape.PrecomputeBases,
+            TreeJobAccounts = shape.TreeJobAccounts,
             ProveAllAtClose = shape.InclusionProofs switch
             {
                 "on-demand" => false,
@@ -350,7 +355,7 @@ public static partial class RunConfigFile
     internal sealed record HeightAdvanceShape(ulong Blocks, ulong PerSecond);
 
     internal sealed record EpochsShape(
-        string Directory, IReadOnlyList<string> Assets, string PublisherKeyFile, int Depth = 20, int Partitions = 1, RegistryShape? Registry = null, double? CloseEverySeconds = null, string? Keys = null, bool PrecomputeBases = true, string InclusionProofs = "on-demand", WindowShape? Window = null, double? WindowWaitSeconds = null, double? RegistryStatusSeconds = null);
+        string Directory, IReadOnlyList<string> Assets, string PublisherKeyFile, int Depth = 20, int Partitions = 1, RegistryShape? Registry = null, double? CloseEverySeconds = null, string? Keys = null, bool PrecomputeBases = true, string InclusionProofs = "on-demand", WindowShape? Window = null, double? WindowWaitSeconds = null, double? RegistryStatusSeconds = null, int? TreeJobAccounts = null);
 
     internal sealed record WindowShape(ulong? Seconds, int? Samples);
 

@@ -6,7 +6,7 @@ namespace Aggregator.Host.Bus;
 /// <summary>
 /// Who a broker user is: one user per role instance, named after its role (deploy/broker/permissions.sh):
 /// <c>adapter[-NAME]</c>, <c>oracle[-NAME]</c>, <c>engine</c> or <c>engine-INDEX-of-COUNT</c> (named like
-/// the partition's queue), <c>prover[-NAME]</c>, <c>operator[-NAME]</c> (the CLI), <c>api[-NAME]</c>, <c>risk[-NAME]</c> and <c>all[-NAME]</c>
+/// the partition's queue), <c>prover[-NAME]</c>, <c>operator[-NAME]</c> (the CLI), <c>api[-NAME]</c>, <c>risk[-NAME]</c>, <c>tree-worker[-NAME]</c> and <c>all[-NAME]</c>
 /// (every role in one process). The broker validates the <c>user_id</c> of every message against the
 /// connection's user, so a consumer learns from it who really sent a message.
 /// </summary>
@@ -24,10 +24,14 @@ public sealed partial record BusIdentity
     /// <summary>The one owner of the insurance fund and the deficits, fed by every engine partition.</summary>
     public const string Risk = "risk";
 
+    /// <summary>Takes jobs of the prover's distributed tree build; says nothing on the bus.</summary>
+    public const string TreeWorker = "tree-worker";
+
     /// <summary>Every role in one process (the demo on RabbitMQ): may say what any role may.</summary>
     public const string All = "all";
 
-    private static readonly string[] Roles = [Adapter, Oracle, Engine, Prover, Operator, Api, Risk, All];
+    // Longest first: "tree-worker-2" is a tree worker, not a role "tree".
+    private static readonly string[] Roles = [TreeWorker, Adapter, Oracle, Engine, Prover, Operator, Api, Risk, All];
 
     private BusIdentity(string user, string role) => (User, Role) = (user, role);
 
@@ -44,8 +48,8 @@ public sealed partial record BusIdentity
         {
             return null;
         }
-        var role = user.Split('-', 2)[0];
-        if (!Roles.Contains(role, StringComparer.Ordinal))
+        var role = Roles.FirstOrDefault(r => user == r || user.StartsWith(r + "-", StringComparison.Ordinal));
+        if (role is null)
         {
             return null;
         }
@@ -58,7 +62,7 @@ public sealed partial record BusIdentity
 
     /// <exception cref="InputException">The user names no role.</exception>
     public static BusIdentity Parse(string user, string field) => TryParse(user)
-        ?? throw new InputException($"the broker user '{user}' names no role: adapter[-NAME], oracle[-NAME], engine or engine-INDEX-of-COUNT, prover[-NAME], operator[-NAME], api[-NAME], risk[-NAME] or all[-NAME]", field: field);
+        ?? throw new InputException($"the broker user '{user}' names no role: adapter[-NAME], oracle[-NAME], engine or engine-INDEX-of-COUNT, prover[-NAME], operator[-NAME], api[-NAME], risk[-NAME], tree-worker[-NAME] or all[-NAME]", field: field);
 
     /// <summary>Whether this user may act as <paramref name="role"/>.</summary>
     public bool Is(string role) => Role == role || Role == All;

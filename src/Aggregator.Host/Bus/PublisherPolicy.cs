@@ -49,6 +49,8 @@ internal static class PublisherPolicy
         [typeof(DeleveragingCandidatesRequested)] = [BusIdentity.Risk],
         [typeof(DeleveragingCandidatesReported)] = [BusIdentity.Engine],
         [typeof(DeleveragingPlanned)] = [BusIdentity.Risk],
+        // The tree's jobs from the prover alone: a forged one costs workers time, and writes nothing the prover did not plan.
+        [typeof(TreeJobRequested)] = [BusIdentity.Prover],
     };
 
     /// <summary>Why <paramref name="publisher"/> may not send <paramref name="message"/>, or null when it may.</summary>

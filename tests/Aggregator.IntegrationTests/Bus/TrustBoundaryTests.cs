@@ -50,6 +50,8 @@ public sealed class TrustBoundaryTests(RabbitMqBroker broker)
     [InlineData("operator", "DeleveragingCandidatesReported")] // counterparties chosen by hand, their positions closed
     [InlineData("engine-0-of-2", "DeleveragingPlanned")] // a plan closing positions no bankruptcy called for
     [InlineData("api", "DeleveragingCandidatesRequested")] // every partition's best-ranked positions, to a caller
+    [InlineData("engine", "TreeJobRequested")] // the tree's jobs: the prover's alone
+    [InlineData("tree-worker", "EpochClosed")] // a worker says nothing on the bus
     public async Task A_role_publishing_what_another_role_says_is_refused_by_the_broker(string user, string message)
     {
         await using var connection = await broker.ConnectAsync(user);
@@ -64,6 +66,24 @@ public sealed class TrustBoundaryTests(RabbitMqBroker broker)
             throw new OperationInterruptedException(channel.CloseReason!);
         });
         Assert.Equal(403, refused.ShutdownReason!.ReplyCode); // ACCESS_REFUSED
+    }
+
+    [Theory]
+    [InlineData("engine")]
+    [InlineData("operator")]
+    [InlineData("api")]
+    [InlineData("adapter")]
+    public async Task Only_the_prover_sends_into_the_tree_work_queue(string user)
+    {
+        await using var connection = await broker.ConnectAsync(user);
+        await using var channel = await connection.CreateChannelAsync();
+        var refused = await Assert.ThrowsAnyAsync<OperationInterruptedException>(async () =>
+        {
+            await channel.BasicPublishAsync("tree-work", "", mandatory: false, new BasicProperties { UserId = user }, Encoding.UTF8.GetBytes("{}"));
+            await Eventually.Until(() => channel.IsClosed, "the broker closed the channel");
+            throw new OperationInterruptedException(channel.CloseReason!);
+        });
+        Assert.Equal(403, refused.ShutdownReason!.ReplyCode); // ACCESS_REFUSED: no write on tree-work
     }
 
     [Fact]

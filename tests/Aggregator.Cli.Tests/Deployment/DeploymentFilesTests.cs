@@ -48,7 +48,7 @@ public sealed class DeploymentFilesTests : IDisposable
         var services = (YamlMappingNode)Root("docker-compose.yml")["services"];
         var commands = services.Children.Where(s => ((YamlMappingNode)s.Value).Children.ContainsKey("command"))
             .ToDictionary(s => s.Key.ToString(), s => ((YamlSequenceNode)((YamlMappingNode)s.Value)["command"]).Select(n => n.ToString()).ToArray());
-        Assert.Equal(["adapter", "api", "broker-users", "engine-0", "engine-1", "oracle", "prover", "risk"], commands.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["adapter", "api", "broker-users", "engine-0", "engine-1", "oracle", "prover", "risk", "tree-worker"], commands.Keys.Order(StringComparer.Ordinal));
         commands.Remove("broker-users");
         foreach (var (name, command) in commands)
         {
@@ -101,7 +101,7 @@ public sealed class DeploymentFilesTests : IDisposable
                 Check(resource, command);
             }
         }
-        Assert.Equal(["adapter", "api", "engine", "oracle", "prover", "risk"], roles.Order(StringComparer.Ordinal));
+        Assert.Equal(["adapter", "api", "engine", "oracle", "prover", "risk", "tree-worker"], roles.Order(StringComparer.Ordinal));
     }
 
     [Fact]

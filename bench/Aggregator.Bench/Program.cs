@@ -12,6 +12,7 @@ using Aggregator.Bench;
 //   dotnet run -c Release --project bench/Aggregator.Bench -- bus [accounts] [batches] [batchSize] [amqps://all@…, with AGGREGATOR_BUS_CREDENTIALS]
 //   dotnet run -c Release --project bench/Aggregator.Bench -- latency [accounts] [ticks] [amqps://all@…, with AGGREGATOR_BUS_CREDENTIALS]
 //   dotnet run -c Release --project bench/Aggregator.Bench -- prover [runs]
+//   dotnet run -c Release --project bench/Aggregator.Bench -- tree-workers ACCOUNTS DEPTH K JOB_ACCOUNTS BROKER_URL CREDENTIALS_ROOT   (deploy/local/rabbitmq.sh start prints the last two)
 //   dotnet run -c Release --project bench/Aggregator.Bench -- field [values]
 //   dotnet run -c Release --project bench/Aggregator.Bench -- api [accounts] [seconds] [subscribers] [eventsPerSecond]   (needs wrk)
 //   dotnet run -c Release --project bench/Aggregator.Bench -- api-inclusion [proofs] [precompute: true|false]
@@ -24,6 +25,15 @@ switch (mode)
             accounts: args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1 << 20,
             depth: args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20,
             assets: args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 4);
+        break;
+    case "tree-workers":
+        await TreeWorkersBenchmark.RunAsync(
+            accounts: int.Parse(args[1], CultureInfo.InvariantCulture),
+            depth: int.Parse(args[2], CultureInfo.InvariantCulture),
+            assets: int.Parse(args[3], CultureInfo.InvariantCulture),
+            jobAccounts: int.Parse(args[4], CultureInfo.InvariantCulture),
+            brokerUrl: args[5],
+            credentialsRoot: args[6]);
         break;
     case "margin":
         MarginBenchmark.Run(

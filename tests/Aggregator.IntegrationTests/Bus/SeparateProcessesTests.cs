@@ -33,6 +33,11 @@ public sealed class SeparateProcessesTests
     public async Task From_balances_on_three_chains_to_a_published_epoch_and_a_verified_inclusion_proof()
     {
         await using var deployment = await Deployment.StartAsync();
+        // The tree by a tree worker of its own (docs/operations.md, "Tree workers"): 40 accounts in jobs of 16.
+        var config = JsonNode.Parse(await File.ReadAllTextAsync(deployment.World.ConfigPath))!;
+        config["epochs"]!["treeJobAccounts"] = 16;
+        await File.WriteAllTextAsync(deployment.World.ConfigPath, config.ToJsonString());
+        using var treeWorker = deployment.Run("tree-worker");
         using var adapter = deployment.Run("adapter");
         using var oracle = deployment.Run("oracle");
         using var engine = deployment.Run("engine");
@@ -66,6 +71,8 @@ public sealed class SeparateProcessesTests
         // The prover answers before it logs the close: wait for the line, then there is exactly one (one close, one publication).
         await Eventually.Until(() => new[] { prover, standby }.Any(p => p.Log.Contains($"epoch {epoch} closed", StringComparison.Ordinal)), "a prover logged the close");
         Assert.Single(new[] { prover, standby }, p => p.Log.Contains($"epoch {epoch} closed", StringComparison.Ordinal));
+        Assert.Single(new[] { prover, standby }, p => p.Log.Contains($"epoch {epoch}: tree of {Accounts} accounts built by the tree workers, 3 jobs a stage", StringComparison.Ordinal));
+        Assert.Equal(6, System.Text.RegularExpressions.Regex.Count(treeWorker.Log, "tree job done"));
         // Asked again, the close resumes from what is done: the same commitment, nothing published twice.
         var again = deployment.Close(epoch);
         Assert.True(again.Exit == 0, again.Error + again.Output + prover.Log);

@@ -54,10 +54,11 @@ case "$role" in
     ;;
   prover)
     # The prover reads the books and the reserves itself: it sends no observation and asks the engines nothing.
-    # It sends the tree's jobs to the tree-work queue (declaring it, so jobs wait there for workers to start).
+    # It sends the tree's jobs to the tree-work queue (declaring it, so jobs wait there for workers to start),
+    # and the all-accounts proving's batches to every replica's shared prover-inclusion-all queue.
     says="$(types EpochCloseRequested EpochClosed EpochCloseFailed ReservesObserved)|$replies|tree-work"
-    hears="$(types EpochCloseRequested InclusionProofRequested CollateralAttestationRequested)|tree-work"
-    queues="prover(-inclusion|-attestation)?(_error|_skipped)?|$own"
+    hears="$(types EpochCloseRequested InclusionProofRequested CollateralAttestationRequested InclusionBatchRequested)|tree-work"
+    queues="prover(-inclusion|-attestation|-inclusion-all)?(_error|_skipped)?|$own"
     ;;
   operator)
     says=$(types LedgerEntry EpochCloseRequested InclusionProofRequested CollateralAttestationRequested HealthRequested RiskRequested)

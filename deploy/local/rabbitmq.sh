@@ -17,7 +17,7 @@ server=/usr/lib/rabbitmq/bin/rabbitmq-server
 ctl=/usr/lib/rabbitmq/bin/rabbitmqctl
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # Every role instance the local world and the tests run as.
-users=(adapter oracle engine engine-0-of-2 engine-1-of-2 prover operator api risk tree-worker tree-worker-2 tree-worker-3 all)
+users=(adapter oracle engine engine-0-of-2 engine-1-of-2 prover prover-2 operator api risk tree-worker tree-worker-2 tree-worker-3 all)
 
 environment() {
   local port="$1"

@@ -36,6 +36,7 @@ internal static class ProverRole
         bus.AddConsumer<EpochCloseRequestedConsumer, EpochCloseRequestedConsumerDefinition>();
         services.AddSingleton<EpochTrees>();
         bus.AddConsumer<InclusionProofRequestedConsumer, InclusionProofRequestedConsumerDefinition>();
+        bus.AddConsumer<InclusionBatchConsumer, InclusionBatchConsumerDefinition>();
         bus.AddConsumer<CollateralAttestationRequestedConsumer, CollateralAttestationRequestedConsumerDefinition>();
         services.AddHostedService<ProverKeysWarmup>();
         if (settings.Registry is { } registry)

@@ -40,6 +40,9 @@ public sealed record ProverSettings(
     /// </summary>
     public bool ProveAllAtClose { get; init; }
 
+    /// <summary>Accounts per batch of the all-accounts proving, which the prover replicas share (docs/operations.md, "Proving every account").</summary>
+    public int InclusionBatchAccounts { get; init; } = 256;
+
     /// <summary>
     /// The windows epochs end when no registry is configured (with one, the publisher's announced windows
     /// are used and these, when set, must equal them).

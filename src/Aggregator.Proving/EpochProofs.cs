@@ -172,17 +172,31 @@ public sealed class EpochProofs(IProver prover)
     /// then that account's valid proof for this commitment. Anything else there is proved again. Files
     /// are written whole (write, then rename).
     /// </summary>
-    public async Task<InclusionProgress> ProveAllInclusionsAsync(string epochDirectory, string outputDirectory, VerificationKeys keys, IProgress<InclusionProgress>? progress = null, CancellationToken cancellationToken = default)
+    public Task<InclusionProgress> ProveAllInclusionsAsync(string epochDirectory, string outputDirectory, VerificationKeys keys, IProgress<InclusionProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        ProveInclusionsAsync(epochDirectory, EpochDirectory.ReadTree(epochDirectory), outputDirectory, keys, 0, null, progress, cancellationToken);
+
+    /// <summary>
+    /// The same for the leaves <paramref name="start"/> (inclusive) to <paramref name="end"/> (exclusive;
+    /// null: the last) of <paramref name="tree"/>, the epoch's tree as read from its directory: one
+    /// batch of a proving shared between replicas.
+    /// </summary>
+    /// <exception cref="InputException">A range outside the tree's leaves.</exception>
+    public async Task<InclusionProgress> ProveInclusionsAsync(string epochDirectory, MerkleSumTree tree, string outputDirectory, VerificationKeys keys, int start, int? end, IProgress<InclusionProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keys);
+        ArgumentNullException.ThrowIfNull(tree);
+        var last = end ?? tree.LeafCount;
+        if (start < 0 || last > tree.LeafCount || start > last)
+        {
+            throw new InputException($"leaves {start}..{last} are not within the epoch's {tree.LeafCount}", field: "range");
+        }
         var published = ProofChecks.Published.FromManifest(Path.Combine(epochDirectory, EpochDirectory.ManifestFile));
         var manifest = published.Manifest!;
-        var tree = EpochDirectory.ReadTree(epochDirectory);
         Directory.CreateDirectory(outputDirectory);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         int proved = 0, kept = 0;
         var precomputation = TimeSpan.Zero;
-        for (var index = 0; index < tree.LeafCount; index++)
+        for (var index = start; index < last; index++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var accountId = tree.Leaf(index).AccountId;
@@ -193,7 +207,7 @@ public sealed class EpochProofs(IProver prover)
             }
             else
             {
-                if (proved == 0 && prover is NativeProver native && tree.LeafCount - index >= ProofsWorthPrecomputing)
+                if (proved == 0 && prover is NativeProver native && last - index >= ProofsWorthPrecomputing)
                 {
                     var started = clock.Elapsed;
                     native.PrecomputeBases(InclusionCircuitName(tree.Depth, tree.AssetCount), cancellationToken);
@@ -202,9 +216,9 @@ public sealed class EpochProofs(IProver prover)
                 WriteInclusion(path, await InclusionDocumentAsync(manifest, tree, index, cancellationToken).ConfigureAwait(false));
                 proved++;
             }
-            progress?.Report(new InclusionProgress(index + 1, tree.LeafCount, proved, kept, clock.Elapsed, precomputation));
+            progress?.Report(new InclusionProgress(index + 1 - start, last - start, proved, kept, clock.Elapsed, precomputation));
         }
-        return new InclusionProgress(tree.LeafCount, tree.LeafCount, proved, kept, clock.Elapsed, precomputation);
+        return new InclusionProgress(last - start, last - start, proved, kept, clock.Elapsed, precomputation);
     }
 
     // A file of an earlier run counts only if it is this account's and verifies for this very commitment

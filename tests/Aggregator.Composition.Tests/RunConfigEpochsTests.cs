@@ -39,6 +39,15 @@ public sealed class RunConfigEpochsTests : IDisposable
     }
 
     [Fact]
+    public void All_accounts_proving_goes_in_batches_of_256_unless_set()
+    {
+        Assert.Equal(256, RunConfigFile.Read(With(_ => { })).Prover!.InclusionBatchAccounts);
+        Assert.Equal(1000, RunConfigFile.Read(With(e => e["inclusionBatchAccounts"] = 1000)).Prover!.InclusionBatchAccounts);
+        var error = Assert.Throws<InputException>(() => RunConfigFile.Read(With(e => e["inclusionBatchAccounts"] = 0)));
+        Assert.Equal("$.epochs.inclusionBatchAccounts", error.Field);
+    }
+
+    [Fact]
     public void A_valid_section_gives_the_prover_its_settings()
     {
         var prover = RunConfigFile.Read(With(_ => { })).Prover!;

@@ -266,6 +266,10 @@ public static partial class RunConfigFile
         {
             throw new InputException($"treeJobAccounts must be a power of two (rows per tree job), not {jobAccounts}", file: path, field: "$.epochs.treeJobAccounts");
         }
+        if (shape.InclusionBatchAccounts < 1)
+        {
+            throw new InputException($"inclusionBatchAccounts must be at least 1 (accounts per batch of the all-accounts proving), not {shape.InclusionBatchAccounts}", file: path, field: "$.epochs.inclusionBatchAccounts");
+        }
         if (shape.WindowWaitSeconds is <= 0)
         {
             throw new InputException("windowWaitSeconds must be positive", file: path, field: "$.epochs.windowWaitSeconds");
@@ -280,6 +284,7 @@ public static partial class RunConfigFile
             KeysDirectory = shape.Keys is { } keys ? Path.Combine(folder, keys) : null,
             PrecomputeBases = shape.PrecomputeBases,
             TreeJobAccounts = shape.TreeJobAccounts,
+            InclusionBatchAccounts = shape.InclusionBatchAccounts,
             ProveAllAtClose = shape.InclusionProofs switch
             {
                 "on-demand" => false,
@@ -355,7 +360,7 @@ public static partial class RunConfigFile
     internal sealed record HeightAdvanceShape(ulong Blocks, ulong PerSecond);
 
     internal sealed record EpochsShape(
-        string Directory, IReadOnlyList<string> Assets, string PublisherKeyFile, int Depth = 20, int Partitions = 1, RegistryShape? Registry = null, double? CloseEverySeconds = null, string? Keys = null, bool PrecomputeBases = true, string InclusionProofs = "on-demand", WindowShape? Window = null, double? WindowWaitSeconds = null, double? RegistryStatusSeconds = null, int? TreeJobAccounts = null);
+        string Directory, IReadOnlyList<string> Assets, string PublisherKeyFile, int Depth = 20, int Partitions = 1, RegistryShape? Registry = null, double? CloseEverySeconds = null, string? Keys = null, bool PrecomputeBases = true, string InclusionProofs = "on-demand", WindowShape? Window = null, double? WindowWaitSeconds = null, double? RegistryStatusSeconds = null, int? TreeJobAccounts = null, int InclusionBatchAccounts = 256);
 
     internal sealed record WindowShape(ulong? Seconds, int? Samples);
 

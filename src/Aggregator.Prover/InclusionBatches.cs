@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Globalization;
+using Aggregator.Core.Files;
+using Aggregator.Messages;
+using Aggregator.Proving;
+using MassTransit;
+using Microsoft.Extensions.Logging;
+
+namespace Aggregator.Prover;
+
+/// <summary>
+/// Every prover replica's share of an all-accounts proving (docs/operations.md, "Proving every account"):
+/// one batch at a time from the shared "prover-inclusion-all" queue, fetched one ahead of none, so the
+/// batches spread over the replicas; a replica that dies mid-batch never acknowledged it, and another
+/// proves it (keeping the files the first one finished, once they verify).
+/// </summary>
+internal sealed class InclusionBatchConsumerDefinition : ConsumerDefinition<InclusionBatchConsumer>
+{
+    public InclusionBatchConsumerDefinition() => Endpoint(e =>
+    {
+        e.Name = InclusionBatches.QueueName;
+        e.ConcurrentMessageLimit = 1;
+        e.PrefetchCount = 1;
+    });
+}
+
+/// <summary>Proves one batch into the epoch's inclusion/ folder, then marks it done for the closing prover.</summary>
+internal sealed partial class InclusionBatchConsumer(ProverSettings settings, IProver prover, EpochTrees trees, ILogger<InclusionBatchConsumer> log) : IConsumer<InclusionBatchRequested>
+{
+    public async Task Consume(ConsumeContext<InclusionBatchRequested> context)
+    {
+        var batch = context.Message;
+        var directory = settings.EpochDirectory(batch.Epoch);
+        var (_, tree) = trees.Get(directory);
+        Started(log, batch.Start, batch.End, batch.Epoch);
+        var done = await new EpochProofs(prover).ProveInclusionsAsync(directory, tree, Path.Combine(directory, InclusionBatches.Folder), VerificationKeys.Locate(settings.KeysDirectory),
+            batch.Start, batch.End, cancellationToken: context.CancellationToken).ConfigureAwait(false);
+        InclusionBatches.MarkDone(directory, batch.Start, batch.End, done.Proved, done.Kept);
+        var seconds = done.Elapsed.TotalSeconds;
+        Done(log, batch.Start, batch.End, batch.Epoch, done.Proved, done.Kept, seconds);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "inclusion batch started: leaves {Start}..{End} of epoch {Epoch}")]
+    private static partial void Started(ILogger logger, int start, int end, ulong epoch);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "inclusion batch done: leaves {Start}..{End} of epoch {Epoch}, {Proved} proved and {Kept} kept in {Seconds:F1} s")]
+    private static partial void Done(ILogger logger, int start, int end, ulong epoch, int proved, int kept, double seconds);
+}
+
+/// <summary>
+/// The closing prover's side: sends one batch per range of leaves to "prover-inclusion-all" (declared by
+/// the send: batches wait there for replicas), and waits until every batch is marked done, reporting the
+/// accounts done per second and the time left. A run asked again sends every batch again: each file
+/// already there is verified and kept, not proved again.
+/// </summary>
+internal static partial class InclusionBatches
+{
+    public const string QueueName = "prover-inclusion-all";
+    public const string Folder = "inclusion";
+    private const string MarkFolder = ".inclusion-batches";
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Proved and kept, over every batch, once all are done.</summary>
+    public static async Task<(int Proved, int Kept, TimeSpan Elapsed)> ProveAllAsync(
+        ISendEndpointProvider sender, string directory, ulong epoch, int leafCount, int batchAccounts, TimeSpan reportEvery, ILogger log, CancellationToken cancellationToken)
+    {
+        var marks = Path.Combine(directory, MarkFolder);
+        if (Directory.Exists(marks))
+        {
+            Directory.Delete(marks, recursive: true); // an earlier run's: every batch is checked again
+        }
+        Directory.CreateDirectory(marks);
+        var batches = new List<(int Start, int End)>();
+        for (var start = 0; start < leafCount; start += batchAccounts)
+        {
+            batches.Add((start, Math.Min(start + batchAccounts, leafCount)));
+        }
+        var endpoint = await sender.GetSendEndpoint(new Uri($"queue:{QueueName}")).ConfigureAwait(false);
+        await endpoint.SendBatch(batches.Select(b => new InclusionBatchRequested(epoch, b.Start, b.End)), cancellationToken).ConfigureAwait(false);
+        var clock = Stopwatch.StartNew();
+        var sinceReport = Stopwatch.StartNew();
+        while (true)
+        {
+            var finished = batches.Select(b => Mark(directory, b.Start, b.End)).Where(m => m is not null).Select(m => m!.Value).ToArray();
+            var accounts = finished.Sum(m => m.Proved + m.Kept);
+            if (finished.Length == batches.Count)
+            {
+                return (finished.Sum(m => m.Proved), finished.Sum(m => m.Kept), clock.Elapsed);
+            }
+            if (sinceReport.Elapsed >= reportEvery)
+            {
+                var perSecond = accounts / clock.Elapsed.TotalSeconds;
+                var left = perSecond > 0 ? TimeSpan.FromSeconds((leafCount - accounts) / perSecond).ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture) : "unknown";
+                Progress(log, epoch, accounts, leafCount, perSecond, left);
+                sinceReport.Restart();
+            }
+            await Task.Delay(Poll, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Marks a batch done (written whole), with what it proved and kept.</summary>
+    public static void MarkDone(string directory, int start, int end, int proved, int kept)
+    {
+        Directory.CreateDirectory(Path.Combine(directory, MarkFolder));
+        SafeFile.WriteAtomically(MarkPath(directory, start, end), string.Create(CultureInfo.InvariantCulture, $"{proved} {kept}\n"));
+    }
+
+    private static (int Proved, int Kept)? Mark(string directory, int start, int end)
+    {
+        var path = MarkPath(directory, start, end);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+        var parts = File.ReadAllText(path).Split(' ', StringSplitOptions.TrimEntries);
+        return (int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture));
+    }
+
+    private static string MarkPath(string directory, int start, int end) =>
+        Path.Combine(directory, MarkFolder, string.Create(CultureInfo.InvariantCulture, $"{start:D10}-{end:D10}"));
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "epoch {Epoch}: {Done} of {Total} accounts' inclusion proofs done, {PerSecond:F1} a second, about {Left} left")]
+    private static partial void Progress(ILogger logger, ulong epoch, int done, int total, double perSecond, string left);
+}

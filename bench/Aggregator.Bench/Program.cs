@@ -13,6 +13,7 @@ using Aggregator.Bench;
 //   dotnet run -c Release --project bench/Aggregator.Bench -- latency [accounts] [ticks] [amqps://all@…, with AGGREGATOR_BUS_CREDENTIALS]
 //   dotnet run -c Release --project bench/Aggregator.Bench -- prover [runs]
 //   dotnet run -c Release --project bench/Aggregator.Bench -- tree-workers ACCOUNTS DEPTH K JOB_ACCOUNTS BROKER_URL CREDENTIALS_ROOT   (deploy/local/rabbitmq.sh start prints the last two)
+//   dotnet run -c Release --project bench/Aggregator.Bench -- proving-replicas ACCOUNTS BATCH BROKER_URL CREDENTIALS_ROOT
 //   dotnet run -c Release --project bench/Aggregator.Bench -- field [values]
 //   dotnet run -c Release --project bench/Aggregator.Bench -- api [accounts] [seconds] [subscribers] [eventsPerSecond]   (needs wrk)
 //   dotnet run -c Release --project bench/Aggregator.Bench -- api-inclusion [proofs] [precompute: true|false]
@@ -34,6 +35,13 @@ switch (mode)
             jobAccounts: int.Parse(args[4], CultureInfo.InvariantCulture),
             brokerUrl: args[5],
             credentialsRoot: args[6]);
+        break;
+    case "proving-replicas":
+        await ProvingReplicasBenchmark.RunAsync(
+            accounts: int.Parse(args[1], CultureInfo.InvariantCulture),
+            batch: int.Parse(args[2], CultureInfo.InvariantCulture),
+            brokerUrl: args[3],
+            credentialsRoot: args[4]);
         break;
     case "margin":
         MarginBenchmark.Run(

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using System.Text.Json.Nodes;
 using Aggregator.Commitment;
 using Aggregator.Composition;
@@ -52,19 +51,12 @@ internal static class TreeWorkersBenchmark
         {
             foreach (var cores in new[] { new[] { 0 }, new[] { 0, 1 } })
             {
-                var workers = cores.Select((core, i) => Worker(configPath, core, brokerUrl, credentialsRoot, i == 0 ? "tree-worker" : $"tree-worker-{i + 1}")).ToArray();
+                var workers = cores.Select((core, i) => RoleProcess.Start(configPath, "tree-worker", core, brokerUrl, credentialsRoot, i == 0 ? "tree-worker" : $"tree-worker-{i + 1}")).ToArray();
                 try
                 {
-                    foreach (var (process, log) in workers)
+                    foreach (var worker in workers)
                     {
-                        while (!Text(log).Contains("Bus started", StringComparison.Ordinal))
-                        {
-                            if (process.HasExited)
-                            {
-                                throw new InvalidOperationException($"a worker exited:\n{Text(log)}");
-                            }
-                            await Task.Delay(50);
-                        }
+                        await worker.WaitForAsync("Bus started", 1);
                     }
                     var transport = BusTransport.Parse(new UriBuilder(brokerUrl) { UserName = BusIdentity.Prover }.Uri.ToString(), Path.Combine(credentialsRoot, BusIdentity.Prover));
                     using var prover = AggregatorHost.Build(new HostPlan(transport));
@@ -80,11 +72,9 @@ internal static class TreeWorkersBenchmark
                 }
                 finally
                 {
-                    foreach (var (process, _) in workers)
+                    foreach (var worker in workers)
                     {
-                        process.Kill(entireProcessTree: true);
-                        process.WaitForExit();
-                        process.Dispose();
+                        worker.Dispose();
                     }
                 }
             }
@@ -93,32 +83,5 @@ internal static class TreeWorkersBenchmark
         {
             Directory.Delete(epochs, recursive: true);
         }
-    }
-
-    private static string Text(StringBuilder log)
-    {
-        lock (log)
-        {
-            return log.ToString();
-        }
-    }
-
-    private static (Process Process, StringBuilder Log) Worker(string config, int core, string brokerUrl, string credentialsRoot, string user)
-    {
-        var cli = Path.Combine(RepositoryPaths.Root, "src", "Aggregator.Cli", "bin", "Release", "net10.0", "aggregator.dll");
-        var url = new UriBuilder(brokerUrl) { UserName = user }.Uri.ToString();
-        var start = new ProcessStartInfo("taskset", ["-c", core.ToString(CultureInfo.InvariantCulture), "dotnet", "exec", cli,
-            "run", "--config", config, "--role", "tree-worker", "--bus", url, "--bus-credentials", Path.Combine(credentialsRoot, user)])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        var process = Process.Start(start) ?? throw new InvalidOperationException("the worker did not start");
-        var log = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return (process, log);
     }
 }

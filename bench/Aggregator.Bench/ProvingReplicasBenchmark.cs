@@ -10,7 +10,6 @@ using Aggregator.Testing;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Aggregator.Bench;
 
@@ -66,7 +65,7 @@ internal static class ProvingReplicasBenchmark
                     using var closing = AggregatorHost.Build(new HostPlan(transport));
                     await closing.StartAsync();
                     var clock = Stopwatch.StartNew();
-                    var (proved, _, _) = await InclusionBatches.ProveAllAsync(closing.Services.GetRequiredService<IBus>(), directory, 1, accounts, batch, TimeSpan.FromMinutes(10), NullLogger.Instance, CancellationToken.None);
+                    var proved = (await InclusionBatches.ProveAllAsync(closing.Services.GetRequiredService<IBus>(), directory, batch, null, CancellationToken.None)).Proved;
                     var seconds = clock.Elapsed.TotalSeconds;
                     await closing.StopAsync();
                     var label = cores.Length == 1 ? "1 replica, pinned to one core" : $"{cores.Length} replicas, one core each";

@@ -61,8 +61,9 @@ case "$role" in
     queues="prover(-inclusion|-attestation|-inclusion-all)?(_error|_skipped)?|$own"
     ;;
   operator)
-    says=$(types LedgerEntry EpochCloseRequested InclusionProofRequested CollateralAttestationRequested HealthRequested RiskRequested)
-    hears=$(types AccountsHealthChanged MarginCalls LiquidationsPlanned EpochClosed EpochCloseFailed ReservesObserved InsuranceFundChanged HedgeProposed DeleveragingPlanned)
+    # prover-inclusion-all: `prove inclusion --all --bus` hands an epoch's proving to the prover replicas.
+    says="$(types LedgerEntry EpochCloseRequested InclusionProofRequested CollateralAttestationRequested HealthRequested RiskRequested)|prover-inclusion-all"
+    hears="$(types AccountsHealthChanged MarginCalls LiquidationsPlanned EpochClosed EpochCloseFailed ReservesObserved InsuranceFundChanged HedgeProposed DeleveragingPlanned)|prover-inclusion-all"
     queues="$own"
     ;;
   api)

@@ -32,7 +32,7 @@ namespace Aggregator.Prover;
 /// announce. Nothing of the books or the reserves is taken from the bus. Each step leaves the epoch directory complete
 /// or untouched, so a close that is interrupted and asked again goes on from the last finished step.
 /// </summary>
-internal sealed partial class EpochCloser(ProverSettings settings, IProver prover, IHttpClientFactory httpFactory, IBus bus, EpochTrees trees, ILogger<EpochCloser> log)
+internal sealed partial class EpochCloser(ProverSettings settings, IProver prover, IHttpClientFactory httpFactory, IBus bus, ILogger<EpochCloser> log)
 {
     // One client for the role's life: its pooled connections are recycled by the handler (ChainHttp).
     private readonly HttpClient _http = ChainHttp.CreateClient(httpFactory);
@@ -77,8 +77,7 @@ internal sealed partial class EpochCloser(ProverSettings settings, IProver prove
             {
                 // Every account's file now, into the epoch's inclusion/ folder (served from there), in batches
                 // that every prover replica takes; a close asked again keeps the files already proved and valid.
-                var leaves = trees.Get(directory).Tree.LeafCount;
-                var all = await InclusionBatches.ProveAllAsync(bus, directory, epoch, leaves, settings.InclusionBatchAccounts, TimeSpan.FromSeconds(10), log, cancellationToken).ConfigureAwait(false);
+                var all = await InclusionBatches.ProveAllAsync(bus, directory, settings.InclusionBatchAccounts, new LoggedInclusionProgress(log, epoch, TimeSpan.FromSeconds(10)), cancellationToken).ConfigureAwait(false);
                 ProvedAll(log, epoch, all.Proved, all.Kept, all.Elapsed.TotalSeconds);
             }
             var manifest = EpochDirectory.ReadManifest(directory);

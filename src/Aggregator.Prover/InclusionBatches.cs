@@ -48,22 +48,27 @@ internal sealed partial class InclusionBatchConsumer(ProverSettings settings, IP
 }
 
 /// <summary>
-/// The closing prover's side: sends one batch per range of leaves to "prover-inclusion-all" (declared by
-/// the send: batches wait there for replicas), and waits until every batch is marked done, reporting the
-/// accounts done per second and the time left. A run asked again sends every batch again: each file
-/// already there is verified and kept, not proved again.
+/// The side that asks (a closing prover, or `aggregator prove inclusion --all --bus`): sends one batch per
+/// range of leaves to "prover-inclusion-all" (declared by the send: batches wait there for replicas), and
+/// waits until every batch is marked done, reporting progress as batches finish. A run asked again sends
+/// every batch again: each file already there is verified and kept, not proved again.
 /// </summary>
-internal static partial class InclusionBatches
+public static class InclusionBatches
 {
     public const string QueueName = "prover-inclusion-all";
     public const string Folder = "inclusion";
     private const string MarkFolder = ".inclusion-batches";
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>Proved and kept, over every batch, once all are done.</summary>
-    public static async Task<(int Proved, int Kept, TimeSpan Elapsed)> ProveAllAsync(
-        ISendEndpointProvider sender, string directory, ulong epoch, int leafCount, int batchAccounts, TimeSpan reportEvery, ILogger log, CancellationToken cancellationToken)
+    /// <summary>Every account's inclusion file of the epoch in <paramref name="directory"/>, by the prover replicas; what they proved and kept.</summary>
+    /// <param name="directory">The epoch's directory, on the volume the replicas share (where they find it by its epoch).</param>
+    public static async Task<EpochProofs.InclusionProgress> ProveAllAsync(
+        ISendEndpointProvider sender, string directory, int batchAccounts, IProgress<EpochProofs.InclusionProgress>? progress, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(sender);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchAccounts, 1);
+        var epoch = Commitment.EpochDirectory.ReadManifest(directory).Epoch;
+        var leafCount = Commitment.EpochDirectory.ReadTree(directory).LeafCount;
         var marks = Path.Combine(directory, MarkFolder);
         if (Directory.Exists(marks))
         {
@@ -78,21 +83,20 @@ internal static partial class InclusionBatches
         var endpoint = await sender.GetSendEndpoint(new Uri($"queue:{QueueName}")).ConfigureAwait(false);
         await endpoint.SendBatch(batches.Select(b => new InclusionBatchRequested(epoch, b.Start, b.End)), cancellationToken).ConfigureAwait(false);
         var clock = Stopwatch.StartNew();
-        var sinceReport = Stopwatch.StartNew();
+        var reported = -1;
         while (true)
         {
             var finished = batches.Select(b => Mark(directory, b.Start, b.End)).Where(m => m is not null).Select(m => m!.Value).ToArray();
-            var accounts = finished.Sum(m => m.Proved + m.Kept);
+            var (proved, kept) = (finished.Sum(m => m.Proved), finished.Sum(m => m.Kept));
+            var now = new EpochProofs.InclusionProgress(proved + kept, leafCount, proved, kept, clock.Elapsed);
+            if (finished.Length != reported)
+            {
+                progress?.Report(now);
+                reported = finished.Length;
+            }
             if (finished.Length == batches.Count)
             {
-                return (finished.Sum(m => m.Proved), finished.Sum(m => m.Kept), clock.Elapsed);
-            }
-            if (sinceReport.Elapsed >= reportEvery)
-            {
-                var perSecond = accounts / clock.Elapsed.TotalSeconds;
-                var left = perSecond > 0 ? TimeSpan.FromSeconds((leafCount - accounts) / perSecond).ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture) : "unknown";
-                Progress(log, epoch, accounts, leafCount, perSecond, left);
-                sinceReport.Restart();
+                return now;
             }
             await Task.Delay(Poll, cancellationToken).ConfigureAwait(false);
         }
@@ -119,6 +123,25 @@ internal static partial class InclusionBatches
     private static string MarkPath(string directory, int start, int end) =>
         Path.Combine(directory, MarkFolder, string.Create(CultureInfo.InvariantCulture, $"{start:D10}-{end:D10}"));
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "epoch {Epoch}: {Done} of {Total} accounts' inclusion proofs done, {PerSecond:F1} a second, about {Left} left")]
+}
+
+/// <summary>An all-accounts proving's progress in the prover's log, at most every <paramref name="every"/>: accounts done, a second, and the time left.</summary>
+internal sealed partial class LoggedInclusionProgress(ILogger log, ulong epoch, TimeSpan every) : IProgress<EpochProofs.InclusionProgress>
+{
+    private readonly Stopwatch _sinceLine = Stopwatch.StartNew();
+
+    public void Report(EpochProofs.InclusionProgress value)
+    {
+        if (value.Done != value.Total && _sinceLine.Elapsed < every)
+        {
+            return;
+        }
+        _sinceLine.Restart();
+        var perSecond = value.Done / Math.Max(value.Elapsed.TotalSeconds, 1e-9);
+        var left = EpochProofs.TimeLeft(value);
+        Progress(log, epoch, value.Done, value.Total, perSecond, left);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "epoch {Epoch}: {Done} of {Total} accounts' inclusion proofs done, {PerSecond:F1} a second, {Left} left")]
     private static partial void Progress(ILogger logger, ulong epoch, int done, int total, double perSecond, string left);
 }

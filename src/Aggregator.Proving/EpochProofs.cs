@@ -159,6 +159,14 @@ public sealed class EpochProofs(IProver prover)
     /// <param name="Precomputation">Time spent building the native prover's window multiples (zero when it did not pay).</param>
     public sealed record InclusionProgress(int Done, int Total, int Proved, int Kept, TimeSpan Elapsed, TimeSpan Precomputation = default);
 
+    /// <summary>The time left at the rate so far, as hh:mm:ss ("unknown" before anything is done).</summary>
+    public static string TimeLeft(InclusionProgress progress)
+    {
+        ArgumentNullException.ThrowIfNull(progress);
+        var perSecond = progress.Done / Math.Max(progress.Elapsed.TotalSeconds, 1e-9);
+        return progress.Done == 0 ? "unknown" : TimeSpan.FromSeconds((progress.Total - progress.Done) / perSecond).ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture);
+    }
+
     /// <summary>
     /// Proofs still to make from which the native prover builds its window multiples first: for
     /// inclusion(20, 4) they cost about 14 s once and save about 0.1 s per proof (bench/RESULTS.md).

@@ -2,7 +2,9 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Aggregator.Core.Errors;
+using Aggregator.Prover;
 using Aggregator.Proving;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Aggregator.Cli.Commands;
 
@@ -121,10 +123,17 @@ internal static class ProveCommand
         var output = new Option<string?>("--out") { Description = "Where to write: the account's file (default DIR/inclusion/<account>.json), or with --all the directory (default DIR/inclusion)" };
         var prover = ProverOption();
         var keys = KeysOption();
+        var bus = new BusOptions(required: false, defaultBus: "none");
+        bus.Bus.Description = "With --all: amqps://operator@host:port/vhost of the running services, to have their prover replicas prove the epoch in batches (the epoch's directory must be on the volume they share); absent, this process proves";
+        var batch = new Option<int>("--batch") { Description = "With --all over the bus: accounts per batch (default 256)", DefaultValueFactory = _ => 256 };
         var command = new Command("inclusion", "Prove that an account is counted with its balances; writes the file handed to that account, which names no other account.")
         {
-            epoch, account, all, output, prover, keys,
+            epoch, account, all, output, prover, keys, batch,
         };
+        foreach (var option in bus.All)
+        {
+            command.Options.Add(option);
+        }
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var directory = parseResult.GetValue(epoch)!;
@@ -135,6 +144,23 @@ internal static class ProveCommand
                 throw new InputException("give either --account ID or --all", field: "--account");
             }
             context.WarnIfKeysInsecure();
+            if (every && parseResult.GetValue(bus.Bus) != "none")
+            {
+                if (parseResult.GetValue(output) is not null)
+                {
+                    throw new InputException("the prover replicas write into the epoch's inclusion/ folder: --out does not go with --bus", field: "--out");
+                }
+                if (parseResult.GetValue(batch) < 1)
+                {
+                    throw new InputException("--batch is a number of accounts, at least 1", field: "--batch");
+                }
+                var transport = bus.Parse(parseResult);
+                var replicas = await BusClient.RunAsync(transport, services => InclusionBatches.ProveAllAsync(
+                    services.GetRequiredService<MassTransit.IBus>(), directory, parseResult.GetValue(batch), new ProgressLines(context), cancellationToken), cancellationToken).ConfigureAwait(false);
+                context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{replicas.Total} inclusion proofs in {Path.Combine(directory, InclusionBatches.Folder)} by the prover replicas: {replicas.Proved} proved in {replicas.Elapsed.TotalSeconds:F1} s, {replicas.Kept} kept from an earlier run"));
+                return ExitCodes.Success;
+            }
             var chosen = Prover(context, parseResult, prover, keys);
             var proofs = new EpochProofs(chosen);
             if (!every)
@@ -182,7 +208,7 @@ internal static class ProveCommand
             }
             _sinceLine.Restart();
             var rate = value.Proved / Math.Max(value.Elapsed.TotalSeconds, 1e-9);
-            var line = string.Create(CultureInfo.InvariantCulture, $"inclusion proofs: {value.Done:N0} of {value.Total:N0} ({value.Kept:N0} kept), {rate:F2} proofs/s");
+            var line = string.Create(CultureInfo.InvariantCulture, $"inclusion proofs: {value.Done:N0} of {value.Total:N0} ({value.Kept:N0} kept), {rate:F2} proofs/s, {EpochProofs.TimeLeft(value)} left");
             if (context.Interactive)
             {
                 context.Error.Write($"\r{line}");

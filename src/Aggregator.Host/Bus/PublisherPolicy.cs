@@ -51,8 +51,8 @@ internal static class PublisherPolicy
         [typeof(DeleveragingPlanned)] = [BusIdentity.Risk],
         // The tree's jobs from the prover alone: a forged one costs workers time, and writes nothing the prover did not plan.
         [typeof(TreeJobRequested)] = [BusIdentity.Prover],
-        // The all-accounts proving's batches from the closing prover alone, to every replica.
-        [typeof(InclusionBatchRequested)] = [BusIdentity.Prover],
+        // The all-accounts proving's batches, to every replica: from the closing prover, or the operator's `prove inclusion --all --bus`.
+        [typeof(InclusionBatchRequested)] = [BusIdentity.Prover, BusIdentity.Operator],
     };
 
     /// <summary>Why <paramref name="publisher"/> may not send <paramref name="message"/>, or null when it may.</summary>

@@ -7,7 +7,6 @@ using Aggregator.Testing;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Aggregator.IntegrationTests.Bus;
 
@@ -63,10 +62,12 @@ public sealed class ProvingReplicasTests(RabbitMqBroker broker) : IDisposable
         // The killed replica's batch was proved again by the survivor: it started every batch there is.
         Assert.Equal(Accounts / 2, System.Text.RegularExpressions.Regex.Count(survivor.Log, "inclusion batch done"));
 
-        // Asked again (a close resumed): every file is verified against the manifest and kept, none proved.
-        var (provedAgain, keptAgain) = await ProveAllAsync(directory, batch: 4);
-        Assert.Equal(0, provedAgain);
-        Assert.Equal(Accounts, keptAgain);
+        // Asked again, by the operator's CLI this time: every file is verified against the manifest and kept, none proved.
+        var again = CliRunner.Run(["prove", "inclusion", "--epoch", directory, "--all", "--batch", "4", .. broker.BusArguments(Host.Bus.BusIdentity.Operator)]);
+        Assert.True(again.Exit == 0, again.Error + survivor.Log);
+        Assert.Contains($"{Accounts} inclusion proofs in {Path.Combine(directory, "inclusion")} by the prover replicas: 0 proved", again.Output, StringComparison.Ordinal);
+        Assert.Contains($"{Accounts} kept from an earlier run", again.Output, StringComparison.Ordinal);
+        Assert.Contains($"inclusion proofs: {Accounts} of {Accounts} ({Accounts} kept)", again.Error, StringComparison.Ordinal);
 
         // A file tampered with is not kept: it is proved again, and verifies.
         var tampered = Directory.GetFiles(Path.Combine(directory, "inclusion"), "*.json").Order(StringComparer.Ordinal).First();
@@ -88,8 +89,9 @@ public sealed class ProvingReplicasTests(RabbitMqBroker broker) : IDisposable
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
-            var (proved, kept, _) = await InclusionBatches.ProveAllAsync(host.Services.GetRequiredService<IBus>(), directory, Epoch, Accounts, batch, TimeSpan.FromSeconds(1), NullLogger.Instance, timeout.Token);
-            return (proved, kept);
+            var done = await InclusionBatches.ProveAllAsync(host.Services.GetRequiredService<IBus>(), directory, batch, null, timeout.Token);
+            Assert.Equal(Accounts, done.Total);
+            return (done.Proved, done.Kept);
         }
         finally
         {

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json.Nodes;
 using Aggregator.Commitment;
 using Aggregator.Composition;
 using Aggregator.Composition.Configuration;
@@ -27,15 +26,7 @@ internal static class ProvingReplicasBenchmark
         Console.WriteLine();
         using var folder = new DeployConfigFolder();
         var epochs = Directory.CreateTempSubdirectory("aggregator-bench-proving-").FullName;
-        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(folder.Path, "aggregator.json")))!;
-        var section = config["epochs"]!.AsObject();
-        section["publisherKeyFile"] = "publisher.key";
-        section["directory"] = epochs;
-        section.Remove("registry");
-        section.Remove("closeEverySeconds");
-        section["window"] = new JsonObject { ["seconds"] = 3600, ["samples"] = 4 };
-        var configPath = Path.Combine(folder.Path, "prover.json");
-        File.WriteAllText(configPath, config.ToJsonString());
+        var configPath = folder.WithEpochs(epochs);
         var parameters = RunConfigFile.Read(configPath).Prover!.Parameters;
         var random = new Random(42);
         var rows = Enumerable.Range(0, accounts)
@@ -53,16 +44,11 @@ internal static class ProvingReplicasBenchmark
                 {
                     Directory.Delete(Path.Combine(directory, InclusionBatches.Folder), recursive: true); // every proof made again
                 }
-                var replicas = cores.Select((core, i) => RoleProcess.Start(configPath, "prover", core, brokerUrl, credentialsRoot, i == 0 ? "prover" : $"prover-{i + 1}")).ToArray();
+                // Once both circuits' window multiples are built, as a running prover holds them.
+                var replicas = await RoleProcess.StartOnCoresAsync(configPath, "prover", cores, brokerUrl, credentialsRoot, "window multiples of", 2);
                 try
                 {
-                    foreach (var replica in replicas)
-                    {
-                        // Both circuits' window multiples, as a running prover holds them.
-                        await replica.WaitForAsync("window multiples of", 2);
-                    }
-                    var transport = BusTransport.Parse(new UriBuilder(brokerUrl) { UserName = BusIdentity.Prover }.Uri.ToString(), Path.Combine(credentialsRoot, BusIdentity.Prover));
-                    using var closing = AggregatorHost.Build(new HostPlan(transport));
+                    using var closing = AggregatorHost.Build(new HostPlan(RoleProcess.Transport(brokerUrl, credentialsRoot, BusIdentity.Prover)));
                     await closing.StartAsync();
                     var clock = Stopwatch.StartNew();
                     var proved = (await InclusionBatches.ProveAllAsync(closing.Services.GetRequiredService<IBus>(), directory, batch, null, CancellationToken.None)).Proved;

@@ -13,6 +13,21 @@ internal sealed class RoleProcess : IDisposable
 
     private RoleProcess(Process process) => _process = process;
 
+    /// <summary>One process of <paramref name="role"/> per core, each as its own user: ROLE, ROLE-2, …; each once it has printed <paramref name="ready"/> <paramref name="times"/> times.</summary>
+    public static async Task<RoleProcess[]> StartOnCoresAsync(string config, string role, int[] cores, string brokerUrl, string credentialsRoot, string ready, int times)
+    {
+        var processes = cores.Select((core, i) => Start(config, role, core, brokerUrl, credentialsRoot, i == 0 ? role : $"{role}-{i + 1}")).ToArray();
+        foreach (var process in processes)
+        {
+            await process.WaitForAsync(ready, times);
+        }
+        return processes;
+    }
+
+    /// <summary>The transport of <paramref name="user"/> on a broker as deploy/local/rabbitmq.sh starts it.</summary>
+    public static Aggregator.Host.Bus.BusTransport Transport(string brokerUrl, string credentialsRoot, string user) =>
+        Aggregator.Host.Bus.BusTransport.Parse(new UriBuilder(brokerUrl) { UserName = user }.Uri.ToString(), Path.Combine(credentialsRoot, user));
+
     public static RoleProcess Start(string config, string role, int core, string brokerUrl, string credentialsRoot, string user)
     {
         var cli = Path.Combine(RepositoryPaths.Root, "src", "Aggregator.Cli", "bin", "Release", "net10.0", "aggregator.dll");

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json.Nodes;
 using Aggregator.Commitment;
 using Aggregator.Composition;
 using Aggregator.Core.Assets;
@@ -42,24 +41,15 @@ internal static class TreeWorkersBenchmark
 
         using var config = new DeployConfigFolder();
         var epochs = Directory.CreateTempSubdirectory("aggregator-bench-tree-").FullName;
-        var configPath = Path.Combine(config.Path, "tree-worker.json");
-        var document = JsonNode.Parse(File.ReadAllText(Path.Combine(config.Path, "aggregator.json")))!;
-        document["epochs"]!["publisherKeyFile"] = "publisher.key";
-        document["epochs"]!["directory"] = epochs;
-        File.WriteAllText(configPath, document.ToJsonString());
+        var configPath = config.WithEpochs(epochs);
         try
         {
             foreach (var cores in new[] { new[] { 0 }, new[] { 0, 1 } })
             {
-                var workers = cores.Select((core, i) => RoleProcess.Start(configPath, "tree-worker", core, brokerUrl, credentialsRoot, i == 0 ? "tree-worker" : $"tree-worker-{i + 1}")).ToArray();
+                var workers = await RoleProcess.StartOnCoresAsync(configPath, "tree-worker", cores, brokerUrl, credentialsRoot, "Bus started", 1);
                 try
                 {
-                    foreach (var worker in workers)
-                    {
-                        await worker.WaitForAsync("Bus started", 1);
-                    }
-                    var transport = BusTransport.Parse(new UriBuilder(brokerUrl) { UserName = BusIdentity.Prover }.Uri.ToString(), Path.Combine(credentialsRoot, BusIdentity.Prover));
-                    using var prover = AggregatorHost.Build(new HostPlan(transport));
+                    using var prover = AggregatorHost.Build(new HostPlan(RoleProcess.Transport(brokerUrl, credentialsRoot, BusIdentity.Prover)));
                     await prover.StartAsync();
                     clock.Restart();
                     var (tree, work) = await DistributedTree.BuildAsync(prover.Services.GetRequiredService<IBus>(), epochs, 1, parameters, rows, secret, jobAccounts, NullLogger.Instance, CancellationToken.None);

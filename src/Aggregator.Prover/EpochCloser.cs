@@ -185,10 +185,16 @@ internal sealed partial class EpochCloser(ProverSettings settings, IProver prove
         var (tree, work) = settings.TreeJobAccounts is { } jobAccounts
             ? await DistributedTree.BuildAsync(bus, settings.Directory, epoch, settings.Parameters, rows, secret, jobAccounts, log, cancellationToken).ConfigureAwait(false)
             : (MerkleSumTree.Build(settings.Parameters, rows, secret, cancellationToken: cancellationToken), null);
-        EpochDirectory.Write(directory, tree, secret, epoch, publisher, DateTimeOffset.UtcNow,
-            new Dictionary<string, string> { [EpochProofs.ReservesEvidenceFile] = ReservesReportFile.Serialize(counted.Report) },
-            [.. heights.Select(h => new EpochManifest.HeightEntry(h.Chain.ToString(), h.Height, h.BlockHash))], liabilities.Time);
-        work?.Delete();
+        try
+        {
+            EpochDirectory.Write(directory, tree, secret, epoch, publisher, DateTimeOffset.UtcNow,
+                new Dictionary<string, string> { [EpochProofs.ReservesEvidenceFile] = ReservesReportFile.Serialize(counted.Report) },
+                [.. heights.Select(h => new EpochManifest.HeightEntry(h.Chain.ToString(), h.Height, h.BlockHash))], liabilities.Time);
+        }
+        finally
+        {
+            work?.Delete(); // its copy of the secret goes whether the epoch was written or not
+        }
         var described = Describe(heights);
         Committed(log, epoch, rows.Count, liabilities.Time, described);
     }

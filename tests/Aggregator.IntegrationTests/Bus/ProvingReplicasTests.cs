@@ -33,7 +33,8 @@ public sealed class ProvingReplicasTests(RabbitMqBroker broker) : IDisposable
     [Fact]
     public async Task A_replica_killed_mid_batch_leaves_it_to_the_other_and_a_second_run_keeps_every_verified_file()
     {
-        var config = Config();
+        // No window multiples: a dozen proofs would not repay them.
+        var config = _config.WithEpochs(_epochs, precomputeBases: false);
         var directory = Path.Combine(_epochs, Epoch.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var parameters = RunConfigFile.Read(config).Prover!.Parameters;
         var random = new Random(26);
@@ -97,22 +98,5 @@ public sealed class ProvingReplicasTests(RabbitMqBroker broker) : IDisposable
         {
             await host.StopAsync();
         }
-    }
-
-    // The deployment's example configuration, on this test's epochs directory: no registry (windows
-    // instead), no schedule, no window multiples (a dozen proofs would not repay them).
-    private string Config()
-    {
-        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(_config.Path, "aggregator.json")))!;
-        var epochs = config["epochs"]!.AsObject();
-        epochs["publisherKeyFile"] = "publisher.key";
-        epochs["directory"] = _epochs;
-        epochs.Remove("registry");
-        epochs.Remove("closeEverySeconds");
-        epochs["window"] = new JsonObject { ["seconds"] = 3600, ["samples"] = 4 };
-        epochs["precomputeBases"] = false;
-        var path = Path.Combine(_config.Path, "prover.json");
-        File.WriteAllText(path, config.ToJsonString());
-        return path;
     }
 }

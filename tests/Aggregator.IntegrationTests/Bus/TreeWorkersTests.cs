@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Aggregator.Commitment;
 using Aggregator.Composition;
 using Aggregator.Prover;
@@ -103,15 +102,8 @@ public sealed class TreeWorkersTests(RabbitMqBroker broker) : IDisposable
         }
     }
 
-    private ServiceProcess Worker(int index)
-    {
-        var config = JsonNode.Parse(File.ReadAllText(Path.Combine(_config.Path, "aggregator.json")))!;
-        config["epochs"]!["publisherKeyFile"] = "publisher.key";
-        config["epochs"]!["directory"] = _epochs;
-        var path = Path.Combine(_config.Path, "tree-worker.json");
-        File.WriteAllText(path, config.ToJsonString());
-        return ServiceProcess.Run(path, "tree-worker", broker.BusArguments(index == 1 ? "tree-worker" : $"tree-worker-{index}"));
-    }
+    private ServiceProcess Worker(int index) =>
+        ServiceProcess.Run(_config.WithEpochs(_epochs), "tree-worker", broker.BusArguments(index == 1 ? "tree-worker" : $"tree-worker-{index}"));
 
     // The prover's side, as its epoch close runs it: as the prover's broker user.
     private async Task<MerkleSumTree> BuildAsync(ulong epoch, CommitmentParameters parameters, IReadOnlyList<LiabilityRow> rows, int jobAccounts)

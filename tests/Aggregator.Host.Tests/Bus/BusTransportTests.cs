@@ -52,6 +52,8 @@ public sealed class BusTransportTests : IDisposable
     [InlineData("adapter", "engine", "0/1", "is not a engine's")]
     [InlineData("engine-0-of-2", "engine", "1/2", "that one is 'engine-1-of-2'")]
     [InlineData("engine", "all", "0/1", "is not a all's")]
+    [InlineData("tree-worker", "prover", "0/1", "is not a prover's")]
+    [InlineData("prover", "tree-worker", "0/1", "is not a tree-worker's")]
     public void A_role_run_under_another_roles_user_is_refused(string user, string role, string partition, string reason)
     {
         var transport = BusTransport.Parse($"amqps://{user}@broker.internal/", _credentials);
@@ -62,6 +64,7 @@ public sealed class BusTransportTests : IDisposable
     [Fact]
     public void The_all_user_runs_every_role_and_a_partition_its_own()
     {
+        BusTransport.Parse("amqps://tree-worker-7@broker.internal/", _credentials).RequireRole("tree-worker");
         BusTransport.Parse("amqps://all@broker.internal/", _credentials).RequireRole("engine", EnginePartition.Parse("1/2"));
         BusTransport.Parse("amqps://engine-1-of-2@broker.internal/", _credentials).RequireRole("engine", EnginePartition.Parse("1/2"));
     }

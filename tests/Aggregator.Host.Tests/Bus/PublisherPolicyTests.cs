@@ -61,8 +61,11 @@ public class PublisherPolicyTests
             (new DeleveragingCandidatesRequested("perp:alice:p1", "alice", [], DateTimeOffset.UtcNow), ["risk"]),
             (new DeleveragingCandidatesReported("perp:alice:p1", 0, 1, [], DateTimeOffset.UtcNow), ["engine"]),
             (new DeleveragingPlanned("perp:alice:p1", "alice", [], [], DateTimeOffset.UtcNow), ["risk"]),
+            // A tree worker may write into its own queue, but a job it wrote itself is not taken.
+            (new TreeJobRequested(1, new string('a', 32), "identities", 0, 64), ["prover"]),
+            (new InclusionBatchRequested(1, 0, 64), ["prover", "operator"]),
         };
-        string[] users = ["adapter", "oracle", "engine", "prover", "operator", "api", "risk"];
+        string[] users = ["adapter", "oracle", "engine", "prover", "operator", "api", "risk", "tree-worker", "tree-worker-2"];
         foreach (var (message, senders) in cases)
         {
             foreach (var user in users)

@@ -270,31 +270,62 @@ public static class EpochDirectory
         }
     }
 
-    private static (Fr[][] Hashes, ulong[][] Sums) ReadLevels(string path, CommitmentParameters parameters)
+    /// <summary>
+    /// The number of accounts in the epoch's private tree, from its header alone (the whole tree is not
+    /// read): for work split by leaf ranges.
+    /// </summary>
+    /// <exception cref="InputException">Missing or malformed files.</exception>
+    public static int LeafCount(string directory)
+    {
+        var path = Path.Combine(directory, PrivateFolder, TreeFile);
+        using var reader = OpenTree(path);
+        try
+        {
+            return (int)ReadLevelCounts(reader, path, ReadManifest(directory).Parameters())[0];
+        }
+        catch (Exception error) when (error is EndOfStreamException or ArgumentException)
+        {
+            throw new InputException($"truncated or corrupt tree: {error.Message}", file: path);
+        }
+    }
+
+    private static BinaryReader OpenTree(string path)
     {
         if (!File.Exists(path))
         {
             throw new InputException("the epoch's private tree is missing", file: path);
         }
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
-        using var reader = new BinaryReader(stream);
+        return new BinaryReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20));
+    }
+
+    // tree.bin's header: the magic, depth and K checked against the parameters, and each level's node count against the one below.
+    private static long[] ReadLevelCounts(BinaryReader reader, string path, CommitmentParameters parameters)
+    {
+        if (!reader.ReadBytes(TreeMagic.Length).AsSpan().SequenceEqual(TreeMagic)
+            || reader.ReadUInt32() != parameters.Depth || reader.ReadUInt32() != parameters.AssetCount)
+        {
+            throw new InputException("not a tree of this manifest's depth and assets", file: path);
+        }
+        var counts = new long[parameters.Depth + 1];
+        for (var level = 0; level <= parameters.Depth; level++)
+        {
+            counts[level] = (long)reader.ReadUInt64();
+            var expected = level == 0 ? counts[0] : (counts[level - 1] + 1) / 2;
+            if (counts[level] != expected || counts[0] > parameters.Capacity)
+            {
+                throw new InputException($"level {level} holds {counts[level]} nodes, expected {expected}", file: path);
+            }
+        }
+        return counts;
+    }
+
+    private static (Fr[][] Hashes, ulong[][] Sums) ReadLevels(string path, CommitmentParameters parameters)
+    {
+        using var reader = OpenTree(path);
+        var stream = reader.BaseStream;
         try
         {
-            if (!reader.ReadBytes(TreeMagic.Length).AsSpan().SequenceEqual(TreeMagic)
-                || reader.ReadUInt32() != parameters.Depth || reader.ReadUInt32() != parameters.AssetCount)
-            {
-                throw new InputException("not a tree of this manifest's depth and assets", file: path);
-            }
-            var counts = new long[parameters.Depth + 1];
-            for (var level = 0; level <= parameters.Depth; level++)
-            {
-                counts[level] = (long)reader.ReadUInt64();
-                var expected = level == 0 ? counts[0] : (counts[level - 1] + 1) / 2;
-                if (counts[level] != expected || counts[0] > parameters.Capacity)
-                {
-                    throw new InputException($"level {level} holds {counts[level]} nodes, expected {expected}", file: path);
-                }
-            }
+            var counts = ReadLevelCounts(reader, path, parameters);
             var hashes = new Fr[parameters.Depth + 1][];
             var sums = new ulong[parameters.Depth + 1][];
             var k = parameters.AssetCount;

@@ -35,10 +35,14 @@ public sealed class TreeWork
 
     private readonly CommitmentParameters _parameters;
 
-    private TreeWork(string folder, TreePlan plan)
+    // The rows, when this is the prover's own instance (they are in its memory already); a worker reads its range.
+    private readonly IReadOnlyList<LiabilityRow>? _rows;
+
+    private TreeWork(string folder, TreePlan plan, IReadOnlyList<LiabilityRow>? rows = null)
     {
         Folder = folder;
         Plan = plan;
+        _rows = rows;
         _parameters = EpochManifest.ParametersOf(plan.Depth, plan.Assets, "the tree plan's");
     }
 
@@ -98,7 +102,7 @@ public sealed class TreeWork
         var plan = new TreePlan(parameters.Depth, [.. parameters.Assets.Select(a => new EpochManifest.AssetEntry(a.Id.Symbol, a.ProofDecimals))],
             rows.Count, (int)Math.Min(jobAccounts, parameters.Capacity));
         SafeFile.WriteAtomically(Path.Combine(folder, PlanFile), JsonSerializer.Serialize(plan, Json) + "\n", ownerOnly: true);
-        return new TreeWork(folder, plan);
+        return new TreeWork(folder, plan, rows);
     }
 
     /// <summary>A prepared folder, as a worker finds it.</summary>
@@ -169,7 +173,7 @@ public sealed class TreeWork
     {
         var n = (int)Plan.Accounts;
         var k = _parameters.AssetCount;
-        var rows = ReadRows(0, n);
+        var rows = _rows ?? ReadRows(0, n);
         var salts = new Fr[n];
         var idHashes = new Fr[n];
         var leafHashes = new Fr[n];

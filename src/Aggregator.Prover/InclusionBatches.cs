@@ -68,7 +68,7 @@ public static class InclusionBatches
         ArgumentNullException.ThrowIfNull(sender);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchAccounts, 1);
         var epoch = Commitment.EpochDirectory.ReadManifest(directory).Epoch;
-        var leafCount = Commitment.EpochDirectory.ReadTree(directory).LeafCount;
+        var leafCount = Commitment.EpochDirectory.LeafCount(directory); // the replicas load the tree, not the asker
         var marks = Path.Combine(directory, MarkFolder);
         if (Directory.Exists(marks))
         {

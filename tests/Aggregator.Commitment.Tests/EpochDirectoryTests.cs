@@ -121,4 +121,17 @@ public sealed class EpochDirectoryTests : IDisposable
         var error = Assert.Throws<InputException>(() => EpochDirectory.ReadManifest(directory));
         Assert.Equal((path, field), (error.File, error.Field));
     }
+
+    [Fact]
+    public void The_leaf_count_comes_from_the_tree_header_and_a_truncated_one_is_an_error()
+    {
+        var parameters = CommitmentFixtures.Parameters("BTC:8,ETH:8", 8);
+        var directory = Path.Combine(_workspace, "leaf-count");
+        EpochDirectory.Write(directory, MerkleSumTree.Build(parameters, CommitmentFixtures.RandomRows(37, 2, seed: 4), EpochSecret.Generate()), EpochSecret.Generate(), 7, Publisher, DateTimeOffset.UnixEpoch);
+        Assert.Equal(37, EpochDirectory.LeafCount(directory));
+        var tree = Path.Combine(directory, "private", EpochDirectory.TreeFile);
+        File.WriteAllBytes(tree, File.ReadAllBytes(tree)[..20]);
+        var error = Assert.Throws<InputException>(() => EpochDirectory.LeafCount(directory));
+        Assert.Equal(tree, error.File);
+    }
 }

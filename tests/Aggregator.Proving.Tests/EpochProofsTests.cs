@@ -8,6 +8,19 @@ namespace Aggregator.Proving.Tests;
 [Collection(ProvenEpochGroup.Name)]
 public class EpochProofsTests(ProvenEpochFixture epoch)
 {
+    [Theory]
+    [InlineData(-1, 2)]
+    [InlineData(0, 1_000_000)]
+    [InlineData(3, 2)]
+    public async Task A_batch_outside_the_epochs_leaves_is_refused_before_anything_is_proved(int start, int end)
+    {
+        var output = Path.Combine(Path.GetTempPath(), $"batch-{Guid.NewGuid():N}");
+        var error = await Assert.ThrowsAsync<InputException>(() => new EpochProofs(new SnarkjsProver(epoch.CircuitsDirectory))
+            .ProveInclusionsAsync(epoch.EpochDirectory, epoch.Tree, output, VerificationKeys.Installed(), start, end));
+        Assert.Equal("range", error.Field);
+        Assert.False(Directory.Exists(output));
+    }
+
     [Fact]
     public void Solvency_proof_carries_the_commitment_its_binding_and_the_reserves_rounded_down()
     {

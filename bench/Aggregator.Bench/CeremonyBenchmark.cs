@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Aggregator.Prover.Ceremony;
+using Aggregator.Proving.Ceremony;
 using Nethereum.Signer;
 
 namespace Aggregator.Bench;

@@ -8,9 +8,9 @@ public sealed record CliContext(TextWriter Output, TextWriter Error, bool Intera
     /// <summary>Every command that proves, verifies or publishes says so while the pinned keys are insecure.</summary>
     public void WarnIfKeysInsecure()
     {
-        if (Prover.Ceremony.KeySecurity.InsecureBecause(VerificationKeys.Installed().Directory, publisher: null).Count > 0)
+        if (Proving.Ceremony.KeySecurity.InsecureBecause(VerificationKeys.Installed().Directory, publisher: null).Count > 0)
         {
-            Error.WriteLine(Prover.Ceremony.KeySecurity.Warning);
+            Error.WriteLine(Proving.Ceremony.KeySecurity.Warning);
         }
     }
 }

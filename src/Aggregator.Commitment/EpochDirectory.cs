@@ -23,7 +23,7 @@ public static class EpochDirectory
 
     private static readonly byte[] TreeMagic = "AGGTREE1"u8.ToArray();
 
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    private static JsonSerializerOptions Json => CommitmentJson.Default.Options;
 
     // The private files are the institution's alone: owner-only on Unix (0700 folder, 0600 files).
     private const UnixFileMode OwnerOnlyFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
@@ -67,7 +67,7 @@ public static class EpochDirectory
             {
                 File.WriteAllText(Path.Combine(staging, Path.GetFileName(name)), contents);
             }
-            File.WriteAllText(Path.Combine(staging, ManifestFile), JsonSerializer.Serialize(manifest, Json) + "\n");
+            File.WriteAllText(Path.Combine(staging, ManifestFile), JsonSerializer.Serialize(manifest, CommitmentJson.Default.EpochManifest) + "\n");
             Directory.Move(staging, target);
         }
         catch
@@ -85,7 +85,7 @@ public static class EpochDirectory
     public static void UpdateManifest(string directory, EpochManifest manifest)
     {
         var path = Path.Combine(directory, ManifestFile);
-        SafeFile.WriteAtomically(path, JsonSerializer.Serialize(manifest, Json) + "\n");
+        SafeFile.WriteAtomically(path, JsonSerializer.Serialize(manifest, CommitmentJson.Default.EpochManifest) + "\n");
     }
 
     /// <summary>Writes a JSON document in the epoch's style (indented, camelCase, final newline), atomically.</summary>
@@ -122,7 +122,7 @@ public static class EpochDirectory
         }
         try
         {
-            var manifest = JsonSerializer.Deserialize<EpochManifest>(File.ReadAllText(path), Json);
+            var manifest = JsonSerializer.Deserialize(File.ReadAllText(path), CommitmentJson.Default.EpochManifest);
             if (manifest is null || manifest.Format != EpochManifest.CurrentFormat || manifest.Assets is null
                 || manifest.Publisher is null || manifest.ParamsHash is null || manifest.Commitment is null)
             {

@@ -55,7 +55,7 @@ public static class RegistryPublisher
             throw new InputException($"the epoch is committed to publisher {manifest.Publisher}, but the key is {account.Address}'s: the registry would refuse it", field: "key");
         }
         if (!IsLocalChain(account.ChainId) && !allowInsecureKeys
-            && Ceremony.KeySecurity.InsecureBecause(VerificationKeys.Installed().Directory, account.Address) is { Count: > 0 } insecure)
+            && Proving.Ceremony.KeySecurity.InsecureBecause(VerificationKeys.Installed().Directory, account.Address) is { Count: > 0 } insecure)
         {
             throw new InputException($"the keys are insecure ({string.Join("; ", insecure)}); chain {account.ChainId} is not a local development chain (31337, 1337): pass --allow-insecure-keys to publish anyway", field: "--allow-insecure-keys");
         }

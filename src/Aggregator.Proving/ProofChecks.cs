@@ -35,6 +35,12 @@ public static class ProofChecks
             var binding = manifest.Binding();
             return new Published($"the manifest {manifestPath}", manifest.Epoch, binding.Publisher, binding.Value, binding.ParamsHash, manifest);
         }
+
+        /// <summary>
+        /// What a VALID against a manifest leaves open, printed after it: a manifest is a file anyone can
+        /// write; it says what the commitment is, not that it was published.
+        /// </summary>
+        public string NotAPublication => $"publication not checked: the proof matches this manifest; only the registry (--rpc, --registry, --publisher, --epoch) shows that epoch {Epoch} was published";
     }
 
     /// <summary>

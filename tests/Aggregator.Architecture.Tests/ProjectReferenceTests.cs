@@ -136,6 +136,17 @@ public class ProjectReferenceTests
     }
 
     [Fact]
+    public void The_native_verifier_carries_only_what_verifying_needs()
+    {
+        // Compiled ahead of time and handed to anyone: no chain client, bus or role, and no package but
+        // the command line's (Proving's Nethereum.Signer checks ceremony signatures; Wasmtime is never reached).
+        var verifier = typeof(Verifier.VerifierApplication).Assembly;
+        Assert.Empty(AggregatorReferences(verifier).Except(["Aggregator.Core", "Aggregator.Crypto", "Aggregator.Commitment", "Aggregator.Proving"]));
+        var packages = verifier.GetReferencedAssemblies().Select(a => a.Name!).Where(n => !n.StartsWith("Aggregator.", StringComparison.Ordinal) && !n.StartsWith("System", StringComparison.Ordinal) && n is not "netstandard").ToArray();
+        Assert.Empty(packages);
+    }
+
+    [Fact]
     public void The_cli_is_the_top_nothing_references_it()
     {
         var cli = typeof(Cli.CliApplication).Assembly;

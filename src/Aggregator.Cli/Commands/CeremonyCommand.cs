@@ -2,6 +2,7 @@ using System.CommandLine;
 using Aggregator.Chains.Evm.Registry;
 using Aggregator.Core.Errors;
 using Aggregator.Prover.Ceremony;
+using Aggregator.Proving.Ceremony;
 using Aggregator.Proving;
 using Nethereum.Signer;
 using Nethereum.Web3;

@@ -366,8 +366,7 @@ internal static class VerifyCommand
             var exit = Console.Verdict.Print(context, report.Passed, report.Failure is { } failure ? [failure] : [], [], "VALID");
             if (exit == ExitCodes.Success && parseResult.GetValue(Manifest) is not null)
             {
-                // A manifest is a file anyone can write: it says what the commitment is, not that it was published.
-                context.Output.WriteLine($"publication not checked: the proof matches this manifest; only the registry (--rpc, --registry, --publisher, --epoch) shows that epoch {published.Epoch} was published");
+                context.Output.WriteLine(published.NotAPublication);
             }
             return exit;
         }

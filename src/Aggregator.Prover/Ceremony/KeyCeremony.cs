@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Aggregator.Core.Errors;
 using Aggregator.Proving;
+using Aggregator.Proving.Ceremony;
 using Nethereum.Signer;
 
 namespace Aggregator.Prover.Ceremony;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Aggregator.Chains.Evm.Registry;
 using Aggregator.IntegrationTests.Evm;
 using Aggregator.Prover.Ceremony;
+using Aggregator.Proving.Ceremony;
 using Aggregator.Proving;
 using Aggregator.Testing;
 using Nethereum.Signer;

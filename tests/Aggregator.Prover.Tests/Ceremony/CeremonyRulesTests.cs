@@ -1,5 +1,6 @@
-using Aggregator.Prover.Ceremony;
 using Aggregator.Proving;
+using Aggregator.Proving.Ceremony;
+using Aggregator.Testing;
 using Nethereum.Signer;
 
 namespace Aggregator.Prover.Tests.Ceremony;
@@ -7,31 +8,14 @@ namespace Aggregator.Prover.Tests.Ceremony;
 /// <summary>The rules a ceremony's transcript must meet before its keys publish, each broken on its own.</summary>
 public sealed class CeremonyRulesTests
 {
-    private const string Hermez = "3ef2ecc5b75d687048cf2d59195119b42fb07c5af639c5f283d84bfa69829e7f";
     private static readonly EthECKey Publisher = new("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80");
     private static readonly EthECKey Auditor = new("0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d");
     private static readonly EthECKey Stranger = new("0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a");
 
-    // A finalized transcript whose contributions are signed by the keys given, in order.
-    internal static CeremonyTranscript Transcript(string phase1, string? verificationKeySha256 = null, string circuit = "solvency_4", params EthECKey[] signers)
-    {
-        var transcript = new CeremonyTranscript(CeremonyTranscript.CurrentFormat, circuit, new string('a', 64), new CeremonyTranscript.Phase1File(phase1, "test"), new string('0', 64), [], null, null);
-        var previous = transcript.InitialZkeySha256;
-        var contributions = new List<CeremonyTranscript.Contribution>();
-        for (var i = 0; i < signers.Length; i++)
-        {
-            var (sha, hash, name) = (new string((char)('1' + i), 64), new string((char)('b' + i), 128), $"Contributor {i + 1}");
-            var statement = CeremonyTranscript.Contribution.Statement(transcript, i + 1, name, previous, sha, hash);
-            contributions.Add(new(name, signers[i].GetPublicAddress(), $"{circuit}_{i + 1:D4}.zkey", previous, sha, hash, new EthereumMessageSigner().EncodeUTF8AndSign(statement, signers[i])));
-            previous = sha;
-        }
-        return transcript with
-        {
-            Contributions = contributions,
-            Beacon = new("00ff", "Bitcoin block 900000", KeyCeremony.BeaconIterationsExp, new string('f', 128), new string('9', 64)),
-            Keys = new($"{circuit}.zkey", new string('9', 64), $"{circuit}.vkey.json", verificationKeySha256 ?? new string('8', 64), "SolvencyVerifier.sol"),
-        };
-    }
+    private const string Hermez = CeremonyTranscripts.Hermez;
+
+    private static CeremonyTranscript Transcript(string phase1, string? verificationKeySha256 = null, string circuit = "solvency_4", params EthECKey[] signers) =>
+        CeremonyTranscripts.Finalized(phase1, verificationKeySha256, circuit, signers);
 
     private static readonly Dictionary<string, string> Pinned = new(StringComparer.Ordinal) { [Hermez] = "Hermez" };
 

@@ -1,4 +1,5 @@
 using Aggregator.Prover.Ceremony;
+using Aggregator.Proving.Ceremony;
 
 namespace Aggregator.Prover.Tests.Ceremony;
 

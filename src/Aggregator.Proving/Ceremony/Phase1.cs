@@ -1,4 +1,4 @@
-namespace Aggregator.Prover.Ceremony;
+namespace Aggregator.Proving.Ceremony;
 
 /// <summary>
 /// The public phase-1 files (powers of tau) production keys may be made from, by SHA-256. Phase 2 over a

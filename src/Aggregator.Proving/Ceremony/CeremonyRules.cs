@@ -1,11 +1,11 @@
-namespace Aggregator.Prover.Ceremony;
+namespace Aggregator.Proving.Ceremony;
 
 /// <summary>
 /// When keys from a ceremony are secure enough to publish with (docs/proofs.md, "Keys from a ceremony"):
 /// a pinned public phase 1, at least two contributions besides the beacon, each signed by its
 /// contributor, from distinct keys, at least one of them not the publisher's, and the beacon applied last.
 /// These read the transcript only; that each contribution is really in the keys is
-/// <see cref="KeyCeremony.VerifyAsync"/>'s work.
+/// the ceremony's verification (`aggregator ceremony verify`).
 /// </summary>
 public static class CeremonyRules
 {

@@ -1,6 +1,4 @@
-using Aggregator.Proving;
-
-namespace Aggregator.Prover.Ceremony;
+namespace Aggregator.Proving.Ceremony;
 
 /// <summary>
 /// Whether the pinned keys came from a ceremony that meets <see cref="CeremonyRules"/>: each circuit's

@@ -5,7 +5,7 @@ using Aggregator.Core.Errors;
 using Aggregator.Core.Files;
 using Nethereum.Signer;
 
-namespace Aggregator.Prover.Ceremony;
+namespace Aggregator.Proving.Ceremony;
 
 /// <summary>
 /// The record of one circuit's phase-2 ceremony (<c>transcript.json</c>, format <c>aggregator-ceremony/1</c>,
@@ -56,13 +56,6 @@ public sealed record CeremonyTranscript(
     /// <summary>What the ceremony produced: the final proving key, its verification key, the Solidity verifier.</summary>
     public sealed record FinalKeys(string Zkey, string ZkeySha256, string VerificationKey, string VerificationKeySha256, string Verifier);
 
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-    };
-
     /// <summary>The zkey the next contribution starts from.</summary>
     public string LatestZkeySha256 => Contributions.Count == 0 ? InitialZkeySha256 : Contributions[^1].ZkeySha256;
 
@@ -79,7 +72,7 @@ public sealed record CeremonyTranscript(
         CeremonyTranscript? transcript;
         try
         {
-            transcript = JsonSerializer.Deserialize<CeremonyTranscript>(File.ReadAllText(path), Json);
+            transcript = JsonSerializer.Deserialize(File.ReadAllText(path), TranscriptJson.Default.CeremonyTranscript);
         }
         catch (JsonException error)
         {
@@ -100,5 +93,10 @@ public sealed record CeremonyTranscript(
     }
 
     /// <summary>Writes the transcript whole (write, then rename).</summary>
-    public void Write(string directory) => SafeFile.WriteAtomically(Path.Combine(directory, FileName), JsonSerializer.Serialize(this, Json) + "\n");
+    public void Write(string directory) => SafeFile.WriteAtomically(Path.Combine(directory, FileName), JsonSerializer.Serialize(this, TranscriptJson.Default.CeremonyTranscript) + "\n");
 }
+
+/// <summary>The transcript's JSON (camelCase, indented, nulls written), generated at build time for the ahead-of-time verifier.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(CeremonyTranscript))]
+internal sealed partial class TranscriptJson : JsonSerializerContext;

@@ -1,0 +1,3 @@
+using Aggregator.Verifier;
+
+return VerifierApplication.Run(args, Console.Out, Console.Error);

@@ -5,6 +5,7 @@ using Aggregator.Bench;
 //   dotnet run -c Release --project bench/Aggregator.Bench -- tree [accounts] [depth] [assets]
 //   dotnet run -c Release --project bench/Aggregator.Bench -- margin [accounts] [updates] [updatesPerTick]
 //   dotnet run -c Release --project bench/Aggregator.Bench -- proofs [inclusionProofs] [verifications]
+//   dotnet run -c Release --project bench/Aggregator.Bench -- commands AGGREGATOR_VERIFY [AGGREGATOR] [runs]   (a Native AOT publish of src/Aggregator.Verifier; AGGREGATOR: the built CLI by default)
 //   dotnet run -c Release --project bench/Aggregator.Bench -- gas
 //   dotnet run -c Release --project bench/Aggregator.Bench -- ceremony
 //   dotnet run -c Release --project bench/Aggregator.Bench -- evm [addresses] [naiveSample]
@@ -58,6 +59,9 @@ switch (mode)
         await ProofBenchmark.Run(
             inclusionProofs: args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5,
             verifications: args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 50);
+        break;
+    case "commands":
+        await CommandsBenchmark.Run(args[1], args.Length > 2 ? args[2] : null, args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 7);
         break;
     case "gas":
         await RegistryGasBenchmark.Run();

@@ -46,12 +46,7 @@ public sealed class NativeVerifierTests(ProvenEpochFixture epoch, NativeVerifier
 
     private (int Exit, string Output, string Error) Native(params string[] args) => Run(published.Executable, TimeSpan.FromMinutes(1), args);
 
-    private static (int Exit, string Output, string Error) InProcess(params string[] args)
-    {
-        var (output, error) = (new StringWriter(), new StringWriter());
-        var exit = VerifierApplication.Run(args, output, error);
-        return (exit, output.ToString(), error.ToString());
-    }
+    private static (int Exit, string Output, string Error) InProcess(params string[] args) => InProcessVerifier.Run(args);
 
     [Fact]
     public void The_native_executable_gives_the_in_process_verdict_line_for_line()

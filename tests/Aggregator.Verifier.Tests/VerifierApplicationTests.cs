@@ -10,12 +10,7 @@ namespace Aggregator.Verifier.Tests;
 [Collection(ProvenEpochGroup.Name)]
 public sealed class VerifierApplicationTests(ProvenEpochFixture epoch)
 {
-    private static (int Exit, string Output, string Error) Verify(params string[] args)
-    {
-        var (output, error) = (new StringWriter(), new StringWriter());
-        var exit = VerifierApplication.Run(args, output, error);
-        return (exit, output.ToString(), error.ToString());
-    }
+    private static (int Exit, string Output, string Error) Verify(params string[] args) => InProcessVerifier.Run(args);
 
     [Fact]
     public void The_real_proof_is_valid_with_the_same_lines_as_the_full_command()

@@ -1,5 +1,4 @@
 using Aggregator.Prover.Ceremony;
-using Aggregator.Proving.Ceremony;
 
 namespace Aggregator.Prover.Tests.Ceremony;
 

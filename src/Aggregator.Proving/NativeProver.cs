@@ -113,7 +113,7 @@ public sealed class NativeProver : IProver, IDisposable
             ProvingKey key;
             try
             {
-                key = ProvingKey.Read(File.ReadAllBytes(zkeyPath), zkeyPath);
+                key = ProvingKeys.Read(circuit, File.ReadAllBytes(zkeyPath), zkeyPath);
                 key.CheckMatches(verificationKey.Key);
             }
             catch (ProofFormatException error)

@@ -128,10 +128,11 @@ public static class SnarkjsJson
         };
     }
 
-    private static JsonArray G1Json(AffinePoint<Fq> point) => [point.X.ToString(), point.Y.ToString(), "1"];
+    // JsonArray's constructor of nodes, not a collection expression (its generic Add needs reflection, which the ahead-of-time prover lacks).
+    private static JsonArray G1Json(AffinePoint<Fq> point) => new(point.X.ToString(), point.Y.ToString(), "1");
 
     private static JsonArray G2Json(AffinePoint<Fq2> point) =>
-        [new JsonArray(point.X.C0.ToString(), point.X.C1.ToString()), new JsonArray(point.Y.C0.ToString(), point.Y.C1.ToString()), new JsonArray("1", "0")];
+        new(new JsonArray(point.X.C0.ToString(), point.X.C1.ToString()), new JsonArray(point.Y.C0.ToString(), point.Y.C1.ToString()), new JsonArray("1", "0"));
 
     private static JsonDocument Parse(string json, string what)
     {

@@ -144,6 +144,12 @@ public sealed class NativeProver : IProver, IDisposable
             {
                 notNative = error.Message;
             }
+            if (!System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported)
+            {
+                // Compiled ahead of time (aggregator-prove): Wasmtime's bindings generate code at run time,
+                // so the engine is left out of the build, and only native templates can compute a witness.
+                throw new ProverUnavailableException($"the witness of {circuit} has no native templates here ({notNative ?? "none for this circuit"}), and this build has no Wasm engine: prove with `aggregator prove`");
+            }
             var wasm = WitnessCalculator.Load(circuit, keys.WasmPath(circuit), cacheDirectory);
             return (wasm, notNative is null ? wasm.Description : $"{wasm.Description}; not natively: {notNative}");
         }

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Aggregator.Core.Errors;
+using Aggregator.OneShot;
 using Aggregator.Proving;
 using Aggregator.Proving.Ceremony;
 
@@ -13,10 +13,10 @@ namespace Aggregator.Verifier;
 /// </summary>
 public static class VerifierApplication
 {
-    public const int Valid = 0;
-    public const int Invalid = 1;
-    public const int BadInput = 2;
-    public const int InternalError = 3;
+    public const int Valid = OneShotCommand.Success;
+    public const int Invalid = OneShotCommand.CheckFailed;
+    public const int BadInput = OneShotCommand.BadInput;
+    public const int InternalError = OneShotCommand.InternalError;
 
     private delegate ProofChecks.Report Check(string proofPath, ProofChecks.Published published, VerificationKeys keys);
 
@@ -29,37 +29,14 @@ public static class VerifierApplication
             Verb("inclusion", "Recompute the leaf from the account's id, salt and balances, and check the proof against the manifest's commitment.", "The account's inclusion file", ProofChecks.Inclusion, output, error),
             Verb("attestation", "Check a collateral attestation against the manifest's commitment: the terms it states are what the proof proves.", "The collateral attestation file", ProofChecks.Attestation, output, error),
         };
-        var parseResult = root.Parse(args);
-        if (parseResult.Errors.Count > 0 && parseResult.Action is not System.CommandLine.Help.HelpAction)
-        {
-            foreach (var parseError in parseResult.Errors)
-            {
-                error.WriteLine($"error: {parseError.Message}");
-            }
-            error.WriteLine("Run 'aggregator-verify --help' for usage.");
-            return BadInput;
-        }
-        try
-        {
-            return parseResult.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
-        }
-        catch (Exception failure) when (failure is InputException or IOException or UnauthorizedAccessException)
-        {
-            error.WriteLine($"error: {failure.Message}");
-            return BadInput;
-        }
-        catch (Exception failure)
-        {
-            error.WriteLine($"internal error: {failure.GetType().Name}: {failure.Message}");
-            return InternalError;
-        }
+        return OneShotCommand.Run(root, "aggregator-verify", args, output, error);
     }
 
     private static Command Verb(string name, string description, string proofDescription, Check check, TextWriter output, TextWriter error)
     {
         var proof = new Option<string>("--proof") { Description = proofDescription, Required = true };
         var manifest = new Option<string>("--manifest") { Description = "The epoch's published manifest file: every parameter of the proof must be its", Required = true };
-        var keys = new Option<string?>("--keys") { Description = "A directory of verification keys (default: the keys installed with aggregator-verify); each must match its pinned SHA-256" };
+        var keys = OneShotCommand.KeysOption("A directory of verification keys (default: the keys installed with aggregator-verify); each must match its pinned SHA-256");
         var command = new Command(name, description) { proof, manifest, keys };
         command.SetAction(parseResult =>
         {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Aggregator.Proving;
 using Aggregator.Proving.Ceremony;
 using Aggregator.Testing;
@@ -9,42 +8,20 @@ namespace Aggregator.Verifier.Tests;
 /// <summary>
 /// <c>aggregator-verify</c> as it is installed: published with Native AOT (trimmed, no JIT, no
 /// reflection-based JSON), it must say what the in-process verifier says, and still check a ceremony's
-/// signatures. Publishing needs a C linker (clang or gcc) and zlib's headers (.ci/run installs them).
+/// signatures.
 /// </summary>
 [Collection(ProvenEpochGroup.Name)]
 public sealed class NativeVerifierTests(ProvenEpochFixture epoch, NativeVerifierTests.Published published) : IClassFixture<NativeVerifierTests.Published>
 {
-    /// <summary>The verifier published once for the class, as `dotnet publish -r linux-x64` installs it.</summary>
-    public sealed class Published : IDisposable
+    /// <summary>The verifier published once for the class.</summary>
+    public sealed class Published() : IDisposable
     {
-        public string Directory { get; } = System.IO.Directory.CreateTempSubdirectory("aggregator-verify-aot-").FullName;
+        public NativeExecutable Executable { get; } = new("Aggregator.Verifier", "aggregator-verify");
 
-        public string Executable => Path.Combine(Directory, "aggregator-verify");
-
-        public Published()
-        {
-            var project = RepositoryPaths.Combine("src", "Aggregator.Verifier", "Aggregator.Verifier.csproj");
-            var (exit, output, error) = Run("dotnet", TimeSpan.FromMinutes(10), "publish", project, "-c", "Release", "-r", "linux-x64", "-o", Directory);
-            Assert.True(exit == 0 && File.Exists(Executable), $"publishing aggregator-verify with Native AOT failed (it needs clang or gcc, and zlib1g-dev):\n{output}\n{error}");
-        }
-
-        public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
+        public void Dispose() => Executable.Dispose();
     }
 
-    private static (int Exit, string Output, string Error) Run(string program, TimeSpan timeout, params string[] args)
-    {
-        using var process = Process.Start(new ProcessStartInfo(program, args) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(timeout))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"{program} {string.Join(' ', args)} did not finish within {timeout}");
-        }
-        return (process.ExitCode, output.Result, error.Result);
-    }
-
-    private (int Exit, string Output, string Error) Native(params string[] args) => Run(published.Executable, TimeSpan.FromMinutes(1), args);
+    private (int Exit, string Output, string Error) Native(params string[] args) => published.Executable.Run(args);
 
     private static (int Exit, string Output, string Error) InProcess(params string[] args) => InProcessVerifier.Run(args);
 
@@ -71,7 +48,7 @@ public sealed class NativeVerifierTests(ProvenEpochFixture epoch, NativeVerifier
     {
         var (exit, output, error) = Native("inclusion", "--proof", epoch.InclusionPath, "--manifest", epoch.ManifestPath);
         Assert.Equal(0, exit);
-        Assert.Contains(Path.Combine(published.Directory, "keys", "inclusion_20_4.vkey.json"), output, StringComparison.Ordinal);
+        Assert.Contains(Path.Combine(published.Executable.Directory, "keys", "inclusion_20_4.vkey.json"), output, StringComparison.Ordinal);
         Assert.Contains(KeySecurity.Warning, error, StringComparison.Ordinal);
     }
 

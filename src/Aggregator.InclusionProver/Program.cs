@@ -1,0 +1,3 @@
+using Aggregator.InclusionProver;
+
+return InclusionProverApplication.Run(args, Console.Out, Console.Error);

@@ -15,7 +15,13 @@ public sealed class NativeExecutable : IDisposable
         Directory = System.IO.Directory.CreateTempSubdirectory("aggregator-aot-").FullName;
         Path = System.IO.Path.Combine(Directory, executable);
         var csproj = RepositoryPaths.Combine("src", project, project + ".csproj");
-        var (exit, output, error) = Run("dotnet", TimeSpan.FromMinutes(10), "publish", csproj, "-c", "Release", "-r", "linux-x64", "-o", Directory);
+        int exit;
+        string output, error;
+        // One publish at a time across the test processes: each restores and builds the shared projects.
+        using (PublishLock())
+        {
+            (exit, output, error) = Run("dotnet", TimeSpan.FromMinutes(10), "publish", csproj, "-c", "Release", "-r", "linux-x64", "-o", Directory);
+        }
         Assert.True(exit == 0 && File.Exists(Path), $"publishing {project} with Native AOT failed (it needs clang or gcc, and zlib1g-dev):\n{output}\n{error}");
     }
 
@@ -29,6 +35,23 @@ public sealed class NativeExecutable : IDisposable
     public (int Exit, string Output, string Error) Run(params string[] args) => Run(Path, TimeSpan.FromMinutes(1), args);
 
     public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
+
+    private static FileStream PublishLock()
+    {
+        var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "aggregator-aot-publish.lock");
+        var deadline = DateTime.UtcNow.AddMinutes(20);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(200);
+            }
+        }
+    }
 
     private static (int Exit, string Output, string Error) Run(string program, TimeSpan timeout, params string[] args)
     {

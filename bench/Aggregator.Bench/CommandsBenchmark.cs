@@ -8,12 +8,13 @@ namespace Aggregator.Bench;
 
 /// <summary>
 /// One-shot commands as a person or a script runs them, each a fresh process, alternating run by run:
-/// `aggregator prove inclusion` against snarkjs's `groth16 fullprove`, and `aggregator verify inclusion`
-/// and the Native AOT `aggregator-verify inclusion` against snarkjs's `groth16 verify`.
+/// `aggregator prove inclusion` and the Native AOT `aggregator-prove inclusion` against snarkjs's
+/// `groth16 fullprove`, and `aggregator verify inclusion` and the Native AOT `aggregator-verify inclusion`
+/// against snarkjs's `groth16 verify`.
 /// </summary>
 internal static class CommandsBenchmark
 {
-    public static async Task Run(string verifyExecutable, string? cli, int runs)
+    public static async Task Run(string verifyExecutable, string proveExecutable, string? cli, int runs)
     {
         var root = RepositoryPaths.Root;
         var keys = Path.Combine(root, "circuits", "keys");
@@ -21,7 +22,7 @@ internal static class CommandsBenchmark
         cli ??= Path.Combine(root, "src", "Aggregator.Cli", "bin", "Release", "net10.0", "aggregator");
         Console.WriteLine("# One-shot commands: inclusion(20, 4), fresh processes, alternating");
         Console.WriteLine($"machine: {Machine.Describe()}");
-        Console.WriteLine($"aggregator: {cli}; aggregator-verify: {verifyExecutable}");
+        Console.WriteLine($"aggregator: {cli}; aggregator-prove: {proveExecutable}; aggregator-verify: {verifyExecutable}");
         Console.WriteLine();
         var workspace = Directory.CreateTempSubdirectory("aggregator-bench-commands-").FullName;
         try
@@ -45,6 +46,7 @@ internal static class CommandsBenchmark
             (string Name, string Program, string[] Args)[] commands =
             [
                 ("`aggregator prove inclusion`", cli, ["prove", "inclusion", "--epoch", epoch, "--account", Account, "--out", Path.Combine(workspace, "proved.json")]),
+                ("`aggregator-prove inclusion` (Native AOT)", proveExecutable, ["inclusion", "--epoch", epoch, "--account", Account, "--out", Path.Combine(workspace, "proved.json")]),
                 ("`snarkjs groth16 fullprove` (witness and proof)", "node", [snarkjs, "groth16", "fullprove", input, Path.Combine(keys, "inclusion_20_4.wasm"), Path.Combine(keys, "inclusion_20_4.zkey"), Path.Combine(workspace, "p.json"), Path.Combine(workspace, "s.json")]),
                 ("`aggregator verify inclusion`", cli, ["verify", "inclusion", "--proof", inclusion, "--manifest", manifestPath]),
                 ("`aggregator-verify inclusion` (Native AOT)", verifyExecutable, ["inclusion", "--proof", inclusion, "--manifest", manifestPath]),

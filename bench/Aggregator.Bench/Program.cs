@@ -5,7 +5,7 @@ using Aggregator.Bench;
 //   dotnet run -c Release --project bench/Aggregator.Bench -- tree [accounts] [depth] [assets]
 //   dotnet run -c Release --project bench/Aggregator.Bench -- margin [accounts] [updates] [updatesPerTick]
 //   dotnet run -c Release --project bench/Aggregator.Bench -- proofs [inclusionProofs] [verifications]
-//   dotnet run -c Release --project bench/Aggregator.Bench -- commands AGGREGATOR_VERIFY [AGGREGATOR] [runs]   (a Native AOT publish of src/Aggregator.Verifier; AGGREGATOR: the built CLI by default)
+//   dotnet run -c Release --project bench/Aggregator.Bench -- commands AGGREGATOR_VERIFY AGGREGATOR_PROVE [AGGREGATOR] [runs]   (Native AOT publishes of src/Aggregator.Verifier and src/Aggregator.InclusionProver; AGGREGATOR: the built CLI by default)
 //   dotnet run -c Release --project bench/Aggregator.Bench -- gas
 //   dotnet run -c Release --project bench/Aggregator.Bench -- ceremony
 //   dotnet run -c Release --project bench/Aggregator.Bench -- evm [addresses] [naiveSample]
@@ -61,7 +61,7 @@ switch (mode)
             verifications: args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 50);
         break;
     case "commands":
-        await CommandsBenchmark.Run(args[1], args.Length > 2 ? args[2] : null, args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 7);
+        await CommandsBenchmark.Run(args[1], args[2], args.Length > 3 ? args[3] : null, args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 7);
         break;
     case "gas":
         await RegistryGasBenchmark.Run();

@@ -43,7 +43,7 @@ public sealed class ProvingKey
     /// <summary>One non-zero entry of the A or B matrix: row <see cref="Constraint"/>, column <see cref="Signal"/>.</summary>
     internal readonly record struct QapCoefficient(int Matrix, int Constraint, int Signal, Fr Value);
 
-    private ProvingKey(Reader reader, bool checkPoints)
+    private ProvingKey(Reader reader)
     {
         var sections = reader.Sections();
         var header = reader.Section(sections, 1, "header");
@@ -51,7 +51,7 @@ public sealed class ProvingKey
         {
             throw reader.Error("it is not a Groth16 proving key (protocol in section 1)");
         }
-        var groth = new Cursor(reader, reader.Section(sections, 2, "Groth16 header"), "Groth16 header", checkPoints: true);
+        var groth = new Cursor(reader, reader.Section(sections, 2, "Groth16 header"), "Groth16 header");
         groth.ExpectPrime(Fq.Modulus, "the base field q");
         groth.ExpectPrime(Fr.Modulus, "the scalar field r");
         VariableCount = groth.Count("nVars");
@@ -68,7 +68,7 @@ public sealed class ProvingKey
         Delta1 = groth.G1("vk_delta_1");
         Delta2 = groth.G2("vk_delta_2");
 
-        IC = PointSection<Fq>(reader, sections, 3, "IC", PublicCount + 1, checkPoints: true);
+        IC = PointSection<Fq>(reader, sections, 3, "IC", PublicCount + 1);
         // The large sections are independent: read on every core. A fault is reported for the first
         // faulty section in file order, as a reading in order would.
         QapCoefficient[] coefficients = [];
@@ -82,11 +82,11 @@ public sealed class ProvingKey
                 switch (section)
                 {
                     case 0: coefficients = ReadCoefficients(reader, reader.Section(sections, 4, "coefficients")); break;
-                    case 1: a = PointSection<Fq>(reader, sections, 5, "A", VariableCount, checkPoints); break;
-                    case 2: b1 = PointSection<Fq>(reader, sections, 6, "B1", VariableCount, checkPoints); break;
-                    case 3: b2 = PointSection<Fq2>(reader, sections, 7, "B2", VariableCount, checkPoints); break;
-                    case 4: c = PointSection<Fq>(reader, sections, 8, "C", VariableCount - PublicCount - 1, checkPoints); break;
-                    default: h = PointSection<Fq>(reader, sections, 9, "H", DomainSize, checkPoints); break;
+                    case 1: a = PointSection<Fq>(reader, sections, 5, "A", VariableCount); break;
+                    case 2: b1 = PointSection<Fq>(reader, sections, 6, "B1", VariableCount); break;
+                    case 3: b2 = PointSection<Fq2>(reader, sections, 7, "B2", VariableCount); break;
+                    case 4: c = PointSection<Fq>(reader, sections, 8, "C", VariableCount - PublicCount - 1); break;
+                    default: h = PointSection<Fq>(reader, sections, 9, "H", DomainSize); break;
                 }
             }
             catch (ProofFormatException fault)
@@ -104,15 +104,7 @@ public sealed class ProvingKey
     /// <summary>Reads a .zkey file's bytes.</summary>
     /// <param name="name">Names the key in errors (e.g. its file name).</param>
     /// <exception cref="ProofFormatException">Not a Groth16 BN254 zkey, truncated, or holding an invalid point.</exception>
-    public static ProvingKey Read(ReadOnlyMemory<byte> bytes, string name) => new(new Reader(bytes, name), checkPoints: true);
-
-    /// <summary>
-    /// Reads a .zkey file's bytes that the caller has matched against a pinned SHA-256: the layout, the
-    /// fields, the header's points and the coefficients are checked as by <see cref="Read"/>, the large
-    /// point sections (A, B1, B2, C, H) are not checked point by point, since the pinned file is known good.
-    /// </summary>
-    /// <exception cref="ProofFormatException">Not a Groth16 BN254 zkey, or truncated.</exception>
-    public static ProvingKey ReadPinned(ReadOnlyMemory<byte> bytes, string name) => new(new Reader(bytes, name), checkPoints: false);
+    public static ProvingKey Read(ReadOnlyMemory<byte> bytes, string name) => new(new Reader(bytes, name));
 
     /// <summary>
     /// Checks that this key's verification part (α, β, γ, δ and IC) is <paramref name="key"/>: a proving
@@ -144,11 +136,11 @@ public sealed class ProvingKey
     }
 
     // A section of points, G1 (64 bytes each) or G2 (128): T is Fq or Fq2, so each branch is the type it reads.
-    private static AffinePoint<T>[] PointSection<T>(Reader reader, Dictionary<int, (int Offset, int Length)> sections, int id, string what, int count, bool checkPoints)
+    private static AffinePoint<T>[] PointSection<T>(Reader reader, Dictionary<int, (int Offset, int Length)> sections, int id, string what, int count)
         where T : struct, IFieldElement<T>
     {
         var g2 = typeof(T) == typeof(Fq2);
-        var cursor = new Cursor(reader, reader.Section(sections, id, what), what, checkPoints);
+        var cursor = new Cursor(reader, reader.Section(sections, id, what), what);
         cursor.ExpectLength(count * (g2 ? 128L : 64L));
         var points = new AffinePoint<T>[count];
         for (var i = 0; i < count; i++)
@@ -169,7 +161,7 @@ public sealed class ProvingKey
 
     private QapCoefficient[] ReadCoefficients(Reader reader, ReadOnlySpan<byte> section)
     {
-        var cursor = new Cursor(reader, section, "coefficients", checkPoints: true);
+        var cursor = new Cursor(reader, section, "coefficients");
         var count = cursor.Count("coefficient count");
         cursor.ExpectLength(4 + count * 44L);
         var coefficients = new QapCoefficient[count];
@@ -238,8 +230,7 @@ public sealed class ProvingKey
     }
 
     /// <summary>Reads values one after another from a section.</summary>
-    /// <param name="checkPoints">Each coordinate below p and each point on its curve (false only for a file matched to a pinned hash).</param>
-    private ref struct Cursor(Reader reader, ReadOnlySpan<byte> section, string what, bool checkPoints)
+    private ref struct Cursor(Reader reader, ReadOnlySpan<byte> section, string what)
     {
         private readonly ReadOnlySpan<byte> _section = section;
         private int _position;
@@ -288,7 +279,7 @@ public sealed class ProvingKey
         private Fq Coordinate(string point)
         {
             var limbs = Limbs();
-            return !checkPoints || Fq.IsReduced(limbs) ? Fq.FromMontgomery(limbs) : throw reader.Error($"a coordinate of {point} is not below p");
+            return Fq.IsReduced(limbs) ? Fq.FromMontgomery(limbs) : throw reader.Error($"a coordinate of {point} is not below p");
         }
 
         public AffinePoint<Fq> G1(string point)
@@ -300,7 +291,7 @@ public sealed class ProvingKey
                 return AffinePoint<Fq>.Infinity;
             }
             var p = AffinePoint<Fq>.At(x, y);
-            return !checkPoints || p.IsOnCurve(Curve.B) ? p : throw reader.Error($"a point of {point} is not on the curve");
+            return p.IsOnCurve(Curve.B) ? p : throw reader.Error($"a point of {point} is not on the curve");
         }
 
         public AffinePoint<Fq2> G2(string point)
@@ -312,7 +303,7 @@ public sealed class ProvingKey
                 return AffinePoint<Fq2>.Infinity;
             }
             var p = AffinePoint<Fq2>.At(x, y);
-            return !checkPoints || p.IsOnCurve(Curve.TwistB) ? p : throw reader.Error($"a point of {point} is not on the twist");
+            return p.IsOnCurve(Curve.TwistB) ? p : throw reader.Error($"a point of {point} is not on the twist");
         }
     }
 }

@@ -110,18 +110,44 @@ public sealed class NativeProver : IProver, IDisposable
             {
                 throw new ProverUnavailableException($"the proving key of {circuit} is missing: {zkeyPath} ({keys.Source})");
             }
-            ProvingKey key;
-            try
+            // The key (21 MB read and parsed) and the witness's layout (the symbol file) are independent:
+            // read both at once, which a one-shot command waits for.
+            ProvingKey? key = null;
+            (IWitnessCalculator Calculator, string Source)? witness = null;
+            Exception? keyFault = null, witnessFault = null;
+            Parallel.Invoke(
+                () =>
+                {
+                    try
+                    {
+                        // Parsed into the key's own arrays, so the mapping closes after it.
+                        using var zkey = new MappedFile(zkeyPath);
+                        key = ProvingKey.Read(zkey.Memory, zkeyPath);
+                        key.CheckMatches(verificationKey.Key);
+                    }
+                    catch (Exception fault)
+                    {
+                        keyFault = fault is ProofFormatException format ? new InputException(format.Message, file: zkeyPath) : fault;
+                    }
+                },
+                () =>
+                {
+                    try
+                    {
+                        witness = WitnessCalculatorFor(circuit, keys, cacheDirectory);
+                    }
+                    catch (Exception fault)
+                    {
+                        witnessFault = fault;
+                    }
+                });
+            if (keyFault is not null || witnessFault is not null)
             {
-                key = ProvingKeys.Read(circuit, File.ReadAllBytes(zkeyPath), zkeyPath);
-                key.CheckMatches(verificationKey.Key);
+                (witness?.Calculator as IDisposable)?.Dispose();
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(keyFault ?? witnessFault!);
             }
-            catch (ProofFormatException error)
-            {
-                throw new InputException(error.Message, file: zkeyPath);
-            }
-            var (calculator, source) = WitnessCalculatorFor(circuit, keys, cacheDirectory);
-            if (calculator.WitnessSize != key.VariableCount)
+            var (calculator, source) = witness!.Value;
+            if (calculator.WitnessSize != key!.VariableCount)
             {
                 (calculator as IDisposable)?.Dispose();
                 throw new InputException($"the witness calculator of {circuit} produces {calculator.WitnessSize} values but its proving key takes {key.VariableCount}: they belong to different circuits ({calculator.Description})", file: keys.ZkeyPath(circuit));

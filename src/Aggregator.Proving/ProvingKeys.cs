@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using Aggregator.Crypto.Prover;
-
 namespace Aggregator.Proving;
 
 /// <summary>
@@ -11,19 +8,6 @@ namespace Aggregator.Proving;
 /// </summary>
 public sealed class ProvingKeys
 {
-    /// <summary>
-    /// SHA-256 of each circuit's proving key as committed (circuits/keys/manifest.json's zkeySha256; a test
-    /// holds them equal). A key with its pinned hash is read without checking its points one by one
-    /// (<see cref="ProvingKey.ReadPinned"/>); any other key, e.g. from a ceremony not yet pinned here, is
-    /// checked point by point. Either must still match the pinned verification key.
-    /// </summary>
-    private static readonly Dictionary<string, string> Pinned = new(StringComparer.Ordinal)
-    {
-        ["collateral_20_4"] = "506f442b76d5dacbd5eafd20a7cc1a811f867550174f62e19de1606f13964ac5",
-        ["inclusion_20_4"] = "cf2815f39554d1b662c39e4363ee8760a70ab870700caef0d342cc398f54a357",
-        ["solvency_4"] = "98d672fd3152c3a7c9defc338e97612a92c6ac00218db60c77cf58adaf112d37",
-    };
-
     private ProvingKeys(string directory, string source)
     {
         Directory = directory;
@@ -63,22 +47,6 @@ public sealed class ProvingKeys
     public string SymbolsPath(string circuit) => Path.Combine(Directory, circuit + ".sym");
 
     public string ZkeyPath(string circuit) => Path.Combine(Directory, circuit + ".zkey");
-
-    /// <summary>The pinned SHA-256 of a circuit's proving key (lower-case hex), or null for a circuit not pinned.</summary>
-    public static string? PinnedZkeySha256(string circuit) => Pinned.GetValueOrDefault(circuit);
-
-    /// <summary>
-    /// Reads a circuit's proving key from its bytes: by its pinned hash when the bytes have it (about 20 ms
-    /// of SHA-256 instead of every point checked on its curve), else point by point.
-    /// </summary>
-    /// <exception cref="Crypto.Groth16.ProofFormatException">Not a Groth16 BN254 zkey, truncated, or (unpinned) holding an invalid point.</exception>
-    public static ProvingKey Read(string circuit, byte[] zkey, string path)
-    {
-        ArgumentNullException.ThrowIfNull(zkey);
-        return Pinned.TryGetValue(circuit, out var pinned) && Convert.ToHexStringLower(SHA256.HashData(zkey)) == pinned
-            ? ProvingKey.ReadPinned(zkey, path)
-            : ProvingKey.Read(zkey, path);
-    }
 
     /// <summary>How the output names it.</summary>
     public string Describe() => $"{Directory} ({Source})";

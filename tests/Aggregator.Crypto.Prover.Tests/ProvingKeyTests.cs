@@ -61,34 +61,6 @@ public class ProvingKeyTests
     }
 
     [Fact]
-    public void A_pinned_key_read_without_point_checks_is_the_same_key()
-    {
-        var checkedKey = ProvingKey.Read(Solvency, "solvency_4.zkey");
-        var pinned = ProvingKey.ReadPinned(Solvency, "solvency_4.zkey");
-        Assert.Equal((checkedKey.VariableCount, checkedKey.PublicCount, checkedKey.DomainSize), (pinned.VariableCount, pinned.PublicCount, pinned.DomainSize));
-        Assert.Equal(checkedKey.IC, pinned.IC);
-        Assert.Equal(checkedKey.Coefficients, pinned.Coefficients);
-        Assert.Equal(checkedKey.A, pinned.A);
-        Assert.Equal(checkedKey.B1, pinned.B1);
-        Assert.Equal(checkedKey.B2, pinned.B2);
-        Assert.Equal(checkedKey.C, pinned.C);
-        Assert.Equal(checkedKey.H, pinned.H);
-        pinned.CheckMatches(VerificationKey("solvency_4"));
-    }
-
-    [Fact]
-    public void A_pinned_read_still_checks_the_layout_the_fields_and_the_header_s_points()
-    {
-        Assert.Contains("cut.zkey", Assert.Throws<ProofFormatException>(() => ProvingKey.ReadPinned(Solvency.AsMemory(0, Solvency.Length - 1), "cut.zkey")).Message);
-        var otherCurve = Solvency.ToArray();
-        otherCurve[28 + 12 + 4] ^= 1;
-        Assert.Contains("another curve", Assert.Throws<ProofFormatException>(() => ProvingKey.ReadPinned(otherCurve, "k")).Message);
-        var alphaOff = Solvency.ToArray();
-        alphaOff[28 + 12 + 4 + 32 + 4 + 32 + 12 + 32] ^= 1;
-        Assert.Contains("not on the curve", Assert.Throws<ProofFormatException>(() => ProvingKey.ReadPinned(alphaOff, "k")).Message);
-    }
-
-    [Fact]
     public void A_bad_point_in_a_large_section_is_named_and_the_first_faulty_section_in_file_order_is_reported()
     {
         // The sections are read on every core; the error must not depend on which finishes first.

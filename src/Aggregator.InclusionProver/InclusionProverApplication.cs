@@ -19,7 +19,7 @@ public static class InclusionProverApplication
         var epoch = new Option<string>("--epoch") { Description = "The epoch directory (written by `aggregator commit`)", Required = true };
         var account = new Option<string>("--account") { Description = "The account id, as in the ledger", Required = true };
         var file = new Option<string?>("--out") { Description = "Where to write the account's file (default DIR/inclusion/<account>.json)" };
-        var keys = OneShotCommand.KeysOption("A directory holding CIRCUIT.sym, CIRCUIT.zkey and CIRCUIT.vkey.json (default: $AGGREGATOR_KEYS, else the keys installed with aggregator-prove); every key must match its pinned verification key");
+        var keys = new Option<string?>("--keys") { Description = "A directory holding CIRCUIT.sym, CIRCUIT.zkey and CIRCUIT.vkey.json (default: $AGGREGATOR_KEYS, else the keys installed with aggregator-prove); every key must match its pinned verification key" };
         var inclusion = new Command("inclusion", "Prove that an account is counted with its balances; writes the file handed to that account, which names no other account.")
         {
             epoch, account, file, keys,

@@ -46,7 +46,4 @@ internal static class OneShotCommand
             return InternalError;
         }
     }
-
-    /// <summary>The keys directory option, as <c>aggregator</c> names it.</summary>
-    public static Option<string?> KeysOption(string description) => new("--keys") { Description = description };
 }

@@ -36,7 +36,7 @@ public static class VerifierApplication
     {
         var proof = new Option<string>("--proof") { Description = proofDescription, Required = true };
         var manifest = new Option<string>("--manifest") { Description = "The epoch's published manifest file: every parameter of the proof must be its", Required = true };
-        var keys = OneShotCommand.KeysOption("A directory of verification keys (default: the keys installed with aggregator-verify); each must match its pinned SHA-256");
+        var keys = new Option<string?>("--keys") { Description = "A directory of verification keys (default: the keys installed with aggregator-verify); each must match its pinned SHA-256" };
         var command = new Command(name, description) { proof, manifest, keys };
         command.SetAction(parseResult =>
         {

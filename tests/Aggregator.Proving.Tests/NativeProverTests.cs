@@ -299,6 +299,7 @@ public sealed class NativeProverTests : IClassFixture<NativeProverTests.Prover>
     {
         var swapped = KeysWith("inclusion_20_4", path => File.Copy(Path.Combine(_prover.Keys, "solvency_4.zkey"), path + ".zkey", overwrite: true));
         var truncated = KeysWith("solvency_4", path => File.WriteAllBytes(path + ".zkey", File.ReadAllBytes(path + ".zkey")[..100_000]));
+        var empty = KeysWith("solvency_4", path => File.WriteAllBytes(path + ".zkey", []));
         var noWitness = KeysWith("solvency_4", path => { File.Delete(path + ".wasm"); File.Delete(path + ".sym"); });
         var foreignWasm = KeysWith("solvency_4", path => { File.Delete(path + ".sym"); File.Copy(Path.Combine(_prover.Keys, "inclusion_20_4.wasm"), path + ".wasm", overwrite: true); });
         try
@@ -312,6 +313,12 @@ public sealed class NativeProverTests : IClassFixture<NativeProverTests.Prover>
             error = Assert.Throws<InputException>(() => truncatedProver.Load("solvency_4"));
             Assert.Contains("truncated", error.Message);
 
+            // Nothing to map: refused by name, as a key that is not a .zkey.
+            using var emptyProver = new NativeProver(ProvingKeys.At(empty, "test"), VerificationKeys.At(_prover.Keys), null);
+            error = Assert.Throws<InputException>(() => emptyProver.Load("solvency_4"));
+            Assert.Contains("not a .zkey file", error.Message);
+            Assert.Contains("solvency_4.zkey", error.Message);
+
             using var noWitnessProver = new NativeProver(ProvingKeys.At(noWitness, "test"), VerificationKeys.At(_prover.Keys), null);
             Assert.Contains("witness calculator of solvency_4 is missing", Assert.Throws<ProverUnavailableException>(() => noWitnessProver.Load("solvency_4")).Message);
 
@@ -320,7 +327,7 @@ public sealed class NativeProverTests : IClassFixture<NativeProverTests.Prover>
         }
         finally
         {
-            foreach (var directory in new[] { swapped, truncated, noWitness, foreignWasm })
+            foreach (var directory in new[] { swapped, truncated, empty, noWitness, foreignWasm })
             {
                 Directory.Delete(directory, recursive: true);
             }

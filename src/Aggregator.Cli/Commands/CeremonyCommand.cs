@@ -2,8 +2,8 @@ using System.CommandLine;
 using Aggregator.Chains.Evm.Registry;
 using Aggregator.Core.Errors;
 using Aggregator.Prover.Ceremony;
-using Aggregator.Proving.Ceremony;
 using Aggregator.Proving;
+using Aggregator.Proving.Ceremony;
 using Nethereum.Signer;
 using Nethereum.Web3;
 

@@ -2,8 +2,8 @@ using System.Diagnostics;
 using Aggregator.Chains.Evm.Registry;
 using Aggregator.IntegrationTests.Evm;
 using Aggregator.Prover.Ceremony;
-using Aggregator.Proving.Ceremony;
 using Aggregator.Proving;
+using Aggregator.Proving.Ceremony;
 using Aggregator.Testing;
 using Nethereum.Signer;
 

@@ -275,7 +275,7 @@ internal sealed class EngineBook(
                     {
                         throw new InputException($"ledger entry {entry.EntryId} borrows {amount} base units of {entry.Asset}; with the {owed} account '{entry.Account}' owes, the debt leaves the range of 128 bits", field: "amount");
                     }
-                    SetDebt(entry, account, asset, owed, more);
+                    SetDebt(entry, account, asset, more);
                     _liquidated.Remove(account); // lent to again: what it owes now is not a liquidation's remainder
                     break;
                 case Messages.LedgerEntryKind.Repay or Messages.LedgerEntryKind.Liquidation or Messages.LedgerEntryKind.Deficit:
@@ -283,7 +283,7 @@ internal sealed class EngineBook(
                     {
                         throw new InputException($"ledger entry {entry.EntryId} repays {amount} base units of {entry.Asset}; account '{entry.Account}' owes {owed}", field: "amount");
                     }
-                    SetDebt(entry, account, asset, owed, owed - amount);
+                    SetDebt(entry, account, asset, owed - amount);
                     if (entry.Kind == Messages.LedgerEntryKind.Liquidation)
                     {
                         _liquidated[account] = entry.EntryId;
@@ -404,17 +404,15 @@ internal sealed class EngineBook(
         return seized;
     }
 
-    private void SetDebt(Messages.LedgerEntry entry, int account, int asset, UInt128 owed, UInt128 now)
+    private void SetDebt(Messages.LedgerEntry entry, int account, int asset, UInt128 now)
     {
         try
         {
             book.SetDebt(account, asset, now);
         }
-        catch (OverflowException)
+        catch (ArgumentOutOfRangeException)
         {
-            // The book values debts in decimal: put back what it held, so a refused entry changes
-            // nothing (a retry would otherwise add it again).
-            book.SetDebt(account, asset, owed);
+            // Beyond what the book values: it refused before changing anything, so a retry changes nothing either.
             throw new InputException($"ledger entry {entry.EntryId} takes account '{entry.Account}''s {entry.Asset} debt to {now} base units, beyond what the engine can value", field: "amount");
         }
         _debts[(account, asset)] = now;
@@ -452,7 +450,7 @@ internal sealed class EngineBook(
                 }
                 var id = book.Assets[asset];
                 var deficit = new Messages.LedgerEntry($"deficit:{liquidation}:{id.Symbol}", book.AccountId(account), Messages.LedgerEntryKind.Deficit, id, new Core.Amounts.Amount(owed, book.Market[id].Decimals), _clock.GetUtcNow());
-                SetDebt(deficit, account, asset, owed, 0);
+                SetDebt(deficit, account, asset, 0);
                 _entries.Add(deficit.EntryId);
                 _unannounced.Add(new Messages.BadDebtRecorded(deficit.EntryId, deficit.Account, deficit.Asset, deficit.Amount, deficit.At));
                 deficits.Add(deficit);

@@ -10,22 +10,26 @@ internal static class HealthFormula
     public static decimal? HealthFactor(decimal weighted, decimal requirement) =>
         requirement > 0 ? weighted / requirement : null;
 
+    /// <summary>The same, of fixed-point sums: the quotient of their decimals (a figure to report; decisions compare the sums).</summary>
+    public static decimal? HealthFactor(QuoteValue weighted, QuoteValue requirement) =>
+        requirement > QuoteValue.Zero ? QuoteValue.Ratio(weighted, requirement) : null;
+
     /// <summary>
     /// The first status that applies: frozen, insolvent (net value below 0), liquidatable (HF &lt; 1),
-    /// margin call (HF below the warning level), healthy. Compares weighted collateral with the
-    /// requirement instead of dividing, so hot paths need no division.
+    /// margin call (HF below the warning level, given in 10^-9), healthy. Compares weighted collateral
+    /// with the requirement instead of dividing, exactly.
     /// </summary>
-    public static MarginStatus Status(bool frozen, decimal netValue, decimal weighted, decimal requirement, decimal warningHealthFactor)
+    public static MarginStatus Status(bool frozen, QuoteValue netValue, QuoteValue weighted, QuoteValue requirement, ulong warningThreshold)
     {
         if (frozen)
         {
             return MarginStatus.Frozen;
         }
-        if (netValue < 0)
+        if (netValue.IsNegative)
         {
             return MarginStatus.Insolvent;
         }
-        if (requirement <= 0)
+        if (requirement <= QuoteValue.Zero)
         {
             return MarginStatus.Healthy;
         }
@@ -33,8 +37,12 @@ internal static class HealthFormula
         {
             return MarginStatus.Liquidatable;
         }
-        return weighted < warningHealthFactor * requirement ? MarginStatus.MarginCall : MarginStatus.Healthy;
+        return AtOrAbove(weighted, requirement, warningThreshold) ? MarginStatus.Healthy : MarginStatus.MarginCall;
     }
+
+    /// <summary>Whether weighted / requirement ≥ a threshold given in 10^-9, for a positive requirement, without dividing.</summary>
+    public static bool AtOrAbove(QuoteValue weighted, QuoteValue requirement, ulong threshold) =>
+        weighted.Times(FixedPoint.OneNano) >= requirement.Times(threshold);
 
     /// <summary>Aave v3's close factor: half the debt, or all of it below a health factor of 0.95.</summary>
     public static decimal CloseFactor(decimal? healthFactor) => healthFactor < 0.95m ? 1m : 0.5m;

@@ -26,27 +26,31 @@ public static class PoolEvaluator
         foreach (var position in pool.Collateral)
         {
             var asset = market[position.Asset];
-            var held = WholeUnits(position.Amount.BaseUnits, asset);
-            tally.AddCollateral(held, held * (1 - market.Haircut(position.Chain, position.Asset)), asset.Price, asset.EffectiveLiquidationThreshold, asset.EffectiveLtv, asset.Frozen);
+            var held = Amount(position.Amount.BaseUnits, asset, up: false);
+            var kept = FixedPoint.TimesFraction(held, FixedPoint.Fraction(1 - market.Haircut(position.Chain, position.Asset)));
+            tally.AddCollateral(held, kept, Prices(asset), asset.Frozen);
         }
         foreach (var debt in pool.Debts)
         {
             var asset = market[debt.Asset];
-            tally.AddDebt(WholeUnits(debt.Amount.BaseUnits, asset), asset.Price, asset.Frozen);
+            tally.AddDebt(Amount(debt.Amount.BaseUnits, asset, up: true), Prices(asset), asset.Frozen);
         }
         foreach (var perp in pool.Perps)
         {
-            tally.AddPerp(perp, RiskSensitivity.PerpAsset(perp, market) is { } follows && market[follows].Frozen);
+            tally.AddPerp(PerpTerms.From(perp.Size, perp.EntryPrice, perp.MaintenanceMarginRate),
+                FixedPoint.FromDecimal(perp.MarkPrice, up: false), FixedPoint.FromDecimal(perp.MarkPrice, up: true),
+                RiskSensitivity.PerpAsset(perp, market) is { } follows && market[follows].Frozen);
         }
         var healthFactor = tally.HealthFactor;
-        var status = tally.Status(market.Settings.WarningHealthFactor);
+        var status = tally.Status(FixedPoint.Threshold(market.Settings.WarningHealthFactor));
         var plan = status is MarginStatus.Liquidatable or MarginStatus.Insolvent
             ? LiquidationPlanner.Plan(pool, healthFactor, market)
             : null;
         var perpPrices = isolated
-            ? pool.Perps.Select(p => new PerpLiquidationPrice(p.Market, LiquidationPrice(p, tally.HealthWeighted - p.UnrealizedPnl, tally.Requirement - p.MaintenanceMargin))).ToArray()
+            ? pool.Perps.Select(p => new PerpLiquidationPrice(p.Market, LiquidationPrice(p, tally.HealthWeighted.ToDecimal() - p.UnrealizedPnl, tally.Requirement.ToDecimal() - p.MaintenanceMargin))).ToArray()
             : [];
-        return new PoolHealth(tally.CollateralValue, tally.HealthWeighted, tally.DebtValue, tally.Pnl, tally.Requirement, healthFactor, status, tally.BorrowingPower(status), plan, perpPrices);
+        return new PoolHealth(tally.CollateralValue.ToDecimal(), tally.HealthWeighted.ToDecimal(), tally.DebtValue.ToDecimal(), tally.Pnl.ToDecimal(), tally.Requirement.ToDecimal(),
+            healthFactor, status, tally.BorrowingPower(status), plan, perpPrices);
     }
 
     /// <summary>
@@ -63,6 +67,16 @@ public static class PoolEvaluator
         ArgumentNullException.ThrowIfNull(asset);
         return (decimal)baseUnits / asset.UnitScale;
     }
+
+    /// <summary>The asset's price in fixed point, for each side it serves.</summary>
+    internal static AssetPrices Prices(AssetState asset) =>
+        AssetPrices.From(asset.Price, asset.EffectiveLiquidationThreshold, asset.EffectiveLtv);
+
+    // An amount in base units as 10^-18 whole units (the rounding, past 18 decimals, as the side asks).
+    private static UInt128 Amount(System.Numerics.BigInteger baseUnits, AssetState asset, bool up) =>
+        baseUnits.Sign < 0 || baseUnits > UInt128.MaxValue
+            ? throw new OverflowException($"{baseUnits} base units of {asset.Id}: negative, or beyond what margin values")
+            : FixedPoint.Amount((UInt128)baseUnits, asset.Decimals, up);
 
     // Solves weightedOthers + size·(P − entry) = requirementOthers + |size|·P·mmr for P.
     private static decimal? LiquidationPrice(PerpPosition perp, decimal weightedOthers, decimal requirementOthers)

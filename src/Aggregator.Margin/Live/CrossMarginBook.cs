@@ -27,7 +27,13 @@ namespace Aggregator.Margin.Live;
 /// Single writer: one thread at a time may call the mutating methods (the engine's consumer); a second
 /// concurrent writer gets an <see cref="InvalidOperationException"/> instead of a silently torn state.
 /// Read figures from the writer's thread or between writes: a status is read whole at any time, but a
-/// health factor read during a write may mix two evaluations (decimals are not read atomically).
+/// health factor read during a write may mix two evaluations (its sums are not read atomically).
+/// </para>
+/// <para>
+/// Figures are fixed-point integers (<see cref="FixedPoint"/>, docs/margin.md "Fixed point"): amounts in
+/// 10^-18 whole units, prices in 10^-18 quote, each account's sums as exact 256-bit products. A balance
+/// change adds its one term's change to the sums and a price tick each holder's, which is exact: the
+/// sums are always those <see cref="PoolEvaluator"/> computes from scratch.
 /// </para>
 /// </summary>
 public sealed class CrossMarginBook
@@ -37,30 +43,31 @@ public sealed class CrossMarginBook
     // (a random account's cache lines), the split some tens.
     private const int ParallelBatch = 256;
     private static readonly decimal[] DefaultHealthBands = [1.25m, 1.5m, 2m];
-    // Below 2^96 a base-unit count converts to decimal exactly, in one step.
-    private static readonly UInt128 DecimalIntegers = (UInt128)ulong.MaxValue << 32 | uint.MaxValue;
 
     /// <summary>
     /// The largest holding of one asset on one chain the book values, in whole units. Holdings are kept
-    /// exactly in base units whatever their size (liabilities come from them); values are decimal, and
-    /// this bound with the engine's price bound keeps every value and every account's sum of them inside
-    /// decimal's range.
+    /// exactly in base units whatever their size (liabilities come from them); this bound with the
+    /// engine's price bound keeps every account's values and their reports inside decimal's range.
     /// </summary>
     public const decimal MaxWholeUnits = 1_000_000_000_000_000m;
 
     private readonly int _chains;
     private readonly int _assets;
-    private readonly decimal _warning;
     private readonly decimal[] _bands;             // health-factor thresholds, ascending
-    // Amounts are whole units (base units · 10^-decimals, exact in decimal). Folding 10^-decimals into
-    // the prices instead would be faster but loses digits: decimal holds at most 28 decimal places.
-    private readonly decimal[] _unitInverse;       // 10^-decimals per asset
-    private readonly UInt128[] _unitScale;         // 10^decimals per asset
-    private readonly decimal[] _keep;              // 1 - haircut, per chain·asset
+    // The health-factor thresholds an account's level counts, in 10^-9: 1 (liquidatable below), the
+    // warning level (margin call below) and the bands, ascending without repeats.
+    private readonly ulong[] _levels;
+    private readonly int _liquidationLevel;        // the index of 1 in _levels
+    private readonly int _warningLevel;            // the index of the warning level
+    private readonly int[] _bandAtLevel;           // how many bands are at or below each level's threshold
+    private readonly int[] _decimals;
+    private readonly UInt128[] _valuedLimit;       // MaxWholeUnits in base units, per asset
+    private readonly ulong[] _keep;                // 1 - haircut in 10^-18, per chain·asset
     private readonly decimal[] _liquidationThreshold;
-    private readonly decimal[] _price;
-    private readonly decimal[] _weight;            // price · effective LT, per asset
+    private readonly decimal[] _ltv;
+    private readonly AssetPrices[] _prices;
     private readonly bool[] _frozen;
+    private int _frozenAssets;
     private readonly Dictionary<AssetId, int> _assetIndex;
     private readonly Dictionary<ChainId, int> _chainIndex;
     private readonly AccountDirectory _directory;
@@ -70,9 +77,8 @@ public sealed class CrossMarginBook
     // Per account, grown by doubling as accounts are added.
     private int _capacity;
     private UInt128[] _perChain = [];              // base units, exactly, per account·chain·asset
-    private decimal[] _held = [];                  // Σ over chains, per account·asset
-    private decimal[] _effective = [];             // Σ over chains of amount · (1 - haircut)
-    private decimal[] _debt = [];                  // whole units, per account·asset
+    private Cell[] _cells = [];                    // per account·asset, in 10^-18 whole units
+    private UInt128[] _owedBaseUnits = [];         // debt in base units, exactly, per account·asset
     private bool[] _involved = [];                 // account·asset: ever held or owed, so a tick must re-evaluate it
     private Figures[] _figures = [];               // the evaluation, in one array: one or two cache lines per update
     private LivePerp[][] _perps = [];
@@ -102,28 +108,34 @@ public sealed class CrossMarginBook
                 throw new ArgumentException("health bands must be positive and strictly ascending", nameof(healthBands));
             }
         }
-        _warning = market.Settings.WarningHealthFactor;
+        var warning = FixedPoint.Threshold(market.Settings.WarningHealthFactor);
+        var bands = _bands.Select(FixedPoint.Threshold).ToArray();
+        _levels = [.. bands.Append(FixedPoint.OneNano).Append(warning).Distinct().Order()];
+        _liquidationLevel = Array.IndexOf(_levels, FixedPoint.OneNano);
+        _warningLevel = Array.IndexOf(_levels, warning);
+        _bandAtLevel = [.. _levels.Select(threshold => bands.Count(band => band <= threshold))];
         _market = market;
         _directory = new AccountDirectory(Chains);
-        _unitInverse = new decimal[_assets];
-        _unitScale = new UInt128[_assets];
+        _decimals = new int[_assets];
+        _valuedLimit = new UInt128[_assets];
         _liquidationThreshold = new decimal[_assets];
-        _price = new decimal[_assets];
-        _weight = new decimal[_assets];
+        _ltv = new decimal[_assets];
+        _prices = new AssetPrices[_assets];
         _frozen = new bool[_assets];
-        _keep = new decimal[_chains * _assets];
+        _keep = new ulong[_chains * _assets];
         for (var a = 0; a < _assets; a++)
         {
             var state = market[assets[a]];
-            _unitInverse[a] = 1 / state.UnitScale;
-            _unitScale[a] = UInt128.Parse(state.UnitScale.ToString(System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture);
+            _decimals[a] = state.Decimals;
+            _valuedLimit[a] = System.Numerics.BigInteger.Pow(10, state.Decimals) * (ulong)MaxWholeUnits is var limit && limit < UInt128.MaxValue ? (UInt128)limit : UInt128.MaxValue;
             _liquidationThreshold[a] = state.EffectiveLiquidationThreshold;
-            _price[a] = state.Price;
-            _weight[a] = state.Price * state.EffectiveLiquidationThreshold;
+            _ltv[a] = state.EffectiveLtv;
+            _prices[a] = PoolEvaluator.Prices(state);
             _frozen[a] = state.Frozen;
+            _frozenAssets += state.Frozen ? 1 : 0;
             for (var c = 0; c < _chains; c++)
             {
-                _keep[c * _assets + a] = 1 - market.Haircut(chains[c], assets[a]);
+                _keep[c * _assets + a] = FixedPoint.Fraction(1 - market.Haircut(chains[c], assets[a]));
             }
         }
     }
@@ -165,8 +177,8 @@ public sealed class CrossMarginBook
         }
         var account = _directory.Add(id);
         _figures[account].Status = MarginStatus.Healthy;
+        SetLevel(ref _figures[account], _levels.Length, QuoteValue.Zero);
         _figures[account].Band = _bands.Length;
-        SetBandBounds(ref _figures[account], _bands.Length);
         _perps[account] = [];
         return account;
     }
@@ -202,7 +214,7 @@ public sealed class CrossMarginBook
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)chain, (uint)_chains, nameof(chain));
         CheckValued(asset, baseUnits);
         StoreCollateral(account, chain, asset, baseUnits);
-        Recompute(account);
+        Evaluate(account);
     }
 
     /// <summary>
@@ -241,7 +253,7 @@ public sealed class CrossMarginBook
                     }
                 }
                 StoreCollateral(change.Account, change.Chain, change.Asset, change.BaseUnits);
-                Recompute(change.Account);
+                Evaluate(change.Account);
             }
         });
     }
@@ -257,11 +269,8 @@ public sealed class CrossMarginBook
         {
             return;
         }
-        var cell = (long)change.Account * _assets;
         Sse.Prefetch0(Unsafe.AsPointer(ref _perChain[((long)change.Account * _chains + change.Chain) * _assets + change.Asset]));
-        Sse.Prefetch0(Unsafe.AsPointer(ref _held[cell]));
-        Sse.Prefetch0(Unsafe.AsPointer(ref _effective[cell]));
-        Sse.Prefetch0(Unsafe.AsPointer(ref _debt[cell]));
+        Sse.Prefetch0(Unsafe.AsPointer(ref _cells[(long)change.Account * _assets + change.Asset]));
         Sse.Prefetch0(Unsafe.AsPointer(ref _figures[change.Account]));
     }
 
@@ -270,10 +279,15 @@ public sealed class CrossMarginBook
     {
         using var writer = new WriterScope(this);
         CheckIndexes(account, asset);
-        var cell = (long)account * _assets + asset;
-        _debt[cell] = (decimal)baseUnits * _unitInverse[asset];
-        _involved[cell] = true;
-        Recompute(account);
+        CheckValued(asset, baseUnits);
+        var index = (long)account * _assets + asset;
+        ref var cell = ref _cells[index];
+        var owed = FixedPoint.Amount(baseUnits, _decimals[asset], up: true);
+        _figures[account].Debt += Change(owed, cell.Owed, _prices[asset].Up);
+        cell.Owed = owed;
+        _owedBaseUnits[index] = baseUnits;
+        _involved[index] = true;
+        Evaluate(account, requirementMoved: true);
     }
 
     /// <summary>
@@ -291,11 +305,12 @@ public sealed class CrossMarginBook
         {
             throw new ArgumentException($"the market offers no perp on {Assets[asset]}", nameof(asset));
         }
+        var terms = PerpTerms.From(size, entryPrice, rate);
         var perps = _perps[account].Where(p => p.Asset != asset);
-        _perps[account] = size == 0 ? [.. perps] : [.. perps, new LivePerp(asset, size, entryPrice, rate)];
+        _perps[account] = size == 0 ? [.. perps] : [.. perps, new LivePerp(asset, size, entryPrice, rate, terms)];
         _figures[account].HasPerps = _perps[account].Length > 0;
         _involved[(long)account * _assets + asset] = true;
-        Recompute(account);
+        Evaluate(account);
     }
 
     /// <summary>An account's isolated position <paramref name="id"/> is now <paramref name="pool"/>; null closes it.</summary>
@@ -330,16 +345,25 @@ public sealed class CrossMarginBook
         using var writer = new WriterScope(this);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)asset, (uint)_assets, nameof(asset));
         ArgumentOutOfRangeException.ThrowIfNegative(price);
-        _price[asset] = price;
-        _weight[asset] = price * _liquidationThreshold[asset];
-        _frozen[asset] = status != OracleStatus.Ok;
+        var previous = _prices[asset];
+        var prices = AssetPrices.From(price, _liquidationThreshold[asset], _ltv[asset]);
+        _prices[asset] = prices;
+        var frozen = status != OracleStatus.Ok;
+        _frozenAssets += (frozen ? 1 : 0) - (_frozen[asset] ? 1 : 0);
+        _frozen[asset] = frozen;
         _market = _market.WithQuote(Assets[asset], price, status);
+        var weight = PriceMove.Between(previous.Weight, prices.Weight);
+        var debt = PriceMove.Between(previous.Up, prices.Up);
         // A sequential scan of the involvement flags beats a list of holders: it stays in cache order.
         ForEachAccount(account =>
         {
-            if (_involved[(long)account * _assets + asset])
+            var index = (long)account * _assets + asset;
+            if (_involved[index])
             {
-                Recompute(account);
+                ref var figures = ref _figures[account];
+                ref var cell = ref _cells[index];
+                weight.Apply(ref figures.Weighted, cell.Kept);
+                Evaluate(account, debt.Apply(ref figures.Debt, cell.Owed));
                 if (_isolated[account] is { } pools)
                 {
                     foreach (var (id, (pool, health)) in pools.ToArray())
@@ -405,12 +429,12 @@ public sealed class CrossMarginBook
                     collateral.Add(new CollateralPosition(Chains[chain], Assets[asset], new Amount(held, decimals)));
                 }
             }
-            if (_debt[(long)account * _assets + asset] is var owed && owed != 0)
+            if (_owedBaseUnits[(long)account * _assets + asset] is var owed && owed != 0)
             {
-                debts.Add(new Debt(Assets[asset], new Amount(BaseUnits(owed, asset), decimals)));
+                debts.Add(new Debt(Assets[asset], new Amount(owed, decimals)));
             }
         }
-        return new MarginPositions(collateral, debts, [.. _perps[account].Select(p => new PerpPosition(PerpMarket(Assets[p.Asset]), p.Size, p.Entry, _price[p.Asset], p.Rate))]);
+        return new MarginPositions(collateral, debts, [.. _perps[account].Select(p => new PerpPosition(PerpMarket(Assets[p.Asset]), p.Size, p.Entry, _market[Assets[p.Asset]].Price, p.Rate))]);
     }
 
     /// <summary>An account's perp on an asset: its size in whole units (negative: short) and entry price; zeros when it has none.</summary>
@@ -442,106 +466,100 @@ public sealed class CrossMarginBook
     public PoolHealth? Isolated(int account, string id) =>
         _isolated[account] is { } pools && pools.TryGetValue(id, out var entry) ? entry.Health : null;
 
-    /// <summary>Re-evaluates every account from its stored positions (what a naive engine does on every change).</summary>
+    /// <summary>
+    /// Sums every account again from its stored positions and re-evaluates it (what a naive engine does on
+    /// every change). The sums come out as they were: kept by changes, they are exact.
+    /// </summary>
     public void RecomputeAll()
     {
         using var writer = new WriterScope(this);
-        ForEachAccount(Recompute);
+        ForEachAccount(account =>
+        {
+            QuoteValue weighted = default, debt = default;
+            var row = (long)account * _assets;
+            for (var a = 0; a < _assets; a++)
+            {
+                weighted += QuoteValue.Product(_cells[row + a].Kept, _prices[a].Weight);
+                debt += QuoteValue.Product(_cells[row + a].Owed, _prices[a].Up);
+            }
+            _figures[account].Weighted = weighted;
+            _figures[account].Debt = debt;
+            Evaluate(account, requirementMoved: true);
+        });
     }
 
-    public decimal? HealthFactor(int account) => HealthFormula.HealthFactor(_figures[account].Weighted, _figures[account].Requirement);
+    public decimal? HealthFactor(int account)
+    {
+        var (weighted, requirement) = HealthTerms(account);
+        return HealthFormula.HealthFactor(weighted, requirement);
+    }
 
     public MarginStatus Status(int account) => _figures[account].Status;
 
-    public decimal WeightedCollateral(int account) => _figures[account].Weighted;
+    public decimal WeightedCollateral(int account) => HealthTerms(account).Weighted.ToDecimal();
 
-    public decimal Requirement(int account) => _figures[account].Requirement;
+    public decimal Requirement(int account) => HealthTerms(account).Requirement.ToDecimal();
 
-    // PoolTally's rules over the arrays, summed in locals (see PoolTally on why not in the struct).
-    private void Recompute(int account)
+    // Weighted collateral plus PnL, and debt plus maintenance, with the account's perps marked now.
+    private (QuoteValue Weighted, QuoteValue Requirement) HealthTerms(int account)
     {
-        decimal weighted = 0, debtValue = 0, pnl = 0, maintenance = 0;
-        bool frozen = false, anyHeld = false, anyOwed = false;
-        var row = (long)account * _assets;
-        for (var a = 0; a < _assets; a++)
-        {
-            var held = _held[row + a];
-            var owed = _debt[row + a];
-            frozen |= PoolTally.Freezes(held, owed, _frozen[a]);
-            // The first term is taken as it is: 0 + x is x to the bit (checked over every scale), and the
-            // addition, which rescales the 0, costs a price tick about a tenth of its time (measured).
-            if (held != 0)
-            {
-                var term = _effective[row + a] * _weight[a];
-                weighted = anyHeld ? weighted + term : term;
-                anyHeld = true;
-            }
-            if (owed != 0)
-            {
-                var term = owed * _price[a];
-                debtValue = anyOwed ? debtValue + term : term;
-                anyOwed = true;
-            }
-        }
+        CheckAccount(account);
         ref var figures = ref _figures[account];
-        // Perps live apart (an array load per account is a cache miss the perp-less majority skips).
-        if (figures.HasPerps)
+        var (pnl, maintenance, _) = figures.HasPerps ? MarkPerps(account) : default;
+        return (figures.Weighted + pnl, figures.Debt + maintenance);
+    }
+
+    // PoolTally's rules over the account's sums. Perps and frozen assets are the exceptions that cost a
+    // look at the account's positions; the common account costs two comparisons with its level's bounds.
+    private void Evaluate(int account, bool requirementMoved = false)
+    {
+        ref var figures = ref _figures[account];
+        var frozen = false;
+        if (_frozenAssets > 0)
         {
-            foreach (var perp in _perps[account])
-            {
-                pnl += PerpPosition.PnlAt(perp.Size, perp.Entry, _price[perp.Asset]);
-                maintenance += PerpPosition.MaintenanceAt(perp.Size, _price[perp.Asset], perp.Rate);
-                frozen |= _frozen[perp.Asset]; // PoolTally.AddPerp's rule: a perp's mark is its asset's price
-            }
-        }
-        var healthWeighted = figures.HasPerps ? weighted + pnl : weighted;
-        var requirement = figures.HasPerps ? debtValue + maintenance : debtValue;
-        // Decimal products are the cost here: the full collateral value only when it can decide the status.
-        var collateralValue = weighted;
-        if (PoolTally.NeedsCollateralValue(healthWeighted, debtValue))
-        {
-            collateralValue = 0;
+            var row = (long)account * _assets;
             for (var a = 0; a < _assets; a++)
             {
-                if (_held[row + a] != 0)
-                {
-                    collateralValue += _held[row + a] * _price[a];
-                }
+                frozen |= PoolTally.Freezes(_cells[row + a].Held, _cells[row + a].Owed, _frozen[a]);
             }
         }
-        var status = PoolTally.Status(frozen, collateralValue, healthWeighted, pnl, debtValue, requirement, _warning);
-        figures.Weighted = healthWeighted;
-        var band = figures.Band;
-        if (requirement != figures.Requirement)
+        var weighted = figures.Weighted;
+        var requirement = figures.Debt;
+        var pnl = QuoteValue.Zero;
+        if (figures.HasPerps)
         {
-            figures.Requirement = requirement;
-            SetBandBounds(ref figures, band);
+            (pnl, var maintenance, var perpFrozen) = MarkPerps(account);
+            weighted += pnl;
+            requirement += maintenance;
+            frozen |= perpFrozen;
         }
-        if (healthWeighted < figures.BandLow || healthWeighted >= figures.BandHigh)
+        if (requirementMoved || figures.HasPerps)
         {
-            band = Band(healthWeighted, requirement, band);
-            SetBandBounds(ref figures, band);
+            SetLevel(ref figures, figures.Level, requirement);
         }
+        var level = figures.Level;
+        if (weighted < figures.LevelLow || weighted >= figures.LevelHigh)
+        {
+            level = Level(weighted, requirement, level);
+            SetLevel(ref figures, level, requirement);
+        }
+        // Weighted collateral never exceeds the collateral's value (thresholds and 1 − haircut are at most
+        // 1), so while weighted collateral plus PnL covers the debts the pool cannot be insolvent: the value
+        // is summed only when it can decide.
+        var insolvent = weighted < figures.Debt && (CollateralValue(account) + pnl - figures.Debt).IsNegative;
+        var status = frozen ? MarginStatus.Frozen
+            : insolvent ? MarginStatus.Insolvent
+            : requirement <= QuoteValue.Zero ? MarginStatus.Healthy
+            : level <= _liquidationLevel ? MarginStatus.Liquidatable
+            : level <= _warningLevel ? MarginStatus.MarginCall
+            : MarginStatus.Healthy;
+        var band = requirement <= QuoteValue.Zero ? _bands.Length : level == 0 ? 0 : _bandAtLevel[level - 1];
         if (status != figures.Status || band != figures.Band)
         {
-            _changes.Enqueue(new HealthChange(account, null, figures.Status, status, figures.Band, band, HealthFormula.HealthFactor(healthWeighted, requirement)));
+            _changes.Enqueue(new HealthChange(account, null, figures.Status, status, figures.Band, band, HealthFormula.HealthFactor(weighted, requirement)));
             figures.Status = status;
             figures.Band = band;
         }
-    }
-
-    // The weighted collateral at which the account leaves its band, kept so that most updates compare
-    // instead of multiplying (two full-precision decimal products cost a fifth of an update, measured).
-    private void SetBandBounds(ref Figures figures, int band)
-    {
-        if (figures.Requirement <= 0)
-        {
-            figures.BandLow = decimal.MinValue;
-            figures.BandHigh = decimal.MaxValue;
-            return;
-        }
-        figures.BandLow = band == 0 ? decimal.MinValue : _bands[band - 1] * figures.Requirement;
-        figures.BandHigh = band == _bands.Length ? decimal.MaxValue : _bands[band] * figures.Requirement;
     }
 
     private void EvaluateIsolated(int account, Dictionary<string, (MarginPositions, PoolHealth)> pools, string id, MarginPositions pool, PoolHealth? previous)
@@ -549,67 +567,124 @@ public sealed class CrossMarginBook
         var health = PoolEvaluator.Evaluate(pool, _market, isolated: true);
         pools[id] = (pool, health);
         var previousStatus = previous?.Status ?? MarginStatus.Healthy;
-        var previousBand = previous is null ? _bands.Length : Band(previous.WeightedCollateral, previous.Requirement, _bands.Length);
-        var band = Band(health.WeightedCollateral, health.Requirement, previousBand);
+        var previousBand = previous is null ? _bands.Length : Band(previous.WeightedCollateral, previous.Requirement);
+        var band = Band(health.WeightedCollateral, health.Requirement);
         if (health.Status != previousStatus || band != previousBand)
         {
             _changes.Enqueue(new HealthChange(account, id, previousStatus, health.Status, previousBand, band, health.HealthFactor));
         }
     }
 
-    // The number of thresholds at or below the health factor, without dividing: starting from the band
-    // the account was in, usually one or two products decide it.
-    private int Band(decimal weighted, decimal requirement, int from)
+    // The bands at or below an isolated pool's health factor, from its reported sums.
+    private int Band(decimal weighted, decimal requirement) =>
+        requirement <= 0 ? _bands.Length : _bands.Count(band => weighted >= band * requirement);
+
+    // The number of thresholds at or below the health factor, without dividing: starting from the level
+    // the account was at, usually one or two comparisons decide it.
+    private int Level(QuoteValue weighted, QuoteValue requirement, int from)
     {
-        if (requirement <= 0)
+        if (requirement <= QuoteValue.Zero)
         {
-            return _bands.Length;
+            return _levels.Length;
         }
-        var band = from;
-        while (band > 0 && weighted < _bands[band - 1] * requirement)
+        var level = from;
+        while (level > 0 && !HealthFormula.AtOrAbove(weighted, requirement, _levels[level - 1]))
         {
-            band--;
+            level--;
         }
-        while (band < _bands.Length && weighted >= _bands[band] * requirement)
+        while (level < _levels.Length && HealthFormula.AtOrAbove(weighted, requirement, _levels[level]))
         {
-            band++;
+            level++;
         }
-        return band;
+        return level;
     }
 
-    private UInt128 BaseUnits(decimal wholeUnits, int asset) => (UInt128)(wholeUnits * _market[Assets[asset]].UnitScale);
+    // The weighted collateral between which the account stays at its level: threshold · requirement,
+    // rounded up (an integer at or above it is at or above the threshold), so most updates compare
+    // instead of multiplying.
+    private void SetLevel(ref Figures figures, int level, QuoteValue requirement)
+    {
+        figures.Level = level;
+        if (requirement <= QuoteValue.Zero)
+        {
+            figures.LevelLow = QuoteValue.MinValue;
+            figures.LevelHigh = QuoteValue.MaxValue;
+            return;
+        }
+        figures.LevelLow = level == 0 ? QuoteValue.MinValue : requirement.TimesRatio(_levels[level - 1], FixedPoint.OneNano);
+        figures.LevelHigh = level == _levels.Length ? QuoteValue.MaxValue : requirement.TimesRatio(_levels[level], FixedPoint.OneNano);
+    }
 
-    // Whole units as a decimal: exact below 2^96 base units; above, the integer part exactly and the
-    // fraction rounded to decimal's 28 digits (values only: the holding itself is kept exactly).
-    private decimal WholeUnits(UInt128 baseUnits, int asset) => baseUnits <= DecimalIntegers
-        ? (decimal)baseUnits * _unitInverse[asset]
-        : (decimal)(baseUnits / _unitScale[asset]) + (decimal)(baseUnits % _unitScale[asset]) * _unitInverse[asset];
+    // The PnL and maintenance of an account's perps marked at the book's prices, and whether one follows a frozen price.
+    private (QuoteValue Pnl, QuoteValue Maintenance, bool Frozen) MarkPerps(int account)
+    {
+        QuoteValue pnl = default, maintenance = default;
+        var frozen = false;
+        foreach (var perp in _perps[account])
+        {
+            var prices = _prices[perp.Asset];
+            pnl += perp.Terms.Pnl(prices.Down, prices.Up);
+            maintenance += perp.Terms.Maintenance(prices.Up);
+            frozen |= _frozen[perp.Asset]; // PoolTally.AddPerp's rule: a perp's mark is its asset's price
+        }
+        return (pnl, maintenance, frozen);
+    }
+
+    // The cross pool's collateral at the prices rounded down.
+    private QuoteValue CollateralValue(int account)
+    {
+        var value = QuoteValue.Zero;
+        var row = (long)account * _assets;
+        for (var a = 0; a < _assets; a++)
+        {
+            if (_cells[row + a].Held != 0)
+            {
+                value += QuoteValue.Product(_cells[row + a].Held, _prices[a].Down);
+            }
+        }
+        return value;
+    }
+
+    // The change of a sum's term when its amount goes from one figure to another at a price.
+    private static QuoteValue Change(UInt128 now, UInt128 before, UInt128 price) =>
+        now >= before ? QuoteValue.Product(now - before, price) : -QuoteValue.Product(before - now, price);
 
     private void CheckValued(int asset, UInt128 baseUnits)
     {
-        if (baseUnits / _unitScale[asset] >= (UInt128)(ulong)MaxWholeUnits)
+        if (baseUnits >= _valuedLimit[asset])
         {
             throw new ArgumentOutOfRangeException(nameof(baseUnits), $"{baseUnits} base units of {Assets[asset]} are {MaxWholeUnits} whole units or more, beyond what the book values");
         }
     }
 
+    // One chain's holding changes: the account's amounts and its weighted sum change by the difference.
     private void StoreCollateral(int account, int chain, int asset, UInt128 baseUnits)
     {
         var slot = ((long)account * _chains + chain) * _assets + asset;
-        var change = WholeUnits(baseUnits, asset) - WholeUnits(_perChain[slot], asset);
+        var before = _perChain[slot];
+        var index = (long)account * _assets + asset;
+        _involved[index] = true;
+        if (before == baseUnits)
+        {
+            return;
+        }
         _perChain[slot] = baseUnits;
-        var cell = (long)account * _assets + asset;
-        _held[cell] += change;
-        _effective[cell] += change * _keep[chain * _assets + asset];
-        _involved[cell] = true;
+        var keep = _keep[chain * _assets + asset];
+        var held = FixedPoint.Amount(baseUnits, _decimals[asset], up: false);
+        var heldBefore = FixedPoint.Amount(before, _decimals[asset], up: false);
+        var kept = FixedPoint.TimesFraction(held, keep);
+        var keptBefore = FixedPoint.TimesFraction(heldBefore, keep);
+        ref var cell = ref _cells[index];
+        cell.Held = cell.Held - heldBefore + held;
+        cell.Kept = cell.Kept - keptBefore + kept;
+        _figures[account].Weighted += Change(kept, keptBefore, _prices[asset].Weight);
     }
 
     private void Grow(int capacity)
     {
         Array.Resize(ref _perChain, capacity * _chains * _assets);
-        Array.Resize(ref _held, capacity * _assets);
-        Array.Resize(ref _effective, capacity * _assets);
-        Array.Resize(ref _debt, capacity * _assets);
+        Array.Resize(ref _cells, capacity * _assets);
+        Array.Resize(ref _owedBaseUnits, capacity * _assets);
         Array.Resize(ref _involved, capacity * _assets);
         Array.Resize(ref _figures, capacity);
         Array.Resize(ref _perps, capacity);
@@ -647,19 +722,47 @@ public sealed class CrossMarginBook
     /// <summary>The market name of the perp that follows <paramref name="asset"/>: "SYMBOL-PERP".</summary>
     public static string PerpMarket(AssetId asset) => $"{asset.Symbol}-PERP";
 
-    // A perp kept as numbers: marked at the book's price of its asset whenever it is evaluated.
-    private readonly record struct LivePerp(int Asset, decimal Size, decimal Entry, decimal Rate);
+    // A perp as set (size and entry in decimal, for reading back) and in fixed point, marked at the book's price of its asset.
+    private readonly record struct LivePerp(int Asset, decimal Size, decimal Entry, decimal Rate, PerpTerms Terms);
 
-    // An account's cross-pool evaluation, and the band bounds that spare most updates a product.
+    // An account's amounts of one asset, in 10^-18 whole units: held over its chains, kept after their
+    // haircuts (rounded down per chain), owed (rounded up).
+    private struct Cell
+    {
+        public UInt128 Held;
+        public UInt128 Kept;
+        public UInt128 Owed;
+    }
+
+    // An account's cross-pool sums and where they stand, in one array: two or three cache lines per update.
     private struct Figures
     {
-        public decimal Weighted;                   // weighted collateral + unrealized PnL
-        public decimal Requirement;                // debts + perp maintenance
-        public decimal BandLow;                    // weighted collateral below which the band drops
-        public decimal BandHigh;                   // weighted collateral at which it rises
+        public QuoteValue Weighted;                // Σ kept · price · LT, at 10^-36
+        public QuoteValue Debt;                    // Σ owed · price (up)
+        public QuoteValue LevelLow;                // weighted collateral (+ PnL) below which the level drops
+        public QuoteValue LevelHigh;               // weighted collateral (+ PnL) at which it rises
         public MarginStatus Status;
+        public int Level;                          // how many of the book's thresholds the health factor is at or above
         public int Band;
         public bool HasPerps;
+    }
+
+    // A price's move, as a magnitude and a direction: applied to each holder's sum as amount · magnitude.
+    private readonly record struct PriceMove(UInt128 Magnitude, bool Falls)
+    {
+        public static PriceMove Between(UInt128 from, UInt128 to) => to >= from ? new(to - from, false) : new(from - to, true);
+
+        // Whether the sum moved.
+        public bool Apply(ref QuoteValue sum, UInt128 amount)
+        {
+            if (amount == 0 || Magnitude == 0)
+            {
+                return false;
+            }
+            var change = QuoteValue.Product(amount, Magnitude);
+            sum = Falls ? sum - change : sum + change;
+            return true;
+        }
     }
 
     // Marks the book as being written by the current thread for the scope's lifetime; a second writer throws.

@@ -80,8 +80,9 @@ public sealed class TreeWorkersTests(RabbitMqBroker broker) : IDisposable
                     await Task.Delay(2);
                 }
                 workers[victim].Kill();
-                var folder = Directory.GetDirectories(_epochs, $".tree-{200 + attempt}-*").Single();
-                killedMidJob = Directory.GetFiles(folder, "subtrees-*.bin").Length == 0;
+                // The log line can reach us late, after the job and the whole build were done and the work
+                // folder deleted: that kill, too, landed after the job.
+                killedMidJob = NoSubtreeWritten(200 + attempt);
                 AssertSameAsOneProcess(await build, parameters, rows);
                 if (killedMidJob)
                 {
@@ -99,6 +100,20 @@ public sealed class TreeWorkersTests(RabbitMqBroker broker) : IDisposable
             {
                 worker.Dispose();
             }
+        }
+    }
+
+    // True when the build's work folder exists and holds no subtree file yet.
+    private bool NoSubtreeWritten(int epoch)
+    {
+        try
+        {
+            var folder = Directory.GetDirectories(_epochs, $".tree-{epoch}-*").SingleOrDefault();
+            return folder is not null && Directory.GetFiles(folder, "subtrees-*.bin").Length == 0;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return false; // deleted as we looked: the build was done
         }
     }
 

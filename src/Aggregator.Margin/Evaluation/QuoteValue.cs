@@ -1,0 +1,291 @@
+using System.Runtime.CompilerServices;
+
+namespace Aggregator.Margin.Evaluation;
+
+/// <summary>
+/// A value in the quote currency as a signed 256-bit count of 10^-36: the exact product of an amount in
+/// 10^-18 whole units and a price in 10^-18 quote per whole unit (<see cref="FixedPoint"/>). Products
+/// and sums are exact, so a sum kept up to date by adding the change of one term is always the sum of
+/// its terms (no drift); rounding happens only where an input becomes fixed-point. An overflow (beyond
+/// 2^255, far past any value the book admits) throws instead of wrapping.
+/// </summary>
+internal readonly struct QuoteValue : IEquatable<QuoteValue>, IComparable<QuoteValue>
+{
+    // Little-endian 64-bit limbs of a two's-complement number.
+    private readonly ulong _0, _1, _2, _3;
+
+    private QuoteValue(ulong l0, ulong l1, ulong l2, ulong l3)
+    {
+        _0 = l0;
+        _1 = l1;
+        _2 = l2;
+        _3 = l3;
+    }
+
+    public static QuoteValue Zero => default;
+
+    public static QuoteValue MinValue => new(0, 0, 0, 1UL << 63);
+
+    public static QuoteValue MaxValue => new(ulong.MaxValue, ulong.MaxValue, ulong.MaxValue, long.MaxValue);
+
+    public bool IsZero => (_0 | _1 | _2 | _3) == 0;
+
+    public bool IsNegative => (long)_3 < 0;
+
+    /// <summary>amount · price, both non-negative fixed-point numbers at 10^-18.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static QuoteValue Product(UInt128 amount, UInt128 price)
+    {
+        var a0 = (ulong)amount;
+        var a1 = (ulong)(amount >> 64);
+        var b0 = (ulong)price;
+        var b1 = (ulong)(price >> 64);
+        var h00 = Math.BigMul(a0, b0, out var l00);
+        if ((a1 | b1) == 0)
+        {
+            return new QuoteValue(l00, h00, 0, 0);
+        }
+        var h01 = Math.BigMul(a0, b1, out var l01);
+        var h10 = Math.BigMul(a1, b0, out var l10);
+        var h11 = Math.BigMul(a1, b1, out var l11);
+        var middle = (UInt128)h00 + l01 + l10;
+        var high = (UInt128)h01 + h10 + l11 + (ulong)(middle >> 64);
+        var top = h11 + (ulong)(high >> 64);
+        if ((long)top < 0)
+        {
+            throw Overflow();
+        }
+        return new QuoteValue(l00, (ulong)middle, (ulong)high, top);
+    }
+
+    /// <summary>amount · price where the amount (a change of amount, or a change of price) carries a sign.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static QuoteValue Product(Int128 signed, UInt128 other) =>
+        Int128.IsNegative(signed) ? -Product((UInt128)(-signed), other) : Product((UInt128)signed, other);
+
+    /// <summary>The product of two signed fixed-point numbers at 10^-18 (a perp's size and a price move).</summary>
+    public static QuoteValue Product(Int128 left, Int128 right) =>
+        Int128.IsNegative(right) ? -Product(left, (UInt128)(-right)) : Product(left, (UInt128)right);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static QuoteValue operator +(QuoteValue left, QuoteValue right)
+    {
+        var low = (UInt128)left._0 + right._0;
+        var l1 = (UInt128)left._1 + right._1 + (ulong)(low >> 64);
+        var l2 = (UInt128)left._2 + right._2 + (ulong)(l1 >> 64);
+        var l3 = left._3 + right._3 + (ulong)(l2 >> 64);
+        // Signed overflow: both operands of one sign and the sum of the other.
+        if ((long)((left._3 ^ l3) & (right._3 ^ l3)) < 0)
+        {
+            throw Overflow();
+        }
+        return new QuoteValue((ulong)low, (ulong)l1, (ulong)l2, l3);
+    }
+
+    public static QuoteValue operator -(QuoteValue value)
+    {
+        if (value._3 == 1UL << 63 && (value._0 | value._1 | value._2) == 0)
+        {
+            throw Overflow();
+        }
+        var l0 = ~value._0 + 1;
+        var c0 = l0 == 0 ? 1UL : 0;
+        var l1 = ~value._1 + c0;
+        var c1 = c0 == 1 && l1 == 0 ? 1UL : 0;
+        var l2 = ~value._2 + c1;
+        var c2 = c1 == 1 && l2 == 0 ? 1UL : 0;
+        return new QuoteValue(l0, l1, l2, ~value._3 + c2);
+    }
+
+    public static QuoteValue operator -(QuoteValue left, QuoteValue right) => left + -right;
+
+    /// <summary>This value times a non-negative integer (a threshold in 10^-9, to compare a ratio with it without dividing).</summary>
+    public QuoteValue Times(ulong factor)
+    {
+        var negative = IsNegative;
+        var magnitude = negative ? -this : this;
+        var h0 = Math.BigMul(magnitude._0, factor, out var r0);
+        var h1 = Math.BigMul(magnitude._1, factor, out var l1);
+        var h2 = Math.BigMul(magnitude._2, factor, out var l2);
+        var h3 = Math.BigMul(magnitude._3, factor, out var l3);
+        var s1 = (UInt128)l1 + h0;
+        var s2 = (UInt128)l2 + h1 + (ulong)(s1 >> 64);
+        var s3 = (UInt128)l3 + h2 + (ulong)(s2 >> 64);
+        if (h3 != 0 || (s3 >> 63) != 0)
+        {
+            throw Overflow();
+        }
+        var product = new QuoteValue(r0, (ulong)s1, (ulong)s2, (ulong)s3);
+        return negative ? -product : product;
+    }
+
+    /// <summary>
+    /// This non-negative value times a fraction given in 10^-18 (at most 1: a maintenance rate), rounded
+    /// toward +∞ when <paramref name="up"/>, else toward −∞.
+    /// </summary>
+    public QuoteValue TimesFraction(ulong fraction, bool up)
+    {
+        if (IsNegative || fraction > FixedPoint.One)
+        {
+            throw new ArgumentOutOfRangeException(nameof(fraction), "a fraction of a non-negative value");
+        }
+        // (q·10^18 + r)·f / 10^18 = q·f + r·f / 10^18, each part inside its width.
+        var (quotient, remainder) = DivRem(this, FixedPoint.One);
+        var (partQuotient, partRemainder) = UInt128.DivRem((UInt128)remainder * fraction, FixedPoint.One);
+        var sum = quotient.Times(fraction) + new QuoteValue((ulong)partQuotient, (ulong)(partQuotient >> 64), 0, 0);
+        return up && partRemainder != 0 ? sum + new QuoteValue(1, 0, 0, 0) : sum;
+    }
+
+    /// <summary>This non-negative value times numerator / denominator, rounded up.</summary>
+    public QuoteValue TimesRatio(ulong numerator, ulong denominator)
+    {
+        if (IsNegative)
+        {
+            throw new ArgumentOutOfRangeException(nameof(numerator), "a ratio of a non-negative value");
+        }
+        var (quotient, remainder) = DivRem(Times(numerator), denominator);
+        return remainder == 0 ? quotient : quotient + new QuoteValue(1, 0, 0, 0);
+    }
+
+    /// <summary>
+    /// The value in quote currency as a decimal, with as many of its 36 fractional digits as decimal holds
+    /// (toward zero past them) and no trailing zeros: for reports and health factors, never for a decision.
+    /// </summary>
+    public decimal ToDecimal() =>
+        TryToDecimal(out var value) ? value : throw new OverflowException("a value beyond decimal's range");
+
+    private bool TryToDecimal(out decimal value)
+    {
+        value = 0;
+        var negative = IsNegative;
+        var magnitude = negative ? -this : this;
+        var (high, low18) = DivRem(magnitude, FixedPoint.One);
+        var (whole, next18) = DivRem(high, FixedPoint.One);
+        if ((whole._2 | whole._3) != 0 || whole._1 >> 32 != 0)
+        {
+            return false;
+        }
+        var integer = (UInt128)whole._1 << 64 | whole._0;
+        var fraction = (UInt128)next18 * FixedPoint.One + low18; // 36 digits after the point
+        var scale = fraction == 0 ? 0 : 28;
+        UInt128 mantissa;
+        while (true)
+        {
+            // integer·10^scale + the fraction's first digits, if that fits decimal's 96 bits.
+            if (integer < DecimalLimit[scale] && (mantissa = integer * Pow10[scale] + fraction / Pow10[36 - scale]) >> 96 == 0)
+            {
+                break;
+            }
+            scale--;
+        }
+        foreach (var digits in (ReadOnlySpan<int>)[16, 8, 4, 2, 1])
+        {
+            while (scale >= digits && mantissa % Pow10[digits] == 0)
+            {
+                mantissa /= Pow10[digits];
+                scale -= digits;
+            }
+        }
+        value = new decimal((int)(uint)mantissa, (int)(uint)(mantissa >> 32), (int)(uint)(mantissa >> 64), negative && mantissa != 0, (byte)scale);
+        return true;
+    }
+
+    /// <summary>
+    /// numerator / denominator (positive) as a decimal: the quotient of the two decimals where both have
+    /// one that is not 0, else of their leading 96 bits; a quotient beyond decimal's range is decimal's
+    /// largest (or smallest). For a health factor, which is reported, never decided on.
+    /// </summary>
+    public static decimal Ratio(QuoteValue numerator, QuoteValue denominator)
+    {
+        if (denominator <= Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(denominator), "a positive denominator");
+        }
+        var negative = numerator.IsNegative;
+        decimal top, bottom;
+        if (!numerator.TryToDecimal(out top) || !denominator.TryToDecimal(out bottom) || bottom == 0)
+        {
+            var magnitude = negative ? -numerator : numerator;
+            var shift = Math.Max(0, Math.Max(magnitude.BitLength, denominator.BitLength) - 96);
+            top = (decimal)magnitude.ShiftedRight(shift);
+            bottom = (decimal)denominator.ShiftedRight(shift);
+            top = negative ? -top : top;
+        }
+        if (bottom == 0)
+        {
+            return negative ? decimal.MinValue : decimal.MaxValue;
+        }
+        try
+        {
+            return top / bottom;
+        }
+        catch (OverflowException)
+        {
+            return negative ? decimal.MinValue : decimal.MaxValue;
+        }
+    }
+
+    private int BitLength =>
+        _3 != 0 ? 256 - System.Numerics.BitOperations.LeadingZeroCount(_3)
+        : _2 != 0 ? 192 - System.Numerics.BitOperations.LeadingZeroCount(_2)
+        : _1 != 0 ? 128 - System.Numerics.BitOperations.LeadingZeroCount(_1)
+        : 64 - System.Numerics.BitOperations.LeadingZeroCount(_0);
+
+    // The low 128 bits of a non-negative value shifted right (the caller shifts until the rest is 0).
+    private UInt128 ShiftedRight(int shift)
+    {
+        var low = (UInt128)_1 << 64 | _0;
+        var high = (UInt128)_3 << 64 | _2;
+        return shift == 0 ? low : shift < 128 ? low >> shift | high << (128 - shift) : high >> (shift - 128);
+    }
+
+    private static readonly UInt128[] Pow10 = [.. Enumerable.Range(0, 37).Select(e => UInt128.Parse("1" + new string('0', e), System.Globalization.CultureInfo.InvariantCulture))];
+
+    // The integer parts below which integer·10^scale stays inside 96 bits.
+    private static readonly UInt128[] DecimalLimit = [.. Enumerable.Range(0, 29).Select(e => ((UInt128)1 << 96) / Pow10[e])];
+
+    public int CompareTo(QuoteValue other)
+    {
+        if (_3 != other._3)
+        {
+            return ((long)_3).CompareTo((long)other._3);
+        }
+        if (_2 != other._2)
+        {
+            return _2.CompareTo(other._2);
+        }
+        return _1 != other._1 ? _1.CompareTo(other._1) : _0.CompareTo(other._0);
+    }
+
+    public static bool operator <(QuoteValue left, QuoteValue right) => left.CompareTo(right) < 0;
+
+    public static bool operator >(QuoteValue left, QuoteValue right) => left.CompareTo(right) > 0;
+
+    public static bool operator <=(QuoteValue left, QuoteValue right) => left.CompareTo(right) <= 0;
+
+    public static bool operator >=(QuoteValue left, QuoteValue right) => left.CompareTo(right) >= 0;
+
+    public static bool operator ==(QuoteValue left, QuoteValue right) => left.Equals(right);
+
+    public static bool operator !=(QuoteValue left, QuoteValue right) => !left.Equals(right);
+
+    public bool Equals(QuoteValue other) => _0 == other._0 && _1 == other._1 && _2 == other._2 && _3 == other._3;
+
+    public override bool Equals(object? obj) => obj is QuoteValue other && Equals(other);
+
+    public override int GetHashCode() => HashCode.Combine(_0, _1, _2, _3);
+
+    public override string ToString() => ToDecimal().ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    // A non-negative value divided by a 64-bit divisor: quotient and remainder, limb by limb.
+    private static (QuoteValue Quotient, ulong Remainder) DivRem(QuoteValue value, ulong divisor)
+    {
+        var (q3, r) = UInt128.DivRem(value._3, divisor);
+        var (q2, r2) = UInt128.DivRem((UInt128)(ulong)r << 64 | value._2, divisor);
+        var (q1, r1) = UInt128.DivRem((UInt128)(ulong)r2 << 64 | value._1, divisor);
+        var (q0, r0) = UInt128.DivRem((UInt128)(ulong)r1 << 64 | value._0, divisor);
+        return (new QuoteValue((ulong)q0, (ulong)q1, (ulong)q2, (ulong)q3), (ulong)r0);
+    }
+
+    private static OverflowException Overflow() => new("a value beyond 2^255 · 10^-36 of the quote currency");
+}

@@ -112,8 +112,36 @@ internal static class FixedPoint
         {
             return x; // no haircut: the common case, without a division
         }
-        var (quotient, remainder) = UInt128.DivRem(x, One);
-        return quotient * fraction + (remainder * fraction / One);
+        var (quotient, remainder) = DivRemOne(x);
+        return quotient * fraction + DivRemOne((UInt128)remainder * fraction).Quotient;
+    }
+
+    /// <summary>x / 10^18 and x % 10^18, by 64-bit divisions by a constant (a 128-bit division is a slow call).</summary>
+    public static (UInt128 Quotient, ulong Remainder) DivRemOne(UInt128 x)
+    {
+        ulong carry = 0;
+        var high = DivRemBillion((ulong)(x >> 64), ref carry);
+        var low = DivRemBillion((ulong)x, ref carry);
+        var low9 = carry;
+        carry = 0;
+        high = DivRemBillion(high, ref carry);
+        low = DivRemBillion(low, ref carry);
+        return ((UInt128)high << 64 | low, carry * OneNano + low9);
+    }
+
+    /// <summary>
+    /// One 64-bit limb of a long division by 10^9, most significant limb first: <paramref name="carry"/>
+    /// is the remainder so far (below 10^9) and becomes the new one. Each half-limb step divides a number
+    /// below 2^62 by a constant.
+    /// </summary>
+    public static ulong DivRemBillion(ulong limb, ref ulong carry)
+    {
+        var high = carry << 32 | limb >> 32;
+        var quotientHigh = high / OneNano;
+        var low = (high - quotientHigh * OneNano) << 32 | (limb & 0xFFFF_FFFF);
+        var quotientLow = low / OneNano;
+        carry = low - quotientLow * OneNano;
+        return quotientHigh << 32 | quotientLow;
     }
 
     /// <summary>A fixed-point number at 10^-18 as a decimal (toward zero past decimal's digits).</summary>

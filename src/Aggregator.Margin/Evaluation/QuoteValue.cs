@@ -130,20 +130,20 @@ internal readonly struct QuoteValue : IEquatable<QuoteValue>, IComparable<QuoteV
             throw new ArgumentOutOfRangeException(nameof(fraction), "a fraction of a non-negative value");
         }
         // (q·10^18 + r)·f / 10^18 = q·f + r·f / 10^18, each part inside its width.
-        var (quotient, remainder) = DivRem(this, FixedPoint.One);
-        var (partQuotient, partRemainder) = UInt128.DivRem((UInt128)remainder * fraction, FixedPoint.One);
+        var (quotient, remainder) = DivRemOne(this);
+        var (partQuotient, partRemainder) = FixedPoint.DivRemOne((UInt128)remainder * fraction);
         var sum = quotient.Times(fraction) + new QuoteValue((ulong)partQuotient, (ulong)(partQuotient >> 64), 0, 0);
         return up && partRemainder != 0 ? sum + new QuoteValue(1, 0, 0, 0) : sum;
     }
 
-    /// <summary>This non-negative value times numerator / denominator, rounded up.</summary>
-    public QuoteValue TimesRatio(ulong numerator, ulong denominator)
+    /// <summary>This non-negative value times a threshold given in 10^-9, rounded up.</summary>
+    public QuoteValue TimesThreshold(ulong nanos)
     {
         if (IsNegative)
         {
-            throw new ArgumentOutOfRangeException(nameof(numerator), "a ratio of a non-negative value");
+            throw new ArgumentOutOfRangeException(nameof(nanos), "a threshold of a non-negative value");
         }
-        var (quotient, remainder) = DivRem(Times(numerator), denominator);
+        var quotient = DivRemBillion(Times(nanos), out var remainder);
         return remainder == 0 ? quotient : quotient + new QuoteValue(1, 0, 0, 0);
     }
 
@@ -159,35 +159,57 @@ internal readonly struct QuoteValue : IEquatable<QuoteValue>, IComparable<QuoteV
         value = 0;
         var negative = IsNegative;
         var magnitude = negative ? -this : this;
-        var (high, low18) = DivRem(magnitude, FixedPoint.One);
-        var (whole, next18) = DivRem(high, FixedPoint.One);
-        if ((whole._2 | whole._3) != 0 || whole._1 >> 32 != 0)
+        // The 36 digits after the point in four groups of nine, most significant first.
+        Span<uint> groups = stackalloc uint[4];
+        for (var i = 3; i >= 0; i--)
+        {
+            magnitude = DivRemBillion(magnitude, out groups[i]);
+        }
+        if ((magnitude._2 | magnitude._3) != 0 || magnitude._1 >> 32 != 0)
         {
             return false;
         }
-        var integer = (UInt128)whole._1 << 64 | whole._0;
-        var fraction = (UInt128)next18 * FixedPoint.One + low18; // 36 digits after the point
-        var scale = fraction == 0 ? 0 : 28;
-        UInt128 mantissa;
-        while (true)
+        var integer = (UInt128)magnitude._1 << 64 | magnitude._0;
+        var digits = 36; // fractional digits without the trailing zeros
+        for (var i = 3; i >= 0 && digits > 0; i--)
         {
-            // integer·10^scale + the fraction's first digits, if that fits decimal's 96 bits.
-            if (integer < DecimalLimit[scale] && (mantissa = integer * Pow10[scale] + fraction / Pow10[36 - scale]) >> 96 == 0)
+            if (groups[i] != 0)
             {
+                for (var g = groups[i]; g % 10 == 0; g /= 10)
+                {
+                    digits--;
+                }
                 break;
             }
+            digits -= 9;
+        }
+        var scale = Math.Min(digits, 28);
+        UInt128 mantissa;
+        while (integer >= DecimalLimit[scale] || ((mantissa = integer * Pow10[scale] + FractionPrefix(groups, scale)) >> 96) != 0)
+        {
             scale--;
         }
-        foreach (var digits in (ReadOnlySpan<int>)[16, 8, 4, 2, 1])
+        // Cut short, the kept digits may end in zeros (rare: a value of more than 28 digits).
+        while (scale < digits && scale > 0 && mantissa % 10 == 0)
         {
-            while (scale >= digits && mantissa % Pow10[digits] == 0)
-            {
-                mantissa /= Pow10[digits];
-                scale -= digits;
-            }
+            mantissa /= 10;
+            scale--;
         }
         value = new decimal((int)(uint)mantissa, (int)(uint)(mantissa >> 32), (int)(uint)(mantissa >> 64), negative && mantissa != 0, (byte)scale);
         return true;
+    }
+
+    // The first digits of a fraction given as groups of nine digits.
+    private static UInt128 FractionPrefix(ReadOnlySpan<uint> groups, int digits)
+    {
+        UInt128 prefix = 0;
+        for (var i = 0; i < groups.Length && digits > 0; i++)
+        {
+            var taken = Math.Min(digits, 9);
+            prefix = prefix * (uint)Pow10[taken] + groups[i] / (uint)Pow10[9 - taken];
+            digits -= taken;
+        }
+        return prefix;
     }
 
     /// <summary>
@@ -277,14 +299,24 @@ internal readonly struct QuoteValue : IEquatable<QuoteValue>, IComparable<QuoteV
 
     public override string ToString() => ToDecimal().ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    // A non-negative value divided by a 64-bit divisor: quotient and remainder, limb by limb.
-    private static (QuoteValue Quotient, ulong Remainder) DivRem(QuoteValue value, ulong divisor)
+    // A non-negative value divided by 10^9, with its remainder: half a limb at a time, so that each step
+    // is a 64-bit division by a constant (a multiplication), not a 128-bit one.
+    private static QuoteValue DivRemBillion(QuoteValue value, out uint remainder)
     {
-        var (q3, r) = UInt128.DivRem(value._3, divisor);
-        var (q2, r2) = UInt128.DivRem((UInt128)(ulong)r << 64 | value._2, divisor);
-        var (q1, r1) = UInt128.DivRem((UInt128)(ulong)r2 << 64 | value._1, divisor);
-        var (q0, r0) = UInt128.DivRem((UInt128)(ulong)r1 << 64 | value._0, divisor);
-        return (new QuoteValue((ulong)q0, (ulong)q1, (ulong)q2, (ulong)q3), (ulong)r0);
+        ulong carry = 0;
+        var l3 = FixedPoint.DivRemBillion(value._3, ref carry);
+        var l2 = FixedPoint.DivRemBillion(value._2, ref carry);
+        var l1 = FixedPoint.DivRemBillion(value._1, ref carry);
+        var l0 = FixedPoint.DivRemBillion(value._0, ref carry);
+        remainder = (uint)carry;
+        return new QuoteValue(l0, l1, l2, l3);
+    }
+
+    // A non-negative value divided by 10^18, with its remainder.
+    private static (QuoteValue Quotient, ulong Remainder) DivRemOne(QuoteValue value)
+    {
+        var quotient = DivRemBillion(DivRemBillion(value, out var low), out var high);
+        return (quotient, (ulong)high * FixedPoint.OneNano + low);
     }
 
     private static OverflowException Overflow() => new("a value beyond 2^255 · 10^-36 of the quote currency");

@@ -76,11 +76,12 @@ public sealed class CrossMarginBook
 
     // Per account, grown by doubling as accounts are added.
     private int _capacity;
-    private UInt128[] _perChain = [];              // base units, exactly, per account·chain·asset
-    private Cell[] _cells = [];                    // per account·asset, in 10^-18 whole units
+    // The rows reached at random on every update live in huge pages (HugePageTable).
+    private readonly HugePageTable<UInt128> _perChain = new(0); // base units, exactly, per account·chain·asset
+    private readonly HugePageTable<Cell> _cells = new(0);       // per account·asset, in 10^-18 whole units
     private UInt128[] _owedBaseUnits = [];         // debt in base units, exactly, per account·asset
     private bool[] _involved = [];                 // account·asset: ever held or owed, so a tick must re-evaluate it
-    private Figures[] _figures = [];               // the evaluation, in one array: one or two cache lines per update
+    private readonly HugePageTable<Figures> _figures = new(0); // the evaluation: two or three cache lines per update
     private LivePerp[][] _perps = [];
     private Dictionary<string, (MarginPositions Pool, PoolHealth Health)>?[] _isolated = [];
     private int _writer;
@@ -611,8 +612,8 @@ public sealed class CrossMarginBook
             figures.LevelHigh = QuoteValue.MaxValue;
             return;
         }
-        figures.LevelLow = level == 0 ? QuoteValue.MinValue : requirement.TimesRatio(_levels[level - 1], FixedPoint.OneNano);
-        figures.LevelHigh = level == _levels.Length ? QuoteValue.MaxValue : requirement.TimesRatio(_levels[level], FixedPoint.OneNano);
+        figures.LevelLow = level == 0 ? QuoteValue.MinValue : requirement.TimesThreshold(_levels[level - 1]);
+        figures.LevelHigh = level == _levels.Length ? QuoteValue.MaxValue : requirement.TimesThreshold(_levels[level]);
     }
 
     // The PnL and maintenance of an account's perps marked at the book's prices, and whether one follows a frozen price.
@@ -682,11 +683,11 @@ public sealed class CrossMarginBook
 
     private void Grow(int capacity)
     {
-        Array.Resize(ref _perChain, capacity * _chains * _assets);
-        Array.Resize(ref _cells, capacity * _assets);
+        _perChain.Resize((long)capacity * _chains * _assets);
+        _cells.Resize((long)capacity * _assets);
         Array.Resize(ref _owedBaseUnits, capacity * _assets);
         Array.Resize(ref _involved, capacity * _assets);
-        Array.Resize(ref _figures, capacity);
+        _figures.Resize(capacity);
         Array.Resize(ref _perps, capacity);
         Array.Resize(ref _isolated, capacity);
         _capacity = capacity;

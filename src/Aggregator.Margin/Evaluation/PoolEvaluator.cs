@@ -65,8 +65,16 @@ public static class PoolEvaluator
     public static decimal WholeUnits(System.Numerics.BigInteger baseUnits, AssetState asset)
     {
         ArgumentNullException.ThrowIfNull(asset);
-        return (decimal)baseUnits / asset.UnitScale;
+        if (System.Numerics.BigInteger.Abs(baseUnits) < DecimalIntegers)
+        {
+            return (decimal)baseUnits / asset.UnitScale;
+        }
+        // Beyond 2^96 base units, the whole units and the part apart: each fits a decimal.
+        var whole = System.Numerics.BigInteger.DivRem(baseUnits, System.Numerics.BigInteger.Pow(10, asset.Decimals), out var part);
+        return (decimal)whole + ((decimal)part / asset.UnitScale);
     }
+
+    private static readonly System.Numerics.BigInteger DecimalIntegers = System.Numerics.BigInteger.One << 96;
 
     /// <summary>The asset's price in fixed point, for each side it serves.</summary>
     internal static AssetPrices Prices(AssetState asset) =>

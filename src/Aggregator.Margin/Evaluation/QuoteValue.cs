@@ -185,7 +185,7 @@ internal readonly struct QuoteValue : IEquatable<QuoteValue>, IComparable<QuoteV
         }
         var scale = Math.Min(digits, 28);
         UInt128 mantissa;
-        while (integer >= DecimalLimit[scale] || ((mantissa = integer * Pow10[scale] + FractionPrefix(groups, scale)) >> 96) != 0)
+        while (integer > DecimalLimit[scale] || ((mantissa = integer * Pow10[scale] + FractionPrefix(groups, scale)) >> 96) != 0)
         {
             scale--;
         }
@@ -263,7 +263,7 @@ internal readonly struct QuoteValue : IEquatable<QuoteValue>, IComparable<QuoteV
 
     private static readonly UInt128[] Pow10 = [.. Enumerable.Range(0, 37).Select(e => UInt128.Parse("1" + new string('0', e), System.Globalization.CultureInfo.InvariantCulture))];
 
-    // The integer parts below which integer·10^scale stays inside 96 bits.
+    // The integer parts above which integer·10^scale leaves 96 bits.
     private static readonly UInt128[] DecimalLimit = [.. Enumerable.Range(0, 29).Select(e => ((UInt128)1 << 96) / Pow10[e])];
 
     public int CompareTo(QuoteValue other)

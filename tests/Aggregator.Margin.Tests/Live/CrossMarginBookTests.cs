@@ -30,21 +30,27 @@ public class CrossMarginBookTests
         return book;
     }
 
-    private static decimal? Rounded(decimal? value) => value is { } v ? decimal.Round(v, 18) : null;
-
     [Fact]
-    public void Zero_plus_a_term_is_the_term_to_the_bit_at_every_scale_as_the_book_s_sums_assume()
+    public void A_holding_beyond_2_to_the_96_base_units_is_valued_to_the_last_base_unit()
     {
-        var random = new Random(3);
-        for (byte scale = 0; scale <= 28; scale++)
-        {
-            for (var i = 0; i < 200; i++)
-            {
-                var term = new decimal(random.Next(), random.Next(), random.Next(0, 1 << 30), random.Next(2) == 1, scale);
-                Assert.Equal(decimal.GetBits(term), decimal.GetBits(0m + term));
-                Assert.Equal(decimal.GetBits(0m * term), decimal.GetBits(0m + (0m * term)));
-            }
-        }
+        // 10^11 ETH and 4 · 10^11 wei (beyond 2^96 wei) weigh 2,000 · 0.825 = 1,650 a unit: exactly
+        // 165,000,000,000,000.000660 USDC, so that debt leaves the health factor at 1 exactly.
+        var market = Market();
+        var book = Book(market, 1);
+        var held = UInt128.Parse("100000000000000000400000000000", System.Globalization.CultureInfo.InvariantCulture);
+        var owed = UInt128.Parse("165000000000000000660", System.Globalization.CultureInfo.InvariantCulture);
+        book.SetCollateral(0, 0, 0, held);
+        book.SetDebt(0, 2, owed);
+        Assert.Equal(1m, book.HealthFactor(0));
+        Assert.Equal(MarginStatus.MarginCall, book.Status(0));
+        book.SetDebt(0, 2, owed + 1); // one base unit more owed
+        Assert.Equal(MarginStatus.Liquidatable, book.Status(0));
+        book.SetDebt(0, 2, owed);
+        book.SetCollateral(0, 0, 0, held - 1); // or one wei less held
+        Assert.Equal(MarginStatus.Liquidatable, book.Status(0));
+        var pool = book.CrossPositions(0);
+        Assert.Equal(MarginStatus.Liquidatable, PoolEvaluator.Evaluate(pool, book.Market, isolated: false).Status);
+        Assert.Equal(held - 1, book.HeldBaseUnits(0, 0));
     }
 
     [Fact]
@@ -134,7 +140,10 @@ public class CrossMarginBookTests
                     [.. Enumerable.Range(0, Assets.Length).Select(a => new Debt(Assets[a], new Amount((System.Numerics.BigInteger)debt[account, a], Decimals[a])))],
                     [.. perps[account].Select(x => new PerpPosition(CrossMarginBook.PerpMarket(Assets[x.Asset]), x.Size, x.Entry, expectedMarket[Assets[x.Asset]].Price, market.Settings.PerpMaintenanceMarginRates[Assets[x.Asset]]))]);
                 var expected = PoolEvaluator.Evaluate(pool, expectedMarket, isolated: false);
-                Assert.Equal(Rounded(expected.HealthFactor), Rounded(book.HealthFactor(account)));
+                // The same sums to the last 10^-36: the same figures, not merely close ones.
+                Assert.Equal(expected.HealthFactor, book.HealthFactor(account));
+                Assert.Equal(expected.WeightedCollateral, book.WeightedCollateral(account));
+                Assert.Equal(expected.Requirement, book.Requirement(account));
                 Assert.Equal(expected.Status, book.Status(account));
                 Assert.Equal(pool.Perps.ToHashSet(), book.CrossPositions(account).Perps.ToHashSet());
                 seen.Add(expected.Status);
@@ -143,7 +152,7 @@ public class CrossMarginBookTests
                     var expectedIsolated = PoolEvaluator.Evaluate(isolatedPool, expectedMarket, isolated: true);
                     var actual = book.Isolated(account, id)!;
                     Assert.Equal(expectedIsolated.Status, actual.Status);
-                    Assert.Equal(Rounded(expectedIsolated.HealthFactor), Rounded(actual.HealthFactor));
+                    Assert.Equal(expectedIsolated.HealthFactor, actual.HealthFactor);
                 }
             }
         }

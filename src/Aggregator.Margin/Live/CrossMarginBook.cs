@@ -80,7 +80,8 @@ public sealed class CrossMarginBook
     private readonly HugePageTable<UInt128> _perChain = new(0); // base units, exactly, per account·chain·asset
     private readonly HugePageTable<Cell> _cells = new(0);       // per account·asset, in 10^-18 whole units
     private UInt128[] _owedBaseUnits = [];         // debt in base units, exactly, per account·asset
-    private readonly HugePageTable<Figures> _figures = new(0); // the evaluation: two or three cache lines per update
+    private readonly HugePageTable<Sums> _sums = new(0);        // the account's sums: one cache line per update
+    private readonly HugePageTable<Standing> _standing = new(0); // where they stand: 8 bytes, mostly in cache
     private LivePerp[][] _perps = [];
     private Dictionary<string, (MarginPositions Pool, PoolHealth Health)>?[] _isolated = [];
     private int _writer;
@@ -101,6 +102,10 @@ public sealed class CrossMarginBook
         _chainIndex = IndexOf(Chains, "chain");
         _assetIndex = IndexOf(Assets, "asset");
         _bands = (healthBands ?? DefaultHealthBands).ToArray();
+        if (_bands.Length > 200)
+        {
+            throw new ArgumentException("at most 200 health bands", nameof(healthBands));
+        }
         for (var i = 0; i < _bands.Length; i++)
         {
             if (_bands[i] <= 0 || (i > 0 && _bands[i] <= _bands[i - 1]))
@@ -176,9 +181,7 @@ public sealed class CrossMarginBook
             Grow(Math.Max(1024, _capacity * 2));
         }
         var account = _directory.Add(id);
-        _figures[account].Status = MarginStatus.Healthy;
-        SetLevel(ref _figures[account], _levels.Length, QuoteValue.Zero);
-        _figures[account].Band = _bands.Length;
+        _standing[account] = new Standing { Status = MarginStatus.Healthy, Level = (byte)_levels.Length, Band = (byte)_bands.Length };
         _perps[account] = [];
         return account;
     }
@@ -271,11 +274,8 @@ public sealed class CrossMarginBook
         }
         Sse.Prefetch0(Unsafe.AsPointer(ref _perChain[((long)change.Account * _chains + change.Chain) * _assets + change.Asset]));
         Sse.Prefetch0(Unsafe.AsPointer(ref _cells[(long)change.Account * _assets + change.Asset]));
-        // The figures span three lines, all read.
-        var figures = (byte*)Unsafe.AsPointer(ref _figures[change.Account]);
-        Sse.Prefetch0(figures);
-        Sse.Prefetch0(figures + 64);
-        Sse.Prefetch0(figures + Unsafe.SizeOf<Figures>() - 1);
+        Sse.Prefetch0(Unsafe.AsPointer(ref _sums[change.Account]));
+        Sse.Prefetch0(Unsafe.AsPointer(ref _standing[change.Account]));
     }
 
     /// <summary>An account's debt of an asset is now <paramref name="baseUnits"/>.</summary>
@@ -287,11 +287,11 @@ public sealed class CrossMarginBook
         var index = (long)account * _assets + asset;
         ref var cell = ref _cells[index];
         var owed = FixedPoint.Amount(baseUnits, _decimals[asset], up: true);
-        _figures[account].Debt += Change(owed, cell.Owed, _prices[asset].Up);
+        _sums[account].Debt += Change(owed, cell.Owed, _prices[asset].Up);
         cell.Owed = owed;
         _owedBaseUnits[index] = baseUnits;
         cell.Involved = true;
-        Evaluate(account, requirementMoved: true);
+        Evaluate(account);
     }
 
     /// <summary>
@@ -312,7 +312,7 @@ public sealed class CrossMarginBook
         var terms = PerpTerms.From(size, entryPrice, rate);
         var perps = _perps[account].Where(p => p.Asset != asset);
         _perps[account] = size == 0 ? [.. perps] : [.. perps, new LivePerp(asset, size, entryPrice, rate, terms)];
-        _figures[account].HasPerps = _perps[account].Length > 0;
+        _standing[account].HasPerps = _perps[account].Length > 0;
         _cells[(long)account * _assets + asset].Involved = true;
         Evaluate(account);
     }
@@ -365,9 +365,10 @@ public sealed class CrossMarginBook
             ref var cell = ref _cells[index];
             if (cell.Involved)
             {
-                ref var figures = ref _figures[account];
-                weight.Apply(ref figures.Weighted, cell.Kept);
-                Evaluate(account, debt.Apply(ref figures.Debt, cell.Owed));
+                ref var sums = ref _sums[account];
+                weight.Apply(ref sums.Weighted, cell.Kept);
+                debt.Apply(ref sums.Debt, cell.Owed);
+                Evaluate(account);
                 if (_isolated[account] is { } pools)
                 {
                     foreach (var (id, (pool, health)) in pools.ToArray())
@@ -459,7 +460,7 @@ public sealed class CrossMarginBook
     public bool HasPerps(int account)
     {
         CheckAccount(account);
-        return _figures[account].HasPerps;
+        return _standing[account].HasPerps;
     }
 
     /// <summary>An account's isolated position by id, or null when it has none.</summary>
@@ -486,9 +487,8 @@ public sealed class CrossMarginBook
                 weighted += QuoteValue.Product(_cells[row + a].Kept, _prices[a].Weight);
                 debt += QuoteValue.Product(_cells[row + a].Owed, _prices[a].Up);
             }
-            _figures[account].Weighted = weighted;
-            _figures[account].Debt = debt;
-            Evaluate(account, requirementMoved: true);
+            _sums[account] = new Sums { Weighted = weighted, Debt = debt };
+            Evaluate(account);
         });
     }
 
@@ -498,7 +498,7 @@ public sealed class CrossMarginBook
         return HealthFormula.HealthFactor(weighted, requirement);
     }
 
-    public MarginStatus Status(int account) => _figures[account].Status;
+    public MarginStatus Status(int account) => _standing[account].Status;
 
     public decimal WeightedCollateral(int account) => HealthTerms(account).Weighted.ToDecimal();
 
@@ -508,16 +508,17 @@ public sealed class CrossMarginBook
     private (QuoteValue Weighted, QuoteValue Requirement) HealthTerms(int account)
     {
         CheckAccount(account);
-        ref var figures = ref _figures[account];
-        var (pnl, maintenance, _) = figures.HasPerps ? MarkPerps(account) : default;
-        return (figures.Weighted + pnl, figures.Debt + maintenance);
+        var sums = _sums[account];
+        var (pnl, maintenance, _) = _standing[account].HasPerps ? MarkPerps(account) : default;
+        return (sums.Weighted + pnl, sums.Debt + maintenance);
     }
 
     // PoolTally's rules over the account's sums. Perps and frozen assets are the exceptions that cost a
     // look at the account's positions; the common account costs two comparisons with its level's bounds.
-    private void Evaluate(int account, bool requirementMoved = false)
+    private void Evaluate(int account)
     {
-        ref var figures = ref _figures[account];
+        ref var standing = ref _standing[account];
+        var sums = _sums[account];
         var frozen = false;
         if (_frozenAssets > 0)
         {
@@ -527,30 +528,21 @@ public sealed class CrossMarginBook
                 frozen |= PoolTally.Freezes(_cells[row + a].Held, _cells[row + a].Owed, _frozen[a]);
             }
         }
-        var weighted = figures.Weighted;
-        var requirement = figures.Debt;
+        var weighted = sums.Weighted;
+        var requirement = sums.Debt;
         var pnl = QuoteValue.Zero;
-        if (figures.HasPerps)
+        if (standing.HasPerps)
         {
             (pnl, var maintenance, var perpFrozen) = MarkPerps(account);
             weighted += pnl;
             requirement += maintenance;
             frozen |= perpFrozen;
         }
-        if (requirementMoved || figures.HasPerps)
-        {
-            SetLevel(ref figures, figures.Level, requirement);
-        }
-        var level = figures.Level;
-        if (weighted < figures.LevelLow || weighted >= figures.LevelHigh)
-        {
-            level = Level(weighted, requirement, level);
-            SetLevel(ref figures, level, requirement);
-        }
+        var level = Level(weighted, requirement, standing.Level);
         // Weighted collateral never exceeds the collateral's value (thresholds and 1 − haircut are at most
         // 1), so while weighted collateral plus PnL covers the debts the pool cannot be insolvent: the value
         // is summed only when it can decide.
-        var insolvent = weighted < figures.Debt && (CollateralValue(account) + pnl - figures.Debt).IsNegative;
+        var insolvent = weighted < sums.Debt && (CollateralValue(account) + pnl - sums.Debt).IsNegative;
         var status = frozen ? MarginStatus.Frozen
             : insolvent ? MarginStatus.Insolvent
             : requirement <= QuoteValue.Zero ? MarginStatus.Healthy
@@ -558,11 +550,12 @@ public sealed class CrossMarginBook
             : level <= _warningLevel ? MarginStatus.MarginCall
             : MarginStatus.Healthy;
         var band = requirement <= QuoteValue.Zero ? _bands.Length : level == 0 ? 0 : _bandAtLevel[level - 1];
-        if (status != figures.Status || band != figures.Band)
+        standing.Level = (byte)level;
+        if (status != standing.Status || band != standing.Band)
         {
-            _changes.Enqueue(new HealthChange(account, null, figures.Status, status, figures.Band, band, HealthFormula.HealthFactor(weighted, requirement)));
-            figures.Status = status;
-            figures.Band = band;
+            _changes.Enqueue(new HealthChange(account, null, standing.Status, status, standing.Band, band, HealthFormula.HealthFactor(weighted, requirement)));
+            standing.Status = status;
+            standing.Band = (byte)band;
         }
     }
 
@@ -584,39 +577,25 @@ public sealed class CrossMarginBook
         requirement <= 0 ? _bands.Length : _bands.Count(band => weighted >= band * requirement);
 
     // The number of thresholds at or below the health factor, without dividing: starting from the level
-    // the account was at, usually one or two comparisons decide it.
+    // the account was at, usually two products of the requirement decide it (products are cheaper here
+    // than the cache line that would keep their results).
     private int Level(QuoteValue weighted, QuoteValue requirement, int from)
     {
         if (requirement <= QuoteValue.Zero)
         {
             return _levels.Length;
         }
+        var scaled = weighted.Times(FixedPoint.OneNano);
         var level = from;
-        while (level > 0 && !HealthFormula.AtOrAbove(weighted, requirement, _levels[level - 1]))
+        while (level > 0 && scaled < requirement.Times(_levels[level - 1]))
         {
             level--;
         }
-        while (level < _levels.Length && HealthFormula.AtOrAbove(weighted, requirement, _levels[level]))
+        while (level < _levels.Length && scaled >= requirement.Times(_levels[level]))
         {
             level++;
         }
         return level;
-    }
-
-    // The weighted collateral between which the account stays at its level: threshold · requirement,
-    // rounded up (an integer at or above it is at or above the threshold), so most updates compare
-    // instead of multiplying.
-    private void SetLevel(ref Figures figures, int level, QuoteValue requirement)
-    {
-        figures.Level = level;
-        if (requirement <= QuoteValue.Zero)
-        {
-            figures.LevelLow = QuoteValue.MinValue;
-            figures.LevelHigh = QuoteValue.MaxValue;
-            return;
-        }
-        figures.LevelLow = level == 0 ? QuoteValue.MinValue : requirement.TimesThreshold(_levels[level - 1]);
-        figures.LevelHigh = level == _levels.Length ? QuoteValue.MaxValue : requirement.TimesThreshold(_levels[level]);
     }
 
     // The PnL and maintenance of an account's perps marked at the book's prices, and whether one follows a frozen price.
@@ -680,7 +659,7 @@ public sealed class CrossMarginBook
         var keptBefore = FixedPoint.TimesFraction(heldBefore, keep);
         cell.Held = cell.Held - heldBefore + held;
         cell.Kept = cell.Kept - keptBefore + kept;
-        _figures[account].Weighted += Change(kept, keptBefore, _prices[asset].Weight);
+        _sums[account].Weighted += Change(kept, keptBefore, _prices[asset].Weight);
     }
 
     private void Grow(int capacity)
@@ -688,7 +667,8 @@ public sealed class CrossMarginBook
         _perChain.Resize((long)capacity * _chains * _assets);
         _cells.Resize((long)capacity * _assets);
         Array.Resize(ref _owedBaseUnits, capacity * _assets);
-        _figures.Resize(capacity);
+        _sums.Resize(capacity);
+        _standing.Resize(capacity);
         Array.Resize(ref _perps, capacity);
         Array.Resize(ref _isolated, capacity);
         _capacity = capacity;
@@ -738,16 +718,19 @@ public sealed class CrossMarginBook
         public bool Involved;                      // ever held or owed, so a tick must re-evaluate it
     }
 
-    // An account's cross-pool sums and where they stand, in one array: two or three cache lines per update.
-    private struct Figures
+    // An account's cross-pool sums at 10^-36: 64 bytes, one cache line.
+    private struct Sums
     {
-        public QuoteValue Weighted;                // Σ kept · price · LT, at 10^-36
+        public QuoteValue Weighted;                // Σ kept · price · LT
         public QuoteValue Debt;                    // Σ owed · price (up)
-        public QuoteValue LevelLow;                // weighted collateral (+ PnL) below which the level drops
-        public QuoteValue LevelHigh;               // weighted collateral (+ PnL) at which it rises
+    }
+
+    // Where an account's sums stand, in 8 bytes: a million accounts' stay mostly in cache.
+    private struct Standing
+    {
         public MarginStatus Status;
-        public int Level;                          // how many of the book's thresholds the health factor is at or above
-        public int Band;
+        public byte Level;                         // how many of the book's thresholds the health factor is at or above
+        public byte Band;
         public bool HasPerps;
     }
 
@@ -756,16 +739,14 @@ public sealed class CrossMarginBook
     {
         public static PriceMove Between(UInt128 from, UInt128 to) => to >= from ? new(to - from, false) : new(from - to, true);
 
-        // Whether the sum moved.
-        public bool Apply(ref QuoteValue sum, UInt128 amount)
+        public void Apply(ref QuoteValue sum, UInt128 amount)
         {
             if (amount == 0 || Magnitude == 0)
             {
-                return false;
+                return;
             }
             var change = QuoteValue.Product(amount, Magnitude);
             sum = Falls ? sum - change : sum + change;
-            return true;
         }
     }
 

@@ -48,14 +48,16 @@ internal readonly struct QuoteValue : IEquatable<QuoteValue>, IComparable<QuoteV
         var h01 = Math.BigMul(a0, b1, out var l01);
         var h10 = Math.BigMul(a1, b0, out var l10);
         var h11 = Math.BigMul(a1, b1, out var l11);
-        var middle = (UInt128)h00 + l01 + l10;
-        var high = (UInt128)h01 + h10 + l11 + (ulong)(middle >> 64);
-        var top = h11 + (ulong)(high >> 64);
+        // Each limb sums several terms; what overflows it is counted into the next.
+        ulong middleOverflow = 0, highOverflow = 0;
+        var middle = Add(Add(h00, l01, ref middleOverflow), l10, ref middleOverflow);
+        var high = Add(Add(Add(h01, h10, ref highOverflow), l11, ref highOverflow), middleOverflow, ref highOverflow);
+        var top = h11 + highOverflow;
         if ((long)top < 0)
         {
             throw Overflow();
         }
-        return new QuoteValue(l00, (ulong)middle, (ulong)high, top);
+        return new QuoteValue(l00, middle, high, top);
     }
 
     /// <summary>amount · price where the amount (a change of amount, or a change of price) carries a sign.</summary>
@@ -70,16 +72,17 @@ internal readonly struct QuoteValue : IEquatable<QuoteValue>, IComparable<QuoteV
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static QuoteValue operator +(QuoteValue left, QuoteValue right)
     {
-        var low = (UInt128)left._0 + right._0;
-        var l1 = (UInt128)left._1 + right._1 + (ulong)(low >> 64);
-        var l2 = (UInt128)left._2 + right._2 + (ulong)(l1 >> 64);
-        var l3 = left._3 + right._3 + (ulong)(l2 >> 64);
+        ulong carry = 0;
+        var l0 = AddCarry(left._0, right._0, ref carry);
+        var l1 = AddCarry(left._1, right._1, ref carry);
+        var l2 = AddCarry(left._2, right._2, ref carry);
+        var l3 = left._3 + right._3 + carry;
         // Signed overflow: both operands of one sign and the sum of the other.
         if ((long)((left._3 ^ l3) & (right._3 ^ l3)) < 0)
         {
             throw Overflow();
         }
-        return new QuoteValue((ulong)low, (ulong)l1, (ulong)l2, l3);
+        return new QuoteValue(l0, l1, l2, l3);
     }
 
     public static QuoteValue operator -(QuoteValue value)
@@ -108,14 +111,15 @@ internal readonly struct QuoteValue : IEquatable<QuoteValue>, IComparable<QuoteV
         var h1 = Math.BigMul(magnitude._1, factor, out var l1);
         var h2 = Math.BigMul(magnitude._2, factor, out var l2);
         var h3 = Math.BigMul(magnitude._3, factor, out var l3);
-        var s1 = (UInt128)l1 + h0;
-        var s2 = (UInt128)l2 + h1 + (ulong)(s1 >> 64);
-        var s3 = (UInt128)l3 + h2 + (ulong)(s2 >> 64);
-        if (h3 != 0 || (s3 >> 63) != 0)
+        ulong carry = 0;
+        var s1 = AddCarry(l1, h0, ref carry);
+        var s2 = AddCarry(l2, h1, ref carry);
+        var s3 = AddCarry(l3, h2, ref carry);
+        if ((h3 | carry) != 0 || (long)s3 < 0)
         {
             throw Overflow();
         }
-        var product = new QuoteValue(r0, (ulong)s1, (ulong)s2, (ulong)s3);
+        var product = new QuoteValue(r0, s1, s2, s3);
         return negative ? -product : product;
     }
 
@@ -297,7 +301,19 @@ internal readonly struct QuoteValue : IEquatable<QuoteValue>, IComparable<QuoteV
 
     public override int GetHashCode() => HashCode.Combine(_0, _1, _2, _3);
 
-    public override string ToString() => ToDecimal().ToString(System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>The count of 10^-36 exactly, for checks and messages.</summary>
+    public System.Numerics.BigInteger ToBigInteger()
+    {
+        Span<byte> bytes = stackalloc byte[32];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(bytes, _0);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(bytes[8..], _1);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(bytes[16..], _2);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(bytes[24..], _3);
+        return new System.Numerics.BigInteger(bytes, isUnsigned: false, isBigEndian: false);
+    }
+
+    /// <summary>The exact value: the count of 10^-36 and its scale.</summary>
+    public override string ToString() => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{ToBigInteger()}e-36");
 
     // A non-negative value divided by 10^9, with its remainder: half a limb at a time, so that each step
     // is a 64-bit division by a constant (a multiplication), not a 128-bit one.
@@ -317,6 +333,25 @@ internal readonly struct QuoteValue : IEquatable<QuoteValue>, IComparable<QuoteV
     {
         var quotient = DivRemBillion(DivRemBillion(value, out var low), out var high);
         return (quotient, (ulong)high * FixedPoint.OneNano + low);
+    }
+
+    // a + b, one more counted in overflow when the sum wraps.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Add(ulong a, ulong b, ref ulong overflow)
+    {
+        var sum = a + b;
+        overflow += sum < a ? 1UL : 0UL;
+        return sum;
+    }
+
+    // a + b + carry (a carry of 0 or 1), the carry out left in carry: 64-bit adds the JIT keeps inline.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong AddCarry(ulong a, ulong b, ref ulong carry)
+    {
+        var sum = a + b;
+        var result = sum + carry;
+        carry = (sum < a ? 1UL : 0UL) + (result < sum ? 1UL : 0UL);
+        return result;
     }
 
     private static OverflowException Overflow() => new("a value beyond 2^255 · 10^-36 of the quote currency");

@@ -34,6 +34,8 @@ public class FixedPointTests
             var d = RandomUInt128(random, random.Next(1, 100));
             var value = QuoteValue.Product(a, b) - QuoteValue.Product(c, d);
             var exact = ((BigInteger)a * (BigInteger)b) - ((BigInteger)c * (BigInteger)d);
+            Assert.Equal(exact, value.ToBigInteger());
+            Assert.Equal(exact * 1_000_000_007, value.Times(1_000_000_007).ToBigInteger());
             Assert.Equal(exact.Sign < 0, value.IsNegative);
             decimal reported;
             try
@@ -56,6 +58,31 @@ public class FixedPointTests
             Assert.True(nextDigit == 0 || mantissa * 10 + nextDigit >= BigInteger.Pow(2, 96), $"{exact}: {reported} could hold a digit more");
             Assert.True(scale == 0 || mantissa % 10 != 0, $"{reported} has a trailing zero");
             Assert.Equal(exact.Sign < 0 && mantissa != 0, reported < 0);
+        }
+    }
+
+    [Fact]
+    public void Carries_across_every_limb_keep_a_times_b_minus_a_times_c_equal_to_a_times_b_minus_c()
+    {
+        UInt128[] edges = [ulong.MaxValue, (UInt128)ulong.MaxValue + 1, UInt128.MaxValue >> 2, UInt128.MaxValue >> 1, UInt128.MaxValue];
+        var random = new Random(5);
+        foreach (var a in edges)
+        {
+            foreach (var b in edges)
+            {
+                if ((BigInteger)a * (BigInteger)b >= BigInteger.One << 255)
+                {
+                    Assert.Throws<OverflowException>(() => QuoteValue.Product(a, b));
+                    continue;
+                }
+                Assert.Equal((BigInteger)a * (BigInteger)b, QuoteValue.Product(a, b).ToBigInteger());
+                var small = (UInt128)(ulong)random.NextInt64(1, long.MaxValue);
+                var c = b - small;
+                // a·b − a·c = a·(b − c): the left side crosses every limb, the right fits decimal.
+                var difference = QuoteValue.Product(a, b) - QuoteValue.Product(a, c);
+                Assert.Equal(QuoteValue.Product(a, small), difference);
+                Assert.Equal(QuoteValue.Zero, difference - QuoteValue.Product(a, small));
+            }
         }
     }
 

@@ -320,8 +320,9 @@ internal readonly struct QuoteValue : IEquatable<QuoteValue>, IComparable<QuoteV
     private static QuoteValue DivRemBillion(QuoteValue value, out uint remainder)
     {
         ulong carry = 0;
-        var l3 = FixedPoint.DivRemBillion(value._3, ref carry);
-        var l2 = FixedPoint.DivRemBillion(value._2, ref carry);
+        // Leading zero limbs divide to zero with no remainder: values of the book rarely use the top one.
+        var l3 = value._3 == 0 ? 0 : FixedPoint.DivRemBillion(value._3, ref carry);
+        var l2 = (value._2 | carry) == 0 ? 0 : FixedPoint.DivRemBillion(value._2, ref carry);
         var l1 = FixedPoint.DivRemBillion(value._1, ref carry);
         var l0 = FixedPoint.DivRemBillion(value._0, ref carry);
         remainder = (uint)carry;

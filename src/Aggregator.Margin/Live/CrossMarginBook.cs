@@ -228,33 +228,39 @@ public sealed class CrossMarginBook
     public void SetCollateral(ReadOnlySpan<CollateralChange> changes)
     {
         using var writer = new WriterScope(this);
+        var workers = changes.Length < ParallelBatch ? 1 : Environment.ProcessorCount;
+        // Checked whole first (a bad change leaves the book as it was), and counted per worker.
+        var starts = new int[workers + 1];
         foreach (var change in changes)
         {
             CheckIndexes(change.Account, change.Asset);
             ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)change.Chain, (uint)_chains, nameof(changes));
             CheckValued(change.Asset, change.BaseUnits);
+            starts[(change.Account % workers) + 1]++;
         }
-        var workers = changes.Length < ParallelBatch ? 1 : Environment.ProcessorCount;
-        var batch = changes.ToArray();
+        // Each worker's changes together, in their order (one account's are all one worker's).
+        for (var worker = 0; worker < workers; worker++)
+        {
+            starts[worker + 1] += starts[worker];
+        }
+        var ordered = new CollateralChange[changes.Length];
+        var next = starts[..workers];
+        foreach (var change in changes)
+        {
+            ordered[next[change.Account % workers]++] = change;
+        }
         Parallel.For(0, workers, worker =>
         {
-            // Each change touches a random account's rows, five cache misses: asking for the rows of the
-            // change a few ahead lets those misses overlap with this change's arithmetic.
-            var ahead = -1;
-            for (var i = 0; i < batch.Length; i++)
+            // Each change touches a random account's lines: asking for those of the change a few ahead
+            // lets the misses overlap with this change's arithmetic.
+            var end = starts[worker + 1];
+            for (var i = starts[worker]; i < end; i++)
             {
-                var change = batch[i];
-                if (change.Account % workers != worker)
+                if (i + PrefetchDistance < end)
                 {
-                    continue;
+                    Prefetch(ordered[i + PrefetchDistance]);
                 }
-                for (ahead = Math.Max(ahead, i); ahead < batch.Length && ahead < i + PrefetchDistance; ahead++)
-                {
-                    if (batch[ahead].Account % workers == worker)
-                    {
-                        Prefetch(batch[ahead]);
-                    }
-                }
+                ref var change = ref ordered[i];
                 StoreCollateral(change.Account, change.Chain, change.Asset, change.BaseUnits);
                 Evaluate(change.Account);
             }

@@ -31,8 +31,9 @@ internal sealed class EngineBook(
 
     /// <summary>
     /// The largest price taken for one whole unit: far above any asset's. With the book's
-    /// <see cref="CrossMarginBook.MaxWholeUnits"/> a holding's value stays below 10^27, so an account's
-    /// sum of values over dozens of chains and assets stays inside decimal's range (about 7.9·10^28).
+    /// <see cref="CrossMarginBook.MaxWholeUnits"/> a holding's value stays below 10^27: the book's
+    /// fixed-point sums are exact far beyond that, and an account's values over dozens of chains and
+    /// assets, reported as decimals, stay inside decimal's range (about 7.9·10^28).
     /// </summary>
     public const decimal MaxPrice = 1_000_000_000_000m;
 

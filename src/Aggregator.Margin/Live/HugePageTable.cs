@@ -13,6 +13,7 @@ internal sealed unsafe class HugePageTable<T>
     where T : unmanaged
 {
     private const nuint HugePage = 2 << 20;
+    private const nuint CacheLine = 64;
     private T* _items;
     private nuint _bytes;
 
@@ -36,9 +37,12 @@ internal sealed unsafe class HugePageTable<T>
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
         var bytes = checked((nuint)length * (nuint)sizeof(T));
-        var rounded = Math.Max(HugePage, (bytes + HugePage - 1) & ~(HugePage - 1));
-        var items = (T*)NativeMemory.AlignedAlloc(rounded, HugePage);
-        if (OperatingSystem.IsLinux())
+        // A small table (a small book, a test's) is whole cache lines; a large one whole huge pages.
+        var huge = bytes >= HugePage;
+        var alignment = huge ? HugePage : CacheLine;
+        var rounded = Math.Max(alignment, (bytes + alignment - 1) & ~(alignment - 1));
+        var items = (T*)NativeMemory.AlignedAlloc(rounded, alignment);
+        if (huge && OperatingSystem.IsLinux())
         {
             _ = HugePages.Advise(items, rounded); // a hint: refused, the pages are small ones
         }

@@ -143,8 +143,4 @@ internal static class FixedPoint
         carry = low - quotientLow * OneNano;
         return quotientHigh << 32 | quotientLow;
     }
-
-    /// <summary>A fixed-point number at 10^-18 as a decimal (toward zero past decimal's digits).</summary>
-    public static decimal ToDecimal(Int128 value) =>
-        (Int128.IsNegative(value) ? -QuoteValue.Product((UInt128)(-value), One) : QuoteValue.Product((UInt128)value, One)).ToDecimal();
 }

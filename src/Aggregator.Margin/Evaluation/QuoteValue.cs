@@ -140,17 +140,6 @@ internal readonly struct QuoteValue : IEquatable<QuoteValue>, IComparable<QuoteV
         return up && partRemainder != 0 ? sum + new QuoteValue(1, 0, 0, 0) : sum;
     }
 
-    /// <summary>This non-negative value times a threshold given in 10^-9, rounded up.</summary>
-    public QuoteValue TimesThreshold(ulong nanos)
-    {
-        if (IsNegative)
-        {
-            throw new ArgumentOutOfRangeException(nameof(nanos), "a threshold of a non-negative value");
-        }
-        var quotient = DivRemBillion(Times(nanos), out var remainder);
-        return remainder == 0 ? quotient : quotient + new QuoteValue(1, 0, 0, 0);
-    }
-
     /// <summary>
     /// The value in quote currency as a decimal, with as many of its 36 fractional digits as decimal holds
     /// (toward zero past them) and no trailing zeros: for reports and health factors, never for a decision.

@@ -582,9 +582,9 @@ public sealed class CrossMarginBook
     private int Band(decimal weighted, decimal requirement) =>
         requirement <= 0 ? _bands.Length : _bands.Count(band => weighted >= band * requirement);
 
-    // The number of thresholds at or below the health factor, without dividing: starting from the level
-    // the account was at, usually two products of the requirement decide it (products are cheaper here
-    // than the cache line that would keep their results).
+    // The number of thresholds at or below the health factor, without dividing (HealthFormula.AtOrAbove's
+    // rule, the weighted side scaled once): starting from the level the account was at, usually two
+    // products of the requirement decide it (cheaper here than the cache line that would keep them).
     private int Level(QuoteValue weighted, QuoteValue requirement, int from)
     {
         if (requirement <= QuoteValue.Zero)

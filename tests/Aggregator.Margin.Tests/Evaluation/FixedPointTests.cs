@@ -129,20 +129,6 @@ public class FixedPointTests
     }
 
     [Fact]
-    public void A_threshold_bound_is_the_smallest_value_at_or_above_the_threshold()
-    {
-        var random = new Random(11);
-        for (var i = 0; i < 500; i++)
-        {
-            var requirement = QuoteValue.Product(RandomUInt128(random, 100), RandomUInt128(random, 100));
-            var threshold = (ulong)random.NextInt64(1, 1_000_000_000_000);
-            var bound = requirement.TimesThreshold(threshold);
-            Assert.True(HealthFormula.AtOrAbove(bound, requirement, threshold));
-            Assert.False(HealthFormula.AtOrAbove(bound - Smallest, requirement, threshold));
-        }
-    }
-
-    [Fact]
     public void Overflow_is_refused_not_wrapped()
     {
         var large = QuoteValue.Product(UInt128.MaxValue >> 1, UInt128.MaxValue);

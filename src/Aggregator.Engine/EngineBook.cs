@@ -29,13 +29,8 @@ internal sealed class EngineBook(
     /// <summary>How far ahead of this engine's clock a quote may be stamped: clocks differ, but a quote from the future would outrank every real one.</summary>
     public static readonly TimeSpan MaxClockSkew = TimeSpan.FromSeconds(60);
 
-    /// <summary>
-    /// The largest price taken for one whole unit: far above any asset's. With the book's
-    /// <see cref="CrossMarginBook.MaxWholeUnits"/> a holding's value stays below 10^27: the book's
-    /// fixed-point sums are exact far beyond that, and an account's values over dozens of chains and
-    /// assets, reported as decimals, stay inside decimal's range (about 7.9·10^28).
-    /// </summary>
-    public const decimal MaxPrice = 1_000_000_000_000m;
+    /// <summary>The largest price taken for one whole unit: the book's (<see cref="CrossMarginBook.MaxPrice"/>).</summary>
+    public const decimal MaxPrice = CrossMarginBook.MaxPrice;
 
     private readonly Dictionary<ChainId, (ulong Height, string BlockHash, DateTimeOffset At)> _applied = [];
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;

@@ -16,6 +16,9 @@ internal static class FixedPoint
     /// <summary>10^9: one in a threshold given in 10^-9 (health bands, the warning level).</summary>
     public const ulong OneNano = 1_000_000_000;
 
+    /// <summary>The largest health-factor threshold (a band, the warning level) held.</summary>
+    public const decimal MaxThreshold = 1000;
+
     private static readonly UInt128[] Pow10 = [.. Enumerable.Range(0, 39).Select(e => UInt128.Parse("1" + new string('0', e), System.Globalization.CultureInfo.InvariantCulture))];
 
     /// <summary>Base units of an asset with <paramref name="decimals"/> decimals, in 10^-18 whole units.</summary>
@@ -97,8 +100,8 @@ internal static class FixedPoint
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
         var nanos = decimal.Ceiling(value * OneNano);
-        return nanos > 1_000_000_000_000m
-            ? throw new ArgumentOutOfRangeException(nameof(value), value, "a health-factor threshold above 1,000")
+        return nanos > MaxThreshold * OneNano
+            ? throw new ArgumentOutOfRangeException(nameof(value), value, $"a health-factor threshold above {MaxThreshold}")
             : (ulong)nanos;
     }
 

@@ -15,30 +15,17 @@ internal static class HealthFormula
         requirement > QuoteValue.Zero ? QuoteValue.Ratio(weighted, requirement) : null;
 
     /// <summary>
-    /// The first status that applies: frozen, insolvent (net value below 0), liquidatable (HF &lt; 1),
-    /// margin call (HF below the warning level, given in 10^-9), healthy. Compares weighted collateral
-    /// with the requirement instead of dividing, exactly.
+    /// The status ladder, the first that applies: frozen, insolvent (net value below 0), healthy when
+    /// nothing is required, liquidatable (HF &lt; 1), margin call (HF below the warning level), healthy.
+    /// Callers decide each rung exactly on their sums (<see cref="AtOrAbove"/>, never a division).
     /// </summary>
-    public static MarginStatus Status(bool frozen, QuoteValue netValue, QuoteValue weighted, QuoteValue requirement, ulong warningThreshold)
-    {
-        if (frozen)
-        {
-            return MarginStatus.Frozen;
-        }
-        if (netValue.IsNegative)
-        {
-            return MarginStatus.Insolvent;
-        }
-        if (requirement <= QuoteValue.Zero)
-        {
-            return MarginStatus.Healthy;
-        }
-        if (weighted < requirement)
-        {
-            return MarginStatus.Liquidatable;
-        }
-        return AtOrAbove(weighted, requirement, warningThreshold) ? MarginStatus.Healthy : MarginStatus.MarginCall;
-    }
+    public static MarginStatus Status(bool frozen, bool insolvent, bool nothingRequired, bool belowOne, bool belowWarning) =>
+        frozen ? MarginStatus.Frozen
+        : insolvent ? MarginStatus.Insolvent
+        : nothingRequired ? MarginStatus.Healthy
+        : belowOne ? MarginStatus.Liquidatable
+        : belowWarning ? MarginStatus.MarginCall
+        : MarginStatus.Healthy;
 
     /// <summary>Whether weighted / requirement ≥ a threshold given in 10^-9, for a positive requirement, without dividing.</summary>
     public static bool AtOrAbove(QuoteValue weighted, QuoteValue requirement, ulong threshold) =>

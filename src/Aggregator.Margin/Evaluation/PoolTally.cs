@@ -21,10 +21,6 @@ internal struct PoolTally
     /// <summary>A frozen price freezes the pool when it holds any of the asset, or owes any.</summary>
     public static bool Freezes(UInt128 held, UInt128 owed, bool priceFrozen) => priceFrozen && (held != 0 || owed != 0);
 
-    /// <summary>The status from the pool's sums.</summary>
-    public static MarginStatus Status(bool frozen, QuoteValue collateralValue, QuoteValue healthWeighted, QuoteValue pnl, QuoteValue debtValue, QuoteValue requirement, ulong warningThreshold) =>
-        HealthFormula.Status(frozen, collateralValue + pnl - debtValue, healthWeighted, requirement, warningThreshold);
-
     /// <summary>
     /// <paramref name="held"/> (10^-18 whole units) of an asset, of which <paramref name="kept"/> remain
     /// after the chains' haircuts (equal to <paramref name="held"/> without haircuts; 0 under a 100% haircut).
@@ -65,8 +61,14 @@ internal struct PoolTally
 
     public readonly decimal? HealthFactor => HealthFormula.HealthFactor(HealthWeighted, Requirement);
 
-    public readonly MarginStatus Status(ulong warningThreshold) =>
-        Status(Frozen, CollateralValue, HealthWeighted, Pnl, DebtValue, Requirement, warningThreshold);
+    /// <summary>The status from the pool's sums, the warning level given in 10^-9.</summary>
+    public readonly MarginStatus Status(ulong warningThreshold)
+    {
+        var weighted = HealthWeighted;
+        var requirement = Requirement;
+        return HealthFormula.Status(Frozen, insolvent: (CollateralValue + Pnl - DebtValue).IsNegative, nothingRequired: requirement <= QuoteValue.Zero,
+            belowOne: weighted < requirement, belowWarning: !HealthFormula.AtOrAbove(weighted, requirement, warningThreshold));
+    }
 
     public readonly decimal BorrowingPower(MarginStatus status)
     {

@@ -24,12 +24,6 @@ internal readonly struct QuoteValue : IEquatable<QuoteValue>, IComparable<QuoteV
 
     public static QuoteValue Zero => default;
 
-    public static QuoteValue MinValue => new(0, 0, 0, 1UL << 63);
-
-    public static QuoteValue MaxValue => new(ulong.MaxValue, ulong.MaxValue, ulong.MaxValue, long.MaxValue);
-
-    public bool IsZero => (_0 | _1 | _2 | _3) == 0;
-
     public bool IsNegative => (long)_3 < 0;
 
     /// <summary>amount · price, both non-negative fixed-point numbers at 10^-18.</summary>

@@ -116,8 +116,8 @@ public static class HedgePlanner
         }
     }
 
-    private const decimal MaxPrice = 1_000_000_000_000m;
-    private const decimal MaxUnits = 1_000_000_000_000_000m;
+    private const decimal MaxPrice = Live.CrossMarginBook.MaxPrice;
+    private const decimal MaxUnits = Live.CrossMarginBook.MaxWholeUnits;
 
     private static decimal Pow10(int decimals)
     {

@@ -46,10 +46,18 @@ public sealed class CrossMarginBook
 
     /// <summary>
     /// The largest holding of one asset on one chain the book values, in whole units. Holdings are kept
-    /// exactly in base units whatever their size (liabilities come from them); this bound with the
-    /// engine's price bound keeps every account's values and their reports inside decimal's range.
+    /// exactly in base units whatever their size (liabilities come from them); this bound with
+    /// <see cref="MaxPrice"/> keeps every account's values and their reports inside decimal's range.
     /// </summary>
     public const decimal MaxWholeUnits = 1_000_000_000_000_000m;
+
+    /// <summary>
+    /// The largest price of one whole unit that margin values: far above any asset's. With
+    /// <see cref="MaxWholeUnits"/> a holding's value stays below 10^27: the fixed-point sums are exact far
+    /// beyond that, and an account's values over dozens of chains and assets, reported as decimals, stay
+    /// inside decimal's range (about 7.9·10^28).
+    /// </summary>
+    public const decimal MaxPrice = 1_000_000_000_000m;
 
     private readonly int _chains;
     private readonly int _assets;
@@ -520,7 +528,7 @@ public sealed class CrossMarginBook
     }
 
     // PoolTally's rules over the account's sums. Perps and frozen assets are the exceptions that cost a
-    // look at the account's positions; the common account costs two comparisons with its level's bounds.
+    // look at the account's positions; the common account costs its level's two products (Level).
     private void Evaluate(int account)
     {
         ref var standing = ref _standing[account];
@@ -549,12 +557,8 @@ public sealed class CrossMarginBook
         // 1), so while weighted collateral plus PnL covers the debts the pool cannot be insolvent: the value
         // is summed only when it can decide.
         var insolvent = weighted < sums.Debt && (CollateralValue(account) + pnl - sums.Debt).IsNegative;
-        var status = frozen ? MarginStatus.Frozen
-            : insolvent ? MarginStatus.Insolvent
-            : requirement <= QuoteValue.Zero ? MarginStatus.Healthy
-            : level <= _liquidationLevel ? MarginStatus.Liquidatable
-            : level <= _warningLevel ? MarginStatus.MarginCall
-            : MarginStatus.Healthy;
+        var status = HealthFormula.Status(frozen, insolvent, nothingRequired: requirement <= QuoteValue.Zero,
+            belowOne: level <= _liquidationLevel, belowWarning: level <= _warningLevel);
         var band = requirement <= QuoteValue.Zero ? _bands.Length : level == 0 ? 0 : _bandAtLevel[level - 1];
         standing.Level = (byte)level;
         if (status != standing.Status || band != standing.Band)

@@ -6,6 +6,8 @@ using Aggregator.Core.Chains;
 using Aggregator.Core.Errors;
 using Aggregator.Core.Positions;
 using Aggregator.Core.Risk;
+using Aggregator.Margin.Evaluation;
+using Aggregator.Margin.Live;
 using Aggregator.Margin.Markets;
 using Aggregator.Margin.Oracles;
 
@@ -123,6 +125,10 @@ public static class ScenarioJson
                 if (Optional(p, "warningHealthFactor") is { } w)
                 {
                     warning = Positive(w, $"{path}.warningHealthFactor");
+                    if (warning > FixedPoint.MaxThreshold)
+                    {
+                        throw Error($"{path}.warningHealthFactor", $"{warning} is above {FixedPoint.MaxThreshold}");
+                    }
                 }
 
                 if (Optional(p, "ewmaLambda") is { } l)
@@ -278,7 +284,7 @@ public static class ScenarioJson
             PriceQuote[] quotes;
             if (fixedPrice is { } fp)
             {
-                quotes = [new PriceQuote("fixed", NonNegative(fp, $"{path}.price"), now)];
+                quotes = [new PriceQuote("fixed", Price(fp, $"{path}.price"), now)];
             }
             else
             {
@@ -288,7 +294,7 @@ public static class ScenarioJson
                     var qp = $"{path}.prices[{i}]";
                     Expect(q, JsonValueKind.Object, qp);
                     Only(q, qp, "source", "price", "timestamp");
-                    return new PriceQuote(String(Required(q, "source", qp), $"{qp}.source"), NonNegative(Required(q, "price", qp), $"{qp}.price"), Time(Required(q, "timestamp", qp), $"{qp}.timestamp"));
+                    return new PriceQuote(String(Required(q, "source", qp), $"{qp}.source"), Price(Required(q, "price", qp), $"{qp}.price"), Time(Required(q, "timestamp", qp), $"{qp}.timestamp"));
                 }).ToArray();
                 if (quotes.Length == 0)
                 {
@@ -393,8 +399,8 @@ public static class ScenarioJson
                     }
 
                     return new PerpPosition(
-                        String(Required(e, "market", p), $"{p}.market"), Number(Required(e, "size", p), $"{p}.size"),
-                        Positive(Required(e, "entryPrice", p), $"{p}.entryPrice"), Positive(Required(e, "markPrice", p), $"{p}.markPrice"), mmr);
+                        String(Required(e, "market", p), $"{p}.market"), PerpSize(Required(e, "size", p), $"{p}.size"),
+                        PositivePrice(Required(e, "entryPrice", p), $"{p}.entryPrice"), PositivePrice(Required(e, "markPrice", p), $"{p}.markPrice"), mmr);
                 }).ToArray()
                 : [];
             return new MarginPositions(collateral, debts, perps);
@@ -411,7 +417,9 @@ public static class ScenarioJson
             try
             {
                 var amount = Amount.Parse(text, _decimals[asset], Rounding.Exact);
-                _ = (decimal)amount.BaseUnits; // values are computed in decimal: reject what it cannot hold
+                // Reports are decimal and health is fixed point: reject what either cannot hold.
+                _ = (decimal)amount.BaseUnits;
+                _ = FixedPoint.Amount((UInt128)amount.BaseUnits, _decimals[asset], up: true);
                 return amount;
             }
             catch (FormatException error)
@@ -469,6 +477,23 @@ public static class ScenarioJson
         {
             var value = Number(element, path);
             return value >= 0 ? value : throw Error(path, $"{value} is negative");
+        }
+
+        // A price margin values: not negative, and at most CrossMarginBook.MaxPrice.
+        private decimal Price(JsonElement element, string path)
+        {
+            var value = NonNegative(element, path);
+            return value <= CrossMarginBook.MaxPrice ? value : throw Error(path, $"{value} is above the largest price valued, {CrossMarginBook.MaxPrice}");
+        }
+
+        private decimal PositivePrice(JsonElement element, string path) =>
+            Price(element, path) is > 0 and var value ? value : throw Error(path, "must be above 0");
+
+        // A perp's size in whole units (negative: short), below CrossMarginBook.MaxWholeUnits either way.
+        private decimal PerpSize(JsonElement element, string path)
+        {
+            var value = Number(element, path);
+            return Math.Abs(value) < CrossMarginBook.MaxWholeUnits ? value : throw Error(path, $"{value} is {CrossMarginBook.MaxWholeUnits} whole units or more");
         }
 
         private decimal Positive(JsonElement element, string path)

@@ -23,7 +23,13 @@ public static class StressTest
         var prices = market.Assets.ToDictionary(a => a.Id, a => a.Price);
         foreach (var (asset, shock) in settings.Shocks)
         {
-            prices[asset] = Math.Max(0, market[asset].Price * (1 + shock));
+            var price = market[asset].Price;
+            // Compared before multiplying: a shock decimal can hold may take a price past what it can.
+            if (price > 0 && shock > (Live.CrossMarginBook.MaxPrice / price) - 1)
+            {
+                throw new Core.Errors.InputException($"a shock of {shock} takes {asset}'s price of {price} above the largest price valued, {Live.CrossMarginBook.MaxPrice}", field: "shocks");
+            }
+            prices[asset] = Math.Max(0, price * (1 + shock));
         }
         var shocked = new Dictionary<AssetId, decimal>(prices);
         var pools = accounts

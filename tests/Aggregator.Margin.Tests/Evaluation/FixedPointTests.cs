@@ -19,7 +19,7 @@ public class FixedPointTests
         // 1.5 ETH at 2,000.5: 3,000.75; 10^-18 of a unit at 10^-18: 10^-36, below decimal's digits.
         Assert.Equal(3000.75m, QuoteValue.Product(FixedPoint.FromDecimal(1.5m, up: false), FixedPoint.FromDecimal(2000.5m, up: false)).ToDecimal());
         Assert.Equal(0m, Smallest.ToDecimal());
-        Assert.False(Smallest.IsZero);
+        Assert.NotEqual(QuoteValue.Zero, Smallest);
     }
 
     [Fact]

@@ -29,6 +29,19 @@ public class StressTestTests
     }
 
     [Fact]
+    public void A_shock_past_the_largest_price_valued_is_refused_naming_it()
+    {
+        // ETH at 2,000: a shock of 499,999,999 takes it to 10^12 exactly (valued); more, up to decimal's largest, is refused.
+        Assert.True(Run(TwoBorrowers, 499_999_999m, 0).Converged);
+        foreach (var shock in new[] { 500_000_000m, decimal.MaxValue })
+        {
+            var refused = Assert.Throws<Core.Errors.InputException>(() => Run(TwoBorrowers, shock, 0));
+            Assert.Equal("shocks", refused.Field);
+            Assert.Contains("ETH", refused.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void A_shock_liquidates_and_the_first_round_is_the_plan()
     {
         // ETH 2000 -> 1600: a: HF 13200/12000 = 1.1 (safe); b: 13200/14000 = 0.943 -> close factor 1.

@@ -56,10 +56,12 @@ internal sealed class EngineBook(
     private readonly Dictionary<(Core.Assets.AssetId Asset, string Source), Core.Risk.PriceQuote> _quotes = [];
     private readonly object _gate = new();
     private bool _rebuilt;
-    // The accounts whose collateral or debts a write changed, shown in the next views; all of them when the
-    // rebuild completes. The sequence counts writes, so a reader keeps the newest view of an account.
-    private readonly HashSet<int> _touched = [];
-    private bool _showAll;
+    // The accounts whose collateral, debts, status or band a write changed since the last views (one bit
+    // each; every account when the rebuild completes), and whether a write moved the heights or prices
+    // since then. The sequence counts views taken, so a reader keeps the newest view of an account.
+    private ulong[] _unshown = [];
+    private int _unshownFrom; // where the next take of views starts (a word of _unshown)
+    private bool _viewsOwed;
     private ulong _sequence;
 
     public CrossMarginBook Book => book;
@@ -192,7 +194,7 @@ internal sealed class EngineBook(
                     changes[count++] = known;
                     if (book.HeldOn(known.Account, known.Chain, known.Asset) != known.BaseUnits)
                     {
-                        _touched.Add(known.Account);
+                        Unshown(known.Account);
                     }
                 }
             }
@@ -412,7 +414,7 @@ internal sealed class EngineBook(
             throw new InputException($"ledger entry {entry.EntryId} takes account '{entry.Account}''s {entry.Asset} debt to {now} base units, beyond what the engine can value", field: "amount");
         }
         _debts[(account, asset)] = now;
-        _touched.Add(account);
+        Unshown(account);
     }
 
     // Aave v3.3's deficit, on what the chains show: a liquidated account none of whose collateral is left
@@ -515,7 +517,7 @@ internal sealed class EngineBook(
         lock (_gate)
         {
             var changed = Price([.. _quotes.Keys.Select(k => k.Asset).Distinct()], now, onlyChanged: true);
-            return new Outcome(changed > 0, $"{changed} assets changed price or status as of {now:O}", TakeHealthChanges());
+            return new Outcome(changed > 0, $"{changed} assets changed price or status as of {now:O}", TakeHealthChanges(wrote: changed > 0));
         }
     }
 
@@ -591,26 +593,67 @@ internal sealed class EngineBook(
     public const int ViewsPerMessage = 1_000;
 
     /// <summary>
-    /// The views of the accounts the last write changed (collateral, debts) or moved (<paramref name="changes"/>),
-    /// all of them after the write that completes the rebuild; none before it (a half-rebuilt book would show
-    /// collateral missing). At least one message, so the partition's heights and prices reach the reader
-    /// after every write.
+    /// The views of the accounts the writes since the last views changed (collateral, debts) or moved
+    /// (status, band), all of them after the write that completes the rebuild; none before it (a
+    /// half-rebuilt book would show collateral missing). At most <paramref name="most"/> accounts: the
+    /// rest wait for the next take, which goes on where this one stopped (an account changed again and
+    /// again does not keep the others waiting). At least one message after any write, so the partition's
+    /// heights and prices reach the reader; none when nothing was written since.
     /// </summary>
-    public IReadOnlyList<Messages.AccountViewsChanged> ChangedViews(IReadOnlyList<HealthChange> changes)
+    public IReadOnlyList<Messages.AccountViewsChanged> TakeChangedViews(int most = int.MaxValue)
     {
-        ArgumentNullException.ThrowIfNull(changes);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(most);
         lock (_gate)
         {
-            if (!_rebuilt)
+            if (!_rebuilt || !_viewsOwed)
             {
                 return [];
             }
-            IEnumerable<int> accounts = _showAll ? Enumerable.Range(0, book.AccountCount) : _touched.Concat(changes.Select(c => c.Account)).Distinct();
-            var views = Views([.. accounts]);
-            _touched.Clear();
-            _showAll = false;
-            return views;
+            var accounts = new List<int>();
+            for (var seen = 0; seen < _unshown.Length && accounts.Count < most; seen++)
+            {
+                ref var bits = ref _unshown[_unshownFrom];
+                for (; bits != 0 && accounts.Count < most; bits &= bits - 1)
+                {
+                    accounts.Add((_unshownFrom * 64) + System.Numerics.BitOperations.TrailingZeroCount(bits));
+                }
+                if (bits == 0)
+                {
+                    _unshownFrom = (_unshownFrom + 1) % _unshown.Length;
+                }
+            }
+            _viewsOwed = Array.Exists(_unshown, bits => bits != 0);
+            return Views([.. accounts]);
         }
+    }
+
+    /// <summary>
+    /// Views that could not be sent (the broker away): their accounts go in the next views again, so the
+    /// reader is not left with an older view of them.
+    /// </summary>
+    public void NotShown(IEnumerable<Messages.AccountViewsChanged> views)
+    {
+        ArgumentNullException.ThrowIfNull(views);
+        lock (_gate)
+        {
+            _viewsOwed = true;
+            foreach (var view in views.SelectMany(v => v.Accounts))
+            {
+                if (book.TryFindAccount(view.Account, out var account))
+                {
+                    Unshown(account);
+                }
+            }
+        }
+    }
+
+    private void Unshown(int account)
+    {
+        if (_unshown.Length * 64 <= account)
+        {
+            Array.Resize(ref _unshown, (book.AccountCount + 63) / 64);
+        }
+        _unshown[account >> 6] |= 1UL << (account & 63);
     }
 
     /// <summary>Every account's view, between two writes (an answer to <see cref="Messages.AccountViewsRequested"/>).</summary>
@@ -705,7 +748,8 @@ internal sealed class EngineBook(
     // The book's changes since the last write, once rebuilt; until then they stay in the book. The write
     // that completes the rebuild hands them out folded per pool (from the state before the rebuild to
     // the state now), so a pool that only seemed to move while half its figures were back reports nothing.
-    private List<HealthChange> TakeHealthChanges()
+    // <paramref name="wrote"/>: whether the write moved anything of the book's (a re-price as of now may not).
+    private List<HealthChange> TakeHealthChanges(bool wrote = true)
     {
         var health = new List<HealthChange>();
         if (_applied.Count < book.Chains.Count)
@@ -716,7 +760,10 @@ internal sealed class EngineBook(
         if (!_rebuilt)
         {
             _rebuilt = true;
-            _showAll = true;
+            for (var account = 0; account < book.AccountCount; account++)
+            {
+                Unshown(account);
+            }
             var folded = new Dictionary<(int, string?), HealthChange>();
             foreach (var change in health)
             {
@@ -732,6 +779,11 @@ internal sealed class EngineBook(
             _heldRequests.Clear();
         }
         RecordPerpShortfalls(health);
+        foreach (var change in health)
+        {
+            Unshown(change.Account);
+        }
+        _viewsOwed |= wrote || health.Count > 0;
         return health;
     }
 
@@ -762,7 +814,7 @@ internal sealed class EngineBook(
             _perps[(account, asset)] = (size, entry.IsShort);
         }
         _perpState[account] = entry.EntryId;
-        _touched.Add(account);
+        Unshown(account);
     }
 
     // Live auto-deleveraging, the partition's half (docs/margin.md, "Live auto-deleveraging"): an account

@@ -58,6 +58,8 @@ internal static class EngineRole
             provider.GetRequiredService<EngineBook>(), provider.GetRequiredService<IBus>(), StalenessCheck.Interval, provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IHostedService>(provider => new ExposureReport(
             provider.GetRequiredService<EngineBook>(), provider.GetRequiredService<IBus>(), settings.ExposureInterval, provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IHostedService>(provider => new ViewPublication(
+            provider.GetRequiredService<EngineBook>(), provider.GetRequiredService<IBus>(), ViewPublication.Interval, provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton(new EngineQueue(queue));
         bus.AddConsumer<CollateralObservedConsumer, OneWriterConsumerDefinition<CollateralObservedConsumer, EngineQueue>>();
         bus.AddConsumer<LedgerEntryConsumer, OneWriterConsumerDefinition<LedgerEntryConsumer, EngineQueue>>();
@@ -124,6 +126,48 @@ internal sealed class StalenessCheck(EngineBook engine, IBus bus, TimeSpan inter
                 // The broker is away: these changes are not announced again, but the book, and every
                 // answer and later change drawn from it, are right.
             }
+        }
+    }
+}
+
+/// <summary>
+/// Publishes the views of the accounts the writes changed (what the api shows, docs/messages.md), in
+/// rounds at most every <see cref="Interval"/>, off the writer's path: a view evaluates its account's pool
+/// whole and costs several times the write that changed it, so views taken after every write held the
+/// engine to a fraction of its rate (issue 26). An account changed many times between two rounds is shown
+/// once, as it is then. A round shows at most <see cref="RoundSize"/> accounts, and the next waits nine
+/// times as long as the round took: under a stream that changes accounts faster than views can be built,
+/// views keep at most a tenth of the time, and a reader's view is older (it says the heights and sequence
+/// it is as of), never wrong.
+/// </summary>
+internal sealed class ViewPublication(EngineBook engine, IBus bus, TimeSpan interval, TimeProvider clock) : BackgroundService
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Accounts shown in one round (tens of milliseconds of views).</summary>
+    public const int RoundSize = 10_000;
+
+    // The share of the time views may keep: after a round that took t, the next waits (Busy - 1) t.
+    private const int Busy = 10;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var pause = interval;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            await Task.Delay(pause, clock, stoppingToken).ConfigureAwait(false);
+            var started = clock.GetTimestamp();
+            var views = engine.TakeChangedViews(RoundSize);
+            try
+            {
+                await bus.PublishBatch(views, stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception error) when (error is not OperationCanceledException)
+            {
+                engine.NotShown(views); // the broker is away: shown again in a later round
+            }
+            var took = clock.GetElapsedTime(started);
+            pause = took * (Busy - 1) > interval ? took * (Busy - 1) : interval;
         }
     }
 }

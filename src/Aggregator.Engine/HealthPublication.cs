@@ -10,8 +10,8 @@ namespace Aggregator.Engine;
 /// <summary>
 /// What the engine publishes after a write, each kind in messages of up to 1,000 entries, in this order: a
 /// liquidation plan for each pool that became liquidatable or insolvent, a margin call for each pool that
-/// fell to a margin call or below (frozen pools are not called: there is no price to act on), its
-/// health changes, and the views of the accounts the write changed.
+/// fell to a margin call or below (frozen pools are not called: there is no price to act on), and its
+/// health changes. The views of the accounts it changed follow within <see cref="ViewPublication.Interval"/>.
 /// </summary>
 internal static class HealthPublication
 {
@@ -86,8 +86,6 @@ internal static class HealthPublication
             MarginReportJson.StatusName(c.PreviousStatus), MarginReportJson.StatusName(c.Status),
             c.PreviousBand, c.Band, c.HealthFactor, now)).ToArray();
         await publisher.PublishBatch(health.Chunk(MessageSize).Select(chunk => new AccountsHealthChanged(chunk)), cancellationToken).ConfigureAwait(false);
-        // Last: what the api shows of the accounts (only its broker user hears these).
-        await publisher.PublishBatch(engine.ChangedViews(changes), cancellationToken).ConfigureAwait(false);
     }
 
     private static bool NeedsCall(HealthChange change) =>

@@ -170,18 +170,26 @@ internal sealed class EngineBook(
                 }
                 assetOf[i] = asset.Index;
             }
-            // Finding each address's account is half the engine's work per balance (a hash and cache misses
-            // in a million-entry table): on both cores for a large batch, each thread its own slice.
-            var found = new CollateralChange?[balances.Count];
-            var slices = balances.Count < ParallelLookups ? 1 : Environment.ProcessorCount;
+            // Finding each address's account is half the engine's work per balance (cache misses in a
+            // million-entry table): on both cores for a large batch, each thread its own slice.
+            var addresses = new string[balances.Count];
+            for (var i = 0; i < addresses.Length; i++)
+            {
+                addresses[i] = balances[i].Address;
+            }
+            var accounts = new int[addresses.Length];
+            var found = new CollateralChange?[addresses.Length];
+            var slices = addresses.Length < ParallelLookups ? 1 : Environment.ProcessorCount;
             Parallel.For(0, slices, slice =>
             {
-                var end = (int)((long)balances.Count * (slice + 1) / slices);
-                for (var i = (int)((long)balances.Count * slice / slices); i < end; i++)
+                var start = (int)((long)addresses.Length * slice / slices);
+                var end = (int)((long)addresses.Length * (slice + 1) / slices);
+                book.FindAccounts(chain, addresses.AsSpan(start..end), accounts.AsSpan(start..end));
+                for (var i = start; i < end; i++)
                 {
-                    if (book.TryFindAccount(chain, balances[i].Address, out var account)) // else not a deposit address (a reserve address, say)
+                    if (accounts[i] >= 0) // else not a deposit address (a reserve address, say)
                     {
-                        found[i] = new CollateralChange(account, chain, assetOf[i], (UInt128)balances[i].Amount.BaseUnits);
+                        found[i] = new CollateralChange(accounts[i], chain, assetOf[i], (UInt128)balances[i].Amount.BaseUnits);
                     }
                 }
             });
@@ -192,13 +200,13 @@ internal sealed class EngineBook(
                 if (change is { } known)
                 {
                     changes[count++] = known;
-                    if (book.HeldOn(known.Account, known.Chain, known.Asset) != known.BaseUnits)
-                    {
-                        Unshown(known.Account);
-                    }
                 }
             }
-            book.SetCollateral(changes.AsSpan(0, count));
+            var moved = new int[count];
+            foreach (var account in moved.AsSpan(0, book.SetCollateral(changes.AsSpan(0, count), moved)))
+            {
+                Unshown(account);
+            }
             _applied[batch.Chain] = (batch.Height, batch.BlockHash, _clock.GetUtcNow());
             var deficits = RecordDeficits(_liquidated.Count == 0 ? [] : [.. changes.Take(count).Select(c => c.Account)]);
             var health = TakeHealthChanges();

@@ -13,35 +13,15 @@ internal sealed class AccountDirectory
     private readonly Dictionary<string, int> _byId = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int>[] _byAddress; // per chain, compared as that chain's family compares addresses
     // EVM addresses by their 20 bytes: every observed balance looks one up, and at a million accounts a
-    // string key costs case-insensitive hashing and a cache miss more than three machine words do.
-    private readonly Dictionary<EvmKey, int>?[] _byEvmKey;
+    // string key costs case-insensitive hashing and cache misses that one line of 20 bytes does not.
+    private readonly EvmAddressTable?[] _byEvmKey;
     private readonly IReadOnlyList<ChainId> _chains;
 
     public AccountDirectory(IReadOnlyList<ChainId> chains)
     {
         _chains = chains;
         _byAddress = [.. chains.Select(c => new Dictionary<string, int>(c.Family == ChainFamily.Evm ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal))];
-        _byEvmKey = [.. chains.Select(c => c.Family == ChainFamily.Evm ? new Dictionary<EvmKey, int>() : null)];
-    }
-
-    /// <summary>An EVM address's 20 bytes as three words (any spelling of the hex, either case).</summary>
-    private readonly record struct EvmKey(ulong High, ulong Middle, uint Low)
-    {
-        public static bool TryParse(string address, out EvmKey key)
-        {
-            key = default;
-            Span<byte> bytes = stackalloc byte[20];
-            if (address.Length != 42 || address[0] != '0' || (address[1] | 0x20) != 'x'
-                || Convert.FromHexString(address.AsSpan(2), bytes, out _, out var written) != System.Buffers.OperationStatus.Done || written != 20)
-            {
-                return false;
-            }
-            key = new EvmKey(
-                System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(bytes),
-                System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(bytes[8..]),
-                System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(bytes[16..]));
-            return true;
-        }
+        _byEvmKey = [.. chains.Select(c => c.Family == ChainFamily.Evm ? new EvmAddressTable() : null)];
     }
 
     public int Count => _ids.Count;
@@ -77,12 +57,42 @@ internal sealed class AccountDirectory
         _byAddress[chain].Add(address, account);
         if (_byEvmKey[chain] is { } keys && EvmKey.TryParse(address, out var key))
         {
-            keys.Add(key, account);
+            keys.TryAdd(key, account); // not there yet: the string table above refuses any spelling twice
         }
     }
 
-    public bool TryFindByAddress(int chain, string address, out int account) =>
-        _byEvmKey[chain] is { } keys && EvmKey.TryParse(address, out var key)
-            ? keys.TryGetValue(key, out account)
-            : _byAddress[chain].TryGetValue(address, out account);
+    /// <summary>
+    /// Each address's account on a chain, or -1 where it is no deposit address: an EVM chain's keys are
+    /// read a few addresses ahead and their slots asked for, so that the cache misses of a batch overlap.
+    /// </summary>
+    public void FindByAddress(int chain, ReadOnlySpan<string> addresses, Span<int> accounts)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(accounts.Length, addresses.Length, nameof(accounts));
+        if (_byEvmKey[chain] is not { } table)
+        {
+            for (var i = 0; i < addresses.Length; i++)
+            {
+                accounts[i] = _byAddress[chain].TryGetValue(addresses[i], out var account) ? account : -1;
+            }
+            return;
+        }
+        const int Ahead = 16;
+        Span<EvmKey> keys = stackalloc EvmKey[Ahead];
+        Span<bool> parsed = stackalloc bool[Ahead];
+        for (var i = 0; i < addresses.Length + Ahead; i++)
+        {
+            var ring = i % Ahead;
+            var due = i - Ahead; // its key is in the ring slot that address i takes next
+            if (due >= 0)
+            {
+                accounts[due] = parsed[ring]
+                    ? table.TryFind(keys[ring], out var account) ? account : -1
+                    : _byAddress[chain].TryGetValue(addresses[due], out account) ? account : -1; // not 0x and 40 hex digits
+            }
+            if (i < addresses.Length && (parsed[ring] = EvmKey.TryParse(addresses[i], out keys[ring])))
+            {
+                table.Prefetch(keys[ring]);
+            }
+        }
+    }
 }

@@ -203,9 +203,12 @@ public sealed class CrossMarginBook
         _directory.AddAddress(account, ChainIndex(chain), address);
     }
 
-    /// <summary>The account whose deposit address this is, if any (EVM addresses in any case).</summary>
-    public bool TryFindAccount(int chain, string address, out int account) =>
-        _directory.TryFindByAddress(chain, address, out account);
+    /// <summary>The account whose deposit address each address is on a chain, or -1 (EVM addresses in any case).</summary>
+    public void FindAccounts(int chain, ReadOnlySpan<string> addresses, Span<int> accounts)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)chain, (uint)_chains, nameof(chain));
+        _directory.FindByAddress(chain, addresses, accounts);
+    }
 
     /// <summary>The index of the account with this id, if the book has it.</summary>
     public bool TryFindAccount(string id, out int account) => _directory.TryFind(id, out account);
@@ -233,8 +236,17 @@ public sealed class CrossMarginBook
     /// cores: each worker owns the accounts of its residue class, so no account is touched by two.
     /// Later entries for the same account and position win, as if applied one by one.
     /// </summary>
-    public void SetCollateral(ReadOnlySpan<CollateralChange> changes)
+    /// <param name="moved">
+    /// Where to write the accounts whose holdings the batch moved (a change to what was already held moves
+    /// nothing), in no set order; empty if not wanted, else at least as long as the batch.
+    /// </param>
+    /// <returns>How many accounts were written to <paramref name="moved"/> (an account once per change that moved it).</returns>
+    public int SetCollateral(ReadOnlySpan<CollateralChange> changes, Span<int> moved = default)
     {
+        if (!moved.IsEmpty)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(moved.Length, changes.Length, nameof(moved));
+        }
         using var writer = new WriterScope(this);
         var workers = changes.Length < ParallelBatch ? 1 : Environment.ProcessorCount;
         // Checked whole first (a bad change leaves the book as it was), and counted per worker.
@@ -257,6 +269,7 @@ public sealed class CrossMarginBook
         {
             ordered[next[change.Account % workers]++] = change;
         }
+        var moves = new bool[ordered.Length];
         Parallel.For(0, workers, worker =>
         {
             // Each change touches a random account's lines: asking for those of the change a few ahead
@@ -269,10 +282,19 @@ public sealed class CrossMarginBook
                     Prefetch(ordered[i + PrefetchDistance]);
                 }
                 ref var change = ref ordered[i];
-                StoreCollateral(change.Account, change.Chain, change.Asset, change.BaseUnits);
+                moves[i] = StoreCollateral(change.Account, change.Chain, change.Asset, change.BaseUnits);
                 Evaluate(change.Account);
             }
         });
+        var count = 0;
+        for (var i = 0; i < ordered.Length && !moved.IsEmpty; i++)
+        {
+            if (moves[i])
+            {
+                moved[count++] = ordered[i].Account;
+            }
+        }
+        return count;
     }
 
     // How many changes ahead the rows are asked for: enough to cover a miss (about 100 ns here) with
@@ -651,7 +673,8 @@ public sealed class CrossMarginBook
     }
 
     // One chain's holding changes: the account's amounts and its weighted sum change by the difference.
-    private void StoreCollateral(int account, int chain, int asset, UInt128 baseUnits)
+    // Whether the holding moved.
+    private bool StoreCollateral(int account, int chain, int asset, UInt128 baseUnits)
     {
         var slot = ((long)account * _chains + chain) * _assets + asset;
         var before = _perChain[slot];
@@ -659,7 +682,7 @@ public sealed class CrossMarginBook
         cell.Involved = true;
         if (before == baseUnits)
         {
-            return;
+            return false;
         }
         _perChain[slot] = baseUnits;
         var keep = _keep[chain * _assets + asset];
@@ -670,6 +693,7 @@ public sealed class CrossMarginBook
         cell.Held = cell.Held - heldBefore + held;
         cell.Kept = cell.Kept - keptBefore + kept;
         _sums[account].Weighted += Change(kept, keptBefore, _prices[asset].Weight);
+        return true;
     }
 
     private void Grow(int capacity)

@@ -17,6 +17,41 @@ public class CrossMarginBookAccountsTests
 
     private static CrossMarginBook Book() => new(ScenarioFixtures.WithAccounts("[]").ResolveMarket(), Chains, Assets);
 
+    private static int[] Find(CrossMarginBook book, int chain, params string[] addresses)
+    {
+        var accounts = new int[addresses.Length];
+        book.FindAccounts(chain, addresses, accounts);
+        return accounts;
+    }
+
+    [Fact]
+    public void Many_addresses_are_each_found_as_their_own_account_in_one_batch_and_others_are_not()
+    {
+        // Enough to grow the address table several times; addresses that differ in one byte only, and
+        // random ones, in a batch longer than the lookahead, with misses between them.
+        var book = Book();
+        var random = new Random(7);
+        var addresses = new List<string>();
+        for (var i = 0; i < 20_000; i++)
+        {
+            var bytes = new byte[20];
+            if (i % 2 == 0)
+            {
+                random.NextBytes(bytes);
+            }
+            else
+            {
+                System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(16), i);
+            }
+            var address = "0x" + Convert.ToHexString(bytes);
+            book.AddDepositAddress(book.AddAccount($"a{i}"), Ethereum, i % 3 == 0 ? address.ToLowerInvariant() : address);
+            addresses.Add(address);
+        }
+        var asked = addresses.SelectMany((a, i) => new[] { a, "0x" + (i + 1_000_000).ToString("x40", System.Globalization.CultureInfo.InvariantCulture) }).ToArray();
+        var found = Find(book, 0, asked);
+        Assert.Equal(Enumerable.Range(0, 20_000).SelectMany(i => new[] { i, -1 }), found);
+    }
+
     [Fact]
     public void Accounts_are_found_by_id_and_by_deposit_address_in_any_case_on_evm()
     {
@@ -26,24 +61,19 @@ public class CrossMarginBookAccountsTests
         book.AddDepositAddress(alice, Ethereum, "0x52908400098527886E0F7030069857D2E4169EE7");
         book.AddDepositAddress(bob, Solana, "9WzDXwBbmkg8ZTbNMqUxvQRAyrZzDsGYdLVL9zYtAWWM");
 
-        Assert.True(book.TryFindAccount(0, "0x52908400098527886e0f7030069857d2e4169ee7", out var found));
-        Assert.Equal(alice, found);
-        Assert.True(book.TryFindAccount(0, "0X52908400098527886E0F7030069857D2E4169EE7", out found));
-        Assert.Equal(alice, found);
+        Assert.Equal([alice, alice], Find(book, 0, "0x52908400098527886e0f7030069857d2e4169ee7", "0X52908400098527886E0F7030069857D2E4169EE7"));
         // One byte off, one character short or long, not hex: another address, or none.
-        Assert.False(book.TryFindAccount(0, "0x52908400098527886e0f7030069857d2e4169ee6", out _));
-        Assert.False(book.TryFindAccount(0, "0x52908400098527886e0f7030069857d2e4169ee", out _));
-        Assert.False(book.TryFindAccount(0, "0x52908400098527886e0f7030069857d2e4169ee7a", out _));
-        Assert.False(book.TryFindAccount(0, "0x52908400098527886e0f7030069857d2e4169eeg", out _));
+        Assert.Equal([-1, -1, -1, -1], Find(book, 0,
+            "0x52908400098527886e0f7030069857d2e4169ee6", "0x52908400098527886e0f7030069857d2e4169ee",
+            "0x52908400098527886e0f7030069857d2e4169ee7a", "0x52908400098527886e0f7030069857d2e4169eeg"));
         // An address that is not 20 bytes of hex (a test's shorthand, say) is still found by its spelling.
         var carol = book.AddAccount("carol-evm");
         book.AddDepositAddress(carol, Ethereum, "0xCAFE");
-        Assert.True(book.TryFindAccount(0, "0xcafe", out found));
-        Assert.Equal(carol, found);
-        Assert.True(book.TryFindAccount(1, "9WzDXwBbmkg8ZTbNMqUxvQRAyrZzDsGYdLVL9zYtAWWM", out found));
-        Assert.Equal(bob, found);
+        Assert.Equal([carol, alice], Find(book, 0, "0xcafe", "0x52908400098527886E0F7030069857D2E4169EE7"));
+        Assert.Equal([bob], Find(book, 1, "9WzDXwBbmkg8ZTbNMqUxvQRAyrZzDsGYdLVL9zYtAWWM"));
         // Solana addresses are case-sensitive base58: another spelling is another address.
-        Assert.False(book.TryFindAccount(1, "9wzdxwbbmkg8ztbnmquxvqrayrzzdsgydlvl9zytawwm", out _));
+        Assert.Equal([-1], Find(book, 1, "9wzdxwbbmkg8ztbnmquxvqrayrzzdsgydlvl9zytawwm"));
+        Assert.True(book.TryFindAccount("bob", out var found));
         Assert.True(book.TryFindAccount("bob", out found));
         Assert.Equal(bob, found);
         Assert.Equal("alice", book.AccountId(alice));

@@ -312,6 +312,21 @@ public class CrossMarginBookTests
     }
 
     [Fact]
+    public void A_batch_names_the_accounts_whose_holdings_it_moved_and_not_the_others()
+    {
+        var book = Book(Market(), 600);
+        book.SetCollateral([.. Enumerable.Range(0, 600).Select(a => new CollateralChange(a, 0, 0, 100))]);
+        // Large enough for both cores: every third account moves, the rest are told what they hold.
+        var changes = Enumerable.Range(0, 600).Select(a => new CollateralChange(a, 0, 0, a % 3 == 0 ? 101UL : 100UL)).ToArray();
+        var moved = new int[changes.Length];
+        var count = book.SetCollateral(changes, moved);
+        Assert.Equal(Enumerable.Range(0, 600).Where(a => a % 3 == 0), moved[..count].Order());
+        // One account moved on another chain, and on a second asset: named once for each.
+        Assert.Equal([7, 7], moved[..book.SetCollateral([new CollateralChange(7, 1, 0, 100), new CollateralChange(7, 0, 1, 5), new CollateralChange(8, 0, 0, 100)], moved)]);
+        Assert.Throws<ArgumentOutOfRangeException>(() => book.SetCollateral(changes, new int[10]));
+    }
+
+    [Fact]
     public void Out_of_range_indexes_are_rejected_before_anything_changes()
     {
         var book = Book(Market(), 2);

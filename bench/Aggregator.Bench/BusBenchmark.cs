@@ -39,10 +39,22 @@ internal static class BusBenchmark
         }
     }
 
-    public static async Task Run(int accounts, int batches, int batchSize, string? rabbitMq)
+    /// <param name="rabbitMq">The broker's URL (<c>amqps://127.0.0.1:PORT/</c>), or null.</param>
+    /// <param name="credentials">The folder of each broker user's credentials folder (the second line <c>deploy/local/rabbitmq.sh start</c> prints).</param>
+    public static async Task Run(int accounts, int batches, int batchSize, string? rabbitMq, string? credentials)
     {
+        Broker.CredentialsRoot = credentials;
+        if (rabbitMq is not null)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(credentials, "the folder of the broker users' credentials folders");
+            rabbitMq = new UriBuilder(rabbitMq) { UserName = BusIdentity.Engine }.Uri.ToString();
+            Environment.SetEnvironmentVariable(BusTransport.CredentialsVariable, Path.Combine(credentials, BusIdentity.Engine));
+        }
         Console.WriteLine($"# Bus into the engine: {accounts:N0} accounts, {batches:N0} batches of {batchSize:N0} observations");
         Console.WriteLine($"machine: {Machine.Describe()}");
+        // The product's executable runs the server collector; this program the workstation one unless told
+        // (DOTNET_gcServer=1), so that the other benchmarks keep theirs.
+        Console.WriteLine($"garbage collector: {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}");
         Console.WriteLine();
         var settings = EngineFixtures.Settings(accounts);
         var random = new Random(1);
@@ -87,13 +99,53 @@ internal static class BusBenchmark
         return stream.Sum(b => b.Balances.Count) / watch.Elapsed.TotalSeconds;
     }
 
+    // Batches in flight at once: published in order and each confirmed, as an adapter publishes the parts
+    // of a chain's batch (PublishBatch), without waiting for one confirm before sending the next.
+    private const int InFlight = 8;
+
+    private static async Task PublishInOrder(IPublishEndpoint endpoint, ObservationBatch[] batches)
+    {
+        var pending = new Queue<Task>();
+        foreach (var batch in batches)
+        {
+            if (pending.Count == InFlight)
+            {
+                await pending.Dequeue();
+            }
+            pending.Enqueue(endpoint.Publish(new CollateralObserved(batch)));
+        }
+        await Task.WhenAll(pending);
+    }
+
+    /// <summary>The broker as each role's user: the URL's user replaced, that user's folder under the folder of credentials folders.</summary>
+    private static class Broker
+    {
+        public static string? CredentialsRoot { get; set; }
+
+        public static BusTransport As(BusTransport transport, string user) => BusTransport.Parse(
+            new UriBuilder(transport.RabbitMq!) { UserName = user }.Uri.ToString(), Path.Combine(CredentialsRoot!, user));
+    }
+
     private static async Task<double> Measure(BusTransport transport, EngineSettings settings, ObservationBatch[] rebuild, ObservationBatch[] stream, bool withEngine)
     {
-        var queue = $"bench-{Guid.NewGuid():N}";
+        // Over RabbitMQ as the roles run: the batches published by the adapter's broker user, taken by the
+        // engine's on a queue of its own (its permissions allow "engine.*"), the anchor the same.
+        var publisherTransport = transport.RabbitMq is null ? null : Broker.As(transport, BusIdentity.Adapter);
+        var engineTransport = publisherTransport is null ? transport : Broker.As(transport, BusIdentity.Engine);
+        var queue = $"{BusIdentity.Engine}.bench-{Guid.NewGuid():N}";
         var counter = new NoOpConsumer.Counter();
-        var plan = new HostPlan(transport) { Engine = withEngine ? settings : null, EngineQueue = queue };
+        var plan = new HostPlan(engineTransport) { Engine = withEngine ? settings : null, EngineQueue = queue };
         using var host = AggregatorHost.Build(plan, bus =>
         {
+            // The queue goes with the run: left bound, every later run's batches would pile up in it,
+            // and the broker slow down from run to run (it did, to 3.7 GB).
+            bus.AddConfigureEndpointsCallback((name, endpoint) =>
+            {
+                if (name == queue && endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+                {
+                    rabbit.AutoDelete = true;
+                }
+            });
             if (!withEngine)
             {
                 bus.AddSingleton(counter);
@@ -104,29 +156,46 @@ internal static class BusBenchmark
                 });
             }
         });
+        using var publisher = publisherTransport is null ? null : AggregatorHost.Build(new HostPlan(publisherTransport));
         await host.StartAsync();
+        if (publisher is not null)
+        {
+            await publisher.StartAsync();
+        }
         try
         {
             var engine = withEngine ? host.Services.GetRequiredService<EngineBook>() : null;
-            var endpoint = host.Services.GetRequiredService<IPublishEndpoint>();
-            foreach (var batch in rebuild)
-            {
-                await endpoint.Publish(new CollateralObserved(batch));
-            }
+            var endpoint = (publisher ?? host).Services.GetRequiredService<IPublishEndpoint>();
+            await PublishInOrder(endpoint, rebuild);
             await WaitFor(rebuild[^1].Height);
             var last = stream[^1].Height;
             var paused = GC.GetTotalPauseDuration();
             var collections = GC.CollectionCount(0);
+            var allocated = GC.GetTotalAllocatedBytes();
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var watch = Stopwatch.StartNew();
-            foreach (var batch in stream)
-            {
-                await endpoint.Publish(new CollateralObserved(batch));
-            }
+            await PublishInOrder(endpoint, stream);
             await WaitFor(last);
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{(withEngine ? "engine" : "anchor")}: {watch.Elapsed.TotalMilliseconds:F0} ms, {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / watch.Elapsed.TotalMilliseconds:F2} cores busy, {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:F0} ms paused in {GC.CollectionCount(0) - collections} collections"));
-            return stream.Sum(b => b.Balances.Count) / watch.Elapsed.TotalSeconds;
+                $"{(withEngine ? "engine" : "anchor")}: {watch.Elapsed.TotalMilliseconds:F0} ms, {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / watch.Elapsed.TotalMilliseconds:F2} cores busy, {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:F0} ms paused in {GC.CollectionCount(0) - collections} collections, {(GC.GetTotalAllocatedBytes() - allocated) / (double)stream.Sum(b => b.Balances.Count):F0} bytes allocated an observation"));
+            var rate = stream.Sum(b => b.Balances.Count) / watch.Elapsed.TotalSeconds;
+            if (engine is not null)
+            {
+                // Every batch applied, in order: each account holds what the stream's last word on it says
+                // (a batch passed over as older would leave its accounts behind).
+                var eth = engine.Book.Assets.ToList().IndexOf(EngineFixtures.Eth);
+                var expected = new Dictionary<string, System.Numerics.BigInteger>();
+                foreach (var balance in stream.SelectMany(b => b.Balances))
+                {
+                    expected[balance.Address] = balance.Amount.BaseUnits;
+                }
+                var wrong = expected.Count(e => engine.Book.HeldOn(int.Parse(e.Key.AsSpan(2), NumberStyles.HexNumber, CultureInfo.InvariantCulture) - 1, 0, eth) != (UInt128)e.Value);
+                if (wrong > 0)
+                {
+                    throw new InvalidOperationException($"{wrong} accounts do not hold what the stream last said: a batch was not applied, or out of order");
+                }
+            }
+            return rate;
 
             async Task WaitFor(ulong height)
             {
@@ -138,6 +207,10 @@ internal static class BusBenchmark
         }
         finally
         {
+            if (publisher is not null)
+            {
+                await publisher.StopAsync();
+            }
             await host.StopAsync();
         }
     }

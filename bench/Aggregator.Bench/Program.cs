@@ -10,7 +10,7 @@ using Aggregator.Bench;
 //   dotnet run -c Release --project bench/Aggregator.Bench -- ceremony
 //   dotnet run -c Release --project bench/Aggregator.Bench -- evm [addresses] [naiveSample]
 //   dotnet run -c Release --project bench/Aggregator.Bench -- solana [owners]
-//   dotnet run -c Release --project bench/Aggregator.Bench -- bus [accounts] [batches] [batchSize] [amqps://all@…, with AGGREGATOR_BUS_CREDENTIALS]
+//   dotnet run -c Release --project bench/Aggregator.Bench -- bus [accounts] [batches] [batchSize] [amqps://127.0.0.1:PORT/ CREDENTIALS-FOLDERS: published as 'adapter', taken as 'engine']
 //   dotnet run -c Release --project bench/Aggregator.Bench -- latency [accounts] [ticks] [amqps://all@…, with AGGREGATOR_BUS_CREDENTIALS]
 //   dotnet run -c Release --project bench/Aggregator.Bench -- prover [runs]
 //   dotnet run -c Release --project bench/Aggregator.Bench -- tree-workers ACCOUNTS DEPTH K JOB_ACCOUNTS BROKER_URL CREDENTIALS_ROOT   (deploy/local/rabbitmq.sh start prints the last two)
@@ -82,7 +82,8 @@ switch (mode)
             accounts: args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000,
             batches: args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 500,
             batchSize: args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 1000,
-            rabbitMq: args.Length > 4 ? args[4] : null);
+            rabbitMq: args.Length > 4 ? args[4] : null,
+            credentials: args.Length > 5 ? args[5] : null);
         break;
     case "latency":
         await LatencyBenchmark.Run(

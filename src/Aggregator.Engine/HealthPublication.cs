@@ -11,7 +11,7 @@ namespace Aggregator.Engine;
 /// What the engine publishes after a write, each kind in messages of up to 1,000 entries, in this order: a
 /// liquidation plan for each pool that became liquidatable or insolvent, a margin call for each pool that
 /// fell to a margin call or below (frozen pools are not called: there is no price to act on), and its
-/// health changes. The views of the accounts it changed follow within <see cref="ViewPublication.Interval"/>.
+/// health changes. The views of the accounts it changed follow in <see cref="ViewPublication"/>'s rounds.
 /// </summary>
 internal static class HealthPublication
 {

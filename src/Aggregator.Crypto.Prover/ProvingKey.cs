@@ -142,7 +142,7 @@ public sealed class ProvingKey
         var g2 = typeof(T) == typeof(Fq2);
         var cursor = new Cursor(reader, reader.Section(sections, id, what), what);
         cursor.ExpectLength(count * (g2 ? 128L : 64L));
-        var points = new AffinePoint<T>[count];
+        var points = GC.AllocateUninitializedArray<AffinePoint<T>>(count); // every element is written below
         for (var i = 0; i < count; i++)
         {
             if (g2)
@@ -164,7 +164,7 @@ public sealed class ProvingKey
         var cursor = new Cursor(reader, section, "coefficients");
         var count = cursor.Count("coefficient count");
         cursor.ExpectLength(4 + count * 44L);
-        var coefficients = new QapCoefficient[count];
+        var coefficients = GC.AllocateUninitializedArray<QapCoefficient>(count); // every element is written below
         for (var i = 0; i < count; i++)
         {
             var matrix = cursor.Count("matrix");

@@ -52,9 +52,35 @@ internal sealed class QapEvaluation
     {
         var size = Math.Max(1, coefficients.Length / count);
         var chunks = new List<(int, int[])>();
+        var constraints = 0;
+        foreach (var coefficient in coefficients)
+        {
+            constraints = Math.Max(constraints, coefficient.Constraint + 1);
+        }
+        var starts = new int[constraints + 1];
         for (var matrix = 0; matrix < 2; matrix++)
         {
-            var indices = Enumerable.Range(0, coefficients.Length).Where(i => coefficients[i].Matrix == matrix).OrderBy(i => coefficients[i].Constraint).ToArray();
+            // A counting sort by constraint, stable: the key's order within a constraint is kept.
+            Array.Clear(starts);
+            foreach (var coefficient in coefficients)
+            {
+                if (coefficient.Matrix == matrix)
+                {
+                    starts[coefficient.Constraint + 1]++;
+                }
+            }
+            for (var row = 0; row < constraints; row++)
+            {
+                starts[row + 1] += starts[row];
+            }
+            var indices = new int[starts[constraints]];
+            for (var i = 0; i < coefficients.Length; i++)
+            {
+                if (coefficients[i].Matrix == matrix)
+                {
+                    indices[starts[coefficients[i].Constraint]++] = i;
+                }
+            }
             var start = 0;
             while (start < indices.Length)
             {

@@ -136,6 +136,22 @@ public sealed class EpochProofs(IProver prover)
     public async Task<string> ProveInclusionAsync(string epochDirectory, string accountId, string outputPath, CancellationToken cancellationToken = default)
     {
         var manifest = EpochDirectory.ReadManifest(epochDirectory);
+        if (prover is NativeProver native)
+        {
+            // The key and the witness layout load while the tree is read. A fault here is the proof's own
+            // (the circuit's load is kept and rethrown when the proof asks for it), or concerns a circuit
+            // the manifest names but the tree does not: either way it is not reported from here.
+            _ = Task.Run(() =>
+            {
+                try
+                {
+                    native.Load(InclusionCircuitName(manifest.Depth, manifest.Assets.Count));
+                }
+                catch (Exception)
+                {
+                }
+            }, cancellationToken);
+        }
         var tree = EpochDirectory.ReadTree(epochDirectory);
         var document = await InclusionDocumentAsync(manifest, tree, accountId, cancellationToken).ConfigureAwait(false);
         WriteInclusion(outputPath, document);

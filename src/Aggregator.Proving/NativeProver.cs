@@ -113,6 +113,7 @@ public sealed class NativeProver : IProver, IDisposable
             // The key (21 MB read and parsed) and the witness's layout (the symbol file) are independent:
             // read both at once, which a one-shot command waits for.
             ProvingKey? key = null;
+            Groth16Prover? prover = null;
             (IWitnessCalculator Calculator, string Source)? witness = null;
             Exception? keyFault = null, witnessFault = null;
             Parallel.Invoke(
@@ -124,6 +125,7 @@ public sealed class NativeProver : IProver, IDisposable
                         using var zkey = new MappedFile(zkeyPath);
                         key = ProvingKey.Read(zkey.Memory, zkeyPath);
                         key.CheckMatches(verificationKey.Key);
+                        prover = new Groth16Prover(key);
                     }
                     catch (Exception fault)
                     {
@@ -152,7 +154,7 @@ public sealed class NativeProver : IProver, IDisposable
                 (calculator as IDisposable)?.Dispose();
                 throw new InputException($"the witness calculator of {circuit} produces {calculator.WitnessSize} values but its proving key takes {key.VariableCount}: they belong to different circuits ({calculator.Description})", file: keys.ZkeyPath(circuit));
             }
-            return new CircuitProver(circuit, calculator, source, new Groth16Prover(key), verificationKey);
+            return new CircuitProver(circuit, calculator, source, prover!, verificationKey);
         }
 
         // The native templates where the circuit has them and its .sym matches them; else circom's .wasm.

@@ -347,13 +347,25 @@ public sealed class NativeProverTests : IClassFixture<NativeProverTests.Prover>
         // A signal put on the constant 1, or far beyond the file: the witness would be laid out from the file's word.
         var onOne = KeysWith("solvency_4", path => File.AppendAllText(path + ".sym", "9999,0,1,main.extra\n"));
         var farOff = KeysWith("solvency_4", path => File.AppendAllText(path + ".sym", "9999,2000000000,1,main.extra\n"));
+        // A name the templates emit listed twice, and a witness index given to two names: which line counts would be a guess.
+        var nameTwice = KeysWith("solvency_4", path => File.AppendAllText(path + ".sym", File.ReadLines(path + ".sym").First(l => l.EndsWith(",main.leftSums[2]", StringComparison.Ordinal)).Split(',') is var f ? $"9999,-1,{f[2]},{f[3]}\n" : ""));
+        var witnessTwice = KeysWith("solvency_4", path => File.AppendAllText(path + ".sym", "9999,1,1,main.extra\n"));
+        // Written on Windows: the same lines, ended by CR LF.
+        var crlf = KeysWith("solvency_4", path => File.WriteAllText(path + ".sym", string.Join("\r\n", File.ReadAllLines(path + ".sym")) + "\r\n"));
         try
         {
             var input = _prover.Solvency(8);
             using var noWasmProver = new NativeProver(ProvingKeys.At(noWasm, "test"), VerificationKeys.At(_prover.Keys), null);
             Assert.StartsWith("native templates", noWasmProver.WitnessSource("solvency_4"));
             Assert.Equal(_prover.Binding.Value.ToString(), noWasmProver.Prove("solvency_4", input).PublicSignals[0]);
-            foreach (var (keys, reason) in new[] { (foreign, "does not list"), (incomplete, "does not produce witness value"), (garbled, "is not a circom symbol line"), (onOne, "is not a circom symbol line"), (farOff, "not a circom symbol file") })
+            using var crlfProver = new NativeProver(ProvingKeys.At(crlf, "test"), VerificationKeys.At(_prover.Keys), null);
+            Assert.StartsWith("native templates", crlfProver.WitnessSource("solvency_4"));
+            Assert.Equal(_prover.Binding.Value.ToString(), crlfProver.Prove("solvency_4", input).PublicSignals[0]);
+            foreach (var (keys, reason) in new[]
+            {
+                (foreign, "does not list"), (incomplete, "does not produce witness value"), (garbled, "is not a circom symbol line"), (onOne, "is not a circom symbol line"), (farOff, "not a circom symbol file"),
+                (nameTwice, "is not a circom symbol line (signal,witness,component,name with each name and each witness index from 1 once): '9999,-1,"), (witnessTwice, "'9999,1,1,main.extra'"),
+            })
             {
                 using var prover = new NativeProver(ProvingKeys.At(keys, "test"), VerificationKeys.At(_prover.Keys), null);
                 var source = prover.WitnessSource("solvency_4");
@@ -364,7 +376,7 @@ public sealed class NativeProverTests : IClassFixture<NativeProverTests.Prover>
         }
         finally
         {
-            foreach (var directory in new[] { noWasm, foreign, incomplete, garbled, onOne, farOff })
+            foreach (var directory in new[] { noWasm, foreign, incomplete, garbled, onOne, farOff, nameTwice, witnessTwice, crlf })
             {
                 Directory.Delete(directory, recursive: true);
             }

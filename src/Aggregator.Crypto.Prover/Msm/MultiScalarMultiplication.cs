@@ -34,7 +34,13 @@ internal static class MultiScalarMultiplication
         var digits = SignedDigits(scalars, others, c);
         var buckets = new AffineBuckets<T>[windows];
         Parallel.For(0, windows, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
-            w => buckets[w] = FillBuckets(bases, others, digits.AsSpan(w * others.Count, others.Count), c));
+            () => new AffineBuckets<T>.Batch(1 << (c - 1)),
+            (w, _, batch) =>
+            {
+                buckets[w] = FillBuckets(bases, others, digits.AsSpan(w * others.Count, others.Count), c, batch);
+                return batch;
+            },
+            _ => { });
         // Each core sums half the windows' buckets, its windows side by side (BucketSums).
         var sums = new JacobianPoint<T>[windows];
         var parts = Environment.ProcessorCount;
@@ -74,7 +80,7 @@ internal static class MultiScalarMultiplication
         var chunks = Math.Clamp(others.Count / 128, 1, 16 * Environment.ProcessorCount);
         var adding = new Lock();
         Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
-            () => new AffineBuckets<T>(1 << (c - 1)),
+            () => new AffineBuckets<T>(1 << (c - 1), new AffineBuckets<T>.Batch(1 << (c - 1))),
             (chunk, _, buckets) =>
             {
                 var (windows, multiples) = (bases.Windows, bases.Multiples);
@@ -280,10 +286,10 @@ internal static class MultiScalarMultiplication
     };
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static AffineBuckets<T> FillBuckets<T>(AffinePoint<T>[] bases, List<int> others, ReadOnlySpan<short> digits, int c)
+    private static AffineBuckets<T> FillBuckets<T>(AffinePoint<T>[] bases, List<int> others, ReadOnlySpan<short> digits, int c, AffineBuckets<T>.Batch batch)
         where T : struct, IFieldElement<T>
     {
-        var buckets = new AffineBuckets<T>(1 << (c - 1));
+        var buckets = new AffineBuckets<T>(1 << (c - 1), batch);
         for (var j = 0; j < digits.Length; j++)
         {
             buckets.Add(digits[j], bases[others[j]]);
@@ -446,26 +452,38 @@ internal static class MultiScalarMultiplication
         private readonly int _batchSize; // also the queue's capacity
         private readonly T[] _x, _y;
         private readonly bool[] _filled, _waiting;
-        private readonly JacobianPoint<T>[] _overflow;
+        private JacobianPoint<T>[]? _overflow; // made by the first spill (the top windows' crowded buckets)
+        private readonly Batch _batch;
         private readonly int[] _batchBucket;
         private readonly T[] _batchX, _batchY, _bucketX, _bucketY; // a batch's points, and the buckets' points they are added to
-        private readonly IAffineAdditions<T> _additions = VectorBackend.Default.AffineAdditions<T>();
+        private readonly IAffineAdditions<T> _additions;
         private int _batched;
-        private (int Bucket, T X, T Y)[] _queue, _retry; // swapped at each retry, not copied
         private int _queued;
 
-        public AffineBuckets(int count)
+        /// <summary>
+        /// What a set of buckets needs only while it is filled: the batch, its queue and the lanes'
+        /// scratch (about 200 KB). A core fills its windows one after another with one of these.
+        /// </summary>
+        public sealed class Batch(int count)
+        {
+            internal readonly int[] Buckets = new int[BatchSize(count)];
+            internal readonly T[] X = new T[BatchSize(count)], Y = new T[BatchSize(count)], BucketX = new T[BatchSize(count)], BucketY = new T[BatchSize(count)];
+            internal (int Bucket, T X, T Y)[] Queue = new (int, T, T)[BatchSize(count)], Retry = new (int, T, T)[BatchSize(count)]; // swapped at each retry, not copied
+            internal readonly IAffineAdditions<T> Additions = VectorBackend.Default.AffineAdditions<T>();
+        }
+
+        /// <param name="batch">Made for the same count; free again once <see cref="Complete"/> returns.</param>
+        public AffineBuckets(int count, Batch batch)
         {
             _batchSize = BatchSize(count);
-            _batchBucket = new int[_batchSize];
-            (_batchX, _batchY, _bucketX, _bucketY) = (new T[_batchSize], new T[_batchSize], new T[_batchSize], new T[_batchSize]);
-            (_queue, _retry) = (new (int, T, T)[_batchSize], new (int, T, T)[_batchSize]);
-            _x = new T[count];
-            _y = new T[count];
+            _batch = batch;
+            (_batchBucket, _batchX, _batchY, _bucketX, _bucketY, _additions) = (batch.Buckets, batch.X, batch.Y, batch.BucketX, batch.BucketY, batch.Additions);
+            // A bucket's point is read only once it is filled. Memory a one-shot proof touches costs it
+            // page faults, so these are not cleared, and the overflow is made only when a bucket spills.
+            _x = GC.AllocateUninitializedArray<T>(count);
+            _y = GC.AllocateUninitializedArray<T>(count);
             _filled = new bool[count];
             _waiting = new bool[count];
-            _overflow = new JacobianPoint<T>[count];
-            _overflow.AsSpan().Fill(JacobianPoint<T>.Infinity);
         }
 
         public int Count => _x.Length;
@@ -487,6 +505,10 @@ internal static class MultiScalarMultiplication
         /// <summary>Moves what the top windows' crowded buckets spilled into Jacobian form back into the affine buckets.</summary>
         private void FoldOverflow()
         {
+            if (_overflow is null)
+            {
+                return;
+            }
             var spilled = new List<int>();
             for (var b = 0; b < _overflow.Length; b++)
             {
@@ -533,8 +555,8 @@ internal static class MultiScalarMultiplication
                     // What is left piles onto a few buckets: a batch per point would cost an inversion each.
                     for (var i = 0; i < _queued; i++)
                     {
-                        ref readonly var item = ref _queue[i];
-                        _overflow[item.Bucket] = _overflow[item.Bucket].Add(AffinePoint<T>.At(item.X, item.Y));
+                        ref readonly var item = ref _batch.Queue[i];
+                        Spill(item.Bucket, item.X, item.Y);
                     }
                     _queued = 0;
                 }
@@ -554,11 +576,11 @@ internal static class MultiScalarMultiplication
             {
                 if (_queued < _batchSize)
                 {
-                    _queue[_queued++] = (bucket, x, y);
+                    _batch.Queue[_queued++] = (bucket, x, y);
                 }
                 else
                 {
-                    _overflow[bucket] = _overflow[bucket].Add(AffinePoint<T>.At(x, y));
+                    Spill(bucket, x, y);
                 }
                 return;
             }
@@ -574,16 +596,26 @@ internal static class MultiScalarMultiplication
             _batched++;
         }
 
+        private void Spill(int bucket, in T x, in T y)
+        {
+            if (_overflow is null)
+            {
+                _overflow = new JacobianPoint<T>[_x.Length];
+                _overflow.AsSpan().Fill(JacobianPoint<T>.Infinity);
+            }
+            _overflow[bucket] = _overflow[bucket].Add(AffinePoint<T>.At(x, y));
+        }
+
         // Completes the batch, then offers the queued points again (they may fill the next batch).
         private void FlushAndRetry()
         {
             Flush();
             var count = _queued;
-            (_queue, _retry) = (_retry, _queue);
+            (_batch.Queue, _batch.Retry) = (_batch.Retry, _batch.Queue);
             _queued = 0;
             for (var i = 0; i < count; i++)
             {
-                ref readonly var item = ref _retry[i];
+                ref readonly var item = ref _batch.Retry[i];
                 Accumulate(item.Bucket, item.X, item.Y);
                 if (_batched == _batchSize)
                 {

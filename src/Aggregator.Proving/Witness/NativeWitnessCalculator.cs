@@ -48,29 +48,23 @@ internal sealed class NativeWitnessCalculator : IWitnessCalculator
         }
         // The file is read on one core while the templates record their names on the other (each about half the load).
         var recording = WitnessTrace.Recording();
-        Dictionary<string, int> witnessIndex = [];
+        SymbolFile symbols = default;
         try
         {
             Parallel.Invoke(
-                () => witnessIndex = ReadSymbols(symbolsPath),
+                () => symbols = SymbolFile.Read(symbolsPath),
                 () => template.Run(recording, signal => new Fr[template.Inputs.Single(i => i.Signal == signal).Size]));
         }
         catch (AggregateException error) when (error.InnerException is ProverUnavailableException or IOException)
         {
             throw error.InnerException is ProverUnavailableException unavailable ? unavailable : new ProverUnavailableException($"{symbolsPath} cannot be read: {error.InnerException.Message}");
         }
-        var witnessSize = witnessIndex.Count == 0 ? 1 : witnessIndex.Values.Max() + 1;
-        var slots = new int[recording.Names.Count];
+        var slots = symbols.Slots(recording.Names, circuit);
+        var witnessSize = symbols.WitnessSize;
         var produced = new bool[witnessSize];
         produced[0] = true; // the constant 1
-        for (var k = 0; k < slots.Length; k++)
+        foreach (var slot in slots)
         {
-            var name = recording.Names[k];
-            if (!witnessIndex.TryGetValue(name, out var slot))
-            {
-                throw new ProverUnavailableException($"the native witness of {circuit} emits {name}, which {symbolsPath} does not list: the templates do not match the circuit");
-            }
-            slots[k] = slot;
             if (slot >= 0)
             {
                 produced[slot] = true;
@@ -79,8 +73,7 @@ internal sealed class NativeWitnessCalculator : IWitnessCalculator
         var missing = Array.IndexOf(produced, false);
         if (missing >= 0)
         {
-            var name = witnessIndex.FirstOrDefault(s => s.Value == missing).Key ?? "no signal there";
-            throw new ProverUnavailableException($"the native witness of {circuit} does not produce witness value {missing} ({name} in {symbolsPath}): the templates do not match the circuit");
+            throw new ProverUnavailableException($"the native witness of {circuit} does not produce witness value {missing} ({symbols.NameAt(missing)} in {symbolsPath}): the templates do not match the circuit");
         }
         return new NativeWitnessCalculator(circuit, symbolsPath, template, slots, witnessSize);
     }
@@ -129,34 +122,136 @@ internal sealed class NativeWitnessCalculator : IWitnessCalculator
         return values;
     }
 
-    private static Dictionary<string, int> ReadSymbols(string path)
+    /// <summary>
+    /// A circom symbol file (CIRCUIT.sym), one line per signal: <c>signal,witness,component,name</c>.
+    /// Read as bytes, each name matched where it lies: 60,000 names take no string each.
+    /// </summary>
+    private readonly struct SymbolFile
     {
-        var symbols = new Dictionary<string, int>(StringComparer.Ordinal);
-        var placed = new HashSet<int>(); // each witness value belongs to one signal; 0 is the constant 1
-        var line = 0;
-        foreach (var text in File.ReadLines(path))
+        private readonly string _path;
+        private readonly byte[] _text;
+        private readonly SymbolLine[] _lines;
+
+        private SymbolFile(string path, byte[] text, SymbolLine[] lines, int witnessSize)
         {
-            line++;
-            // signal,witness,component,name: only the witness index and the name are used.
-            var fields = text.AsSpan();
-            var first = fields.IndexOf(',');
-            var second = first < 0 ? -1 : fields[(first + 1)..].IndexOf(',') + first + 1;
-            var third = second <= first ? -1 : fields[(second + 1)..].IndexOf(',') + second + 1;
-            if (third <= second
-                || !int.TryParse(fields[(first + 1)..second], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var witness)
-                || witness is < -1 or 0
-                || (witness > 0 && !placed.Add(witness))
-                || fields[(third + 1)..].Contains(',')
-                || !symbols.TryAdd(text[(third + 1)..], witness))
+            (_path, _text, _lines, WitnessSize) = (path, text, lines, witnessSize);
+        }
+
+        /// <summary>One more than the largest witness index the file places (at least 1: the constant).</summary>
+        public int WitnessSize { get; }
+
+        /// <exception cref="ProverUnavailableException">A line is not a symbol line, or a witness index is placed twice or beyond the file.</exception>
+        public static SymbolFile Read(string path)
+        {
+            var text = File.ReadAllBytes(path);
+            var lines = new List<SymbolLine>(text.Length / 48);
+            var largest = 0;
+            var number = 0;
+            for (var start = 0; start < text.Length;)
             {
-                throw new ProverUnavailableException($"{path} line {line} is not a circom symbol line (signal,witness,component,name with each name and each witness index from 1 once): '{text}'");
+                var end = text.AsSpan(start).IndexOf((byte)'\n') is var newline and >= 0 ? start + newline : text.Length;
+                var stop = end > start && text[end - 1] == (byte)'\r' ? end - 1 : end;
+                var line = text.AsSpan(start, stop - start);
+                number++;
+                // signal,witness,component,name: only the witness index and the name are used.
+                var first = line.IndexOf((byte)',');
+                var second = first < 0 ? -1 : line[(first + 1)..].IndexOf((byte)',') + first + 1;
+                var third = second <= first ? -1 : line[(second + 1)..].IndexOf((byte)',') + second + 1;
+                if (third <= second
+                    || !int.TryParse(line[(first + 1)..second], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var witness)
+                    || witness is < -1 or 0
+                    || line[(third + 1)..].Contains((byte)','))
+                {
+                    throw NotASymbolLine(path, number, line);
+                }
+                lines.Add(new SymbolLine(witness, start, start + third + 1, stop, number));
+                largest = Math.Max(largest, witness);
+                start = end + 1;
             }
+            // A witness index beyond the lines read would size the witness from a number in the file.
+            if (largest > number)
+            {
+                throw new ProverUnavailableException($"{path} places a signal at witness index {largest} but has {number} lines: not a circom symbol file");
+            }
+            var placed = new bool[largest + 1]; // each witness value belongs to one signal; 0 is the constant 1
+            foreach (var line in lines)
+            {
+                if (line.Witness > 0)
+                {
+                    if (placed[line.Witness])
+                    {
+                        throw NotASymbolLine(path, line.Number, text.AsSpan(line.Start..line.End));
+                    }
+                    placed[line.Witness] = true;
+                }
+            }
+            return new SymbolFile(path, text, [.. lines], largest + 1);
         }
-        // A witness index beyond the lines read would size the witness from a number in the file.
-        if (placed.Count > 0 && placed.Max() > line)
+
+        /// <summary>
+        /// The witness index of each name the templates emitted (−1 where the compiler dropped the signal),
+        /// in emission order.
+        /// </summary>
+        /// <exception cref="ProverUnavailableException">An emitted name is not in the file, or is listed twice.</exception>
+        public int[] Slots(IReadOnlyList<string> names, string circuit)
         {
-            throw new ProverUnavailableException($"{path} places a signal at witness index {placed.Max()} but has {line} lines: not a circom symbol file");
+            const int Unlisted = int.MinValue;
+            var emitted = new Dictionary<string, int>(names.Count, StringComparer.Ordinal);
+            var firstOf = new int[names.Count]; // a name emitted twice takes its first emission's slot
+            for (var k = 0; k < names.Count; k++)
+            {
+                firstOf[k] = emitted.TryAdd(names[k], k) ? k : emitted[names[k]];
+            }
+            var listed = new int[names.Count];
+            Array.Fill(listed, Unlisted);
+            var lookup = emitted.GetAlternateLookup<ReadOnlySpan<char>>();
+            var name = new char[256];
+            foreach (var line in _lines)
+            {
+                var bytes = _text.AsSpan(line.NameStart..line.End);
+                if (name.Length < bytes.Length)
+                {
+                    name = new char[bytes.Length];
+                }
+                var chars = name.AsSpan(0, System.Text.Encoding.UTF8.GetChars(bytes, name));
+                if (lookup.TryGetValue(chars, out var k))
+                {
+                    if (listed[k] != Unlisted)
+                    {
+                        throw NotASymbolLine(_path, line.Number, _text.AsSpan(line.Start..line.End));
+                    }
+                    listed[k] = line.Witness;
+                }
+            }
+            var slots = new int[names.Count];
+            for (var k = 0; k < names.Count; k++)
+            {
+                slots[k] = listed[firstOf[k]];
+                if (slots[k] == Unlisted)
+                {
+                    throw new ProverUnavailableException($"the native witness of {circuit} emits {names[k]}, which {_path} does not list: the templates do not match the circuit");
+                }
+            }
+            return slots;
         }
-        return symbols;
+
+        /// <summary>The name of the signal at a witness index, for an error.</summary>
+        public string NameAt(int witness)
+        {
+            foreach (var line in _lines)
+            {
+                if (line.Witness == witness)
+                {
+                    return System.Text.Encoding.UTF8.GetString(_text.AsSpan(line.NameStart..line.End));
+                }
+            }
+            return "no signal there";
+        }
+
+        /// <summary>A line's witness index, where it and its name lie in the file (the name ends the line), and its number from 1.</summary>
+        private readonly record struct SymbolLine(int Witness, int Start, int NameStart, int End, int Number);
+
+        private static ProverUnavailableException NotASymbolLine(string path, int line, ReadOnlySpan<byte> text) =>
+            new($"{path} line {line} is not a circom symbol line (signal,witness,component,name with each name and each witness index from 1 once): '{System.Text.Encoding.UTF8.GetString(text)}'");
     }
 }

@@ -171,7 +171,7 @@ public sealed class Groth16Prover
         return proof;
     }
 
-    private static JacobianPoint<T> Sum<T>(AffinePoint<T>[] bases, FixedBases<T>? multiples, Limbs[] scalars) where T : struct, IFieldElement<T> =>
+    private static JacobianPoint<T> Sum<T>(ReadOnlyMemory<AffinePoint<T>> bases, FixedBases<T>? multiples, Limbs[] scalars) where T : struct, IFieldElement<T> =>
         multiples is null ? MultiScalarMultiplication.Compute(bases, scalars) : MultiScalarMultiplication.Compute(multiples, scalars);
 
     /// <summary>A uniform non-zero scalar from the OS CSPRNG (rejection sampling below r).</summary>

@@ -33,12 +33,13 @@ public sealed class ProvingKey
     internal AffinePoint<Fq2> Delta2 { get; }
     internal AffinePoint<Fq>[] IC { get; }
     internal QapCoefficient[] Coefficients { get; }
-    internal AffinePoint<Fq>[] A { get; }
-    internal AffinePoint<Fq>[] B1 { get; }
-    internal AffinePoint<Fq2>[] B2 { get; }
+    // The large sections are used where the key's bytes lie (SectionMemory), checked point by point first.
+    internal ReadOnlyMemory<AffinePoint<Fq>> A { get; }
+    internal ReadOnlyMemory<AffinePoint<Fq>> B1 { get; }
+    internal ReadOnlyMemory<AffinePoint<Fq2>> B2 { get; }
     /// <summary>For the private witness values only (index 0 is witness nPublic + 1).</summary>
-    internal AffinePoint<Fq>[] C { get; }
-    internal AffinePoint<Fq>[] H { get; }
+    internal ReadOnlyMemory<AffinePoint<Fq>> C { get; }
+    internal ReadOnlyMemory<AffinePoint<Fq>> H { get; }
 
     /// <summary>One non-zero entry of the A or B matrix: row <see cref="Constraint"/>, column <see cref="Signal"/>.</summary>
     internal readonly record struct QapCoefficient(int Matrix, int Constraint, int Signal, Fr Value);
@@ -72,8 +73,8 @@ public sealed class ProvingKey
         // The large sections are independent: read on every core. A fault is reported for the first
         // faulty section in file order, as a reading in order would.
         QapCoefficient[] coefficients = [];
-        AffinePoint<Fq>[] a = [], b1 = [], c = [], h = [];
-        AffinePoint<Fq2>[] b2 = [];
+        ReadOnlyMemory<AffinePoint<Fq>> a = default, b1 = default, c = default, h = default;
+        ReadOnlyMemory<AffinePoint<Fq2>> b2 = default;
         var faults = new ProofFormatException?[6];
         Parallel.For(0, faults.Length, section =>
         {
@@ -82,11 +83,11 @@ public sealed class ProvingKey
                 switch (section)
                 {
                     case 0: coefficients = ReadCoefficients(reader, reader.Section(sections, 4, "coefficients")); break;
-                    case 1: a = PointSection<Fq>(reader, sections, 5, "A", VariableCount); break;
-                    case 2: b1 = PointSection<Fq>(reader, sections, 6, "B1", VariableCount); break;
-                    case 3: b2 = PointSection<Fq2>(reader, sections, 7, "B2", VariableCount); break;
-                    case 4: c = PointSection<Fq>(reader, sections, 8, "C", VariableCount - PublicCount - 1); break;
-                    default: h = PointSection<Fq>(reader, sections, 9, "H", DomainSize); break;
+                    case 1: a = CheckedSection<Fq>(reader, sections, 5, "A", VariableCount); break;
+                    case 2: b1 = CheckedSection<Fq>(reader, sections, 6, "B1", VariableCount); break;
+                    case 3: b2 = CheckedSection<Fq2>(reader, sections, 7, "B2", VariableCount); break;
+                    case 4: c = CheckedSection<Fq>(reader, sections, 8, "C", VariableCount - PublicCount - 1); break;
+                    default: h = CheckedSection<Fq>(reader, sections, 9, "H", DomainSize); break;
                 }
             }
             catch (ProofFormatException fault)
@@ -101,7 +102,11 @@ public sealed class ProvingKey
         (Coefficients, A, B1, B2, C, H) = (coefficients, a, b1, b2, c, h);
     }
 
-    /// <summary>Reads a .zkey file's bytes.</summary>
+    /// <summary>
+    /// Reads a .zkey file's bytes, and keeps them: the key's large sections are used where they lie, so
+    /// <paramref name="bytes"/> must stay as they are while the key is used (a mapped key file is replaced
+    /// by a rename, never rewritten in place).
+    /// </summary>
     /// <param name="name">Names the key in errors (e.g. its file name).</param>
     /// <exception cref="ProofFormatException">Not a Groth16 BN254 zkey, truncated, or holding an invalid point.</exception>
     public static ProvingKey Read(ReadOnlyMemory<byte> bytes, string name) => new(new Reader(bytes, name));
@@ -133,6 +138,31 @@ public sealed class ProvingKey
         {
             Same(IC[i], key.IC[i], $"IC[{i}]");
         }
+    }
+
+    // A large section of points, every point checked as PointSection reads it, then used where it lies:
+    // an AffinePoint is its coordinates' Montgomery forms, little-endian, (0, 0) at infinity, as in the file.
+    private static ReadOnlyMemory<AffinePoint<T>> CheckedSection<T>(Reader reader, Dictionary<int, (int Offset, int Length)> sections, int id, string what, int count)
+        where T : struct, IFieldElement<T>
+    {
+        var g2 = typeof(T) == typeof(Fq2);
+        var cursor = new Cursor(reader, reader.Section(sections, id, what), what);
+        cursor.ExpectLength(count * (g2 ? 128L : 64L));
+        for (var i = 0; i < count; i++)
+        {
+            // Each point checked as it is read: coordinates below p, on its curve or (0, 0).
+            if (g2)
+            {
+                cursor.G2(what);
+            }
+            else
+            {
+                cursor.G1(what);
+            }
+        }
+        return BitConverter.IsLittleEndian && Unsafe.SizeOf<AffinePoint<T>>() == (g2 ? 128 : 64)
+            ? new SectionMemory<AffinePoint<T>>(reader.SectionMemory(sections, id)).Memory
+            : PointSection<T>(reader, sections, id, what, count); // a layout of another machine: copied
     }
 
     // A section of points, G1 (64 bytes each) or G2 (128): T is Fq or Fq2, so each branch is the type it reads.
@@ -222,6 +252,9 @@ public sealed class ProvingKey
             }
             return sections;
         }
+
+        public ReadOnlyMemory<byte> SectionMemory(Dictionary<int, (int Offset, int Length)> sections, int id) =>
+            file.Slice(sections[id].Offset, sections[id].Length);
 
         public ReadOnlySpan<byte> Section(Dictionary<int, (int Offset, int Length)> sections, int id, string what) =>
             sections.TryGetValue(id, out var section)

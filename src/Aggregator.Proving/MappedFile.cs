@@ -7,6 +7,9 @@ namespace Aggregator.Proving;
 /// A file's bytes mapped read-only into memory, as a <see cref="Memory{T}"/> for readers that take one.
 /// For a large file read once (a proving key), mapping costs a fraction of reading it into a fresh array:
 /// the kernel maps the cached pages, many per fault, where a fresh array faults on every page and copies.
+/// Its memory is valid until it is disposed; one that is not (a proving key's, whose points are used
+/// where they lie) stays mapped while the process lives, even once collected, so that no span can outlive
+/// it. A mapped file must not be rewritten in place meanwhile (keys are replaced by a rename).
 /// </summary>
 internal sealed unsafe class MappedFile : MemoryManager<byte>
 {

@@ -121,11 +121,20 @@ public sealed class NativeProver : IProver, IDisposable
                 {
                     try
                     {
-                        // Parsed into the key's own arrays, so the mapping closes after it.
-                        using var zkey = new MappedFile(zkeyPath);
-                        key = ProvingKey.Read(zkey.Memory, zkeyPath);
-                        key.CheckMatches(verificationKey.Key);
-                        prover = new Groth16Prover(key);
+                        // The key's points are used where they are mapped: the mapping is the key's, and stays
+                        // (a process loads a circuit's key once; the pages are the file's, shared, not copied).
+                        var zkey = new MappedFile(zkeyPath);
+                        try
+                        {
+                            key = ProvingKey.Read(zkey.Memory, zkeyPath);
+                            key.CheckMatches(verificationKey.Key);
+                            prover = new Groth16Prover(key);
+                        }
+                        catch
+                        {
+                            ((IDisposable)zkey).Dispose();
+                            throw;
+                        }
                     }
                     catch (Exception fault)
                     {

@@ -52,9 +52,8 @@ internal sealed class FixedBases<T> where T : struct, IFieldElement<T>
     }
 
     /// <summary>Computes every base's window multiples, over every core.</summary>
-    public static FixedBases<T> Build(AffinePoint<T>[] bases, int windowBits, CancellationToken cancellationToken = default)
+    public static FixedBases<T> Build(ReadOnlyMemory<AffinePoint<T>> bases, int windowBits, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(bases);
         ArgumentOutOfRangeException.ThrowIfLessThan(windowBits, 2);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(windowBits, 15); // digits are shorts
         var windows = MultiScalarMultiplication.WindowCount(windowBits);
@@ -66,10 +65,11 @@ internal sealed class FixedBases<T> where T : struct, IFieldElement<T>
             var first = chunk * Chunk;
             var count = Math.Min(Chunk, bases.Length - first);
             var level = new JacobianPoint<T>[count];
+            var chunkBases = bases.Span.Slice(first, count);
             for (var i = 0; i < count; i++)
             {
-                multiples[(first + i) * windows] = bases[first + i];
-                level[i] = bases[first + i].ToJacobian();
+                multiples[(first + i) * windows] = chunkBases[i];
+                level[i] = chunkBases[i].ToJacobian();
             }
             for (var j = 1; j < windows; j++)
             {

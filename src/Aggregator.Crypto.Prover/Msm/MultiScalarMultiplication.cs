@@ -17,13 +17,13 @@ internal static class MultiScalarMultiplication
 
     /// <param name="bases">The points Pᵢ.</param>
     /// <param name="scalars">The canonical values kᵢ (below r), as many as there are bases.</param>
-    public static JacobianPoint<T> Compute<T>(AffinePoint<T>[] bases, Limbs[] scalars) where T : struct, IFieldElement<T>
+    public static JacobianPoint<T> Compute<T>(ReadOnlyMemory<AffinePoint<T>> bases, Limbs[] scalars) where T : struct, IFieldElement<T>
     {
         if (bases.Length != scalars.Length)
         {
             throw new ArgumentException($"{bases.Length} bases but {scalars.Length} scalars", nameof(scalars));
         }
-        var (ones, others) = Sort(bases, 1, scalars);
+        var (ones, others) = Sort(bases.Span, 1, scalars);
         if (others.Count == 0)
         {
             return ones;
@@ -37,7 +37,7 @@ internal static class MultiScalarMultiplication
             () => new AffineBuckets<T>.Batch(1 << (c - 1)),
             (w, _, batch) =>
             {
-                buckets[w] = FillBuckets(bases, others, digits.AsSpan(w * others.Count, others.Count), c, batch);
+                buckets[w] = FillBuckets(bases.Span, others, digits.AsSpan(w * others.Count, others.Count), c, batch);
                 return batch;
             },
             _ => { });
@@ -117,7 +117,7 @@ internal static class MultiScalarMultiplication
     /// circuit's range-check bits and path sides) are summed here, one batched addition each; the
     /// indices of the others are returned. Base i is bases[i·stride].
     /// </summary>
-    private static (JacobianPoint<T> Ones, List<int> Others) Sort<T>(AffinePoint<T>[] bases, int stride, Limbs[] scalars) where T : struct, IFieldElement<T>
+    private static (JacobianPoint<T> Ones, List<int> Others) Sort<T>(ReadOnlySpan<AffinePoint<T>> bases, int stride, Limbs[] scalars) where T : struct, IFieldElement<T>
     {
         var ones = new List<AffinePoint<T>>();
         var others = new List<int>(scalars.Length);
@@ -286,7 +286,7 @@ internal static class MultiScalarMultiplication
     };
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static AffineBuckets<T> FillBuckets<T>(AffinePoint<T>[] bases, List<int> others, ReadOnlySpan<short> digits, int c, AffineBuckets<T>.Batch batch)
+    private static AffineBuckets<T> FillBuckets<T>(ReadOnlySpan<AffinePoint<T>> bases, List<int> others, ReadOnlySpan<short> digits, int c, AffineBuckets<T>.Batch batch)
         where T : struct, IFieldElement<T>
     {
         var buckets = new AffineBuckets<T>(1 << (c - 1), batch);

@@ -24,6 +24,21 @@ public class PairingTests
     }
 
     [Fact]
+    public void The_point_at_infinity_is_zero_zero_so_that_a_point_is_its_key_files_bytes()
+    {
+        Assert.True(AffinePoint<Fq>.At(Fq.Zero, Fq.Zero).IsInfinity);
+        Assert.True(AffinePoint<Fq2>.At(Fq2.Zero, Fq2.Zero).IsInfinity);
+        Assert.True(default(AffinePoint<Fq>).IsInfinity);
+        // (0, y) and (x, 0) are points that are not at infinity (and not on the curve).
+        Assert.False(AffinePoint<Fq>.At(Fq.Zero, Fq.One).IsInfinity);
+        Assert.False(AffinePoint<Fq>.At(Fq.One, Fq.Zero).IsInfinity);
+        Assert.False(AffinePoint<Fq>.At(Fq.One, Fq.Zero).IsOnCurve(Curve.B));
+        Assert.Equal(64, System.Runtime.CompilerServices.Unsafe.SizeOf<AffinePoint<Fq>>());
+        Assert.Equal(128, System.Runtime.CompilerServices.Unsafe.SizeOf<AffinePoint<Fq2>>());
+        Assert.Equal(AffinePoint<Fq>.Infinity, G1.Negate().ToJacobian().Add(G1).ToAffine());
+    }
+
+    [Fact]
     public void Fixed_base_multiplication_equals_double_and_add()
     {
         var table = new FixedBaseTable(G1.Multiply(7));

@@ -83,22 +83,18 @@ public sealed class WitnessCalculator : IWitnessCalculator, IDisposable
         var versionTag = typeof(Engine).Assembly.GetName().Version?.ToString() ?? "unknown";
         var key = Convert.ToHexStringLower(SHA256.HashData([.. wasm, .. Encoding.UTF8.GetBytes(versionTag)]))[..32];
         // A cache others could write to would hand this process their machine code: then compile, and cache nothing.
-        var cached = cacheDirectory != null && PrivateDirectory(cacheDirectory) ? Path.Combine(cacheDirectory, $"{circuit}-{key}.cwasm") : null;
-        if (cached != null && File.Exists(cached) && OnlyOwnerWrites(cached))
+        var cached = PrivateCache.PathFor(cacheDirectory, $"{circuit}-{key}.cwasm");
+        // Wasmtime trusts what it deserializes (it is machine code): the cache's hash check means a
+        // damaged or partial file is compiled again, never loaded.
+        if (PrivateCache.Read(cached) is { } compiledForm)
         {
-            // The file starts with the SHA-256 of the compiled module: Wasmtime trusts what it deserializes
-            // (it is machine code), so a damaged or partial file is compiled again, never loaded.
-            var bytes = File.ReadAllBytes(cached);
-            if (bytes.Length > 32 && SHA256.HashData(bytes.AsSpan(32)).AsSpan().SequenceEqual(bytes.AsSpan(0, 32)))
+            try
             {
-                try
-                {
-                    return (Module.Deserialize(SharedEngine, circuit, bytes.AsSpan(32)), true);
-                }
-                catch (WasmtimeException)
-                {
-                    // Written by another Wasmtime build: compile again and replace it.
-                }
+                return (Module.Deserialize(SharedEngine, circuit, compiledForm), true);
+            }
+            catch (WasmtimeException)
+            {
+                // Written by another Wasmtime build: compile again and replace it.
             }
         }
         Module module;
@@ -112,48 +108,10 @@ public sealed class WitnessCalculator : IWitnessCalculator, IDisposable
         }
         if (cached != null)
         {
-            try
-            {
-                var temporary = $"{cached}.{Environment.ProcessId}.tmp";
-                var compiled = module.Serialize();
-                File.WriteAllBytes(temporary, [.. SHA256.HashData(compiled), .. compiled]);
-                File.Move(temporary, cached, overwrite: true);
-            }
-            catch (Exception error) when (error is IOException or UnauthorizedAccessException)
-            {
-                // A cache that cannot be written costs the next process a compilation, nothing more.
-            }
+            PrivateCache.Write(cached, module.Serialize());
         }
         return (module, false);
     }
-
-    /// <summary>The directory exists (created owner-only, 0700, if it did not) and only its owner can write to it.</summary>
-    private static bool PrivateDirectory(string path)
-    {
-        if (!Directory.Exists(path))
-        {
-            try
-            {
-                if (OperatingSystem.IsWindows())
-                {
-                    Directory.CreateDirectory(path);
-                }
-                else
-                {
-                    Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-                }
-            }
-            catch (Exception error) when (error is IOException or UnauthorizedAccessException)
-            {
-                return false;
-            }
-        }
-        return OnlyOwnerWrites(path);
-    }
-
-    /// <summary>Neither group nor others may write <paramref name="path"/> (always true on Windows, whose ACLs this does not read).</summary>
-    private static bool OnlyOwnerWrites(string path) =>
-        OperatingSystem.IsWindows() || (File.GetUnixFileMode(path) & (UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) == 0;
 
     /// <summary>
     /// Computes the full witness (witness[0] = 1, then the public signals, then the rest) for

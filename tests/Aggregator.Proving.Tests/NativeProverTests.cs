@@ -401,6 +401,49 @@ public sealed class NativeProverTests : IClassFixture<NativeProverTests.Prover>
     }
 
     [Fact]
+    public void The_witness_layout_is_cached_by_its_symbol_file_and_checked_before_it_is_used()
+    {
+        var cache = Directory.CreateTempSubdirectory("aggregator-layout-cache-").FullName;
+        var keys = KeysWith("solvency_4", _ => { });
+        try
+        {
+            var input = _prover.Solvency(8);
+            string Source()
+            {
+                using var prover = new NativeProver(ProvingKeys.At(keys, "test"), VerificationKeys.At(_prover.Keys), cache);
+                var source = prover.WitnessSource("solvency_4");
+                Assert.Equal(_prover.Binding.Value.ToString(), prover.Prove("solvency_4", input).PublicSignals[0]);
+                return source;
+            }
+            Assert.DoesNotContain("from the cache", Source());
+            var file = Assert.Single(Directory.GetFiles(cache, "solvency_4-*.layout"));
+            Assert.EndsWith("(its layout from the cache)", Source());
+
+            // Damaged: matched again, and written again.
+            var good = File.ReadAllBytes(file);
+            File.WriteAllBytes(file, [.. good[..^1], (byte)(good[^1] ^ 1)]);
+            Assert.DoesNotContain("from the cache", Source());
+            Assert.Equal(good, File.ReadAllBytes(file));
+
+            // Whole, but a slot past the witness it names: not used.
+            byte[] hostile = [.. BitConverter.GetBytes(3), .. BitConverter.GetBytes(1), .. BitConverter.GetBytes(7)];
+            File.WriteAllBytes(file, [.. System.Security.Cryptography.SHA256.HashData(hostile), .. hostile]);
+            Assert.DoesNotContain("from the cache", Source());
+
+            // Another symbol file (the same lines, ended by CR LF): a layout of its own.
+            var symbols = Path.Combine(keys, "solvency_4.sym");
+            File.WriteAllText(symbols, string.Join("\r\n", File.ReadAllLines(symbols)) + "\r\n");
+            Assert.DoesNotContain("from the cache", Source());
+            Assert.Equal(2, Directory.GetFiles(cache, "solvency_4-*.layout").Length);
+        }
+        finally
+        {
+            Directory.Delete(cache, recursive: true);
+            Directory.Delete(keys, recursive: true);
+        }
+    }
+
+    [Fact]
     public void The_compiled_witness_calculator_is_cached_on_disk_and_reused()
     {
         using var first = Wasmtime("solvency_4");

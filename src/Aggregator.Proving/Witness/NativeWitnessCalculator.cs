@@ -1,4 +1,6 @@
+using System.Buffers.Binary;
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Numerics;
 using System.Text.Json.Nodes;
 using Aggregator.Crypto.Field;
@@ -19,10 +21,10 @@ internal sealed class NativeWitnessCalculator : IWitnessCalculator
     private readonly NativeCircuit _template;
     private readonly int[] _slots;
 
-    private NativeWitnessCalculator(string circuit, string symbolsPath, NativeCircuit template, int[] slots, int witnessSize)
+    private NativeWitnessCalculator(string circuit, string layoutSource, NativeCircuit template, int[] slots, int witnessSize)
     {
         Circuit = circuit;
-        Description = $"native templates, laid out by {symbolsPath}";
+        Description = $"native templates, laid out by {layoutSource}";
         _template = template;
         _slots = slots;
         WitnessSize = witnessSize;
@@ -36,46 +38,114 @@ internal sealed class NativeWitnessCalculator : IWitnessCalculator
 
     /// <summary>
     /// The native calculator of <paramref name="circuit"/>, or null when it has no native template or no
-    /// symbol file.
+    /// symbol file. The layout (where each emitted value goes) is kept in <paramref name="cacheDirectory"/>,
+    /// keyed by the symbol file's SHA-256 and this build of the templates: a later process reads it
+    /// instead of matching 60,000 names again.
     /// </summary>
     /// <exception cref="ProverUnavailableException">The symbol file is malformed or does not match the templates.</exception>
-    public static NativeWitnessCalculator? TryLoad(string circuit, string symbolsPath)
+    public static NativeWitnessCalculator? TryLoad(string circuit, string symbolsPath, string? cacheDirectory = null)
     {
         var template = NativeCircuit.For(circuit);
         if (template is null || !File.Exists(symbolsPath))
         {
             return null;
         }
-        // The file is read on one core while the templates record their names on the other (each about half the load).
+        byte[] text;
+        try
+        {
+            text = File.ReadAllBytes(symbolsPath);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            throw new ProverUnavailableException($"{symbolsPath} cannot be read: {error.Message}");
+        }
+        var cached = PrivateCache.PathFor(cacheDirectory, $"{circuit}-{LayoutKey(text)}.layout");
+        if (Layout.Decode(PrivateCache.Read(cached)) is { } known)
+        {
+            return new NativeWitnessCalculator(circuit, $"{symbolsPath} (its layout from the cache)", template, known.Slots, known.WitnessSize);
+        }
+        // The file is parsed on one core while the templates record their names on the other.
         var recording = WitnessTrace.Recording();
         SymbolFile symbols = default;
         try
         {
             Parallel.Invoke(
-                () => symbols = SymbolFile.Read(symbolsPath),
+                () => symbols = SymbolFile.Parse(symbolsPath, text),
                 () => template.Run(recording, signal => new Fr[template.Inputs.Single(i => i.Signal == signal).Size]));
         }
-        catch (AggregateException error) when (error.InnerException is ProverUnavailableException or IOException)
+        catch (AggregateException error) when (error.InnerException is ProverUnavailableException unavailable)
         {
-            throw error.InnerException is ProverUnavailableException unavailable ? unavailable : new ProverUnavailableException($"{symbolsPath} cannot be read: {error.InnerException.Message}");
+            throw unavailable;
         }
-        var slots = symbols.Slots(recording.Names, circuit);
-        var witnessSize = symbols.WitnessSize;
-        var produced = new bool[witnessSize];
-        produced[0] = true; // the constant 1
-        foreach (var slot in slots)
-        {
-            if (slot >= 0)
-            {
-                produced[slot] = true;
-            }
-        }
-        var missing = Array.IndexOf(produced, false);
-        if (missing >= 0)
+        var layout = new Layout(symbols.WitnessSize, symbols.Slots(recording.Names, circuit));
+        if (layout.FirstMissing() is var missing and >= 0)
         {
             throw new ProverUnavailableException($"the native witness of {circuit} does not produce witness value {missing} ({symbols.NameAt(missing)} in {symbolsPath}): the templates do not match the circuit");
         }
-        return new NativeWitnessCalculator(circuit, symbolsPath, template, slots, witnessSize);
+        PrivateCache.Write(cached, layout.Encode());
+        return new NativeWitnessCalculator(circuit, symbolsPath, template, layout.Slots, layout.WitnessSize);
+    }
+
+    // The symbol file's SHA-256 and this build of the templates (Aggregator.Proving's module version id).
+    private static string LayoutKey(byte[] symbols) =>
+        Convert.ToHexStringLower(SHA256.HashData([.. symbols, .. typeof(NativeWitnessCalculator).Module.ModuleVersionId.ToByteArray()]))[..32];
+
+    /// <summary>Where emission k goes (<see cref="Slots"/>[k], −1 for a dropped signal), and the witness's size.</summary>
+    private sealed record Layout(int WitnessSize, int[] Slots)
+    {
+        /// <summary>The first witness index no emission fills (0, the constant 1, always is), or −1.</summary>
+        public int FirstMissing()
+        {
+            var produced = new bool[WitnessSize];
+            produced[0] = true;
+            foreach (var slot in Slots)
+            {
+                if (slot >= 0)
+                {
+                    produced[slot] = true;
+                }
+            }
+            return Array.IndexOf(produced, false);
+        }
+
+        /// <summary>The witness size, the count, then each slot: 32-bit little-endian integers.</summary>
+        public byte[] Encode()
+        {
+            var bytes = new byte[4 * (2 + Slots.Length)];
+            BinaryPrimitives.WriteInt32LittleEndian(bytes, WitnessSize);
+            BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(4), Slots.Length);
+            for (var k = 0; k < Slots.Length; k++)
+            {
+                BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(8 + 4 * k), Slots[k]);
+            }
+            return bytes;
+        }
+
+        /// <summary>What <see cref="Encode"/> wrote, held to the checks of a layout just matched; null for anything else.</summary>
+        public static Layout? Decode(byte[]? bytes)
+        {
+            if (bytes is null || bytes.Length < 8)
+            {
+                return null;
+            }
+            var witnessSize = BinaryPrimitives.ReadInt32LittleEndian(bytes);
+            var count = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(4));
+            if (witnessSize < 1 || count < 0 || bytes.Length != 8 + 4L * count)
+            {
+                return null;
+            }
+            var slots = new int[count];
+            for (var k = 0; k < count; k++)
+            {
+                slots[k] = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(8 + 4 * k));
+                if (slots[k] < -1 || slots[k] >= witnessSize)
+                {
+                    return null;
+                }
+            }
+            var layout = new Layout(witnessSize, slots);
+            return layout.FirstMissing() < 0 ? layout : null;
+        }
     }
 
     public Fr[] Calculate(JsonObject input)
@@ -141,9 +211,8 @@ internal sealed class NativeWitnessCalculator : IWitnessCalculator
         public int WitnessSize { get; }
 
         /// <exception cref="ProverUnavailableException">A line is not a symbol line, or a witness index is placed twice or beyond the file.</exception>
-        public static SymbolFile Read(string path)
+        public static SymbolFile Parse(string path, byte[] text)
         {
-            var text = File.ReadAllBytes(path);
             var lines = new List<SymbolLine>(text.Length / 48);
             var largest = 0;
             var number = 0;

@@ -41,7 +41,7 @@ public sealed class Groth16Prover
     /// Builds every section's window multiples (<see cref="FixedBases{T}"/>), so that the proofs after
     /// it sum each multi-scalar multiplication's windows in one set of buckets: 25 to 45% less proving
     /// time (bench/RESULTS.md) for some seconds of both cores once and a copy of the key's points per
-    /// window in memory (<see cref="PrecomputedBytes"/>; 20 windows and 181 MiB for inclusion(20, 4)).
+    /// window in memory (<see cref="PrecomputedBytes"/>; 20 windows and 164 MiB for inclusion(20, 4)).
     /// For a prover that stays up; a one-shot command does better without. Proofs made meanwhile go on
     /// without; calling it again does nothing.
     /// </summary>

@@ -29,7 +29,7 @@ public sealed record ProverSettings(
 
     /// <summary>
     /// Whether the prover builds its circuits' window multiples once its keys are loaded (proofs 15 to
-    /// 35% faster; for inclusion(20, 4) about 14 s of both cores once and 180 MiB kept).
+    /// 35% faster; for inclusion(20, 4) about 8 s of both cores once and 164 MiB kept).
     /// </summary>
     public bool PrecomputeBases { get; init; } = true;
 

@@ -30,6 +30,16 @@ environment() {
   export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
 }
 
+# Ends the epmd on the port "$@" names (epmd's default without): it refuses -kill while a node is
+# registered (ours may still be unregistering), so ask for a few seconds; return at once if none answers.
+end_epmd() {
+  for _ in $(seq 1 50); do
+    epmd "$@" -names > /dev/null 2>&1 || return 0
+    epmd "$@" -kill > /dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+}
+
 # A local CA and a server certificate for 127.0.0.1 and localhost, made once per run folder.
 certificates() {
   local tls="$base/tls"
@@ -67,6 +77,9 @@ case "${1:-}" in
         || { apt-get update -q > /dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends rabbitmq-server > /dev/null; }
       # The package may start a system broker; this script runs its own.
       (systemctl stop rabbitmq-server 2>/dev/null || service rabbitmq-server stop 2>/dev/null || true) > /dev/null
+      # That broker's epmd (default port, every interface) outlives it. An epmd another Erlang program
+      # uses is left alone: epmd refuses -kill while a node is registered.
+      end_epmd
     fi
     mkdir -p "$base/mnesia" "$base/log"
     environment "$port"
@@ -117,12 +130,8 @@ CONF
       environment "$(cat "$run/rabbitmq.port")"
       "$ctl" stop > /dev/null 2>&1 || true
       [ -f "$run/rabbitmq.pid" ] && kill "$(cat "$run/rabbitmq.pid")" 2>/dev/null || true
-      # epmd refuses -kill while the node is still unregistering: ask for a few seconds, then end the
-      # daemon this script started (found by its own port) so nothing outlives stop.
-      for _ in $(seq 1 50); do
-        epmd -port "$ERL_EPMD_PORT" -kill > /dev/null 2>&1 && break
-        sleep 0.1
-      done
+      # Then the daemon this script started (found by its own port), so nothing outlives stop.
+      end_epmd -port "$ERL_EPMD_PORT"
       pkill -f "epmd -address 127.0.0.1 -port $ERL_EPMD_PORT -daemon" 2>/dev/null || true
       rm -f "$run/rabbitmq.pid" "$run/rabbitmq.port"
     fi

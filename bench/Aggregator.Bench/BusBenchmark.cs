@@ -122,18 +122,25 @@ internal static class BusBenchmark
     {
         public static string? CredentialsRoot { get; set; }
 
-        /// <summary>The local broker's processor time so far (deploy/local/rabbitmq.sh writes its pid beside the credentials), or null.</summary>
+        /// <summary>The local broker's processor time so far (deploy/local/rabbitmq.sh writes its pid beside the credentials), or null when there is no such broker.</summary>
         public static TimeSpan? Cpu()
         {
-            var pidFile = CredentialsRoot is null ? null : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(CredentialsRoot.TrimEnd('/')))!, "rabbitmq.pid");
-            if (pidFile is null || !File.Exists(pidFile) || !File.Exists($"/proc/{File.ReadAllText(pidFile).Trim()}/stat"))
+            if (CredentialsRoot is null)
             {
                 return null;
             }
-            // utime and stime, fields 14 and 15, in clock ticks of 1/100 s (after the command's parenthesis).
-            var stat = File.ReadAllText($"/proc/{File.ReadAllText(pidFile).Trim()}/stat");
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return TimeSpan.FromMilliseconds((long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 10);
+            try
+            {
+                var pid = File.ReadAllText(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(CredentialsRoot.TrimEnd('/')))!, "rabbitmq.pid")).Trim();
+                var stat = File.ReadAllText($"/proc/{pid}/stat");
+                // utime and stime, fields 14 and 15, in clock ticks of 1/100 s (counted after the command's parenthesis).
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                return TimeSpan.FromMilliseconds((long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 10);
+            }
+            catch (IOException)
+            {
+                return null; // no pid file, or the broker has exited
+            }
         }
 
         public static BusTransport As(BusTransport transport, string user) => BusTransport.Parse(
@@ -192,7 +199,7 @@ internal static class BusBenchmark
             await PublishInOrder(endpoint, stream);
             await WaitFor(last);
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{(withEngine ? "engine" : "anchor")}: {watch.Elapsed.TotalMilliseconds:F0} ms, {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / watch.Elapsed.TotalMilliseconds:F2} cores busy{(brokerCpu is null ? "" : $" (the broker {(Broker.Cpu()!.Value - brokerCpu.Value).TotalMilliseconds / watch.Elapsed.TotalMilliseconds:F2})")}, {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:F0} ms paused in {GC.CollectionCount(0) - collections} collections, {(GC.GetTotalAllocatedBytes() - allocated) / (double)stream.Sum(b => b.Balances.Count):F0} bytes allocated an observation"));
+                $"{(withEngine ? "engine" : "anchor")}: {watch.Elapsed.TotalMilliseconds:F0} ms, {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / watch.Elapsed.TotalMilliseconds:F2} cores busy{(brokerCpu is null || Broker.Cpu() is not { } brokerCpuAfter ? "" : $" (the broker {(brokerCpuAfter - brokerCpu.Value).TotalMilliseconds / watch.Elapsed.TotalMilliseconds:F2})")}, {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:F0} ms paused in {GC.CollectionCount(0) - collections} collections, {(GC.GetTotalAllocatedBytes() - allocated) / (double)stream.Sum(b => b.Balances.Count):F0} bytes allocated an observation"));
             var rate = stream.Sum(b => b.Balances.Count) / watch.Elapsed.TotalSeconds;
             if (engine is not null)
             {

@@ -93,7 +93,8 @@ public sealed class OracleToEngineTests(AnvilNode node, RabbitMqBroker broker)
             clock.Now = await LatestBlockTime(web3);
             await Eventually.Until(() => engine.Book.Market[Eth].Price == 1700m, "the new answer reached the engine");
             // A poll that read the new answer before the clock above moved to its block saw a quote from the
-            // future, rightly not fresh: the account is frozen until the next poll's fresh quote.
+            // future, rightly not fresh: the account stays frozen until the engine prices it again as of a
+            // later clock (the staleness check, every 5 s).
             await Eventually.Until(() => engine.Book.Status(0) == MarginStatus.Liquidatable, "account-0 is liquidatable"); // 1700 · 0.825 = 1402.5 < 1500
             await Eventually.Until(() => calls.Any(c => c.Account == "account-0" && c.Status == "liquidatable"), "a margin call for account-0 was published");
         }

@@ -33,7 +33,7 @@ internal static class AdapterRole
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ReplayThrottle>();
         services.AddSingleton(provider => new AdapterFleet([.. readers.Select(reader =>
-            new AdapterService(reader, interval, provider.GetRequiredService<IBus>(), provider.GetRequiredService<ILogger<AdapterService>>()))]));
+            new AdapterService(reader, interval, provider.GetRequiredService<IBus>(), provider.GetRequiredService<StopGrace>(), provider.GetRequiredService<ILogger<AdapterService>>()))]));
         for (var i = 0; i < readers.Count; i++)
         {
             var index = i;

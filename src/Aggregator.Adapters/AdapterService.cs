@@ -18,7 +18,7 @@ namespace Aggregator.Adapters;
 /// only the newest is kept (memory stays bounded however long the bus refuses). Parts already
 /// published arrive twice, which the consumers ignore.
 /// </summary>
-internal sealed partial class AdapterService(IChainReader reader, TimeSpan interval, IBus bus, ILogger<AdapterService> log) : BackgroundService
+internal sealed partial class AdapterService(IChainReader reader, TimeSpan interval, IBus bus, StopGrace grace, ILogger<AdapterService> log) : BackgroundService
 {
     /// <summary>How long a batch's publication may wait for the broker before the chain is read again.</summary>
     public static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(30);
@@ -47,7 +47,7 @@ internal sealed partial class AdapterService(IChainReader reader, TimeSpan inter
                 // The broker refuses a publish while an engine's queue is full, and MassTransit tries again
                 // until it is taken or given up: given up after a while, so the chain is read again and
                 // the newest batch goes next.
-                using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(grace.Token);
                 wait.CancelAfter(PublishTimeout);
                 try
                 {

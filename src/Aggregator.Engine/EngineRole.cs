@@ -53,13 +53,13 @@ internal static class EngineRole
         // Before publishing anything the replica rebuilds its balances: it asks the adapters for their
         // latest batches once the bus is up.
         services.AddSingleton<IHostedService>(provider => new ReplayRequest(
-            provider.GetRequiredService<IBus>(), provider.GetRequiredService<IHostApplicationLifetime>(), provider.GetRequiredService<EngineBook>(), queue, ReplayRequest.Interval, provider.GetRequiredService<TimeProvider>()));
+            provider.GetRequiredService<IBus>(), provider.GetRequiredService<StopGrace>(), provider.GetRequiredService<IHostApplicationLifetime>(), provider.GetRequiredService<EngineBook>(), queue, ReplayRequest.Interval, provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IHostedService>(provider => new StalenessCheck(
-            provider.GetRequiredService<EngineBook>(), provider.GetRequiredService<IBus>(), StalenessCheck.Interval, provider.GetRequiredService<TimeProvider>()));
+            provider.GetRequiredService<EngineBook>(), provider.GetRequiredService<IBus>(), provider.GetRequiredService<StopGrace>(), StalenessCheck.Interval, provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IHostedService>(provider => new ExposureReport(
-            provider.GetRequiredService<EngineBook>(), provider.GetRequiredService<IBus>(), settings.ExposureInterval, provider.GetRequiredService<TimeProvider>()));
+            provider.GetRequiredService<EngineBook>(), provider.GetRequiredService<IBus>(), provider.GetRequiredService<StopGrace>(), settings.ExposureInterval, provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IHostedService>(provider => new ViewPublication(
-            provider.GetRequiredService<EngineBook>(), provider.GetRequiredService<IBus>(), ViewPublication.Interval, provider.GetRequiredService<TimeProvider>()));
+            provider.GetRequiredService<EngineBook>(), provider.GetRequiredService<IBus>(), provider.GetRequiredService<StopGrace>(), ViewPublication.Interval, provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton(new EngineQueue(queue));
         bus.AddConsumer<CollateralObservedConsumer, OneWriterConsumerDefinition<CollateralObservedConsumer, EngineQueue>>();
         bus.AddConsumer<LedgerEntryConsumer, OneWriterConsumerDefinition<LedgerEntryConsumer, EngineQueue>>();
@@ -103,7 +103,7 @@ internal sealed class OneWriterConsumerDefinition<TConsumer, TQueue> : ConsumerD
 /// not with the next quote, so a feed that falls silent freezes its asset in a running engine as it
 /// would in one started now. What changes is published as a price tick's changes are.
 /// </summary>
-internal sealed class StalenessCheck(EngineBook engine, IBus bus, TimeSpan interval, TimeProvider clock) : BackgroundService
+internal sealed class StalenessCheck(EngineBook engine, IBus bus, StopGrace grace, TimeSpan interval, TimeProvider clock) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 
@@ -119,7 +119,7 @@ internal sealed class StalenessCheck(EngineBook engine, IBus bus, TimeSpan inter
             }
             try
             {
-                await HealthPublication.PublishAsync(bus, engine, outcome.Changes, stoppingToken).ConfigureAwait(false);
+                await HealthPublication.PublishAsync(bus, engine, outcome.Changes, grace.Token).ConfigureAwait(false);
             }
             catch (Exception error) when (error is not OperationCanceledException)
             {
@@ -140,7 +140,7 @@ internal sealed class StalenessCheck(EngineBook engine, IBus bus, TimeSpan inter
 /// views keep at most a tenth of the time, and a reader's view is older (it says the heights and sequence
 /// it is as of), never wrong.
 /// </summary>
-internal sealed class ViewPublication(EngineBook engine, IBus bus, TimeSpan interval, TimeProvider clock) : BackgroundService
+internal sealed class ViewPublication(EngineBook engine, IBus bus, StopGrace grace, TimeSpan interval, TimeProvider clock) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
 
@@ -160,7 +160,7 @@ internal sealed class ViewPublication(EngineBook engine, IBus bus, TimeSpan inte
             var views = engine.TakeChangedViews(RoundSize);
             try
             {
-                await bus.PublishBatch(views, stoppingToken).ConfigureAwait(false);
+                await bus.PublishBatch(views, grace.Token).ConfigureAwait(false);
             }
             catch (Exception error) when (error is not OperationCanceledException)
             {
@@ -178,7 +178,7 @@ internal sealed class ViewPublication(EngineBook engine, IBus bus, TimeSpan inte
 /// the institution's net exposure. Sent whether or not they changed, so a restarted risk role has them all
 /// within one interval.
 /// </summary>
-internal sealed class ExposureReport(EngineBook engine, IBus bus, TimeSpan interval, TimeProvider clock) : BackgroundService
+internal sealed class ExposureReport(EngineBook engine, IBus bus, StopGrace grace, TimeSpan interval, TimeProvider clock) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -191,7 +191,7 @@ internal sealed class ExposureReport(EngineBook engine, IBus bus, TimeSpan inter
             }
             try
             {
-                await bus.Publish(report, stoppingToken).ConfigureAwait(false);
+                await bus.Publish(report, grace.Token).ConfigureAwait(false);
             }
             catch (Exception error) when (error is not OperationCanceledException)
             {
@@ -207,7 +207,7 @@ internal sealed class ExposureReport(EngineBook engine, IBus bus, TimeSpan inter
 /// a request published while the broker was down, or while an adapter was restarting, is not the end of
 /// the rebuild. Batches sent twice are applied once.
 /// </summary>
-internal sealed class ReplayRequest(IBus bus, IHostApplicationLifetime lifetime, EngineBook engine, string requester, TimeSpan interval, TimeProvider clock) : BackgroundService
+internal sealed class ReplayRequest(IBus bus, StopGrace grace, IHostApplicationLifetime lifetime, EngineBook engine, string requester, TimeSpan interval, TimeProvider clock) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 
@@ -222,7 +222,7 @@ internal sealed class ReplayRequest(IBus bus, IHostApplicationLifetime lifetime,
         {
             try
             {
-                await bus.Publish(new Messages.ObservationsReplayRequested(requester, clock.GetUtcNow()), stoppingToken).ConfigureAwait(false);
+                await bus.Publish(new Messages.ObservationsReplayRequested(requester, clock.GetUtcNow()), grace.Token).ConfigureAwait(false);
             }
             catch (Exception error) when (error is not OperationCanceledException)
             {

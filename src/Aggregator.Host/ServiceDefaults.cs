@@ -25,6 +25,8 @@ public static class ServiceDefaults
         services.AddLogging(logging => logging.SetMinimumLevel(logLevel));
         services.AddChainHttp();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(provider => new StopGrace(
+            provider.GetRequiredService<TimeProvider>(), StopGrace.Default, provider.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping));
         // Starting means ready: every endpoint bound before a role publishes (a message published to an
         // exchange with no queue bound yet would be dropped).
         services.Configure<MassTransitHostOptions>(options =>

@@ -45,7 +45,7 @@ internal static class ProverRole
         }
         if (settings.CloseEvery is { } every)
         {
-            services.AddSingleton<IHostedService>(provider => new EpochSchedule(provider.GetRequiredService<IBus>(), every, TimeProvider.System));
+            services.AddSingleton<IHostedService>(provider => new EpochSchedule(provider.GetRequiredService<IBus>(), provider.GetRequiredService<StopGrace>(), every, TimeProvider.System));
         }
     }
 }
@@ -96,7 +96,7 @@ internal sealed class CollateralAttestationRequestedConsumerDefinition : Consume
 /// being the epoch: the epochs are known in advance, so the reserve addresses' owners can sign the next
 /// ones ahead of time (an ownership message names its epoch).
 /// </summary>
-internal sealed class EpochSchedule(IBus bus, TimeSpan every, TimeProvider clock) : BackgroundService
+internal sealed class EpochSchedule(IBus bus, StopGrace grace, TimeSpan every, TimeProvider clock) : BackgroundService
 {
     /// <summary>The first scheduled epoch after <paramref name="now"/>.</summary>
     public static ulong NextEpoch(DateTimeOffset now, TimeSpan every)
@@ -113,7 +113,7 @@ internal sealed class EpochSchedule(IBus bus, TimeSpan every, TimeProvider clock
             var epoch = NextEpoch(clock.GetUtcNow(), every);
             var wait = DateTimeOffset.FromUnixTimeSeconds((long)epoch) - clock.GetUtcNow();
             await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, clock, stoppingToken).ConfigureAwait(false);
-            await bus.Publish(new EpochCloseRequested(epoch, clock.GetUtcNow()), stoppingToken).ConfigureAwait(false);
+            await bus.Publish(new EpochCloseRequested(epoch, clock.GetUtcNow()), grace.Token).ConfigureAwait(false);
         }
     }
 }

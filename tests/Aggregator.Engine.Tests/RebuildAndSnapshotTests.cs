@@ -35,7 +35,7 @@ public class RebuildAndSnapshotTests
                 Interlocked.Increment(ref requests);
             }
         }));
-        using var replay = new ReplayRequest(bus, host.Services.GetRequiredService<IHostApplicationLifetime>(), engine, "engine-test", TimeSpan.FromMilliseconds(50), TimeProvider.System);
+        using var replay = new ReplayRequest(bus, host.Services.GetRequiredService<StopGrace>(), host.Services.GetRequiredService<IHostApplicationLifetime>(), engine, "engine-test", TimeSpan.FromMilliseconds(50), TimeProvider.System);
         await replay.StartAsync(CancellationToken.None);
         try
         {

@@ -22,6 +22,6 @@ internal static class OracleRole
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IHostedService>(provider => new OracleService(
             settings.Feeds, settings.FixedPrices, interval, provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<IBus>(), provider.GetRequiredService<ILogger<OracleService>>()));
+            provider.GetRequiredService<IBus>(), provider.GetRequiredService<StopGrace>(), provider.GetRequiredService<ILogger<OracleService>>()));
     }
 }

@@ -16,7 +16,7 @@ namespace Aggregator.Adapters.Oracle;
 /// is reported and left out; the engine's staleness rule then freezes an asset whose feeds all fall silent.
 /// </summary>
 internal sealed partial class OracleService(
-    IReadOnlyList<EvmPriceFeedReader> feeds, IReadOnlyDictionary<AssetId, decimal> fixedPrices, TimeSpan interval, TimeProvider clock, IBus bus, ILogger<OracleService> log) : BackgroundService
+    IReadOnlyList<EvmPriceFeedReader> feeds, IReadOnlyDictionary<AssetId, decimal> fixedPrices, TimeSpan interval, TimeProvider clock, IBus bus, StopGrace grace, ILogger<OracleService> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -49,7 +49,7 @@ internal sealed partial class OracleService(
             {
                 if (prices.Count > 0)
                 {
-                    await bus.Publish(new PricesObserved(prices), stoppingToken).ConfigureAwait(false);
+                    await bus.Publish(new PricesObserved(prices), grace.Token).ConfigureAwait(false);
                 }
             }
             catch (Exception error) when (!stoppingToken.IsCancellationRequested && error is not OperationCanceledException)

@@ -68,7 +68,7 @@ internal sealed class HealthEventsConsumer(EventStream stream) : IConsumer<Accou
 /// until every partition has answered (an engine still rebuilding answers nothing; one that starts later
 /// sends all its views when its rebuild completes anyway).
 /// </summary>
-internal sealed class AccountViewsRequest(IBus bus, ApiQueue queue, AccountReadModel model, IHostApplicationLifetime lifetime, TimeProvider clock) : BackgroundService
+internal sealed class AccountViewsRequest(IBus bus, StopGrace grace, ApiQueue queue, AccountReadModel model, IHostApplicationLifetime lifetime, TimeProvider clock) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
 
@@ -83,7 +83,7 @@ internal sealed class AccountViewsRequest(IBus bus, ApiQueue queue, AccountReadM
         {
             try
             {
-                await bus.Publish(new AccountViewsRequested(Guid.NewGuid()), send => send.ResponseAddress = queue.Address, stoppingToken).ConfigureAwait(false);
+                await bus.Publish(new AccountViewsRequested(Guid.NewGuid()), send => send.ResponseAddress = queue.Address, grace.Token).ConfigureAwait(false);
             }
             catch (Exception error) when (error is not OperationCanceledException)
             {

@@ -121,10 +121,14 @@ public sealed class StopGraceTests
     }
 
     [Fact]
-    public void Every_host_shares_one_grace_that_starts_when_it_stops()
+    public async Task Every_host_shares_one_grace_that_ends_after_it_starts_stopping()
     {
         using var host = AggregatorHost.Build(new HostPlan(BusTransport.InMemory) { Engine = Settings(3), EngineQueue = $"engine-{Guid.NewGuid():N}" });
-        Assert.Same(host.Services.GetRequiredService<StopGrace>(), host.Services.GetRequiredService<StopGrace>());
-        Assert.False(host.Services.GetRequiredService<StopGrace>().Token.IsCancellationRequested);
+        var grace = host.Services.GetRequiredService<StopGrace>();
+        Assert.Same(grace, host.Services.GetRequiredService<StopGrace>());
+        await host.StartAsync();
+        Assert.False(grace.Token.IsCancellationRequested);
+        await host.StopAsync();
+        await Aggregator.Testing.Eventually.Until(() => grace.Token.IsCancellationRequested, "the grace ends after the stop");
     }
 }

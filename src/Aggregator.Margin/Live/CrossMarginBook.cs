@@ -550,20 +550,14 @@ public sealed class CrossMarginBook
     }
 
     // PoolTally's rules over the account's sums. Perps and frozen assets are the exceptions that cost a
-    // look at the account's positions; the common account costs its level's two products (Level).
+    // look at the account's positions; the common account costs its level's two products (Level). What is
+    // rare (frozen assets, perps, an account below 1, a change to report) is called out of line, so that
+    // the JIT's inlining budget goes to the common path's arithmetic (it ran out inside this method).
     private void Evaluate(int account)
     {
         ref var standing = ref _standing[account];
-        var sums = _sums[account];
-        var frozen = false;
-        if (_frozenAssets > 0)
-        {
-            var row = (long)account * _assets;
-            for (var a = 0; a < _assets; a++)
-            {
-                frozen |= PoolTally.Freezes(_cells[row + a].Held, _cells[row + a].Owed, _frozen[a]);
-            }
-        }
+        ref readonly var sums = ref _sums[account];
+        var frozen = _frozenAssets > 0 && HoldsFrozen(account);
         var weighted = sums.Weighted;
         var requirement = sums.Debt;
         var pnl = QuoteValue.Zero;
@@ -578,17 +572,42 @@ public sealed class CrossMarginBook
         // Weighted collateral never exceeds the collateral's value (thresholds and 1 − haircut are at most
         // 1), so while weighted collateral plus PnL covers the debts the pool cannot be insolvent: the value
         // is summed only when it can decide.
-        var insolvent = weighted < sums.Debt && (CollateralValue(account) + pnl - sums.Debt).IsNegative;
-        var status = HealthFormula.Status(frozen, insolvent, nothingRequired: requirement <= QuoteValue.Zero,
+        var insolvent = weighted < sums.Debt && Insolvent(account, pnl, sums.Debt);
+        var nothingRequired = requirement <= QuoteValue.Zero;
+        var status = HealthFormula.Status(frozen, insolvent, nothingRequired,
             belowOne: level <= _liquidationLevel, belowWarning: level <= _warningLevel);
-        var band = requirement <= QuoteValue.Zero ? _bands.Length : level == 0 ? 0 : _bandAtLevel[level - 1];
+        var band = nothingRequired ? _bands.Length : level == 0 ? 0 : _bandAtLevel[level - 1];
         standing.Level = (byte)level;
         if (status != standing.Status || band != standing.Band)
         {
-            _changes.Enqueue(new HealthChange(account, null, standing.Status, status, standing.Band, band, HealthFormula.HealthFactor(weighted, requirement)));
-            standing.Status = status;
-            standing.Band = (byte)band;
+            RecordChange(account, ref standing, status, band, weighted, requirement);
         }
+    }
+
+    // Whether the account holds or owes an asset whose price is frozen (PoolTally.Freezes).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool HoldsFrozen(int account)
+    {
+        var frozen = false;
+        var row = (long)account * _assets;
+        for (var a = 0; a < _assets; a++)
+        {
+            frozen |= PoolTally.Freezes(_cells[row + a].Held, _cells[row + a].Owed, _frozen[a]);
+        }
+        return frozen;
+    }
+
+    // Whether the collateral's value plus the perps' PnL is below the debts.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool Insolvent(int account, QuoteValue pnl, QuoteValue debt) => (CollateralValue(account) + pnl - debt).IsNegative;
+
+    // The account's status or band moved: reported with its health factor, and kept.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void RecordChange(int account, ref Standing standing, MarginStatus status, int band, QuoteValue weighted, QuoteValue requirement)
+    {
+        _changes.Enqueue(new HealthChange(account, null, standing.Status, status, standing.Band, band, HealthFormula.HealthFactor(weighted, requirement)));
+        standing.Status = status;
+        standing.Band = (byte)band;
     }
 
     private void EvaluateIsolated(int account, Dictionary<string, (MarginPositions, PoolHealth)> pools, string id, MarginPositions pool, PoolHealth? previous)

@@ -133,6 +133,10 @@ public class FixedPointTests
     {
         var large = QuoteValue.Product(UInt128.MaxValue >> 1, UInt128.MaxValue);
         Assert.Throws<OverflowException>(() => large + large);
+        Assert.Throws<OverflowException>(() => large - -large);
+        Assert.Throws<OverflowException>(() => -large - large);
+        Assert.Equal(QuoteValue.Zero, large - large);
+        Assert.Equal(-large - -large, QuoteValue.Zero);
         Assert.Throws<OverflowException>(() => QuoteValue.Product(UInt128.MaxValue, UInt128.MaxValue));
         Assert.Throws<OverflowException>(() => large.ToDecimal());
         Assert.Throws<OverflowException>(() => large.Times(4));

@@ -106,7 +106,7 @@ internal readonly struct QuoteValue : IEquatable<QuoteValue>, IComparable<QuoteV
         var l1 = SubtractBorrow(left._1, right._1, ref borrow);
         var l2 = SubtractBorrow(left._2, right._2, ref borrow);
         var l3 = left._3 - right._3 - borrow;
-        // Signed overflow: operands of different signs, and the difference of the sign of the subtrahend.
+        // Signed overflow: operands of different signs, and a difference whose sign is not the minuend's.
         if ((long)((left._3 ^ right._3) & (left._3 ^ l3)) < 0)
         {
             throw Overflow();
